@@ -1,0 +1,360 @@
+"""A scanned file: bytes decoded once, its kind, and lazily built parsed views.
+
+Rules receive a :class:`Document` and ask it for what they need: the text, the lines,
+a position for an offset, or a parsed view (``doc.view(SOME_VIEW)``). A view is built on
+first use and cached on the document, so several rules share one parse. A view whose
+parser fails raises :class:`ViewError`; the engine turns that into one notice per file
+and view and skips the rules that needed it, while the text rules still run.
+"""
+
+from __future__ import annotations
+
+import bisect
+import codecs
+import enum
+import posixpath
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, Generic, TypeVar
+
+from rolecall.model import Location
+
+T = TypeVar("T")
+
+
+class DocKind(enum.Enum):
+    """What a file is, detected from its name and, where the name is silent, content."""
+
+    PYTHON = "python"
+    NOTEBOOK = "notebook"
+    ENV = "env"
+    INI = "ini"
+    YAML = "yaml"
+    JSON = "json"
+    TOML = "toml"
+    DOCKERFILE = "dockerfile"
+    SHELL = "shell"
+    TERRAFORM = "terraform"
+    GITHUB_WORKFLOW = "github-workflow"
+    TEXT = "text"
+
+
+# A kind also counts as the broader kind whose parser reads it: a workflow is YAML,
+# a notebook is JSON. Rules for YAML therefore run on workflows too.
+_FAMILY: dict[DocKind, frozenset[DocKind]] = {
+    DocKind.GITHUB_WORKFLOW: frozenset({DocKind.GITHUB_WORKFLOW, DocKind.YAML}),
+    DocKind.NOTEBOOK: frozenset({DocKind.NOTEBOOK, DocKind.JSON}),
+}
+
+_SUFFIX_KINDS: dict[str, DocKind] = {
+    ".py": DocKind.PYTHON,
+    ".pyi": DocKind.PYTHON,
+    ".pyw": DocKind.PYTHON,
+    ".ipynb": DocKind.NOTEBOOK,
+    ".env": DocKind.ENV,
+    ".ini": DocKind.INI,
+    ".cfg": DocKind.INI,
+    ".conf": DocKind.INI,
+    ".properties": DocKind.INI,
+    ".yaml": DocKind.YAML,
+    ".yml": DocKind.YAML,
+    ".json": DocKind.JSON,
+    ".jsonc": DocKind.JSON,
+    ".toml": DocKind.TOML,
+    ".sh": DocKind.SHELL,
+    ".bash": DocKind.SHELL,
+    ".zsh": DocKind.SHELL,
+    ".ksh": DocKind.SHELL,
+    ".tf": DocKind.TERRAFORM,
+    ".tfvars": DocKind.TERRAFORM,
+    ".hcl": DocKind.TERRAFORM,
+    ".dockerfile": DocKind.DOCKERFILE,
+}
+
+_NAME_KINDS: dict[str, DocKind] = {
+    ".env": DocKind.ENV,
+    ".envrc": DocKind.SHELL,
+    "credentials": DocKind.INI,
+    "config": DocKind.INI,
+    ".pypirc": DocKind.INI,
+    ".npmrc": DocKind.INI,
+    ".bashrc": DocKind.SHELL,
+    ".bash_profile": DocKind.SHELL,
+    ".profile": DocKind.SHELL,
+    ".zshrc": DocKind.SHELL,
+    "dockerfile": DocKind.DOCKERFILE,
+    "containerfile": DocKind.DOCKERFILE,
+    "pipfile": DocKind.TOML,
+}
+
+_SHEBANG_KINDS: tuple[tuple[str, DocKind], ...] = (
+    ("python", DocKind.PYTHON),
+    ("bash", DocKind.SHELL),
+    ("/sh", DocKind.SHELL),
+    ("env sh", DocKind.SHELL),
+    ("zsh", DocKind.SHELL),
+    ("ksh", DocKind.SHELL),
+    ("dash", DocKind.SHELL),
+)
+
+
+def detect_kind(path: str, text: str = "") -> DocKind:
+    """Kind of the file at ``path`` (forward slashes), looking at ``text`` if needed."""
+    name = posixpath.basename(path)
+    lower = name.lower()
+    parent = posixpath.basename(posixpath.dirname(path))
+    grandparent = posixpath.basename(posixpath.dirname(posixpath.dirname(path)))
+    suffix = posixpath.splitext(lower)[1]
+    if suffix in (".yml", ".yaml") and parent == "workflows" and grandparent == ".github":
+        return DocKind.GITHUB_WORKFLOW
+    if lower in ("credentials", "config"):
+        # Only the AWS shared files are INI; a bare "config" elsewhere is anything.
+        return DocKind.INI if parent == ".aws" else _by_content(text)
+    if lower in _NAME_KINDS:
+        return _NAME_KINDS[lower]
+    if lower.startswith(".env.") or lower.startswith(".env-"):
+        return DocKind.ENV
+    if lower.startswith("dockerfile.") or lower.startswith("dockerfile-"):
+        return DocKind.DOCKERFILE
+    if suffix in _SUFFIX_KINDS:
+        return _SUFFIX_KINDS[suffix]
+    return _by_content(text)
+
+
+def _by_content(text: str) -> DocKind:
+    if text.startswith("#!"):
+        first = text.split("\n", 1)[0]
+        for needle, kind in _SHEBANG_KINDS:
+            if needle in first:
+                return kind
+    return DocKind.TEXT
+
+
+def kind_family(kind: DocKind) -> frozenset[DocKind]:
+    """The kinds a document of ``kind`` counts as (itself and its parser's kind)."""
+    return _FAMILY.get(kind, frozenset({kind}))
+
+
+@dataclass(frozen=True)
+class Decoded:
+    text: str
+    encoding: str
+    bom: bool
+    errors: int  # replaced undecodable sequences; 0 when the bytes were clean
+
+
+_BOMS: tuple[tuple[bytes, str], ...] = (
+    # UTF-32 first: its little-endian BOM starts with UTF-16's.
+    (codecs.BOM_UTF32_LE, "utf-32-le"),
+    (codecs.BOM_UTF32_BE, "utf-32-be"),
+    (codecs.BOM_UTF8, "utf-8"),
+    (codecs.BOM_UTF16_LE, "utf-16-le"),
+    (codecs.BOM_UTF16_BE, "utf-16-be"),
+)
+
+
+def bom_encoding(data: bytes) -> tuple[str, int] | None:
+    """The encoding a byte-order mark at the start of ``data`` names, and the BOM length."""
+    for bom, encoding in _BOMS:
+        if data.startswith(bom):
+            return encoding, len(bom)
+    return None
+
+
+def decode(data: bytes) -> Decoded:
+    """Decode file bytes: by BOM, else UTF-8; undecodable bytes become U+FFFD and counted."""
+    found = bom_encoding(data)
+    if found is not None:
+        encoding, skip = found
+        body = data[skip:]
+        bom = True
+    else:
+        encoding, body, bom = "utf-8", data, False
+    try:
+        return Decoded(body.decode(encoding), encoding, bom, 0)
+    except UnicodeDecodeError:
+        text = body.decode(encoding, errors="replace")
+        # Count the replacement characters the decoder inserted (not those already there).
+        clean = body.decode(encoding, errors="ignore")
+        return Decoded(text, encoding, bom, max(1, text.count("\ufffd") - clean.count("\ufffd")))
+
+
+class LineIndex:
+    """Maps offsets in a text to 1-based lines and columns.
+
+    Line breaks are ``\\n``, ``\\r\\n`` and a lone ``\\r``, as Python and git read them.
+    """
+
+    __slots__ = ("_starts", "_text")
+
+    def __init__(self, text: str) -> None:
+        self._text = text
+        starts = [0]
+        find = text.find
+        pos = find("\n")
+        while pos != -1:
+            starts.append(pos + 1)
+            pos = find("\n", pos + 1)
+        if "\r" in text:
+            starts = _add_lone_cr(text, starts)
+        self._starts = starts
+
+    @property
+    def line_count(self) -> int:
+        return len(self._starts)
+
+    def line_start(self, line: int) -> int:
+        """Offset of the first character of 1-based ``line``."""
+        return self._starts[line - 1]
+
+    def line_end(self, line: int) -> int:
+        """Offset just past ``line``'s content, before its line break."""
+        if line < len(self._starts):
+            end = self._starts[line] - 1
+            if self._text[end] == "\n" and end > 0 and self._text[end - 1] == "\r":
+                end -= 1
+            return end
+        return len(self._text)
+
+    def line_text(self, line: int) -> str:
+        return self._text[self.line_start(line) : self.line_end(line)]
+
+    def position(self, offset: int) -> tuple[int, int]:
+        """1-based (line, column) of ``offset``; column counts code points."""
+        offset = max(0, min(offset, len(self._text)))
+        line = bisect.bisect_right(self._starts, offset)
+        return line, offset - self._starts[line - 1] + 1
+
+    def utf16_column(self, line: int, column: int) -> int:
+        """The 1-based UTF-16 code-unit column of code-point ``column`` on ``line``."""
+        start = self._starts[line - 1]
+        prefix = self._text[start : start + column - 1]
+        return column + sum(1 for ch in prefix if ord(ch) > 0xFFFF)
+
+    def offset(self, line: int, column: int) -> int:
+        """Inverse of :meth:`position`."""
+        return self._starts[line - 1] + column - 1
+
+
+def _add_lone_cr(text: str, starts: list[int]) -> list[int]:
+    extra = []
+    pos = text.find("\r")
+    while pos != -1:
+        if pos + 1 >= len(text) or text[pos + 1] != "\n":
+            extra.append(pos + 1)
+        pos = text.find("\r", pos + 1)
+    return sorted(set(starts).union(extra)) if extra else starts
+
+
+class ViewError(Exception):
+    """A parsed view could not be built. The message must not quote file content."""
+
+    def __init__(self, message: str, line: int | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.line = line
+
+
+class View(Generic[T]):
+    """A named, lazily built parse of a document (a libcst module, a YAML tree, ...).
+
+    ``build`` receives the document and returns the parsed value, or raises
+    :class:`ViewError` with a short reason that does not quote the file.
+    """
+
+    __slots__ = ("build", "name")
+
+    def __init__(self, name: str, build: Callable[[Document], T]) -> None:
+        self.name = name
+        self.build = build
+
+    def __repr__(self) -> str:
+        return f"View({self.name!r})"
+
+
+class Document:
+    """One file's content as the rules see it."""
+
+    def __init__(
+        self,
+        path: str,
+        data: bytes,
+        *,
+        kind: DocKind | None = None,
+        decoded: Decoded | None = None,
+    ) -> None:
+        self.path = path
+        self.data = data
+        self.decoded = decoded if decoded is not None else decode(data)
+        self.text = self.decoded.text
+        self.kind = kind if kind is not None else detect_kind(path, self.text)
+        self.kinds = kind_family(self.kind)
+        self._index: LineIndex | None = None
+        self._lines: list[str] | None = None
+        self._views: dict[str, Any] = {}
+        self._view_errors: dict[str, ViewError] = {}
+
+    def __repr__(self) -> str:
+        return f"Document({self.path!r}, kind={self.kind.value})"
+
+    @property
+    def index(self) -> LineIndex:
+        if self._index is None:
+            self._index = LineIndex(self.text)
+        return self._index
+
+    @property
+    def lines(self) -> list[str]:
+        """The text split into lines without their line breaks (1-based: ``lines[n-1]``)."""
+        if self._lines is None:
+            index = self.index
+            self._lines = [index.line_text(n) for n in range(1, index.line_count + 1)]
+        return self._lines
+
+    def location(self, start: int, end: int | None = None) -> Location:
+        """Location of ``text[start:end]`` (an empty span when ``end`` is None)."""
+        if end is None:
+            end = start
+        index = self.index
+        line, column = index.position(start)
+        end_line, end_column = index.position(end)
+        return Location(
+            path=self.path,
+            line=line,
+            column=column,
+            end_line=end_line,
+            end_column=end_column,
+            column_utf16=index.utf16_column(line, column),
+            end_column_utf16=index.utf16_column(end_line, end_column),
+            start_offset=start,
+            end_offset=end,
+        )
+
+    def location_at(self, line: int, column: int, length: int) -> Location:
+        """Location of ``length`` characters from 1-based ``line``/``column``."""
+        start = self.index.offset(line, column)
+        return self.location(start, start + length)
+
+    def view(self, view: View[T]) -> T:
+        """The parsed view, built once. Raises :class:`ViewError` when it cannot be built."""
+        name = view.name
+        if name in self._views:
+            return self._views[name]  # type: ignore[no-any-return]
+        if name in self._view_errors:
+            raise self._view_errors[name]
+        try:
+            value = view.build(self)
+        except ViewError as exc:
+            self._view_errors[name] = exc
+            raise
+        except RecursionError:
+            error = ViewError(f"{name}: nesting too deep to parse")
+            self._view_errors[name] = error
+            raise error from None
+        self._views[name] = value
+        return value
+
+    @property
+    def view_errors(self) -> dict[str, ViewError]:
+        """Views that failed to build, by name (the engine reports each once)."""
+        return dict(self._view_errors)

@@ -1,0 +1,241 @@
+"""Value types shared by the engine, the rules and the reporters.
+
+Everything here is a frozen dataclass or an enum, so findings can be passed between
+worker processes, compared in tests and hashed into baselines without surprises.
+"""
+
+from __future__ import annotations
+
+import enum
+import hashlib
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from types import MappingProxyType
+
+
+class Severity(enum.Enum):
+    """How bad a finding is. Ordered: NOTE < WARNING < ERROR."""
+
+    NOTE = "note"
+    WARNING = "warning"
+    ERROR = "error"
+
+    @property
+    def rank(self) -> int:
+        return _SEVERITY_RANK[self]
+
+    def __lt__(self, other: object) -> bool:
+        if not isinstance(other, Severity):
+            return NotImplemented
+        return self.rank < other.rank
+
+    def __le__(self, other: object) -> bool:
+        if not isinstance(other, Severity):
+            return NotImplemented
+        return self.rank <= other.rank
+
+    @classmethod
+    def parse(cls, value: str) -> Severity:
+        """Read a severity from user input (case-insensitive); ValueError when unknown."""
+        try:
+            return cls(value.strip().lower())
+        except ValueError:
+            choices = ", ".join(s.value for s in cls)
+            raise ValueError(f"unknown severity {value!r} (expected one of: {choices})") from None
+
+
+_SEVERITY_RANK = {Severity.NOTE: 0, Severity.WARNING: 1, Severity.ERROR: 2}
+
+
+class Confidence(enum.Enum):
+    """How sure a rule is that a finding is real. A separate scale from severity."""
+
+    LOW = "low"
+    MEDIUM = "medium"
+    HIGH = "high"
+
+
+class NoticeLevel(enum.Enum):
+    """How loudly a notice is shown. Every notice reaches JSON and SARIF output."""
+
+    INFO = "info"
+    WARNING = "warning"
+    ERROR = "error"
+
+
+@dataclass(frozen=True)
+class Location:
+    """A span in a scanned file.
+
+    ``path`` is relative to the scan's base directory with forward slashes. Lines and
+    columns are 1-based; columns count Unicode code points, ``end_column`` is one past the
+    last character. The ``*_utf16`` columns count UTF-16 code units (what SARIF and
+    GitHub use) and equal the plain columns for text without astral characters.
+    """
+
+    path: str
+    line: int
+    column: int
+    end_line: int
+    end_column: int
+    column_utf16: int = 0
+    end_column_utf16: int = 0
+    start_offset: int = 0
+    end_offset: int = 0
+
+    def __post_init__(self) -> None:
+        if self.column_utf16 == 0:
+            object.__setattr__(self, "column_utf16", self.column)
+        if self.end_column_utf16 == 0:
+            object.__setattr__(self, "end_column_utf16", self.end_column)
+
+
+@dataclass(frozen=True)
+class TextEdit:
+    """Replace ``text[start:end]`` of a document's decoded text with ``replacement``."""
+
+    start: int
+    end: int
+    replacement: str
+    location: Location
+
+
+@dataclass(frozen=True)
+class Fix:
+    """A change that removes the finding. ``safe`` fixes keep behaviour unchanged."""
+
+    description: str
+    edits: tuple[TextEdit, ...]
+    safe: bool
+
+
+def _frozen(mapping: Mapping[str, str] | None) -> Mapping[str, str]:
+    return MappingProxyType(dict(mapping or {}))
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One problem a rule found.
+
+    ``evidence`` is already redacted (see :mod:`rolecall.redact`); ``fingerprint`` is a
+    hex SHA-256 over the rule id and the secret material (never the line), stable when
+    code moves. ``properties`` carries rule-specific facts such as ``key_id`` or
+    ``account_id`` for the reporters.
+    """
+
+    rule_id: str
+    rule_name: str
+    severity: Severity
+    confidence: Confidence
+    message: str
+    recommendation: str
+    location: Location
+    fingerprint: str
+    evidence: str = ""
+    properties: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
+    fix: Fix | None = None
+    suppression_reason: str | None = None
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.properties, MappingProxyType):
+            object.__setattr__(self, "properties", _frozen(self.properties))
+
+    def __reduce__(self) -> tuple[object, ...]:
+        # MappingProxyType cannot be pickled; worker processes need to send findings.
+        return (
+            _rebuild_finding,
+            (
+                self.rule_id,
+                self.rule_name,
+                self.severity,
+                self.confidence,
+                self.message,
+                self.recommendation,
+                self.location,
+                self.fingerprint,
+                self.evidence,
+                dict(self.properties),
+                self.fix,
+                self.suppression_reason,
+            ),
+        )
+
+    @property
+    def sort_key(self) -> tuple[str, int, int, str]:
+        loc = self.location
+        return (loc.path, loc.line, loc.column, self.rule_id)
+
+
+def _rebuild_finding(*args: object) -> Finding:
+    return Finding(*args)  # type: ignore[arg-type]
+
+
+class NoticeCode(enum.Enum):
+    """The scanner's own notices (RC9xx). Never silent: each reaches every output."""
+
+    INTERNAL = "RC900"
+    UNREADABLE = "RC901"
+    BINARY = "RC902"
+    TOO_LARGE = "RC903"
+    DECODING = "RC904"
+    UNPARSEABLE = "RC905"
+    SKIPPED_SPECIAL = "RC906"
+    RULE_LOAD = "RC907"
+    RULE_ERROR = "RC908"
+    UNUSED_SUPPRESSION = "RC909"
+    LIMIT = "RC910"
+
+
+NOTICE_TITLES: Mapping[NoticeCode, str] = MappingProxyType(
+    {
+        NoticeCode.INTERNAL: "internal-error",
+        NoticeCode.UNREADABLE: "unreadable-file",
+        NoticeCode.BINARY: "binary-file-skipped",
+        NoticeCode.TOO_LARGE: "large-file-skipped",
+        NoticeCode.DECODING: "undecodable-bytes",
+        NoticeCode.UNPARSEABLE: "unparseable-file",
+        NoticeCode.SKIPPED_SPECIAL: "special-file-skipped",
+        NoticeCode.RULE_LOAD: "rule-load-failed",
+        NoticeCode.RULE_ERROR: "rule-failed",
+        NoticeCode.UNUSED_SUPPRESSION: "unused-suppression",
+        NoticeCode.LIMIT: "limit-reached",
+    }
+)
+
+
+@dataclass(frozen=True)
+class Notice:
+    """Something the scanner could not do, or did only partly, for one file or rule.
+
+    The message never contains scanned content (parser errors are summarised, not quoted),
+    so a notice cannot leak a secret.
+    """
+
+    code: NoticeCode
+    message: str
+    path: str | None = None
+    level: NoticeLevel = NoticeLevel.WARNING
+    line: int | None = None
+    rule_id: str | None = None
+
+    @property
+    def title(self) -> str:
+        return NOTICE_TITLES[self.code]
+
+    @property
+    def sort_key(self) -> tuple[str, int, str, str]:
+        return (self.path or "", self.line or 0, self.code.value, self.message)
+
+
+def fingerprint(rule_id: str, material: str | bytes) -> str:
+    """Stable identity of a finding: SHA-256 over the rule id and the secret material.
+
+    Line numbers are deliberately not part of it, so moving code keeps the fingerprint
+    and a different secret on the same line gets a different one.
+    """
+    data = material.encode("utf-8", "surrogatepass") if isinstance(material, str) else material
+    digest = hashlib.sha256()
+    digest.update(rule_id.encode("ascii"))
+    digest.update(b"\0")
+    digest.update(data)
+    return digest.hexdigest()

@@ -1,0 +1,78 @@
+"""Inline suppression comments, handled once for every rule.
+
+``rolecall: ignore`` or ``rolecall: ignore[RC101,RC2]`` in a comment of any syntax
+(``#``, ``//``, ``/* */``, ``<!-- -->``, ``--``, ``;``) on a finding's line or on the line
+above suppresses it; text after `` -- `` is the reason, carried into JSON and SARIF.
+Codes may be whole ids or prefixes (``RC2`` covers every RC2xx rule). detect-secrets'
+``pragma: allowlist secret`` and gitleaks' ``gitleaks:allow`` are honoured too, unless
+switched off, so a team can migrate without rewriting its comments.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from rolecall.document import Document
+
+_ROLECALL = re.compile(
+    r"rolecall:\s*ignore(?:\[(?P<codes>[^\]\r\n]*)\])?(?:[ \t]+--[ \t]*(?P<reason>[^\r\n]*))?"
+)
+_FOREIGN = re.compile(r"pragma:\s*allowlist[ \t]+secret|gitleaks:allow")
+_COMMENT_TAIL = re.compile(r"\s*(?:\*/|-->|#}|%}|\*\)|\}\})?\s*$")
+_CODE = re.compile(r"^RC\d{0,3}$")
+
+
+@dataclass
+class Suppression:
+    """One suppression comment and whether it silenced anything."""
+
+    line: int
+    codes: tuple[str, ...]  # empty: every rule
+    reason: str | None
+    source: str  # "rolecall" or the foreign tool's name
+    used: set[str] = field(default_factory=set)
+
+    def covers(self, rule_id: str) -> bool:
+        return not self.codes or any(rule_id.startswith(code) for code in self.codes)
+
+
+def find_suppressions(doc: Document, *, foreign: bool = True) -> dict[int, list[Suppression]]:
+    """Suppression comments in ``doc`` by the line they stand on."""
+    found: dict[int, list[Suppression]] = {}
+    text = doc.text
+    if "rolecall:" not in text and not (foreign and ("pragma:" in text or "gitleaks:" in text)):
+        return found
+    index = doc.index
+    for match in _ROLECALL.finditer(text):
+        line, _ = index.position(match.start())
+        codes_text = match.group("codes")
+        codes = tuple(c.strip().upper() for c in (codes_text or "").split(",") if c.strip())
+        reason = match.group("reason")
+        if reason is not None:
+            reason = _COMMENT_TAIL.sub("", reason).strip() or None
+        found.setdefault(line, []).append(Suppression(line, codes, reason, "rolecall"))
+    if foreign:
+        for match in _FOREIGN.finditer(text):
+            line, _ = index.position(match.start())
+            source = "gitleaks" if match.group(0).startswith("gitleaks") else "detect-secrets"
+            found.setdefault(line, []).append(Suppression(line, (), None, source))
+    return found
+
+
+def invalid_codes(suppressions: Iterable[Suppression]) -> list[tuple[int, str]]:
+    """(line, code) pairs naming something that is not a rule id or prefix."""
+    return [(s.line, c) for s in suppressions for c in s.codes if not _CODE.match(c)]
+
+
+def match_suppression(
+    table: dict[int, list[Suppression]], line: int, rule_id: str
+) -> Suppression | None:
+    """The suppression that covers a finding of ``rule_id`` on ``line``, if any."""
+    for candidate_line in (line, line - 1):
+        for suppression in table.get(candidate_line, ()):
+            if suppression.covers(rule_id):
+                suppression.used.add(rule_id)
+                return suppression
+    return None
