@@ -1,0 +1,4 @@
+import boto3
+
+KEY_ID = "{{AKIA:a}}"
+REGION = "eu-west-1"

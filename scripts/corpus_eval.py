@@ -1,0 +1,136 @@
+"""Measure precision and recall of the rules on the labelled corpus in ``corpus/``.
+
+Corpus files are realistic source and config files in which every credential is written
+as a template token, so the repository itself holds no key-shaped text:
+
+    {{AKIA}} {{ASIA}} {{SECRET}} {{TOKEN}} ...   a fresh fake of that kind
+    {{AKIA:a}} ... {{AKIA:a}}                      the same fake twice in one file
+
+Each family directory (``corpus/rc1``, ``corpus/rc2``, ...) has an ``EXPECTED`` file with
+one line per finding a perfect scanner reports: ``path:line RCnnn`` (path relative to the
+family directory; ``#`` starts a comment). Findings are compared by (path, line, rule).
+
+    python scripts/corpus_eval.py            # every family
+    python scripts/corpus_eval.py rc1 rc3    # some families
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import re
+import string
+import sys
+from collections import Counter
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from rolecall.document import Document
+from rolecall.engine import Engine, EngineOptions
+from rolecall.registry import default_registry
+
+ROOT = Path(__file__).resolve().parent.parent / "corpus"
+TOKEN = re.compile(r"\{\{([A-Z0-9_]+)(?::([A-Za-z0-9_-]+))?\}\}")
+B32 = string.ascii_uppercase + "234567"
+B64 = string.ascii_letters + string.digits + "+/"
+
+
+def _key_id(prefix: str) -> Callable[[random.Random], str]:
+    def make(rng: random.Random) -> str:
+        # Fifth character Q-Z or 2-7 marks a modern id that encodes an account.
+        return prefix + rng.choice("QRSTUVWXYZ234567") + "".join(rng.choices(B32, k=15))
+
+    return make
+
+
+def _secret(rng: random.Random) -> str:
+    while True:
+        value = "".join(rng.choices(B64, k=40))
+        if any(c.isupper() for c in value) and any(c.isdigit() for c in value):
+            return value
+
+
+def _session_token(rng: random.Random) -> str:
+    return "IQoJb3JpZ2luX2Vj" + "".join(rng.choices(B64, k=340))
+
+
+#: Generators for corpus tokens; rule families add theirs here.
+GENERATORS: dict[str, Callable[[random.Random], str]] = {
+    "AKIA": _key_id("AKIA"),
+    "ASIA": _key_id("ASIA"),
+    "ABIA": _key_id("ABIA"),
+    "ACCA": _key_id("ACCA"),
+    "SECRET": _secret,
+    "TOKEN": _session_token,
+}
+
+
+def render(text: str, rng: random.Random) -> str:
+    named: dict[tuple[str, str], str] = {}
+
+    def sub(match: re.Match[str]) -> str:
+        kind, label = match.group(1), match.group(2)
+        if kind not in GENERATORS:
+            raise SystemExit(f"unknown corpus token {kind!r}")
+        if label is None:
+            return GENERATORS[kind](rng)
+        return named.setdefault((kind, label), GENERATORS[kind](rng))
+
+    return TOKEN.sub(sub, text)
+
+
+def load_expected(family: Path) -> set[tuple[str, int, str]]:
+    expected: set[tuple[str, int, str]] = set()
+    for raw in (family / "EXPECTED").read_text("utf-8").splitlines():
+        line = raw.split("#", 1)[0].strip()
+        if not line:
+            continue
+        where, rule = line.split()
+        path, lineno = where.rsplit(":", 1)
+        expected.add((path, int(lineno), rule))
+    return expected
+
+
+def evaluate(family: Path, engine: Engine) -> tuple[Counter[str], Counter[str], Counter[str]]:
+    """(true positives, false positives, false negatives) per rule id."""
+    rng = random.Random(f"rolecall-corpus-{family.name}")
+    found: set[tuple[str, int, str]] = set()
+    for path in sorted(p for p in family.rglob("*") if p.is_file() and p.name != "EXPECTED"):
+        rel = path.relative_to(family).as_posix()
+        data = render(path.read_text("utf-8"), rng).encode("utf-8")
+        result = engine.scan_document(Document(rel, data))
+        found.update((rel, f.location.line, f.rule_id) for f in result.findings)
+    expected = load_expected(family)
+    tp = Counter(r for _, _, r in found & expected)
+    fp = Counter(r for _, _, r in found - expected)
+    fn = Counter(r for _, _, r in expected - found)
+    return tp, fp, fn
+
+
+def _ratio(a: int, b: int) -> str:
+    return f"{a / b:.3f}" if b else "  -  "
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
+    parser.add_argument("families", nargs="*", help="corpus families (default: all)")
+    args = parser.parse_args(argv)
+    names = args.families or sorted(p.name for p in ROOT.iterdir() if (p / "EXPECTED").exists())
+    engine = Engine(default_registry(), EngineOptions())
+    print(f"{'family':8} {'rule':7} {'TP':>4} {'FP':>4} {'FN':>4} {'precision':>9} {'recall':>7}")
+    total = [0, 0, 0]
+    for name in names:
+        tp, fp, fn = evaluate(ROOT / name, engine)
+        for rule in sorted(set(tp) | set(fp) | set(fn)):
+            t, f, n = tp[rule], fp[rule], fn[rule]
+            total = [total[0] + t, total[1] + f, total[2] + n]
+            print(
+                f"{name:8} {rule:7} {t:4} {f:4} {n:4} {_ratio(t, t + f):>9} {_ratio(t, t + n):>7}"
+            )
+    t, f, n = total
+    print(f"{'all':8} {'':7} {t:4} {f:4} {n:4} {_ratio(t, t + f):>9} {_ratio(t, t + n):>7}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
