@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import hashlib
 import math
 import re
 from collections import Counter
@@ -102,8 +103,11 @@ _TEMPLATE_REFERENCE = re.compile(
 
 
 def is_documented_example(value: str) -> bool:
-    """AWS's documented example keys and anything ending in EXAMPLE/EXAMPLEKEY."""
-    return value.upper().endswith(_EXAMPLE_SUFFIXES)
+    """Documented example keys: anything ending in EXAMPLE/EXAMPLEKEY (AWS's), and the
+    published emulator and documentation values listed in DOCUMENTED_VALUE_HASHES."""
+    if value.upper().endswith(_EXAMPLE_SUFFIXES):
+        return True
+    return hashlib.sha256(value.encode("utf-8", "replace")).hexdigest() in DOCUMENTED_VALUE_HASHES
 
 
 def is_reference(value: str) -> bool:
@@ -178,3 +182,90 @@ SECRET_KEY_NAMES = re.compile(
 ACCESS_KEY_ID_NAMES = re.compile(r"(?i)(?:aws)?[_\-.]?access[_\-.]?key(?:[_\-.]?id)?")
 #: Names that mark a value as an STS session token.
 SESSION_TOKEN_NAMES = re.compile(r"(?i)(?:aws)?[_\-.]?(?:session|security)[_\-.]?token")
+
+
+# --- tokens of other services (RC12x-RC19x) ---------------------------------------------
+
+#: SHA-256 of values that vendors publish for local emulators or documentation (the
+#: Azurite development storage key, ...). Stored as hashes so that this file holds no
+#: key-shaped text; :func:`is_documented_example` recognises them.
+DOCUMENTED_VALUE_HASHES: frozenset[str] = frozenset(
+    {
+        "0011cc25eb4320717494d2703e8cba85743e71b500283c21c8b88147992f9059",  # Azurite key
+    }
+)
+
+#: The base62 alphabet of GitHub and npm token checksums (digits, upper, lower).
+BASE62 = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+_BASE62_INDEX = {c: i for i, c in enumerate(BASE62)}
+
+
+def base62_encode(number: int, width: int = 6) -> str:
+    """``number`` in base62, left-padded with ``0`` to ``width`` characters."""
+    digits = []
+    while number:
+        number, rest = divmod(number, 62)
+        digits.append(BASE62[rest])
+    return "".join(reversed(digits)).rjust(width, "0")
+
+
+def crc32_base62(body: str) -> str:
+    """The 6-character checksum GitHub and npm append to a token's random part."""
+    return base62_encode(binascii.crc32(body.encode("ascii")) & 0xFFFFFFFF)
+
+
+def has_crc32_checksum(token: str, prefix_length: int) -> bool:
+    """Whether ``token`` (prefix, random part, 6-character tail) carries a valid CRC32.
+
+    GitHub (``ghp_`` ...) and npm (``npm_``) tokens end in the base62 CRC32 of the
+    characters between the prefix and the tail; a random look-alike fails this check
+    with probability 1 - 1/2^32, so offline verification drops nearly every false match.
+    """
+    body, tail = token[prefix_length:-6], token[-6:]
+    if len(tail) != 6 or not body or any(c not in _BASE62_INDEX for c in tail):
+        return False
+    value = 0
+    for c in tail:
+        value = value * 62 + _BASE62_INDEX[c]
+    try:
+        return value == binascii.crc32(body.encode("ascii")) & 0xFFFFFFFF
+    except UnicodeEncodeError:
+        return False
+
+
+def looks_random(value: str, *, min_entropy: float = 3.0, min_classes: int = 2) -> bool:
+    """Whether a token body has the character mix of generated material.
+
+    Filters the hand-written look-alikes documentation is full of (``abcdef123456``,
+    ``0000...``, ``my_token_here``): generated tokens use several character classes
+    and have high per-character entropy.
+    """
+    classes = sum(
+        (
+            any(c.isupper() for c in value),
+            any(c.islower() for c in value),
+            any(c.isdigit() for c in value),
+        )
+    )
+    if classes < min_classes:
+        return False
+    if re.search(r"(?i)(?:abcdef|123456|xxxx|0000|example|sample|dummy|placeholder)", value):
+        return False
+    return shannon_entropy(value) >= min_entropy
+
+
+#: A template or variable reference anywhere inside a value: ``${X}``, ``$X``,
+#: ``{{ x }}``, ``%(x)s``, ``{x}`` (str.format / f-string), ``$(cmd)``, ``%X%``.
+_EMBEDDED_REFERENCE = re.compile(
+    r"\$\{|\$\(|\$[A-Za-z_]|\{\{|%\([A-Za-z_]|%[A-Za-z_][A-Za-z0-9_]*%|\{[A-Za-z_][A-Za-z0-9_.]*\}"
+)
+
+
+def contains_reference(value: str) -> bool:
+    """Whether ``value`` is built from a variable rather than holding a literal secret."""
+    return bool(_EMBEDDED_REFERENCE.search(value))
+
+
+def is_not_a_literal_secret(value: str) -> bool:
+    """:func:`is_not_a_secret`, or a value with a reference anywhere inside it."""
+    return is_not_a_secret(value) or contains_reference(value)
