@@ -254,10 +254,12 @@ def looks_random(value: str, *, min_entropy: float = 3.0, min_classes: int = 2) 
     return shannon_entropy(value) >= min_entropy
 
 
-#: A template or variable reference anywhere inside a value: ``${X}``, ``$X``,
-#: ``{{ x }}``, ``%(x)s``, ``{x}`` (str.format / f-string), ``$(cmd)``, ``%X%``.
+#: A template or variable reference inside a value: ``${X}``, ``$(cmd)``, ``{{ x }}``,
+#: ``%(x)s`` anywhere, or the whole value a ``{x}`` (str.format / f-string) field. Kept
+#: strict because random secrets contain ``$``, ``%``, ``(`` and ``{`` by chance.
 _EMBEDDED_REFERENCE = re.compile(
-    r"\$\{|\$\(|\$[A-Za-z_]|\{\{|%\([A-Za-z_]|%[A-Za-z_][A-Za-z0-9_]*%|\{[A-Za-z_][A-Za-z0-9_.]*\}"
+    r"\$\{[^}]{1,200}\}|\$\([A-Za-z_][\w .-]{0,200}\)|\{\{|%\([A-Za-z_]\w{0,64}\)[sdr]"
+    r"|^\{[A-Za-z_][\w.\[\]'\"]{0,64}\}$"
 )
 
 
