@@ -48,6 +48,7 @@ _DEV_PASSWORDS = frozenset(
     }
 )
 _INDEX_CONTEXT = re.compile(r"(?i)index[-_]?url|find[-_]links")
+_LINE = 1000  # how much of the URL's line the index-context check looks at, each side
 RDS_HOST = re.compile(r"(?i)\.rds\.amazonaws\.com(?:\.cn)?$")
 
 
@@ -78,8 +79,10 @@ def url_credentials(text: str) -> Iterator[UrlCredential]:
             user, password, host = match.groups()
             host = host.rstrip(".")
             if _is_literal(user, password, host):
-                line_start = text.rfind("\n", 0, pos) + 1
-                line_end = text.find("\n", pos)
+                # Bounded: a minified file may be one long line.
+                lo = max(0, pos - _LINE)
+                line_start = max(lo, text.rfind("\n", lo, pos) + 1)
+                line_end = text.find("\n", pos, pos + _LINE)
                 yield UrlCredential(
                     scheme.group(1),
                     user,
@@ -87,7 +90,7 @@ def url_credentials(text: str) -> Iterator[UrlCredential]:
                     host,
                     match.start(2),
                     match.end(2),
-                    text[line_start : line_end if line_end != -1 else len(text)],
+                    text[line_start : line_end if line_end != -1 else pos + _LINE],
                 )
         pos = text.find("://", pos + 3)
 

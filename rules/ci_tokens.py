@@ -97,7 +97,7 @@ class PypiTokenSecretInCi(Rule):
             field, secret = match.group(1), match.group(2)
             yield self.finding(
                 doc,
-                doc.text.rfind("${{", 0, match.start(2)),
+                doc.text.rfind("${{", match.start(), match.start(2)),
                 match.end(2),
                 material=f"pypi-ci:{secret}",
                 evidence=f"secrets.{secret}",
@@ -180,7 +180,7 @@ class GithubPatSecretInWorkflow(Rule):
                 continue
             yield self.finding(
                 doc,
-                doc.text.rfind("${{", 0, match.start(2)),
+                doc.text.rfind("${{", match.start(), match.start(2)),
                 match.end(2),
                 material=f"github-pat-ci:{secret}",
                 evidence=f"secrets.{secret}",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Iterator
 
@@ -18,7 +19,7 @@ _PRIVATE_KEY = re.compile(
 )
 _KEY_ID = re.compile(_Q + r"private_key_id" + _Q + r"\s{0,20}:\s{0,20}" + _Q + r"([0-9a-f]{40})")
 _EMAIL = re.compile(r"[a-z0-9-]{1,64}@[a-z0-9-]{1,64}\.iam\.gserviceaccount\.com")
-_NEAR = 6_000  # a key file is ~2.3 KB; its fields are never further apart than this
+_NEAR = 4_000  # a key file is ~2.3 KB; its fields are never further apart than this
 
 
 class GcpServiceAccountKey(Rule):
@@ -94,7 +95,8 @@ class GcpServiceAccountKey(Rule):
         if not types:
             return
         for match in _PRIVATE_KEY.finditer(text):
-            if not any(abs(t - match.start()) < _NEAR for t in types):
+            i = bisect.bisect_left(types, match.start() - _NEAR)
+            if i == len(types) or types[i] >= match.start() + _NEAR:
                 continue
             material, _ = key_material(text, match.end())
             if len(material) < 60:

@@ -14,7 +14,6 @@ from rolecall.secrets import is_placeholder, shannon_entropy
 _DASH = "-" * 5
 # Bounded label: the pattern is linear however many dashes or capitals a file holds.
 _BEGIN = re.compile(_DASH + r"BEGIN ((?:[A-Z0-9]{1,12} ){0,3}PRIVATE KEY(?: BLOCK)?)" + _DASH)
-_END = _DASH + "END "
 _WINDOW = 20_000  # a 16384-bit RSA key is ~12.6 KB of PEM
 _ESCAPES = re.compile(r"\\r|\\n|\\")
 _B64_LINE = re.compile(r"[A-Za-z0-9+/=]{8,}")
@@ -26,7 +25,7 @@ def key_material(text: str, start: int) -> tuple[str, bool]:
     """Base64 material of the PEM block whose header ends at ``start``, and whether a
     ``Proc-Type: 4,ENCRYPTED`` header marks it as encrypted."""
     window = text[start : start + _WINDOW]
-    end = window.find(_END)
+    end = window.find("-" * 5)  # the END line, or the next BEGIN: key bodies hold no dashes
     body = _ESCAPES.sub("\n", window if end < 0 else window[:end])
     encrypted = "4,ENCRYPTED" in body
     parts: list[str] = []
@@ -126,9 +125,11 @@ class PrivateKey(Rule):
 
     def check(self, doc: Document, ctx: RuleContext) -> Iterator[Finding]:
         text = doc.text
+        service_account = "service_account" in text
         for match in _BEGIN.finditer(text):
-            line_start = text.rfind("\n", 0, match.start()) + 1
-            if _SA_CONTEXT.search(text, line_start, match.start()) and "service_account" in text:
+            lo = max(0, match.start() - 200)  # bounded: a minified file is one long line
+            line_start = max(lo, text.rfind("\n", lo, match.start()) + 1)
+            if service_account and _SA_CONTEXT.search(text, line_start, match.start()):
                 continue  # a GCP service-account key file: RC125 reports it, specifically
             label = match.group(1)
             material, encrypted = key_material(text, match.end())

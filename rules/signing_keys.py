@@ -127,7 +127,7 @@ class FlaskSecretKey(SigningKeyRule):
     ## What it finds
     ``app.secret_key = "..."``, ``app.config["SECRET_KEY"] = "..."``,
     ``app.config.update(SECRET_KEY="...")`` and ``SECRET_KEY = "..."`` in a module that
-    imports Flask, plus ``FLASK_SECRET_KEY=...`` in ``.env`` files.
+    imports Flask, plus ``FLASK_SECRET_KEY`` in ``.env`` and compose files.
 
     ## Why it is risky
     Flask signs its session cookie with this key. Anyone holding it can forge a session:
@@ -157,7 +157,7 @@ class FlaskSecretKey(SigningKeyRule):
     tags = ("flask",)
     pattern = re.compile(
         r"(?:\.secret_key|\[[\"']SECRET_KEY[\"']\]|(?<![A-Za-z0-9_])(?:FLASK_)?SECRET_KEY)"
-        r"[ \t]*=[ \t]*(?:"
+        r"[ \t]*[=:][ \t]*(?:"
         + DEFAULT
         + r")?(?:[rRbBuU]{0,2}(?P<quote>[\"']))?(?P<value>[^\"'\s\\]{16,256})"
     )

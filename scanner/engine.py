@@ -28,11 +28,19 @@ class RuleSelection:
 
     select: tuple[str, ...] = ()  # ids or prefixes; empty: every rule
     ignore: tuple[str, ...] = ()
+    #: Exact ids of off-by-default rules to run in addition to the selection.
+    enable: tuple[str, ...] = ()
     severity_overrides: Mapping[str, Severity] = field(default_factory=dict)
     #: (glob, ids-or-prefixes) pairs: those rules do not report on matching paths.
     per_file_ignores: tuple[tuple[str, tuple[str, ...]], ...] = ()
 
-    def enabled(self, rule_id: str) -> bool:
+    def enabled(self, rule_id: str, default: bool = True) -> bool:
+        """Whether ``rule_id`` runs. A rule that is off by default (``default`` False)
+        runs only when named by its exact id in ``select`` or ``enable``: prefixes and
+        ``ALL`` never switch on a noisy rule by accident."""
+        if not default:
+            named = rule_id in self.select or rule_id in self.enable
+            return named and not _matches_any(rule_id, self.ignore)
         if self.select and not _matches_any(rule_id, self.select):
             return False
         return not _matches_any(rule_id, self.ignore)
@@ -93,7 +101,9 @@ class Engine:
         self.registry = registry
         self.options = options or EngineOptions()
         sel = self.options.selection
-        self.rules: list[Rule] = [cls() for cls in registry.rules if sel.enabled(cls.id)]
+        self.rules: list[Rule] = [
+            cls() for cls in registry.rules if sel.enabled(cls.id, cls.default_enabled)
+        ]
         self.context = RuleContext(report_examples=self.options.report_examples)
         self._allow = [re.compile(p) for p in self.options.allowlist]
 

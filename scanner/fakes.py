@@ -99,6 +99,16 @@ def stripe_live(rng: random.Random) -> str:
     return "sk" + "_live_" + "51" + _pick(rng, ALNUM, 97)
 
 
+def stripe_body(rng: random.Random) -> str:
+    """The random part of a Stripe key, to follow a prefix written in a template."""
+    return "51" + _pick(rng, ALNUM, 97)
+
+
+def docker_auth(rng: random.Random) -> str:
+    """A Docker config ``auth`` value: base64 of ``user:password``."""
+    return base64.b64encode(("ci-bot:" + password(rng)).encode()).decode()
+
+
 def sendgrid(rng: random.Random) -> str:
     return "SG" + "." + _pick(rng, B64URL, 22) + "." + _pick(rng, B64URL, 43)
 
@@ -227,6 +237,8 @@ FAKES: dict[str, Callable[[random.Random], str]] = {
     "slack_bot": slack_bot,
     "slack_webhook": slack_webhook,
     "stripe_live": stripe_live,
+    "stripe_body": stripe_body,
+    "docker_auth": docker_auth,
     "sendgrid": sendgrid,
     "twilio_sid": twilio_sid,
     "hex32": hex32,

@@ -92,6 +92,8 @@ class Rule:
     keywords: ClassVar[tuple[str, ...]] = ()
     #: Whether findings of this rule may carry a :class:`Fix`.
     fixable: ClassVar[bool] = False
+    #: False for noisy rules that run only when selected by their exact id.
+    default_enabled: ClassVar[bool] = True
     #: Extra SARIF/JSON tags (``security`` and the CWE tag are always added).
     tags: ClassVar[tuple[str, ...]] = ()
     VALID: ClassVar[Sequence[Example]] = ()
@@ -159,6 +161,7 @@ class RuleInfo:
     fixable: bool
     tags: tuple[str, ...]
     origin: str
+    default_enabled: bool = True
 
     @property
     def all_tags(self) -> tuple[str, ...]:
@@ -247,4 +250,5 @@ def rule_info(cls: type[Rule], origin: str = "") -> RuleInfo:
         fixable=cls.fixable,
         tags=tuple(cls.tags),
         origin=origin,
+        default_enabled=cls.default_enabled,
     )

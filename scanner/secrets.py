@@ -258,7 +258,7 @@ def looks_random(value: str, *, min_entropy: float = 3.0, min_classes: int = 2) 
 #: ``%(x)s`` anywhere, or the whole value a ``{x}`` (str.format / f-string) field. Kept
 #: strict because random secrets contain ``$``, ``%``, ``(`` and ``{`` by chance.
 _EMBEDDED_REFERENCE = re.compile(
-    r"\$\{[^}]{1,200}\}|\$\([A-Za-z_][\w .-]{0,200}\)|\{\{|%\([A-Za-z_]\w{0,64}\)[sdr]"
+    r"\$\{[^}]{1,200}\}|\$\([A-Za-z_][\w ./-]{0,200}\)|\{\{|%\([A-Za-z_]\w{0,64}\)[sdr]"
     r"|^\{[A-Za-z_][\w.\[\]'\"]{0,64}\}$"
 )
 

@@ -27,6 +27,7 @@ from pathlib import Path
 
 from rolecall.document import Document
 from rolecall.engine import Engine, EngineOptions
+from rolecall.fakes import FAKES
 from rolecall.registry import default_registry
 
 ROOT = Path(__file__).resolve().parent.parent / "corpus"
@@ -62,6 +63,10 @@ GENERATORS: dict[str, Callable[[random.Random], str]] = {
     "ACCA": _key_id("ACCA"),
     "SECRET": _secret,
     "TOKEN": _session_token,
+    # Other services' credentials (RC12x-RC19x): {{GITHUB}}, {{NPM}}, {{RSA_PEM}}, ...
+    # with valid checksums where the format has one; {{GITHUB_BAD_CHECKSUM}} and
+    # {{NPM_BAD_CHECKSUM}} are look-alikes that must not be reported.
+    **{name.upper(): make for name, make in FAKES.items()},
 }
 
 
