@@ -47,7 +47,7 @@ class GenericPasswordAssignment(Rule):
     must exist, a secrets manager with rotation that the workload reads with its own role.
 
     ## Example
-    Before: ``DB_PASSWORD = "Summer2024!"``.
+    Before: ``DB_PASSWORD = "..."`` in a settings module.
     After: ``password = rds.generate_db_auth_token(host, 5432, user)``.
     """
 

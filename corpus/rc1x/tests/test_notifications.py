@@ -10,7 +10,7 @@ def test_mask_token() -> None:
     assert mask_token("ghp_" + "a" * 36) == "ghp_****"
 
 
-@pytest.mark.parametrize("url", ["https://user:secret@host", "https://admin:admin123@jenkins.internal"])
+@pytest.mark.parametrize("url", ["https://user:secret@host", "https://admin:{{PASSWORD:fixture}}@jenkins.internal"])
 def test_rejects_userinfo(url: str) -> None:
     with pytest.raises(ValueError):
         SlackNotifier(url)
