@@ -13,7 +13,7 @@ from rolecall.rules._urls import RDS_HOST, url_credentials
 from rolecall.secrets import is_not_a_literal_secret
 
 _SMTP_PASSWORD = re.compile(r"(?<![A-Za-z0-9+/])(B[A-Za-z0-9+/]{43})(?![A-Za-z0-9+/=])")
-_SES_CONTEXT = re.compile(r"(?i)email-smtp\.|\bses\b|smtp[_-]?(?:pass|password|secret)")
+_SES_CONTEXT = re.compile(r"(?i)smtp|ses[_-]?pass")  # the keywords below, exactly
 
 
 def is_ses_smtp_password(value: str) -> bool:
@@ -58,7 +58,7 @@ class SesSmtpPassword(Rule):
         "workload's role (default provider chain); if SMTP is unavoidable, keep the "
         "credentials in Secrets Manager with rotation and read them with the role."
     )
-    keywords = ("smtp", "ses")
+    keywords = ("smtp", "ses_pass", "ses-pass", "sespass")
     tags = ("aws", "ses")
     VALID = (
         Example('EMAIL_HOST_PASSWORD = os.environ["SES_SMTP_PASSWORD"]\n'),
