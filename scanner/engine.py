@@ -157,7 +157,7 @@ class Engine:
             result.notices.append(
                 Notice(
                     code=NoticeCode.RULE_ERROR,
-                    message=f"rule {rule.id} ({rule.name}) failed: {_describe(exc)}",
+                    message=f"rule {rule.id} ({rule.name}) failed: {describe_exception(exc)}",
                     path=doc.path,
                     level=NoticeLevel.ERROR,
                     rule_id=rule.id,
@@ -225,7 +225,7 @@ class Engine:
         return any(p.search(span) for p in self._allow)
 
 
-def _describe(exc: BaseException) -> str:
+def describe_exception(exc: BaseException) -> str:
     """Exception type and where it was raised, without its message.
 
     Exception messages may quote the scanned text, and with it a secret; the type and

@@ -19,7 +19,6 @@ from __future__ import annotations
 import argparse
 import random
 import re
-import string
 import sys
 from collections import Counter
 from collections.abc import Callable, Sequence
@@ -27,31 +26,15 @@ from pathlib import Path
 
 from rolecall.document import Document
 from rolecall.engine import Engine, EngineOptions
+from rolecall.fakes import fake_key_id, fake_secret_key, fake_session_token
 from rolecall.registry import default_registry
 
 ROOT = Path(__file__).resolve().parent.parent / "corpus"
 TOKEN = re.compile(r"\{\{([A-Z0-9_]+)(?::([A-Za-z0-9_-]+))?\}\}")
-B32 = string.ascii_uppercase + "234567"
-B64 = string.ascii_letters + string.digits + "+/"
 
 
 def _key_id(prefix: str) -> Callable[[random.Random], str]:
-    def make(rng: random.Random) -> str:
-        # Fifth character Q-Z or 2-7 marks a modern id that encodes an account.
-        return prefix + rng.choice("QRSTUVWXYZ234567") + "".join(rng.choices(B32, k=15))
-
-    return make
-
-
-def _secret(rng: random.Random) -> str:
-    while True:
-        value = "".join(rng.choices(B64, k=40))
-        if any(c.isupper() for c in value) and any(c.isdigit() for c in value):
-            return value
-
-
-def _session_token(rng: random.Random) -> str:
-    return "IQoJb3JpZ2luX2Vj" + "".join(rng.choices(B64, k=340))
+    return lambda rng: fake_key_id(prefix, rng)
 
 
 #: Generators for corpus tokens; rule families add theirs here.
@@ -60,8 +43,8 @@ GENERATORS: dict[str, Callable[[random.Random], str]] = {
     "ASIA": _key_id("ASIA"),
     "ABIA": _key_id("ABIA"),
     "ACCA": _key_id("ACCA"),
-    "SECRET": _secret,
-    "TOKEN": _session_token,
+    "SECRET": fake_secret_key,
+    "TOKEN": fake_session_token,
 }
 
 
