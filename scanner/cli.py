@@ -14,6 +14,12 @@ from collections.abc import Sequence
 from typing import TextIO
 
 from rolecall import __version__
+from rolecall.baseline_cmd import (
+    add_baseline_command,
+    add_scan_baseline_options,
+    cmd_baseline,
+    use_baseline,
+)
 from rolecall.config import Config, ConfigError, load_config, parse_codes
 from rolecall.engine import EngineOptions, RuleSelection, describe_exception
 from rolecall.model import Severity
@@ -114,6 +120,8 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     scan = sub.add_parser("scan", help="scan files and directories")
     _add_scan_options(scan)
+    add_scan_baseline_options(scan)
+    add_baseline_command(sub)
     rules = sub.add_parser("rules", help="list every rule")
     rules.add_argument("--format", choices=["text", "json"], default="text")
     explain = sub.add_parser("explain", help="show a rule's documentation and examples")
@@ -156,10 +164,14 @@ def scan_settings(args: argparse.Namespace) -> tuple[Config, WalkOptions, Engine
             ignore=ignore,
             severity_overrides=config.severity_overrides,
             per_file_ignores=config.per_file_ignores,
+            base=os.path.abspath("."),
+            root=config.root,
         ),
         allowlist=config.allowlist,
         report_examples=config.report_examples or args.report_examples,
-        report_unused_suppressions=args.report_unused_suppressions,
+        report_unused_suppressions=(
+            args.report_unused_suppressions or config.report_unused_suppressions
+        ),
         foreign_pragmas=config.foreign_suppressions,
     )
     if args.fail_level:
@@ -191,6 +203,7 @@ def cmd_scan(args: argparse.Namespace, out: TextIO) -> int:
         paths=tuple(args.paths), base=os.getcwd(), walk=walk, engine=engine_options, jobs=jobs
     )
     report = run_scan(request, tool_version=__version__)
+    use_baseline(args, config, report)
     report.fail_level = config.fail_level
     verbose = args.verbose - args.quiet
     color = args.output is None and _use_color(args.color, out)
@@ -283,7 +296,13 @@ def _demo_scan(directory: str, out: TextIO) -> int:
     return cmd_scan(args, out)
 
 
-COMMANDS = {"scan": cmd_scan, "rules": cmd_rules, "explain": cmd_explain, "demo": cmd_demo}
+COMMANDS = {
+    "scan": cmd_scan,
+    "rules": cmd_rules,
+    "explain": cmd_explain,
+    "demo": cmd_demo,
+    "baseline": cmd_baseline,
+}
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -49,6 +49,9 @@ class Config:
     report_examples: bool = False
     foreign_suppressions: bool = True
     jobs: int = 0
+    baseline: str | None = None  # relative to ``root``
+    report_stale: bool = False
+    report_unused_suppressions: bool = False
 
 
 def _strings(key: str, value: Any) -> tuple[str, ...]:
@@ -101,6 +104,14 @@ def _regexes(key: str, value: Any) -> tuple[str, ...]:
     return patterns
 
 
+def _relative_path(key: str, value: Any) -> str:
+    if not isinstance(value, str) or not value.strip():
+        raise ConfigError(f"{key}: expected a file path (relative to the configuration file)")
+    if "\0" in value:
+        raise ConfigError(f"{key}: a path cannot contain a NUL character")
+    return value
+
+
 def _table(key: str, value: Any) -> Mapping[str, Any]:
     if not isinstance(value, dict):
         raise ConfigError(f"{key}: expected a table")
@@ -148,6 +159,12 @@ def config_from_mapping(data: Mapping[str, Any], *, path: str | None, root: str)
                 values["foreign_suppressions"] = _bool(key, value)
             case "jobs":
                 values["jobs"] = _int(key, value, 0)
+            case "baseline":
+                values["baseline"] = _relative_path(key, value)
+            case "report-stale":
+                values["report_stale"] = _bool(key, value)
+            case "report-unused-suppressions":
+                values["report_unused_suppressions"] = _bool(key, value)
             case _:
                 raise ConfigError(f"{key}: unknown configuration key")
     return Config(**values)

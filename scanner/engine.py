@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 import fnmatch
+import os
 import re
 import traceback
 from collections.abc import Iterable, Mapping, Sequence
@@ -31,6 +32,10 @@ class RuleSelection:
     severity_overrides: Mapping[str, Severity] = field(default_factory=dict)
     #: (glob, ids-or-prefixes) pairs: those rules do not report on matching paths.
     per_file_ignores: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    #: The per-file-ignores globs are relative to ``root`` (the configuration file's
+    #: directory); document paths are relative to ``base`` (the scan's directory).
+    base: str | None = None
+    root: str | None = None
 
     def enabled(self, rule_id: str) -> bool:
         if self.select and not _matches_any(rule_id, self.select):
@@ -38,6 +43,11 @@ class RuleSelection:
         return not _matches_any(rule_id, self.ignore)
 
     def ignored_for_path(self, rule_id: str, path: str) -> bool:
+        if not self.per_file_ignores:
+            return False
+        if self.base is not None and self.root is not None and self.base != self.root:
+            absolute = os.path.normpath(os.path.join(self.base, path))
+            path = os.path.relpath(absolute, self.root).replace(os.sep, "/")
         for pattern, codes in self.per_file_ignores:
             if _matches_any(rule_id, codes) and _path_matches(path, pattern):
                 return True

@@ -37,6 +37,9 @@ class ScanReport:
     fail_level: Severity = Severity.WARNING
     #: Set by sharded scans (``K/N``), for reporters that must tell runs apart.
     shard: str | None = None
+    #: Paths of the files whose content the rules saw (the baseline judges staleness
+    #: only for these: a pre-commit batch must not call other files' entries stale).
+    scanned_paths: list[str] = field(default_factory=list)
 
     def failing(self) -> list[Finding]:
         """Findings at or above the fail level: they make the exit code 1."""

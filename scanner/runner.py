@@ -203,6 +203,7 @@ def run_scan(
         if result.scanned:
             stats.files_scanned += 1
             stats.bytes_scanned += result.size
+            report.scanned_paths.append(result.path)
         else:
             stats.files_skipped += 1
     report.findings.sort(key=lambda f: f.sort_key)
