@@ -187,6 +187,26 @@ class _Walker:
                 sources.append(_IgnoreSource(folder, spec))
         return sources
 
+    def _root_sources(self, root: str) -> list[_IgnoreSource]:
+        """Ignore files for a directory named on the command line.
+
+        Naming a directory asks for it to be scanned, so when git would ignore the
+        directory itself (say, a virtual environment), only the ignore files inside it
+        apply; otherwise the whole chain from the repository root does.
+        """
+        root = os.path.abspath(root)
+        parent = os.path.dirname(root)
+        explicit_ignored = (
+            self.repo_root is not None
+            and root != self.repo_root
+            and parent != root
+            and self.ignored(root, True, self.sources_for(parent))
+        )
+        if explicit_ignored:
+            self.repo_root = None
+            self._info_exclude = None
+        return self.sources_for(root)
+
     # --- walking ------------------------------------------------------------------
 
     def walk(self, paths: Sequence[str]) -> Iterator[FileEntry | Notice]:
@@ -219,10 +239,10 @@ class _Walker:
             return
         if stat.S_ISDIR(st.st_mode):
             self._visited_dirs.add((st.st_dev, st.st_ino))
-            yield from self._walk_dir(path, self.sources_for(path), os.path.realpath(path))
+            yield from self._walk_dir(path, self._root_sources(path), os.path.realpath(path))
         elif stat.S_ISLNK(st.st_mode) and os.path.isdir(path) and self.options.follow_symlinks:
             real = os.path.realpath(path)
-            yield from self._walk_dir(path, self.sources_for(path), real)
+            yield from self._walk_dir(path, self._root_sources(path), real)
         else:
             # A file named explicitly: git ignore rules do not apply (pre-commit only
             # passes tracked files), configured excludes do.
