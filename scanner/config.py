@@ -104,6 +104,12 @@ def _regexes(key: str, value: Any) -> tuple[str, ...]:
     return patterns
 
 
+def _glob(key: str, glob: str) -> str:
+    if not glob.strip():
+        raise ConfigError(f"{key}: an empty glob matches nothing")
+    return glob
+
+
 def _relative_path(key: str, value: Any) -> str:
     if not isinstance(value, str) or not value.strip():
         raise ConfigError(f"{key}: expected a file path (relative to the configuration file)")
@@ -135,7 +141,7 @@ def config_from_mapping(data: Mapping[str, Any], *, path: str | None, root: str)
                 values["ignore"] = _codes(key, value)
             case "per-file-ignores":
                 values["per_file_ignores"] = tuple(
-                    (glob, _codes(f"{key}.{glob}", codes))
+                    (_glob(key, glob), _codes(f"{key}.{glob}", codes))
                     for glob, codes in _table(key, value).items()
                 )
             case "severity-overrides":
