@@ -9,6 +9,7 @@ from typing import TextIO
 
 from rolecall.baseline import (
     DEFAULT_BASELINE,
+    Baseline,
     BaselineOutcome,
     apply_baseline,
     build_baseline,
@@ -86,17 +87,27 @@ def baseline_path(args: argparse.Namespace, config: Config) -> str | None:
     return None
 
 
-def use_baseline(args: argparse.Namespace, config: Config, report: ScanReport) -> BaselineOutcome:
-    """Filter ``report`` through the baseline, if the scan has one."""
+def scan_baseline(args: argparse.Namespace, config: Config) -> Baseline | None:
+    """The baseline ``scan`` filters through, loaded before the scan so that a bad file
+    fails fast; None when there is none."""
     path = baseline_path(args, config)
-    report_stale = args.report_stale if args.report_stale is not None else config.report_stale
     if path is None:
         if args.report_stale:
             from rolecall.cli import UsageError
 
             raise UsageError("--report-stale needs a baseline (--baseline FILE or config)")
+        return None
+    return load_baseline(path)
+
+
+def use_baseline(
+    args: argparse.Namespace, config: Config, report: ScanReport, baseline: Baseline | None
+) -> BaselineOutcome:
+    """Filter ``report`` through ``baseline`` (from :func:`scan_baseline`)."""
+    if baseline is None:
         return BaselineOutcome(hidden=0, stale=())
-    return apply_baseline(report, load_baseline(path), report_stale=report_stale)
+    report_stale = args.report_stale if args.report_stale is not None else config.report_stale
+    return apply_baseline(report, baseline, report_stale=report_stale)
 
 
 def cmd_baseline(args: argparse.Namespace, out: TextIO) -> int:

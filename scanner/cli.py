@@ -18,6 +18,7 @@ from rolecall.baseline_cmd import (
     add_baseline_command,
     add_scan_baseline_options,
     cmd_baseline,
+    scan_baseline,
     use_baseline,
 )
 from rolecall.config import Config, ConfigError, load_config, parse_codes
@@ -199,11 +200,12 @@ def cmd_scan(args: argparse.Namespace, out: TextIO) -> int:
     from rolecall.runner import ScanRequest, run_scan
 
     config, walk, engine_options, jobs = scan_settings(args)
+    baseline = scan_baseline(args, config)
     request = ScanRequest(
         paths=tuple(args.paths), base=os.getcwd(), walk=walk, engine=engine_options, jobs=jobs
     )
     report = run_scan(request, tool_version=__version__)
-    use_baseline(args, config, report)
+    use_baseline(args, config, report, baseline)
     report.fail_level = config.fail_level
     verbose = args.verbose - args.quiet
     color = args.output is None and _use_color(args.color, out)
