@@ -98,13 +98,11 @@ class Env:
         self.git(self.hook_repo, "commit", "-q", "-m", "rolecall under test")
         self.rev = self.git(self.hook_repo, "rev-parse", "HEAD").stdout.strip()
 
-    def project(self, path: Path, hook_args: list[str] | None = None) -> Path:
+    def project(self, path: Path) -> Path:
         """A new git repository whose pre-commit configuration uses the rolecall hook."""
         path.mkdir()
         self.git(path, "init", "-q")
-        hook: dict[str, object] = {"id": "rolecall"}
-        if hook_args:
-            hook["args"] = hook_args
+        hook = {"id": "rolecall"}
         config = {"repos": [{"repo": str(self.hook_repo), "rev": self.rev, "hooks": [hook]}]}
         # JSON is YAML: no YAML library needed to write the configuration.
         (path / ".pre-commit-config.yaml").write_text(json.dumps(config, indent=2) + "\n")
