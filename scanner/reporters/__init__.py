@@ -22,6 +22,8 @@ class Reporter(Protocol):
 FORMATS: dict[str, str] = {
     "text": "rolecall.reporters.text:TextReporter",
     "json": "rolecall.reporters.json:JsonReporter",
+    "sarif": "rolecall.reporters.sarif:SarifReporter",
+    "github": "rolecall.reporters.github:GithubReporter",
 }
 
 
