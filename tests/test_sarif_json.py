@@ -35,3 +35,12 @@ def test_property_names_and_nested_plain_data() -> None:
 def test_false_and_zero_are_explicit_values() -> None:
     inv = om(so.Invocation, execution_successful=False, exit_code=0)
     assert to_data(inv) == {"executionSuccessful": False, "exitCode": 0}
+
+
+def test_mappings_and_compact_or_indented_output() -> None:
+    from types import MappingProxyType
+
+    assert to_data(MappingProxyType({"a": 1})) == {"a": 1}
+    msg = om(so.Message, text="m")
+    assert dumps(msg) == '{"text":"m"}'
+    assert dumps(msg, indent=2) == '{\n  "text": "m"\n}'

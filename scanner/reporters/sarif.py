@@ -101,7 +101,8 @@ class SarifReporter:
         self.verbose = verbose
 
     def write(self, report: ScanReport, out: TextIO) -> None:
-        out.write(dumps(build_log(report)))
+        # Compact unless asked for more: GitHub's limit is on the (gzipped) size.
+        out.write(dumps(build_log(report), indent=2 if self.verbose > 0 else None))
         out.write("\n")
 
 

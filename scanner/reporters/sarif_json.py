@@ -11,7 +11,7 @@ caller set explicitly is exactly what is written.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any, TypeVar, cast
 
 import attr
@@ -53,23 +53,33 @@ def om(cls: Callable[..., T], **values: Any) -> T:
     return cls(**{**unset, **values})
 
 
+_SCALARS = frozenset({str, int, float, bool, type(None)})
+
+
 def to_data(obj: object) -> Any:
     """``obj`` as plain JSON data: attrs objects become dicts keyed by SARIF names."""
-    if obj is None or isinstance(obj, (str, int, float, bool)):
+    kind = type(obj)
+    if kind in _SCALARS:
         return obj
-    if isinstance(obj, (list, tuple)):
-        return [to_data(item) for item in obj]
-    if isinstance(obj, dict):
+    if kind is list or kind is tuple:
+        return [to_data(item) for item in obj]  # type: ignore[attr-defined]
+    if isinstance(obj, Mapping):
         return {str(key): to_data(value) for key, value in obj.items() if value is not None}
-    fields = _FIELDS.get(type(obj)) or _fields(type(obj))
+    fields = _FIELDS.get(kind) or _fields(kind)
+    values = obj.__dict__  # sarif-om classes are plain attrs classes, not slotted
     out: dict[str, Any] = {}
     for name, json_name in fields:
-        value = getattr(obj, name)
+        value = values[name]
         if value is not None:
-            out[json_name] = to_data(value)
+            out[json_name] = value if type(value) in _SCALARS else to_data(value)
     return out
 
 
-def dumps(obj: object, *, indent: int | None = 2) -> str:
-    """Serialize a sarif-om object (or plain data holding some) to JSON text."""
-    return json.dumps(to_data(obj), indent=indent, ensure_ascii=True)
+def dumps(obj: object, *, indent: int | None = None) -> str:
+    """Serialize a sarif-om object (or plain data holding some) to JSON text.
+
+    Compact by default: with ``indent`` the standard library falls back to its pure-Python
+    encoder, which takes several times longer on a large log.
+    """
+    separators = (",", ":") if indent is None else (",", ": ")
+    return json.dumps(to_data(obj), indent=indent, separators=separators, ensure_ascii=True)
