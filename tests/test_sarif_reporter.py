@@ -296,10 +296,19 @@ def test_error_notice_marks_execution_unsuccessful(report: ScanReport) -> None:
 
 
 @pytest.mark.parametrize(
-    ("shard", "expected"),
-    [(None, "rolecall/"), ("2/4", "rolecall/shard-2-of-4/"), ("a b", "rolecall/shard-a-b/")],
+    ("shard", "category", "expected"),
+    [
+        (None, "", "rolecall/"),
+        ("2/4", "", "rolecall/shard-2-of-4/"),
+        ("a b", "", "rolecall/shard-a-b/"),
+        (None, "rolecall-backend", "rolecall-backend/"),
+        ("1/2", "sec/rolecall/", "sec/rolecall/shard-1-of-2/"),
+    ],
 )
-def test_automation_id(shard: str | None, expected: str) -> None:
+def test_automation_id(
+    shard: str | None, category: str, expected: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv(sarif_mod.CATEGORY_ENV, category)
     assert sarif_mod.automation_id(shard) == expected
 
 

@@ -13,6 +13,7 @@ written by :mod:`rolecall.reporters.sarif_json`, which keeps every explicit valu
 
 from __future__ import annotations
 
+import os
 import re
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
@@ -42,6 +43,7 @@ SCHEMA_URI = (
 )
 INFORMATION_URI = "https://github.com/rolecall/rolecall"
 SRCROOT = "%SRCROOT%"
+CATEGORY_ENV = "ROLECALL_SARIF_CATEGORY"
 FINGERPRINT_KEY = "rolecall/v1"
 LINE_HASH_KEY = "primaryLocationLineHash"
 
@@ -155,13 +157,22 @@ def build_log(report: ScanReport) -> so.SarifLog:
     return om(so.SarifLog, version="2.1.0", schema_uri=SCHEMA_URI, runs=[run])
 
 
-def automation_id(shard: str | None) -> str:
-    """``rolecall/``, or ``rolecall/shard-K-of-N/`` so shards upload as separate categories."""
+def automation_id(shard: str | None, category: str | None = None) -> str:
+    """The run's category for GitHub: ``rolecall/``, or ``$ROLECALL_SARIF_CATEGORY/``.
+
+    GitHub's upload action applies its ``category`` input only to runs that have no
+    ``automationDetails``, so the category is taken from the environment here to let a
+    workflow give each upload its own. Sharded scans add ``shard-K-of-N/`` so that their
+    uploads do not replace each other.
+    """
+    if category is None:
+        category = os.environ.get(CATEGORY_ENV, "")
+    base = category.strip().strip("/") or "rolecall"
     if not shard:
-        return "rolecall/"
+        return f"{base}/"
     match = re.fullmatch(r"\s*(\d+)\s*/\s*(\d+)\s*", shard)
     name = f"{match[1]}-of-{match[2]}" if match else re.sub(r"[^A-Za-z0-9._-]+", "-", shard)
-    return f"rolecall/shard-{name}/"
+    return f"{base}/shard-{name}/"
 
 
 def limit_results(findings: Sequence[Finding]) -> tuple[list[Finding], int]:
