@@ -23,7 +23,6 @@ from urllib.parse import quote
 
 import sarif_om as so  # type: ignore[import-untyped]  # generated attrs classes, untyped
 from rolecall.model import (
-    NOTICE_TITLES,
     Confidence,
     Finding,
     Fix,
@@ -31,12 +30,12 @@ from rolecall.model import (
     Notice,
     NoticeCode,
     NoticeLevel,
-    Severity,
 )
 from rolecall.report import ScanReport
+from rolecall.reporters.github import finding_text
 from rolecall.reporters.linehash import line_hashes
 from rolecall.reporters.sarif_json import dumps, om
-from rolecall.rule import DOC_SECTIONS, FIX_SECTION, RuleInfo
+from rolecall.reporters.sarif_rules import notice_descriptor, rule_descriptor
 
 SCHEMA_URI = (
     "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
@@ -47,53 +46,16 @@ CATEGORY_ENV = "ROLECALL_SARIF_CATEGORY"
 FINGERPRINT_KEY = "rolecall/v1"
 LINE_HASH_KEY = "primaryLocationLineHash"
 
-#: GitHub code scanning's documented limits for one uploaded file.
+#: GitHub code scanning's limits for one run (see also sarif_checks).
 MAX_RESULTS = 25_000
 MAX_RULES = 25_000
-MAX_TAGS = 20
-MAX_RUNS = 20
-MAX_GZIP_BYTES = 10 * 1024 * 1024
-MAX_DESCRIPTION = 1024
 
-#: GitHub maps security-severity to critical >= 9.0, high >= 7.0, medium >= 4.0, low
-#: otherwise. The values sit well inside their band so rounding never changes the band.
-SECURITY_SEVERITY: Mapping[Severity, str] = {
-    Severity.ERROR: "8.5",
-    Severity.WARNING: "5.5",
-    Severity.NOTE: "2.5",
-}
-PRECISION: Mapping[Confidence, str] = {
-    Confidence.HIGH: "high",
-    Confidence.MEDIUM: "medium",
-    Confidence.LOW: "low",
-}
 _NOTICE_LEVEL: Mapping[NoticeLevel, str] = {
     NoticeLevel.INFO: "note",
     NoticeLevel.WARNING: "warning",
     NoticeLevel.ERROR: "error",
 }
-#: What each of the scanner's own notices means, for ``driver.notifications``.
-NOTICE_HELP: Mapping[NoticeCode, str] = {
-    NoticeCode.INTERNAL: "rolecall hit an internal error on a file; its results may be incomplete.",
-    NoticeCode.UNREADABLE: "A file could not be read (permissions, a broken link, or it "
-    "disappeared during the scan) and was not scanned.",
-    NoticeCode.BINARY: "A binary file was skipped.",
-    NoticeCode.TOO_LARGE: "A file larger than the configured size limit was skipped.",
-    NoticeCode.DECODING: "A file held bytes that are not valid in its encoding; they were "
-    "replaced and the rest of the file was scanned.",
-    NoticeCode.UNPARSEABLE: "A file could not be parsed in its format; rules that need the "
-    "parsed form were skipped for it, text rules still ran.",
-    NoticeCode.SKIPPED_SPECIAL: "A special file (device, FIFO, socket, or a link leaving the "
-    "tree) was skipped.",
-    NoticeCode.RULE_LOAD: "A rule could not be loaded and did not run.",
-    NoticeCode.RULE_ERROR: "A rule failed on a file; other rules and files were still scanned.",
-    NoticeCode.UNUSED_SUPPRESSION: "A suppression comment matches no finding or names an "
-    "unknown rule.",
-    NoticeCode.LIMIT: "A limit was reached (nesting depth, or GitHub's result count); some "
-    "results are missing.",
-}
 _CONFIDENCE_RANK = {Confidence.LOW: 0, Confidence.MEDIUM: 1, Confidence.HIGH: 2}
-_LITERAL = re.compile(r"``(.+?)``")
 
 
 class SarifReporter:
@@ -142,8 +104,8 @@ def build_log(report: ScanReport) -> so.SarifLog:
         version=report.tool_version,
         semantic_version=report.tool_version,
         information_uri=INFORMATION_URI,
-        rules=[_rule(r) for r in rules],
-        notifications=[_notice_descriptor(c) for c in codes] or None,
+        rules=[rule_descriptor(r) for r in rules],
+        notifications=[notice_descriptor(c) for c in codes] or None,
     )
     run = om(
         so.Run,
@@ -187,66 +149,6 @@ def limit_results(findings: Sequence[Finding]) -> tuple[list[Finding], int]:
     return kept, len(findings) - MAX_RESULTS
 
 
-# --- rules -------------------------------------------------------------------------
-
-
-def clip(text: str, limit: int = MAX_DESCRIPTION) -> str:
-    """``text`` cut to ``limit`` characters (GitHub truncates descriptions at 1024)."""
-    text = text.strip()
-    return text if len(text) <= limit else text[: limit - 1].rstrip() + "\u2026"
-
-
-def _plain(text: str) -> str:
-    return _LITERAL.sub(r"\1", text)
-
-
-def _markdown(text: str) -> str:
-    return _LITERAL.sub(r"`\1`", text)
-
-
-def _one_line(text: str) -> str:
-    return " ".join(_plain(text).split())
-
-
-def help_sections(rule: RuleInfo) -> list[tuple[str, str]]:
-    """(title, body) of the documented sections, in the documented order."""
-    titles = DOC_SECTIONS + ((FIX_SECTION,) if rule.fixable else ())
-    return [(title, rule.section(title)) for title in titles if rule.section(title)]
-
-
-def help_text(rule: RuleInfo) -> str:
-    parts = [_plain(rule.summary)]
-    for title, body in help_sections(rule):
-        parts.append(f"{title}:\n{_plain(body)}")
-    return "\n\n".join(parts)
-
-
-def help_markdown(rule: RuleInfo) -> str:
-    parts = [f"**{_markdown(rule.summary)}**"]
-    for title, body in help_sections(rule):
-        parts.append(f"## {title}\n\n{_markdown(body)}")
-    parts.append(f"Rule `{rule.id}` ({rule.name}), CWE-{rule.cwe}.")
-    return "\n\n".join(parts)
-
-
-def _rule(rule: RuleInfo) -> so.ReportingDescriptor:
-    full = _one_line(rule.section("What it finds")) or rule.summary
-    return om(
-        so.ReportingDescriptor,
-        id=rule.id,
-        name=rule.name,
-        short_description=om(so.MultiformatMessageString, text=clip(_one_line(rule.summary))),
-        full_description=om(so.MultiformatMessageString, text=clip(full)),
-        help=om(so.MultiformatMessageString, text=help_text(rule), markdown=help_markdown(rule)),
-        default_configuration=om(so.ReportingConfiguration, level=rule.severity.value),
-        properties={
-            "tags": list(rule.all_tags[:MAX_TAGS]),
-            "precision": PRECISION[rule.confidence],
-            "security-severity": SECURITY_SEVERITY[rule.severity],
-        },
-    )
-
-
 # --- results -----------------------------------------------------------------------
 
 
@@ -286,15 +188,6 @@ def _line_hashes(root: str, findings: Iterable[Finding]) -> dict[tuple[str, int]
     return out
 
 
-def result_message(finding: Finding) -> str:
-    """The finding's message and recommendation as one flat text (GitHub shows no args)."""
-    message = finding.message.strip()
-    if message and message[-1] not in ".!?":
-        message += "."
-    recommendation = finding.recommendation.strip()
-    return f"{message} {recommendation}".strip()
-
-
 def _result(finding: Finding, rule_index: int, hashes: Mapping[tuple[str, int], str]) -> so.Result:
     loc = finding.location
     fingerprints = {FINGERPRINT_KEY: finding.fingerprint}
@@ -308,7 +201,7 @@ def _result(finding: Finding, rule_index: int, hashes: Mapping[tuple[str, int], 
         rule_id=finding.rule_id,
         rule_index=rule_index,
         level=finding.severity.value,
-        message=om(so.Message, text=result_message(finding)),
+        message=om(so.Message, text=finding_text(finding)),
         locations=[
             om(
                 so.Location,
@@ -355,19 +248,6 @@ def _root_location(root: str) -> so.ArtifactLocation:
         so.ArtifactLocation,
         uri=uri if uri.endswith("/") else uri + "/",
         description=om(so.Message, text="The directory the scan's paths are relative to."),
-    )
-
-
-def _notice_descriptor(code: NoticeCode) -> so.ReportingDescriptor:
-    title = NOTICE_TITLES[code]
-    text = NOTICE_HELP.get(code, title.replace("-", " "))
-    return om(
-        so.ReportingDescriptor,
-        id=code.value,
-        name=title,
-        short_description=om(so.MultiformatMessageString, text=title.replace("-", " ")),
-        full_description=om(so.MultiformatMessageString, text=text),
-        help=om(so.MultiformatMessageString, text=text, markdown=text),
     )
 
 
