@@ -364,3 +364,21 @@ def test_clean_scan_writes_an_empty_results_array(tree: Path) -> None:
     assert log["runs"][0]["results"] == []
     assert log["runs"][0]["invocations"] == [{"executionSuccessful": True}]
     assert schema_errors(log) == []
+
+
+def test_gzipped_size_limit_drops_the_least_severe(
+    report: ScanReport, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import gzip
+
+    full = render(report)
+    monkeypatch.setattr(sarif_mod, "MAX_GZIP_BYTES", len(gzip.compress(full.encode())) - 100)
+    text = render(report)
+    assert len(gzip.compress(text.encode())) <= sarif_mod.MAX_GZIP_BYTES
+    log = json.loads(text)
+    kept = results(log)
+    assert 0 < len(kept) < len(report.findings)
+    assert "note" not in {r["level"] for r in kept}
+    notes = log["runs"][0]["invocations"][0]["toolExecutionNotifications"]
+    (limit,) = [n for n in notes if n["descriptor"]["id"] == "RC910"]
+    assert "gzipped per file" in limit["message"]["text"]

@@ -13,6 +13,7 @@ written by :mod:`rolecall.reporters.sarif_json`, which keeps every explicit valu
 
 from __future__ import annotations
 
+import gzip
 import os
 import re
 from collections import defaultdict
@@ -49,6 +50,7 @@ LINE_HASH_KEY = "primaryLocationLineHash"
 #: GitHub code scanning's limits for one run (see also sarif_checks).
 MAX_RESULTS = 25_000
 MAX_RULES = 25_000
+MAX_GZIP_BYTES = 10 * 1024 * 1024
 
 _NOTICE_LEVEL: Mapping[NoticeLevel, str] = {
     NoticeLevel.INFO: "note",
@@ -65,16 +67,43 @@ class SarifReporter:
         self.verbose = verbose
 
     def write(self, report: ScanReport, out: TextIO) -> None:
-        # Compact unless asked for more: GitHub's limit is on the (gzipped) size.
-        out.write(dumps(build_log(report), indent=2 if self.verbose > 0 else None))
+        out.write(render(report, indent=2 if self.verbose > 0 else None))
         out.write("\n")
 
 
-def build_log(report: ScanReport) -> so.SarifLog:
-    """The sarif-om log for ``report`` (serialize with ``sarif_json.dumps``)."""
+def render(report: ScanReport, *, indent: int | None = None) -> str:
+    """The log as JSON text, within GitHub's result count and gzipped size limits.
+
+    Compact unless ``indent`` is given. A log over :data:`MAX_GZIP_BYTES` gzipped is
+    written again with fewer results (the most severe kept) until it fits.
+    """
+    limit, reason = MAX_RESULTS, f"GitHub accepts at most {MAX_RESULTS} per run"
+    while True:
+        text = dumps(build_log(report, limit=limit, reason=reason), indent=indent)
+        # gzip never shrinks JSON below ~1/100: only a large log needs compressing here.
+        if len(text) <= MAX_GZIP_BYTES or limit == 0:
+            return text
+        size = len(gzip.compress(text.encode("utf-8"), compresslevel=6))
+        if size <= MAX_GZIP_BYTES:
+            return text
+        shown = min(limit, len(report.findings))
+        limit = max(0, min(shown - 1, int(shown * MAX_GZIP_BYTES / size * 0.9)))
+        reason = f"GitHub accepts at most {MAX_GZIP_BYTES // 2**20} MB gzipped per file"
+
+
+def build_log(
+    report: ScanReport, *, limit: int | None = None, reason: str | None = None
+) -> so.SarifLog:
+    """The sarif-om log for ``report`` (serialize with ``sarif_json.dumps``).
+
+    At most ``limit`` results (default :data:`MAX_RESULTS`) are written; ``reason`` says
+    why in the notice about the rest.
+    """
+    limit = MAX_RESULTS if limit is None else limit
+    reason = reason or f"GitHub accepts at most {MAX_RESULTS} per run"
     rules = sorted({r.id: r for r in report.rules}.values(), key=lambda r: r.id)[:MAX_RULES]
     index = {rule.id: n for n, rule in enumerate(rules)}
-    kept, dropped = limit_results([f for f in report.findings if f.rule_id in index])
+    kept, dropped = limit_results([f for f in report.findings if f.rule_id in index], limit)
     notices = list(report.notices)
     unknown = len(report.findings) - len(kept) - dropped
     if dropped:
@@ -82,8 +111,8 @@ def build_log(report: ScanReport) -> so.SarifLog:
             Notice(
                 code=NoticeCode.LIMIT,
                 message=f"{dropped} of {len(kept) + dropped} results were left out of the "
-                f"SARIF log: GitHub accepts at most {MAX_RESULTS} per run (the most "
-                "severe were kept; the JSON output lists them all)",
+                f"SARIF log: {reason} (the most severe were kept; the JSON output lists "
+                "them all)",
                 level=NoticeLevel.WARNING,
             )
         )
@@ -137,16 +166,16 @@ def automation_id(shard: str | None, category: str | None = None) -> str:
     return f"{base}/shard-{name}/"
 
 
-def limit_results(findings: Sequence[Finding]) -> tuple[list[Finding], int]:
-    """At most :data:`MAX_RESULTS` findings, the most severe first chosen, in file order."""
-    if len(findings) <= MAX_RESULTS:
+def limit_results(findings: Sequence[Finding], limit: int) -> tuple[list[Finding], int]:
+    """At most ``limit`` findings, the most severe chosen first, in file order."""
+    if len(findings) <= limit:
         return sorted(findings, key=lambda f: f.sort_key), 0
     ranked = sorted(
         findings,
         key=lambda f: (-f.severity.rank, -_CONFIDENCE_RANK[f.confidence], f.sort_key),
     )
-    kept = sorted(ranked[:MAX_RESULTS], key=lambda f: f.sort_key)
-    return kept, len(findings) - MAX_RESULTS
+    kept = sorted(ranked[:limit], key=lambda f: f.sort_key)
+    return kept, len(findings) - limit
 
 
 # --- results -----------------------------------------------------------------------
