@@ -10,8 +10,11 @@ import re
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
+from urllib.parse import unquote
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from rolecall import redact
 from rolecall.model import Notice, NoticeCode, NoticeLevel
 from rolecall.report import ScanReport
@@ -382,3 +385,18 @@ def test_gzipped_size_limit_drops_the_least_severe(
     notes = log["runs"][0]["invocations"][0]["toolExecutionNotifications"]
     (limit,) = [n for n in notes if n["descriptor"]["id"] == "RC910"]
     assert "gzipped per file" in limit["message"]["text"]
+
+
+@given(st.text(alphabet=st.characters(blacklist_characters="\\"), min_size=1))
+def test_artifact_uris_are_valid_relative_references(path: str) -> None:
+    validator = pytest.importorskip("rfc3986_validator")
+    path = path.lstrip("/") or "x"
+    uri = sarif_mod.artifact_uri(path)
+    assert validator.validate_rfc3986(uri, rule="URI_reference")
+    assert not validator.validate_rfc3986(uri, rule="URI")  # no scheme: relative
+    assert unquote(uri, errors="surrogateescape") == path
+
+
+def test_undecodable_file_names_keep_their_bytes() -> None:
+    assert sarif_mod.artifact_uri("caf\udce9.py") == "caf%E9.py"
+    assert sarif_mod.artifact_uri("a:b/c d.py") == "a%3Ab/c%20d.py"

@@ -182,8 +182,14 @@ def limit_results(findings: Sequence[Finding], limit: int) -> tuple[list[Finding
 
 
 def artifact_uri(path: str) -> str:
-    """A repository-relative path as a percent-encoded relative URI reference."""
-    return quote(path.replace("\\", "/").lstrip("/"), safe="/")
+    """A repository-relative path as a percent-encoded relative URI reference.
+
+    Everything but unreserved characters and ``/`` is encoded, ``:`` included (in a
+    first segment it would read as a scheme). A file name that is not valid UTF-8 reaches
+    here with surrogate escapes; those become its original bytes, percent-encoded.
+    """
+    raw = path.replace("\\", "/").lstrip("/").encode("utf-8", "surrogateescape")
+    return quote(raw, safe="/")
 
 
 def _artifact(path: str) -> so.ArtifactLocation:
