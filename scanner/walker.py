@@ -16,9 +16,11 @@ unreadable directories, files above the size limit, files with a binary suffix.
 from __future__ import annotations
 
 import os
+import re
 import stat
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from pathspec import GitIgnoreSpec
 from rolecall.model import Notice, NoticeCode, NoticeLevel
@@ -93,20 +95,76 @@ def find_repo_root(start: str) -> str | None:
         current = parent
 
 
+class IgnoreRules:
+    """The patterns of one ignore file, asked about one path at a time, as git does.
+
+    The walker never descends into an excluded directory, so every question is about a
+    path *itself*: the last pattern that matches it decides; a pattern ending in ``/``
+    matches directories only; a pattern without a slash matches the last path
+    component at any depth, one with a slash matches the path relative to the file's
+    directory. pathspec compiles each pattern; its whole-path ``check_file`` is not
+    used because it answers for the files *inside* a path given with a trailing slash,
+    which makes ``dir/**`` exclude ``dir`` itself and ``!*/`` never re-include one.
+    """
+
+    __slots__ = ("_patterns",)
+
+    def __init__(self, lines: Sequence[str]) -> None:
+        patterns: list[tuple[Any, bool, bool]] = []
+        for line in lines:
+            if not line.strip() or line.startswith("#"):
+                continue
+            compiled = GitIgnoreSpec.from_lines([line]).patterns
+            if not compiled or compiled[0].include is None:
+                continue
+            body = line[1:] if line.startswith("!") else line
+            while body.endswith(" ") and not body.endswith("\\ "):
+                body = body[:-1]
+            dir_only = body.endswith("/")
+            basename = "/" not in body.rstrip("/")
+            patterns.append((compiled[0], dir_only, basename))
+        self._patterns = patterns
+
+    def __bool__(self) -> bool:
+        return bool(self._patterns)
+
+    def verdict(self, rel: str, is_dir: bool) -> bool | None:
+        """True: excluded, False: re-included by a ``!`` pattern, None: no pattern matched."""
+        for pattern, dir_only, basename in reversed(self._patterns):
+            if dir_only and not is_dir:
+                continue
+            query = rel.rsplit("/", 1)[-1] if basename else rel
+            if dir_only:
+                query += "/"
+            result = pattern.match_file(query)
+            if result is None or (not basename and _matched_a_parent(result, query)):
+                continue
+            return bool(pattern.include)
+        return None
+
+
+def _matched_a_parent(result: object, query: str) -> bool:
+    """Whether pathspec matched only a leading directory of ``query``, not all of it."""
+    match = getattr(result, "match", None)
+    if not isinstance(match, re.Match) or match.groupdict().get("ps_d") is None:
+        return False
+    return match.end("ps_d") != len(query)
+
+
 @dataclass
 class _IgnoreSource:
     directory: str  # absolute directory the patterns are relative to
-    spec: GitIgnoreSpec
+    spec: IgnoreRules
 
 
-def _read_spec(path: str) -> GitIgnoreSpec | None:
+def _read_spec(path: str) -> IgnoreRules | None:
     try:
         with open(path, "rb") as fh:
             data = fh.read(1024 * 1024)
     except OSError:
         return None
-    lines = data.decode("utf-8", "replace").splitlines()
-    return GitIgnoreSpec.from_lines(lines) if any(line.strip() for line in lines) else None
+    rules = IgnoreRules(data.decode("utf-8", "replace").splitlines())
+    return rules if rules else None
 
 
 def _rel(path: str, directory: str) -> str:
@@ -118,9 +176,9 @@ class _Walker:
     base: str
     options: WalkOptions
     repo_root: str | None = None
-    _info_exclude: GitIgnoreSpec | None = None
-    _exclude: GitIgnoreSpec | None = None
-    _include: GitIgnoreSpec | None = None
+    _info_exclude: IgnoreRules | None = None
+    _exclude: IgnoreRules | None = None
+    _include: IgnoreRules | None = None
     _exclude_root: str = ""
     _visited_dirs: set[tuple[int, int]] = field(default_factory=set)
 
@@ -128,9 +186,9 @@ class _Walker:
         opts = self.options
         self._exclude_root = os.path.abspath(opts.exclude_root or self.base)
         if opts.exclude:
-            self._exclude = GitIgnoreSpec.from_lines(opts.exclude)
+            self._exclude = IgnoreRules(opts.exclude)
         if opts.include:
-            self._include = GitIgnoreSpec.from_lines(opts.include)
+            self._include = IgnoreRules(opts.include)
 
     # --- ignore decisions -------------------------------------------------------
 
@@ -141,27 +199,36 @@ class _Walker:
         rel = _rel(path, self._exclude_root)
         if rel.startswith("../"):
             return False
-        return bool(self._exclude.match_file(rel + "/" if is_dir else rel))
+        return self._exclude.verdict(rel, is_dir) is True
+
+    def excluded_named_file(self, path: str) -> bool:
+        """Whether a file named on the command line, or a directory above it, is excluded."""
+        if self._exclude is None:
+            return False
+        rel = _rel(path, self._exclude_root)
+        if rel.startswith("../"):
+            return False
+        parts = rel.split("/")
+        return any(
+            self._exclude.verdict("/".join(parts[:n]), is_dir=n < len(parts)) is True
+            for n in range(1, len(parts) + 1)
+        )
 
     def included(self, path: str) -> bool:
         """Whether a file passes the configured include patterns (all do when unset)."""
         if self._include is None:
             return True
         rel = _rel(path, self._exclude_root)
-        return bool(self._include.match_file(rel))
+        return self._include.verdict(rel, is_dir=False) is True
 
     def ignored(self, path: str, is_dir: bool, sources: list[_IgnoreSource]) -> bool:
         """Git's verdict for ``path`` given the ignore files that apply to its directory."""
         for source in reversed(sources):  # deepest .gitignore first: it takes precedence
-            rel = _rel(path, source.directory)
-            result = source.spec.check_file(rel + "/" if is_dir else rel)
-            if result.include is not None:
-                return result.include
+            verdict = source.spec.verdict(_rel(path, source.directory), is_dir)
+            if verdict is not None:
+                return verdict
         if self._info_exclude is not None and self.repo_root is not None:
-            rel = _rel(path, self.repo_root)
-            result = self._info_exclude.check_file(rel + "/" if is_dir else rel)
-            if result.include is not None:
-                return result.include
+            return self._info_exclude.verdict(_rel(path, self.repo_root), is_dir) is True
         return False
 
     def sources_for(self, directory: str) -> list[_IgnoreSource]:
@@ -226,7 +293,7 @@ class _Walker:
         else:
             # A file named explicitly: git ignore rules do not apply (pre-commit only
             # passes tracked files), configured excludes do.
-            if self.excluded(path, is_dir=False) or not self.included(path):
+            if self.excluded_named_file(path) or not self.included(path):
                 return
             yield from self._file(path, st, os.path.realpath(os.path.dirname(path)))
 
