@@ -181,6 +181,8 @@ class _Walker:
     _include: IgnoreRules | None = None
     _exclude_root: str = ""
     _visited_dirs: set[tuple[int, int]] = field(default_factory=set)
+    #: Directories being walked right now (root to current): a link to one is a loop.
+    _ancestors: set[tuple[int, int]] = field(default_factory=set)
 
     def __post_init__(self) -> None:
         opts = self.options
@@ -300,6 +302,25 @@ class _Walker:
     def _walk_dir(
         self, directory: str, sources: list[_IgnoreSource], scan_root: str
     ) -> Iterator[FileEntry | Notice]:
+        key = None
+        if self.options.follow_symlinks:
+            try:
+                st = os.stat(directory)
+                key = (st.st_dev, st.st_ino)
+            except OSError:
+                pass  # reported when the directory is listed
+        if key is None or key in self._ancestors:
+            yield from self._walk_entries(directory, sources, scan_root)
+            return
+        self._ancestors.add(key)
+        try:
+            yield from self._walk_entries(directory, sources, scan_root)
+        finally:
+            self._ancestors.discard(key)
+
+    def _walk_entries(
+        self, directory: str, sources: list[_IgnoreSource], scan_root: str
+    ) -> Iterator[FileEntry | Notice]:
         try:
             with os.scandir(directory) as it:
                 entries = sorted(it, key=lambda e: e.name)
@@ -354,9 +375,14 @@ class _Walker:
             return
         if stat.S_ISDIR(st.st_mode):
             key = (st.st_dev, st.st_ino)
+            if key in self._ancestors:
+                yield self._notice(
+                    NoticeCode.SKIPPED_SPECIAL, path, "symbolic link loop not followed"
+                )
+                return
             if key in self._visited_dirs:
                 yield self._notice(
-                    NoticeCode.SKIPPED_SPECIAL, path, "symbolic link loop not followed again"
+                    NoticeCode.SKIPPED_SPECIAL, path, "directory already scanned through a link"
                 )
                 return
             self._visited_dirs.add(key)
