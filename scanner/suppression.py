@@ -17,7 +17,9 @@ from dataclasses import dataclass, field
 from rolecall.document import Document
 
 _ROLECALL = re.compile(
-    r"rolecall:\s*ignore(?:\[(?P<codes>[^\]\r\n]*)\])?(?:[ \t]+--[ \t]*(?P<reason>[^\r\n]*))?"
+    r"rolecall:\s*ignore(?:\[(?P<codes>[^\]\r\n]*)\])?"
+    # "--" starts the reason, but "-->" closes an HTML comment.
+    r"(?:[ \t]+--(?!>)[ \t]*(?P<reason>[^\r\n]*))?"
 )
 _FOREIGN = re.compile(r"pragma:\s*allowlist[ \t]+secret|gitleaks:allow")
 _COMMENT_TAIL = re.compile(r"\s*(?:\*/|-->|#}|%}|\*\)|\}\})?\s*$")
