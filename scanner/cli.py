@@ -187,6 +187,8 @@ def cmd_scan(args: argparse.Namespace, out: TextIO) -> int:
     from rolecall.runner import ScanRequest, run_scan
 
     config, walk, engine_options, jobs = scan_settings(args)
+    if args.output and not os.path.isdir(os.path.dirname(os.path.abspath(args.output))):
+        raise UsageError(f"--output {args.output}: the directory does not exist")
     request = ScanRequest(
         paths=tuple(args.paths), base=os.getcwd(), walk=walk, engine=engine_options, jobs=jobs
     )
@@ -198,7 +200,10 @@ def cmd_scan(args: argparse.Namespace, out: TextIO) -> int:
     if args.output:
         buffer = io.StringIO()
         reporter.write(report, buffer)
-        write_atomic(args.output, buffer.getvalue().encode("utf-8"))
+        try:
+            write_atomic(args.output, buffer.getvalue().encode("utf-8"))
+        except OSError as exc:
+            raise UsageError(f"--output {args.output}: cannot write: {exc.strerror}") from None
     else:
         reporter.write(report, out)
     return EXIT_FINDINGS if report.failing() else EXIT_OK
