@@ -62,7 +62,9 @@ class TextReporter:
             out.write("\nNotices:\n")
             for notice in shown:
                 out.write("  " + self.notice_line(notice) + "\n")
-        out.write("\n" + self.summary(report) + "\n")
+        if current is not None or shown or (self.verbose >= 1 and report.suppressed):
+            out.write("\n")  # a blank line after the findings and notices, not before nothing
+        out.write(self.summary(report) + "\n")
 
     def notice_line(self, notice: Notice) -> str:
         where = notice.path or "rolecall"
