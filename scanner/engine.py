@@ -201,7 +201,8 @@ class Engine:
                                 code=NoticeCode.UNUSED_SUPPRESSION,
                                 message=f"suppression of {codes} matches no finding",
                                 path=doc.path,
-                                level=NoticeLevel.INFO,
+                                # Only made on request: shown without -v.
+                                level=NoticeLevel.WARNING,
                                 line=line,
                             )
                         )
