@@ -286,6 +286,9 @@ def test_report_unused_suppressions(project: Path, capsys: pytest.CaptureFixture
     assert report["notices"] == []
     _, report = run_json(["--isolated", "--report-unused-suppressions"], capsys)
     assert [(n["path"], n["line"], n["code"]) for n in report["notices"]] == [("c.py", 1, "RC909")]
+    # Asked for, so shown in text output without -v.
+    _, out, _ = run(["scan", "--isolated", "--report-unused-suppressions"], capsys)
+    assert "c.py:1: RC909 unused-suppression [warning] suppression of RC101 matches" in out
 
 
 def test_report_examples(in_tmp: Path, capsys: pytest.CaptureFixture[str]) -> None:

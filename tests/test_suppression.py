@@ -122,8 +122,8 @@ def test_unused_suppressions_reported_only_on_request(key_id: str) -> None:
     assert scan("a.py", text).notices == []
     notices = scan("a.py", text, unused=True).notices
     assert [(n.code, n.level, n.line) for n in notices] == [
-        (NoticeCode.UNUSED_SUPPRESSION, NoticeLevel.INFO, 1),
-        (NoticeCode.UNUSED_SUPPRESSION, NoticeLevel.INFO, 3),
+        (NoticeCode.UNUSED_SUPPRESSION, NoticeLevel.WARNING, 1),
+        (NoticeCode.UNUSED_SUPPRESSION, NoticeLevel.WARNING, 3),
     ]
     assert "RC101" in notices[0].message and "all rules" in notices[1].message
 
