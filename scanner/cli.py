@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from typing import TextIO
 
 from rolecall import __version__
-from rolecall.config import Config, ConfigError, load_config, parse_codes
+from rolecall.config import Config, ConfigError, default_config, load_config, parse_codes
 from rolecall.engine import EngineOptions, RuleSelection, describe_exception
 from rolecall.model import Severity
 from rolecall.walker import DEFAULT_MAX_FILE_SIZE, PathNotFound, WalkOptions
@@ -133,7 +133,7 @@ def _split_codes(key: str, values: Sequence[str]) -> tuple[str, ...]:
 def scan_settings(args: argparse.Namespace) -> tuple[Config, WalkOptions, EngineOptions, int]:
     """Merge the configuration file and the flags (flags win)."""
     start = args.paths[0] if args.paths else "."
-    config = Config(root=os.path.abspath(".")) if args.isolated else load_config(start, args.config)
+    config = default_config(start) if args.isolated else load_config(start, args.config)
     select = _split_codes("--select", args.select) or config.select
     ignore = config.ignore + _split_codes("--ignore", args.ignore)
     max_size = args.max_file_size or config.max_file_size or DEFAULT_MAX_FILE_SIZE
