@@ -258,3 +258,13 @@ def test_relative_scan_root(in_tmp: Path) -> None:
     os.chdir(in_tmp / "proj")
     _, _, _, jobs = scan_settings(build_parser().parse_args(["scan"]))
     assert jobs == 3
+
+
+def test_isolated_anchors_excludes_like_a_scan_without_config(in_tmp: Path) -> None:
+    write_tree(in_tmp, {"sub/gen/a.py": "", "gen/b.py": ""})
+    if find_config_file(str(in_tmp)) is not None:
+        pytest.skip("a configuration file above the temporary directory")
+    for extra in ([], ["--isolated"]):
+        args = build_parser().parse_args(["scan", *extra, "--exclude", "/gen", "sub"])
+        _, walk, _, _ = scan_settings(args)
+        assert walk.exclude_root == str(in_tmp / "sub"), extra
