@@ -114,15 +114,20 @@ class IgnoreRules:
         for line in lines:
             if not line.strip() or line.startswith("#"):
                 continue
-            compiled = GitIgnoreSpec.from_lines([line]).patterns
-            if not compiled or compiled[0].include is None:
-                continue
-            body = line[1:] if line.startswith("!") else line
+            negated = line.startswith("!")
+            body = line[1:] if negated else line
             while body.endswith(" ") and not body.endswith("\\ "):
                 body = body[:-1]
+            # The trailing slash is handled here (directories only) and not compiled:
+            # pathspec lets "out/**/" match "out/" itself, git does not.
             dir_only = body.endswith("/")
-            basename = "/" not in body.rstrip("/")
-            patterns.append((compiled[0], dir_only, basename))
+            body = body[:-1] if dir_only else body
+            if not body:
+                continue
+            compiled = GitIgnoreSpec.from_lines([("!" if negated else "") + body]).patterns
+            if not compiled or compiled[0].include is None:
+                continue
+            patterns.append((compiled[0], dir_only, "/" not in body))
         self._patterns = patterns
 
     def __bool__(self) -> bool:
@@ -133,22 +138,17 @@ class IgnoreRules:
         for pattern, dir_only, basename in reversed(self._patterns):
             if dir_only and not is_dir:
                 continue
-            query = rel.rsplit("/", 1)[-1] if basename else rel
-            if dir_only:
-                query += "/"
-            result = pattern.match_file(query)
-            if result is None or (not basename and _matched_a_parent(result, query)):
+            result = pattern.match_file(rel.rsplit("/", 1)[-1] if basename else rel)
+            if result is None or _matched_a_parent(result):
                 continue
             return bool(pattern.include)
         return None
 
 
-def _matched_a_parent(result: object, query: str) -> bool:
-    """Whether pathspec matched only a leading directory of ``query``, not all of it."""
+def _matched_a_parent(result: object) -> bool:
+    """Whether pathspec matched only a leading directory of the path, not all of it."""
     match = getattr(result, "match", None)
-    if not isinstance(match, re.Match) or match.groupdict().get("ps_d") is None:
-        return False
-    return match.end("ps_d") != len(query)
+    return isinstance(match, re.Match) and match.groupdict().get("ps_d") is not None
 
 
 @dataclass
