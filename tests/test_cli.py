@@ -413,3 +413,14 @@ def test_the_repository_scans_clean() -> None:
     """'Done when': rolecall on its own repository exits 0 (test data is generated)."""
     result = _run_script([sys.executable, "-m", "rolecall", "scan", "--jobs", "1"], REPO)
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_non_utf8_file_names_in_output(
+    in_tmp: Path, capsys: pytest.CaptureFixture[str], key_id: str
+) -> None:
+    with open(os.path.join(os.fsencode(in_tmp), b"k\xff.py"), "w") as fh:
+        fh.write(f"K = '{key_id}'\n")
+    code, report = run_json(["--isolated"], capsys)
+    assert code == 1 and [f["path"] for f in report["findings"]] == ["k\ufffd.py"]
+    code, out, _ = run(["scan", "--isolated"], capsys)
+    assert code == 1 and out.startswith("k\ufffd.py:1:6: RC101")
