@@ -8,6 +8,7 @@ comparing the walker's files with ``git ls-files --others --cached --exclude-sta
 from __future__ import annotations
 
 import os
+import random
 import shutil
 import socket
 import subprocess
@@ -297,6 +298,42 @@ def test_walker_agrees_with_git(tmp_path: Path, files: dict[str, str]) -> None:
     expected = git_files(root)
     got = walked([root], root)
     assert {e.display for e in got} == expected
+
+
+# Building blocks of the random trees: names that patterns below hit and miss.
+RANDOM_NAMES = ("a", "b", "ab", "x.py", "y.txt", "z.log", "build", "out", "src", "d")
+RANDOM_PATTERNS = (
+    "*", "*.py", "*.log", "a", "a/", "/a", "b/", "/b/", "ab", "**/a", "a/**", "a/**/b",
+    "*/", "!*/", "x.py", "!x.py", "!a", "!a/", "!/a", "src/*", "!src/*", "/*", "!/*",
+    "d/*.txt", "**/d/", "**", "build", "!build/", "*/b", "?b", "[ab]", "!*.log",
+    "out/**/", "!out/", "a/b/", "!a/b",
+)  # fmt: skip
+
+
+def random_tree(rng: random.Random) -> dict[str, str]:
+    files: dict[str, str] = {}
+    for _ in range(15):
+        parts = [rng.choice(RANDOM_NAMES) for _ in range(rng.randint(1, 4))]
+        path = "/".join(parts)
+        parents = {"/".join(parts[:i]) for i in range(1, len(parts))}
+        if parents & set(files) or any(f.startswith(path + "/") for f in files):
+            continue  # a name cannot be a file and a directory
+        files[path] = ""
+    dirs = sorted({p.rsplit("/", 1)[0] if "/" in p else "" for p in files})
+    for directory in rng.sample(dirs, min(len(dirs), rng.randint(1, 3))):
+        lines = [rng.choice(RANDOM_PATTERNS) for _ in range(rng.randint(1, 4))]
+        files[f"{directory}/.gitignore".lstrip("/")] = "\n".join(lines) + "\n"
+    return files
+
+
+@pytest.mark.integration
+@pytest.mark.parametrize("seed", range(40))
+def test_walker_agrees_with_git_on_random_trees(tmp_path: Path, seed: int) -> None:
+    root = tmp_path / "repo"
+    git_init(root)
+    files = random_tree(random.Random(seed))
+    write_tree(root, files)
+    assert {e.display for e in walked([root], root)} == git_files(root), files
 
 
 @pytest.mark.integration
