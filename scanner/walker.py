@@ -220,8 +220,13 @@ class _Walker:
         """Whether a file passes the configured include patterns (all do when unset)."""
         if self._include is None:
             return True
-        rel = _rel(path, self._exclude_root)
-        return self._include.verdict(rel, is_dir=False) is True
+        # "src/" includes everything below src: the deepest level with a verdict decides.
+        parts = _rel(path, self._exclude_root).split("/")
+        for n in range(len(parts), 0, -1):
+            verdict = self._include.verdict("/".join(parts[:n]), is_dir=n < len(parts))
+            if verdict is not None:
+                return verdict
+        return False
 
     def ignored(self, path: str, is_dir: bool, sources: list[_IgnoreSource]) -> bool:
         """Git's verdict for ``path`` given the ignore files that apply to its directory."""
