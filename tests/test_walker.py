@@ -452,10 +452,24 @@ def test_excludes_are_relative_to_their_root(tmp_path: Path) -> None:
     assert [e.display for e in got] == ["proj/src/gen/b.py", "proj/c.py"]
 
 
-def test_include_limits_files_but_not_directories(tmp_path: Path) -> None:
-    write_tree(tmp_path, {"a.py": "", "b.txt": "", "pkg/c.py": "", "pkg/d.cfg": ""})
-    got = walked([tmp_path], tmp_path, WalkOptions(include=("*.py",)))
-    assert [e.display for e in got] == ["a.py", "pkg/c.py"]
+@pytest.mark.parametrize(
+    ("include", "expected"),
+    [
+        (("*.py",), ["a.py", "pkg/c.py", "pkg/vendor/e.py"]),
+        (("pkg/",), ["pkg/c.py", "pkg/d.cfg", "pkg/vendor/e.py"]),
+        (("/pkg",), ["pkg/c.py", "pkg/d.cfg", "pkg/vendor/e.py"]),
+        (("pkg/", "!pkg/vendor/"), ["pkg/c.py", "pkg/d.cfg"]),
+        (("*.cfg", "b.txt"), ["b.txt", "pkg/d.cfg"]),
+    ],
+)
+def test_include_patterns(tmp_path: Path, include: tuple[str, ...], expected: list[str]) -> None:
+    write_tree(
+        tmp_path, {"a.py": "", "b.txt": "", "pkg/c.py": "", "pkg/d.cfg": "", "pkg/vendor/e.py": ""}
+    )
+    got = walked([tmp_path], tmp_path, WalkOptions(include=include))
+    assert [e.display for e in got] == expected
+    named = walked([tmp_path / "pkg" / "d.cfg"], tmp_path, WalkOptions(include=include))
+    assert [e.display for e in named] == [e for e in expected if e == "pkg/d.cfg"]
 
 
 def test_explicit_file_list_like_pre_commit(tmp_path: Path) -> None:
