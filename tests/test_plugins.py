@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from rolecall import Confidence, Example, Rule, Severity
+from rolecall import Confidence, DocKind, Rule, Severity
 from rolecall.model import NoticeCode
 from rolecall.registry import build_registry
 from rolecall.rule import validate_rule
@@ -290,6 +290,10 @@ def test_a_wellformed_test_rule_validates() -> None:
         ({"recommendation": "  "}, "recommendation is missing"),
         ({"__doc__": None}, "docstring is missing"),
         ({"__doc__": "Only a summary."}, "docs lack a '## What it finds' section"),
+        ({"kinds": DocKind.YAML}, "kinds must be None or a frozenset of DocKind"),
+        ({"kinds": frozenset({"yaml"})}, "kinds must be None or a frozenset of DocKind"),
+        ({"keywords": "needle"}, "keywords must be a tuple of non-empty strings"),
+        ({"keywords": ("needle", "")}, "keywords must be a tuple of non-empty strings"),
     ],
 )
 def test_each_validation(attrs: dict[str, Any], problem: str) -> None:
@@ -312,5 +316,29 @@ def test_registry_from_objects() -> None:
     assert registry.get("rc810") is b and registry.origins["RC811"] == "seq"
 
 
-def test_examples_field_is_public() -> None:
-    assert Example("x").count == 1
+def _refuses(self: Rule) -> None:
+    raise RuntimeError("cannot start")
+
+
+def test_a_rule_that_cannot_be_instantiated_is_a_notice_not_a_crash(key_id: str) -> None:
+    from rolecall.engine import Engine, scan_text
+    from rolecall.rules.aws_keys import LongTermAccessKeyId
+
+    broken = rule_class("RC812", "refuses", __init__=_refuses)
+    registry = build_registry([("aws", LongTermAccessKeyId), ("p", broken)])
+    assert [n.message for n in registry.notices] == [
+        "rule p:Refuses not loaded: cannot be instantiated: RuntimeError"
+    ]
+    result = scan_text(Engine(registry), "a.txt", key_id)
+    assert [f.rule_id for f in result.findings] == ["RC101"]
+
+
+def test_a_malformed_kinds_attribute_cannot_break_every_file(key_id: str) -> None:
+    from rolecall.engine import Engine, scan_text
+    from rolecall.rules.aws_keys import LongTermAccessKeyId
+
+    odd = rule_class("RC813", "odd-kinds", kinds=DocKind.YAML)
+    registry = build_registry([("aws", LongTermAccessKeyId), ("p", odd)])
+    assert len(registry.notices) == 1
+    result = scan_text(Engine(registry), "a.yml", f"k: {key_id}\n")
+    assert [f.rule_id for f in result.findings] == ["RC101"] and result.notices == []
