@@ -186,6 +186,14 @@ def test_severity_overrides_longest_prefix_wins(key_id: str) -> None:
     ]
 
 
+def test_severity_override_for_all_rules() -> None:
+    overrides = {"RC1": Severity.WARNING, "ALL": Severity.NOTE}
+    selection = RuleSelection(severity_overrides=overrides)
+    assert selection.severity_for("RC101", Severity.ERROR) is Severity.WARNING
+    assert selection.severity_for("RC201", Severity.ERROR) is Severity.NOTE
+    assert RuleSelection().severity_for("RC201", Severity.ERROR) is Severity.ERROR
+
+
 @pytest.mark.parametrize(
     ("path", "reported"),
     [
