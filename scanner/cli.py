@@ -21,7 +21,7 @@ from rolecall.baseline_cmd import (
     scan_baseline,
     use_baseline,
 )
-from rolecall.config import Config, ConfigError, load_config, parse_codes
+from rolecall.config import Config, ConfigError, default_config, load_config, parse_codes
 from rolecall.engine import EngineOptions, RuleSelection, describe_exception
 from rolecall.model import Severity
 from rolecall.walker import DEFAULT_MAX_FILE_SIZE, PathNotFound, WalkOptions
@@ -142,7 +142,7 @@ def _split_codes(key: str, values: Sequence[str]) -> tuple[str, ...]:
 def scan_settings(args: argparse.Namespace) -> tuple[Config, WalkOptions, EngineOptions, int]:
     """Merge the configuration file and the flags (flags win)."""
     start = args.paths[0] if args.paths else "."
-    config = Config(root=os.path.abspath(".")) if args.isolated else load_config(start, args.config)
+    config = default_config(start) if args.isolated else load_config(start, args.config)
     select = _split_codes("--select", args.select) or config.select
     ignore = config.ignore + _split_codes("--ignore", args.ignore)
     max_size = args.max_file_size or config.max_file_size or DEFAULT_MAX_FILE_SIZE
@@ -200,6 +200,8 @@ def cmd_scan(args: argparse.Namespace, out: TextIO) -> int:
     from rolecall.runner import ScanRequest, run_scan
 
     config, walk, engine_options, jobs = scan_settings(args)
+    if args.output and not os.path.isdir(os.path.dirname(os.path.abspath(args.output))):
+        raise UsageError(f"--output {args.output}: the directory does not exist")
     baseline = scan_baseline(args, config)
     request = ScanRequest(
         paths=tuple(args.paths), base=os.getcwd(), walk=walk, engine=engine_options, jobs=jobs
@@ -213,7 +215,10 @@ def cmd_scan(args: argparse.Namespace, out: TextIO) -> int:
     if args.output:
         buffer = io.StringIO()
         reporter.write(report, buffer)
-        write_atomic(args.output, buffer.getvalue().encode("utf-8"))
+        try:
+            write_atomic(args.output, buffer.getvalue().encode("utf-8"))
+        except OSError as exc:
+            raise UsageError(f"--output {args.output}: cannot write: {exc.strerror}") from None
     else:
         reporter.write(report, out)
     return EXIT_FINDINGS if report.failing() else EXIT_OK

@@ -221,6 +221,10 @@ def load_config(start: str, explicit: str | None = None) -> Config:
             raise ConfigError(f"{explicit}: configuration file not found")
         return load_config_file(explicit)
     found = find_config_file(start)
-    if found is None:
-        return Config(root=os.path.abspath(start if os.path.isdir(start) else os.curdir))
-    return load_config_file(found)
+    return default_config(start) if found is None else load_config_file(found)
+
+
+def default_config(start: str) -> Config:
+    """The defaults, with excludes relative to the scan root ``start`` (a directory),
+    or to the working directory when ``start`` is a file."""
+    return Config(root=os.path.abspath(start if os.path.isdir(start) else os.curdir))

@@ -348,7 +348,7 @@ class Document:
             self._view_errors[name] = exc
             raise
         except RecursionError:
-            error = ViewError(f"{name}: nesting too deep to parse")
+            error = ViewError("nesting too deep to parse")
             self._view_errors[name] = error
             raise error from None
         self._views[name] = value

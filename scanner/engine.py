@@ -56,8 +56,10 @@ class RuleSelection:
     def severity_for(self, rule_id: str, default: Severity) -> Severity:
         best: tuple[int, Severity] | None = None
         for code, severity in self.severity_overrides.items():
-            if rule_id.startswith(code) and (best is None or len(code) > best[0]):
-                best = (len(code), severity)
+            # "ALL" (accepted like in select/ignore) is the least specific code.
+            length = 0 if code == "ALL" else len(code)
+            if _matches_any(rule_id, (code,)) and (best is None or length > best[0]):
+                best = (length, severity)
         return best[1] if best else default
 
 
@@ -211,7 +213,8 @@ class Engine:
                                 code=NoticeCode.UNUSED_SUPPRESSION,
                                 message=f"suppression of {codes} matches no finding",
                                 path=doc.path,
-                                level=NoticeLevel.INFO,
+                                # Only made on request: shown without -v.
+                                level=NoticeLevel.WARNING,
                                 line=line,
                             )
                         )

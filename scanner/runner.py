@@ -118,13 +118,24 @@ def _parallel(
         ) as pool:
             queue = iter(batches)
             for batch in queue:
-                pending.append((batch, pool.submit(_scan_batch, batch)))
+                pending.append((batch, _submit(pool, batch)))
                 if len(pending) >= window:
                     yield from _collect(engine, pending.pop(0), max_size)
             while pending:
                 yield from _collect(engine, pending.pop(0), max_size)
     finally:
         _WORKER = None
+
+
+def _submit(pool: ProcessPoolExecutor, batch: list[FileEntry]) -> Future[list[FileResult]]:
+    """Send ``batch`` to a worker; once a worker has died, the pool refuses new work,
+    and the batch gets a failed future that :func:`_collect` scans in-process."""
+    try:
+        return pool.submit(_scan_batch, batch)
+    except BrokenProcessPool as exc:
+        failed: Future[list[FileResult]] = Future()
+        failed.set_exception(exc)
+        return failed
 
 
 def _collect(

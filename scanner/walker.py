@@ -16,9 +16,11 @@ unreadable directories, files above the size limit, files with a binary suffix.
 from __future__ import annotations
 
 import os
+import re
 import stat
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from pathspec import GitIgnoreSpec
 from rolecall.model import Notice, NoticeCode, NoticeLevel
@@ -93,20 +95,76 @@ def find_repo_root(start: str) -> str | None:
         current = parent
 
 
+class IgnoreRules:
+    """The patterns of one ignore file, asked about one path at a time, as git does.
+
+    The walker never descends into an excluded directory, so every question is about a
+    path *itself*: the last pattern that matches it decides; a pattern ending in ``/``
+    matches directories only; a pattern without a slash matches the last path
+    component at any depth, one with a slash matches the path relative to the file's
+    directory. pathspec compiles each pattern; its whole-path ``check_file`` is not
+    used because it answers for the files *inside* a path given with a trailing slash,
+    which makes ``dir/**`` exclude ``dir`` itself and ``!*/`` never re-include one.
+    """
+
+    __slots__ = ("_patterns",)
+
+    def __init__(self, lines: Sequence[str]) -> None:
+        patterns: list[tuple[Any, bool, bool]] = []
+        for line in lines:
+            if not line.strip() or line.startswith("#"):
+                continue
+            negated = line.startswith("!")
+            body = line[1:] if negated else line
+            while body.endswith(" ") and not body.endswith("\\ "):
+                body = body[:-1]
+            # The trailing slash is handled here (directories only) and not compiled:
+            # pathspec lets "out/**/" match "out/" itself, git does not.
+            dir_only = body.endswith("/")
+            body = body[:-1] if dir_only else body
+            if not body:
+                continue
+            compiled = GitIgnoreSpec.from_lines([("!" if negated else "") + body]).patterns
+            if not compiled or compiled[0].include is None:
+                continue
+            patterns.append((compiled[0], dir_only, "/" not in body))
+        self._patterns = patterns
+
+    def __bool__(self) -> bool:
+        return bool(self._patterns)
+
+    def verdict(self, rel: str, is_dir: bool) -> bool | None:
+        """True: excluded, False: re-included by a ``!`` pattern, None: no pattern matched."""
+        for pattern, dir_only, basename in reversed(self._patterns):
+            if dir_only and not is_dir:
+                continue
+            result = pattern.match_file(rel.rsplit("/", 1)[-1] if basename else rel)
+            if result is None or _matched_a_parent(result):
+                continue
+            return bool(pattern.include)
+        return None
+
+
+def _matched_a_parent(result: object) -> bool:
+    """Whether pathspec matched only a leading directory of the path, not all of it."""
+    match = getattr(result, "match", None)
+    return isinstance(match, re.Match) and match.groupdict().get("ps_d") is not None
+
+
 @dataclass
 class _IgnoreSource:
     directory: str  # absolute directory the patterns are relative to
-    spec: GitIgnoreSpec
+    spec: IgnoreRules
 
 
-def _read_spec(path: str) -> GitIgnoreSpec | None:
+def _read_spec(path: str) -> IgnoreRules | None:
     try:
         with open(path, "rb") as fh:
             data = fh.read(1024 * 1024)
     except OSError:
         return None
-    lines = data.decode("utf-8", "replace").splitlines()
-    return GitIgnoreSpec.from_lines(lines) if any(line.strip() for line in lines) else None
+    rules = IgnoreRules(data.decode("utf-8", "replace").splitlines())
+    return rules if rules else None
 
 
 def _rel(path: str, directory: str) -> str:
@@ -118,19 +176,21 @@ class _Walker:
     base: str
     options: WalkOptions
     repo_root: str | None = None
-    _info_exclude: GitIgnoreSpec | None = None
-    _exclude: GitIgnoreSpec | None = None
-    _include: GitIgnoreSpec | None = None
+    _info_exclude: IgnoreRules | None = None
+    _exclude: IgnoreRules | None = None
+    _include: IgnoreRules | None = None
     _exclude_root: str = ""
     _visited_dirs: set[tuple[int, int]] = field(default_factory=set)
+    #: Directories being walked right now (root to current): a link to one is a loop.
+    _ancestors: set[tuple[int, int]] = field(default_factory=set)
 
     def __post_init__(self) -> None:
         opts = self.options
         self._exclude_root = os.path.abspath(opts.exclude_root or self.base)
         if opts.exclude:
-            self._exclude = GitIgnoreSpec.from_lines(opts.exclude)
+            self._exclude = IgnoreRules(opts.exclude)
         if opts.include:
-            self._include = GitIgnoreSpec.from_lines(opts.include)
+            self._include = IgnoreRules(opts.include)
 
     # --- ignore decisions -------------------------------------------------------
 
@@ -141,27 +201,41 @@ class _Walker:
         rel = _rel(path, self._exclude_root)
         if rel.startswith("../"):
             return False
-        return bool(self._exclude.match_file(rel + "/" if is_dir else rel))
+        return self._exclude.verdict(rel, is_dir) is True
+
+    def excluded_named_file(self, path: str) -> bool:
+        """Whether a file named on the command line, or a directory above it, is excluded."""
+        if self._exclude is None:
+            return False
+        rel = _rel(path, self._exclude_root)
+        if rel.startswith("../"):
+            return False
+        parts = rel.split("/")
+        return any(
+            self._exclude.verdict("/".join(parts[:n]), is_dir=n < len(parts)) is True
+            for n in range(1, len(parts) + 1)
+        )
 
     def included(self, path: str) -> bool:
         """Whether a file passes the configured include patterns (all do when unset)."""
         if self._include is None:
             return True
-        rel = _rel(path, self._exclude_root)
-        return bool(self._include.match_file(rel))
+        # "src/" includes everything below src: the deepest level with a verdict decides.
+        parts = _rel(path, self._exclude_root).split("/")
+        for n in range(len(parts), 0, -1):
+            verdict = self._include.verdict("/".join(parts[:n]), is_dir=n < len(parts))
+            if verdict is not None:
+                return verdict
+        return False
 
     def ignored(self, path: str, is_dir: bool, sources: list[_IgnoreSource]) -> bool:
         """Git's verdict for ``path`` given the ignore files that apply to its directory."""
         for source in reversed(sources):  # deepest .gitignore first: it takes precedence
-            rel = _rel(path, source.directory)
-            result = source.spec.check_file(rel + "/" if is_dir else rel)
-            if result.include is not None:
-                return result.include
+            verdict = source.spec.verdict(_rel(path, source.directory), is_dir)
+            if verdict is not None:
+                return verdict
         if self._info_exclude is not None and self.repo_root is not None:
-            rel = _rel(path, self.repo_root)
-            result = self._info_exclude.check_file(rel + "/" if is_dir else rel)
-            if result.include is not None:
-                return result.include
+            return self._info_exclude.verdict(_rel(path, self.repo_root), is_dir) is True
         return False
 
     def sources_for(self, directory: str) -> list[_IgnoreSource]:
@@ -246,11 +320,30 @@ class _Walker:
         else:
             # A file named explicitly: git ignore rules do not apply (pre-commit only
             # passes tracked files), configured excludes do.
-            if self.excluded(path, is_dir=False) or not self.included(path):
+            if self.excluded_named_file(path) or not self.included(path):
                 return
             yield from self._file(path, st, os.path.realpath(os.path.dirname(path)))
 
     def _walk_dir(
+        self, directory: str, sources: list[_IgnoreSource], scan_root: str
+    ) -> Iterator[FileEntry | Notice]:
+        key = None
+        if self.options.follow_symlinks:
+            try:
+                st = os.stat(directory)
+                key = (st.st_dev, st.st_ino)
+            except OSError:
+                pass  # reported when the directory is listed
+        if key is None or key in self._ancestors:
+            yield from self._walk_entries(directory, sources, scan_root)
+            return
+        self._ancestors.add(key)
+        try:
+            yield from self._walk_entries(directory, sources, scan_root)
+        finally:
+            self._ancestors.discard(key)
+
+    def _walk_entries(
         self, directory: str, sources: list[_IgnoreSource], scan_root: str
     ) -> Iterator[FileEntry | Notice]:
         try:
@@ -307,9 +400,14 @@ class _Walker:
             return
         if stat.S_ISDIR(st.st_mode):
             key = (st.st_dev, st.st_ino)
+            if key in self._ancestors:
+                yield self._notice(
+                    NoticeCode.SKIPPED_SPECIAL, path, "symbolic link loop not followed"
+                )
+                return
             if key in self._visited_dirs:
                 yield self._notice(
-                    NoticeCode.SKIPPED_SPECIAL, path, "symbolic link loop not followed again"
+                    NoticeCode.SKIPPED_SPECIAL, path, "directory already scanned through a link"
                 )
                 return
             self._visited_dirs.add(key)

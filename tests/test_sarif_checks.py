@@ -17,7 +17,8 @@ import pytest
 from rolecall import redact
 from rolecall.reporters import get_reporter
 from rolecall.reporters.sarif_checks import check_text
-from sarif_fixture import SECRET, fixture_registry, scan_tree, write_tree
+
+from tests.sarif_fixture import SECRET, fixture_registry, scan_tree, write_tree
 
 
 @pytest.fixture(scope="module")

@@ -9,8 +9,9 @@ import pytest
 from rolecall.cli import main
 from rolecall.reporters.linehash import line_hashes
 from rolecall.reporters.sarif_checks import check_text
-from sarif_fixture import SECRET, write_tree
-from test_sarif_reporter import schema_errors
+
+from tests.sarif_fixture import SECRET, write_tree
+from tests.test_sarif_reporter import schema_errors
 
 
 def test_cli_writes_a_valid_log(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -9,7 +9,8 @@ import pytest
 from rolecall.model import Notice, NoticeCode, NoticeLevel
 from rolecall.reporters import get_reporter
 from rolecall.reporters.github import command, escape_data, escape_property
-from sarif_fixture import KEY_IDS, SECRET, fixture_registry, scan_tree, write_tree
+
+from tests.sarif_fixture import KEY_IDS, SECRET, fixture_registry, scan_tree, write_tree
 
 
 @pytest.mark.parametrize(

@@ -10,7 +10,8 @@ import sys
 from pathlib import Path
 
 import pytest
-from sarif_fixture import main as write_fixture_log
+
+from tests.sarif_fixture import main as write_fixture_log
 
 SCRIPT = Path(__file__).resolve().parent.parent / "scripts" / "sarif_multitool_check.sh"
 

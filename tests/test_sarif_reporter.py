@@ -19,7 +19,8 @@ from rolecall.report import ScanReport
 from rolecall.reporters import get_reporter
 from rolecall.reporters import sarif as sarif_mod
 from rolecall.reporters.linehash import line_hashes
-from sarif_fixture import (
+
+from tests.sarif_fixture import (
     FILES,
     KEY_IDS,
     fixture_registry,

@@ -62,7 +62,9 @@ class TextReporter:
             out.write("\nNotices:\n")
             for notice in shown:
                 out.write("  " + self.notice_line(notice) + "\n")
-        out.write("\n" + self.summary(report) + "\n")
+        if current is not None or shown or (self.verbose >= 1 and report.suppressed):
+            out.write("\n")  # a blank line after the findings and notices, not before nothing
+        out.write(self.summary(report) + "\n")
 
     def notice_line(self, notice: Notice) -> str:
         where = notice.path or "rolecall"
@@ -77,21 +79,28 @@ class TextReporter:
         stats = report.stats
         total = len(report.findings)
         if total:
-            parts = [f"{counts[s.value]} {s.value}" for s in reversed(Severity) if counts[s.value]]
+            parts = [
+                _count(counts[s.value], s.value) for s in reversed(Severity) if counts[s.value]
+            ]
             files = len({f.location.path for f in report.findings})
             head = f"Found {total} finding{'s' * (total != 1)} ({', '.join(parts)}) in {files} "
             head += f"file{'s' * (files != 1)}"
         else:
             head = "No findings"
         mb = stats.bytes_scanned / 1e6
-        tail = f"; scanned {stats.files_scanned} files ({mb:.1f} MB) in {stats.seconds:.2f}s"
+        scanned = _count(stats.files_scanned, "file")
+        tail = f"; scanned {scanned} ({mb:.1f} MB) in {stats.seconds:.2f}s"
         extra = []
         if report.suppressed:
             extra.append(f"{len(report.suppressed)} suppressed")
         hidden = sum(1 for n in report.notices if n.level is NoticeLevel.INFO)
         if report.notices:
-            note = f"{len(report.notices)} notices"
+            note = _count(len(report.notices), "notice")
             if hidden and self.verbose < 1:
                 note += f" ({hidden} informational, shown with -v)"
             extra.append(note)
         return head + tail + (f"; {', '.join(extra)}" if extra else "") + "."
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}{'s' * (n != 1)}"
