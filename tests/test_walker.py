@@ -8,10 +8,13 @@ comparing the walker's files with ``git ls-files --others --cached --exclude-sta
 from __future__ import annotations
 
 import os
+import pickle
 import random
 import shutil
 import socket
 import subprocess
+import tempfile
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -606,18 +609,59 @@ def test_unreadable_directory_is_a_notice(tmp_path: Path, monkeypatch: pytest.Mo
     assert "Permission denied" in notices[0].message
 
 
-def test_really_unreadable_directory(tmp_path: Path) -> None:
-    write_tree(tmp_path, {"locked/b.txt": "y"})
-    locked = tmp_path / "locked"
+def _unprivileged(fn: Callable[[], object]) -> object:
+    """Run ``fn`` where mode-000 files are really unreadable.
+
+    Tests run as root in CI, and root reads anything; so as root, ``fn`` runs in a forked
+    child that has dropped to the ``nobody`` user (no re-import needed after the fork).
+    """
+    if os.geteuid() != 0:
+        return fn()
+    read_end, write_end = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # child
+        code = 0
+        try:
+            os.close(read_end)
+            os.setgroups([])
+            os.setgid(65534)
+            os.setuid(65534)
+            with os.fdopen(write_end, "wb") as out:
+                pickle.dump(fn(), out)
+        except BaseException:
+            code = 1
+        finally:
+            os._exit(code)
+    os.close(write_end)
+    with os.fdopen(read_end, "rb") as inp:
+        data = inp.read()
+    _, status = os.waitpid(pid, 0)
+    assert os.WEXITSTATUS(status) == 0, "the unprivileged child failed"
+    return pickle.loads(data)
+
+
+@pytest.fixture
+def open_tmp() -> Iterator[Path]:
+    """A temporary directory that an unprivileged user can reach (tmp_path may not be)."""
+    path = Path(tempfile.mkdtemp(prefix="rolecall-perm-"))
+    path.chmod(0o755)
+    try:
+        yield path
+    finally:
+        shutil.rmtree(path, ignore_errors=True)
+
+
+def test_really_unreadable_directory(open_tmp: Path) -> None:
+    write_tree(open_tmp, {"locked/b.txt": "y", "open.txt": "z"})
+    (open_tmp / "open.txt").chmod(0o644)
+    locked = open_tmp / "locked"
     locked.chmod(0)
     try:
-        if os.access(locked, os.R_OK):
-            pytest.skip("running with privileges that read mode-000 directories")
-        files, notices = walk_all([tmp_path], tmp_path)
+        files, notices = _unprivileged(lambda: walk_all([open_tmp], open_tmp))  # type: ignore[misc]
     finally:
         locked.chmod(0o755)
-    assert files == []
-    assert [n.code for n in notices] == [NoticeCode.UNREADABLE]
+    assert files == ["open.txt"]
+    assert [(n.path, n.code) for n in notices] == [("locked", NoticeCode.UNREADABLE)]
 
 
 def test_entry_vanishing_during_walk(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -715,17 +759,14 @@ def test_unreadable_file_is_a_notice_and_the_scan_goes_on(
     assert report.stats.files_scanned == 2 and report.stats.files_skipped == 1
 
 
-def test_really_unreadable_file(tmp_path: Path) -> None:
-    write_tree(tmp_path, {"locked.txt": "x"})
-    locked = tmp_path / "locked.txt"
+def test_really_unreadable_file(open_tmp: Path) -> None:
+    write_tree(open_tmp, {"locked.txt": "x"})
+    locked = open_tmp / "locked.txt"
     locked.chmod(0)
-    try:
-        if os.access(locked, os.R_OK):
-            pytest.skip("running with privileges that read mode-000 files")
-        doc, notices = load_document(_entry(locked, tmp_path), 1000)
-    finally:
-        locked.chmod(0o644)
+    entry = _entry(locked, open_tmp)
+    doc, notices = _unprivileged(lambda: load_document(entry, 1000))  # type: ignore[misc]
     assert doc is None and [n.code for n in notices] == [NoticeCode.UNREADABLE]
+    assert "Permission denied" in notices[0].message
 
 
 def test_file_vanishing_between_walk_and_read(tmp_path: Path) -> None:
