@@ -1,0 +1,165 @@
+"""The small shapes every configuration parser produces, so rules can share them.
+
+Tree formats (YAML, JSON) produce :class:`Scalar`, :class:`MapNode` and :class:`SeqNode`
+nodes; every format also flattens to :class:`Entry` values: a key path, the value as a
+string and the exact offsets of the value in ``doc.text`` (inside the quotes when the
+value is quoted), so findings point at the line and column of the value itself.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Union
+
+from rolecall.document import ViewError
+
+#: Most nodes a tree may expand to (aliases count every time they are used).
+MAX_NODES = 200_000
+#: Deepest nesting of mappings and sequences a tree may have.
+MAX_DEPTH = 200
+
+
+@dataclass(frozen=True)
+class Scalar:
+    """A leaf value. ``tag`` is an explicit tag such as ``!Ref`` ('' when none)."""
+
+    value: str
+    start: int
+    end: int
+    tag: str = ""
+    quoted: bool = False
+    #: True for strings; False for numbers, booleans and null (JSON) or typed scalars.
+    is_string: bool = True
+
+
+@dataclass(frozen=True)
+class MapNode:
+    items: tuple[tuple[Scalar, Node], ...]
+    start: int
+    end: int
+    tag: str = ""
+
+    def get(self, key: str) -> Node | None:
+        """The value of the last ``key`` (later keys win, as in YAML and JSON loaders)."""
+        found: Node | None = None
+        for k, v in self.items:
+            if k.value == key:
+                found = v
+        return found
+
+    def get_ci(self, key: str) -> Node | None:
+        """Like :meth:`get`, comparing keys case-insensitively."""
+        lowered = key.lower()
+        found: Node | None = None
+        for k, v in self.items:
+            if k.value.lower() == lowered:
+                found = v
+        return found
+
+
+@dataclass(frozen=True)
+class SeqNode:
+    items: tuple[Node, ...]
+    start: int
+    end: int
+    tag: str = ""
+
+
+Node = Union[Scalar, MapNode, SeqNode]  # noqa: UP007 - a runtime alias
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One key bound to a scalar value, wherever it sits in the file.
+
+    ``path`` holds the keys from the root (sequence positions as decimal strings, INI
+    sections and TOML tables as their names); ``key`` is its last element.
+    """
+
+    path: tuple[str, ...]
+    value: str
+    start: int
+    end: int
+    tag: str = ""
+    quoted: bool = False
+    #: Whether the value is a literal string as written (False for expressions, numbers,
+    #: interpolations the format itself resolves, and tagged values such as ``!Ref``).
+    literal: bool = True
+
+    @property
+    def key(self) -> str:
+        return self.path[-1] if self.path else ""
+
+    @property
+    def parent(self) -> tuple[str, ...]:
+        return self.path[:-1]
+
+
+def flatten(root: Node, prefix: tuple[str, ...] = ()) -> Iterator[Entry]:
+    """Every scalar under ``root`` as an :class:`Entry`, in document order.
+
+    Iterative, so deep trees cannot exhaust the stack. YAML merge keys (``<<``) do not
+    add a path element: merged keys appear as if written in the mapping itself.
+    """
+    stack: list[tuple[tuple[str, ...], Node]] = [(prefix, root)]
+    while stack:
+        path, node = stack.pop()
+        if isinstance(node, Scalar):
+            yield Entry(
+                path,
+                node.value,
+                node.start,
+                node.end,
+                node.tag,
+                node.quoted,
+                literal=node.is_string and not node.tag,
+            )
+        elif isinstance(node, MapNode):
+            for key, value in reversed(node.items):
+                stack.append((path if key.value == "<<" else (*path, key.value), value))
+        else:
+            for n, item in reversed(list(enumerate(node.items))):
+                stack.append(((*path, str(n)), item))
+
+
+def walk(root: Node) -> Iterator[tuple[tuple[str, ...], Node]]:
+    """Every node under ``root`` with its key path, parents before children."""
+    stack: list[tuple[tuple[str, ...], Node]] = [((), root)]
+    while stack:
+        path, node = stack.pop()
+        yield path, node
+        if isinstance(node, MapNode):
+            for key, value in reversed(node.items):
+                stack.append(((*path, key.value), value))
+        elif isinstance(node, SeqNode):
+            for n, item in reversed(list(enumerate(node.items))):
+                stack.append(((*path, str(n)), item))
+
+
+def scalar_text(node: Node | None) -> str | None:
+    """The string value of ``node`` when it is a scalar, else None."""
+    return node.value if isinstance(node, Scalar) else None
+
+
+class Budget:
+    """Counts nodes and depth while a tree is built, raising :class:`ViewError` at a limit."""
+
+    def __init__(self, fmt: str, max_nodes: int = MAX_NODES, max_depth: int = MAX_DEPTH) -> None:
+        self.fmt = fmt
+        self.nodes = 0
+        self.max_nodes = max_nodes
+        self.max_depth = max_depth
+
+    def add(self, count: int, line: int | None = None) -> None:
+        self.nodes += count
+        if self.nodes > self.max_nodes:
+            raise ViewError(
+                f"{self.fmt}: document expands to more than {self.max_nodes} nodes "
+                "(alias expansion or size limit)",
+                line,
+            )
+
+    def depth(self, depth: int, line: int | None = None) -> None:
+        if depth > self.max_depth:
+            raise ViewError(f"{self.fmt}: nesting deeper than {self.max_depth} levels", line)
