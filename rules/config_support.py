@@ -1,0 +1,252 @@
+"""Shared helpers of the configuration rules (RC3xx): credential hits, places, findings.
+
+Not a rule module (it defines no rule). Each place (GitHub workflow, GitLab CI, AWS
+shared files, container environments, Terraform providers) has exactly one rule that
+reports a literal credential there; :func:`owned_elsewhere` tells the generic rule RC301
+which entries a place-specific rule reports, so one value is reported once by RC3xx.
+"""
+
+from __future__ import annotations
+
+import posixpath
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, replace
+from typing import Any
+
+from rolecall import DocKind, Document, Finding, Rule, RuleContext, Severity, redact
+from rolecall.parsers.common import Entry, MapNode, Node, Scalar, SeqNode, walk
+from rolecall.secrets import CredentialValue, account_id_from_key_id, credential_value
+
+#: Keys under which containers and functions get their environment (lower case).
+ENV_KEYS = frozenset(
+    {"env", "environment", "extraenv", "envvars", "extraenvvars", "environmentvariables"}
+)
+#: The prefilter words of rules that look for credential-named keys bound to literals.
+CREDENTIAL_WORDS = ("secret", "access", "token", "AKIA", "ASIA")
+AWS_SHARED_KEYS = frozenset({"aws_access_key_id", "aws_secret_access_key", "aws_session_token"})
+
+
+@dataclass(frozen=True)
+class Hit:
+    """A literal credential bound to a credential-named key."""
+
+    name: str
+    entry: Entry
+    cred: CredentialValue
+    #: The access key id paired with this secret in the same group, when there is one.
+    paired_key_id: str | None = None
+
+
+def find_credentials(pairs: Iterable[tuple[str, Entry]], ctx: RuleContext) -> list[Hit]:
+    """The credentials among ``(binding name, entry)`` pairs, one hit per credential set.
+
+    Only literal entries count. Within one group (same parent path: a profile, an env
+    map, a file) an access key id is folded into the secret it belongs with, so a key
+    pair is one finding, at the secret, naming the key id.
+    """
+    hits: list[Hit] = []
+    for name, entry in pairs:
+        if not entry.literal:
+            continue
+        cred = credential_value(name, entry.value)
+        if cred is None or (cred.example and not ctx.report_examples):
+            continue
+        hits.append(Hit(name, entry, cred))
+    secrets = {h.entry.parent for h in hits if h.cred.kind == "secret"}
+    ids = {
+        h.entry.parent: h.cred.key_id
+        for h in hits
+        if h.cred.kind == "key_id" and h.entry.parent in secrets
+    }
+    return [
+        _pair(h, ids.get(h.entry.parent)) if h.cred.kind == "secret" else h
+        for h in hits
+        if not (h.cred.kind == "key_id" and h.entry.parent in secrets)
+    ]
+
+
+def _pair(hit: Hit, key_id: str | None) -> Hit:
+    if key_id is None:
+        return hit
+    # The secret of a temporary (ASIA) key pair is itself temporary.
+    cred = replace(hit.cred, long_term=hit.cred.long_term and not key_id.startswith("ASIA"))
+    return replace(hit, paired_key_id=key_id, cred=cred)
+
+
+def severity_of(cred: CredentialValue) -> Severity:
+    if cred.example:
+        return Severity.NOTE
+    return Severity.ERROR if cred.long_term else Severity.WARNING
+
+
+def describe(hit: Hit) -> tuple[str, str]:
+    """(what the credential is, redacted evidence) for messages."""
+    cred = hit.cred
+    if cred.kind == "key_id" and cred.key_id is not None:
+        term = "long-term" if cred.long_term else "temporary"
+        account = account_id_from_key_id(cred.key_id)
+        where = f" of account {account}" if account else ""
+        return f"{term} access key id {cred.key_id}{where}", cred.key_id
+    evidence = redact(hit.entry.value)
+    if cred.kind == "session":
+        return f"an AWS session token ({evidence})", evidence
+    paired = f" (paired with access key id {hit.paired_key_id})" if hit.paired_key_id else ""
+    return f"an AWS secret access key ({evidence}){paired}", evidence
+
+
+def report(
+    rule: Rule, doc: Document, hit: Hit, recommendation: str | None = None, **fmt: str
+) -> Finding:
+    """A finding at the hit's value, with severity from the credential's kind.
+
+    ``fmt`` fills the rule's message and recommendation placeholders (besides ``name``,
+    ``what`` and ``key_id``, which come from the hit).
+    """
+    what, evidence = describe(hit)
+    props = {"credential": hit.cred.kind, "name": hit.name}
+    key_id = hit.cred.key_id or hit.paired_key_id
+    if key_id:
+        props["key_id"] = key_id
+    values: dict[str, Any] = {"name": hit.name, "what": what, "key_id": key_id or "<key id>"}
+    values.update(fmt)
+    return rule.finding(
+        doc,
+        hit.entry.start,
+        hit.entry.end,
+        material=hit.entry.value,
+        evidence=evidence,
+        severity=severity_of(hit.cred),
+        recommendation=recommendation,
+        properties=props,
+        **values,
+    )
+
+
+def binding_name(entry: Entry) -> str:
+    """The name a value is bound to: its key, or for ``default``/``value`` keys (Terraform
+    variables, CloudFormation parameters) the key of the enclosing block."""
+    if entry.key.lower() in ("default", "value") and len(entry.path) >= 2:
+        return entry.path[-2]
+    return entry.key
+
+
+# --- places ------------------------------------------------------------------------
+
+
+def is_github_workflow(doc: Document) -> bool:
+    return DocKind.GITHUB_WORKFLOW in doc.kinds
+
+
+def is_gitlab_ci(doc: Document) -> bool:
+    name = posixpath.basename(doc.path).lower()
+    return (
+        name.endswith(".gitlab-ci.yml")
+        or name.endswith(".gitlab-ci.yaml")
+        or ("/.gitlab/ci/" in f"/{doc.path}" and name.endswith((".yml", ".yaml")))
+    )
+
+
+def is_aws_shared_file(doc: Document) -> bool:
+    parent = posixpath.basename(posixpath.dirname(doc.path))
+    name = posixpath.basename(doc.path).lower()
+    return doc.kind is DocKind.INI and (parent == ".aws" or name in ("credentials", "config"))
+
+
+def is_cloudformation(root: Node) -> bool:
+    if not isinstance(root, MapNode):
+        return False
+    if root.get("AWSTemplateFormatVersion") is not None:
+        return True
+    resources = root.get("Resources")
+    return isinstance(resources, MapNode) and any(
+        isinstance(v, MapNode) and str(_text(v.get("Type"))).startswith("AWS::")
+        for _, v in resources.items
+    )
+
+
+def _text(node: Node | None) -> str | None:
+    return node.value if isinstance(node, Scalar) else None
+
+
+def in_env_block(path: tuple[str, ...]) -> bool:
+    """Whether ``path`` goes through an environment key (container/function env)."""
+    return any(part.lower() in ENV_KEYS for part in path[:-1])
+
+
+def owned_elsewhere(doc: Document, entry: Entry) -> bool:
+    """Whether a place-specific rule reports ``entry`` (so RC301 does not)."""
+    if is_github_workflow(doc) or is_gitlab_ci(doc):
+        return True  # RC304 / RC306
+    if doc.kind is DocKind.INI and (is_aws_shared_file(doc) or entry.key in AWS_SHARED_KEYS):
+        return True  # RC302
+    if doc.kind is DocKind.TERRAFORM:
+        head = entry.path[:2]
+        return head == ("provider", "aws") or entry.path[:3] == ("terraform", "backend", "s3")
+    return bool(doc.kinds & {DocKind.YAML, DocKind.JSON}) and in_env_block(entry.path)
+
+
+def name_value_pairs(root: Node) -> Iterator[tuple[tuple[str, ...], str, Scalar]]:
+    """``{name: X, value: Y}`` mappings (Kubernetes env, ECS/CloudFormation environment):
+    (path of the mapping, X, the value scalar Y)."""
+    for path, node in walk(root):
+        if not isinstance(node, MapNode):
+            continue
+        name, value = node.get_ci("name"), node.get_ci("value")
+        if isinstance(name, Scalar) and isinstance(value, Scalar):
+            yield path, name.value, value
+
+
+def env_list_items(root: Node) -> Iterator[tuple[tuple[str, ...], str, Entry]]:
+    """Compose-style ``environment: ["KEY=value", ...]`` items: (path, KEY, value entry)."""
+    for path, node in walk(root):
+        if not (path and path[-1].lower() in ENV_KEYS and isinstance(node, SeqNode)):
+            continue
+        for n, item in enumerate(node.items):
+            if isinstance(item, Scalar) and "=" in item.value and item.is_string:
+                key, _, value = item.value.partition("=")
+                start = item.start + len(key) + 1
+                entry = Entry((*path, str(n), key), value, start, start + len(value), literal=True)
+                yield path, key.strip(), entry
+
+
+def config_entries(doc: Document) -> tuple[Entry, ...]:
+    """The key/value entries of ``doc`` from the view of its format (empty: no view).
+
+    Raises :class:`~rolecall.ViewError` when the file does not parse; the engine turns
+    that into a notice and the text rules still run.
+    """
+    from rolecall.parsers.dotenv import DOTENV_VIEW
+    from rolecall.parsers.hcl import HCL_VIEW
+    from rolecall.parsers.ini import INI_VIEW
+    from rolecall.parsers.json import JSON_VIEW
+    from rolecall.parsers.toml import TOML_VIEW
+    from rolecall.parsers.yaml import YAML_VIEW
+
+    kinds = doc.kinds
+    if DocKind.ENV in kinds:
+        return doc.view(DOTENV_VIEW).entries
+    if DocKind.INI in kinds:
+        return doc.view(INI_VIEW).entries
+    if DocKind.YAML in kinds:
+        return doc.view(YAML_VIEW).entries
+    if DocKind.NOTEBOOK in kinds:
+        return ()  # notebook cells are code: the Python rules read them
+    if DocKind.JSON in kinds:
+        return doc.view(JSON_VIEW).entries
+    if DocKind.TOML in kinds:
+        return doc.view(TOML_VIEW).entries
+    if DocKind.TERRAFORM in kinds:
+        return doc.view(HCL_VIEW).entries
+    return ()
+
+
+def tree_roots(doc: Document) -> tuple[Node, ...]:
+    """The YAML documents or the JSON root of ``doc`` (empty for other formats)."""
+    from rolecall.parsers.json import JSON_VIEW
+    from rolecall.parsers.yaml import YAML_VIEW
+
+    if DocKind.YAML in doc.kinds:
+        return doc.view(YAML_VIEW).documents
+    if DocKind.JSON in doc.kinds and DocKind.NOTEBOOK not in doc.kinds:
+        return (doc.view(JSON_VIEW).root,)
+    return ()
