@@ -88,6 +88,13 @@ def tokenize(text: str, base: int = 0) -> list[Word]:
                 parts.append(re.sub(r'\\([$`"\\\n])', r"\1", inner))
                 quoted_parts.append((pos + 1, min(close, size)))
                 pos = close + 1
+            elif text.startswith(("${{", "$(", "${"), pos):
+                # CI template expressions and command substitutions may hold spaces and
+                # operators: they belong to the word, and make it non-literal.
+                close = _closing(text, pos)
+                parts.append(text[pos:close])
+                literal = False
+                pos = close
             elif ch == "\\" and pos + 1 < size:
                 parts.append(text[pos + 1])
                 pos += 2
@@ -188,3 +195,24 @@ def _build(doc: Document) -> ShellScript:
 
 
 SHELL_VIEW: View[ShellScript] = View("shell", _build)
+
+
+def _closing(text: str, pos: int) -> int:
+    """Offset just past the ``}}``/``)``/``}`` that closes the expansion at ``pos``."""
+    if text.startswith("${{", pos):
+        close = text.find("}}", pos + 3)
+        return len(text) if close == -1 else close + 2
+    opener = text[pos + 1]
+    closer = ")" if opener == "(" else "}"
+    depth, i = 0, pos + 1
+    while i < len(text):
+        if text[i] == opener:
+            depth += 1
+        elif text[i] == closer:
+            depth -= 1
+            if depth == 0:
+                return i + 1
+        elif text[i] == "\n" and opener == "{":
+            break
+        i += 1
+    return i
