@@ -49,7 +49,8 @@ class GitlabCiStaticAwsKeys(Rule):
     recommendation = (
         "Use an OIDC ID token instead of stored keys: give the job an `id_tokens:` entry "
         "`AWS_ID_TOKEN` with `aud: sts.amazonaws.com` and run "
-        "`aws sts assume-role-with-web-identity --role-arn arn:aws:iam::<account>:role/<role> --role-session-name gitlab-$CI_JOB_ID "
+        "`aws sts assume-role-with-web-identity --role-arn arn:aws:iam::<account>:role/<role> "
+        "--role-session-name gitlab-$CI_JOB_ID "
         "--web-identity-token $AWS_ID_TOKEN` (or set AWS_ROLE_ARN and "
         "AWS_WEB_IDENTITY_TOKEN_FILE for the SDK). The role's trust policy names the GitLab "
         "OIDC provider with `<gitlab host>:sub` = project_path:<group>/<project>:ref_type:"
