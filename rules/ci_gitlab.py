@@ -7,11 +7,17 @@ from collections.abc import Iterator
 from rolecall import Confidence, DocKind, Document, Example, Finding, Rule, RuleContext, Severity
 from rolecall.parsers.common import Entry, MapNode, Scalar, SeqNode, walk
 from rolecall.parsers.shell import scan_shell
-from rolecall.rules.config_support import find_credentials, is_gitlab_ci, report, tree_roots
+from rolecall.rules.config_support import (
+    FAKE_KEY_ID,
+    FAKE_SECRET,
+    find_credentials,
+    is_gitlab_ci,
+    report,
+    tree_roots,
+)
 from rolecall.secrets import credential_name
 
-_ID = "AKIA" + "Q3ZR7HVTX2M4WYLB"
-_SECRET = "q9Lr2vXb" + "T7mK4pZc1NwY8sHd0FgJ" + "6aUe3RiO"
+_ID, _SECRET = FAKE_KEY_ID, FAKE_SECRET
 _SCRIPTS = frozenset({"script", "before_script", "after_script"})
 
 

@@ -15,12 +15,19 @@ from typing import Any
 
 from rolecall import DocKind, Document, Finding, Rule, RuleContext, Severity, redact
 from rolecall.parsers.common import Entry, MapNode, Node, Scalar, SeqNode, walk
+from rolecall.parsers.shell import scan_shell
 from rolecall.secrets import CredentialValue, account_id_from_key_id, credential_value
 
 #: Keys under which containers and functions get their environment (lower case).
 ENV_KEYS = frozenset(
     {"env", "environment", "extraenv", "envvars", "extraenvvars", "environmentvariables"}
 )
+# Fakes for the rules' examples, built by concatenation so no file holds key-shaped text.
+FAKE_KEY_ID = "AKIA" + "Q3ZR7HVTX2M4WYLB"
+FAKE_TEMP_KEY_ID = "ASIA" + "Q3ZR7HVTX2M4WYLB"
+FAKE_SECRET = "q9Lr2vXb" + "T7mK4pZc1NwY8sHd0FgJ" + "6aUe3RiO"
+FAKE_TOKEN = "IQoJb3JpZ2lu" + "X2VjEJr//////////wEaCXVzLWVhc3QtMSJHMEUCIQ" * 4
+
 #: The prefilter words of rules that look for credential-named keys bound to literals.
 CREDENTIAL_WORDS = ("secret", "access", "token", "AKIA", "ASIA")
 AWS_SHARED_KEYS = frozenset({"aws_access_key_id", "aws_secret_access_key", "aws_session_token"})
@@ -201,11 +208,11 @@ def env_list_items(root: Node) -> Iterator[tuple[tuple[str, ...], str, Entry]]:
     for path, node in walk(root):
         if not (path and path[-1].lower() in ENV_KEYS and isinstance(node, SeqNode)):
             continue
-        for n, item in enumerate(node.items):
+        for item in node.items:
             if isinstance(item, Scalar) and "=" in item.value and item.is_string:
                 key, _, value = item.value.partition("=")
                 start = item.start + len(key) + 1
-                entry = Entry((*path, str(n), key), value, start, start + len(value), literal=True)
+                entry = Entry((*path, key), value, start, start + len(value), literal=True)
                 yield path, key.strip(), entry
 
 
@@ -250,3 +257,26 @@ def tree_roots(doc: Document) -> tuple[Node, ...]:
     if DocKind.JSON in doc.kinds and DocKind.NOTEBOOK not in doc.kinds:
         return (doc.view(JSON_VIEW).root,)
     return ()
+
+
+GITHUB_OIDC = (
+    "Use GitHub's OIDC provider instead of stored keys: give the job `permissions: "
+    "id-token: write` (and `contents: read`), configure aws-actions/configure-aws-credentials "
+    "with `role-to-assume: arn:aws:iam::<account>:role/<role>` and `aws-region`, and create "
+    "that role with a trust policy for the federated principal "
+    "token.actions.githubusercontent.com (action sts:AssumeRoleWithWebIdentity) whose "
+    "conditions pin `token.actions.githubusercontent.com:aud` = sts.amazonaws.com and "
+    "`token.actions.githubusercontent.com:sub` = repo:<owner>/<repo>:ref:refs/heads/main "
+    "(or :environment:<name>). Then delete the stored secrets and the IAM user's keys."
+)
+
+
+def workflow_run_scripts(doc: Document) -> Iterator[Entry]:
+    """Assignments and ``aws configure set`` values in the workflow's ``run:`` scripts."""
+    for root in tree_roots(doc):
+        for path, node in walk(root):
+            if path and path[-1] == "run" and isinstance(node, Scalar):
+                # Block scalars start at their indicator line; the shell tokenizer reads
+                # the raw source, so indentation and the "|" are harmless.
+                for e in scan_shell(doc.text[node.start : node.end], node.start).entries:
+                    yield Entry(path + e.path, e.value, e.start, e.end, literal=e.literal)

@@ -1,42 +1,18 @@
-"""Static AWS keys in GitHub Actions workflows (RC303, RC304, RC305)."""
+"""GitHub Actions workflows that use stored AWS keys instead of OIDC (RC303, RC305)."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 
 from rolecall import Confidence, DocKind, Document, Example, Finding, Rule, RuleContext, Severity
-from rolecall.parsers.common import Entry, MapNode, Scalar, walk
-from rolecall.parsers.shell import scan_shell
-from rolecall.rules.config_support import CREDENTIAL_WORDS, find_credentials, report, tree_roots
+from rolecall.parsers.common import MapNode, Scalar, walk
+from rolecall.rules.config_support import GITHUB_OIDC, tree_roots, workflow_run_scripts
 
-_ID = "AKIA" + "Q3ZR7HVTX2M4WYLB"
-_SECRET = "q9Lr2vXb" + "T7mK4pZc1NwY8sHd0FgJ" + "6aUe3RiO"
 _WF = ".github/workflows/deploy.yml"
 _HEAD = "name: deploy\non: push\njobs:\n  deploy:\n    runs-on: ubuntu-latest\n"
-_OIDC = (
-    "Use GitHub's OIDC provider instead of stored keys: give the job `permissions: "
-    "id-token: write` (and `contents: read`), configure aws-actions/configure-aws-credentials "
-    "with `role-to-assume: arn:aws:iam::<account>:role/<role>` and `aws-region`, and create "
-    "that role with a trust policy for the federated principal "
-    "token.actions.githubusercontent.com (action sts:AssumeRoleWithWebIdentity) whose "
-    "conditions pin `token.actions.githubusercontent.com:aud` = sts.amazonaws.com and "
-    "`token.actions.githubusercontent.com:sub` = repo:<owner>/<repo>:ref:refs/heads/main "
-    "(or :environment:<name>). Then delete the stored secrets and the IAM user's keys."
-)
 _KEY_INPUTS = ("aws-access-key-id", "aws-secret-access-key")
 _KEY_VARS = ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY")
 _CRED_SETTINGS = ("aws_access_key_id", "aws_secret_access_key")
-
-
-def run_scripts(doc: Document) -> Iterator[Entry]:
-    """Assignments and ``aws configure set`` values in the workflow's ``run:`` scripts."""
-    for root in tree_roots(doc):
-        for path, node in walk(root):
-            if path and path[-1] == "run" and isinstance(node, Scalar):
-                # Block scalars start at their indicator line; the shell tokenizer reads
-                # the raw source, so indentation and the "|" are harmless.
-                for e in scan_shell(doc.text[node.start : node.end], node.start).entries:
-                    yield Entry(path + e.path, e.value, e.start, e.end, literal=e.literal)
 
 
 class ConfigureAwsCredentialsStaticKeys(Rule):
@@ -67,7 +43,7 @@ class ConfigureAwsCredentialsStaticKeys(Rule):
     severity = Severity.WARNING
     confidence = Confidence.HIGH
     message = "aws-actions/configure-aws-credentials is given static access keys ({source})"
-    recommendation = _OIDC
+    recommendation = GITHUB_OIDC
     kinds = frozenset({DocKind.GITHUB_WORKFLOW})
     keywords = ("configure-aws-credentials",)
     VALID = (
@@ -118,72 +94,6 @@ class ConfigureAwsCredentialsStaticKeys(Rule):
                 )
 
 
-class LiteralCredentialInWorkflow(Rule):
-    """A GitHub Actions workflow holds a literal AWS credential.
-
-    ## What it finds
-    An AWS access key id, secret access key or session token written literally anywhere
-    in a workflow: ``env:`` at workflow, job or step level, action inputs under
-    ``with:``, or ``run:`` scripts (``export``, ``aws configure set``).
-
-    ## Why it is risky
-    Workflow files are read by everyone with repository access and copied into every
-    fork; a key written there is public for a public repository.
-
-    ## Use instead
-    OIDC federation (``role-to-assume`` with ``id-token: write``), no stored key at all.
-
-    ## Example
-    Before: ``env: {AWS_SECRET_ACCESS_KEY: wJal...}`` on a job.
-    After: a configure-aws-credentials step with ``role-to-assume``.
-    """
-
-    id = "RC304"
-    name = "literal-credential-in-workflow"
-    severity = Severity.ERROR
-    confidence = Confidence.HIGH
-    message = "Workflow sets `{name}` to {what} as a literal value"
-    recommendation = "Rotate the key ({key_id}) now. " + _OIDC
-    kinds = frozenset({DocKind.GITHUB_WORKFLOW})
-    keywords = CREDENTIAL_WORDS
-    VALID = (
-        Example(_HEAD + "    env:\n      AWS_SECRET_ACCESS_KEY: ${{ secrets.KEY }}\n", _WF),
-        Example(_HEAD + "    steps:\n      - run: export AWS_SECRET_ACCESS_KEY=$KEY\n", _WF),
-    )
-    INVALID = (
-        Example(
-            _HEAD + f"    env:\n      AWS_ACCESS_KEY_ID: {_ID}\n"
-            f"      AWS_SECRET_ACCESS_KEY: {_SECRET}\n",
-            _WF,
-            line=8,
-            column=30,
-        ),
-        Example(
-            _HEAD + "    steps:\n      - uses: aws-actions/configure-aws-credentials@v4\n"
-            f"        with:\n          aws-access-key-id: {_ID}\n",
-            _WF,
-            line=9,
-            column=30,
-        ),
-        Example(
-            _HEAD + "    steps:\n      - run: |\n          echo deploying\n"
-            f"          aws configure set aws_secret_access_key {_SECRET}\n",
-            _WF,
-            line=9,
-            column=51,
-        ),
-    )
-
-    def check(self, doc: Document, ctx: RuleContext) -> Iterator[Finding]:
-        from rolecall.parsers.yaml import YAML_VIEW
-
-        entries = list(doc.view(YAML_VIEW).entries)
-        pairs = [(e.key, e) for e in entries if e.key != "run"]
-        pairs += [(e.key, e) for e in run_scripts(doc)]
-        for hit in find_credentials(pairs, ctx):
-            yield report(self, doc, hit)
-
-
 class WorkflowExportsKeysFromSecrets(Rule):
     """A workflow hands stored AWS keys from secrets to the AWS CLI or SDK.
 
@@ -211,7 +121,7 @@ class WorkflowExportsKeysFromSecrets(Rule):
     severity = Severity.WARNING
     confidence = Confidence.HIGH
     message = "Workflow sets {name} from stored secrets ({source}) for the AWS CLI/SDK"
-    recommendation = _OIDC
+    recommendation = GITHUB_OIDC
     kinds = frozenset({DocKind.GITHUB_WORKFLOW})
     keywords = ("aws_access_key_id", "aws_secret_access_key")
     VALID = (
@@ -248,7 +158,7 @@ class WorkflowExportsKeysFromSecrets(Rule):
                 refs = [n for n in refs if _from_secrets(n)]
                 if refs:
                     yield self._finding(doc, refs[0], _name_of(node, refs[0]))
-        for e in run_scripts(doc):
+        for e in workflow_run_scripts(doc):
             if e.key.lower() in _CRED_SETTINGS and _from_secrets(Scalar(e.value, e.start, e.end)):
                 yield self._finding(doc, Scalar(e.value, e.start, e.end), e.key)
 
