@@ -76,7 +76,7 @@ class LiteralAwsKeyInContainerEnv(Rule):
     name = "literal-aws-key-in-container-env"
     severity = Severity.ERROR
     confidence = Confidence.HIGH
-    message = "Container environment sets `{name}` to {what}"
+    message = "Container/function environment sets `{name}` to {what}"
     recommendation = "Rotate the key ({key_id}) and use {alternative}."
     kinds = frozenset({DocKind.YAML, DocKind.JSON})
     keywords = CREDENTIAL_WORDS

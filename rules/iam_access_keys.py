@@ -77,8 +77,8 @@ class IamAccessKeyCreatedByIac(Rule):
             for block in doc.view(HCL_VIEW).blocks("resource"):
                 if block.labels[:1] == ("aws_iam_access_key",):
                     start = doc.text.index('"aws_iam_access_key"', block.start) + 1
-                    name = ".".join(block.labels)
-                    yield self._finding(doc, start, start + 18, f'resource "{name}"')
+                    name = " ".join(f'"{label}"' for label in block.labels)
+                    yield self._finding(doc, start, start + 18, f"resource {name}")
             return
         for root in tree_roots(doc):
             if not (isinstance(root, MapNode) and is_cloudformation(root)):
