@@ -267,6 +267,11 @@ def credential_value(name: str, value: str) -> CredentialValue | None:
         return None
     if looks_like_secret_key(v) or (example and len(v) == 40):
         return CredentialValue("secret", True, True, None, example)
-    if cred.aws and 30 <= len(v) <= 50 and shannon_entropy(v) >= 3.5:
+    if (
+        cred.aws
+        and 30 <= len(v) <= 50
+        and not re.fullmatch(r"[0-9a-fA-F]+", v)
+        and shannon_entropy(v) >= 3.5
+    ):
         return CredentialValue("secret", True, False, None, example)
     return None
