@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import base64
+import binascii
 from collections.abc import Iterator
 
 from rolecall import Confidence, DocKind, Document, Example, Finding, Rule, RuleContext, Severity
+from rolecall.parsers.common import Entry, MapNode, Scalar, scalar_text
 from rolecall.rules.config_support import (
     CREDENTIAL_WORDS,
     FAKE_KEY_ID,
@@ -16,6 +19,7 @@ from rolecall.rules.config_support import (
     find_credentials,
     owned_elsewhere,
     report,
+    tree_roots,
 )
 
 _ID, _TMP_ID, _SECRET, _TOKEN = FAKE_KEY_ID, FAKE_TEMP_KEY_ID, FAKE_SECRET, FAKE_TOKEN
@@ -115,6 +119,13 @@ class LiteralCredentialInConfig(Rule):
             column=14,
         ),
         Example(
+            "apiVersion: v1\nkind: Secret\nmetadata:\n  name: backup\ndata:\n"
+            f"  aws_secret_access_key: {base64.b64encode(_SECRET.encode()).decode()}\n",
+            "k8s/backup-secret.yaml",
+            line=6,
+            column=26,
+        ),
+        Example(
             "AWS_SECRET_ACCESS_KEY=wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY\n",
             ".env",
             severity=Severity.NOTE,
@@ -125,6 +136,24 @@ class LiteralCredentialInConfig(Rule):
     def check(self, doc: Document, ctx: RuleContext) -> Iterator[Finding]:
         entries = config_entries(doc)
         pairs = [(binding_name(e), e) for e in entries if not owned_elsewhere(doc, e)]
+        pairs += _kubernetes_secret_data(doc)
         alternative = _ALTERNATIVES.get(doc.kind, _DEFAULT_ALTERNATIVE)
         for hit in find_credentials(pairs, ctx):
             yield report(self, doc, hit, alternative=alternative)
+
+
+def _kubernetes_secret_data(doc: Document) -> list[tuple[str, Entry]]:
+    """Base64-decoded ``data:`` values of Kubernetes Secrets, at the encoded value."""
+    found: list[tuple[str, Entry]] = []
+    for root in tree_roots(doc):
+        if not (isinstance(root, MapNode) and scalar_text(root.get("kind")) == "Secret"):
+            continue
+        data = root.get("data")
+        for key, node in data.items if isinstance(data, MapNode) else ():
+            if isinstance(node, Scalar):
+                try:
+                    value = base64.b64decode(node.value, validate=True).decode("utf-8").strip()
+                except (binascii.Error, UnicodeDecodeError):
+                    continue
+                found.append((key.value, Entry(("data", key.value), value, node.start, node.end)))
+    return found

@@ -25,7 +25,7 @@ ENV_KEYS = frozenset(
 # Fakes for the rules' examples, built by concatenation so no file holds key-shaped text.
 FAKE_KEY_ID = "AKIA" + "Q3ZR7HVTX2M4WYLB"
 FAKE_TEMP_KEY_ID = "ASIA" + "Q3ZR7HVTX2M4WYLB"
-FAKE_SECRET = "q9Lr2vXb" + "T7mK4pZc1NwY8sHd0FgJ" + "6aUe3RiO"
+FAKE_SECRET = "q9Lr2vXb" + "T7mK4pZc1NwY8sHd0FgJ" + "6aUe3RiO" + "Ab12"
 FAKE_TOKEN = "IQoJb3JpZ2lu" + "X2VjEJr//////////wEaCXVzLWVhc3QtMSJHMEUCIQ" * 4
 
 #: The prefilter words of rules that look for credential-named keys bound to literals.

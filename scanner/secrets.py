@@ -267,9 +267,10 @@ def credential_value(name: str, value: str) -> CredentialValue | None:
         return None
     if looks_like_secret_key(v) or (example and len(v) == 40):
         return CredentialValue("secret", True, True, None, example)
+    # An AWS-named 40-character value that lacks one character class is still a secret.
     if (
         cred.aws
-        and 30 <= len(v) <= 50
+        and len(v) == 40
         and not re.fullmatch(r"[0-9a-fA-F]+", v)
         and shannon_entropy(v) >= 3.5
     ):

@@ -41,8 +41,12 @@ class IniDocument:
         return None
 
 
-def parse_ini(text: str) -> IniDocument:
-    """Parse ``text``; raise :class:`ViewError` with the line of the first bad line."""
+def parse_ini(text: str, *, strict: bool = True) -> IniDocument:
+    """Parse ``text``; raise :class:`ViewError` with the line of the first bad line.
+
+    ``strict=False`` skips lines that are not ``key = value`` (for ``.conf`` and
+    ``.properties`` files, which are often other formats that merely share the suffix).
+    """
     sections: list[Section] = []
     name, name_start, name_end = "", 0, 0
     entries: list[Entry] = []
@@ -58,6 +62,8 @@ def parse_ini(text: str) -> IniDocument:
         if not indented and stripped.startswith("["):
             match = _SECTION.match(stripped)
             if match is None:
+                if not strict:
+                    continue
                 raise ViewError(f"INI: unterminated section header (line {number})", number)
             if entries or name:
                 sections.append(Section(name, name_start, name_end, tuple(entries)))
@@ -70,6 +76,8 @@ def parse_ini(text: str) -> IniDocument:
         if indented and entries and (match is None or nested_under is None):
             continue  # continuation of the previous value
         if match is None:
+            if not strict:
+                continue
             raise ViewError(f"INI: expected 'key = value' (line {number})", number)
         key, value = match.group(1).strip(), match.group(2)
         value_start = start + match.start(2)
@@ -93,8 +101,12 @@ def parse_ini(text: str) -> IniDocument:
     return IniDocument(tuple(sections), tuple(e for s in sections for e in s.entries))
 
 
+#: Suffixes of files that are INI-like at best: read leniently, never a parse notice.
+_LENIENT_SUFFIXES = (".conf", ".properties")
+
+
 def _build(doc: Document) -> IniDocument:
-    return parse_ini(doc.text)
+    return parse_ini(doc.text, strict=not doc.path.lower().endswith(_LENIENT_SUFFIXES))
 
 
 INI_VIEW: View[IniDocument] = View("ini", _build)

@@ -14,6 +14,7 @@ which is what :class:`~rolecall.document.Document` offsets are.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -161,8 +162,33 @@ def _plain_is_string(value: str) -> bool:
     return False
 
 
+_GO_ACTION = re.compile(r"\{\{.*?\}\}", re.S)
+
+
+def blank_go_templates(text: str) -> str:
+    """Helm/Go template actions replaced by text of the same length (offsets kept).
+
+    An action alone on its line (``{{- if .Values.x }}``) becomes spaces; an inline one
+    (``value: {{ .Values.x }}``) becomes ``xxxx``, a placeholder that is never reported.
+    """
+
+    def sub(match: re.Match[str]) -> str:
+        action = match.group()
+        start = text.rfind("\n", 0, match.start()) + 1
+        end = text.find("\n", match.end())
+        after = text[match.end() : len(text) if end == -1 else end]
+        if "\n" in action or (not text[start : match.start()].strip() and not after.strip()):
+            return re.sub(r"[^\n]", " ", action)
+        return "x" * len(action)
+
+    return _GO_ACTION.sub(sub, text)
+
+
 def _build(doc: Document) -> YamlStream:
-    return parse_yaml(doc.text)
+    text = doc.text
+    if "{{" in text and ("/templates/" in f"/{doc.path}"):
+        text = blank_go_templates(text)  # a Helm chart's templates are not YAML yet
+    return parse_yaml(text)
 
 
 YAML_VIEW: View[YamlStream] = View("yaml", _build)
