@@ -187,9 +187,18 @@ def owned_elsewhere(doc: Document, entry: Entry) -> bool:
     if doc.kind is DocKind.INI and (is_aws_shared_file(doc) or entry.key in AWS_SHARED_KEYS):
         return True  # RC302
     if doc.kind is DocKind.TERRAFORM:
-        head = entry.path[:2]
-        return head == ("provider", "aws") or entry.path[:3] == ("terraform", "backend", "s3")
+        return credential_block(entry.path)  # RC309
     return bool(doc.kinds & {DocKind.YAML, DocKind.JSON}) and in_env_block(entry.path)
+
+
+def credential_block(path: tuple[str, ...]) -> bool:
+    """Whether an HCL attribute path is inside a block that configures AWS access:
+    ``provider "aws"``, ``backend "s3"``, or a ``terraform_remote_state``'s ``config``."""
+    return (
+        path[:2] == ("provider", "aws")
+        or path[:3] == ("terraform", "backend", "s3")
+        or (path[:2] == ("data", "terraform_remote_state") and path[3:4] == ("config",))
+    )
 
 
 def name_value_pairs(root: Node) -> Iterator[tuple[tuple[str, ...], str, Scalar]]:

@@ -6,7 +6,13 @@ from collections.abc import Iterator
 
 from rolecall import Confidence, DocKind, Document, Example, Finding, Rule, RuleContext, Severity
 from rolecall.parsers.common import Entry
-from rolecall.rules.config_support import FAKE_KEY_ID, FAKE_SECRET, find_credentials, report
+from rolecall.rules.config_support import (
+    FAKE_KEY_ID,
+    FAKE_SECRET,
+    credential_block,
+    find_credentials,
+    report,
+)
 
 _ID, _SECRET = FAKE_KEY_ID, FAKE_SECRET
 #: Terraform attribute -> the AWS name it holds, so the credential policy applies.
@@ -21,26 +27,28 @@ def _provider_blocks(doc: Document) -> Iterator[tuple[str, tuple[Entry, ...]]]:
     """(block description, its credential attributes) of aws providers and s3 backends."""
     from rolecall.parsers.hcl import HCL_VIEW
 
-    entries = doc.view(HCL_VIEW).entries
     blocks: dict[tuple[str, ...], list[Entry]] = {}
-    for e in entries:
-        head = e.path[:-1]
-        if e.key in _PROVIDER_KEYS and (
-            head == ("provider", "aws") or head == ("terraform", "backend", "s3")
-        ):
-            blocks.setdefault(head, []).append(e)
+    for e in doc.view(HCL_VIEW).entries:
+        if e.key in _PROVIDER_KEYS and credential_block(e.path):
+            blocks.setdefault(e.path[:-1], []).append(e)
     for head, found in blocks.items():
-        yield " ".join(f'"{p}"' if n else p for n, p in enumerate(head[-2:])), tuple(found)
+        if head[0] == "provider":
+            block = 'provider "aws"'
+        elif head[0] == "terraform":
+            block = 'backend "s3"'
+        else:
+            block = f'data "terraform_remote_state" "{head[2]}" config'
+        yield block, tuple(found)
 
 
 class StaticKeysInTerraformProvider(Rule):
     """A Terraform AWS provider or S3 backend is configured with static keys.
 
     ## What it finds
-    ``access_key``, ``secret_key`` or ``token`` in a ``provider "aws"`` block or a
-    ``backend "s3"`` block: a literal key is an error; keys passed from variables or
-    locals are a warning (one per block), since the configuration still requires an IAM
-    user's keys.
+    ``access_key``, ``secret_key`` or ``token`` in a ``provider "aws"`` block, a
+    ``backend "s3"`` block or the ``config`` of an S3 ``terraform_remote_state``: a
+    literal key is an error; keys passed from variables or locals are a warning (one per
+    block), since the configuration still requires an IAM user's keys.
 
     ## Why it is risky
     Literal keys are in the repository and in every plan output; variables holding keys
@@ -95,6 +103,13 @@ class StaticKeysInTerraformProvider(Rule):
             line=4,
             column=18,
             severity=Severity.WARNING,
+        ),
+        Example(
+            'data "terraform_remote_state" "network" {\n  backend = "s3"\n  config = {\n'
+            f'    bucket     = "tf-state"\n    access_key = "{_ID}"\n  }}\n}}\n',
+            "remote.tf",
+            line=5,
+            column=19,
         ),
     )
 

@@ -221,3 +221,36 @@ def test_hcl_errors(text: str, line: int) -> None:
 def test_hcl_deep_nesting() -> None:
     with pytest.raises(ViewError, match="nesting"):
         parse_hcl("a {\n" * 1000)
+
+
+def test_hcl_object_expressions_become_entries() -> None:
+    text = (
+        'inputs = {\n  aws = { secret_key = "abc", "access-key": "AK" }\n'
+        '  nested = {\n    deep = { token = "t" }\n  }\n}\n'
+        "m = { for k, v in var.x : k => v }\n"
+    )
+    got = spans(text, parse_hcl(text).entries)
+    assert got[("inputs", "aws", "secret_key")] == "abc"
+    assert got[("inputs", "aws", "access-key")] == "AK"
+    assert got[("inputs", "nested", "deep", "token")] == "t"
+    assert not any(len(path) > 1 and path[0] == "m" for path in got)
+
+
+def test_helm_templates_are_blanked_with_offsets_kept() -> None:
+    text = (
+        'metadata:\n  name: {{ include "app.fullname" . }}\nspec:\n  env:\n'
+        "    {{- range $k, $v := .Values.env }}\n    - name: {{ $k }}\n    {{- end }}\n"
+        "    - name: AWS_REGION\n      value: eu-west-1\n"
+    )
+    doc = Document("charts/app/templates/deployment.yaml", text.encode())
+    got = spans(text, doc.view(YAML_VIEW).entries)
+    assert got[("spec", "env", "1", "value")] == "eu-west-1"
+    with pytest.raises(ViewError):  # outside templates/ the same text is not YAML
+        Document("deployment.yaml", text.encode()).view(YAML_VIEW)
+
+
+def test_ini_lenient_for_conf_files() -> None:
+    text = "server {\n  access_log off;\n}\nkey = v\n"
+    assert [e.path for e in parse_ini(text, strict=False).entries] == [("", "key")]
+    with pytest.raises(ViewError):
+        parse_ini(text)

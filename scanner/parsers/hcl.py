@@ -108,8 +108,9 @@ class _Reader:
             i += 1
         raise self.fail("unterminated string", pos)
 
-    def expression(self) -> tuple[int, int]:
-        """Span of the expression at ``pos``: to the end of line at bracket depth 0."""
+    def expression(self, comma: bool = False) -> tuple[int, int]:
+        """Span of the expression at ``pos``: to the end of line at bracket depth 0
+        (or to a comma at depth 0 when ``comma``, for object elements)."""
         text, size = self.text, len(self.text)
         start, depth, i = self.pos, 0, self.pos
         while i < size:
@@ -131,7 +132,7 @@ class _Reader:
                 if depth == 0:
                     break  # closes the enclosing one-line block
                 depth -= 1
-            elif ch == "\n" and depth == 0:
+            elif (ch == "\n" or (comma and ch == ",")) and depth == 0:
                 break
             elif ch == "#" or text.startswith("//", i):
                 if depth == 0:
@@ -190,6 +191,10 @@ def parse_hcl(text: str) -> HclDocument:
                     literal=attribute.literal,
                 )
             )
+            if attribute.expr.startswith("{") and attribute.expr.endswith("}"):
+                after = reader.pos
+                entries.extend(_object_entries(reader, attribute.start, attribute.end, path, 1))
+                reader.pos = after
             continue
         found: list[str] = []
         while reader.pos < size and text[reader.pos] != "{":
@@ -215,9 +220,59 @@ def parse_hcl(text: str) -> HclDocument:
     return HclDocument(tuple(stack[0][3]), tuple(entries))
 
 
-def _attribute(reader: _Reader, name: str, name_start: int) -> Attribute:
+_OBJECT_KEY = re.compile(
+    r'(?:"((?:[^"\\\n]|\\.)*)"|([A-Za-z_][A-Za-z0-9_\-]*))[ \t]*[=:](?![=>])[ \t]*'
+)
+
+
+def _object_entries(
+    reader: _Reader, start: int, end: int, path: tuple[str, ...], depth: int
+) -> list[Entry]:
+    """Entries of the object expression ``text[start:end]`` (``{ key = value, ... }``).
+
+    Anything that is not a plain object (a ``for`` expression, a splat) ends the walk
+    quietly: the attribute is still there as an expression entry.
+    """
+    if depth > MAX_DEPTH:
+        raise reader.fail(f"nesting deeper than {MAX_DEPTH} levels", start)
     text = reader.text
-    start, end = reader.expression()
+    found: list[Entry] = []
+    pos = start + 1
+    while True:
+        pos = _SKIP.match(text, pos).end()  # type: ignore[union-attr]
+        if pos < end - 1 and text[pos] == ",":
+            pos += 1
+            continue
+        match = _OBJECT_KEY.match(text, pos, end - 1)
+        if match is None:
+            return found
+        key = match.group(1) if match.group(1) is not None else match.group(2)
+        reader.pos = match.end()
+        attribute = _attribute(reader, key, pos, comma=True)
+        if reader.pos > end - 1:
+            return found
+        found.append(
+            Entry(
+                (*path, key),
+                attribute.value,
+                attribute.start,
+                attribute.end,
+                quoted=attribute.literal,
+                literal=attribute.literal,
+            )
+        )
+        if attribute.expr.startswith("{") and attribute.expr.endswith("}"):
+            after = reader.pos
+            found.extend(
+                _object_entries(reader, attribute.start, attribute.end, (*path, key), depth + 1)
+            )
+            reader.pos = after
+        pos = reader.pos
+
+
+def _attribute(reader: _Reader, name: str, name_start: int, comma: bool = False) -> Attribute:
+    text = reader.text
+    start, end = reader.expression(comma)
     expr = text[start:end]
     if expr.startswith('"') and reader.string_end(start) == end - 1:
         inner = expr[1:-1]
