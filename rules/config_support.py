@@ -225,8 +225,19 @@ def env_list_items(root: Node) -> Iterator[tuple[tuple[str, ...], str, Entry]]:
                 yield path, key.strip(), entry
 
 
+#: Package-manager lock files: large, generated, never configure credentials by key.
+LOCK_FILES = frozenset(
+    {"package-lock.json", "npm-shrinkwrap.json", "pnpm-lock.yaml", "composer.lock", "deno.lock"}
+)
+
+
+def is_lock_file(doc: Document) -> bool:
+    return posixpath.basename(doc.path).lower() in LOCK_FILES
+
+
 def config_entries(doc: Document) -> tuple[Entry, ...]:
-    """The key/value entries of ``doc`` from the view of its format (empty: no view).
+    """The key/value entries of ``doc`` from the view of its format (empty: no view, or a
+    package lock file, which is never parsed).
 
     Raises :class:`~rolecall.ViewError` when the file does not parse; the engine turns
     that into a notice and the text rules still run.
@@ -239,6 +250,8 @@ def config_entries(doc: Document) -> tuple[Entry, ...]:
     from rolecall.parsers.yaml import YAML_VIEW
 
     kinds = doc.kinds
+    if is_lock_file(doc):
+        return ()
     if DocKind.ENV in kinds:
         return doc.view(DOTENV_VIEW).entries
     if DocKind.INI in kinds:
@@ -261,6 +274,8 @@ def tree_roots(doc: Document) -> tuple[Node, ...]:
     from rolecall.parsers.json import JSON_VIEW
     from rolecall.parsers.yaml import YAML_VIEW
 
+    if is_lock_file(doc):
+        return ()
     if DocKind.YAML in doc.kinds:
         return doc.view(YAML_VIEW).documents
     if DocKind.JSON in doc.kinds and DocKind.NOTEBOOK not in doc.kinds:

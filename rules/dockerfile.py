@@ -98,7 +98,9 @@ class AwsCredentialsInDockerfile(Rule):
             if e.literal or e.path[0] == "RUN" or cred is None or not cred.aws:
                 continue
             start, end = (e.start - len(e.key), e.start) if not e.value else (e.start, e.end)
-            where = "a build argument" if e.path[0] == "ARG" else "an ENV copied from " + e.value
+            where = (
+                "a build argument" if e.path[0] == "ARG" else "an ENV copied from " + e.value[:80]
+            )
             yield self.finding(
                 doc,
                 start,
@@ -107,7 +109,8 @@ class AwsCredentialsInDockerfile(Rule):
                 evidence=e.key,
                 severity=Severity.WARNING,
                 confidence=Confidence.MEDIUM,
-                message=f"Dockerfile passes `{e.key}` as {where}; it is stored in the image",
+                message="Dockerfile passes `{name}` as {where}; it is stored in the image",
+                where=where,
                 name=e.key,
                 key_id="<access key id>",
             )

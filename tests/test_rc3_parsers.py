@@ -40,7 +40,7 @@ def test_yaml_alias_bomb_is_stopped() -> None:
     for n in range(1, 12):
         prev, name = chr(96 + n), chr(97 + n)
         lines.append(f"{name}: &{name} [" + ",".join([f"*{prev}"] * 9) + "]")
-    with pytest.raises(ViewError, match="more than"):
+    with pytest.raises(ViewError, match="aliases expand"):
         parse_yaml("\n".join(lines) + "\n")
 
 
@@ -254,3 +254,13 @@ def test_ini_lenient_for_conf_files() -> None:
     assert [e.path for e in parse_ini(text, strict=False).entries] == [("", "key")]
     with pytest.raises(ViewError):
         parse_ini(text)
+
+
+def test_yaml_offsets_same_with_and_without_libyaml(monkeypatch: pytest.MonkeyPatch) -> None:
+    import yaml
+
+    text = "a: \"é€😀\"\r\nb:\r\n  - 'x'\r\nc: |\r\n  line\r\nd: !Ref X\r\n"
+    fast = parse_yaml(text).entries
+    monkeypatch.delattr(yaml, "CSafeLoader", raising=False)
+    assert parse_yaml(text).entries == fast
+    assert [text[e.start : e.end] for e in fast][:2] == ["é€😀", "x"]

@@ -14,8 +14,10 @@ from typing import Union
 
 from rolecall.document import ViewError
 
-#: Most nodes a tree may expand to (aliases count every time they are used).
-MAX_NODES = 200_000
+#: Most nodes a tree may hold as written.
+MAX_NODES = 2_000_000
+#: Most nodes that alias uses may add (each use counts the aliased subtree's size).
+MAX_ALIAS_NODES = 200_000
 #: Deepest nesting of mappings and sequences a tree may have.
 MAX_DEPTH = 200
 
@@ -145,18 +147,31 @@ def scalar_text(node: Node | None) -> str | None:
 class Budget:
     """Counts nodes and depth while a tree is built, raising :class:`ViewError` at a limit."""
 
-    def __init__(self, fmt: str, max_nodes: int = MAX_NODES, max_depth: int = MAX_DEPTH) -> None:
+    def __init__(
+        self,
+        fmt: str,
+        max_nodes: int = MAX_NODES,
+        max_depth: int = MAX_DEPTH,
+        max_alias_nodes: int = MAX_ALIAS_NODES,
+    ) -> None:
         self.fmt = fmt
         self.nodes = 0
+        self.aliased = 0
         self.max_nodes = max_nodes
         self.max_depth = max_depth
+        self.max_alias_nodes = max_alias_nodes
 
     def add(self, count: int, line: int | None = None) -> None:
         self.nodes += count
         if self.nodes > self.max_nodes:
+            raise ViewError(f"{self.fmt}: more than {self.max_nodes} nodes", line)
+
+    def alias(self, count: int, line: int | None = None) -> None:
+        """Count an alias use that stands for ``count`` nodes (alias bombs stop here)."""
+        self.aliased += count
+        if self.aliased > self.max_alias_nodes:
             raise ViewError(
-                f"{self.fmt}: document expands to more than {self.max_nodes} nodes "
-                "(alias expansion or size limit)",
+                f"{self.fmt}: aliases expand to more than {self.max_alias_nodes} nodes",
                 line,
             )
 

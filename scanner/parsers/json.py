@@ -85,7 +85,8 @@ class _Parser:
             ch = text[self.pos] if self.pos < len(text) else ""
             if ch in "{[":
                 stack.append(_Open(ch == "{", self.pos))
-                self.budget.depth(len(stack), self.line())
+                if len(stack) > self.budget.max_depth:
+                    raise self.fail(f"nesting deeper than {self.budget.max_depth} levels")
                 self.budget.add(1)
                 self.pos += 1
                 self.skip()
@@ -132,9 +133,6 @@ class _Parser:
         if self.pos != len(text):
             raise self.fail("extra data after the document")
         return result
-
-    def line(self) -> int:
-        return self.text.count("\n", 0, self.pos) + 1
 
     def key(self, top: _Open) -> None:
         if not self.text.startswith('"', self.pos):
