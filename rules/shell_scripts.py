@@ -1,4 +1,4 @@
-"""AWS credentials set in shell scripts (RC312)."""
+"""AWS credentials set by shell commands: scripts and notebook shell lines (RC312)."""
 
 from __future__ import annotations
 
@@ -16,13 +16,14 @@ from rolecall.rules.config_support import (
 _ID, _SECRET = FAKE_KEY_ID, FAKE_SECRET
 
 
-class AwsCredentialsInShellScript(Rule):
-    """A shell script sets a literal AWS credential.
+class AwsCredentialsSetByShellCommand(Rule):
+    """A shell script or notebook shell command sets a literal AWS credential.
 
     ## What it finds
     ``export AWS_SECRET_ACCESS_KEY=...``, ``AWS_ACCESS_KEY_ID=... command`` and
     ``aws configure set aws_secret_access_key ...`` with a literal value in shell scripts
-    (``*.sh``, ``.envrc``, scripts with a shell ``#!`` line). Values taken from variables,
+    (``*.sh``, ``.envrc``, scripts with a shell ``#!`` line) and in Jupyter notebooks
+    (``%env NAME=value``, ``!`` lines, ``%%bash`` cells). Values taken from variables,
     command substitutions or secret stores are not reported.
 
     ## Why it is risky
@@ -43,16 +44,16 @@ class AwsCredentialsInShellScript(Rule):
     """
 
     id = "RC312"
-    name = "aws-credentials-in-shell-script"
+    name = "aws-credentials-set-by-shell-command"
     severity = Severity.ERROR
     confidence = Confidence.HIGH
-    message = "Shell script sets `{name}` to {what}"
+    message = "Shell command sets `{name}` to {what}"
     recommendation = (
         "Rotate the key ({key_id}) and remove it: run the script with role credentials from "
         "the default provider chain (AWS_PROFILE pointing at an SSO or role_arn profile "
         "locally, the instance/task role on AWS, OIDC in CI)."
     )
-    kinds = frozenset({DocKind.SHELL})
+    kinds = frozenset({DocKind.SHELL, DocKind.NOTEBOOK})
     keywords = CREDENTIAL_WORDS
     VALID = (
         Example(
@@ -77,11 +78,22 @@ class AwsCredentialsInShellScript(Rule):
             column=41,
         ),
         Example(f"export AWS_ACCESS_KEY_ID={_ID}\n", ".envrc", column=26),
+        Example(
+            '{"cells": [{"cell_type": "code", "metadata": {}, "outputs": [], "source": '
+            f'["%env AWS_ACCESS_KEY_ID={_ID}\\n", "%env AWS_SECRET_ACCESS_KEY={_SECRET}\\n",'
+            ' "import boto3"]}], "nbformat": 4, "nbformat_minor": 5}',
+            "analysis.ipynb",
+            column=153,
+        ),
     )
 
     def check(self, doc: Document, ctx: RuleContext) -> Iterator[Finding]:
+        from rolecall.parsers.notebook import NOTEBOOK_SHELL_VIEW
         from rolecall.parsers.shell import SHELL_VIEW
 
-        entries = doc.view(SHELL_VIEW).entries
+        if DocKind.NOTEBOOK in doc.kinds:
+            entries = doc.view(NOTEBOOK_SHELL_VIEW).entries
+        else:
+            entries = doc.view(SHELL_VIEW).entries
         for hit in find_credentials([(e.key, e) for e in entries], ctx):
             yield report(self, doc, hit)

@@ -78,6 +78,9 @@ _NAME_KINDS: dict[str, DocKind] = {
     "credentials": DocKind.INI,
     "config": DocKind.INI,
     ".pypirc": DocKind.INI,
+    ".s3cfg": DocKind.INI,  # s3cmd
+    ".boto": DocKind.INI,  # boto 2 / gsutil
+    ".flaskenv": DocKind.ENV,
     ".npmrc": DocKind.INI,
     ".bashrc": DocKind.SHELL,
     ".bash_profile": DocKind.SHELL,

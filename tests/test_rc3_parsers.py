@@ -264,3 +264,31 @@ def test_yaml_offsets_same_with_and_without_libyaml(monkeypatch: pytest.MonkeyPa
     monkeypatch.delattr(yaml, "CSafeLoader", raising=False)
     assert parse_yaml(text).entries == fast
     assert [text[e.start : e.end] for e in fast][:2] == ["é€😀", "x"]
+
+
+def test_notebook_shell_lines_map_through_json_escapes() -> None:
+    import json as stdlib_json
+
+    from rolecall.parsers.notebook import NOTEBOOK_SHELL_VIEW
+
+    cells = [
+        {"cell_type": "markdown", "metadata": {}, "source": ["%env NOT_CODE=1\n"]},
+        {
+            "cell_type": "code",
+            "metadata": {},
+            "outputs": [],
+            "source": [
+                '# caf\u00e9 "q"\n',
+                "%env REGION=eu-west-1\n",
+                '!echo "\u00e9" && export K=v1\n',
+            ],
+        },
+        {"cell_type": "code", "metadata": {}, "outputs": [], "source": "%%bash\nexport B=v2\n"},
+    ]
+    text = stdlib_json.dumps({"cells": cells, "nbformat": 4, "nbformat_minor": 5})
+    entries = Document("n.ipynb", text.encode()).view(NOTEBOOK_SHELL_VIEW).entries
+    assert {e.key: text[e.start : e.end] for e in entries} == {
+        "REGION": "eu-west-1",
+        "K": "v1",
+        "B": "v2",
+    }
