@@ -135,7 +135,10 @@ class LiteralCredentialInConfig(Rule):
 
     def check(self, doc: Document, ctx: RuleContext) -> Iterator[Finding]:
         entries = config_entries(doc)
-        pairs = [(binding_name(e), e) for e in entries if not owned_elsewhere(doc, e)]
+        owned = {e.start for e in entries if owned_elsewhere(doc, e)}
+        # A YAML anchor used in a container env block is that block's (RC307), also
+        # where the anchor is defined: one value, one finding.
+        pairs = [(binding_name(e), e) for e in entries if e.start not in owned]
         pairs += _kubernetes_secret_data(doc)
         alternative = _ALTERNATIVES.get(doc.kind, _DEFAULT_ALTERNATIVE)
         for hit in find_credentials(pairs, ctx):

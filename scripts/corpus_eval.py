@@ -19,6 +19,7 @@ rules of other families may also fire on its files, which is their corpus's busi
 from __future__ import annotations
 
 import argparse
+import base64
 import random
 import re
 import string
@@ -56,6 +57,13 @@ def _session_token(rng: random.Random) -> str:
     return "IQoJb3JpZ2luX2Vj" + "".join(rng.choices(B64, k=340))
 
 
+def _base64_of(make: Callable[[random.Random], str]) -> Callable[[random.Random], str]:
+    def encoded(rng: random.Random) -> str:
+        return base64.b64encode(make(rng).encode()).decode()
+
+    return encoded
+
+
 #: Generators for corpus tokens; rule families add theirs here.
 GENERATORS: dict[str, Callable[[random.Random], str]] = {
     "AKIA": _key_id("AKIA"),
@@ -64,6 +72,9 @@ GENERATORS: dict[str, Callable[[random.Random], str]] = {
     "ACCA": _key_id("ACCA"),
     "SECRET": _secret,
     "TOKEN": _session_token,
+    # base64 of a fake, as in a Kubernetes Secret's data:
+    "B64AKIA": _base64_of(_key_id("AKIA")),
+    "B64SECRET": _base64_of(_secret),
 }
 
 
