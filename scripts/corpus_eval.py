@@ -75,6 +75,9 @@ GENERATORS: dict[str, Callable[[random.Random], str]] = {
     # base64 of a fake, as in a Kubernetes Secret's data:
     "B64AKIA": _base64_of(_key_id("AKIA")),
     "B64SECRET": _base64_of(_secret),
+    # AWS's documented example keys (hard negatives), kept out of the repository's text
+    "EXAMPLE_AKIA": lambda rng: "AKIA" + "IOSFODNN7EXAMPLE",
+    "EXAMPLE_SECRET": lambda rng: "wJalrXUtnFEMI/K7MDENG/" + "bPxRfiCYEXAMPLEKEY",
 }
 
 
