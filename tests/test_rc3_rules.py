@@ -191,3 +191,30 @@ def test_corpus_one_rc3_finding_per_value_and_no_secret_in_output() -> None:
         if f.properties.get("credential") in ("secret", "session"):  # type: ignore[attr-defined]
             shown = f.message + f.recommendation + f.evidence  # type: ignore[attr-defined]
             assert value not in shown
+
+
+def test_mutated_corpus_files_never_break_a_rule() -> None:
+    """Random cuts and inserted syntax characters: parse notices are fine, rule errors not."""
+    sys.path.insert(0, str(ROOT / "scripts"))
+    from corpus_eval import render
+
+    rng = random.Random(5)
+    family = ROOT / "corpus" / "rc3"
+    files = [
+        (p.relative_to(family).as_posix(), render(p.read_text("utf-8"), rng))
+        for p in sorted(family.rglob("*"))
+        if p.is_file() and p.name != "EXPECTED"
+    ]
+    bad = []
+    for _ in range(400):
+        path, text = rng.choice(files)
+        chars = list(text)
+        for _ in range(rng.randint(1, 5)):
+            i = rng.randrange(len(chars) + 1)
+            if rng.random() < 0.5:
+                del chars[i : i + rng.randint(1, 20)]
+            else:
+                chars.insert(i, rng.choice("{}[]()\"'\\$#:=,\n\t -|>&;`*!%<"))
+        result = ENGINE.scan_document(Document(path, "".join(chars).encode()))
+        bad += [n.message for n in result.notices if n.code is NoticeCode.RULE_ERROR]
+    assert bad == []
