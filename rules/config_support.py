@@ -28,8 +28,32 @@ FAKE_TEMP_KEY_ID = "ASIA" + "Q3ZR7HVTX2M4WYLB"
 FAKE_SECRET = "q9Lr2vXb" + "T7mK4pZc1NwY8sHd0FgJ" + "6aUe3RiO" + "Ab12"
 FAKE_TOKEN = "IQoJb3JpZ2lu" + "X2VjEJr//////////wEaCXVzLWVhc3QtMSJHMEUCIQ" * 4
 
-#: The prefilter words of rules that look for credential-named keys bound to literals.
-CREDENTIAL_WORDS = ("secret", "access", "token", "AKIA", "ASIA")
+#: The prefilter of rules that look for credential-named keys bound to literals: every
+#: name credential_value() accepts contains one of these, or the value does (key ids,
+#: session tokens), compared case-insensitively by the engine.
+CREDENTIAL_WORDS = (
+    "secret",
+    "access_key",
+    "accesskey",
+    "access-key",
+    "access.key",
+    "session_token",
+    "sessiontoken",
+    "session-token",
+    "security_token",
+    "securitytoken",
+    "security-token",
+    "security.token",
+    "session.token",
+    "AKIA",
+    "ASIA",
+    "ABIA",
+    "ACCA",
+    "IQoJb3JpZ2lu",
+    "FwoGZXIvYXdz",
+    "FQoGZXIvYXdz",
+    "AgoJb3JpZ2lu",
+)
 AWS_SHARED_KEYS = frozenset({"aws_access_key_id", "aws_secret_access_key", "aws_session_token"})
 
 

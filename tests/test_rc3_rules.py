@@ -218,3 +218,37 @@ def test_mutated_corpus_files_never_break_a_rule() -> None:
         result = ENGINE.scan_document(Document(path, "".join(chars).encode()))
         bad += [n.message for n in result.notices if n.code is NoticeCode.RULE_ERROR]
     assert bad == []
+
+
+@pytest.mark.parametrize(
+    "words",
+    [
+        ("aws", "secret", "access", "key"),
+        ("secret", "access", "key"),
+        ("aws", "secret", "key"),
+        ("aws", "access", "key", "id"),
+        ("access", "key", "id"),
+        ("aws", "session", "token"),
+        ("aws", "security", "token"),
+        ("aws", "secret"),
+    ],
+)
+@pytest.mark.parametrize("style", ["snake", "kebab", "camel", "pascal", "upper", "dotted"])
+def test_prefilter_keeps_every_accepted_credential_name(words: tuple[str, ...], style: str) -> None:
+    from rolecall.rules.config_support import CREDENTIAL_WORDS
+
+    name = {
+        "snake": "_".join(words),
+        "kebab": "-".join(words),
+        "camel": words[0] + "".join(w.title() for w in words[1:]),
+        "pascal": "".join(w.title() for w in words),
+        "upper": "_".join(words).upper(),
+        "dotted": ".".join(words),
+    }[style]
+    value = {"id": FAKE_KEY_ID, "token": FAKE_TOKEN}.get(words[-1], FAKE_SECRET)
+    assert credential_value(name, value) is not None
+    # The key id and token values carry their own keyword; the name must carry one for
+    # a secret.
+    text = f"{name}: x".lower()
+    if value is FAKE_SECRET:
+        assert any(word.lower() in text for word in CREDENTIAL_WORDS), name
