@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 
 from rolecall import Confidence, DocKind, Document, Example, Finding, Rule, RuleContext, Severity
@@ -19,6 +20,9 @@ from rolecall.secrets import credential_name
 
 _ID, _SECRET = FAKE_KEY_ID, FAKE_SECRET
 _SCRIPTS = frozenset({"script", "before_script", "after_script"})
+#: A CI/CD variable reference ($VAR, ${VAR}): a stored key. $(...) is a command, such
+#: as the assume-role-with-web-identity exchange that is the recommended pattern.
+_STORED = re.compile(r"\$\{?[A-Za-z_][A-Za-z0-9_]*\}?")
 
 
 class GitlabCiStaticAwsKeys(Rule):
@@ -72,6 +76,13 @@ class GitlabCiStaticAwsKeys(Rule):
             ".gitlab-ci.yml",
         ),
         Example(f"variables:\n  AWS_SECRET_ACCESS_KEY: {_SECRET}\n", "config/app.yml"),
+        Example(
+            "deploy:\n  id_tokens:\n    AWS_ID_TOKEN:\n      aud: sts.amazonaws.com\n  script:\n"
+            '    - CREDS=$(aws sts assume-role-with-web-identity --role-arn "$ROLE_ARN"'
+            ' --role-session-name ci --web-identity-token "$AWS_ID_TOKEN")\n'
+            '    - export AWS_ACCESS_KEY_ID=$(echo "$CREDS" | jq -r .Credentials.AccessKeyId)\n',
+            ".gitlab-ci.yml",
+        ),
     )
     INVALID = (
         Example(
@@ -112,14 +123,15 @@ class GitlabCiStaticAwsKeys(Rule):
             yield report(self, doc, hit)
         for e in entries:
             cred = credential_name(e.key)
-            if e.path[-2:-1] != ("variables",) and cred and cred.aws and e.value.startswith("$"):
+            stored = _STORED.fullmatch(e.value)
+            if e.path[-2:-1] != ("variables",) and cred and cred.aws and stored:
                 yield self._ref_finding(doc, e.key, Scalar(e.value, e.start, e.end))
 
     def _references(self, doc: Document, variables: MapNode) -> Iterator[Finding]:
         for key, value in variables.items:
             node = value.get("value") if isinstance(value, MapNode) else value
             cred = credential_name(key.value)
-            if cred and cred.aws and isinstance(node, Scalar) and node.value.startswith("$"):
+            if cred and cred.aws and isinstance(node, Scalar) and _STORED.fullmatch(node.value):
                 yield self._ref_finding(doc, key.value, node)
                 return  # one finding per variables block
 

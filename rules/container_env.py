@@ -28,6 +28,10 @@ _K8S = (
     "eks.amazonaws.com/role-arn) or EKS Pod Identity (an association between the service "
     "account and a role); the SDK in the pod finds the role on its own"
 )
+_PLATFORM = (
+    "the role of the platform that runs it (IRSA/EKS Pod Identity, ECS task role, Lambda "
+    "execution role, instance profile); the SDK finds it on its own"
+)
 _ECS = "an ECS task role (taskRoleArn in the task definition); the SDK finds it on its own"
 _LAMBDA = "the function's execution role; the SDK in Lambda finds it on its own"
 _COMPOSE = (
@@ -45,7 +49,11 @@ def _alternative(doc: Document, root: Node, path: tuple[str, ...]) -> str:
     name = posixpath.basename(doc.path).lower()
     if "compose" in name or (isinstance(root, MapNode) and path[:1] == ("services",)):
         return _COMPOSE
-    return _K8S
+    if isinstance(root, MapNode) and (root.get("apiVersion") or root.get("kind")):
+        return _K8S
+    if lowered & {"containers", "initcontainers"} or "chart" in doc.path or "values" in name:
+        return _K8S  # Helm values and pod specs
+    return _PLATFORM
 
 
 class LiteralAwsKeyInContainerEnv(Rule):
