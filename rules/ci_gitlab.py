@@ -145,7 +145,7 @@ class GitlabCiStaticAwsKeys(Rule):
             severity=Severity.WARNING,
             name=name,
             what=f"stored CI/CD variable {node.value}",
-            key_id="<access key id>",
+            key_id=f"behind {node.value}",
         )
 
 

@@ -25,9 +25,9 @@ from rolecall.rules.config_support import (
 _ID, _TMP_ID, _SECRET, _TOKEN = FAKE_KEY_ID, FAKE_TEMP_KEY_ID, FAKE_SECRET, FAKE_TOKEN
 
 _ALTERNATIVES = {
-    DocKind.ENV: "locally, an IAM Identity Center (SSO) profile (`aws configure sso`, then "
-    "AWS_PROFILE=<profile>); deployed, the workload's role (instance profile, ECS task "
-    "role, EKS Pod Identity/IRSA, Lambda execution role)",
+    DocKind.ENV: "an IAM Identity Center (SSO) profile locally (`aws configure sso`, then "
+    "AWS_PROFILE=<profile>) and the workload's role when deployed (instance profile, ECS "
+    "task role, EKS Pod Identity/IRSA, Lambda execution role)",
     DocKind.TERRAFORM: "no key in Terraform at all: run Terraform with role credentials "
     "from the environment (SSO locally, OIDC in CI) and give the provider an "
     "`assume_role { role_arn = ... }` block",

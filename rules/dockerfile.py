@@ -15,6 +15,12 @@ from rolecall.rules.config_support import (
 from rolecall.secrets import credential_name
 
 _ID, _SECRET = FAKE_KEY_ID, FAKE_SECRET
+_BUILD_ARG_ADVICE = (
+    "Do not pass AWS credentials as build arguments or ENV: build args and ENV values are "
+    "kept in the image history. If the build must call AWS, use a BuildKit secret mount "
+    "(`RUN --mount=type=secret,id=aws,target=/root/.aws/credentials ...`, built with "
+    "`--secret id=aws,src=...`); at run time use the platform's role."
+)
 
 
 class AwsCredentialsInDockerfile(Rule):
@@ -112,5 +118,5 @@ class AwsCredentialsInDockerfile(Rule):
                 message="Dockerfile passes `{name}` as {where}; it is stored in the image",
                 where=where,
                 name=e.key,
-                key_id="<access key id>",
+                recommendation=_BUILD_ARG_ADVICE,
             )

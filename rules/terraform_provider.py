@@ -131,5 +131,5 @@ class StaticKeysInTerraformProvider(Rule):
                     severity=Severity.WARNING,
                     block=block,
                     what=f"static keys passed in ({e.key} = {e.value})",
-                    key_id="<access key id>",
+                    key_id=f"behind {e.value}",
                 )
