@@ -13,7 +13,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, replace
 from typing import Any
 
-from rolecall import DocKind, Document, Finding, Rule, RuleContext, Severity, redact
+from rolecall import Confidence, DocKind, Document, Finding, Rule, RuleContext, Severity, redact
 from rolecall.parsers.common import Entry, MapNode, Node, Scalar, SeqNode, walk
 from rolecall.parsers.shell import scan_shell
 from rolecall.secrets import CredentialValue, account_id_from_key_id, credential_value
@@ -147,6 +147,7 @@ def report(
         material=hit.entry.value,
         evidence=evidence,
         severity=severity_of(hit.cred),
+        confidence=None if hit.cred.high_confidence else Confidence.MEDIUM,
         recommendation=recommendation,
         properties=props,
         **values,

@@ -252,3 +252,12 @@ def test_prefilter_keeps_every_accepted_credential_name(words: tuple[str, ...], 
     text = f"{name}: x".lower()
     if value is FAKE_SECRET:
         assert any(word.lower() in text for word in CREDENTIAL_WORDS), name
+
+
+def test_confidence_follows_the_value_shape() -> None:
+    no_digits = "qLrvXbTmKpZcNwYsHdFgJaUeRiOAbqLrvXbTmKpZ"  # 40 chars, letters only
+    engine = RC3
+    for value, confidence in ((FAKE_SECRET, "high"), (no_digits, "medium")):
+        doc = Document(".env", f"AWS_SECRET_ACCESS_KEY={value}\n".encode())
+        (finding,) = engine.scan_document(doc).findings
+        assert finding.confidence.value == confidence
