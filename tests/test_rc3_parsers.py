@@ -292,3 +292,19 @@ def test_notebook_shell_lines_map_through_json_escapes() -> None:
         "K": "v1",
         "B": "v2",
     }
+
+
+@pytest.mark.parametrize(
+    ("parse", "text"),
+    [
+        (parse_toml, "secretname = 1\nsecretname = 2\n"),
+        (parse_toml, "[a]\nb = { secretname = 1, secretname = 2 }\n"),
+        (parse_toml, "x = 1\n@secretname\n"),
+        (parse_yaml, "a: 1\n@secretname: 2\n"),
+        (parse_yaml, 'a: "\\qsecretname"\n'),
+    ],
+)
+def test_parse_errors_never_quote_the_file(parse: object, text: str) -> None:
+    with pytest.raises(ViewError) as info:
+        parse(text)  # type: ignore[operator]
+    assert "secretname" not in info.value.message and "@" not in info.value.message

@@ -8,6 +8,7 @@ value is quoted), so findings point at the line and column of the value itself.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Union
@@ -142,6 +143,18 @@ def walk(root: Node) -> Iterator[tuple[tuple[str, ...], Node]]:
 def scalar_text(node: Node | None) -> str | None:
     """The string value of ``node`` when it is a scalar, else None."""
     return node.value if isinstance(node, Scalar) else None
+
+
+_QUOTED = re.compile(r"""'[^'\n]*'|"[^"\n]*"|\((?!at )[^()\n]*\)""")
+
+
+def safe_reason(message: str) -> str:
+    """A parser's error message without the file content it may quote.
+
+    Parsers name offending characters, keys and tokens in quotes (``'x'``,
+    ``('a', 'b')``); those become ``…`` so a notice never carries file content.
+    """
+    return _QUOTED.sub("…", message).strip()
 
 
 class Budget:

@@ -13,7 +13,16 @@ import re
 from dataclasses import dataclass, field
 
 from rolecall.document import Document, View, ViewError
-from rolecall.parsers.common import Budget, Entry, MapNode, Node, Scalar, SeqNode, flatten
+from rolecall.parsers.common import (
+    Budget,
+    Entry,
+    MapNode,
+    Node,
+    Scalar,
+    SeqNode,
+    flatten,
+    safe_reason,
+)
 
 _WS = re.compile(r"(?:[ \t\r\n]+|//[^\n]*|/\*.*?\*/)*", re.DOTALL)
 _NUMBER = re.compile(r"-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][-+]?\d+)?")
@@ -56,7 +65,7 @@ class _Parser:
         try:
             value, end = scanstring(self.text, start + 1, True)
         except JSONDecodeError as exc:
-            raise self.fail(exc.msg, exc.pos) from None
+            raise self.fail(safe_reason(exc.msg), exc.pos) from None
         self.pos = end
         return Scalar(value, start + 1, end - 1, quoted=True)
 

@@ -15,7 +15,7 @@ import sys
 from dataclasses import dataclass, field
 
 from rolecall.document import Document, View, ViewError
-from rolecall.parsers.common import Budget, Entry
+from rolecall.parsers.common import Budget, Entry, safe_reason
 
 _BARE = re.compile(r"[A-Za-z0-9_-]+")
 _WS = re.compile(r"[ \t]*")
@@ -186,7 +186,7 @@ def parse_toml(text: str) -> TomlDocument:
         tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         # tomllib's messages name the problem and "(at line N, column M)", never content.
-        message = str(exc)
+        message = safe_reason(str(exc))
         match = re.search(r"line (\d+)", message)
         raise ViewError(f"TOML: {message}", int(match.group(1)) if match else None) from None
     except RecursionError:

@@ -20,7 +20,16 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from rolecall.document import Document, View, ViewError
-from rolecall.parsers.common import Budget, Entry, MapNode, Node, Scalar, SeqNode, flatten
+from rolecall.parsers.common import (
+    Budget,
+    Entry,
+    MapNode,
+    Node,
+    Scalar,
+    SeqNode,
+    flatten,
+    safe_reason,
+)
 
 
 @dataclass(frozen=True)
@@ -131,7 +140,7 @@ def parse_yaml(text: str) -> YamlStream:
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark
         where = mark.line + 1 if mark is not None else None
-        reason = exc.problem or exc.context or "invalid YAML"
+        reason = safe_reason(exc.problem or exc.context or "invalid YAML")
         raise ViewError(f"YAML: {reason}" + (f" (line {where})" if where else ""), where) from None
     except yaml.YAMLError as exc:
         raise ViewError(f"YAML: {type(exc).__name__}") from None
