@@ -145,7 +145,10 @@ def scalar_text(node: Node | None) -> str | None:
     return node.value if isinstance(node, Scalar) else None
 
 
+# Quoted text, except one punctuation character (expected ',' or ']'), which says
+# something about the syntax and nothing about the file's values.
 _QUOTED = re.compile(r"""'[^'\n]*'|"[^"\n]*"|\((?!at )[^()\n]*\)""")
+_PUNCTUATION = re.compile(r"""(['"])[^\w\s]\1""")
 
 
 def safe_reason(message: str) -> str:
@@ -154,7 +157,9 @@ def safe_reason(message: str) -> str:
     Parsers name offending characters, keys and tokens in quotes (``'x'``,
     ``('a', 'b')``); those become ``…`` so a notice never carries file content.
     """
-    return _QUOTED.sub("…", message).strip()
+    return _QUOTED.sub(
+        lambda m: m.group() if _PUNCTUATION.fullmatch(m.group()) else "…", message
+    ).strip()
 
 
 class Budget:
