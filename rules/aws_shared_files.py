@@ -5,15 +5,13 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from rolecall import Confidence, DocKind, Document, Example, Finding, Rule, RuleContext, Severity
+from rolecall.rules.config_places import AWS_SHARED_KEYS, config_entries, is_aws_shared_file
 from rolecall.rules.config_support import (
-    AWS_SHARED_KEYS,
     FAKE_KEY_ID,
     FAKE_SECRET,
     FAKE_TEMP_KEY_ID,
     FAKE_TOKEN,
-    config_entries,
     find_credentials,
-    is_aws_shared_file,
     report,
 )
 

@@ -5,14 +5,13 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from rolecall import Confidence, DocKind, Document, Example, Finding, Rule, RuleContext, Severity
+from rolecall.rules.config_places import GITHUB_OIDC, workflow_run_scripts
 from rolecall.rules.config_support import (
     CREDENTIAL_WORDS,
     FAKE_KEY_ID,
     FAKE_SECRET,
-    GITHUB_OIDC,
     find_credentials,
     report,
-    workflow_run_scripts,
 )
 
 _ID, _SECRET = FAKE_KEY_ID, FAKE_SECRET

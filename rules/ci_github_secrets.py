@@ -7,7 +7,7 @@ from collections.abc import Iterator
 
 from rolecall import Confidence, DocKind, Document, Example, Finding, Rule, RuleContext, Severity
 from rolecall.parsers.common import MapNode, Scalar, walk
-from rolecall.rules.config_support import GITHUB_OIDC, tree_roots, workflow_run_scripts
+from rolecall.rules.config_places import GITHUB_OIDC, tree_roots, workflow_run_scripts
 
 _WF = ".github/workflows/deploy.yml"
 _HEAD = "name: deploy\non: push\njobs:\n  deploy:\n    runs-on: ubuntu-latest\n"

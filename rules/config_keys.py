@@ -8,6 +8,7 @@ from collections.abc import Iterator
 
 from rolecall import Confidence, DocKind, Document, Example, Finding, Rule, RuleContext, Severity
 from rolecall.parsers.common import Entry, MapNode, Scalar, scalar_text
+from rolecall.rules.config_places import config_entries, owned_elsewhere, tree_roots
 from rolecall.rules.config_support import (
     CREDENTIAL_WORDS,
     FAKE_KEY_ID,
@@ -15,11 +16,8 @@ from rolecall.rules.config_support import (
     FAKE_TEMP_KEY_ID,
     FAKE_TOKEN,
     binding_name,
-    config_entries,
     find_credentials,
-    owned_elsewhere,
     report,
-    tree_roots,
 )
 
 _ID, _TMP_ID, _SECRET, _TOKEN = FAKE_KEY_ID, FAKE_TEMP_KEY_ID, FAKE_SECRET, FAKE_TOKEN

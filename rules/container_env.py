@@ -7,19 +7,21 @@ from collections.abc import Iterator
 
 from rolecall import Confidence, DocKind, Document, Example, Finding, Rule, RuleContext, Severity
 from rolecall.parsers.common import Entry, MapNode, Node, flatten
-from rolecall.rules.config_support import (
-    CREDENTIAL_WORDS,
-    FAKE_KEY_ID,
-    FAKE_SECRET,
+from rolecall.rules.config_places import (
     env_list_items,
-    find_credentials,
     in_env_block,
     is_cloudformation,
     is_github_workflow,
     is_gitlab_ci,
     name_value_pairs,
-    report,
     tree_roots,
+)
+from rolecall.rules.config_support import (
+    CREDENTIAL_WORDS,
+    FAKE_KEY_ID,
+    FAKE_SECRET,
+    find_credentials,
+    report,
 )
 
 _ID, _SECRET = FAKE_KEY_ID, FAKE_SECRET

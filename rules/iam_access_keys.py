@@ -7,7 +7,7 @@ from collections.abc import Iterator
 
 from rolecall import Confidence, DocKind, Document, Example, Finding, Rule, RuleContext, Severity
 from rolecall.parsers.common import MapNode, Scalar, flatten
-from rolecall.rules.config_support import is_cloudformation, tree_roots
+from rolecall.rules.config_places import is_cloudformation, tree_roots
 
 _TF_SECRET = re.compile(
     r"\baws_iam_access_key\.[\w-]+(?:\[[^\]]*\])?\.(secret|ses_smtp_password_v4)\b"

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from rolecall import Confidence, DocKind, Document, Example, Finding, Rule, RuleContext, Severity
+from rolecall.rules.config_places import is_github_workflow, is_gitlab_ci, yaml_scripts
 from rolecall.rules.config_support import (
     CREDENTIAL_WORDS,
     FAKE_KEY_ID,
@@ -23,8 +24,10 @@ class AwsCredentialsSetByShellCommand(Rule):
     ``export AWS_SECRET_ACCESS_KEY=...``, ``AWS_ACCESS_KEY_ID=... command`` and
     ``aws configure set aws_secret_access_key ...`` with a literal value in shell scripts
     (``*.sh``, ``.envrc``, scripts with a shell ``#!`` line) and in Jupyter notebooks
-    (``%env NAME=value``, ``!`` lines, ``%%bash`` cells). Values taken from variables,
-    command substitutions or secret stores are not reported.
+    (``%env NAME=value``, ``!`` lines, ``%%bash`` cells) and in the script keys of CI
+    files and manifests (``script:``, ``run:``, ``command:``... of Bitbucket, CircleCI,
+    Travis, Azure Pipelines, Kubernetes; GitHub and GitLab have RC304/RC306). Values
+    taken from variables, command substitutions or secret stores are not reported.
 
     ## Why it is risky
     Deployment and setup scripts are shared and copied; a key in one is a key for
@@ -53,7 +56,7 @@ class AwsCredentialsSetByShellCommand(Rule):
         "the default provider chain (AWS_PROFILE pointing at an SSO or role_arn profile "
         "locally, the instance/task role on AWS, OIDC in CI)."
     )
-    kinds = frozenset({DocKind.SHELL, DocKind.NOTEBOOK})
+    kinds = frozenset({DocKind.SHELL, DocKind.NOTEBOOK, DocKind.YAML})
     keywords = CREDENTIAL_WORDS
     VALID = (
         Example(
@@ -79,6 +82,13 @@ class AwsCredentialsSetByShellCommand(Rule):
         ),
         Example(f"export AWS_ACCESS_KEY_ID={_ID}\n", ".envrc", column=26),
         Example(
+            "pipelines:\n  default:\n    - step:\n        script:\n"
+            f"          - export AWS_SECRET_ACCESS_KEY={_SECRET}\n          - aws s3 ls\n",
+            "bitbucket-pipelines.yml",
+            line=5,
+            column=42,
+        ),
+        Example(
             '{"cells": [{"cell_type": "code", "metadata": {}, "outputs": [], "source": '
             f'["%env AWS_ACCESS_KEY_ID={_ID}\\n", "%env AWS_SECRET_ACCESS_KEY={_SECRET}\\n",'
             ' "import boto3"]}], "nbformat": 4, "nbformat_minor": 5}',
@@ -93,6 +103,10 @@ class AwsCredentialsSetByShellCommand(Rule):
 
         if DocKind.NOTEBOOK in doc.kinds:
             entries = doc.view(NOTEBOOK_SHELL_VIEW).entries
+        elif DocKind.YAML in doc.kinds:
+            if is_github_workflow(doc) or is_gitlab_ci(doc):
+                return  # RC304 / RC306 read their scripts
+            entries = tuple(yaml_scripts(doc))
         else:
             entries = doc.view(SHELL_VIEW).entries
         for hit in find_credentials([(e.key, e) for e in entries], ctx):

@@ -6,13 +6,8 @@ from collections.abc import Iterator
 
 from rolecall import Confidence, DocKind, Document, Example, Finding, Rule, RuleContext, Severity
 from rolecall.parsers.common import Entry
-from rolecall.rules.config_support import (
-    FAKE_KEY_ID,
-    FAKE_SECRET,
-    credential_block,
-    find_credentials,
-    report,
-)
+from rolecall.rules.config_places import credential_block
+from rolecall.rules.config_support import FAKE_KEY_ID, FAKE_SECRET, find_credentials, report
 
 _ID, _SECRET = FAKE_KEY_ID, FAKE_SECRET
 #: Terraform attribute -> the AWS name it holds, so the credential policy applies.
