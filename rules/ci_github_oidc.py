@@ -19,7 +19,8 @@ class ConfigureAwsCredentialsStaticKeys(Rule):
     ## What it finds
     A step using ``aws-actions/configure-aws-credentials`` with ``aws-access-key-id`` /
     ``aws-secret-access-key`` inputs taken from secrets or variables (literal keys are
-    RC304's, an error).
+    RC304's, an error). Keys from an earlier step's outputs (role chaining after an OIDC
+    step with ``output-credentials: true``) are short-lived and not reported.
 
     ## Why it is risky
     The keys are a long-term IAM user's: stored in the repository's or organisation's
@@ -53,6 +54,15 @@ class ConfigureAwsCredentialsStaticKeys(Rule):
             "          aws-region: eu-west-1\n",
             _WF,
         ),
+        Example(
+            "permissions:\n  id-token: write\n" + _HEAD + "    steps:\n"
+            "      - uses: aws-actions/configure-aws-credentials@v4\n        with:\n"
+            "          aws-access-key-id: ${{ steps.hub.outputs.aws-access-key-id }}\n"
+            "          aws-secret-access-key: ${{ steps.hub.outputs.aws-secret-access-key }}\n"
+            "          role-to-assume: arn:aws:iam::111122223333:role/deployer\n"
+            "          role-chaining: true\n",
+            _WF,
+        ),
     )
     INVALID = (
         Example(
@@ -81,6 +91,8 @@ class ConfigureAwsCredentialsStaticKeys(Rule):
                 found = [n for n in inputs if isinstance(n, Scalar) and n.value.strip()]
                 if not found or any("${{" not in n.value for n in found):
                     continue  # no keys, or literal keys (RC304)
+                if all("steps." in n.value for n in found):
+                    continue  # role chaining: short-lived keys from an earlier OIDC step
                 first = found[0]
                 yield self.finding(
                     doc,
