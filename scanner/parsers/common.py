@@ -182,17 +182,17 @@ class Budget:
     def add(self, count: int, line: int | None = None) -> None:
         self.nodes += count
         if self.nodes > self.max_nodes:
-            raise ViewError(f"{self.fmt}: more than {self.max_nodes} nodes", line)
+            raise ViewError(f"more than {self.max_nodes} nodes", line)
 
     def alias(self, count: int, line: int | None = None) -> None:
         """Count an alias use that stands for ``count`` nodes (alias bombs stop here)."""
         self.aliased += count
         if self.aliased > self.max_alias_nodes:
             raise ViewError(
-                f"{self.fmt}: aliases expand to more than {self.max_alias_nodes} nodes",
+                f"aliases expand to more than {self.max_alias_nodes} nodes",
                 line,
             )
 
     def depth(self, depth: int, line: int | None = None) -> None:
         if depth > self.max_depth:
-            raise ViewError(f"{self.fmt}: nesting deeper than {self.max_depth} levels", line)
+            raise ViewError(f"nesting deeper than {self.max_depth} levels", line)

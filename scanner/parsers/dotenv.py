@@ -44,7 +44,7 @@ def parse_dotenv(text: str) -> DotenvDocument:
                 close = text.find(quote, close)
                 if close == -1:
                     line = text.count("\n", 0, vpos) + 1
-                    raise ViewError(f"dotenv: unterminated quoted value (line {line})", line)
+                    raise ViewError(f"unterminated quoted value (line {line})", line)
                 if quote == '"' and _escaped(text, close):
                     close += 1
                     continue

@@ -75,7 +75,7 @@ class _Reader:
 
     def fail(self, reason: str, pos: int | None = None) -> ViewError:
         line = self.text.count("\n", 0, self.pos if pos is None else pos) + 1
-        return ViewError(f"HCL: {reason} (line {line})", line)
+        return ViewError(f"{reason} (line {line})", line)
 
     def string_end(self, pos: int) -> int:
         """Offset of the closing quote of the template starting after ``pos``'s quote."""

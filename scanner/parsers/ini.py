@@ -64,7 +64,7 @@ def parse_ini(text: str, *, strict: bool = True) -> IniDocument:
             if match is None:
                 if not strict:
                     continue
-                raise ViewError(f"INI: unterminated section header (line {number})", number)
+                raise ViewError(f"unterminated section header (line {number})", number)
             if entries or name:
                 sections.append(Section(name, name_start, name_end, tuple(entries)))
             name = match.group(1).strip()
@@ -78,7 +78,7 @@ def parse_ini(text: str, *, strict: bool = True) -> IniDocument:
         if match is None:
             if not strict:
                 continue
-            raise ViewError(f"INI: expected 'key = value' (line {number})", number)
+            raise ViewError(f"expected 'key = value' (line {number})", number)
         key, value = match.group(1).strip(), match.group(2)
         value_start = start + match.start(2)
         path = (name, nested_under, key) if (indented and nested_under) else (name, key)

@@ -53,7 +53,7 @@ class _Parser:
         at = self.pos if pos is None else pos
         line = self.text.count("\n", 0, at) + 1
         column = at - (self.text.rfind("\n", 0, at) + 1) + 1
-        return ViewError(f"JSON: {reason} (line {line}, column {column})", line)
+        return ViewError(f"{reason} (line {line}, column {column})", line)
 
     def skip(self) -> None:
         self.pos = _WS.match(self.text, self.pos).end()  # type: ignore[union-attr]
@@ -164,7 +164,7 @@ class _Parser:
 def parse_json(text: str) -> JsonDocument:
     """Parse ``text``; raise :class:`ViewError` with the reason, line and column."""
     if not text.strip():
-        raise ViewError("JSON: empty document", 1)
+        raise ViewError("empty document", 1)
     root = _Parser(text).parse()
     return JsonDocument(root, tuple(flatten(root)))
 

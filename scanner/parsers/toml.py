@@ -188,9 +188,9 @@ def parse_toml(text: str) -> TomlDocument:
         # tomllib's messages name the problem and "(at line N, column M)", never content.
         message = safe_reason(str(exc))
         match = re.search(r"line (\d+)", message)
-        raise ViewError(f"TOML: {message}", int(match.group(1)) if match else None) from None
+        raise ViewError(f"{message}", int(match.group(1)) if match else None) from None
     except RecursionError:
-        raise ViewError("TOML: nesting too deep to parse") from None
+        raise ViewError("nesting too deep to parse") from None
     lexer = _Lexer(text)
     lexer.run()
     return TomlDocument(tuple(lexer.entries))

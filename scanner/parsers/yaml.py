@@ -129,7 +129,7 @@ def parse_yaml(text: str) -> YamlStream:
                 attach(node, done.size, line)
             elif isinstance(event, yaml.AliasEvent):
                 if event.anchor not in anchors:
-                    raise ViewError(f"YAML: undefined alias (line {line})", line)
+                    raise ViewError(f"undefined alias (line {line})", line)
                 target, size = anchors[event.anchor]
                 budget.alias(size, line)
                 attach(target, size, line)
@@ -141,9 +141,9 @@ def parse_yaml(text: str) -> YamlStream:
         mark = exc.problem_mark
         where = mark.line + 1 if mark is not None else None
         reason = safe_reason(exc.problem or exc.context or "invalid YAML")
-        raise ViewError(f"YAML: {reason}" + (f" (line {where})" if where else ""), where) from None
+        raise ViewError(f"{reason}" + (f" (line {where})" if where else ""), where) from None
     except yaml.YAMLError as exc:
-        raise ViewError(f"YAML: {type(exc).__name__}") from None
+        raise ViewError(f"{type(exc).__name__}") from None
     documents.extend(root)
     entries: list[Entry] = []
     for document in documents:
