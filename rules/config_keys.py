@@ -8,7 +8,12 @@ from collections.abc import Iterator
 
 from rolecall import Confidence, DocKind, Document, Example, Finding, Rule, RuleContext, Severity
 from rolecall.parsers.common import Entry, MapNode, Scalar, scalar_text
-from rolecall.rules.config_places import config_entries, owned_elsewhere, tree_roots
+from rolecall.rules.config_places import (
+    ci_oidc_alternative,
+    config_entries,
+    owned_elsewhere,
+    tree_roots,
+)
 from rolecall.rules.config_support import (
     CREDENTIAL_WORDS,
     FAKE_KEY_ID,
@@ -138,7 +143,7 @@ class LiteralCredentialInConfig(Rule):
         # where the anchor is defined: one value, one finding.
         pairs = [(binding_name(e), e) for e in entries if e.start not in owned]
         pairs += _kubernetes_secret_data(doc)
-        alternative = _ALTERNATIVES.get(doc.kind, _DEFAULT_ALTERNATIVE)
+        alternative = ci_oidc_alternative(doc) or _ALTERNATIVES.get(doc.kind, _DEFAULT_ALTERNATIVE)
         for hit in find_credentials(pairs, ctx):
             yield report(self, doc, hit, alternative=alternative)
 

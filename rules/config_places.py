@@ -217,3 +217,43 @@ def yaml_scripts(doc: Document, keys: frozenset[str] = SCRIPT_KEYS) -> Iterator[
                     text = doc.text[item.start : item.end]
                     for e in scan_shell(text, item.start).entries:
                         yield Entry(path + e.path, e.value, e.start, e.end, literal=e.literal)
+
+
+_CI_OIDC = {
+    "circleci": (
+        "CircleCI's OIDC token: the aws-cli orb's setup step with `role_arn` exchanges "
+        "$CIRCLE_OIDC_TOKEN_V2 with sts:AssumeRoleWithWebIdentity; the role trusts the "
+        "provider oidc.circleci.com/org/<org-id>"
+    ),
+    "bitbucket": (
+        "Bitbucket Pipelines OIDC: `oidc: true` on the step, $BITBUCKET_STEP_OIDC_TOKEN "
+        "written to the file named by AWS_WEB_IDENTITY_TOKEN_FILE, and AWS_ROLE_ARN; the "
+        "role trusts the workspace's provider api.bitbucket.org/2.0/workspaces/<workspace>/"
+        "pipelines-config/identity/oidc"
+    ),
+}
+_CI_GENERIC = (
+    "the CI system's OIDC identity token exchanged with sts:AssumeRoleWithWebIdentity for "
+    "a role's short-lived credentials (AWS_ROLE_ARN + AWS_WEB_IDENTITY_TOKEN_FILE for the SDK)"
+)
+
+
+def ci_system(doc: Document) -> str | None:
+    """The CI system whose configuration ``doc`` is (GitHub and GitLab aside), or None."""
+    path = "/" + doc.path.lower()
+    name = posixpath.basename(path)
+    if path.endswith("/.circleci/config.yml"):
+        return "circleci"
+    if name in ("bitbucket-pipelines.yml", "bitbucket-pipelines.yaml"):
+        return "bitbucket"
+    if name.startswith("azure-pipelines") or name in (".travis.yml", ".drone.yml"):
+        return "ci"
+    if "/.buildkite/" in path:
+        return "ci"
+    return None
+
+
+def ci_oidc_alternative(doc: Document) -> str | None:
+    """The keyless alternative for a CI configuration file, or None for other files."""
+    system = ci_system(doc)
+    return None if system is None else _CI_OIDC.get(system, _CI_GENERIC)

@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from rolecall import Confidence, DocKind, Document, Example, Finding, Rule, RuleContext, Severity
 from rolecall.parsers.common import Entry, MapNode, Node, flatten
 from rolecall.rules.config_places import (
+    ci_oidc_alternative,
     env_list_items,
     in_env_block,
     is_cloudformation,
@@ -43,6 +44,9 @@ _COMPOSE = (
 
 
 def _alternative(doc: Document, root: Node, path: tuple[str, ...]) -> str:
+    ci = ci_oidc_alternative(doc)
+    if ci is not None:
+        return ci  # a CI job's environment (CircleCI, Bitbucket, ...)
     lowered = {p.lower() for p in path}
     if "containerdefinitions" in lowered:
         return _ECS

@@ -5,7 +5,12 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from rolecall import Confidence, DocKind, Document, Example, Finding, Rule, RuleContext, Severity
-from rolecall.rules.config_places import is_github_workflow, is_gitlab_ci, yaml_scripts
+from rolecall.rules.config_places import (
+    ci_oidc_alternative,
+    is_github_workflow,
+    is_gitlab_ci,
+    yaml_scripts,
+)
 from rolecall.rules.config_support import (
     CREDENTIAL_WORDS,
     FAKE_KEY_ID,
@@ -109,5 +114,7 @@ class AwsCredentialsSetByShellCommand(Rule):
             entries = tuple(yaml_scripts(doc))
         else:
             entries = doc.view(SHELL_VIEW).entries
+        ci = ci_oidc_alternative(doc)
+        advice = None if ci is None else f"Rotate the key ({{key_id}}) and use {ci}."
         for hit in find_credentials([(e.key, e) for e in entries], ctx):
-            yield report(self, doc, hit)
+            yield report(self, doc, hit, recommendation=advice)

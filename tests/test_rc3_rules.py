@@ -261,3 +261,30 @@ def test_confidence_follows_the_value_shape() -> None:
         doc = Document(".env", f"AWS_SECRET_ACCESS_KEY={value}\n".encode())
         (finding,) = engine.scan_document(doc).findings
         assert finding.confidence.value == confidence
+
+
+@pytest.mark.parametrize(
+    ("path", "text", "needle"),
+    [
+        (
+            ".circleci/config.yml",
+            f"jobs:\n  d:\n    environment:\n      AWS_SECRET_ACCESS_KEY: {FAKE_SECRET}\n",
+            "CIRCLE_OIDC_TOKEN_V2",
+        ),
+        (
+            "bitbucket-pipelines.yml",
+            f"pipelines:\n  default:\n    - step:\n        script:\n"
+            f"          - export AWS_SECRET_ACCESS_KEY={FAKE_SECRET}\n",
+            "oidc: true",
+        ),
+        (
+            ".travis.yml",
+            f"env:\n  AWS_SECRET_ACCESS_KEY: {FAKE_SECRET}\n",
+            "AssumeRoleWithWebIdentity",
+        ),
+        ("k8s/pod.yaml", f"env:\n  AWS_SECRET_ACCESS_KEY: {FAKE_SECRET}\n", "IRSA"),
+    ],
+)
+def test_ci_files_get_the_ci_systems_oidc_advice(path: str, text: str, needle: str) -> None:
+    (finding,) = RC3.scan_document(Document(path, text.encode())).findings
+    assert needle in finding.recommendation
