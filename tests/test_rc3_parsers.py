@@ -308,3 +308,8 @@ def test_parse_errors_never_quote_the_file(parse: object, text: str) -> None:
     with pytest.raises(ViewError) as info:
         parse(text)  # type: ignore[operator]
     assert "secretname" not in info.value.message
+
+
+def test_toml_deep_nesting_is_a_view_error() -> None:
+    with pytest.raises(ViewError):
+        parse_toml("a = " + "[" * 5000 + "]" * 5000 + "\n")
