@@ -13,8 +13,21 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import HealthCheck, settings
 from rolecall import Confidence, Document, Example, Finding, Rule, RuleContext, Severity
 from rolecall.fakes import fake_key_id
+
+# Property tests are reproducible in CI: a fixed derivation of examples from each test
+# (derandomize) and a bounded example count. HYPOTHESIS_PROFILE=explore searches afresh.
+settings.register_profile(
+    "ci",
+    derandomize=True,
+    max_examples=200,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow],
+)
+settings.register_profile("explore", max_examples=2000, deadline=None)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
 _DOCS = """{summary}
 

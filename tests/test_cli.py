@@ -13,6 +13,7 @@ import re
 import stat
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +21,7 @@ import pytest
 import rolecall.runner as runner
 from rolecall import __version__
 from rolecall.cli import _use_color, main
+from rolecall.registry import default_registry
 
 from tests.conftest import write_tree
 
@@ -152,28 +154,41 @@ def test_output_is_written_atomically(project: Path, capsys: pytest.CaptureFixtu
     assert text.startswith("app/settings.py:1:8:") and "\033[" not in text  # no colour in files
 
 
+def _every(rid: str) -> bool:
+    return True
+
+
 @pytest.mark.parametrize(
-    ("flags", "expected"),
+    ("flags", "expected", "ran"),
     [
-        ([], ["RC101"]),
-        (["--select", "RC101"], ["RC101"]),
-        (["--select", "RC1"], ["RC101"]),
-        (["--select", "rc2,RC101"], ["RC101"]),
-        (["--select", "RC2"], []),
-        (["--select", "RC2", "--select", "RC10"], ["RC101"]),
-        (["--ignore", "RC101"], []),
-        (["--ignore", "RC1"], []),
-        (["--ignore", "RC2"], ["RC101"]),
-        (["--select", "ALL", "--ignore", "RC10"], []),
+        ([], ["RC101"], _every),
+        (["--select", "RC101"], ["RC101"], lambda r: r == "RC101"),
+        (["--select", "RC1"], ["RC101"], lambda r: r.startswith("RC1")),
+        (["--select", "rc2,RC101"], ["RC101"], lambda r: r == "RC101" or r.startswith("RC2")),
+        (["--select", "RC2"], [], lambda r: r.startswith("RC2")),
+        (
+            ["--select", "RC2", "--select", "RC10"],
+            ["RC101"],
+            lambda r: r.startswith(("RC2", "RC10")),
+        ),
+        (["--ignore", "RC101"], [], lambda r: r != "RC101"),
+        (["--ignore", "RC1"], [], lambda r: not r.startswith("RC1")),
+        (["--ignore", "RC2"], ["RC101"], lambda r: not r.startswith("RC2")),
+        (["--select", "ALL", "--ignore", "RC10"], [], lambda r: not r.startswith("RC10")),
     ],
 )
 def test_select_and_ignore(
-    project: Path, capsys: pytest.CaptureFixture[str], flags: list[str], expected: list[str]
+    project: Path,
+    capsys: pytest.CaptureFixture[str],
+    flags: list[str],
+    expected: list[str],
+    ran: Callable[[str], bool],
 ) -> None:
     code, report = run_json(["--isolated", *flags], capsys)
     assert rule_ids(report) == expected
     assert code == (1 if expected else 0)
-    assert [r["id"] for r in report["rules"]] == (["RC101"] if expected else [])
+    installed = [cls.id for cls in default_registry().rules]
+    assert [r["id"] for r in report["rules"]] == [rid for rid in installed if ran(rid)]
 
 
 @pytest.mark.parametrize(

@@ -46,7 +46,8 @@ def test_own_checks_pass(text: str) -> None:
 def test_planted_secret_appears_nowhere(text: str) -> None:
     assert SECRET not in text
     assert json.dumps(SECRET)[1:-1] not in text
-    assert redact(SECRET) in json.loads(text)["runs"][0]["results"][2]["message"]["text"]
+    messages = [r["message"]["text"] for r in json.loads(text)["runs"][0]["results"]]
+    assert any(redact(SECRET) in message for message in messages)
 
 
 def _rule(log: Any, n: int = 0) -> Any:

@@ -12,7 +12,7 @@ from typing import Any
 from urllib.parse import unquote
 
 import pytest
-from hypothesis import given
+from hypothesis import example, given
 from hypothesis import strategies as st
 from rolecall.model import Notice, NoticeCode, NoticeLevel
 from rolecall.report import ScanReport
@@ -298,7 +298,13 @@ def test_gzipped_size_limit_drops_the_least_severe(
     assert "gzipped per file" in limit["message"]["text"]
 
 
-@given(st.text(alphabet=st.characters(blacklist_characters="\\"), min_size=1))
+@given(
+    st.text(
+        alphabet=st.characters(blacklist_characters="\\", blacklist_categories=("Cs",)),
+        min_size=1,
+    )
+)
+@example("\udcff/\udc80.py")  # surrogate-escaped bytes of an undecodable file name
 def test_artifact_uris_are_valid_relative_references(path: str) -> None:
     validator = pytest.importorskip("rfc3986_validator")
     path = path.lstrip("/") or "x"
@@ -306,6 +312,12 @@ def test_artifact_uris_are_valid_relative_references(path: str) -> None:
     assert validator.validate_rfc3986(uri, rule="URI_reference")
     assert not validator.validate_rfc3986(uri, rule="URI")  # no scheme: relative
     assert unquote(uri, errors="surrogateescape") == path
+
+
+def test_a_lone_surrogate_still_gives_a_valid_uri() -> None:
+    validator = pytest.importorskip("rfc3986_validator")
+    uri = sarif_mod.artifact_uri("a\udd00.py")  # not an escaped byte: no file has this name
+    assert uri == "a%3F.py" and validator.validate_rfc3986(uri, rule="URI_reference")
 
 
 def test_undecodable_file_names_keep_their_bytes() -> None:

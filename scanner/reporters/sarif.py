@@ -188,7 +188,11 @@ def artifact_uri(path: str) -> str:
     first segment it would read as a scheme). A file name that is not valid UTF-8 reaches
     here with surrogate escapes; those become its original bytes, percent-encoded.
     """
-    raw = path.replace("\\", "/").lstrip("/").encode("utf-8", "surrogateescape")
+    clean = path.replace("\\", "/").lstrip("/")
+    try:
+        raw = clean.encode("utf-8", "surrogateescape")
+    except UnicodeEncodeError:  # a lone surrogate that is no escaped byte: not a real name
+        raw = clean.encode("utf-8", "replace")
     return quote(raw, safe="/")
 
 

@@ -51,7 +51,7 @@ NOTICE_HELP: Mapping[NoticeCode, str] = {
     NoticeCode.LIMIT: "A limit was reached (nesting depth, or GitHub's result count); some "
     "results are missing.",
 }
-_LITERAL = re.compile(r"``(.+?)``")
+_LITERAL = re.compile(r"``(.+?)``", re.DOTALL)  # a literal may wrap across lines
 
 
 def clip(text: str, limit: int = MAX_DESCRIPTION) -> str:
