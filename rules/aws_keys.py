@@ -2,79 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from typing import ClassVar
-
-from rolecall import Confidence, Document, Example, Finding, Rule, RuleContext, Severity, redact
+from rolecall import Confidence, Example, Severity
 from rolecall.rules import _aws_examples as ex
-from rolecall.rules._aws_material import KeyIdHit, SecretHit, material
-
-_NOTE = "AWS's documented example key id {key_id}%s (not a credential; report_examples is on)"
-_PAIR = " together with its secret access key {secret} (line {secret_line})"
-_CHAIN = (
-    "Instead of a stored key, let the SDK's default credential provider chain find role "
-    "credentials (instance profile, ECS task role, EKS Pod Identity/IRSA, Lambda role; "
-    "an IAM Identity Center profile locally; OIDC role-to-assume in CI). "
-    "Details: rolecall explain {rule_id}."
-)
-_LOOKUP = (
-    "aws cloudtrail lookup-events --lookup-attributes "
-    "AttributeKey=AccessKeyId,AttributeValue={key_id}"
-)
+from rolecall.rules._aws_base import CHAIN, LOOKUP, PAIR, KeyIdRule
 
 
-class _KeyIdRule(Rule):
-    """Base of the key-id rules: one finding per id, with its secret when paired."""
-
-    prefixes: ClassVar[tuple[str, ...]]
-    pair_message: ClassVar[str]
-
-    def check(self, doc: Document, ctx: RuleContext) -> Iterator[Finding]:
-        found = material(doc, ctx.report_examples)
-        for hit in found.ids:
-            if hit.info.prefix in self.prefixes:
-                yield self._finding(doc, hit, found.pairs.get(hit.start))
-
-    def _finding(self, doc: Document, hit: KeyIdHit, secret: SecretHit | None) -> Finding:
-        info = hit.info
-        props = {"key_id": info.key_id, "key_type": info.kind}
-        props["id_format"] = "legacy" if info.legacy else "modern"
-        props["in_url"] = str(hit.in_url).lower()
-        if info.account_id:
-            props["account_id"] = info.account_id
-        material_text, evidence, shown, secret_line = info.key_id, info.key_id, "", 0
-        message, confidence = self.message, self.confidence
-        if secret is not None:
-            shown = redact(secret.value)
-            secret_line = doc.index.position(secret.start)[0]
-            props.update(paired_secret=shown, secret_line=str(secret_line))
-            material_text = f"{info.key_id}:{secret.value}"
-            evidence = f"{info.key_id} + {shown}"
-            message, confidence = self.pair_message, Confidence.HIGH
-        severity = self.severity
-        if hit.example:
-            severity = Severity.NOTE
-            message = _NOTE % (" with its example secret {secret}" if secret else "")
-        return self.finding(
-            doc,
-            hit.start,
-            hit.end,
-            material=material_text,
-            evidence=evidence,
-            severity=severity,
-            confidence=confidence,
-            message=message,
-            properties=props,
-            key_id=info.key_id,
-            account=info.account_text,
-            kind=info.kind,
-            rule_id=self.id,
-            secret=shown,
-            secret_line=secret_line,
-        )
-
-
-class LongTermAccessKeyId(_KeyIdRule):
+class LongTermAccessKeyId(KeyIdRule):
     """A long-term IAM user access key id (AKIA...) is embedded in the file.
 
     ## What it finds
@@ -106,13 +39,13 @@ class LongTermAccessKeyId(_KeyIdRule):
     confidence = Confidence.MEDIUM
     prefixes = ("AKIA",)
     message = "Long-term AWS access key id {key_id} ({account}) is embedded in the file"
-    pair_message = message.replace(" is embedded", _PAIR + " are embedded")
+    pair_message = message.replace(" is embedded", PAIR + " are embedded")
     recommendation = (
         "Deactivate the key now: aws iam update-access-key --access-key-id {key_id} "
         "--status Inactive (add --user-name <user> for another user's key). Check its use: "
-        + _LOOKUP
+        + LOOKUP
         + ". Then delete it: aws iam delete-access-key --access-key-id {key_id}. "
-        + _CHAIN
+        + CHAIN
     )
     keywords = ("AKIA",)
     tags = ("aws", "credentials")
@@ -136,7 +69,7 @@ class LongTermAccessKeyId(_KeyIdRule):
     )
 
 
-class TemporaryAccessKeyId(_KeyIdRule):
+class TemporaryAccessKeyId(KeyIdRule):
     """A temporary STS access key id (ASIA...) is embedded in the file.
 
     ## What it finds
@@ -167,12 +100,12 @@ class TemporaryAccessKeyId(_KeyIdRule):
     confidence = Confidence.MEDIUM
     prefixes = ("ASIA",)
     message = "Temporary AWS access key id {key_id} ({account}) is embedded in the file"
-    pair_message = message.replace(" is embedded", _PAIR + " are embedded")
+    pair_message = message.replace(" is embedded", PAIR + " are embedded")
     recommendation = (
         "Temporary keys cannot be deactivated with update-access-key: if {key_id} may still "
         "be valid, revoke the issuing role's active sessions (IAM console, Roles, Revoke "
-        "active sessions); find the role with " + _LOOKUP + ". Never store STS output; "
-        "let the SDK assume the role (role_arn with source_profile or credential_source). " + _CHAIN
+        "active sessions); find the role with " + LOOKUP + ". Never store STS output; "
+        "let the SDK assume the role (role_arn with source_profile or credential_source). " + CHAIN
     )
     keywords = ("ASIA",)
     tags = ("aws", "credentials")
@@ -188,7 +121,7 @@ class TemporaryAccessKeyId(_KeyIdRule):
     )
 
 
-class OtherCredentialKeyId(_KeyIdRule):
+class OtherCredentialKeyId(KeyIdRule):
     """A service bearer token id (ABIA...) or context-specific credential id (ACCA...).
 
     ## What it finds
@@ -216,11 +149,11 @@ class OtherCredentialKeyId(_KeyIdRule):
     confidence = Confidence.MEDIUM
     prefixes = ("ABIA", "ACCA")
     message = "AWS {kind} id {key_id} ({account}) is embedded in the file"
-    pair_message = message.replace(" is embedded", _PAIR + " are embedded")
+    pair_message = message.replace(" is embedded", PAIR + " are embedded")
     recommendation = (
         "The credential is short-lived; if {key_id} may still be valid, revoke the issuing "
-        "role's sessions and find it with " + _LOOKUP + ". Obtain such credentials at run "
-        "time with a role (OIDC in CI) instead of storing them. " + _CHAIN
+        "role's sessions and find it with " + LOOKUP + ". Obtain such credentials at run "
+        "time with a role (OIDC in CI) instead of storing them. " + CHAIN
     )
     keywords = ("ABIA", "ACCA")
     tags = ("aws", "credentials")

@@ -6,15 +6,9 @@ from collections.abc import Iterator
 
 from rolecall import Confidence, Document, Example, Finding, Rule, RuleContext, Severity, redact
 from rolecall.rules import _aws_examples as ex
+from rolecall.rules._aws_base import CHAIN
 from rolecall.rules._aws_material import NAMED_PAIR_WINDOW, material
 from rolecall.secrets import SESSION_TOKEN_NAME_PARTS, SESSION_TOKEN_PREFIXES
-
-_CHAIN = (
-    "Instead of stored keys, let the SDK's default credential provider chain find role "
-    "credentials (instance profile, ECS task role, EKS Pod Identity/IRSA, Lambda role; "
-    "an IAM Identity Center profile locally; OIDC role-to-assume in CI). "
-    "Details: rolecall explain {rule_id}."
-)
 
 
 class SecretAccessKey(Rule):
@@ -51,7 +45,7 @@ class SecretAccessKey(Rule):
         "deactivate it: aws iam update-access-key --access-key-id <key-id> --status Inactive, "
         "check CloudTrail (aws cloudtrail lookup-events --lookup-attributes "
         "AttributeKey=AccessKeyId,AttributeValue=<key-id>), then delete it: "
-        "aws iam delete-access-key --access-key-id <key-id>. " + _CHAIN
+        "aws iam delete-access-key --access-key-id <key-id>. " + CHAIN
     )
     keywords = ("secret",)
     tags = ("aws", "credentials")
@@ -147,7 +141,7 @@ class SessionToken(Rule):
         "If it may still be valid, revoke the issuing role's active sessions (IAM console, "
         "Roles, Revoke active sessions). Never store STS output or presigned URLs; let the "
         "SDK assume the role (role_arn with source_profile or credential_source) and "
-        "presign at run time. " + _CHAIN
+        "presign at run time. " + CHAIN
     )
     keywords = (*SESSION_TOKEN_NAME_PARTS, *SESSION_TOKEN_PREFIXES)
     tags = ("aws", "credentials")
