@@ -13,6 +13,7 @@ size of the text.
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
@@ -28,7 +29,7 @@ from rolecall.secrets import KeyIdInfo, NameKind
 _GAP = re.compile(r"""[\s"'`\\:=,>|(\[\]?\-]{1,40}""")
 _NAME_REST = re.compile(r"[A-Za-z0-9_.\-]*")
 _SECRET_VALUE = re.compile(r"[A-Za-z0-9/+]{40}")
-_TOKEN_VALUE = re.compile(r"[A-Za-z0-9/+=%]{16,8192}")
+_TOKEN_VALUE = re.compile(r"[A-Za-z0-9/+%]{16,8192}={0,2}")
 _B64 = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789/+=")
 _AFTER_SECRET = _B64 | {"_", "-"}
 _NAME_CHARS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_.-")
@@ -82,8 +83,9 @@ class Material:
 
 
 def _in_url(text: str, start: int) -> bool:
-    line_start = text.rfind("\n", 0, start) + 1
-    head = text[line_start:start]
+    """Whether ``start`` is inside a URL (looking back at most 2,000 characters)."""
+    line_start = text.rfind("\n", max(0, start - 2000), start) + 1
+    head = text[max(line_start, start - 2000) : start]
     return "://" in head and not any(c.isspace() for c in head[head.rfind("://") :])
 
 
@@ -120,8 +122,9 @@ def _named_values(
     tokens: list[TokenHit] = []
     weak = False
     words = ("secret", *policy.SESSION_TOKEN_NAME_PARTS)
-    for _start, end, name in _names(text, lowered, words):
-        kind = policy.credential_name_kind(name)
+    skip_to = 0  # names inside a value already read are not names: never read twice
+    for start, end, name in _names(text, lowered, words):
+        kind = policy.credential_name_kind(name) if start >= skip_to else None
         at = _value_start(text, end) if kind else None
         if at is None:
             continue
@@ -129,6 +132,7 @@ def _named_values(
             match = _SECRET_VALUE.match(text, at)
             if not match or text[match.end() : match.end() + 1] in _AFTER_SECRET:
                 continue
+            skip_to = match.end()
             value = match.group()
             example = policy.is_documented_example(value)
             if (example and not examples) or not _plausible_secret(value, example):
@@ -137,6 +141,8 @@ def _named_values(
             strong = kind == NameKind.SECRET
             secrets.append(SecretHit(at, match.end(), value, name, strong, example))
         else:
+            run = _TOKEN_VALUE.match(text, at)
+            skip_to = run.end() if run else skip_to
             token = _token_at(text, at, name, examples)
             if token is not None:
                 weak = weak or kind == NameKind.WEAK_TOKEN
@@ -179,7 +185,10 @@ def _bare_tokens(text: str, taken: list[TokenHit]) -> list[TokenHit]:
     return found
 
 
-def _unnamed_secrets_near(doc: Document, hit: KeyIdHit, examples: bool) -> list[SecretHit]:
+def _unnamed_secrets_near(
+    doc: Document, hit: KeyIdHit, examples: bool, seen: dict[int, SecretHit | None]
+) -> list[SecretHit]:
+    """Secrets within the unnamed window of ``hit``; ``seen`` memoises each candidate."""
     lines, chars = UNNAMED_PAIR_WINDOW
     index = doc.index
     line = index.position(hit.start)[0]
@@ -193,18 +202,27 @@ def _unnamed_secrets_near(doc: Document, hit: KeyIdHit, examples: bool) -> list[
             end == hi and text[end : end + 1] in _AFTER_SECRET
         ):
             continue  # cut out of a longer run by the window edge
-        if text[start - 1 : start] == "." or (
-            text[end : end + 2].startswith(".") and (text[end + 1 : end + 2].isalnum())
-        ):
-            continue  # a segment of a JWT or another dotted token
-        value = match.group(1)
-        example = policy.is_documented_example(value)
-        if (example and not examples) or not _plausible_secret(value, example):
-            continue
-        if _in_wrapped_base64(doc, start):
-            continue
-        found.append(SecretHit(start, end, value, "", True, example))
+        if start not in seen:
+            seen[start] = _unnamed_secret(doc, start, end, examples)
+        secret = seen[start]
+        if secret is not None:
+            found.append(secret)
     return found
+
+
+def _unnamed_secret(doc: Document, start: int, end: int, examples: bool) -> SecretHit | None:
+    text = doc.text
+    if text[start - 1 : start] == "." or (
+        text[end : end + 1] == "." and text[end + 1 : end + 2].isalnum()
+    ):
+        return None  # a segment of a JWT or another dotted token
+    value = text[start:end]
+    example = policy.is_documented_example(value)
+    if (example and not examples) or not _plausible_secret(value, example):
+        return None
+    if _in_wrapped_base64(doc, start):
+        return None
+    return SecretHit(start, end, value, "", True, example)
 
 
 def _in_wrapped_base64(doc: Document, start: int) -> bool:
@@ -219,19 +237,31 @@ def _in_wrapped_base64(doc: Document, start: int) -> bool:
 def _pair(
     doc: Document, ids: list[KeyIdHit], secrets: list[SecretHit], examples: bool
 ) -> dict[int, SecretHit]:
+    """Pair ids with secrets, closest first; each id and each secret pairs at most once."""
     candidates: list[tuple[int, int, SecretHit]] = []
     index = doc.index
+    starts = [s.start for s in secrets]  # sorted: found left to right
+    max_lines, max_chars = NAMED_PAIR_WINDOW
+    seen: dict[int, SecretHit | None] = {s.start: s for s in secrets}
     for hit in ids:
         line = index.position(hit.start)[0]
-        nearby = [(s, NAMED_PAIR_WINDOW) for s in secrets]
-        nearby += [(s, UNNAMED_PAIR_WINDOW) for s in _unnamed_secrets_near(doc, hit, examples)]
-        for secret, (max_lines, max_chars) in nearby:
+        # The four closest named secrets on either side are enough to choose from and
+        # keep a file packed with credentials (minified JSON) linear.
+        at = bisect.bisect_left(starts, hit.start)
+        lo = max(bisect.bisect_left(starts, hit.start - max_chars), at - 4)
+        hi = min(bisect.bisect_right(starts, hit.start + max_chars), at + 4)
+        nearby = [(s, max_lines) for s in secrets[lo:hi]]
+        nearby += [
+            (s, UNNAMED_PAIR_WINDOW[0])
+            for s in _unnamed_secrets_near(doc, hit, examples, seen)
+            if not s.name
+        ]
+        for secret, lines in nearby:
             if secret.example != hit.example:
                 continue
-            distance = abs(secret.start - hit.start)
-            if distance > max_chars or abs(index.position(secret.start)[0] - line) > max_lines:
+            if abs(index.position(secret.start)[0] - line) > lines:
                 continue
-            candidates.append((distance, hit.start, secret))
+            candidates.append((abs(secret.start - hit.start), hit.start, secret))
     pairs: dict[int, SecretHit] = {}
     used: set[int] = set()
     for _distance, id_start, secret in sorted(candidates, key=lambda c: (c[0], c[1])):

@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+import bisect
 from collections.abc import Iterator
 
 from rolecall import Confidence, Document, Example, Finding, Rule, RuleContext, Severity, redact
 from rolecall.rules import _aws_examples as ex
 from rolecall.rules._aws_base import CHAIN
 from rolecall.rules._aws_material import NAMED_PAIR_WINDOW, material
-from rolecall.secrets import SESSION_TOKEN_NAME_PARTS, SESSION_TOKEN_PREFIXES
+from rolecall.secrets import (
+    SESSION_TOKEN_NAME_PARTS,
+    SESSION_TOKEN_PREFIX_STEMS,
+    SESSION_TOKEN_PREFIXES,
+)
 
 
 class SecretAccessKey(Rule):
@@ -81,13 +86,14 @@ class SecretAccessKey(Rule):
         found = material(doc, ctx.report_examples)
         paired = found.paired_secrets
         index = doc.index
+        token_lines = [index.position(t.start)[0] for t in found.tokens]  # ascending
+        window = NAMED_PAIR_WINDOW[0]
         for secret in found.secrets:
             if secret.start in paired:
                 continue
             line = index.position(secret.start)[0]
-            near_token = any(
-                abs(index.position(t.start)[0] - line) <= NAMED_PAIR_WINDOW[0] for t in found.tokens
-            )
+            first = bisect.bisect_left(token_lines, line - window)
+            near_token = first < len(token_lines) and token_lines[first] <= line + window
             severity = Severity.WARNING if near_token else self.severity
             message = self.message + (" next to a session token (temporary)" if near_token else "")
             if secret.example:
@@ -143,7 +149,7 @@ class SessionToken(Rule):
         "SDK assume the role (role_arn with source_profile or credential_source) and "
         "presign at run time. " + CHAIN
     )
-    keywords = (*SESSION_TOKEN_NAME_PARTS, *SESSION_TOKEN_PREFIXES)
+    keywords = (*SESSION_TOKEN_NAME_PARTS, *SESSION_TOKEN_PREFIX_STEMS)
     tags = ("aws", "credentials")
     VALID = (
         *ex.HARD_NEGATIVES,

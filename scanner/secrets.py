@@ -335,8 +335,11 @@ _OTHER_SYSTEM_WORDS = (
 _REFERENCE_NAME_ENDINGS = ("arn", "name", "path", "ref", "version", "manager", "file", "env")
 #: Lower-case literals every session-token name contains (the rules' prefilter uses them).
 SESSION_TOKEN_NAME_PARTS: tuple[str, ...] = tuple(
-    f"{a}{sep}token" for a in ("session", "security") for sep in ("_", "-", "", ".", " ")
+    f"{a}{sep}token" for a in ("session", "security") for sep in ("_", "-", "")
 )
+#: Case-insensitive literals in every token that starts with a known prefix (prefilter):
+#: ``b3JpZ2lu`` is base64 of "origin", ``ZXIvYXdz`` of "er/aws", ``YXdz`` of "aws".
+SESSION_TOKEN_PREFIX_STEMS: tuple[str, ...] = ("b3JpZ2lu", "ZXIvYXdz", "AQoDYXdz")
 
 
 class NameKind:
