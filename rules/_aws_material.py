@@ -13,6 +13,8 @@ size of the text.
 
 from __future__ import annotations
 
+import base64
+import binascii
 import bisect
 import re
 from collections.abc import Iterator, Mapping
@@ -25,13 +27,16 @@ from rolecall.secrets import KeyIdInfo, NameKind
 
 #: Separators between a name and its value in any syntax: ``=``, ``:``, ``=>``, ``:=``,
 #: quotes, spaces and newlines, ``|``/``>`` (YAML block scalars, Markdown tables),
-#: ``(``/``,`` (function calls), ``:-`` (shell defaults), ``[``/``]``, backslashes.
-_GAP = re.compile(r"""[\s"'`\\:=,>|(\[\]?\-]{1,40}""")
+#: ``(``/``)``/``,`` (function calls), ``:-`` (shell defaults), ``[``/``]``, backslashes,
+#: HTML-escaped quotes, and ``or`` (``os.getenv("AWS_SECRET") or "..."``).
+_GAP = re.compile(r"""(?:[\s"'`\\:=,>|()\[\]?\-]|&quot;|&#3[49];|or\b){1,40}""")
 _NAME_REST = re.compile(r"[A-Za-z0-9_.\-]*")
 _SECRET_VALUE = re.compile(r"[A-Za-z0-9/+]{40}")
+#: A 40-character secret base64-encoded once more (Kubernetes Secret ``data``): 56 chars.
+_SECRET_B64_VALUE = re.compile(r"[A-Za-z0-9/+]{54}==")
 _TOKEN_VALUE = re.compile(r"[A-Za-z0-9/+%]{16,8192}={0,2}")
 _B64 = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789/+=")
-_AFTER_SECRET = _B64 | {"_", "-"}
+_AFTER_SECRET = _B64 | {"_", "-", "%"}
 _NAME_CHARS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_.-")
 #: How far (lines, characters) a secret may be from a key id to count as its pair.
 NAMED_PAIR_WINDOW = (5, 2000)
@@ -55,6 +60,7 @@ class SecretHit:
     name: str  # the name it is keyed by; '' when found only next to a key id
     strong: bool  # named with an AWS-specific name (or paired with an id)
     example: bool
+    encoded: bool = False  # base64-encoded once more (Kubernetes Secret data)
 
 
 @dataclass(frozen=True)
@@ -129,17 +135,16 @@ def _named_values(
         if at is None:
             continue
         if kind in (NameKind.SECRET, NameKind.WEAK_SECRET):
-            match = _SECRET_VALUE.match(text, at)
-            if not match or text[match.end() : match.end() + 1] in _AFTER_SECRET:
+            found = _secret_at(text, at)
+            if found is None:
                 continue
-            skip_to = match.end()
-            value = match.group()
+            value, skip_to, encoded = found
             example = policy.is_documented_example(value)
             if (example and not examples) or not _plausible_secret(value, example):
                 continue
             weak = weak or kind == NameKind.WEAK_SECRET
             strong = kind == NameKind.SECRET
-            secrets.append(SecretHit(at, match.end(), value, name, strong, example))
+            secrets.append(SecretHit(at, skip_to, value, name, strong, example, encoded))
         else:
             run = _TOKEN_VALUE.match(text, at)
             skip_to = run.end() if run else skip_to
@@ -148,6 +153,24 @@ def _named_values(
                 weak = weak or kind == NameKind.WEAK_TOKEN
                 tokens.append(token)
     return secrets, tokens, weak
+
+
+def _secret_at(text: str, at: int) -> tuple[str, int, bool] | None:
+    """``(secret, end, encoded)`` of a secret value starting at ``at``, plain or base64."""
+    match = _SECRET_VALUE.match(text, at)
+    if match and text[match.end() : match.end() + 1] not in _AFTER_SECRET:
+        return match.group(), match.end(), False
+    match = _SECRET_B64_VALUE.match(text, at)
+    if not match or text[match.end() : match.end() + 1] in _AFTER_SECRET:
+        return None
+    raw = match.group()
+    try:
+        value = base64.b64decode(raw, validate=True).decode("ascii")
+    except (binascii.Error, UnicodeDecodeError):
+        return None
+    if not _SECRET_VALUE.fullmatch(value):
+        return None
+    return value, match.end(), True
 
 
 def _plausible_secret(value: str, example: bool) -> bool:

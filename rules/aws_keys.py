@@ -148,7 +148,7 @@ class OtherCredentialKeyId(KeyIdRule):
     severity = Severity.WARNING
     confidence = Confidence.MEDIUM
     prefixes = ("ABIA", "ACCA")
-    message = "AWS {kind} id {key_id} ({account}) is embedded in the file"
+    message = "{kind} id {key_id} ({account}) is embedded in the file"
     pair_message = message.replace(" is embedded", PAIR + " are embedded")
     recommendation = (
         "The credential is short-lived; if {key_id} may still be valid, revoke the issuing "

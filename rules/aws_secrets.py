@@ -95,7 +95,8 @@ class SecretAccessKey(Rule):
             first = bisect.bisect_left(token_lines, line - window)
             near_token = first < len(token_lines) and token_lines[first] <= line + window
             severity = Severity.WARNING if near_token else self.severity
-            message = self.message + (" next to a session token (temporary)" if near_token else "")
+            message = self.message + (" (base64-encoded)" if secret.encoded else "")
+            message += " next to a session token (temporary)" if near_token else ""
             if secret.example:
                 severity = Severity.NOTE
                 message = "AWS's documented example secret key {secret} (report_examples is on)"

@@ -21,7 +21,7 @@ CREDENTIAL_PREFIXES: dict[str, str] = {
     "AKIA": "long-term IAM user access key",
     "ASIA": "temporary STS access key",
     "ABIA": "AWS STS service bearer token",
-    "ACCA": "context-specific credential",
+    "ACCA": "AWS context-specific credential",
 }
 #: Prefixes of ids that are identifiers only, never secrets: never reported.
 IDENTIFIER_PREFIXES: frozenset[str] = frozenset(
@@ -96,22 +96,28 @@ def is_well_formed_key_id(key_id: str) -> bool:
 
     Modern ids have a 5th character Q-Z or 2-7 (the flag bit that says an account id is
     encoded) and a base32 tail (``A-Z2-7``); legacy ids have a 5th character I or J and
-    may hold any digit. Anything else (``AKIA1234567890ABCDEF``, ``AKIAABCDEFGHIJKLMNOP``)
-    is made up.
+    may hold any digit. Anything else (``AKIA`` + ``1234567890ABCDEF``, ``AKIA`` +
+    ``ABCDEFGHIJKLMNOP``) is made up, and so is a modern id whose encoded account has
+    more than 12 digits.
     """
     if len(key_id) != 20 or key_id[:4] not in CREDENTIAL_PREFIXES:
         return False
     fifth, tail = key_id[4], key_id[4:]
     if fifth in _LEGACY_FIFTH:
         return all(c.isdigit() or "A" <= c <= "Z" for c in tail)
-    return fifth in _MODERN_FIFTH and _BASE32.issuperset(tail)
+    if fifth not in _MODERN_FIFTH or not _BASE32.issuperset(tail):
+        return False
+    # The encoded field holds 40 bits, but account ids have 12 decimal digits: about one
+    # random tail in eleven decodes to more, which AWS cannot have issued.
+    account = account_id_from_key_id(key_id)
+    return account is not None and len(account) == 12
 
 
 def is_placeholder_key_id(key_id: str) -> bool:
     """A key-id-shaped placeholder: few distinct characters or a placeholder word."""
     tail = key_id[4:].upper()
     if len(set(tail)) < 6:
-        return True  # AKIAXXXXXXXXXXXXXXXX, AKIAQQQQ2222QQQQ2222
+        return True  # AKIA + XXXXXXXXXXXXXXXX, AKIA + QQQQ2222QQQQ2222
     return any(word in tail for word in _ID_PLACEHOLDER_WORDS)
 
 
@@ -204,8 +210,9 @@ def is_not_a_secret(value: str) -> bool:
 
 # --- secret-looking strings -----------------------------------------------------------
 
-#: A 40-character secret-key candidate, not part of a longer base64 or base64url run.
-SECRET_KEY_PATTERN = re.compile(r"(?<![A-Za-z0-9/+=_-])([A-Za-z0-9/+]{40})(?![A-Za-z0-9/+=_-])")
+#: A 40-character secret-key candidate, not part of a longer base64 or base64url run nor
+#: of a percent-encoded one (a chunk of a token in a URL, between two ``%2F``).
+SECRET_KEY_PATTERN = re.compile(r"(?<![A-Za-z0-9/+=_%-])([A-Za-z0-9/+]{40})(?![A-Za-z0-9/+=_%-])")
 #: Words that make a value a placeholder even when it has the shape of a secret.
 _SECRET_PLACEHOLDER_WORDS = (
     "example", "placeholder", "dummy", "notreal", "fake", "changeme", "redacted",

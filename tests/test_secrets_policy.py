@@ -101,7 +101,8 @@ def test_secret_key_shape() -> None:
     ("key_id", "ok"),
     [
         ("AKIA" + "Q3ZR7HVTX2M4WYLB", True),  # modern: Q + base32
-        ("ASIA" + "7QZR2HVTX5M4WYLB", True),
+        ("ASIA" + "2QZR7HVTX5M4WYLB", True),
+        ("AKIA" + "7XQ2MZRT5VKW3LPN", False),  # encodes a 13-digit account
         ("AKIA" + "J7Q2XK4M9TL0RB8W", True),  # legacy: J + any digit
         ("AKIA" + "I0189ZZZZZZZZZZZ", True),
         ("AKIA" + "Q3ZR7HVTX2M4WYL1", False),  # modern ids have no 0, 1, 8, 9
