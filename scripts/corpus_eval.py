@@ -90,6 +90,17 @@ def _secret_base64(rng: random.Random) -> str:
     return base64.b64encode(_secret(rng).encode()).decode()
 
 
+def _pem_body(rng: random.Random) -> str:
+    # A private key body as it sits in a JSON key file: 64-character lines, "\\n" escapes.
+    body = "MIIEvQIBADANBgkqhkiG9w0BAQEFAASC" + "".join(rng.choices(B64, k=1560))
+    return "\\n".join(body[i : i + 64] for i in range(0, len(body), 64))
+
+
+def _azure_secret(rng: random.Random) -> str:
+    alphabet = string.ascii_letters + string.digits + "_~.-"
+    return "".join(rng.choices(alphabet, k=3)) + "8Q~" + "".join(rng.choices(alphabet, k=34))
+
+
 #: Generators for corpus tokens; rule families add theirs here.
 GENERATORS: dict[str, Callable[[random.Random], str]] = {
     "AKIA": _key_id("AKIA"),
@@ -109,6 +120,8 @@ GENERATORS: dict[str, Callable[[random.Random], str]] = {
     "B64TEXT": _base64_of_text,
     "TOKEN_URL": _token_in_url,
     "SECRET_B64": _secret_base64,
+    "PEM_BODY": _pem_body,
+    "AZURE_SECRET": _azure_secret,
 }
 
 

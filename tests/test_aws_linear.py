@@ -17,7 +17,7 @@ from rolecall.document import Document
 from rolecall.engine import Engine, EngineOptions
 from rolecall.registry import build_registry
 from rolecall.rules import _aws_material as material
-from rolecall.rules import aws_keys, aws_secrets
+from rolecall.rules import aws_keys, aws_secrets, cloud_keys
 
 SMALL = 100_000
 LARGE = 1_000_000
@@ -56,6 +56,17 @@ ADVERSARIAL: list[tuple[str, Callable[[int], str]]] = [
     ("url-one-line", lambda n: "https://x/?" + _fill(f"X-Amz-Credential={_ID}&", n)),
     ("identifier-run", lambda n: _fill("a_", n) + "secret"),
     ("aws-context", lambda n: "secret_key = 1\n" + _fill("aw", n)),
+    ("private-key-heads", lambda n: _fill('"private_key": "-----BEGIN PRIVATE KEY-----', n)),
+    (
+        "service-account-keys",
+        lambda n: _fill(
+            '{"private_key_id": "' + "a" * 40 + '", "private_key": "-----BEGIN '
+            "PRIVATE KEY-----" + "\\n" + "Ab3/" * 100 + '-----END PRIVATE KEY-----"}',
+            n,
+        ),
+    ),
+    ("azure-markers", lambda n: _fill("ab8Q~", n)),
+    ("azure-secrets", lambda n: _fill(cloud_keys._AZURE_FAKE + " ", n)),
 ]
 
 _KEY_IDS = ("key-id-prefixes", "key-id-near-misses", "key-ids-glued", "url-one-line")
@@ -85,6 +96,11 @@ PATTERNS: dict[str, tuple[re.Pattern[str], tuple[str, ...]]] = {
         material._TOKEN_VALUE,
         ("token-names-in-values", "base64-run-padded", "url-one-line"),
     ),
+    "_PRIVATE_KEY": (cloud_keys._PRIVATE_KEY, ("private-key-heads", "service-account-keys")),
+    "_KEY_ID (GCP)": (cloud_keys._KEY_ID, ("service-account-keys", "identifier-run")),
+    "_EMAIL": (cloud_keys._EMAIL, ("service-account-keys", "identifier-run")),
+    "_ESCAPES": (cloud_keys._ESCAPES, ("service-account-keys", "secret-gaps")),
+    "_AZURE_SECRET": (cloud_keys._AZURE_SECRET, ("azure-markers", "azure-secrets")),
 }
 SHAPES = dict(ADVERSARIAL)
 PATTERN_CASES = [
@@ -122,7 +138,11 @@ def test_patterns_are_linear(pattern: re.Pattern[str], build: Callable[[int], st
     assert ratio < MAX_RATIO, f"{pattern.pattern[:40]!r}: 1 MB / 100 KB = {ratio:.1f}"
 
 
-ENGINE = Engine(build_registry([("aws_keys", aws_keys), ("aws_secrets", aws_secrets)]))
+ENGINE = Engine(
+    build_registry(
+        [("aws_keys", aws_keys), ("aws_secrets", aws_secrets), ("cloud_keys", cloud_keys)]
+    )
+)
 
 
 @pytest.mark.parametrize(("shape", "build"), ADVERSARIAL, ids=[a[0] for a in ADVERSARIAL])

@@ -13,7 +13,7 @@ import pytest
 from rolecall.document import Document
 from rolecall.engine import Engine, EngineOptions
 from rolecall.registry import build_registry
-from rolecall.rules import aws_keys, aws_secrets
+from rolecall.rules import aws_keys, aws_secrets, cloud_keys
 
 ROOT = Path(__file__).resolve().parent.parent
 SKIP_DIRS = {
@@ -40,7 +40,9 @@ def _repo_files() -> list[Path]:
 
 @pytest.mark.parametrize("report_examples", [False, True])
 def test_repository_is_clean(report_examples: bool) -> None:
-    registry = build_registry([("aws_keys", aws_keys), ("aws_secrets", aws_secrets)])
+    registry = build_registry(
+        [("aws_keys", aws_keys), ("aws_secrets", aws_secrets), ("cloud_keys", cloud_keys)]
+    )
     engine = Engine(registry, EngineOptions(report_examples=report_examples))
     found = []
     for path in _repo_files():
