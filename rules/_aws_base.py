@@ -9,6 +9,8 @@ from rolecall import Confidence, Document, Finding, Rule, RuleContext, Severity,
 from rolecall.rules._aws_material import KeyIdHit, SecretHit, material
 
 NOTE = "AWS's documented example key id {key_id}%s (not a credential; report_examples is on)"
+EXAMPLE_SECRET_NOTE = "AWS's documented example secret key {secret} (report_examples is on)"
+EXAMPLE_TOKEN_NOTE = "AWS's documented example session token {token} (report_examples is on)"
 PAIR = " together with its secret access key {secret} (line {secret_line})"
 CHAIN = (
     "Instead of a stored key, let the SDK's default credential provider chain find role "

@@ -34,6 +34,8 @@ def _fake_base64(seed: str, length: int) -> str:
 
 
 TOKEN = "IQoJb3JpZ2lu" + "X2VjE" + _fake_base64("rolecall-token", 380)
+#: Shaped like AWS's documented example tokens: ``EXAMPLE`` in the middle.
+EXAMPLE_TOKEN = TOKEN[:40] + "EXAMPLE" + TOKEN[47:]
 #: A token without a known prefix (as older or re-encoded tokens look).
 TOKEN_NO_PREFIX = "Wm9" + _fake_base64("rolecall-token-2", 300)
 #: Hex digest, UUID, JWT and a PNG data URI: the usual lookalikes.

@@ -195,7 +195,7 @@ def _token_at(text: str, at: int, name: str, examples: bool) -> TokenHit | None:
     return TokenHit(at, match.end(), value, name, _in_url(text, at), example)
 
 
-def _bare_tokens(text: str, taken: list[TokenHit]) -> list[TokenHit]:
+def _bare_tokens(text: str, taken: list[TokenHit], examples: bool) -> list[TokenHit]:
     found: list[TokenHit] = []
     starts = {t.start for t in taken}
     for match in policy.SESSION_TOKEN_PATTERN.finditer(text):
@@ -204,7 +204,10 @@ def _bare_tokens(text: str, taken: list[TokenHit]) -> list[TokenHit]:
             continue
         if text[end : end + 1] in _B64:
             continue
-        found.append(TokenHit(start, end, match.group(), "", _in_url(text, start), False))
+        example = policy.is_documented_example(match.group())
+        if example and not examples:
+            continue
+        found.append(TokenHit(start, end, match.group(), "", _in_url(text, start), example))
     return found
 
 
@@ -309,7 +312,7 @@ def _build(doc: Document, examples: bool) -> Material:
     if len(lowered) != len(text):  # a few characters change length when lower-cased
         lowered = text.encode("ascii", "replace").decode("ascii").lower()
     secrets, tokens, weak = _named_values(text, lowered, examples)
-    tokens += _bare_tokens(text, tokens)
+    tokens += _bare_tokens(text, tokens, examples)
     aws_context = bool(ids) or (weak and policy.has_aws_context(text))
     if not aws_context:
         secrets = [s for s in secrets if s.strong]

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 
 from rolecall import Confidence, Document, Example, Finding, Rule, RuleContext, Severity, redact
 from rolecall.rules import _aws_examples as ex
-from rolecall.rules._aws_base import CHAIN
+from rolecall.rules._aws_base import CHAIN, EXAMPLE_SECRET_NOTE, EXAMPLE_TOKEN_NOTE
 from rolecall.rules._aws_material import NAMED_PAIR_WINDOW, material
 from rolecall.secrets import (
     SESSION_TOKEN_NAME_PARTS,
@@ -99,7 +99,7 @@ class SecretAccessKey(Rule):
             message += " next to a session token (temporary)" if near_token else ""
             if secret.example:
                 severity = Severity.NOTE
-                message = "AWS's documented example secret key {secret} (report_examples is on)"
+                message = EXAMPLE_SECRET_NOTE
             props = {"name": secret.name, "temporary": str(near_token).lower()}
             yield self.finding(
                 doc,
@@ -156,6 +156,7 @@ class SessionToken(Rule):
         *ex.HARD_NEGATIVES,
         Example("csrf_session_token = 'abc'\nAWS_SESSION_TOKEN=${AWS_SESSION_TOKEN}\n", ".env"),
         Example(f"security_token = '{ex.TOKEN_NO_PREFIX}'\n", "app.py"),
+        Example(f'"SessionToken": "{ex.EXAMPLE_TOKEN}",\n{ex.EXAMPLE_TOKEN}\n', "sts.json"),
     )
     INVALID = (
         Example(f"AWS_SESSION_TOKEN={ex.TOKEN}\r\n", ".env", line=1, column=19),
@@ -169,6 +170,12 @@ class SessionToken(Rule):
         ),
         Example(f"token: >-\n  {ex.TOKEN[:100]}\n  {ex.TOKEN[100:]}\n", "split.yaml", line=2),
         Example(f'{{"SessionToken":"{ex.TOKEN}","Expiration":"2024-01-01T00:00:00Z"}}', "t.json"),
+        Example(
+            f"AWS_SESSION_TOKEN={ex.EXAMPLE_TOKEN}\n",
+            ".env",
+            severity=Severity.NOTE,
+            options={"report_examples": True},
+        ),
     )
 
     def check(self, doc: Document, ctx: RuleContext) -> Iterator[Finding]:
@@ -181,6 +188,8 @@ class SessionToken(Rule):
                 token.end,
                 material=token.value,
                 evidence=redact(token.value),
+                severity=Severity.NOTE if token.example else None,
+                message=EXAMPLE_TOKEN_NOTE if token.example else None,
                 confidence=Confidence.HIGH if sure else Confidence.MEDIUM,
                 properties={"name": token.name, "in_url": str(token.in_url).lower()},
                 token=redact(token.value),

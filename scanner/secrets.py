@@ -178,8 +178,15 @@ _TEMPLATE_REFERENCE = re.compile(
 
 
 def is_documented_example(value: str) -> bool:
-    """AWS's documented example keys and anything ending in EXAMPLE/EXAMPLEKEY."""
-    return value.upper().endswith(_EXAMPLE_SUFFIXES)
+    """AWS's documented example keys and anything ending in EXAMPLE/EXAMPLEKEY.
+
+    AWS's example session tokens (in the STS and CLI documentation, and in moto's fake
+    responses) carry ``EXAMPLE`` in the middle instead, so a value longer than a secret
+    key that contains ``EXAMPLE`` in capitals counts as an example too.
+    """
+    if value.upper().endswith(_EXAMPLE_SUFFIXES):
+        return True
+    return len(value) > 40 and "EXAMPLE" in value
 
 
 def is_reference(value: str) -> bool:

@@ -224,3 +224,11 @@ def test_aws_context() -> None:
     assert has_aws_context("bucket: s3://x\n")
     assert has_aws_context("X-Amz-Date: 1")
     assert not has_aws_context("password = 1\nawsome = 2\n")
+
+
+def test_documented_example_tokens_have_example_inside() -> None:
+    token = SESSION_TOKEN_PREFIXES[0] + "x" * 30 + "EXAMPLE" + "y" * 200
+    assert is_documented_example(token)
+    assert not is_documented_example(token.replace("EXAMPLE", "EXAMPLF"))
+    # A 40-character secret with EXAMPLE inside is a placeholder, not a documented example.
+    assert not is_documented_example("aB3dE" + "EXAMPLE" + "c" * 28)
