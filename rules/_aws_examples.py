@@ -71,5 +71,8 @@ HARD_NEGATIVES: tuple[Example, ...] = (
     ),
     Example("aws_secret_access_key = 'YOUR_SECRET_ACCESS_KEY_GOES_HERE'\n"),
     Example("aws_session_token: <your-session-token>\nsecret_arn: arn:aws:secretsmanager:x\n"),
+    Example(
+        "[localstack]\naws_access_key_id = test\naws_secret_access_key = test\n", "credentials"
+    ),
     Example(f"SECRET_KEY = '{SECRET}'  # Flask session signing\n", "flask_settings.py"),
 )

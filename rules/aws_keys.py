@@ -12,8 +12,9 @@ class LongTermAccessKeyId(KeyIdRule):
 
     ## What it finds
     An access key id that starts with ``AKIA``: the id half of a long-term IAM user key,
-    valid until somebody deactivates it. When its secret access key is nearby (named,
-    or within three lines), both are one finding with high confidence. The message
+    valid until somebody deactivates it. When its secret access key is nearby (a named
+    secret within five lines, any secret-shaped value within three), both are one
+    finding with high confidence. The message
     names the AWS account decoded offline from the id ("account not encoded" for legacy
     ids whose fifth character is I or J).
 
