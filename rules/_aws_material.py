@@ -32,6 +32,9 @@ from rolecall.secrets import KeyIdInfo, NameKind
 _GAP = re.compile(r"""(?:[\s"'`\\:=,>|()\[\]?\-]|&quot;|&#3[49];|or\b){1,40}""")
 _NAME_REST = re.compile(r"[A-Za-z0-9_.\-]*")
 _SECRET_VALUE = re.compile(r"[A-Za-z0-9/+]{40}")
+#: A secret written with escapes: ``\/`` (JSON from PHP and others), ``%2F``/``%2B``
+#: (URLs, form data). Each alternative is one character of the secret.
+_SECRET_ESCAPED_VALUE = re.compile(r"(?:[A-Za-z0-9/+]|\\/|%2[FfBb]){40}")
 #: A 40-character secret base64-encoded once more (Kubernetes Secret ``data``): 56 chars.
 _SECRET_B64_VALUE = re.compile(r"[A-Za-z0-9/+]{54}==")
 _TOKEN_VALUE = re.compile(r"[A-Za-z0-9/+%]{16,8192}={0,2}")
@@ -160,6 +163,13 @@ def _secret_at(text: str, at: int) -> tuple[str, int, bool] | None:
     match = _SECRET_VALUE.match(text, at)
     if match and text[match.end() : match.end() + 1] not in _AFTER_SECRET:
         return match.group(), match.end(), False
+    match = _SECRET_ESCAPED_VALUE.match(text, at)
+    if match and text[match.end() : match.end() + 1] not in _AFTER_SECRET:
+        raw = match.group()
+        value = raw.replace("\\/", "/").replace("%2F", "/").replace("%2f", "/")
+        value = value.replace("%2B", "+").replace("%2b", "+")
+        if value != raw:
+            return value, match.end(), False
     match = _SECRET_B64_VALUE.match(text, at)
     if not match or text[match.end() : match.end() + 1] in _AFTER_SECRET:
         return None

@@ -66,6 +66,8 @@ ADVERSARIAL: list[tuple[str, Callable[[int], str]]] = [
         ),
     ),
     ("azure-markers", lambda n: _fill("ab8Q~", n)),
+    ("escaped-run", lambda n: _fill("a\\/", n)),
+    ("percent-run", lambda n: _fill("%2F%2", n)),
     ("azure-secrets", lambda n: _fill(cloud_keys._AZURE_FAKE + " ", n)),
 ]
 
@@ -92,6 +94,11 @@ PATTERNS: dict[str, tuple[re.Pattern[str], tuple[str, ...]]] = {
     "_NAME_REST": (material._NAME_REST, ("identifier-run", "secret-names")),
     "_GAP": (material._GAP, ("secret-gaps", "secret-assignments")),
     "_SECRET_VALUE": (material._SECRET_VALUE, ("base64-run", "ids-and-named")),
+    "_SECRET_ESCAPED_VALUE": (
+        material._SECRET_ESCAPED_VALUE,
+        ("base64-run", "escaped-run", "percent-run"),
+    ),
+    "_SECRET_B64_VALUE": (material._SECRET_B64_VALUE, ("base64-run", "base64-run-padded")),
     "_TOKEN_VALUE": (
         material._TOKEN_VALUE,
         ("token-names-in-values", "base64-run-padded", "url-one-line"),

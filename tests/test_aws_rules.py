@@ -288,6 +288,8 @@ def test_base64_encoded_secret_in_kubernetes_data() -> None:
         f"<aws_secret_access_key>{ex.SECRET}</aws_secret_access_key>\n",
         f"aws configure set aws_secret_access_key {ex.SECRET}\n",
         f"creds['aws_secret_access_key'] = '{ex.SECRET}'\n",
+        '{"aws_secret":"' + ex.SECRET.replace("/", "\\/") + '"}',  # PHP json_encode
+        "https://x/?aws_secret_access_key=" + ex.SECRET.replace("/", "%2F").replace("+", "%2B"),
     ],
     ids=short_id,
 )
