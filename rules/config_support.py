@@ -141,6 +141,7 @@ def report(
         confidence=None if hit.cred.high_confidence else Confidence.MEDIUM,
         recommendation=recommendation,
         properties=props,
+        covers=(hit.entry.value, *((key_id,) if key_id else ())),
         **values,
     )
 

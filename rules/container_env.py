@@ -89,6 +89,8 @@ class LiteralAwsKeyInContainerEnv(Rule):
     id = "RC307"
     name = "literal-aws-key-in-container-env"
     severity = Severity.ERROR
+    # Understands the file: replaces the text rules' finding on the same value.
+    supersedes = ("RC1",)
     confidence = Confidence.HIGH
     message = "Container/function environment sets `{name}` to {what}"
     recommendation = "Rotate the key ({key_id}) and use {alternative}."

@@ -50,6 +50,8 @@ class AwsCredentialsInDockerfile(Rule):
     id = "RC308"
     name = "aws-credentials-in-dockerfile"
     severity = Severity.ERROR
+    # Understands the file: replaces the text rules' finding on the same value.
+    supersedes = ("RC1",)
     confidence = Confidence.HIGH
     message = "Dockerfile sets `{name}` to {what}"
     recommendation = (

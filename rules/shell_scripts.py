@@ -54,6 +54,8 @@ class AwsCredentialsSetByShellCommand(Rule):
     id = "RC312"
     name = "aws-credentials-set-by-shell-command"
     severity = Severity.ERROR
+    # Understands the file: replaces the text rules' finding on the same value.
+    supersedes = ("RC1",)
     confidence = Confidence.HIGH
     message = "Shell command sets `{name}` to {what}"
     recommendation = (

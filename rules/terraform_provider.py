@@ -64,6 +64,8 @@ class StaticKeysInTerraformProvider(Rule):
     id = "RC309"
     name = "static-keys-in-terraform-provider"
     severity = Severity.ERROR
+    # Understands the file: replaces the text rules' finding on the same value.
+    supersedes = ("RC1",)
     confidence = Confidence.HIGH
     message = "Terraform {block} is configured with {what}"
     recommendation = (

@@ -57,7 +57,7 @@ jobs:
 _README = """# invoices
 
 Uploads invoices to S3. The example key in the docs is harmless:
-AKIAIOSFODNN7EXAMPLE
+{example_id}
 """
 
 
@@ -67,7 +67,7 @@ def write_sample(directory: str) -> str:
         "app/settings.py": _SETTINGS.format(key_id=fake_key_id(), secret=fake_secret_key()),
         ".env": _ENV.format(key_id=fake_key_id(), secret=fake_secret_key()),
         ".github/workflows/deploy.yml": _WORKFLOW.format(),
-        "README.md": _README,
+        "README.md": _README.format(example_id="AKIA" + "IOSFODNN7EXAMPLE"),
     }
     for rel, text in files.items():
         path = os.path.join(directory, *rel.split("/"))

@@ -22,6 +22,8 @@ from rolecall.model import Location
 
 T = TypeVar("T")
 
+_ASTRAL = re.compile("[\U00010000-\U0010ffff]")
+
 
 class DocKind(enum.Enum):
     """What a file is, detected from its name and, where the name is silent, content."""
@@ -198,10 +200,11 @@ class LineIndex:
     Line breaks are ``\\n``, ``\\r\\n`` and a lone ``\\r``, as Python and git read them.
     """
 
-    __slots__ = ("_starts", "_text")
+    __slots__ = ("_astral", "_starts", "_text")
 
     def __init__(self, text: str) -> None:
         self._text = text
+        self._astral: list[int] | None = None  # offsets of non-BMP characters, found once
         starts = [0]
         find = text.find
         pos = find("\n")
@@ -240,9 +243,17 @@ class LineIndex:
 
     def utf16_column(self, line: int, column: int) -> int:
         """The 1-based UTF-16 code-unit column of code-point ``column`` on ``line``."""
+        # Offsets of astral characters are found once per text: counting them per call
+        # made many findings on one long line (minified JSON) quadratic.
+        if self._astral is None:
+            self._astral = [m.start() for m in _ASTRAL.finditer(self._text)]
+        if not self._astral:
+            return column
         start = self._starts[line - 1]
-        prefix = self._text[start : start + column - 1]
-        return column + sum(1 for ch in prefix if ord(ch) > 0xFFFF)
+        end = start + column - 1
+        return (
+            column + bisect.bisect_left(self._astral, end) - bisect.bisect_left(self._astral, start)
+        )
 
     def offset(self, line: int, column: int) -> int:
         """Inverse of :meth:`position`."""

@@ -107,6 +107,7 @@ class Engine:
         sel = self.options.selection
         self.rules: list[Rule] = [cls() for cls in registry.rules if sel.enabled(cls.id)]
         self.context = RuleContext(report_examples=self.options.report_examples)
+        self._supersedes = {rule.id: tuple(rule.supersedes) for rule in self.rules}
         self._allow = [re.compile(p) for p in self.options.allowlist]
 
     @property
@@ -177,7 +178,25 @@ class Engine:
             )
             return []
 
+    def _superseded(self, raw: list[Finding]) -> list[Finding]:
+        """``raw`` without findings that a superseding rule reported on the same value."""
+        winners = [(f, self._supersedes[f.rule_id]) for f in raw if self._supersedes.get(f.rule_id)]
+        if not winners:
+            return raw
+        drop: set[int] = set()
+        for winner, prefixes in winners:
+            covered = set(winner.covers)
+            for other in raw:
+                if (
+                    other is not winner
+                    and other.rule_id.startswith(prefixes)
+                    and not covered.isdisjoint(other.covers)
+                ):
+                    drop.add(id(other))
+        return [f for f in raw if id(f) not in drop]
+
     def _finish(self, doc: Document, raw: list[Finding], result: FileResult) -> None:
+        raw = self._superseded(raw)
         sel = self.options.selection
         want_unused = self.options.report_unused_suppressions
         table = (

@@ -9,14 +9,24 @@ from __future__ import annotations
 import random
 import string
 
+from rolecall.secrets import account_id_from_key_id
+
 BASE32 = string.ascii_uppercase + "234567"
 BASE64 = string.ascii_letters + string.digits + "+/"
 
 
 def fake_key_id(prefix: str = "AKIA", rng: random.Random | None = None) -> str:
-    """A modern-format key id (5th character Q-Z or 2-7, so it encodes an account)."""
+    """A modern-format key id (5th character Q-Z or 2-7, so it encodes an account).
+
+    Tails whose encoded account would exceed 12 digits are drawn again: AWS never issues
+    them, and the rules treat such ids as made up.
+    """
     rng = rng or random.SystemRandom()
-    return prefix + rng.choice("QRSTUVWXYZ234567") + "".join(rng.choices(BASE32, k=15))
+    while True:
+        key_id = prefix + rng.choice("QRSTUVWXYZ234567") + "".join(rng.choices(BASE32, k=15))
+        account = account_id_from_key_id(key_id)
+        if account is not None and len(account) == 12:
+            return key_id
 
 
 def fake_secret_key(rng: random.Random | None = None) -> str:

@@ -135,6 +135,9 @@ class Finding:
     properties: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
     fix: Fix | None = None
     suppression_reason: str | None = None
+    #: Short hashes of the credential values this finding is about (never the values),
+    #: so that a rule that understands a file can supersede a generic text finding.
+    covers: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         if not isinstance(self.properties, MappingProxyType):
@@ -157,6 +160,7 @@ class Finding:
                 dict(self.properties),
                 self.fix,
                 self.suppression_reason,
+                self.covers,
             ),
         )
 
@@ -227,6 +231,11 @@ class Notice:
     @property
     def sort_key(self) -> tuple[str, int, str, str]:
         return (self.path or "", self.line or 0, self.code.value, self.message)
+
+
+def coverage_hash(value: str) -> str:
+    """A short hash naming a credential value inside one scan (see ``Finding.covers``)."""
+    return hashlib.sha256(value.encode("utf-8", "surrogatepass")).hexdigest()[:16]
 
 
 def fingerprint(rule_id: str, material: str | bytes) -> str:

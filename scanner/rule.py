@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from typing import ClassVar
 
 from rolecall.document import DocKind, Document
-from rolecall.model import Confidence, Finding, Fix, Severity, fingerprint
+from rolecall.model import Confidence, Finding, Fix, Severity, coverage_hash, fingerprint
 
 RULE_ID = re.compile(r"^RC\d{3}$")
 RULE_NAME = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -92,6 +92,10 @@ class Rule:
     keywords: ClassVar[tuple[str, ...]] = ()
     #: Whether findings of this rule may carry a :class:`Fix`.
     fixable: ClassVar[bool] = False
+    #: Rule ids or prefixes whose findings this rule's findings replace when both are
+    #: about the same credential value in one file (a config rule that understands the
+    #: file supersedes the generic text rule that only saw the value).
+    supersedes: ClassVar[tuple[str, ...]] = ()
     #: Extra SARIF/JSON tags (``security`` and the CWE tag are always added).
     tags: ClassVar[tuple[str, ...]] = ()
     VALID: ClassVar[Sequence[Example]] = ()
@@ -118,13 +122,16 @@ class Rule:
         recommendation: str | None = None,
         properties: Mapping[str, str] | None = None,
         fix: Fix | None = None,
+        covers: Sequence[str] | None = None,
         **fmt: object,
     ) -> Finding:
         """Build a finding for ``doc.text[start:end]``.
 
         ``material`` is the secret (or, for code findings, a stable description of the
         pattern) that the fingerprint hashes; it is never stored. ``evidence`` must
-        already be redacted. Keyword arguments fill the message/recommendation templates.
+        already be redacted. ``covers`` lists the credential values the finding is about
+        (default: ``material``); only short hashes of them are kept. Keyword arguments fill
+        the message/recommendation templates.
         """
         values = dict(fmt)
         values.setdefault("evidence", evidence)
@@ -140,6 +147,7 @@ class Rule:
             evidence=evidence,
             properties=dict(properties or {}),
             fix=fix,
+            covers=tuple(coverage_hash(v) for v in (covers if covers is not None else (material,))),
         )
 
 

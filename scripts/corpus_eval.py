@@ -22,14 +22,16 @@ import argparse
 import base64
 import random
 import re
+import string
 import sys
 from collections import Counter
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from urllib.parse import quote
 
 from rolecall.document import Document
 from rolecall.engine import Engine, EngineOptions
-from rolecall.fakes import fake_key_id, fake_secret_key, fake_session_token
+from rolecall.fakes import BASE64, fake_key_id, fake_secret_key, fake_session_token
 from rolecall.registry import default_registry
 
 ROOT = Path(__file__).resolve().parent.parent / "corpus"
@@ -47,6 +49,45 @@ def _base64_of(make: Callable[[random.Random], str]) -> Callable[[random.Random]
     return encoded
 
 
+def _legacy_key_id(rng: random.Random) -> str:
+    # Old ids: fifth character I or J, and any digit in the tail.
+    return "AKIA" + rng.choice("IJ") + "".join(rng.choices(string.ascii_uppercase + "0189", k=15))
+
+
+def _constant(value: str) -> Callable[[random.Random], str]:
+    return lambda rng: value
+
+
+def _hex40(rng: random.Random) -> str:
+    return "".join(rng.choices("0123456789abcdef", k=40))
+
+
+def _base64_of_text(rng: random.Random) -> str:
+    words = ["deploy", "bucket", "region", "backup", "nightly", "report", "upload", "logs"]
+    text = " ".join(rng.choices(words, k=8)).encode()[:30].ljust(30, b".")
+    return base64.b64encode(text).decode()
+
+
+def _token_in_url(rng: random.Random) -> str:
+    return quote(fake_session_token(rng), safe="")
+
+
+def _secret_base64(rng: random.Random) -> str:
+    # A Kubernetes Secret's data: the secret itself, base64-encoded once more.
+    return base64.b64encode(fake_secret_key(rng).encode()).decode()
+
+
+def _pem_body(rng: random.Random) -> str:
+    # A private key body as it sits in a JSON key file: 64-character lines, "\\n" escapes.
+    body = "MIIEvQIBADANBgkqhkiG9w0BAQEFAASC" + "".join(rng.choices(BASE64, k=1560))
+    return "\\n".join(body[i : i + 64] for i in range(0, len(body), 64))
+
+
+def _azure_secret(rng: random.Random) -> str:
+    alphabet = string.ascii_letters + string.digits + "_~.-"
+    return "".join(rng.choices(alphabet, k=3)) + "8Q~" + "".join(rng.choices(alphabet, k=34))
+
+
 #: Generators for corpus tokens; rule families add theirs here.
 GENERATORS: dict[str, Callable[[random.Random], str]] = {
     "AKIA": _key_id("AKIA"),
@@ -61,6 +102,18 @@ GENERATORS: dict[str, Callable[[random.Random], str]] = {
     # AWS's documented example keys (hard negatives), kept out of the repository's text
     "EXAMPLE_AKIA": lambda rng: "AKIA" + "IOSFODNN7EXAMPLE",
     "EXAMPLE_SECRET": lambda rng: "wJalrXUtnFEMI/K7MDENG/" + "bPxRfiCYEXAMPLEKEY",
+    # Hard negatives and variants for the RC1xx family.
+    "AKIA_LEGACY": _legacy_key_id,
+    "AIDA": _key_id("AIDA"),
+    "AROA": _key_id("AROA"),
+    "AKIA_PLACEHOLDER": _constant("AKIA" + "X" * 16),
+    "EXAMPLE_ID": _constant("AKIA" + "IOSFODNN7EXAMPLE"),
+    "HEX40": _hex40,
+    "B64TEXT": _base64_of_text,
+    "TOKEN_URL": _token_in_url,
+    "SECRET_B64": _secret_base64,
+    "PEM_BODY": _pem_body,
+    "AZURE_SECRET": _azure_secret,
 }
 
 

@@ -4,8 +4,10 @@ ignores, and the parallel runner surviving a dead worker."""
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 import rolecall.runner as runner
@@ -325,3 +327,37 @@ def test_rule_errors_in_workers_are_notices(tmp_path: Path) -> None:
     assert [(n.path, n.code) for n in report.notices] == [
         (f"d/f{n:02}.txt", NoticeCode.RULE_ERROR) for n in range(6)
     ]
+
+
+def _value_rule(rule_id: str, name: str, *, covers_suffix: str = "", **attrs: Any) -> type[Rule]:
+    """A rule reporting each ``KEY=value`` value, covering the value (plus a suffix)."""
+
+    def check(self: Rule, doc: Document, ctx: RuleContext) -> Iterator[Finding]:
+        for match in re.finditer(r"KEY=(\w+)", doc.text):
+            value = match.group(1)
+            yield self.finding(
+                doc, match.start(1), match.end(1), material=value, covers=(value + covers_suffix,)
+            )
+
+    return rule_class(rule_id, name, check=check, **attrs)
+
+
+@pytest.mark.parametrize(
+    ("supersedes", "covers_suffix", "expected"),
+    [
+        (("RC1",), "", ["RC301"]),  # same value: the specific rule wins
+        (("RC1",), "-other", ["RC101", "RC301"]),  # different values: both stay
+        (("RC2",), "", ["RC101", "RC301"]),  # supersedes another family only
+        ((), "", ["RC101", "RC301"]),  # no supersedes: both stay
+    ],
+)
+def test_a_rule_supersedes_generic_findings_on_the_same_value(
+    supersedes: tuple[str, ...], covers_suffix: str, expected: list[str]
+) -> None:
+    generic = _value_rule("RC101", "generic-value")
+    specific = _value_rule(
+        "RC301", "specific-value", covers_suffix=covers_suffix, supersedes=supersedes
+    )
+    registry = build_registry([("test", generic), ("test", specific)])
+    result = Engine(registry).scan_document(Document("a.env", b"KEY=abc123\n"))
+    assert sorted(f.rule_id for f in result.findings) == expected
