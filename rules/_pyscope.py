@@ -1,0 +1,301 @@
+"""Name resolution for the Python rules: one pass that records scopes and bindings.
+
+Qualified names come from the module's own ``import`` statements, looked up through
+function/class scopes the way Python does (a parameter or assignment named ``boto3``
+shadows the import). Only when a name is bound both by an import and by something else
+in the same scope does the resolver ask libcst's QualifiedNameProvider, whose scope
+analysis is far more expensive (PERF-NOTES). libcst's qualified names do not follow
+variables, so the pass also records what each name is assigned, which lets the rules
+follow ``s = boto3.Session(); s.client(...)`` and ``self.session.client(...)``.
+
+Imported only from a rule's ``check``, so libcst is never loaded at start-up.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+
+import libcst as cst
+from rolecall.parsers.python import PythonModule
+
+_MAX_DEPTH = 8
+
+
+@dataclass(frozen=True)
+class Binding:
+    kind: str  # "import" | "assign" | "param" | "other"
+    qualname: str = ""
+    value: cst.BaseExpression | None = None
+    annotation: cst.BaseExpression | None = None
+
+
+@dataclass(eq=False)
+class Scope:
+    kind: str  # "module" | "class" | "function"
+    parent: Scope | None
+    name: str = ""
+    bindings: dict[str, list[Binding]] = field(default_factory=dict)
+    globals: set[str] = field(default_factory=set)
+    attrs: dict[str, list[cst.BaseExpression]] = field(default_factory=dict)  # self.x = ...
+
+    def bind(self, name: str, binding: Binding) -> None:
+        self.bindings.setdefault(name, []).append(binding)
+
+    @property
+    def module(self) -> Scope:
+        scope = self
+        while scope.parent is not None:
+            scope = scope.parent
+        return scope
+
+    @property
+    def enclosing_class(self) -> Scope | None:
+        """For a method, the class whose ``self`` attributes it may read."""
+        if self.kind == "function" and self.parent is not None and self.parent.kind == "class":
+            return self.parent
+        return None
+
+
+Candidate = tuple[cst.CSTNode, Scope]
+
+
+class Collector(cst.CSTVisitor):
+    """Records scopes, bindings and the nodes the rules may care about."""
+
+    def __init__(self, wants_call: Callable[[cst.Call], bool]) -> None:
+        self.module_scope = Scope("module", None)
+        self.scope = self.module_scope
+        self._wants_call = wants_call
+        self.calls: list[Candidate] = []
+        self.assigns: list[Candidate] = []  # Assign / AnnAssign / AugAssign statements
+
+    # --- scopes ---------------------------------------------------------------------
+    def _push(self, kind: str, name: str) -> None:
+        self.scope = Scope(kind, self.scope, name)
+
+    def _pop(self) -> None:
+        assert self.scope.parent is not None
+        self.scope = self.scope.parent
+
+    def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
+        self.scope.bind(node.name.value, Binding("other"))
+        self._push("function", node.name.value)
+        self._bind_params(node.params)
+
+    def leave_FunctionDef(self, original_node: cst.FunctionDef) -> None:
+        self._pop()
+
+    def visit_Lambda(self, node: cst.Lambda) -> None:
+        self._push("function", "<lambda>")
+        self._bind_params(node.params)
+
+    def leave_Lambda(self, original_node: cst.Lambda) -> None:
+        self._pop()
+
+    def visit_ClassDef(self, node: cst.ClassDef) -> None:
+        self.scope.bind(node.name.value, Binding("other"))
+        self._push("class", node.name.value)
+
+    def leave_ClassDef(self, original_node: cst.ClassDef) -> None:
+        self._pop()
+
+    def _bind_params(self, params: cst.Parameters) -> None:
+        every = [*params.posonly_params, *params.params, *params.kwonly_params]
+        for extra in (params.star_arg, params.star_kwarg):
+            if isinstance(extra, cst.Param):
+                every.append(extra)
+        for param in every:
+            annotation = param.annotation.annotation if param.annotation else None
+            self.scope.bind(param.name.value, Binding("param", annotation=annotation))
+
+    def visit_Global(self, node: cst.Global) -> None:
+        self.scope.globals.update(item.name.value for item in node.names)
+
+    # --- bindings -------------------------------------------------------------------
+    def visit_Import(self, node: cst.Import) -> None:
+        for alias in node.names:
+            dotted = _dotted(alias.name)
+            if alias.asname is not None and isinstance(alias.asname.name, cst.Name):
+                self.scope.bind(alias.asname.name.value, Binding("import", dotted))
+            else:
+                head = dotted.split(".", 1)[0]
+                self.scope.bind(head, Binding("import", head))
+
+    def visit_ImportFrom(self, node: cst.ImportFrom) -> None:
+        if isinstance(node.names, cst.ImportStar):
+            return
+        base = "." * len(node.relative) + (_dotted(node.module) if node.module else "")
+        for alias in node.names:
+            name = _dotted(alias.name)
+            local = name
+            if alias.asname is not None and isinstance(alias.asname.name, cst.Name):
+                local = alias.asname.name.value
+            self.scope.bind(local, Binding("import", f"{base}.{name}"))
+
+    def visit_Assign(self, node: cst.Assign) -> None:
+        for target in node.targets:
+            self._bind_target(target.target, node.value)
+        self.assigns.append((node, self.scope))
+
+    def visit_AnnAssign(self, node: cst.AnnAssign) -> None:
+        if node.value is not None:
+            self._bind_target(node.target, node.value)
+            self.assigns.append((node, self.scope))
+
+    def visit_AugAssign(self, node: cst.AugAssign) -> None:
+        self._bind_target(node.target, None)
+        self.assigns.append((node, self.scope))
+
+    def visit_NamedExpr(self, node: cst.NamedExpr) -> None:
+        self._bind_target(node.target, node.value)
+
+    def visit_For(self, node: cst.For) -> None:
+        self._bind_target(node.target, None)
+
+    def visit_WithItem(self, node: cst.WithItem) -> None:
+        if node.asname is not None:
+            self._bind_target(node.asname.name, node.item)
+
+    def visit_ExceptHandler(self, node: cst.ExceptHandler) -> None:
+        if node.name is not None:
+            self._bind_target(node.name.name, None)
+
+    def _bind_target(self, target: cst.BaseExpression, value: cst.BaseExpression | None) -> None:
+        if isinstance(target, cst.Name):
+            scope = self.scope.module if target.value in self.scope.globals else self.scope
+            kind = "assign" if value is not None else "other"
+            scope.bind(target.value, Binding(kind, value=value))
+        elif isinstance(target, (cst.Tuple, cst.List)):
+            for element in target.elements:
+                self._bind_target(element.value, None)
+        elif isinstance(target, cst.StarredElement):
+            self._bind_target(target.value, None)
+        elif (
+            isinstance(target, cst.Attribute)
+            and isinstance(target.value, cst.Name)
+            and target.value.value == "self"
+            and value is not None
+        ):
+            owner = self.scope.enclosing_class
+            if owner is not None:
+                owner.attrs.setdefault(target.attr.value, []).append(value)
+
+    # --- candidates -----------------------------------------------------------------
+    def visit_Call(self, node: cst.Call) -> None:
+        if self._wants_call(node):
+            self.calls.append((node, self.scope))
+
+
+def _dotted(node: cst.BaseExpression) -> str:
+    if isinstance(node, cst.Name):
+        return node.value
+    if isinstance(node, cst.Attribute):
+        return f"{_dotted(node.value)}.{node.attr.value}"
+    return ""
+
+
+def lookup(scope: Scope, name: str) -> tuple[list[Binding], Scope] | None:
+    """The bindings ``name`` refers to from ``scope`` (class bodies are skipped for
+    nested functions, as in Python), and the scope that holds them."""
+    current: Scope | None = scope.module if name in scope.globals else scope
+    first = True
+    while current is not None:
+        if (first or current.kind != "class") and name in current.bindings:
+            return current.bindings[name], current
+        first = False
+        current = current.parent
+    return None
+
+
+class Resolver:
+    """Qualified names and simple value types of expressions, per module."""
+
+    def __init__(self, module: PythonModule) -> None:
+        self.module = module
+
+    def qualify(self, expr: cst.BaseExpression, scope: Scope) -> str | None:
+        """``boto3.client`` for ``b.client`` after ``import boto3 as b``; None if unknown."""
+        if isinstance(expr, cst.Attribute):
+            base = self.qualify(expr.value, scope)
+            return f"{base}.{expr.attr.value}" if base else None
+        if not isinstance(expr, cst.Name):
+            return None
+        found = lookup(scope, expr.value)
+        if found is None:
+            return None
+        bindings = found[0]
+        imports = [b.qualname for b in bindings if b.kind == "import"]
+        if not imports:
+            return None
+        others = [b for b in bindings if b.kind != "import" and not _is_none(b.value)]
+        if others:
+            return self._ask_libcst(expr, imports)
+        return imports[0]
+
+    def _ask_libcst(self, expr: cst.Name, imports: Sequence[str]) -> str | None:
+        # Bound by an import and by something else: let libcst's scope analysis decide.
+        names = self.module.qualified_names(expr)
+        return next((q for q in imports if q in names), None)
+
+    def instance_of(
+        self, expr: cst.BaseExpression, scope: Scope, types: dict[str, str], depth: int = 0
+    ) -> str | None:
+        """The type (a key of ``types``' values) an expression evaluates to, if known."""
+        if depth > _MAX_DEPTH:
+            return None
+        if isinstance(expr, cst.Await):
+            return self.instance_of(expr.expression, scope, types, depth + 1)
+        if isinstance(expr, cst.Call):
+            callee = self.qualify(expr.func, scope)
+            return types.get(callee) if callee else None
+        if isinstance(expr, cst.Name):
+            found = lookup(scope, expr.value)
+            if found is None:
+                return None
+            bindings, owner = found
+            for binding in bindings:
+                if binding.kind == "assign" and binding.value is not None:
+                    got = self.instance_of(binding.value, owner, types, depth + 1)
+                elif binding.kind == "param" and binding.annotation is not None:
+                    qual = self.qualify(_unquote(binding.annotation), owner)
+                    got = types.get(qual) if qual else None
+                else:
+                    got = None
+                if got:
+                    return got
+            return None
+        if (
+            isinstance(expr, cst.Attribute)
+            and isinstance(expr.value, cst.Name)
+            and expr.value.value == "self"
+        ):
+            cls = _method_scope(scope)
+            for value in cls.attrs.get(expr.attr.value, []) if cls else []:
+                got = self.instance_of(value, cls or scope, types, depth + 1)
+                if got:
+                    return got
+        return None
+
+
+def _method_scope(scope: Scope) -> Scope | None:
+    current: Scope | None = scope
+    while current is not None:
+        owner = current.enclosing_class
+        if owner is not None:
+            return owner
+        current = current.parent
+    return None
+
+
+def _is_none(value: cst.BaseExpression | None) -> bool:
+    return isinstance(value, cst.Name) and value.value == "None"
+
+
+def _unquote(annotation: cst.BaseExpression) -> cst.BaseExpression:
+    if isinstance(annotation, cst.SimpleString):
+        try:
+            return cst.parse_expression(str(annotation.evaluated_value))
+        except (cst.ParserSyntaxError, TypeError):
+            return annotation
+    return annotation

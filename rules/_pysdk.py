@@ -1,0 +1,343 @@
+"""Which calls and assignments hand credentials to an AWS SDK, found in one pass.
+
+Built once per document as the ``python-aws-credentials`` view and shared by every
+RC2xx rule; each rule reports the uses of its own family. Positions are computed in one
+code-generation pass, only for the uses that carry something to report.
+"""
+
+from __future__ import annotations
+
+import posixpath
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+import libcst as cst
+from rolecall.document import Document, View, ViewError
+from rolecall.parsers.python import PythonModule, python_module
+from rolecall.rules._pyscope import Collector, Resolver, Scope, lookup
+from rolecall.rules._pyvalues import Classifier, Source, Value, string_of
+
+BOTO_KW = {
+    "aws_access_key_id": "key_id",
+    "aws_secret_access_key": "secret",
+    "aws_session_token": "token",
+}
+_SET_KW = {"access_key": "key_id", "secret_key": "secret", "token": "token"}
+_S3FS_KW = {"key": "key_id", "secret": "secret", "token": "token"}
+_ARROW_KW = {"access_key": "key_id", "secret_key": "secret", "session_token": "token"}
+_STORAGE_KEYS = {
+    **_S3FS_KW,
+    **BOTO_KW,
+    "access_key_id": "key_id",
+    "secret_access_key": "secret",
+    "session_token": "token",
+}
+#: The environment variables the default chain reads, by credential role.
+ENV_VARS = {
+    "AWS_ACCESS_KEY_ID": "key_id",
+    "AWS_SECRET_ACCESS_KEY": "secret",
+    "AWS_SESSION_TOKEN": "token",
+    "AWS_SECURITY_TOKEN": "token",
+}
+STANDARD_ENV = {
+    "key_id": "AWS_ACCESS_KEY_ID",
+    "secret": "AWS_SECRET_ACCESS_KEY",
+    "token": "AWS_SESSION_TOKEN",
+}
+SETTINGS_NAMES = {
+    **ENV_VARS,
+    "AWS_S3_ACCESS_KEY_ID": "key_id",
+    "AWS_S3_SECRET_ACCESS_KEY": "secret",
+    "AWS_S3_SESSION_TOKEN": "token",
+}
+_DJANGO_MARKERS = ("INSTALLED_APPS", "STORAGES", "DEFAULT_FILE_STORAGE", "ROOT_URLCONF")
+
+
+@dataclass(frozen=True)
+class Api:
+    family: str
+    keywords: Mapping[str, str]
+    positional: int = 0  # leading positional parameters that are key id, secret, token
+    s3_arg: bool = False  # the first argument must be an s3:// URL or the "s3" protocol
+
+
+_B, _BC, _AIO = Api("boto3", BOTO_KW), Api("botocore", BOTO_KW), Api("aio", BOTO_KW)
+_B3, _AIO3 = Api("boto3", BOTO_KW, 3), Api("aio", BOTO_KW, 3)
+_FS_URL = Api("s3fs", _S3FS_KW, s3_arg=True)
+APIS: dict[str, Api] = {
+    "boto3.client": _B,
+    "boto3.resource": _B,
+    "boto3.Session.client": _B,
+    "boto3.Session.resource": _B,
+    "boto3.Session": _B3,
+    "boto3.session.Session": _B3,
+    "boto3.setup_default_session": _B3,
+    "botocore.Session.create_client": _BC,
+    "botocore.Session.set_credentials": Api("botocore", _SET_KW, 3),
+    "botocore.credentials.Credentials": Api("botocore", _SET_KW, 3),
+    "botocore.credentials.ReadOnlyCredentials": Api("botocore", _SET_KW, 3),
+    "aiobotocore.Session.create_client": _AIO,
+    "aiobotocore.Session.set_credentials": Api("aio", _SET_KW, 3),
+    "aiobotocore.credentials.AioCredentials": Api("aio", _SET_KW, 3),
+    "aioboto3.Session": _AIO3,
+    "aioboto3.session.Session": _AIO3,
+    "aioboto3.Session.client": _AIO,
+    "aioboto3.Session.resource": _AIO,
+    "s3fs.S3FileSystem": Api("s3fs", _S3FS_KW),
+    "s3fs.core.S3FileSystem": Api("s3fs", _S3FS_KW),
+    "fsspec.filesystem": _FS_URL,
+    "fsspec.open": _FS_URL,
+    "fsspec.open_files": _FS_URL,
+    "fsspec.core.open": _FS_URL,
+    "fsspec.core.open_files": _FS_URL,
+    "fsspec.core.url_to_fs": _FS_URL,
+    "fsspec.url_to_fs": _FS_URL,
+    "pyarrow.fs.S3FileSystem": Api("pyarrow", _ARROW_KW),
+    "pyarrow._s3fs.S3FileSystem": Api("pyarrow", _ARROW_KW),
+}
+#: Constructors and factories whose result is a session object, by the session's type.
+TYPES = {
+    "boto3.Session": "boto3.Session",
+    "boto3.session.Session": "boto3.Session",
+    "botocore.session.Session": "botocore.Session",
+    "botocore.session.get_session": "botocore.Session",
+    "aiobotocore.session.AioSession": "aiobotocore.Session",
+    "aiobotocore.session.get_session": "aiobotocore.Session",
+    "aiobotocore.get_session": "aiobotocore.Session",
+    "aioboto3.Session": "aioboto3.Session",
+    "aioboto3.session.Session": "aioboto3.Session",
+}
+#: Method names that, with AWS credential keywords, are an SDK call whatever the receiver.
+_BY_NAME = {"client": _B, "resource": _B, "Session": _B3, "create_client": _BC}
+_WATCHED_NAMES = frozenset(
+    {
+        "set_credentials",
+        "Credentials",
+        "ReadOnlyCredentials",
+        "AioCredentials",
+        "S3FileSystem",
+        "filesystem",
+        "open",
+        "open_files",
+        "url_to_fs",
+        "putenv",
+        "update",
+        "setdefault",
+    }
+)
+_ALL_KEYWORDS = frozenset({*BOTO_KW, *_SET_KW, *_S3FS_KW, *_ARROW_KW, "storage_options"})
+
+
+@dataclass(frozen=True)
+class CredArg:
+    name: str  # keyword, dictionary key or variable name
+    role: str  # "key_id" | "secret" | "token"
+    node: cst.CSTNode  # what the finding points at (and a fix removes)
+    value_node: cst.BaseExpression
+    value: Value
+
+
+@dataclass(frozen=True)
+class Use:
+    """One place that hands credentials over: a call, a dict, an assignment."""
+
+    family: str
+    api: str  # canonical name when resolved, else the code of the callee
+    args: tuple[CredArg, ...]
+    resolved: bool
+    call: cst.Call | None = None  # the call a fix rewrites (None: no fix)
+    dict_node: cst.Dict | None = None  # a storage_options dict bound to a name
+    fixable: bool = True
+    profile: bool = False  # a profile is named too: dropping keys would switch to it
+
+    @property
+    def reported(self) -> list[CredArg]:
+        return [a for a in self.args if a.value.source.reported]
+
+
+@dataclass(frozen=True)
+class Analysis:
+    module: PythonModule | None
+    uses: tuple[Use, ...]
+
+
+def _wants(call: cst.Call) -> bool:
+    if any(a.keyword is not None and a.keyword.value in _ALL_KEYWORDS for a in call.args):
+        return True
+    func = call.func
+    name = func.attr.value if isinstance(func, cst.Attribute) else getattr(func, "value", "")
+    return name in _WATCHED_NAMES
+
+
+class _Finder:
+    def __init__(self, doc: Document, module: PythonModule, collector: Collector) -> None:
+        self.doc = doc
+        self.resolver = Resolver(module)
+        self.values = Classifier(self.resolver)
+        self.collector = collector
+        self.uses: list[Use] = []
+
+    def value(self, expr: cst.BaseExpression, scope: Scope) -> Value:
+        return self.values.classify(expr, scope)
+
+    def run(self) -> list[Use]:
+        from rolecall.rules._pyenviron import environ_uses, settings_uses
+
+        for call, scope in self.collector.calls:
+            assert isinstance(call, cst.Call)
+            self._call(call, scope)
+        self.uses.extend(environ_uses(self))
+        self.uses.extend(settings_uses(self, _looks_like_settings(self.doc, self.collector)))
+        return self.uses
+
+    def _call(self, call: cst.Call, scope: Scope) -> None:
+        func = call.func
+        name = self.resolver.qualify(func, scope)
+        if name not in APIS and isinstance(func, cst.Attribute):
+            owner = self.resolver.instance_of(func.value, scope, TYPES)
+            name = f"{owner}.{func.attr.value}" if owner else name
+        if name in APIS:
+            api = APIS[name]
+            if not api.s3_arg or _s3_target(call):
+                self._add(call, scope, api, name, resolved=True)
+        elif name is None or not name.startswith(("os.", "boto", "aio")):
+            attr = func.attr.value if isinstance(func, cst.Attribute) else ""
+            attr = attr or (func.value if isinstance(func, cst.Name) else "")
+            if attr in _BY_NAME and _has_keywords(call, BOTO_KW):
+                self._add(call, scope, _BY_NAME[attr], _short(func), resolved=False)
+            elif attr == "S3FileSystem" and _has_keywords(call, _ARROW_KW):
+                self._add(call, scope, APIS["pyarrow.fs.S3FileSystem"], _short(func), False)
+            elif attr == "S3FileSystem" and _has_keywords(call, _S3FS_KW):
+                self._add(call, scope, APIS["s3fs.S3FileSystem"], _short(func), False)
+        self._storage_options(call, scope, name)
+
+    def _add(self, call: cst.Call, scope: Scope, api: Api, name: str, resolved: bool) -> None:
+        args: list[CredArg] = []
+        positional = [a for a in call.args if a.keyword is None and not a.star]
+        roles = ("key_id", "secret", "token")[: api.positional]
+        for arg, role in zip(positional, roles, strict=False):
+            args.append(CredArg(role, role, arg, arg.value, self.value(arg.value, scope)))
+        for arg in call.args:
+            if arg.keyword is not None and arg.keyword.value in api.keywords:
+                role = api.keywords[arg.keyword.value]
+                args.append(
+                    CredArg(arg.keyword.value, role, arg, arg.value, self.value(arg.value, scope))
+                )
+        if not args:
+            return
+        keeps_order = api.positional == 0 or len(positional) <= api.positional
+        fixable = keeps_order and not name.endswith(("set_credentials", "Credentials"))
+        profile = any(
+            a.keyword is not None and a.keyword.value == "profile_name" for a in call.args
+        )
+        self.uses.append(
+            Use(api.family, name, tuple(args), resolved, call, fixable=fixable, profile=profile)
+        )
+
+    def _storage_options(self, call: cst.Call, scope: Scope, name: str | None) -> None:
+        arg = next(
+            (a for a in call.args if a.keyword and a.keyword.value == "storage_options"), None
+        )
+        if arg is None:
+            return
+        options, bound = arg.value, None
+        if isinstance(options, cst.Name):
+            found = lookup(scope, options.value)
+            if found and len(found[0]) == 1 and isinstance(found[0][0].value, cst.Dict):
+                options = bound = found[0][0].value
+        if not isinstance(options, cst.Dict):
+            return
+        args = []
+        for element in options.elements:
+            key = string_of(element.key) if isinstance(element, cst.DictElement) else None
+            if isinstance(element, cst.DictElement) and key in _STORAGE_KEYS:
+                value = self.value(element.value, scope)
+                args.append(CredArg(key, _STORAGE_KEYS[key], element, element.value, value))
+        target = _s3_target(call)
+        aws_spelled = any(a.name.startswith("aws_") for a in args)
+        if not args or target is False or (target is None and not aws_spelled and not name):
+            return
+        api = name or _short(call.func)
+        use = Use(
+            "storage_options",
+            api,
+            tuple(args),
+            name is not None or bool(target),
+            None if bound else call,
+            dict_node=bound,
+        )
+        self.uses.append(use)
+
+
+def _has_keywords(call: cst.Call, keywords: Mapping[str, str]) -> bool:
+    return any(a.keyword is not None and a.keyword.value in keywords for a in call.args)
+
+
+def _short(func: cst.BaseExpression) -> str:
+    parts: list[str] = []
+    while isinstance(func, cst.Attribute):
+        parts.append(func.attr.value)
+        func = func.value
+    parts.append(func.value if isinstance(func, cst.Name) else "...")
+    return ".".join(reversed(parts))
+
+
+def _s3_target(call: cst.Call) -> bool | None:
+    """Whether the call's path/protocol argument names S3 (None: not a literal)."""
+    named = (
+        "path",
+        "urlpath",
+        "url",
+        "protocol",
+        "source",
+        "uri",
+        "filepath_or_buffer",
+        "path_or_buf",
+        "file",
+        "fo",
+    )
+    first = next((a for a in call.args if a.keyword is None and not a.star), None)
+    first = first or next((a for a in call.args if a.keyword and a.keyword.value in named), None)
+    if first is None:
+        return None
+    value = first.value
+    if isinstance(value, cst.FormattedString) and value.parts:
+        head = value.parts[0]
+        text = head.value if isinstance(head, cst.FormattedStringText) else None
+    else:
+        text = string_of(value)
+    if text is None:
+        return None
+    text = text.lower()
+    return text in ("s3", "s3a") or text.startswith(("s3://", "s3a://", "s3n://"))
+
+
+def _looks_like_settings(doc: Document, collector: Collector) -> bool:
+    path = doc.path.lower()
+    stem = posixpath.splitext(posixpath.basename(path))[0]
+    parent = posixpath.basename(posixpath.dirname(path))
+    if "settings" in stem or "config" in stem or parent in ("settings", "config", "conf"):
+        return True
+    return any(n in collector.module_scope.bindings for n in _DJANGO_MARKERS)
+
+
+def _build(doc: Document) -> Analysis:
+    try:
+        module = python_module(doc)
+    except ViewError:
+        return Analysis(None, ())  # the Python view's own error becomes the notice
+    collector = Collector(_wants)
+    module.module.visit(collector)
+    uses = tuple(_Finder(doc, module, collector).run())
+    wanted: list[cst.CSTNode] = []
+    for use in uses:
+        if any(a.value.source is not Source.ABSENT for a in use.args):
+            wanted.extend(a.node for a in use.args)
+            wanted.extend(n for n in (use.call, use.dict_node) if n is not None)
+    if wanted:
+        module.spans(wanted)
+    return Analysis(module, uses)
+
+
+#: Every credential hand-over in a Python document or notebook.
+AWS_CREDENTIALS: View[Analysis] = View("python-aws-credentials", _build)
