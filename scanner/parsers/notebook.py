@@ -26,7 +26,6 @@ from rolecall.parsers.python import PythonModule, parse_python
 #: Cell magics whose body is still Python.
 _PYTHON_CELL_MAGICS = frozenset({"time", "timeit", "capture", "prun", "debug", "python", "py"})
 _IPYTHON_LINE = re.compile(r"^(\s*)(?:[!%?]|[A-Za-z_][\w.]*\s*=\s*[!%]|[A-Za-z_][\w.]*\?\??\s*$)")
-_MAX_DROPPED_CELLS = 50
 
 
 class _Pos(str):
@@ -134,29 +133,34 @@ def _build(doc: Document) -> PythonModule:
     if not isinstance(cells, list):
         raise ViewError("not a notebook (no cells)")
     per_cell = [lines for lines in (_cell_lines(c) for c in cells) if lines]
-    dropped: set[int] = set()
-    while True:
-        texts: list[str] = []
-        owners: list[_Line | None] = []
-        cell_of_line: list[int] = []
-        for n, lines in enumerate(per_cell):
-            if n in dropped:
-                continue
-            texts.extend(_pythonize(lines))
-            owners.extend(lines)
-            cell_of_line.extend([n] * len(lines))
-        starts = [0]
-        for text in texts:
-            starts.append(starts[-1] + len(text))
-        source = "".join(texts)
-        try:
-            return parse_python(source, to_doc=_Mapper(doc.text, starts, owners))
-        except ViewError as exc:
-            if exc.line is None or not 0 < exc.line <= len(cell_of_line):
-                raise
-            if len(dropped) >= _MAX_DROPPED_CELLS:
-                raise
-            dropped.add(cell_of_line[exc.line - 1])
+    try:
+        return _join(doc, per_cell)
+    except ViewError:
+        # Find the cells that do not parse on their own and leave them out.
+        kept = [lines for lines in per_cell if _parses("".join(_pythonize(lines)))]
+        if len(kept) == len(per_cell):
+            raise
+        return _join(doc, kept)
+
+
+def _parses(source: str) -> bool:
+    try:
+        parse_python(source)
+    except ViewError:
+        return False
+    return True
+
+
+def _join(doc: Document, per_cell: list[list[_Line]]) -> PythonModule:
+    texts: list[str] = []
+    owners: list[_Line | None] = []
+    for lines in per_cell:
+        texts.extend(_pythonize(lines))
+        owners.extend(lines)
+    starts = [0]
+    for text in texts:
+        starts.append(starts[-1] + len(text))
+    return parse_python("".join(texts), to_doc=_Mapper(doc.text, starts, owners))
 
 
 #: A notebook's code cells as one Python module.
