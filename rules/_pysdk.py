@@ -8,6 +8,7 @@ code-generation pass, only for the uses that carry something to report.
 from __future__ import annotations
 
 import posixpath
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 
@@ -50,6 +51,20 @@ SETTINGS_NAMES = {
     "AWS_S3_SECRET_ACCESS_KEY": "secret",
     "AWS_S3_SESSION_TOKEN": "token",
 }
+#: Text a file must contain to hold any finding (a keyword argument, dictionary key,
+#: variable or call of credential shape), checked before paying for libcst. The rules'
+#: keywords chose the file; this looks for the shape around them (PERF-NOTES).
+_PRECHECK = re.compile(
+    r"""
+    aws_(?:s3_)?(?:access_key_id|secret_access_key|session_token)\s*=(?!=)
+  | ["']aws_(?:access_key_id|secret_access_key|session_token|security_token)\\?["']
+  | set_credentials\s*\(
+  | (?-i:\b(?:ReadOnly|Aio)?Credentials\s*\()
+  | \b(?:secret|secret_key|access_key)\s*=(?!=)
+  | ["'](?:key|secret|token)\\?["']\s*:
+    """,
+    re.IGNORECASE | re.VERBOSE,
+)
 _DJANGO_MARKERS = ("INSTALLED_APPS", "STORAGES", "DEFAULT_FILE_STORAGE", "ROOT_URLCONF")
 
 
@@ -322,12 +337,19 @@ def _looks_like_settings(doc: Document, collector: Collector) -> bool:
 
 
 def _build(doc: Document) -> Analysis:
+    from rolecall.document import DocKind
+    from rolecall.rules._pyprecheck import may_hold_finding
+
+    if not _PRECHECK.search(doc.text):
+        return Analysis(None, ())
+    if doc.kind is not DocKind.NOTEBOOK and not may_hold_finding(doc.text):
+        return Analysis(None, ())
     try:
         module = python_module(doc)
     except ViewError:
         return Analysis(None, ())  # the Python view's own error becomes the notice
     collector = Collector(_wants)
-    module.module.visit(collector)
+    collector.walk(module.module)
     uses = tuple(_Finder(doc, module, collector).run())
     wanted: list[cst.CSTNode] = []
     for use in uses:

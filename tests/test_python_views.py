@@ -124,5 +124,5 @@ def test_notebook_source_as_one_string_and_escapes() -> None:
 
 
 def test_invalid_notebook_json_is_a_notice() -> None:
-    result = ENGINE.scan_document(Document("n.ipynb", b'{"cells": [aws_access_key_id'))
+    result = ENGINE.scan_document(Document("n.ipynb", b'{"cells": ["aws_access_key_id=x"'))
     assert [n.code.value for n in result.notices] == ["RC905"]
