@@ -71,6 +71,8 @@ def _finding(
     spans = module.spans(a.node for a in use.args)
     start, end = spans[id(reported[0].node)]
     confidence = Confidence.HIGH if use.resolved else Confidence.MEDIUM
+    if all(a.value.source is Source.PARAMETER for a in reported):
+        confidence = Confidence.LOW  # forwarding a caller's arguments: the key is elsewhere
     if any(
         a.value.literal
         and a.role == "secret"

@@ -7,16 +7,18 @@ code-generation pass, only for the uses that carry something to report.
 
 from __future__ import annotations
 
+import dataclasses
 import posixpath
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 
 import libcst as cst
+from rolecall import secrets
 from rolecall.document import Document, View, ViewError
 from rolecall.parsers.python import PythonModule, python_module
 from rolecall.rules._pyscope import Collector, Resolver, Scope, lookup
-from rolecall.rules._pyvalues import Classifier, Source, Value, string_of
+from rolecall.rules._pyvalues import ABSENT, Classifier, Source, Value, string_of
 
 BOTO_KW = {
     "aws_access_key_id": "key_id",
@@ -203,7 +205,7 @@ class _Finder:
             self._call(call, scope)
         self.uses.extend(environ_uses(self))
         self.uses.extend(settings_uses(self, _looks_like_settings(self.doc, self.collector)))
-        return self.uses
+        return [_plausible(use) for use in self.uses]
 
     def _call(self, call: cst.Call, scope: Scope) -> None:
         func = call.func
@@ -282,6 +284,46 @@ class _Finder:
             dict_node=bound,
         )
         self.uses.append(use)
+
+
+def _plausible(use: Use) -> Use:
+    """Literals that cannot be AWS credentials (``"key"``, ``"ak"``), and anything given
+    to a local emulator's endpoint, are not reported."""
+    local = use.call is not None and _local_endpoint(use.call)
+    args = tuple(
+        dataclasses.replace(a, value=ABSENT)
+        if a.value.literal is not None
+        and (local or not secrets.plausible_credential(a.value.literal, a.role))
+        else a
+        for a in use.args
+    )
+    return dataclasses.replace(use, args=args)
+
+
+def _local_endpoint(node: cst.CSTNode) -> bool:
+    for child in _endpoint_values(node):
+        url = string_of(child)
+        if url is not None and secrets.is_local_endpoint(url):
+            return True
+    return False
+
+
+def _endpoint_values(node: cst.CSTNode) -> list[cst.BaseExpression]:
+    found: list[cst.BaseExpression] = []
+    if isinstance(node, cst.Call):
+        for arg in node.args:
+            if arg.keyword is not None and arg.keyword.value == "endpoint_url":
+                found.append(arg.value)
+            elif isinstance(arg.value, cst.Dict):
+                found.extend(_endpoint_values(arg.value))
+    elif isinstance(node, cst.Dict):
+        for element in node.elements:
+            if isinstance(element, cst.DictElement):
+                if string_of(element.key) in ("endpoint_url", "aws_endpoint_url", "endpoint"):
+                    found.append(element.value)
+                elif isinstance(element.value, cst.Dict):
+                    found.extend(_endpoint_values(element.value))
+    return found
 
 
 def _has_keywords(call: cst.Call, keywords: Mapping[str, str]) -> bool:

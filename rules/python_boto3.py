@@ -96,6 +96,14 @@ class Boto3StaticCredentials(Rule):
         Example(f'import boto3\nboto3.client("s3", aws_access_key_id="{EXAMPLE_KEY_ID}")\n'),
         Example("import boto3\nsession = boto3.Session(aws_access_key_id=None)\n"),
         Example("import mylib\nmylib.connect(aws_access_key_id=KEY)\n"),
+        Example(
+            "import boto3\n"
+            's3 = boto3.client("s3", endpoint_url="http://localhost:4566",\n'
+            f'                  aws_access_key_id="{KEY_ID}", aws_secret_access_key="{SECRET}")\n'
+        ),
+        Example(
+            'import boto3\nboto3.client("s3", aws_access_key_id="ak", aws_secret_access_key="sk")\n'
+        ),
     )
     INVALID = (
         Example(

@@ -54,6 +54,12 @@ class S3fsStaticCredentials(Rule):
         Example("import s3fs\nfs = s3fs.S3FileSystem(anon=False)\n"),
         Example('import fsspec\nfs = fsspec.filesystem("gcs", token=TOKEN)\n'),
         Example('import fsspec\nf = fsspec.open("abfs://c/x.csv", key=KEY)\n'),
+        Example('import s3fs\nfs = s3fs.S3FileSystem(key="key", secret="secret")\n'),
+        Example(
+            "import s3fs\n"
+            f'fs = s3fs.S3FileSystem(key="{KEY_ID}", secret="{SECRET}",\n'
+            '    client_kwargs={"endpoint_url": "http://minio:9000"})\n'
+        ),
     )
     INVALID = (
         Example(
