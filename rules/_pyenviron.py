@@ -17,7 +17,8 @@ _SETTINGS_CLASS_SUFFIXES = ("config", "settings", "configuration")
 
 def environ_uses(finder: _Finder) -> Iterator[Use]:
     """``os.environ[...] = ...``, ``os.environ.update/setdefault``, ``os.putenv``."""
-    from rolecall.rules._pysdk import ENV_VARS, CredArg, Use
+    from rolecall.rules._pyapis import ENV_VARS
+    from rolecall.rules._pysdk import CredArg, Use
 
     qualify = finder.resolver.qualify
     for node, scope in finder.collector.assigns:
@@ -70,7 +71,8 @@ def _environ_key(target: cst.BaseExpression, scope: Scope, finder: _Finder) -> s
 
 
 def _dict_args(value: cst.BaseExpression, scope: Scope, finder: _Finder) -> list[CredArg]:
-    from rolecall.rules._pysdk import ENV_VARS, CredArg
+    from rolecall.rules._pyapis import ENV_VARS
+    from rolecall.rules._pysdk import CredArg
 
     if not isinstance(value, cst.Dict):
         return []
@@ -87,7 +89,8 @@ def _dict_args(value: cst.BaseExpression, scope: Scope, finder: _Finder) -> list
 def settings_uses(finder: _Finder, settings_module: bool) -> Iterator[Use]:
     """``AWS_SECRET_ACCESS_KEY = ...`` at the top of a settings module or in a config
     class: Django (django-storages), Flask and similar integrations pass these to boto3."""
-    from rolecall.rules._pysdk import SETTINGS_NAMES, CredArg, Use
+    from rolecall.rules._pyapis import SETTINGS_NAMES
+    from rolecall.rules._pysdk import CredArg, Use
 
     for node, scope in finder.collector.assigns:
         if not _settings_scope(scope, settings_module):

@@ -24,7 +24,8 @@ from rolecall import (
     secrets,
 )
 from rolecall.parsers.python import PythonModule
-from rolecall.rules._pysdk import AWS_CREDENTIALS, STANDARD_ENV, CredArg, Use
+from rolecall.rules._pyapis import STANDARD_ENV
+from rolecall.rules._pysdk import AWS_CREDENTIALS, CredArg, Use
 from rolecall.rules._pyvalues import Source
 
 _UNSAFE_SOURCES = frozenset({Source.LITERAL, Source.ENVIRONMENT, Source.CONFIG})

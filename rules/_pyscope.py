@@ -13,22 +13,23 @@ Imported only from a rule's ``check``, so libcst is never loaded at start-up.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 import libcst as cst
-from rolecall.parsers.python import PythonModule
 
 _MAX_DEPTH = 8
 
 
 @dataclass(frozen=True)
 class Binding:
-    kind: str  # "import" | "assign" | "param" | "other"
+    kind: str  # "import" | "assign" | "param" | "function" | "other"
     qualname: str = ""
     value: cst.BaseExpression | None = None
     annotation: cst.BaseExpression | None = None
+    function: cst.FunctionDef | None = None
+    body_scope: Scope | None = None
 
 
 @dataclass(eq=False)
@@ -149,8 +150,9 @@ class Collector:
         self.scope = self.scope.parent
 
     def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
-        self.scope.bind(node.name.value, Binding("other"))
+        outer = self.scope
         self._push("function", node.name.value)
+        outer.bind(node.name.value, Binding("function", function=node, body_scope=self.scope))
         self._bind_params(node.params)
 
     def leave_FunctionDef(self, original_node: cst.FunctionDef) -> None:
@@ -276,96 +278,3 @@ def lookup(scope: Scope, name: str) -> tuple[list[Binding], Scope] | None:
         first = False
         current = current.parent
     return None
-
-
-class Resolver:
-    """Qualified names and simple value types of expressions, per module."""
-
-    def __init__(self, module: PythonModule) -> None:
-        self.module = module
-
-    def qualify(self, expr: cst.BaseExpression, scope: Scope) -> str | None:
-        """``boto3.client`` for ``b.client`` after ``import boto3 as b``; None if unknown."""
-        if isinstance(expr, cst.Attribute):
-            base = self.qualify(expr.value, scope)
-            return f"{base}.{expr.attr.value}" if base else None
-        if not isinstance(expr, cst.Name):
-            return None
-        found = lookup(scope, expr.value)
-        if found is None:
-            return None
-        bindings = found[0]
-        imports = [b.qualname for b in bindings if b.kind == "import"]
-        if not imports:
-            return None
-        others = [b for b in bindings if b.kind != "import" and not _is_none(b.value)]
-        if others:
-            return self._ask_libcst(expr, imports)
-        return imports[0]
-
-    def _ask_libcst(self, expr: cst.Name, imports: Sequence[str]) -> str | None:
-        # Bound by an import and by something else: let libcst's scope analysis decide.
-        names = self.module.qualified_names(expr)
-        return next((q for q in imports if q in names), None)
-
-    def instance_of(
-        self, expr: cst.BaseExpression, scope: Scope, types: dict[str, str], depth: int = 0
-    ) -> str | None:
-        """The type (a key of ``types``' values) an expression evaluates to, if known."""
-        if depth > _MAX_DEPTH:
-            return None
-        if isinstance(expr, cst.Await):
-            return self.instance_of(expr.expression, scope, types, depth + 1)
-        if isinstance(expr, cst.Call):
-            callee = self.qualify(expr.func, scope)
-            return types.get(callee) if callee else None
-        if isinstance(expr, cst.Name):
-            found = lookup(scope, expr.value)
-            if found is None:
-                return None
-            bindings, owner = found
-            for binding in bindings:
-                if binding.kind == "assign" and binding.value is not None:
-                    got = self.instance_of(binding.value, owner, types, depth + 1)
-                elif binding.kind == "param" and binding.annotation is not None:
-                    qual = self.qualify(_unquote(binding.annotation), owner)
-                    got = types.get(qual) if qual else None
-                else:
-                    got = None
-                if got:
-                    return got
-            return None
-        if (
-            isinstance(expr, cst.Attribute)
-            and isinstance(expr.value, cst.Name)
-            and expr.value.value == "self"
-        ):
-            cls = _method_scope(scope)
-            for value in cls.attrs.get(expr.attr.value, []) if cls else []:
-                got = self.instance_of(value, cls or scope, types, depth + 1)
-                if got:
-                    return got
-        return None
-
-
-def _method_scope(scope: Scope) -> Scope | None:
-    current: Scope | None = scope
-    while current is not None:
-        owner = current.enclosing_class
-        if owner is not None:
-            return owner
-        current = current.parent
-    return None
-
-
-def _is_none(value: cst.BaseExpression | None) -> bool:
-    return isinstance(value, cst.Name) and value.value == "None"
-
-
-def _unquote(annotation: cst.BaseExpression) -> cst.BaseExpression:
-    if isinstance(annotation, cst.SimpleString):
-        try:
-            return cst.parse_expression(str(annotation.evaluated_value))
-        except (cst.ParserSyntaxError, TypeError):
-            return annotation
-    return annotation

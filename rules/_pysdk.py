@@ -17,42 +17,22 @@ import libcst as cst
 from rolecall import secrets
 from rolecall.document import Document, View, ViewError
 from rolecall.parsers.python import PythonModule, python_module
-from rolecall.rules._pyscope import Collector, Resolver, Scope, lookup
+from rolecall.rules._pyapis import (
+    ALL_KEYWORDS,
+    APIS,
+    ARROW_KW,
+    BOTO_KW,
+    BY_NAME,
+    S3FS_KW,
+    STORAGE_KEYS,
+    TYPES,
+    WATCHED_NAMES,
+    Api,
+)
+from rolecall.rules._pyresolve import Resolver, dict_of
+from rolecall.rules._pyscope import Collector, Scope, lookup
 from rolecall.rules._pyvalues import ABSENT, Classifier, Source, Value, string_of
 
-BOTO_KW = {
-    "aws_access_key_id": "key_id",
-    "aws_secret_access_key": "secret",
-    "aws_session_token": "token",
-}
-_SET_KW = {"access_key": "key_id", "secret_key": "secret", "token": "token"}
-_S3FS_KW = {"key": "key_id", "secret": "secret", "token": "token"}
-_ARROW_KW = {"access_key": "key_id", "secret_key": "secret", "session_token": "token"}
-_STORAGE_KEYS = {
-    **_S3FS_KW,
-    **BOTO_KW,
-    "access_key_id": "key_id",
-    "secret_access_key": "secret",
-    "session_token": "token",
-}
-#: The environment variables the default chain reads, by credential role.
-ENV_VARS = {
-    "AWS_ACCESS_KEY_ID": "key_id",
-    "AWS_SECRET_ACCESS_KEY": "secret",
-    "AWS_SESSION_TOKEN": "token",
-    "AWS_SECURITY_TOKEN": "token",
-}
-STANDARD_ENV = {
-    "key_id": "AWS_ACCESS_KEY_ID",
-    "secret": "AWS_SECRET_ACCESS_KEY",
-    "token": "AWS_SESSION_TOKEN",
-}
-SETTINGS_NAMES = {
-    **ENV_VARS,
-    "AWS_S3_ACCESS_KEY_ID": "key_id",
-    "AWS_S3_SECRET_ACCESS_KEY": "secret",
-    "AWS_S3_SESSION_TOKEN": "token",
-}
 #: Text a file must contain to hold any finding (a keyword argument, dictionary key,
 #: variable or call of credential shape), checked before paying for libcst. The rules'
 #: keywords chose the file; this looks for the shape around them (PERF-NOTES).
@@ -68,81 +48,6 @@ _PRECHECK = re.compile(
     re.IGNORECASE | re.VERBOSE,
 )
 _DJANGO_MARKERS = ("INSTALLED_APPS", "STORAGES", "DEFAULT_FILE_STORAGE", "ROOT_URLCONF")
-
-
-@dataclass(frozen=True)
-class Api:
-    family: str
-    keywords: Mapping[str, str]
-    positional: int = 0  # leading positional parameters that are key id, secret, token
-    s3_arg: bool = False  # the first argument must be an s3:// URL or the "s3" protocol
-
-
-_B, _BC, _AIO = Api("boto3", BOTO_KW), Api("botocore", BOTO_KW), Api("aio", BOTO_KW)
-_B3, _AIO3 = Api("boto3", BOTO_KW, 3), Api("aio", BOTO_KW, 3)
-_FS_URL = Api("s3fs", _S3FS_KW, s3_arg=True)
-APIS: dict[str, Api] = {
-    "boto3.client": _B,
-    "boto3.resource": _B,
-    "boto3.Session.client": _B,
-    "boto3.Session.resource": _B,
-    "boto3.Session": _B3,
-    "boto3.session.Session": _B3,
-    "boto3.setup_default_session": _B3,
-    "botocore.Session.create_client": _BC,
-    "botocore.Session.set_credentials": Api("botocore", _SET_KW, 3),
-    "botocore.credentials.Credentials": Api("botocore", _SET_KW, 3),
-    "botocore.credentials.ReadOnlyCredentials": Api("botocore", _SET_KW, 3),
-    "aiobotocore.Session.create_client": _AIO,
-    "aiobotocore.Session.set_credentials": Api("aio", _SET_KW, 3),
-    "aiobotocore.credentials.AioCredentials": Api("aio", _SET_KW, 3),
-    "aioboto3.Session": _AIO3,
-    "aioboto3.session.Session": _AIO3,
-    "aioboto3.Session.client": _AIO,
-    "aioboto3.Session.resource": _AIO,
-    "s3fs.S3FileSystem": Api("s3fs", _S3FS_KW),
-    "s3fs.core.S3FileSystem": Api("s3fs", _S3FS_KW),
-    "fsspec.filesystem": _FS_URL,
-    "fsspec.open": _FS_URL,
-    "fsspec.open_files": _FS_URL,
-    "fsspec.core.open": _FS_URL,
-    "fsspec.core.open_files": _FS_URL,
-    "fsspec.core.url_to_fs": _FS_URL,
-    "fsspec.url_to_fs": _FS_URL,
-    "pyarrow.fs.S3FileSystem": Api("pyarrow", _ARROW_KW),
-    "pyarrow._s3fs.S3FileSystem": Api("pyarrow", _ARROW_KW),
-}
-#: Constructors and factories whose result is a session object, by the session's type.
-TYPES = {
-    "boto3.Session": "boto3.Session",
-    "boto3.session.Session": "boto3.Session",
-    "botocore.session.Session": "botocore.Session",
-    "botocore.session.get_session": "botocore.Session",
-    "aiobotocore.session.AioSession": "aiobotocore.Session",
-    "aiobotocore.session.get_session": "aiobotocore.Session",
-    "aiobotocore.get_session": "aiobotocore.Session",
-    "aioboto3.Session": "aioboto3.Session",
-    "aioboto3.session.Session": "aioboto3.Session",
-}
-#: Method names that, with AWS credential keywords, are an SDK call whatever the receiver.
-_BY_NAME = {"client": _B, "resource": _B, "Session": _B3, "create_client": _BC}
-_WATCHED_NAMES = frozenset(
-    {
-        "set_credentials",
-        "Credentials",
-        "ReadOnlyCredentials",
-        "AioCredentials",
-        "S3FileSystem",
-        "filesystem",
-        "open",
-        "open_files",
-        "url_to_fs",
-        "putenv",
-        "update",
-        "setdefault",
-    }
-)
-_ALL_KEYWORDS = frozenset({*BOTO_KW, *_SET_KW, *_S3FS_KW, *_ARROW_KW, "storage_options"})
 
 
 @dataclass(frozen=True)
@@ -179,11 +84,12 @@ class Analysis:
 
 
 def _wants(call: cst.Call) -> bool:
-    if any(a.keyword is not None and a.keyword.value in _ALL_KEYWORDS for a in call.args):
-        return True
+    for arg in call.args:
+        if arg.star == "**" or (arg.keyword is not None and arg.keyword.value in ALL_KEYWORDS):
+            return True
     func = call.func
     name = func.attr.value if isinstance(func, cst.Attribute) else getattr(func, "value", "")
-    return name in _WATCHED_NAMES
+    return name in WATCHED_NAMES
 
 
 class _Finder:
@@ -215,16 +121,16 @@ class _Finder:
             name = f"{owner}.{func.attr.value}" if owner else name
         if name in APIS:
             api = APIS[name]
-            if not api.s3_arg or _s3_target(call):
+            if not api.s3_arg or _s3_target(call, scope, self):
                 self._add(call, scope, api, name, resolved=True)
         elif name is None or not name.startswith(("os.", "boto", "aio")):
             attr = func.attr.value if isinstance(func, cst.Attribute) else ""
             attr = attr or (func.value if isinstance(func, cst.Name) else "")
-            if attr in _BY_NAME and _has_keywords(call, BOTO_KW):
-                self._add(call, scope, _BY_NAME[attr], _short(func), resolved=False)
-            elif attr == "S3FileSystem" and _has_keywords(call, _ARROW_KW):
+            if attr in BY_NAME and _has_keywords(call, BOTO_KW):
+                self._add(call, scope, BY_NAME[attr], _short(func), resolved=False)
+            elif attr == "S3FileSystem" and _has_keywords(call, ARROW_KW):
                 self._add(call, scope, APIS["pyarrow.fs.S3FileSystem"], _short(func), False)
-            elif attr == "S3FileSystem" and _has_keywords(call, _S3FS_KW):
+            elif attr == "S3FileSystem" and _has_keywords(call, S3FS_KW):
                 self._add(call, scope, APIS["s3fs.S3FileSystem"], _short(func), False)
         self._storage_options(call, scope, name)
 
@@ -240,6 +146,9 @@ class _Finder:
                 args.append(
                     CredArg(arg.keyword.value, role, arg, arg.value, self.value(arg.value, scope))
                 )
+        for arg in call.args:
+            if arg.star == "**":
+                self._expanded(call, arg, scope, api, name, resolved)
         if not args:
             return
         keeps_order = api.positional == 0 or len(positional) <= api.positional
@@ -250,6 +159,25 @@ class _Finder:
         self.uses.append(
             Use(api.family, name, tuple(args), resolved, call, fixable=fixable, profile=profile)
         )
+
+    def _expanded(
+        self, call: cst.Call, arg: cst.Arg, scope: Scope, api: Api, name: str, resolved: bool
+    ) -> None:
+        """``client("s3", **kwargs)`` with the credentials in a dictionary literal."""
+        found = dict_of(arg.value, scope)
+        if found is None:
+            return
+        options, where = found
+        args = []
+        for element in options.elements:
+            if not isinstance(element, cst.DictElement):
+                continue
+            key = string_of(element.key)
+            if key is not None and key in api.keywords:
+                value = self.value(element.value, where)
+                args.append(CredArg(key, api.keywords[key], element, element.value, value))
+        if args:
+            self.uses.append(Use(api.family, name, tuple(args), resolved, dict_node=options))
 
     def _storage_options(self, call: cst.Call, scope: Scope, name: str | None) -> None:
         arg = next(
@@ -267,10 +195,10 @@ class _Finder:
         args = []
         for element in options.elements:
             key = string_of(element.key) if isinstance(element, cst.DictElement) else None
-            if isinstance(element, cst.DictElement) and key in _STORAGE_KEYS:
+            if isinstance(element, cst.DictElement) and key in STORAGE_KEYS:
                 value = self.value(element.value, scope)
-                args.append(CredArg(key, _STORAGE_KEYS[key], element, element.value, value))
-        target = _s3_target(call)
+                args.append(CredArg(key, STORAGE_KEYS[key], element, element.value, value))
+        target = _s3_target(call, scope, self)
         aws_spelled = any(a.name.startswith("aws_") for a in args)
         if not args or target is False or (target is None and not aws_spelled and not name):
             return
@@ -339,34 +267,58 @@ def _short(func: cst.BaseExpression) -> str:
     return ".".join(reversed(parts))
 
 
-def _s3_target(call: cst.Call) -> bool | None:
-    """Whether the call's path/protocol argument names S3 (None: not a literal)."""
-    named = (
-        "path",
-        "urlpath",
-        "url",
-        "protocol",
-        "source",
-        "uri",
-        "filepath_or_buffer",
-        "path_or_buf",
-        "file",
-        "fo",
-    )
+_PATH_KEYWORDS = frozenset(
+    {"path", "urlpath", "url", "protocol", "source", "uri", "filepath_or_buffer",
+     "path_or_buf", "file", "fo"}
+)  # fmt: skip
+
+
+def _s3_target(call: cst.Call, scope: Scope, finder: _Finder) -> bool | None:
+    """Whether the call's path/protocol argument names S3 (None: cannot tell).
+
+    Names bound once are followed and an f-string counts by its known leading text,
+    so ``target = f"{LAKE}/x.parquet"`` with ``LAKE = "s3://lake"`` is an S3 path.
+    """
     first = next((a for a in call.args if a.keyword is None and not a.star), None)
-    first = first or next((a for a in call.args if a.keyword and a.keyword.value in named), None)
+    first = first or next(
+        (a for a in call.args if a.keyword and a.keyword.value in _PATH_KEYWORDS), None
+    )
     if first is None:
         return None
-    value = first.value
-    if isinstance(value, cst.FormattedString) and value.parts:
-        head = value.parts[0]
-        text = head.value if isinstance(head, cst.FormattedStringText) else None
-    else:
-        text = string_of(value)
-    if text is None:
+    text = _leading_text(first.value, scope, finder, 0)
+    if not text:
         return None
     text = text.lower()
-    return text in ("s3", "s3a") or text.startswith(("s3://", "s3a://", "s3n://"))
+    if text in ("s3", "s3a") or text.startswith(("s3://", "s3a://", "s3n://")):
+        return True
+    return False if "://" in text or len(text) > 5 else None
+
+
+def _leading_text(expr: cst.BaseExpression, scope: Scope, finder: _Finder, depth: int) -> str:
+    if depth > 4:
+        return ""
+    full = finder.values.literal(expr, scope)
+    if full is not None:
+        return full
+    if isinstance(expr, cst.Name):
+        found = lookup(scope, expr.value)
+        if found and len(found[0]) == 1 and found[0][0].value is not None:
+            return _leading_text(found[0][0].value, found[1], finder, depth + 1)
+    if isinstance(expr, cst.FormattedString):
+        text = ""
+        for part in expr.parts:
+            if isinstance(part, cst.FormattedStringText):
+                text += part.value
+                continue
+            assert isinstance(part, cst.FormattedStringExpression)
+            inner = finder.values.literal(part.expression, scope)
+            if inner is None:
+                return text or _leading_text(part.expression, scope, finder, depth + 1)
+            text += inner
+        return text
+    if isinstance(expr, cst.BinaryOperation) and isinstance(expr.operator, cst.Add):
+        return _leading_text(expr.left, scope, finder, depth + 1)
+    return ""
 
 
 def _looks_like_settings(doc: Document, collector: Collector) -> bool:

@@ -15,7 +15,8 @@ from dataclasses import dataclass
 
 import libcst as cst
 from rolecall import secrets
-from rolecall.rules._pyscope import Resolver, Scope, lookup
+from rolecall.rules._pyresolve import Resolver
+from rolecall.rules._pyscope import Scope, lookup
 
 _MAX_DEPTH = 8
 

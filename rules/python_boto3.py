@@ -177,6 +177,15 @@ class Boto3StaticCredentials(Rule):
             unsafe=True,
         ),
         Example(
+            "import os, boto3\ncreds = {\n"
+            '    "aws_access_key_id": os.environ["AWS_ACCESS_KEY_ID"],\n'
+            '    "aws_secret_access_key": os.environ["AWS_SECRET_ACCESS_KEY"],\n}\n'
+            's3 = boto3.client("s3", **creds)\n',
+            line=3,
+            severity=Severity.WARNING,
+            fixed='import os, boto3\ncreds = {}\ns3 = boto3.client("s3", **creds)\n',
+        ),
+        Example(
             f'import boto3\nboto3.client("s3", aws_access_key_id="{EXAMPLE_KEY_ID}")\n',
             severity=Severity.NOTE,
             options={"report_examples": True},
