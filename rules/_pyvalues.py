@@ -172,11 +172,21 @@ class Classifier:
                 break
             keys.append(key)
             base = base.value
-        if keys and keys[0] in STS_FIELDS and "AccessKey" not in keys:
+        if keys and keys[0] in STS_FIELDS and not self._iam_key(keys, base, scope):
             return Value(Source.STS)
         if len(keys) == 1 and self.resolver.qualify(base, scope) == "os.environ":
             return Value(Source.ENVIRONMENT, env_var=keys[0])
         return Value(Source.CONFIG)
+
+    def _iam_key(self, keys: list[str], base: cst.BaseExpression, scope: Scope) -> bool:
+        """``create_access_key()["AccessKey"]``: a new long-term key, not STS credentials."""
+        if "AccessKey" in keys:
+            return True
+        if isinstance(base, cst.Name):
+            found = lookup(scope, base.value)
+            values = [b.value for b in found[0] if b.value is not None] if found else []
+            return any("AccessKey" in _keys_and_calls(v) for v in values)
+        return "AccessKey" in _keys_and_calls(base)
 
     def _call(self, expr: cst.Call, scope: Scope, depth: int) -> Value:
         func = expr.func
@@ -214,6 +224,26 @@ class Classifier:
                 for b in found[0]
             )
         return False
+
+
+def _keys_and_calls(expr: cst.BaseExpression) -> set[str]:
+    """String subscripts and called method names along an expression's spine, with
+    ``create_access_key`` counted as the "AccessKey" it returns."""
+    found: set[str] = set()
+    while True:
+        if isinstance(expr, cst.Subscript):
+            key = _index_string(expr)
+            if key is not None:
+                found.add(key)
+            expr = expr.value
+        elif isinstance(expr, cst.Call):
+            if isinstance(expr.func, cst.Attribute) and expr.func.attr.value == "create_access_key":
+                found.add("AccessKey")
+            expr = expr.func
+        elif isinstance(expr, cst.Attribute):
+            expr = expr.value
+        else:
+            return found
 
 
 def _is_config_object(func: cst.BaseExpression) -> bool:

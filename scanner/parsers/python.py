@@ -91,6 +91,8 @@ class PythonModule:
             wrapper = meta.MetadataWrapper(self.module, unsafe_skip_copy=True)
             self._qualified = wrapper.resolve(meta.QualifiedNameProvider)
         names = self._qualified.get(node, set())
+        if callable(names):  # QualifiedNameProvider hands out lazily computed values
+            names = names()
         return {q.name for q in names}
 
 
