@@ -30,7 +30,8 @@ CASES = [
         id="class-alias",
     ),
     pytest.param(
-        f'import boto3\ndef f():\n    s = boto3.Session()\n    def g():\n        return s.client("s3", {LIT})\n',
+        "import boto3\ndef f():\n    s = boto3.Session()\n    def g():\n"
+        f'        return s.client("s3", {LIT})\n',
         [("RC201", "error", "high")],
         id="closure-sees-session",
     ),
@@ -40,7 +41,8 @@ CASES = [
         id="annotated-parameter",
     ),
     pytest.param(
-        f'import boto3\ndef f(session: "boto3.session.Session"):\n    return session.resource("s3", {LIT})\n',
+        'import boto3\ndef f(session: "boto3.session.Session"):\n'
+        f'    return session.resource("s3", {LIT})\n',
         [("RC201", "error", "high")],
         id="string-annotation",
     ),
@@ -58,7 +60,8 @@ CASES = [
         id="import-rebound-libcst-decides",
     ),
     pytest.param(
-        f'try:\n    import boto3\nexcept ImportError:\n    boto3 = None\nboto3.client("s3", {LIT})\n',
+        "try:\n    import boto3\nexcept ImportError:\n    boto3 = None\n"
+        f'boto3.client("s3", {LIT})\n',
         [("RC201", "error", "high")],
         id="optional-import",
     ),
@@ -72,7 +75,8 @@ CASES = [
         id="key-id-literal-that-is-not-an-id",
     ),
     pytest.param(
-        f'import boto3\nS = "{SECRET[:20]}"\nS = S + "{SECRET[20:]}"\nboto3.client("s3", aws_secret_access_key=S)\n',
+        f'import boto3\nS = "{SECRET[:20]}"\nS = S + "{SECRET[20:]}"\n'
+        'boto3.client("s3", aws_secret_access_key=S)\n',
         [("RC201", "error", "medium")],
         id="literal-split-over-two-assignments",
     ),
