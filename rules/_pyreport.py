@@ -127,7 +127,23 @@ def _evidence(module: PythonModule, arg: CredArg) -> str:
 
 
 def _code(module: PythonModule, node: cst.CSTNode) -> str:
-    return re.sub(r"\s+", " ", module.code_for(node)).strip()
+    return scrub(re.sub(r"\s+", " ", module.code_for(node)).strip())
+
+
+_QUOTED = re.compile(r"""(?P<q>['"])(?P<s>[^'"\s]{16,})(?P=q)""")
+
+
+def scrub(code: str) -> str:
+    """Code shown in a message, with every string that could be a secret redacted
+    (key ids and upper-case names such as environment variables stay readable)."""
+
+    def hide(match: re.Match[str]) -> str:
+        text = match.group("s")
+        if secrets.KEY_ID_PATTERN.fullmatch(text) or re.fullmatch(r"[A-Z0-9_]+", text):
+            return match.group(0)
+        return match.group("q") + redact(text) + match.group("q")
+
+    return _QUOTED.sub(hide, code)
 
 
 def _rotate(reported: Sequence[CredArg], key_id: str | None) -> str:
@@ -169,7 +185,7 @@ def _fix(doc: Document, module: PythonModule, use: Use) -> tuple[Fix | None, str
     else:
         assert isinstance(container, cst.Dict)
         new = _drop_elements(container, drop)
-    after = _one_line(module.code_for(new))
+    after = scrub(_one_line(module.code_for(new)))
     new_code = module.code_for(new, like=container)
     if not use.fixable or not module.editable:
         return None, after
@@ -200,13 +216,14 @@ def _fix(doc: Document, module: PythonModule, use: Use) -> tuple[Fix | None, str
     return Fix(description, (edit,), safe=safe), after
 
 
-def _one_line(code: str) -> str:
-    if "\n" not in code:
-        return code
-    code = re.sub(r"#[^\n]*", "", code)
-    code = re.sub(r"\s*\n\s*", " ", code)
-    code = re.sub(r"([(\[{]) ", r"\1", code)
-    return re.sub(r",? ([)\]}])", r"\1", code)
+def _one_line(code: str, limit: int = 160) -> str:
+    """The code on one line, for a recommendation; long code is cut with an ellipsis."""
+    if "\n" in code:
+        code = re.sub(r"#[^\n]*", "", code)
+        code = re.sub(r"\s*\n\s*", " ", code)
+        code = re.sub(r"([(\[{]) ", r"\1", code)
+        code = re.sub(r",? ([)\]}])", r"\1", code)
+    return code if len(code) <= limit else code[: limit - 3] + "..."
 
 
 def drop_arguments(call: cst.Call, drop: set[int]) -> cst.Call:

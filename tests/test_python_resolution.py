@@ -117,3 +117,19 @@ def test_qualified_name_provider_is_built_only_when_needed() -> None:
     rebound = Document("b.py", str(CASES[7].values[0]).encode())
     ENGINE.scan_document(rebound)
     assert rebound.view(PYTHON)._qualified is not None
+
+
+def test_messages_never_hold_a_whole_secret() -> None:
+    key = "AKIA" + "Q3ZR7HVTX2M4WYLB"
+    code = (
+        "import boto3\n"
+        f'boto3.Session(aws_access_key_id="{key}", {LIT}).client("s3", {LIT})\n'
+        f'boto3.client("s3", aws_secret_access_key=decrypt("{SECRET[::-1]}"))\n'
+    )
+    result = ENGINE.scan_document(Document("app.py", code.encode()))
+    assert len(result.findings) == 3
+    for finding in result.findings:
+        text = finding.message + finding.recommendation + finding.evidence
+        assert SECRET not in text
+        assert SECRET[::-1] not in text
+        assert "…(40 chars)" in text
