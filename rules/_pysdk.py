@@ -121,8 +121,11 @@ class _Finder:
             name = f"{owner}.{func.attr.value}" if owner else name
         if name in APIS:
             api = APIS[name]
-            if not api.s3_arg or _s3_target(call, scope, self):
+            target = _s3_target(call, scope, self) if api.s3_arg else True
+            if target:
                 self._add(call, scope, api, name, resolved=True)
+            elif target is None and _has_keywords(call, {"secret": "secret"}):
+                self._add(call, scope, api, name, resolved=False)  # s3fs-style keys
         elif name is None or not name.startswith(("os.", "boto", "aio")):
             attr = func.attr.value if isinstance(func, cst.Attribute) else ""
             attr = attr or (func.value if isinstance(func, cst.Name) else "")
@@ -185,32 +188,39 @@ class _Finder:
         )
         if arg is None:
             return
-        options, bound = arg.value, None
-        if isinstance(options, cst.Name):
-            found = lookup(scope, options.value)
-            if found and len(found[0]) == 1 and isinstance(found[0][0].value, cst.Dict):
-                options = bound = found[0][0].value
-        if not isinstance(options, cst.Dict):
-            return
-        args = []
-        for element in options.elements:
-            key = string_of(element.key) if isinstance(element, cst.DictElement) else None
-            if isinstance(element, cst.DictElement) and key in STORAGE_KEYS:
-                value = self.value(element.value, scope)
-                args.append(CredArg(key, STORAGE_KEYS[key], element, element.value, value))
+        args: list[CredArg] = []
+        container: cst.CSTNode | None = None
+        found = dict_of(arg.value, scope)
+        if found is not None:
+            options, where = found
+            container = options if options is not arg.value else None
+            for element in options.elements:
+                if not isinstance(element, cst.DictElement):
+                    continue
+                key = string_of(element.key)
+                if key is not None and key in STORAGE_KEYS:
+                    value = self.value(element.value, where)
+                    args.append(CredArg(key, STORAGE_KEYS[key], element, element.value, value))
+        elif isinstance(arg.value, cst.Call) and _is_name(arg.value.func, "dict"):
+            container = arg.value  # storage_options=dict(key=..., secret=...)
+            for item in arg.value.args:
+                key = item.keyword.value if item.keyword is not None else None
+                if key is not None and key in STORAGE_KEYS:
+                    value = self.value(item.value, scope)
+                    args.append(CredArg(key, STORAGE_KEYS[key], item, item.value, value))
         target = _s3_target(call, scope, self)
         aws_spelled = any(a.name.startswith("aws_") for a in args)
         if not args or target is False or (target is None and not aws_spelled and not name):
             return
+        resolved = name is not None or bool(target)
         api = name or _short(call.func)
-        use = Use(
-            "storage_options",
-            api,
-            tuple(args),
-            name is not None or bool(target),
-            None if bound else call,
-            dict_node=bound,
-        )
+        if container is None:
+            use = Use("storage_options", api, tuple(args), resolved, call)
+        elif isinstance(container, cst.Dict):
+            use = Use("storage_options", api, tuple(args), resolved, dict_node=container)
+        else:
+            assert isinstance(container, cst.Call)
+            use = Use("storage_options", api, tuple(args), resolved, container)
         self.uses.append(use)
 
 
@@ -252,6 +262,10 @@ def _endpoint_values(node: cst.CSTNode) -> list[cst.BaseExpression]:
                 elif isinstance(element.value, cst.Dict):
                     found.extend(_endpoint_values(element.value))
     return found
+
+
+def _is_name(node: cst.BaseExpression, name: str) -> bool:
+    return isinstance(node, cst.Name) and node.value == name
 
 
 def _has_keywords(call: cst.Call, keywords: Mapping[str, str]) -> bool:

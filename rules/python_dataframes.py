@@ -66,6 +66,14 @@ class StorageOptionsStaticCredentials(Rule):
     )
     INVALID = (
         Example(
+            "import os\nimport dask.dataframe as dd\n"
+            'ddf = dd.read_parquet("s3://lake/events/", storage_options=dict(\n'
+            '    key=os.environ["AWS_ACCESS_KEY_ID"], secret=os.environ["AWS_SECRET_ACCESS_KEY"]))\n',
+            line=4,
+            severity=Severity.WARNING,
+            fixed='import os\nimport dask.dataframe as dd\nddf = dd.read_parquet("s3://lake/events/", storage_options=dict())\n',
+        ),
+        Example(
             "import pandas as pd\n"
             f'df = pd.read_csv("s3://bucket/data.csv", storage_options={{"key": "{KEY_ID}",'
             f' "secret": "{SECRET}"}})\n',

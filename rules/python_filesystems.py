@@ -82,6 +82,13 @@ class S3fsStaticCredentials(Rule):
             severity=Severity.WARNING,
         ),
         Example(
+            "import fsspec\ndef download(url, key, secret):\n"
+            '    with fsspec.open(url, "rb", key=key, secret=secret) as f:\n'
+            "        return f.read()\n",
+            line=3,
+            severity=Severity.WARNING,
+        ),
+        Example(
             "from s3fs.core import S3FileSystem as FS\n"
             "def fs_for(key, secret):\n    return FS(key=key, secret=secret)\n",
             line=3,
