@@ -68,10 +68,12 @@ class StorageOptionsStaticCredentials(Rule):
         Example(
             "import os\nimport dask.dataframe as dd\n"
             'ddf = dd.read_parquet("s3://lake/events/", storage_options=dict(\n'
-            '    key=os.environ["AWS_ACCESS_KEY_ID"], secret=os.environ["AWS_SECRET_ACCESS_KEY"]))\n',
+            '    key=os.environ["AWS_ACCESS_KEY_ID"],\n'
+            '    secret=os.environ["AWS_SECRET_ACCESS_KEY"]))\n',
             line=4,
             severity=Severity.WARNING,
-            fixed='import os\nimport dask.dataframe as dd\nddf = dd.read_parquet("s3://lake/events/", storage_options=dict())\n',
+            fixed="import os\nimport dask.dataframe as dd\n"
+            'ddf = dd.read_parquet("s3://lake/events/", storage_options=dict())\n',
         ),
         Example(
             "import pandas as pd\n"
