@@ -126,3 +126,11 @@ def test_notebook_source_as_one_string_and_escapes() -> None:
 def test_invalid_notebook_json_is_a_notice() -> None:
     result = ENGINE.scan_document(Document("n.ipynb", b'{"cells": ["aws_access_key_id=x"'))
     assert [n.code.value for n in result.notices] == ["RC905"]
+
+
+def test_notebook_form_feed_is_not_a_line_break() -> None:
+    text = _notebook([f'import boto3\x0c\nc = boto3.client("s3", aws_access_key_id="{KEY}")\n'])
+    result = ENGINE.scan_document(Document("n.ipynb", text.encode()))
+    assert [f.rule_id for f in result.findings] == ["RC201"]
+    start = result.findings[0].location.start_offset
+    assert text[start:].startswith("aws_access_key_id=")

@@ -25,6 +25,8 @@ from rolecall.parsers.python import PythonModule, parse_python
 
 #: Cell magics whose body is still Python.
 _PYTHON_CELL_MAGICS = frozenset({"time", "timeit", "capture", "prun", "debug", "python", "py"})
+# Python's own line breaks only: str.splitlines also breaks at form feeds and U+2028.
+_LINES = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+$")
 _IPYTHON_LINE = re.compile(r"^(\s*)(?:[!%?]|[A-Za-z_][\w.]*\s*=\s*[!%]|[A-Za-z_][\w.]*\?\??\s*$)")
 
 
@@ -88,7 +90,7 @@ def _cell_lines(cell: object) -> list[_Line] | None:
         if not isinstance(piece, _Pos):
             continue
         index = 0
-        for part in piece.splitlines(keepends=True):
+        for part in _LINES.findall(piece):
             lines.append(_Line(part, piece, index))
             index += len(part)
     return lines
