@@ -5,7 +5,7 @@ until nothing more applies (so a second run changes nothing), check that the res
 still parses, and write it atomically (a temporary file in the same directory, then
 ``os.replace``), keeping the file's mode, encoding, byte-order mark and line endings.
 A file whose content changed since it was read is left alone. With ``diff_only`` a
-unified diff is printed and nothing is written.
+unified diff is printed and nothing is written; secret-looking strings in it are redacted.
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ import contextlib
 import difflib
 import json
 import os
+import re
 import stat
 import tempfile
 from collections.abc import Callable, Sequence
@@ -22,9 +23,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TextIO
 
+from rolecall import secrets
 from rolecall.document import Decoded, DocKind, Document, decode
 from rolecall.engine import Engine
 from rolecall.fixes import OverlappingEdits, apply_edits, choose_fixes
+from rolecall.redact import redact
 
 _BOMS = {
     "utf-8": codecs.BOM_UTF8,
@@ -116,19 +119,36 @@ def _fix_file(
     _check_parses(kind, text)
     new_data = _encode(text, decoded)
     if diff_only:
-        out.writelines(
-            difflib.unified_diff(
-                decoded.text.splitlines(keepends=True),
-                text.splitlines(keepends=True),
-                fromfile=f"a/{display}",
-                tofile=f"b/{display}",
-            )
+        diff = difflib.unified_diff(
+            decoded.text.splitlines(keepends=True),
+            text.splitlines(keepends=True),
+            fromfile=f"a/{display}",
+            tofile=f"b/{display}",
         )
+        out.writelines(hide_secrets(line) for line in diff)
         if not text.endswith(("\n", "\r")):
             out.write("\n\\ No newline at end of file\n")
         return count, unsafe_left
     _write_atomically(path, data, new_data)
     return count, unsafe_left
+
+
+_SECRET_LIKE = re.compile(r"(?<![A-Za-z0-9/+=])[A-Za-z0-9/+=]{32,}(?![A-Za-z0-9/+=])")
+
+
+def hide_secrets(line: str) -> str:
+    """A diff line with secret-looking strings redacted: a diff goes to terminals and CI
+    logs, which must never receive a whole secret. (It is for reading, not applying.)"""
+
+    def hide(match: re.Match[str]) -> str:
+        value = match.group(0)
+        if secrets.looks_like_secret_key(value) or (
+            len(value) >= 64 and secrets.shannon_entropy(value) >= 4.5
+        ):
+            return redact(value)
+        return value
+
+    return _SECRET_LIKE.sub(hide, line)
 
 
 def _same(decoded: Decoded, text: str) -> Decoded:

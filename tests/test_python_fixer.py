@@ -148,3 +148,11 @@ def test_unwritable_directory(tmp_path: Path) -> None:
         tmp_path.chmod(0o700)
     assert summary.files_failed == 1
     assert target.read_text() == ENV
+
+
+def test_diff_never_shows_a_whole_secret(tmp_path: Path) -> None:
+    target = tmp_path / "app.py"
+    target.write_text(LITERAL)
+    _, report = fix(target, unsafe=True, diff_only=True)
+    assert SECRET not in report
+    assert f'-s3 = boto3.client("s3", aws_secret_access_key="{SECRET[:4]}…(40 chars)")' in report
