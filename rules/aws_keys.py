@@ -6,9 +6,11 @@ import re
 from collections.abc import Iterator
 
 from rolecall import Confidence, Document, Example, Finding, Rule, RuleContext, Severity
+from rolecall.secrets import is_documented_example
 
 # Built by concatenation so that this file does not itself hold key-shaped text.
 _FAKE_ID = "AKIA" + "Q3ZR7HVTX2M4WYLB"
+_DOC_EXAMPLE_ID = "AKIA" + "IOSFODNN7EXAMPLE"  # AWS's documented example key id
 
 _KEY_ID = re.compile(r"(?<![A-Za-z0-9])(AKIA[A-Z0-9]{16})(?![A-Za-z0-9])")
 
@@ -18,7 +20,9 @@ class LongTermAccessKeyId(Rule):
 
     ## What it finds
     An AWS access key id that starts with ``AKIA``: the id half of a long-term IAM user
-    access key, which stays valid until somebody deactivates it.
+    access key, which stays valid until somebody deactivates it. AWS's documented
+    example key ids (ending in ``EXAMPLE``) are not reported, or reported as notes with
+    ``--report-examples``.
 
     ## Why it is risky
     Long-term keys do not expire. Once committed they live in every clone and in the
@@ -51,21 +55,31 @@ class LongTermAccessKeyId(Rule):
         Example("region = 'eu-west-1'\n"),
         Example("user_id = 'AIDA" + "Q3ZR7HVTX2M4WYLB'\n"),
         Example("x = 'X" + _FAKE_ID + "'\n"),
+        Example(f"See the docs: {_DOC_EXAMPLE_ID}\n", filename="README.md"),
     )
     INVALID = (
         Example(f"key = '{_FAKE_ID}'\n", line=1, column=8),
         Example(f"AWS_ACCESS_KEY_ID={_FAKE_ID}\n", filename=".env", line=1, column=19),
+        Example(
+            f"key = '{_DOC_EXAMPLE_ID}'\n",
+            severity=Severity.NOTE,
+            options={"report_examples": True},
+        ),
     )
 
     def check(self, doc: Document, ctx: RuleContext) -> Iterator[Finding]:
         for match in _KEY_ID.finditer(doc.text):
             key_id = match.group(1)
+            example = is_documented_example(key_id)
+            if example and not ctx.report_examples:
+                continue
             yield self.finding(
                 doc,
                 match.start(1),
                 match.end(1),
                 material=key_id,
                 evidence=key_id,
+                severity=Severity.NOTE if example else None,
                 key_id=key_id,
                 properties={"key_id": key_id},
             )

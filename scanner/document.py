@@ -13,6 +13,7 @@ import bisect
 import codecs
 import enum
 import posixpath
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
@@ -77,6 +78,9 @@ _NAME_KINDS: dict[str, DocKind] = {
     "credentials": DocKind.INI,
     "config": DocKind.INI,
     ".pypirc": DocKind.INI,
+    ".s3cfg": DocKind.INI,  # s3cmd
+    ".boto": DocKind.INI,  # boto 2 / gsutil
+    ".flaskenv": DocKind.ENV,
     ".npmrc": DocKind.INI,
     ".bashrc": DocKind.SHELL,
     ".bash_profile": DocKind.SHELL,
@@ -108,8 +112,11 @@ def detect_kind(path: str, text: str = "") -> DocKind:
     if suffix in (".yml", ".yaml") and parent == "workflows" and grandparent == ".github":
         return DocKind.GITHUB_WORKFLOW
     if lower in ("credentials", "config"):
-        # Only the AWS shared files are INI; a bare "config" elsewhere is anything.
-        return DocKind.INI if parent == ".aws" else _by_content(text)
+        # Only the AWS shared files are INI; a bare "config" elsewhere is anything, but a
+        # copy of ~/.aws/credentials committed under another folder still reads as one.
+        if parent == ".aws" or _AWS_SHARED_FILE.search(text[:4096]):
+            return DocKind.INI
+        return _by_content(text)
     if lower in _NAME_KINDS:
         return _NAME_KINDS[lower]
     if lower.startswith(".env.") or lower.startswith(".env-"):
@@ -119,6 +126,12 @@ def detect_kind(path: str, text: str = "") -> DocKind:
     if suffix in _SUFFIX_KINDS:
         return _SUFFIX_KINDS[suffix]
     return _by_content(text)
+
+
+_AWS_SHARED_FILE = re.compile(
+    r"(?m)^[ \t]*\[(?:default|profile [^\]\n]+)\][ \t]*\r?\n(?:[ \t]*(?:[#;].*)?\r?\n)*"
+    r"[ \t]*(?:aws_access_key_id|aws_secret_access_key|role_arn|sso_|region|credential_)"
+)
 
 
 def _by_content(text: str) -> DocKind:
@@ -348,7 +361,7 @@ class Document:
             self._view_errors[name] = exc
             raise
         except RecursionError:
-            error = ViewError(f"{name}: nesting too deep to parse")
+            error = ViewError("nesting too deep to parse")
             self._view_errors[name] = error
             raise error from None
         self._views[name] = value

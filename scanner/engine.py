@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 import fnmatch
+import os
 import re
 import traceback
 from collections.abc import Iterable, Mapping, Sequence
@@ -31,6 +32,10 @@ class RuleSelection:
     severity_overrides: Mapping[str, Severity] = field(default_factory=dict)
     #: (glob, ids-or-prefixes) pairs: those rules do not report on matching paths.
     per_file_ignores: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    #: The per-file-ignores globs are relative to ``root`` (the configuration file's
+    #: directory); document paths are relative to ``base`` (the scan's directory).
+    base: str | None = None
+    root: str | None = None
 
     def enabled(self, rule_id: str) -> bool:
         if self.select and not _matches_any(rule_id, self.select):
@@ -38,6 +43,11 @@ class RuleSelection:
         return not _matches_any(rule_id, self.ignore)
 
     def ignored_for_path(self, rule_id: str, path: str) -> bool:
+        if not self.per_file_ignores:
+            return False
+        if self.base is not None and self.root is not None and self.base != self.root:
+            absolute = os.path.normpath(os.path.join(self.base, path))
+            path = os.path.relpath(absolute, self.root).replace(os.sep, "/")
         for pattern, codes in self.per_file_ignores:
             if _matches_any(rule_id, codes) and _path_matches(path, pattern):
                 return True
@@ -46,8 +56,10 @@ class RuleSelection:
     def severity_for(self, rule_id: str, default: Severity) -> Severity:
         best: tuple[int, Severity] | None = None
         for code, severity in self.severity_overrides.items():
-            if rule_id.startswith(code) and (best is None or len(code) > best[0]):
-                best = (len(code), severity)
+            # "ALL" (accepted like in select/ignore) is the least specific code.
+            length = 0 if code == "ALL" else len(code)
+            if _matches_any(rule_id, (code,)) and (best is None or length > best[0]):
+                best = (length, severity)
         return best[1] if best else default
 
 
@@ -157,7 +169,7 @@ class Engine:
             result.notices.append(
                 Notice(
                     code=NoticeCode.RULE_ERROR,
-                    message=f"rule {rule.id} ({rule.name}) failed: {_describe(exc)}",
+                    message=f"rule {rule.id} ({rule.name}) failed: {describe_exception(exc)}",
                     path=doc.path,
                     level=NoticeLevel.ERROR,
                     rule_id=rule.id,
@@ -201,7 +213,8 @@ class Engine:
                                 code=NoticeCode.UNUSED_SUPPRESSION,
                                 message=f"suppression of {codes} matches no finding",
                                 path=doc.path,
-                                level=NoticeLevel.INFO,
+                                # Only made on request: shown without -v.
+                                level=NoticeLevel.WARNING,
                                 line=line,
                             )
                         )
@@ -225,7 +238,7 @@ class Engine:
         return any(p.search(span) for p in self._allow)
 
 
-def _describe(exc: BaseException) -> str:
+def describe_exception(exc: BaseException) -> str:
     """Exception type and where it was raised, without its message.
 
     Exception messages may quote the scanned text, and with it a secret; the type and

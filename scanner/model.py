@@ -184,6 +184,7 @@ class NoticeCode(enum.Enum):
     RULE_ERROR = "RC908"
     UNUSED_SUPPRESSION = "RC909"
     LIMIT = "RC910"
+    STALE_BASELINE = "RC911"
 
 
 NOTICE_TITLES: Mapping[NoticeCode, str] = MappingProxyType(
@@ -199,6 +200,7 @@ NOTICE_TITLES: Mapping[NoticeCode, str] = MappingProxyType(
         NoticeCode.RULE_ERROR: "rule-failed",
         NoticeCode.UNUSED_SUPPRESSION: "unused-suppression",
         NoticeCode.LIMIT: "limit-reached",
+        NoticeCode.STALE_BASELINE: "stale-baseline-entry",
     }
 )
 

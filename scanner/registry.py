@@ -76,6 +76,11 @@ def build_registry(
             rid = str(getattr(cls, "id", "?"))
             if rid in seen:
                 problems.append(f"id {rid} is already used by {seen[rid]}")
+            if not problems:
+                try:
+                    cls()  # the engine instantiates every rule before the first file
+                except Exception as exc:
+                    problems.append(f"cannot be instantiated: {type(exc).__name__}")
             if problems:
                 registry.notices.append(
                     _load_notice(f"{origin}:{cls.__name__}", "; ".join(problems), rid)

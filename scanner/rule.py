@@ -213,6 +213,17 @@ def validate_rule(cls: type[Rule]) -> list[str]:
             problems.append(f"{attr} is missing")
     if not isinstance(getattr(cls, "cwe", None), int):
         problems.append("cwe must be an int")
+    # The engine relies on these shapes for every file: a wrong one would fail each file.
+    kinds = getattr(cls, "kinds", None)
+    if kinds is not None and (
+        not isinstance(kinds, (set, frozenset)) or not all(isinstance(k, DocKind) for k in kinds)
+    ):
+        problems.append("kinds must be None or a frozenset of DocKind")
+    keywords = getattr(cls, "keywords", ())
+    if not isinstance(keywords, (tuple, list)) or not all(
+        isinstance(k, str) and k for k in keywords
+    ):
+        problems.append("keywords must be a tuple of non-empty strings")
     if cls.check is Rule.check:
         problems.append("check() is not implemented")
     docs = rule_docs(cls)

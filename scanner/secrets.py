@@ -96,6 +96,10 @@ _TEMPLATE_REFERENCE = re.compile(
   | ^(?:ssm|secretsmanager|vault|sops|awskms|env|op|doppler)://?
   | ^ENC\[                    # SOPS encrypted value
   | ^!(?:Ref|Sub|GetAtt|ImportValue)\b
+  | ^\$\([A-Za-z_][A-Za-z0-9_]*\)$  # $(VAR): Kubernetes env, Azure Pipelines, make
+  | ^\(\([^()]*\)\)$          # ((var)): Concourse
+  | ^\#\{[^}]*\}$             # #{var}: Octopus, Ruby
+  | ^(?:vault|sm|gcpsm|azkv):   # external secret store references
     """,
     re.VERBOSE,
 )
@@ -178,6 +182,100 @@ SECRET_KEY_NAMES = re.compile(
 ACCESS_KEY_ID_NAMES = re.compile(r"(?i)(?:aws)?[_\-.]?access[_\-.]?key(?:[_\-.]?id)?")
 #: Names that mark a value as an STS session token.
 SESSION_TOKEN_NAMES = re.compile(r"(?i)(?:aws)?[_\-.]?(?:session|security)[_\-.]?token")
+
+
+# --- credential-named keys in configuration -------------------------------------------
+
+_NAME_SEPARATORS = re.compile(r"[^a-z0-9]")
+#: Normalised name endings (lower case, separators removed) per credential kind, split
+#: into AWS-specific names and generic names (S3-compatible stores, Terraform ``access_key``).
+_AWS_NAMES: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("key_id", ("accesskeyid", "awsaccesskey", "awskeyid", "awsaccesskeyid")),
+    ("secret", ("secretaccesskey", "awssecretkey", "awssecret", "awssecretaccess")),
+    ("session", ("awssessiontoken", "awssecuritytoken", "sessiontoken", "securitytoken")),
+)
+_GENERIC_NAMES: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("key_id", ("accesskey", "keyid")),
+    ("secret", ("secretkey",)),
+    ("session", ("token",)),
+)
+_BASE64ISH = re.compile(r"[A-Za-z0-9/+]+={0,2}")
+_SESSION_PREFIXES = ("IQoJb3JpZ2lu", "FwoGZXIvYXdz", "FQoGZXIvYXdz", "AgoJb3JpZ2lu")
+
+
+@dataclass(frozen=True)
+class CredentialName:
+    """What a configuration key names: ``kind`` is key_id, secret or session."""
+
+    kind: str
+    #: True when the name is AWS-specific (``AWS_SECRET_ACCESS_KEY``, ``secretAccessKey``);
+    #: generic names (``secret_key``, ``access_key``) need a value of AWS's exact shape.
+    aws: bool
+
+
+def credential_name(name: str) -> CredentialName | None:
+    """Classify a key name in any convention (snake, kebab, camel, dotted), or None."""
+    n = _NAME_SEPARATORS.sub("", name.lower())
+    for kind, endings in _AWS_NAMES:
+        if n.endswith(endings):
+            return CredentialName(kind, True)
+    for kind, endings in _GENERIC_NAMES:
+        if n.endswith(endings) and len(n) <= 24:
+            return CredentialName(kind, "aws" in n)
+    return None
+
+
+@dataclass(frozen=True)
+class CredentialValue:
+    """A literal credential found bound to a credential-named key."""
+
+    kind: str  # "key_id", "secret" or "session"
+    #: A long-term credential (AKIA id or a secret access key): error. Session
+    #: credentials (ASIA ids, session tokens) are short-lived: warning.
+    long_term: bool
+    high_confidence: bool
+    key_id: str | None = None
+    #: One of AWS's documented example keys (reported only when examples are asked for).
+    example: bool = False
+
+
+def credential_value(name: str, value: str) -> CredentialValue | None:
+    """The credential that ``value`` holds under key ``name``, or None.
+
+    None for names that do not name a credential, and for references, placeholders and
+    values without the shape of the credential the name promises (so ``SECRET_KEY`` of a
+    web framework is not mistaken for an AWS key).
+    """
+    cred = credential_name(name)
+    if cred is None:
+        return None
+    v = value.strip()
+    if not v or is_reference(v):
+        return None
+    example = is_documented_example(v)
+    if not example and is_placeholder(v):
+        return None
+    match = KEY_ID_PATTERN.fullmatch(v)
+    if match is not None:
+        return CredentialValue("key_id", v[:4] != "ASIA", True, v, example)
+    if cred.kind == "key_id" or not _BASE64ISH.fullmatch(v):
+        return None
+    if cred.kind == "session":
+        known = v.startswith(_SESSION_PREFIXES)
+        if known or (cred.aws and len(v) >= 100):
+            return CredentialValue("session", False, known, None, example)
+        return None
+    if looks_like_secret_key(v) or (example and len(v) == 40):
+        return CredentialValue("secret", True, True, None, example)
+    # An AWS-named 40-character value that lacks one character class is still a secret.
+    if (
+        cred.aws
+        and len(v) == 40
+        and not re.fullmatch(r"[0-9a-fA-F]+", v)
+        and shannon_entropy(v) >= 3.5
+    ):
+        return CredentialValue("secret", True, False, None, example)
+    return None
 
 
 # --- plausibility of credential parts and local endpoints ----------------------------

@@ -1,0 +1,224 @@
+"""A whole scan: walk, read, run the engine (in parallel when it pays), collect.
+
+Files are grouped into batches by size and sent to worker processes; results come back
+in walk order, so output is deterministic whatever ``--jobs`` is. Small scans (the
+pre-commit case) run in-process: starting workers would cost more than it saves. A
+worker that dies takes no results with it: its batches are scanned again in-process.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import time
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass, field
+
+from rolecall.engine import Engine, EngineOptions, FileResult
+from rolecall.files import load_document
+from rolecall.model import Notice, NoticeCode, NoticeLevel
+from rolecall.registry import Registry, default_registry
+from rolecall.report import ScanReport, ScanStats
+from rolecall.walker import FileEntry, WalkOptions, walk
+
+#: Below these totals a scan runs in one process.
+PARALLEL_MIN_BYTES = 4 * 1024 * 1024
+PARALLEL_MIN_FILES = 400
+BATCH_BYTES = 1024 * 1024
+BATCH_FILES = 128
+
+
+@dataclass(frozen=True)
+class ScanRequest:
+    paths: tuple[str, ...]
+    base: str
+    walk: WalkOptions = field(default_factory=WalkOptions)
+    engine: EngineOptions = field(default_factory=EngineOptions)
+    jobs: int = 0  # 0: every core
+
+
+def scan_entry(engine: Engine, entry: FileEntry, max_size: int) -> FileResult:
+    """Read and scan one file; every failure is a notice on its result."""
+    result = FileResult(path=entry.display, size=entry.size)
+    try:
+        doc, notices = load_document(entry, max_size)
+        result.notices.extend(notices)
+        if doc is not None:
+            engine.scan_document(doc, result)
+    except Exception as exc:  # a bug must not lose the other files' results
+        result.notices.append(
+            Notice(
+                code=NoticeCode.INTERNAL,
+                message=f"internal error while scanning: {type(exc).__name__}",
+                path=entry.display,
+                level=NoticeLevel.ERROR,
+            )
+        )
+    return result
+
+
+_WORKER: tuple[Engine, int] | None = None
+
+
+def _init_worker(options: EngineOptions, max_size: int) -> None:
+    global _WORKER
+    if _WORKER is None:  # forked workers inherit the parent's engine
+        _WORKER = (Engine(default_registry(), options), max_size)
+
+
+def _scan_batch(batch: Sequence[FileEntry]) -> list[FileResult]:
+    assert _WORKER is not None
+    engine, max_size = _WORKER
+    return [scan_entry(engine, entry, max_size) for entry in batch]
+
+
+def _batches(entries: Sequence[FileEntry]) -> list[list[FileEntry]]:
+    out: list[list[FileEntry]] = []
+    current: list[FileEntry] = []
+    size = 0
+    for entry in entries:
+        current.append(entry)
+        size += entry.size
+        if size >= BATCH_BYTES or len(current) >= BATCH_FILES:
+            out.append(current)
+            current, size = [], 0
+    if current:
+        out.append(current)
+    return out
+
+
+def effective_jobs(jobs: int) -> int:
+    if jobs > 0:
+        return jobs
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # not on Linux
+        return max(1, os.cpu_count() or 1)
+
+
+def _parallel(
+    engine: Engine, batches: list[list[FileEntry]], jobs: int, max_size: int
+) -> Iterator[FileResult]:
+    import multiprocessing
+
+    global _WORKER
+    method = "fork" if sys.platform.startswith("linux") else None
+    context = multiprocessing.get_context(method)
+    _WORKER = (engine, max_size) if method == "fork" else None
+    window = jobs * 3
+    pending: list[tuple[list[FileEntry], Future[list[FileResult]]]] = []
+    try:
+        with ProcessPoolExecutor(
+            max_workers=jobs,
+            mp_context=context,
+            initializer=_init_worker,
+            initargs=(engine.options, max_size),
+        ) as pool:
+            queue = iter(batches)
+            for batch in queue:
+                pending.append((batch, _submit(pool, batch)))
+                if len(pending) >= window:
+                    yield from _collect(engine, pending.pop(0), max_size)
+            while pending:
+                yield from _collect(engine, pending.pop(0), max_size)
+    finally:
+        _WORKER = None
+
+
+def _submit(pool: ProcessPoolExecutor, batch: list[FileEntry]) -> Future[list[FileResult]]:
+    """Send ``batch`` to a worker; once a worker has died, the pool refuses new work,
+    and the batch gets a failed future that :func:`_collect` scans in-process."""
+    try:
+        return pool.submit(_scan_batch, batch)
+    except BrokenProcessPool as exc:
+        failed: Future[list[FileResult]] = Future()
+        failed.set_exception(exc)
+        return failed
+
+
+def _collect(
+    engine: Engine,
+    item: tuple[list[FileEntry], Future[list[FileResult]]],
+    max_size: int,
+) -> Iterator[FileResult]:
+    batch, future = item
+    try:
+        yield from future.result()
+    except BrokenProcessPool:
+        # A worker died (killed, out of memory, a crash in a C extension): scan this
+        # batch here instead, so its files are still reported.
+        for entry in batch:
+            result = scan_entry(engine, entry, max_size)
+            result.notices.append(
+                Notice(
+                    code=NoticeCode.INTERNAL,
+                    message="a worker process died; this file was scanned again in-process",
+                    path=entry.display,
+                    level=NoticeLevel.INFO,
+                )
+            )
+            yield result
+
+
+def iter_results(
+    request: ScanRequest,
+    engine: Engine,
+    stats: ScanStats,
+    on_notice: Callable[[Notice], None],
+) -> Iterator[FileResult]:
+    """Walk ``request.paths`` and yield one result per file, in walk order."""
+    entries: list[FileEntry] = []
+    for item in walk(request.paths, request.base, request.walk):
+        if isinstance(item, Notice):
+            stats.files_skipped += 1
+            on_notice(item)
+        else:
+            entries.append(item)
+    stats.files_seen = len(entries) + stats.files_skipped
+    jobs = effective_jobs(request.jobs)
+    total = sum(e.size for e in entries)
+    max_size = request.walk.max_file_size
+    if jobs > 1 and (total >= PARALLEL_MIN_BYTES or len(entries) >= PARALLEL_MIN_FILES):
+        stats.jobs = jobs
+        yield from _parallel(engine, _batches(entries), jobs, max_size)
+    else:
+        stats.jobs = 1
+        for entry in entries:
+            yield scan_entry(engine, entry, max_size)
+
+
+def run_scan(
+    request: ScanRequest,
+    *,
+    registry: Registry | None = None,
+    tool_version: str = "",
+) -> ScanReport:
+    """Scan everything ``request`` names and return the full report."""
+    started = time.perf_counter()
+    registry = registry if registry is not None else default_registry()
+    engine = Engine(registry, request.engine)
+    enabled = set(engine.rule_ids)
+    report = ScanReport(
+        root=os.path.abspath(request.base),
+        tool_version=tool_version,
+        rules=[info for info in registry.infos() if info.id in enabled],
+    )
+    report.notices.extend(registry.notices)
+    stats = report.stats
+    for result in iter_results(request, engine, stats, report.notices.append):
+        report.findings.extend(result.findings)
+        report.suppressed.extend(result.suppressed)
+        report.notices.extend(result.notices)
+        if result.scanned:
+            stats.files_scanned += 1
+            stats.bytes_scanned += result.size
+            report.scanned_paths.append(result.path)
+        else:
+            stats.files_skipped += 1
+    report.findings.sort(key=lambda f: f.sort_key)
+    report.suppressed.sort(key=lambda f: f.sort_key)
+    report.notices.sort(key=lambda n: n.sort_key)
+    stats.seconds = time.perf_counter() - started
+    return report

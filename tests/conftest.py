@@ -1,0 +1,113 @@
+"""Shared helpers for the engine, walker and CLI tests.
+
+Key-shaped data is generated at run time (``rolecall.fakes``) so that this repository
+never holds a key-shaped string and rolecall scanning itself stays clean.
+"""
+
+from __future__ import annotations
+
+import os
+import random
+from collections.abc import Iterator, Mapping
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, settings
+from rolecall import Confidence, Document, Example, Finding, Rule, RuleContext, Severity
+from rolecall.fakes import fake_key_id
+
+# Property tests are reproducible in CI: a fixed derivation of examples from each test
+# (derandomize) and a bounded example count. HYPOTHESIS_PROFILE=explore searches afresh.
+settings.register_profile(
+    "ci",
+    derandomize=True,
+    max_examples=200,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow],
+)
+settings.register_profile("explore", max_examples=2000, deadline=None)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
+
+_DOCS = """{summary}
+
+## What it finds
+Something a test needs.
+
+## Why it is risky
+It is not; this rule exists for a test.
+
+## Use instead
+Nothing.
+
+## Example
+None.
+"""
+
+
+def rule_class(rule_id: str, name: str, **attrs: Any) -> type[Rule]:
+    """A well-formed test rule class; ``check`` and any attribute may be overridden.
+
+    The default ``check`` reports every occurrence of the word ``needle``.
+    """
+
+    def check(self: Rule, doc: Document, ctx: RuleContext) -> Iterator[Finding]:
+        start = doc.text.find("needle")
+        while start != -1:
+            yield self.finding(doc, start, start + 6, material=f"needle@{start}")
+            start = doc.text.find("needle", start + 1)
+
+    body: dict[str, Any] = {
+        "__doc__": _DOCS.format(summary=attrs.pop("summary", f"Test rule {name}.")),
+        "__module__": __name__,
+        "id": rule_id,
+        "name": name,
+        "severity": Severity.WARNING,
+        "confidence": Confidence.HIGH,
+        "message": "found {what}",
+        "recommendation": "remove it",
+        "VALID": (Example("nothing here\n", filename="a.txt"),),
+        "INVALID": (Example("needle\n", filename="a.txt"),),
+        "check": check,
+    }
+    body.update(attrs)
+    return type(name.title().replace("-", ""), (Rule,), body)
+
+
+def write_tree(root: Path, files: Mapping[str, str | bytes]) -> None:
+    """Create ``files`` (relative '/' paths -> content) under ``root``."""
+    for rel, content in files.items():
+        path = root.joinpath(*rel.split("/"))
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(content, bytes):
+            path.write_bytes(content)
+        else:
+            path.write_text(content, encoding="utf-8")
+
+
+@pytest.fixture
+def key_id() -> str:
+    """A freshly generated fake long-term key id (RC101 reports it)."""
+    return fake_key_id(rng=random.Random(1234))
+
+
+@pytest.fixture
+def in_tmp(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Run the test with ``tmp_path`` as the working directory."""
+    monkeypatch.chdir(tmp_path)
+    return tmp_path
+
+
+def git_env(home: Path) -> dict[str, str]:
+    """An environment in which git reads no user or system configuration."""
+    env = dict(os.environ)
+    env.update(
+        GIT_CONFIG_GLOBAL=os.devnull,
+        GIT_CONFIG_NOSYSTEM="1",
+        HOME=str(home),
+        GIT_AUTHOR_NAME="t",
+        GIT_AUTHOR_EMAIL="t@example.invalid",
+        GIT_COMMITTER_NAME="t",
+        GIT_COMMITTER_EMAIL="t@example.invalid",
+    )
+    return env
