@@ -24,7 +24,7 @@ _MAX_DEPTH = 8
 
 @dataclass(frozen=True)
 class Binding:
-    kind: str  # "import" | "assign" | "param" | "function" | "other"
+    kind: str  # "import" | "assign" | "param" | "function" | "class" | "other"
     qualname: str = ""
     value: cst.BaseExpression | None = None
     annotation: cst.BaseExpression | None = None
@@ -166,8 +166,9 @@ class Collector:
         self._pop()
 
     def visit_ClassDef(self, node: cst.ClassDef) -> None:
-        self.scope.bind(node.name.value, Binding("other"))
+        outer = self.scope
         self._push("class", node.name.value)
+        outer.bind(node.name.value, Binding("class", body_scope=self.scope))
 
     def leave_ClassDef(self, original_node: cst.ClassDef) -> None:
         self._pop()

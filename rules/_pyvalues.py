@@ -138,7 +138,26 @@ class Classifier:
             if found is not None and len(found[0]) == 1 and found[0][0].kind == "assign":
                 bound = found[0][0].value
                 return self.literal(bound, found[1], depth + 1) if bound is not None else None
+        if isinstance(expr, cst.Attribute):
+            body = self._class_body(expr.value, scope)
+            if body is not None:
+                return self.literal(cst.Name(expr.attr.value), body, depth + 1)
         return None
+
+    def _class_body(self, expr: cst.BaseExpression, scope: Scope) -> Scope | None:
+        """The body of the class ``expr`` names (``Config`` in ``Config.KEY``, also
+        ``self``/``cls`` inside its methods), for constants kept on a class."""
+        if not isinstance(expr, cst.Name):
+            return None
+        if expr.value in ("self", "cls"):
+            current: Scope | None = scope
+            while current is not None and current.enclosing_class is None:
+                current = current.parent
+            return current.enclosing_class if current is not None else None
+        found = lookup(scope, expr.value)
+        if found is None or len(found[0]) != 1 or found[0][0].kind != "class":
+            return None
+        return found[0][0].body_scope
 
     def _name(self, expr: cst.Name, scope: Scope, depth: int) -> Value:
         if expr.value == "None":

@@ -20,6 +20,19 @@ def scan(code: str, path: str = "app.py") -> list[tuple[str, str, str]]:
 
 CASES = [
     pytest.param(
+        f'import boto3\nclass Config:\n    SECRET = "{SECRET}"\n'
+        'boto3.client("s3", aws_secret_access_key=Config.SECRET)\n',
+        [("RC201", "error", "high")],
+        id="class-constant",
+    ),
+    pytest.param(
+        f'import boto3\nclass Uploader:\n    SECRET = "{SECRET}"\n'
+        "    def client(self):\n"
+        '        return boto3.client("s3", aws_secret_access_key=self.SECRET)\n',
+        [("RC201", "error", "high")],
+        id="class-constant-through-self",
+    ),
+    pytest.param(
         f'import boto3 as b\nb.client("s3", {LIT})\n',
         [("RC201", "error", "high")],
         id="module-alias",
@@ -114,7 +127,8 @@ def test_qualified_name_provider_is_built_only_when_needed() -> None:
     plain = Document("a.py", f'import boto3\nboto3.client("s3", {LIT})\n'.encode())
     ENGINE.scan_document(plain)
     assert plain.view(PYTHON)._qualified is None
-    rebound = Document("b.py", str(CASES[7].values[0]).encode())
+    code = next(c.values[0] for c in CASES if c.id == "import-rebound-libcst-decides")
+    rebound = Document("b.py", str(code).encode())
     ENGINE.scan_document(rebound)
     assert rebound.view(PYTHON)._qualified is not None
 
