@@ -116,6 +116,9 @@ class _Finder:
     def _call(self, call: cst.Call, scope: Scope) -> None:
         func = call.func
         name = self.resolver.qualify(func, scope)
+        if name == "functools.partial":
+            self._partial(call, scope)
+            return
         if name not in APIS and isinstance(func, cst.Attribute):
             owner = self.resolver.instance_of(func.value, scope, TYPES)
             name = f"{owner}.{func.attr.value}" if owner else name
@@ -136,6 +139,20 @@ class _Finder:
             elif attr == "S3FileSystem" and _has_keywords(call, S3FS_KW):
                 self._add(call, scope, APIS["s3fs.S3FileSystem"], _short(func), False)
         self._storage_options(call, scope, name)
+
+    def _partial(self, call: cst.Call, scope: Scope) -> None:
+        """``functools.partial(boto3.client, aws_access_key_id=...)`` binds the keys for
+        every later call: read it as a call of the wrapped function."""
+        wrapped = next((a.value for a in call.args if a.keyword is None and not a.star), None)
+        if wrapped is None:
+            return
+        name = self.resolver.qualify(wrapped, scope)
+        if name not in APIS and isinstance(wrapped, cst.Attribute):
+            owner = self.resolver.instance_of(wrapped.value, scope, TYPES)
+            name = f"{owner}.{wrapped.attr.value}" if owner else name
+        if name in APIS:
+            api = dataclasses.replace(APIS[name], positional=0, s3_arg=False)
+            self._add(call, scope, api, name, resolved=True)
 
     def _add(self, call: cst.Call, scope: Scope, api: Api, name: str, resolved: bool) -> None:
         args: list[CredArg] = []

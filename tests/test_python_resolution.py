@@ -20,6 +20,12 @@ def scan(code: str, path: str = "app.py") -> list[tuple[str, str, str]]:
 
 CASES = [
     pytest.param(
+        "import functools, os, boto3\n"
+        "make = functools.partial(boto3.client, aws_access_key_id=os.environ['K'])\n",
+        [("RC201", "warning", "high")],
+        id="functools-partial",
+    ),
+    pytest.param(
         f'import boto3\nclass Config:\n    SECRET = "{SECRET}"\n'
         'boto3.client("s3", aws_secret_access_key=Config.SECRET)\n',
         [("RC201", "error", "high")],
