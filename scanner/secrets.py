@@ -487,3 +487,35 @@ _AWS_CONTEXT = re.compile(r"(?i)\b(?:aws|amazon|boto3?|botocore|s3|sts|iam)\b|x-
 def has_aws_context(text: str) -> bool:
     """Whether ``text`` mentions AWS at all (needed before trusting a generic name)."""
     return _AWS_CONTEXT.search(text) is not None
+
+
+# --- plausibility of credential parts and local endpoints ----------------------------
+
+_KEY_ID_SHAPE = re.compile(r"[A-Z0-9]{16,128}")
+_LOCAL_HOSTS = frozenset({"localhost", "127.0.0.1", "0.0.0.0", "::1", "host.docker.internal"})
+_EMULATOR_HOSTS = ("localstack", "minio", "moto", "s3mock", "fake-s3", "fakes3")
+
+
+def plausible_credential(value: str, part: str) -> bool:
+    """Whether a literal could be ``part`` of a real AWS credential.
+
+    ``part`` is ``"key_id"`` (IAM documents 16 to 128 upper-case letters and digits),
+    ``"secret"`` or ``"token"`` (at least 16 characters, no spaces). Shorter words such as
+    ``"key"``, ``"ak"`` or ``"foobar_key"`` are test values and emulator logins.
+    """
+    value = value.strip()
+    if part == "key_id":
+        return bool(_KEY_ID_SHAPE.fullmatch(value))
+    return len(value) >= 16 and not any(c.isspace() for c in value)
+
+
+def is_local_endpoint(url: str) -> bool:
+    """An endpoint URL of a local emulator (LocalStack, MinIO, moto) rather than AWS:
+    credentials given to it are not AWS credentials."""
+    from urllib.parse import urlsplit
+
+    try:
+        host = (urlsplit(url if "://" in url else f"//{url}").hostname or "").lower()
+    except ValueError:
+        return False
+    return host in _LOCAL_HOSTS or host.startswith(_EMULATOR_HOSTS) or host.endswith(".localhost")
