@@ -17,11 +17,6 @@ from typing import Any
 
 from rolecall.model import Severity
 
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover - exercised on Python 3.10 only
-    import tomli as tomllib
-
 CODE = re.compile(r"^(?:RC\d{0,3}|ALL)$")
 
 
@@ -154,6 +149,11 @@ def config_from_mapping(data: Mapping[str, Any], *, path: str | None, root: str)
 
 
 def _read_toml(path: str) -> dict[str, Any]:
+    # Imported here: a scan without a configuration file never parses TOML.
+    if sys.version_info >= (3, 11):
+        import tomllib
+    else:  # pragma: no cover - exercised on Python 3.10 only
+        import tomli as tomllib
     try:
         with open(path, "rb") as fh:
             return tomllib.load(fh)

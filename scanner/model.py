@@ -7,7 +7,6 @@ worker processes, compared in tests and hashed into baselines without surprises.
 from __future__ import annotations
 
 import enum
-import hashlib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
@@ -233,6 +232,8 @@ def fingerprint(rule_id: str, material: str | bytes) -> str:
     Line numbers are deliberately not part of it, so moving code keeps the fingerprint
     and a different secret on the same line gets a different one.
     """
+    import hashlib  # here, not at start-up: most files produce no finding
+
     data = material.encode("utf-8", "surrogatepass") if isinstance(material, str) else material
     digest = hashlib.sha256()
     digest.update(rule_id.encode("ascii"))

@@ -12,16 +12,18 @@ import os
 import sys
 import time
 from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import Future, ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from rolecall.engine import Engine, EngineOptions, FileResult
-from rolecall.files import load_document
+from rolecall.files import read_entry
 from rolecall.model import Notice, NoticeCode, NoticeLevel
 from rolecall.registry import Registry, default_registry
 from rolecall.report import ScanReport, ScanStats
 from rolecall.walker import FileEntry, WalkOptions, walk
+
+if TYPE_CHECKING:
+    from concurrent.futures import Future
 
 #: Below these totals a scan runs in one process.
 PARALLEL_MIN_BYTES = 4 * 1024 * 1024
@@ -43,10 +45,10 @@ def scan_entry(engine: Engine, entry: FileEntry, max_size: int) -> FileResult:
     """Read and scan one file; every failure is a notice on its result."""
     result = FileResult(path=entry.display, size=entry.size)
     try:
-        doc, notices = load_document(entry, max_size)
+        data, notices = read_entry(entry, max_size)
         result.notices.extend(notices)
-        if doc is not None:
-            engine.scan_document(doc, result)
+        if data is not None:
+            engine.scan_bytes(entry.display, data, result)
     except Exception as exc:  # a bug must not lose the other files' results
         result.notices.append(
             Notice(
@@ -101,7 +103,9 @@ def effective_jobs(jobs: int) -> int:
 def _parallel(
     engine: Engine, batches: list[list[FileEntry]], jobs: int, max_size: int
 ) -> Iterator[FileResult]:
+    # Imported here: the in-process path (the pre-commit case) never pays for them.
     import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
 
     global _WORKER
     method = "fork" if sys.platform.startswith("linux") else None
@@ -132,6 +136,8 @@ def _collect(
     item: tuple[list[FileEntry], Future[list[FileResult]]],
     max_size: int,
 ) -> Iterator[FileResult]:
+    from concurrent.futures.process import BrokenProcessPool
+
     batch, future = item
     try:
         yield from future.result()

@@ -19,9 +19,12 @@ import os
 import stat
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
-from pathspec import GitIgnoreSpec
 from rolecall.model import Notice, NoticeCode, NoticeLevel
+
+if TYPE_CHECKING:
+    from pathspec import GitIgnoreSpec
 
 DEFAULT_MAX_FILE_SIZE = 5 * 1024 * 1024
 
@@ -106,7 +109,14 @@ def _read_spec(path: str) -> GitIgnoreSpec | None:
     except OSError:
         return None
     lines = data.decode("utf-8", "replace").splitlines()
-    return GitIgnoreSpec.from_lines(lines) if any(line.strip() for line in lines) else None
+    return _spec(lines) if any(line.strip() for line in lines) else None
+
+
+def _spec(lines: Sequence[str]) -> GitIgnoreSpec:
+    # pathspec is imported on first use: a scan without ignore patterns never needs it.
+    from pathspec import GitIgnoreSpec
+
+    return GitIgnoreSpec.from_lines(lines)
 
 
 def _rel(path: str, directory: str) -> str:
@@ -128,9 +138,9 @@ class _Walker:
         opts = self.options
         self._exclude_root = os.path.abspath(opts.exclude_root or self.base)
         if opts.exclude:
-            self._exclude = GitIgnoreSpec.from_lines(opts.exclude)
+            self._exclude = _spec(opts.exclude)
         if opts.include:
-            self._include = GitIgnoreSpec.from_lines(opts.include)
+            self._include = _spec(opts.include)
 
     # --- ignore decisions -------------------------------------------------------
 
