@@ -44,6 +44,7 @@ class Config:
     report_examples: bool = False
     foreign_suppressions: bool = True
     jobs: int = 0
+    cache: bool = True
 
 
 def _strings(key: str, value: Any) -> tuple[str, ...]:
@@ -143,6 +144,8 @@ def config_from_mapping(data: Mapping[str, Any], *, path: str | None, root: str)
                 values["foreign_suppressions"] = _bool(key, value)
             case "jobs":
                 values["jobs"] = _int(key, value, 0)
+            case "cache":
+                values["cache"] = _bool(key, value)
             case _:
                 raise ConfigError(f"{key}: unknown configuration key")
     return Config(**values)

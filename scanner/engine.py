@@ -93,6 +93,7 @@ class FileResult:
     kind: str | None = None
     size: int = 0
     scanned: bool = False
+    cached: bool = False  # answered from the result cache
 
 
 class Engine:
