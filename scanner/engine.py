@@ -96,6 +96,17 @@ class FileResult:
     cached: bool = False  # answered from the result cache
 
 
+@dataclass(frozen=True)
+class Plan:
+    """What :meth:`Engine.plan` decided for one file: the rules to run on it."""
+
+    path: str
+    data: bytes
+    kind: DocKind
+    decoded: Decoded | None
+    selected: list[int]
+
+
 class Engine:
     """Runs rules; one instance per process, reused for every file."""
 
@@ -136,6 +147,16 @@ class Engine:
         """
         if result is None:
             result = FileResult(path=path, size=len(data))
+        plan = self.plan(path, data, result)
+        return result if plan is None else self.run_plan(plan, result)
+
+    def plan(self, path: str, data: bytes, result: FileResult) -> Plan | None:
+        """The cheap half of :meth:`scan_bytes`: kind, keyword pass, rule selection.
+
+        Returns None when no rule runs (``result`` is then complete), else the plan for
+        :meth:`run_plan`. The runner consults the result cache only between the two, so
+        files that need no work never cost a cache lookup.
+        """
         decoded: Decoded | None = None
         found = bom_encoding(data)
         if found is not None and found[0] != "utf-8":
@@ -145,19 +166,23 @@ class Engine:
             kind = detect_kind(path, _first_line(data, 3 if found else 0))
         hits = self.keywords.search(_haystack(data, decoded))
         selected = self._select(path, kind_family(kind), hits)
-        if not selected and not self.options.report_unused_suppressions:
-            if decoded is None and not data.isascii():
-                decoded = decode(data)
-            if decoded is not None and decoded.errors:
-                result.notices.append(decoding_notice(path, decoded))
-            result.kind = kind.value
-            result.scanned = True
-            result.notices.sort(key=lambda n: n.sort_key)
-            return result
-        doc = Document(path, data, kind=kind, decoded=decoded)
+        if selected or self.options.report_unused_suppressions:
+            return Plan(path, data, kind, decoded, selected)
+        if decoded is None and not data.isascii():
+            decoded = decode(data)
+        if decoded is not None and decoded.errors:
+            result.notices.append(decoding_notice(path, decoded))
+        result.kind = kind.value
+        result.scanned = True
+        result.notices.sort(key=lambda n: n.sort_key)
+        return None
+
+    def run_plan(self, plan: Plan, result: FileResult) -> FileResult:
+        """Decode, parse and run the planned rules."""
+        doc = Document(plan.path, plan.data, kind=plan.kind, decoded=plan.decoded)
         if doc.decoded.errors:
-            result.notices.append(decoding_notice(path, doc.decoded))
-        return self._run(doc, selected, result)
+            result.notices.append(decoding_notice(plan.path, doc.decoded))
+        return self._run(doc, plan.selected, result)
 
     def _select(self, path: str, kinds: frozenset[DocKind], hits: frozenset[int]) -> list[int]:
         """Indices of the rules that run on a file of ``kinds`` with keyword ``hits``."""

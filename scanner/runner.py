@@ -59,13 +59,16 @@ def scan_entry(
         result.notices.extend(notices)
         if data is None:
             return result
+        plan = engine.plan(entry.display, data, result)
+        if plan is None:
+            return result  # no rule wants the file: cheaper than a cache lookup
         key = cache.key(entry.display, data) if cache is not None else None
         if key is not None and cache is not None:
             hit = cache.get(key, entry.display)
             if hit is not None:
                 hit.size = entry.size
                 return hit
-        engine.scan_bytes(entry.display, data, result)
+        engine.run_plan(plan, result)
         if key is not None and cache is not None:
             cache.put(key, result)
     except Exception as exc:  # a bug must not lose the other files' results

@@ -111,7 +111,9 @@ def test_second_scan_comes_from_cache_and_equals_the_first(tmp_path: Path) -> No
     first = run_scan(_request(root, cache))
     second = run_scan(_request(root, cache))
     assert first.stats.cached == 0
-    assert second.stats.cached == second.stats.files_scanned == 13
+    assert second.stats.files_scanned == 13
+    # Only files some rule reads are cached: the rest cost less than a lookup.
+    assert second.stats.cached == 6
     assert _summary(first) == _summary(second) == _summary(uncached)
     assert (cache / ".gitignore").read_text().strip().endswith("*")
 
@@ -121,8 +123,9 @@ def test_changes_invalidate(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> 
     _tree(root)
     cache = tmp_path / "cache"
     run_scan(_request(root, cache))
-    (root / "svc1" / "clean.py").write_text("VALUE = 'changed'\n")
-    assert run_scan(_request(root, cache)).stats.cached == 12  # only the edited file missed
+    env = root / "svc1" / ".env"
+    env.write_text(env.read_text() + "# edited\n")
+    assert run_scan(_request(root, cache)).stats.cached == 5  # only the edited file missed
     # Any change to the effective rule configuration misses everything.
     for options in (
         {"selection": RuleSelection(ignore=("RC101",))},
@@ -255,25 +258,25 @@ def test_concurrent_runs_share_one_cache(tmp_path: Path) -> None:
     assert outcomes == {(len(uncached.findings), 81, len(uncached.notices))}
     conn = sqlite3.connect(cache / DB_NAME)
     assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
-    assert conn.execute("SELECT COUNT(*) FROM results").fetchone()[0] == 81
+    assert conn.execute("SELECT COUNT(*) FROM results").fetchone()[0] == 40  # the .env files
     conn.close()
-    assert run_scan(_request(root, cache)).stats.cached == 81
+    assert run_scan(_request(root, cache)).stats.cached == 40
 
 
 def test_cli_cache_location_and_switches(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     root = tmp_path / "repo"
     root.mkdir()
-    (root / "a.py").write_text("x = 1\n")
+    (root / "a.py").write_text(f"key = '{fake_key_id()}'\n")
     monkeypatch.chdir(root)
-    assert main(["scan", "--isolated", "-q", "--no-cache", "a.py"]) == 0
+    assert main(["scan", "--isolated", "-q", "--no-cache", "a.py"]) == 1
     assert not (tmp_path / "xdg" / "rolecall" / DB_NAME).exists()
-    assert main(["scan", "--isolated", "-q", "a.py"]) == 0
+    assert main(["scan", "--isolated", "-q", "a.py"]) == 1
     assert (tmp_path / "xdg" / "rolecall" / DB_NAME).exists()
     (root / ".rolecall.toml").write_text("cache = false\n")
-    assert main(["scan", "-q", "a.py"]) == 0
+    assert main(["scan", "-q", "a.py"]) == 1
     assert not (root / ".rolecall_cache").exists()
     (root / ".rolecall.toml").write_text("jobs = 1\n")
-    assert main(["scan", "-q", "a.py"]) == 0
+    assert main(["scan", "-q", "a.py"]) == 1
     assert (root / ".rolecall_cache" / DB_NAME).exists()
     assert cache_dir_for(str(root / ".rolecall.toml")) == str(root / ".rolecall_cache")
     (root / ".rolecall.toml").write_text("cache = 1\n")
