@@ -227,3 +227,46 @@ def test_file_no_rule_wants_is_not_decoded(backend: str, monkeypatch: pytest.Mon
     # Non-ASCII bytes are decoded only to count undecodable sequences for the notice.
     result = engine.scan_bytes("bad.txt", b"caf\xe9\n")
     assert [n.code.value for n in result.notices] == ["RC904"]
+
+
+def _reference_parts(path: str) -> tuple[str, str, str]:
+    import posixpath
+
+    return (
+        posixpath.basename(path),
+        posixpath.basename(posixpath.dirname(path)),
+        posixpath.basename(posixpath.dirname(posixpath.dirname(path))),
+    )
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        ".github/workflows/ci.yml",
+        "svc/.github/workflows/ci.yaml",
+        "/abs/.github/workflows/ci.yml",
+        "workflows/ci.yml",
+        ".aws/credentials",
+        "home/.aws/config",
+        "config",
+        "/config",
+        "a//.aws/config",
+        "a/.aws//config",
+        "Dockerfile.prod",
+        ".env.local",
+        "dir/",
+    ],
+)
+def test_detect_kind_fast_path_matches_posixpath(path: str) -> None:
+    from rolecall.document import detect_kind
+
+    name, parent, grandparent = _reference_parts(path)
+    lower = name.lower()
+    # Rebuild the kind from the reference components with the same rules.
+    if lower.endswith((".yml", ".yaml")) and parent == "workflows" and grandparent == ".github":
+        expected = DocKind.GITHUB_WORKFLOW
+    elif lower in ("credentials", "config"):
+        expected = DocKind.INI if parent == ".aws" else DocKind.TEXT
+    else:
+        expected = detect_kind(name)  # name-only rules do not depend on the directories
+    assert detect_kind(path) is expected
