@@ -4,6 +4,7 @@ that possible finds what importlib.metadata finds."""
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from importlib.metadata import entry_points as metadata_entry_points
@@ -62,6 +63,7 @@ def test_small_scan_imports_nothing_heavy(tmp_path: Path) -> None:
     out = subprocess.run(
         [sys.executable, "-c", code, json.dumps(HEAVY)],
         cwd=tmp_path,
+        env={**os.environ, "XDG_CACHE_HOME": str(tmp_path / "cache")},
         capture_output=True,
         text=True,
         check=True,
