@@ -207,7 +207,7 @@ def cmd_scan(args: argparse.Namespace, out: TextIO) -> int:
             raise UsageError(f"--shard: {exc}") from None
     cache_dir = None
     if config.cache and not args.no_cache:
-        from rolecall.cache import cache_dir_for
+        from rolecall.cachekey import cache_dir_for
 
         cache_dir = cache_dir_for(config.path)
     request = ScanRequest(

@@ -229,7 +229,8 @@ def open_cache(request: ScanRequest, engine: Engine, registry: Registry) -> Resu
     if request.cache_dir is None:
         return None
     from rolecall import __version__
-    from rolecall.cache import ResultCache, scan_fingerprint
+    from rolecall.cache import ResultCache
+    from rolecall.cachekey import scan_fingerprint
 
     opts = engine.options
     sel = opts.selection

@@ -12,8 +12,9 @@ from pathlib import Path
 
 import pytest
 import rolecall
-from rolecall.cache import DB_NAME, ResultCache, cache_dir_for, scan_fingerprint
+from rolecall.cache import DB_NAME, ResultCache
 from rolecall.cachecodec import decode_result, encode_result
+from rolecall.cachekey import cache_dir_for, scan_fingerprint
 from rolecall.cli import main
 from rolecall.engine import EngineOptions, FileResult, RuleSelection
 from rolecall.fakes import fake_key_id, fake_secret_key, fake_session_token
