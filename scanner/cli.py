@@ -88,6 +88,16 @@ def _add_scan_options(p: argparse.ArgumentParser) -> None:
         metavar="N",
         help="worker processes (default: all cores; 1: no workers)",
     )
+    p.add_argument(
+        "--no-cache",
+        action="store_true",
+        help="neither read nor write the result cache (config: cache = false)",
+    )
+    p.add_argument(
+        "--shard",
+        metavar="K/N",
+        help="scan only the K-th of N disjoint parts of the files (split by path hash)",
+    )
     p.add_argument("--config", metavar="FILE", help="use this configuration file")
     p.add_argument("--isolated", action="store_true", help="ignore configuration files")
     p.add_argument(
@@ -203,8 +213,28 @@ def cmd_scan(args: argparse.Namespace, out: TextIO) -> int:
     if args.output and not os.path.isdir(os.path.dirname(os.path.abspath(args.output))):
         raise UsageError(f"--output {args.output}: the directory does not exist")
     baseline = scan_baseline(args, config)
+    shard = None
+    if args.shard:
+        from rolecall.shard import ShardError, parse_shard
+
+        try:
+            shard = parse_shard(args.shard)
+        except ShardError as exc:
+            raise UsageError(f"--shard: {exc}") from None
+    cache_dir = None
+    if config.cache and not args.no_cache:
+        from rolecall.cachekey import user_cache_dir
+
+        # Never inside the scanned tree: a scan (and the pre-commit hook) writes nothing there.
+        cache_dir = user_cache_dir()
     request = ScanRequest(
-        paths=tuple(args.paths), base=os.getcwd(), walk=walk, engine=engine_options, jobs=jobs
+        paths=tuple(args.paths),
+        base=os.getcwd(),
+        walk=walk,
+        engine=engine_options,
+        jobs=jobs,
+        cache_dir=cache_dir,
+        shard=shard,
     )
     report = run_scan(request, tool_version=__version__)
     use_baseline(args, config, report, baseline)

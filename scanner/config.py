@@ -17,11 +17,6 @@ from typing import Any
 
 from rolecall.model import Severity
 
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover - exercised on Python 3.10 only
-    import tomli as tomllib
-
 CODE = re.compile(r"^(?:RC\d{0,3}|ALL)$")
 
 
@@ -52,6 +47,7 @@ class Config:
     baseline: str | None = None  # relative to ``root``
     report_stale: bool = False
     report_unused_suppressions: bool = False
+    cache: bool = True
 
 
 def _strings(key: str, value: Any) -> tuple[str, ...]:
@@ -171,12 +167,19 @@ def config_from_mapping(data: Mapping[str, Any], *, path: str | None, root: str)
                 values["report_stale"] = _bool(key, value)
             case "report-unused-suppressions":
                 values["report_unused_suppressions"] = _bool(key, value)
+            case "cache":
+                values["cache"] = _bool(key, value)
             case _:
                 raise ConfigError(f"{key}: unknown configuration key")
     return Config(**values)
 
 
 def _read_toml(path: str) -> dict[str, Any]:
+    # Imported here: a scan without a configuration file never parses TOML.
+    if sys.version_info >= (3, 11):
+        import tomllib
+    else:  # pragma: no cover - exercised on Python 3.10 only
+        import tomli as tomllib
     try:
         with open(path, "rb") as fh:
             return tomllib.load(fh)

@@ -16,8 +16,17 @@ import traceback
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
-from rolecall.document import Document
+from rolecall.document import (
+    Decoded,
+    DocKind,
+    Document,
+    bom_encoding,
+    decode,
+    detect_kind,
+    kind_family,
+)
 from rolecall.model import Finding, Notice, NoticeCode, NoticeLevel, Severity
+from rolecall.prefilter import KeywordSet
 from rolecall.registry import Registry
 from rolecall.rule import Rule, RuleContext
 from rolecall.suppression import find_suppressions, invalid_codes, match_suppression
@@ -96,6 +105,18 @@ class FileResult:
     kind: str | None = None
     size: int = 0
     scanned: bool = False
+    cached: bool = False  # answered from the result cache
+
+
+@dataclass(frozen=True)
+class Plan:
+    """What :meth:`Engine.plan` decided for one file: the rules to run on it."""
+
+    path: str
+    data: bytes
+    kind: DocKind
+    decoded: Decoded | None
+    selected: list[int]
 
 
 class Engine:
@@ -109,6 +130,13 @@ class Engine:
         self.context = RuleContext(report_examples=self.options.report_examples)
         self._supersedes = {rule.id: tuple(rule.supersedes) for rule in self.rules}
         self._allow = [re.compile(p) for p in self.options.allowlist]
+        self.keywords = KeywordSet(k for rule in self.rules for k in rule.keywords)
+        #: Per rule: the keyword ids that let it run (None: no keywords, always runs).
+        self._wants: list[frozenset[int] | None] = [
+            self.keywords.ids(rule.keywords) if rule.keywords else None for rule in self.rules
+        ]
+        # A rule that overrides applies_to() needs the document to decide.
+        self._custom_applies = [type(r).applies_to is not Rule.applies_to for r in self.rules]
 
     @property
     def rule_ids(self) -> list[str]:
@@ -118,23 +146,84 @@ class Engine:
         """Run every applicable rule on ``doc``."""
         if result is None:
             result = FileResult(path=doc.path, size=len(doc.data))
+        hits = self.keywords.search(_haystack(doc.data, doc.decoded))
+        selected = self._select(doc.path, doc.kinds, hits)
+        return self._run(doc, selected, result)
+
+    def scan_bytes(self, path: str, data: bytes, result: FileResult | None = None) -> FileResult:
+        """Scan a file's bytes, decoding and parsing them only if a rule will run.
+
+        One keyword pass over the raw bytes decides which rules run; a file that no rule
+        wants is not decoded (unless its bytes are not ASCII: then it is, only to count
+        undecodable bytes for the notice). The result equals
+        ``scan_document(Document(path, data))`` plus that decoding notice.
+        """
+        if result is None:
+            result = FileResult(path=path, size=len(data))
+        plan = self.plan(path, data, result)
+        return result if plan is None else self.run_plan(plan, result)
+
+    def plan(self, path: str, data: bytes, result: FileResult) -> Plan | None:
+        """The cheap half of :meth:`scan_bytes`: kind, keyword pass, rule selection.
+
+        Returns None when no rule runs (``result`` is then complete), else the plan for
+        :meth:`run_plan`. The runner consults the result cache only between the two, so
+        files that need no work never cost a cache lookup.
+        """
+        decoded: Decoded | None = None
+        found = bom_encoding(data)
+        if found is not None and found[0] != "utf-8":
+            decoded = decode(data)  # UTF-16/32: keywords are searched in the text
+            kind = detect_kind(path, decoded.text)
+        else:
+            kind = detect_kind(path, _first_line(data, 3 if found else 0))
+        hits = self.keywords.search(_haystack(data, decoded))
+        selected = self._select(path, kind_family(kind), hits)
+        if selected or self.options.report_unused_suppressions:
+            return Plan(path, data, kind, decoded, selected)
+        if decoded is None and not data.isascii():
+            decoded = decode(data)
+        if decoded is not None and decoded.errors:
+            result.notices.append(decoding_notice(path, decoded))
+        result.kind = kind.value
+        result.scanned = True
+        result.notices.sort(key=lambda n: n.sort_key)
+        return None
+
+    def run_plan(self, plan: Plan, result: FileResult) -> FileResult:
+        """Decode, parse and run the planned rules."""
+        doc = Document(plan.path, plan.data, kind=plan.kind, decoded=plan.decoded)
+        if doc.decoded.errors:
+            result.notices.append(decoding_notice(plan.path, doc.decoded))
+        return self._run(doc, plan.selected, result)
+
+    def _select(self, path: str, kinds: frozenset[DocKind], hits: frozenset[int]) -> list[int]:
+        """Indices of the rules that run on a file of ``kinds`` with keyword ``hits``."""
+        sel = self.options.selection
+        out: list[int] = []
+        for i, rule in enumerate(self.rules):
+            wants = self._wants[i]
+            if wants is not None and wants.isdisjoint(hits):
+                continue
+            if (
+                not self._custom_applies[i]
+                and rule.kinds is not None
+                and rule.kinds.isdisjoint(kinds)
+            ):
+                continue
+            if sel.ignored_for_path(rule.id, path):
+                continue
+            out.append(i)
+        return out
+
+    def _run(self, doc: Document, selected: list[int], result: FileResult) -> FileResult:
         result.kind = doc.kind.value
         result.scanned = True
-        sel = self.options.selection
-        lowered: bytes | None = None
         raw: list[Finding] = []
-        for rule in self.rules:
-            if not rule.applies_to(doc) or sel.ignored_for_path(rule.id, doc.path):
+        for i in selected:
+            rule = self.rules[i]
+            if self._custom_applies[i] and not rule.applies_to(doc):
                 continue
-            if rule.keywords:
-                if lowered is None:
-                    lowered = (
-                        doc.data.lower()
-                        if doc.decoded.encoding == "utf-8"
-                        else (doc.text.lower().encode("utf-8", "replace"))
-                    )
-                if not any(k.lower().encode() in lowered for k in rule.keywords):
-                    continue
             raw.extend(self._run_rule(rule, doc, result))
         for name, error in sorted(doc.view_errors.items()):
             result.notices.append(
@@ -255,6 +344,32 @@ class Engine:
         loc = finding.location
         span = doc.text[loc.start_offset : loc.end_offset]
         return any(p.search(span) for p in self._allow)
+
+
+def _haystack(data: bytes, decoded: Decoded | None) -> bytes:
+    """What keywords are searched in: the raw bytes, or for UTF-16/32 the text as UTF-8."""
+    if decoded is None or decoded.encoding == "utf-8":
+        return data
+    return decoded.text.lower().encode("utf-8", "replace")
+
+
+def _first_line(data: bytes, skip: int) -> str:
+    """The decoded first line, which is all kind detection reads of the content."""
+    if not data.startswith(b"#!", skip):
+        return ""
+    end = data.find(b"\n", skip)
+    return data[skip : end if end >= 0 else len(data)].decode("utf-8", "replace")
+
+
+def decoding_notice(path: str, decoded: Decoded) -> Notice:
+    """The notice for bytes that did not decode (they were replaced with U+FFFD)."""
+    return Notice(
+        code=NoticeCode.DECODING,
+        message=f"{decoded.errors} undecodable byte sequence(s) in {decoded.encoding} "
+        "replaced with U+FFFD; the rest was scanned",
+        path=path,
+        level=NoticeLevel.WARNING,
+    )
 
 
 def describe_exception(exc: BaseException) -> str:

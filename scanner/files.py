@@ -57,8 +57,8 @@ def is_binary(data: bytes) -> bool:
     return b"\0" in data[:BINARY_SNIFF]
 
 
-def load_document(entry: FileEntry, max_size: int) -> tuple[Document | None, list[Notice]]:
-    """A document for ``entry``, or None, and the notices reading it produced."""
+def read_entry(entry: FileEntry, max_size: int) -> tuple[bytes | None, list[Notice]]:
+    """The file's bytes if they are text to scan, else None; and the reading notices."""
     data = read_bytes(entry, max_size)
     if isinstance(data, Notice):
         return None, [data]
@@ -67,17 +67,19 @@ def load_document(entry: FileEntry, max_size: int) -> tuple[Document | None, lis
             NoticeCode.BINARY, entry, "binary content (NUL byte) skipped", NoticeLevel.INFO
         )
         return None, [notice]
+    return data, []
+
+
+def load_document(entry: FileEntry, max_size: int) -> tuple[Document | None, list[Notice]]:
+    """A document for ``entry``, or None, and the notices reading it produced."""
+    from rolecall.engine import decoding_notice
+
+    data, notices = read_entry(entry, max_size)
+    if data is None:
+        return None, notices
     decoded: Decoded = decode(data)
-    notices = []
     if decoded.errors:
-        notices.append(
-            _notice(
-                NoticeCode.DECODING,
-                entry,
-                f"{decoded.errors} undecodable byte sequence(s) in {decoded.encoding} "
-                "replaced with U+FFFD; the rest was scanned",
-            )
-        )
+        notices.append(decoding_notice(entry.display, decoded))
     return Document(entry.display, data, decoded=decoded), notices
 
 

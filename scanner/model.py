@@ -7,7 +7,6 @@ worker processes, compared in tests and hashed into baselines without surprises.
 from __future__ import annotations
 
 import enum
-import hashlib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
@@ -235,6 +234,8 @@ class Notice:
 
 def coverage_hash(value: str) -> str:
     """A short hash naming a credential value inside one scan (see ``Finding.covers``)."""
+    import hashlib  # here, not at start-up: most files produce no finding
+
     return hashlib.sha256(value.encode("utf-8", "surrogatepass")).hexdigest()[:16]
 
 
@@ -244,6 +245,8 @@ def fingerprint(rule_id: str, material: str | bytes) -> str:
     Line numbers are deliberately not part of it, so moving code keeps the fingerprint
     and a different secret on the same line gets a different one.
     """
+    import hashlib  # here, not at start-up: most files produce no finding
+
     data = material.encode("utf-8", "surrogatepass") if isinstance(material, str) else material
     digest = hashlib.sha256()
     digest.update(rule_id.encode("ascii"))

