@@ -19,7 +19,6 @@ from rolecall.baseline import (
 from rolecall.config import Config
 from rolecall.model import NoticeLevel
 from rolecall.report import ScanReport
-from rolecall.walker import DEFAULT_MAX_FILE_SIZE
 
 
 def add_scan_baseline_options(p: argparse.ArgumentParser) -> None:
@@ -50,7 +49,9 @@ def add_baseline_command(sub: argparse._SubParsersAction[argparse.ArgumentParser
         description="Scan like `rolecall scan` and write every finding into the baseline "
         f"file (default: the configured baseline, else ./{DEFAULT_BASELINE}).",
     )
-    p.add_argument("paths", nargs="*", default=["."], help="files or directories (default: .)")
+    from rolecall.cli import add_selection_options
+
+    add_selection_options(p)
     p.add_argument("--baseline", metavar="FILE", help="the baseline file to write")
     p.add_argument(
         "--update",
@@ -58,22 +59,6 @@ def add_baseline_command(sub: argparse._SubParsersAction[argparse.ArgumentParser
         help="keep the file's entries that still match (and their reasons) and entries "
         "for files or rules outside this scan, drop stale ones, add new findings",
     )
-    p.add_argument("--select", action="append", default=[], metavar="CODES")
-    p.add_argument("--ignore", action="append", default=[], metavar="CODES")
-    p.add_argument("--exclude", action="append", default=[], metavar="GLOB")
-    p.add_argument("--no-gitignore", action="store_true")
-    p.add_argument("--follow-symlinks", action="store_true")
-    p.add_argument(
-        "--max-file-size",
-        type=int,
-        metavar="BYTES",
-        help=f"skip larger files (default: {DEFAULT_MAX_FILE_SIZE})",
-    )
-    p.add_argument("-j", "--jobs", type=int, metavar="N")
-    p.add_argument("--config", metavar="FILE", help="use this configuration file")
-    p.add_argument("--isolated", action="store_true", help="ignore configuration files")
-    p.add_argument("--report-examples", action="store_true")
-    p.set_defaults(fail_level=None, report_unused_suppressions=False)
 
 
 def baseline_path(args: argparse.Namespace, config: Config) -> str | None:

@@ -33,12 +33,9 @@ class UsageError(Exception):
     """A mistake on the command line (exit 2)."""
 
 
-def _add_scan_options(p: argparse.ArgumentParser) -> None:
-    from rolecall.reporters import FORMATS
-
+def add_selection_options(p: argparse.ArgumentParser) -> None:
+    """What to scan and with which rules: shared by ``scan``, ``baseline`` and ``fix``."""
     p.add_argument("paths", nargs="*", default=["."], help="files or directories (default: .)")
-    p.add_argument("--format", choices=sorted(FORMATS), default="text", help="output format")
-    p.add_argument("-o", "--output", metavar="FILE", help="write the report to FILE (atomically)")
     p.add_argument(
         "--select",
         action="append",
@@ -52,11 +49,6 @@ def _add_scan_options(p: argparse.ArgumentParser) -> None:
         default=[],
         metavar="CODES",
         help="skip these rule ids or prefixes (comma-separated, repeatable)",
-    )
-    p.add_argument(
-        "--fail-level",
-        choices=[s.value for s in Severity],
-        help="lowest severity that makes the exit code 1 (default: warning)",
     )
     p.add_argument(
         "--exclude",
@@ -88,6 +80,27 @@ def _add_scan_options(p: argparse.ArgumentParser) -> None:
         metavar="N",
         help="worker processes (default: all cores; 1: no workers)",
     )
+    p.add_argument("--config", metavar="FILE", help="use this configuration file")
+    p.add_argument("--isolated", action="store_true", help="ignore configuration files")
+    p.add_argument(
+        "--report-examples",
+        action="store_true",
+        help="report AWS's documented example keys as notes",
+    )
+    p.set_defaults(fail_level=None, report_unused_suppressions=False)
+
+
+def _add_scan_options(p: argparse.ArgumentParser) -> None:
+    from rolecall.reporters import FORMATS
+
+    add_selection_options(p)
+    p.add_argument("--format", choices=sorted(FORMATS), default="text", help="output format")
+    p.add_argument("-o", "--output", metavar="FILE", help="write the report to FILE (atomically)")
+    p.add_argument(
+        "--fail-level",
+        choices=[s.value for s in Severity],
+        help="lowest severity that makes the exit code 1 (default: warning)",
+    )
     p.add_argument(
         "--no-cache",
         action="store_true",
@@ -97,13 +110,6 @@ def _add_scan_options(p: argparse.ArgumentParser) -> None:
         "--shard",
         metavar="K/N",
         help="scan only the K-th of N disjoint parts of the files (split by path hash)",
-    )
-    p.add_argument("--config", metavar="FILE", help="use this configuration file")
-    p.add_argument("--isolated", action="store_true", help="ignore configuration files")
-    p.add_argument(
-        "--report-examples",
-        action="store_true",
-        help="report AWS's documented example keys as notes",
     )
     p.add_argument(
         "--report-unused-suppressions",
@@ -121,6 +127,26 @@ def _add_scan_options(p: argparse.ArgumentParser) -> None:
     )
 
 
+def _add_fix_command(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    p = sub.add_parser(
+        "fix",
+        help="apply the fixes that findings carry (safe ones by default)",
+        description="Rewrite files to remove what the findings point at, preserving "
+        "formatting. Safe fixes keep behaviour (credential arguments read from the standard "
+        "AWS environment variables, which the default provider chain reads anyway); unsafe "
+        "fixes remove literal keys and change behaviour.",
+    )
+    add_selection_options(p)
+    p.add_argument(
+        "--diff", action="store_true", help="print a unified diff of the changes; write nothing"
+    )
+    p.add_argument(
+        "--unsafe-fixes",
+        action="store_true",
+        help="also apply fixes that change behaviour (removing literal keys)",
+    )
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="rolecall",
@@ -133,6 +159,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_scan_options(scan)
     add_scan_baseline_options(scan)
     add_baseline_command(sub)
+    _add_fix_command(sub)
     rules = sub.add_parser("rules", help="list every rule")
     rules.add_argument("--format", choices=["text", "json"], default="text")
     explain = sub.add_parser("explain", help="show a rule's documentation and examples")
@@ -333,12 +360,33 @@ def _demo_scan(directory: str, out: TextIO) -> int:
     return cmd_scan(args, out)
 
 
+def cmd_fix(args: argparse.Namespace, out: TextIO) -> int:
+    """Apply fixes; exit 1 when a file could not be fixed, or (``--diff``) would change."""
+    from rolecall.engine import Engine
+    from rolecall.fixer import run_fix
+    from rolecall.registry import default_registry
+    from rolecall.walker import FileEntry, walk
+
+    _, walk_options, engine_options, _ = scan_settings(args)
+    engine = Engine(default_registry(), engine_options)
+    files = [
+        (item.path, item.display)
+        for item in walk(args.paths, os.getcwd(), walk_options)
+        if isinstance(item, FileEntry)
+    ]
+    summary = run_fix(engine, files, unsafe=args.unsafe_fixes, diff_only=args.diff, out=out)
+    out.write(summary.describe(diff_only=args.diff) + "\n")
+    failed = summary.files_failed or (args.diff and summary.files_changed)
+    return EXIT_FINDINGS if failed else EXIT_OK
+
+
 COMMANDS = {
     "scan": cmd_scan,
     "rules": cmd_rules,
     "explain": cmd_explain,
     "demo": cmd_demo,
     "baseline": cmd_baseline,
+    "fix": cmd_fix,
 }
 
 

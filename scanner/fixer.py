@@ -11,19 +11,17 @@ unified diff is printed and nothing is written; secret-looking strings in it are
 from __future__ import annotations
 
 import codecs
-import contextlib
 import difflib
 import json
 import os
 import re
-import stat
-import tempfile
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TextIO
 
 from rolecall import secrets
+from rolecall.atomic import write_atomic
 from rolecall.document import Decoded, DocKind, Document, decode
 from rolecall.engine import Engine
 from rolecall.fixes import OverlappingEdits, apply_edits, choose_fixes
@@ -188,24 +186,15 @@ def _check_parses(kind: DocKind | None, text: str) -> None:
 
 
 def _write_atomically(path: str, original: bytes, new_data: bytes) -> None:
-    real = Path(path).resolve()  # through a symlink: the link stays a link
+    real = os.path.realpath(path)  # through a symlink: the link stays a link
     try:
-        current = real.read_bytes()
-        mode = stat.S_IMODE(real.stat().st_mode)
+        with open(real, "rb") as handle:
+            current = handle.read()
     except OSError as exc:
         raise _FixFailed(f"cannot re-read ({exc.strerror or type(exc).__name__})") from None
     if current != original:
         raise _FixFailed("changed on disk while being fixed; run again")
-    fd, name = tempfile.mkstemp(prefix=f".{real.name}.", suffix=".rolecall", dir=real.parent)
-    tmp = Path(name)
     try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(new_data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        tmp.chmod(mode)
-        tmp.replace(real)
+        write_atomic(real, new_data)
     except OSError as exc:
-        with contextlib.suppress(OSError):
-            tmp.unlink()
         raise _FixFailed(f"cannot write ({exc.strerror or type(exc).__name__})") from None

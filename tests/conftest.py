@@ -7,8 +7,11 @@ never holds a key-shaped string and rolecall scanning itself stays clean.
 from __future__ import annotations
 
 import os
+import pickle
 import random
-from collections.abc import Iterator, Mapping
+import shutil
+import tempfile
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -130,3 +133,45 @@ def _private_user_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[No
         )
         patch.setenv("XDG_CACHE_HOME", str(tmp_path_factory.mktemp("xdg-cache")))
         yield
+
+
+def run_unprivileged(fn: Callable[[], object]) -> object:
+    """Run ``fn`` where mode-000 files are really unreadable.
+
+    Tests run as root in CI, and root reads anything; so as root, ``fn`` runs in a forked
+    child that has dropped to the ``nobody`` user (no re-import needed after the fork).
+    """
+    if os.geteuid() != 0:
+        return fn()
+    read_end, write_end = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # child
+        code = 0
+        try:
+            os.close(read_end)
+            os.setgroups([])
+            os.setgid(65534)
+            os.setuid(65534)
+            with os.fdopen(write_end, "wb") as out:
+                pickle.dump(fn(), out)
+        except BaseException:
+            code = 1
+        finally:
+            os._exit(code)
+    os.close(write_end)
+    with os.fdopen(read_end, "rb") as inp:
+        data = inp.read()
+    _, status = os.waitpid(pid, 0)
+    assert os.WEXITSTATUS(status) == 0, "the unprivileged child failed"
+    return pickle.loads(data)
+
+
+@pytest.fixture
+def open_tmp() -> Iterator[Path]:
+    """A temporary directory that an unprivileged user can reach (tmp_path may not be)."""
+    path = Path(tempfile.mkdtemp(prefix="rolecall-perm-"))
+    path.chmod(0o755)
+    try:
+        yield path
+    finally:
+        shutil.rmtree(path, ignore_errors=True)

@@ -443,3 +443,27 @@ def test_non_utf8_file_names_in_output(
     assert code == 1 and [f["path"] for f in report["findings"]] == ["k\ufffd.py"]
     code, out, _ = run(["scan", "--isolated"], capsys)
     assert code == 1 and out.startswith("k\ufffd.py:1:6: RC101")
+
+
+FIXABLE = (
+    "import os\nimport boto3\n\n"
+    's3 = boto3.client("s3", aws_access_key_id=os.environ["AWS_ACCESS_KEY_ID"],\n'
+    '                  aws_secret_access_key=os.environ["AWS_SECRET_ACCESS_KEY"])\n'
+)
+
+
+def test_fix_diff_then_fix_then_clean(in_tmp: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    write_tree(in_tmp, {"app/upload.py": FIXABLE})
+    code, out, _ = run(["fix", "--isolated", "--diff"], capsys)
+    assert code == 1  # --diff: changes would be made
+    assert '-s3 = boto3.client("s3", aws_access_key_id' in out and '+s3 = boto3.client("s3")' in out
+    assert (in_tmp / "app" / "upload.py").read_text() == FIXABLE  # nothing written
+    code, out, _ = run(["fix", "--isolated"], capsys)
+    assert code == 0 and "changed 1 file" in out
+    assert (in_tmp / "app" / "upload.py").read_text() == (
+        'import os\nimport boto3\n\ns3 = boto3.client("s3")\n'
+    )
+    code, out, _ = run(["fix", "--isolated", "--diff"], capsys)  # idempotent
+    assert code == 0 and "changed 0 file" in out.replace("would change", "changed")
+    code, _, _ = run(["scan", "--isolated", "--select", "RC2"], capsys)
+    assert code == 0

@@ -98,12 +98,12 @@ class Env:
         self.git(self.hook_repo, "commit", "-q", "-m", "rolecall under test")
         self.rev = self.git(self.hook_repo, "rev-parse", "HEAD").stdout.strip()
 
-    def project(self, path: Path) -> Path:
-        """A new git repository whose pre-commit configuration uses the rolecall hook."""
+    def project(self, path: Path, hooks: tuple[str, ...] = ("rolecall",)) -> Path:
+        """A new git repository whose pre-commit configuration uses the rolecall hooks."""
         path.mkdir()
         self.git(path, "init", "-q")
-        hook = {"id": "rolecall"}
-        config = {"repos": [{"repo": str(self.hook_repo), "rev": self.rev, "hooks": [hook]}]}
+        entries = [{"id": hook} for hook in hooks]
+        config = {"repos": [{"repo": str(self.hook_repo), "rev": self.rev, "hooks": entries}]}
         # JSON is YAML: no YAML library needed to write the configuration.
         (path / ".pre-commit-config.yaml").write_text(json.dumps(config, indent=2) + "\n")
         return path
@@ -248,3 +248,28 @@ def test_installed_hook_blocks_a_real_commit(pc: Env) -> None:
     assert "deploy/settings.py:1:" in output and "RC101" in output
     log = pc.git(repo, "log", "--format=%s").stdout.splitlines()
     assert log == ["clean start"]
+
+
+FIXABLE = (
+    "import os\nimport boto3\n\n"
+    's3 = boto3.client("s3", aws_access_key_id=os.environ["AWS_ACCESS_KEY_ID"],\n'
+    '                  aws_secret_access_key=os.environ["AWS_SECRET_ACCESS_KEY"])\n'
+)
+
+
+def test_fix_hook_applies_safe_fixes_then_passes(pc: Env) -> None:
+    repo = pc.project(pc.root / "fix", hooks=("rolecall-fix", "rolecall"))
+    write(repo, "app/upload.py", FIXABLE)
+    clean_files(repo)
+    pc.git(repo, "add", "-A")
+    proc = pc.pre_commit(repo, "run")
+    # The fix hook rewrote the file, so pre-commit fails the run and shows the change;
+    # the scan hook, run on the same staged content, reports the warning it fixed.
+    assert proc.returncode == 1, proc.stdout + proc.stderr
+    assert "files were modified by this hook" in proc.stdout
+    assert (repo / "app" / "upload.py").read_text() == (
+        'import os\nimport boto3\n\ns3 = boto3.client("s3")\n'
+    )
+    pc.git(repo, "add", "-A")
+    proc = pc.pre_commit(repo, "run")
+    assert proc.returncode == 0, proc.stdout + proc.stderr

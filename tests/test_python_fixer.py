@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import io
-import os
 import stat
 from pathlib import Path
 
@@ -12,6 +11,8 @@ from rolecall import fixer
 from rolecall.engine import Engine
 from rolecall.fixer import FixSummary, run_fix
 from rolecall.registry import default_registry
+
+from tests.conftest import run_unprivileged
 
 ENGINE = Engine(default_registry())
 SECRET = "q8Jf2LrT7xVbN4kWm9Zp" + "Cd3HsYe6Ga1Uo5Ri0QtK"
@@ -136,16 +137,16 @@ def test_unreadable_and_undecodable_files_are_reported(tmp_path: Path) -> None:
     assert "latin.py: not fixed: undecodable" in report
 
 
-def test_unwritable_directory(tmp_path: Path) -> None:
-    if os.geteuid() == 0:
-        pytest.skip("root can write anywhere")
-    target = tmp_path / "app.py"
+def test_unwritable_directory(open_tmp: Path) -> None:
+    target = open_tmp / "app.py"
     target.write_text(ENV)
-    tmp_path.chmod(0o500)
+    target.chmod(0o644)
+    fix(open_tmp / "missing.py")  # import what fixing needs before dropping privileges
+    open_tmp.chmod(0o555)
     try:
-        summary, _ = fix(target)
+        summary, _ = run_unprivileged(lambda: fix(target))  # type: ignore[misc]
     finally:
-        tmp_path.chmod(0o700)
+        open_tmp.chmod(0o755)
     assert summary.files_failed == 1
     assert target.read_text() == ENV
 

@@ -8,13 +8,10 @@ comparing the walker's files with ``git ls-files --others --cached --exclude-sta
 from __future__ import annotations
 
 import os
-import pickle
 import random
 import shutil
 import socket
 import subprocess
-import tempfile
-from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -30,7 +27,7 @@ from rolecall.walker import (
     walk,
 )
 
-from tests.conftest import git_env, write_tree
+from tests.conftest import git_env, run_unprivileged, write_tree
 
 pytestmark = pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed")
 
@@ -609,55 +606,13 @@ def test_unreadable_directory_is_a_notice(tmp_path: Path, monkeypatch: pytest.Mo
     assert "Permission denied" in notices[0].message
 
 
-def _unprivileged(fn: Callable[[], object]) -> object:
-    """Run ``fn`` where mode-000 files are really unreadable.
-
-    Tests run as root in CI, and root reads anything; so as root, ``fn`` runs in a forked
-    child that has dropped to the ``nobody`` user (no re-import needed after the fork).
-    """
-    if os.geteuid() != 0:
-        return fn()
-    read_end, write_end = os.pipe()
-    pid = os.fork()
-    if pid == 0:  # child
-        code = 0
-        try:
-            os.close(read_end)
-            os.setgroups([])
-            os.setgid(65534)
-            os.setuid(65534)
-            with os.fdopen(write_end, "wb") as out:
-                pickle.dump(fn(), out)
-        except BaseException:
-            code = 1
-        finally:
-            os._exit(code)
-    os.close(write_end)
-    with os.fdopen(read_end, "rb") as inp:
-        data = inp.read()
-    _, status = os.waitpid(pid, 0)
-    assert os.WEXITSTATUS(status) == 0, "the unprivileged child failed"
-    return pickle.loads(data)
-
-
-@pytest.fixture
-def open_tmp() -> Iterator[Path]:
-    """A temporary directory that an unprivileged user can reach (tmp_path may not be)."""
-    path = Path(tempfile.mkdtemp(prefix="rolecall-perm-"))
-    path.chmod(0o755)
-    try:
-        yield path
-    finally:
-        shutil.rmtree(path, ignore_errors=True)
-
-
 def test_really_unreadable_directory(open_tmp: Path) -> None:
     write_tree(open_tmp, {"locked/b.txt": "y", "open.txt": "z"})
     (open_tmp / "open.txt").chmod(0o644)
     locked = open_tmp / "locked"
     locked.chmod(0)
     try:
-        files, notices = _unprivileged(lambda: walk_all([open_tmp], open_tmp))  # type: ignore[misc]
+        files, notices = run_unprivileged(lambda: walk_all([open_tmp], open_tmp))  # type: ignore[misc]
     finally:
         locked.chmod(0o755)
     assert files == ["open.txt"]
@@ -764,7 +719,7 @@ def test_really_unreadable_file(open_tmp: Path) -> None:
     locked = open_tmp / "locked.txt"
     locked.chmod(0)
     entry = _entry(locked, open_tmp)
-    doc, notices = _unprivileged(lambda: load_document(entry, 1000))  # type: ignore[misc]
+    doc, notices = run_unprivileged(lambda: load_document(entry, 1000))  # type: ignore[misc]
     assert doc is None and [n.code for n in notices] == [NoticeCode.UNREADABLE]
     assert "Permission denied" in notices[0].message
 
