@@ -263,7 +263,12 @@ def cmd_scan(args: argparse.Namespace, out: TextIO) -> int:
         cache_dir=cache_dir,
         shard=shard,
     )
-    report = run_scan(request, tool_version=__version__)
+    progress = None
+    if args.quiet == 0 and sys.stderr.isatty() and os.environ.get("TERM") != "dumb":
+        from rolecall.progress import Progress
+
+        progress = Progress(sys.stderr)
+    report = run_scan(request, tool_version=__version__, progress=progress)
     use_baseline(args, config, report, baseline)
     report.fail_level = config.fail_level
     verbose = args.verbose - args.quiet
@@ -311,8 +316,8 @@ def cmd_rules(args: argparse.Namespace, out: TextIO) -> int:
     for r in infos:
         fix = "yes" if r.fixable else ""
         out.write(f"{r.id:6} {r.name:{width}} {r.severity.value:8} {fix:3} {r.summary}\n")
-    for notice in registry.notices:
-        out.write(f"warning: {notice.message}\n")
+    for notice in registry.notices:  # on stderr: the table stays machine-readable
+        print(f"warning: {notice.message}", file=sys.stderr)
     return EXIT_OK
 
 

@@ -27,6 +27,7 @@ if TYPE_CHECKING:
     from concurrent.futures import Future, ProcessPoolExecutor
 
     from rolecall.cache import ResultCache
+    from rolecall.progress import Progress
 
 #: Below these totals a scan runs in one process.
 PARALLEL_MIN_BYTES = 4 * 1024 * 1024
@@ -210,6 +211,7 @@ def iter_results(
     stats: ScanStats,
     on_notice: Callable[[Notice], None],
     cache: ResultCache | None = None,
+    progress: Progress | None = None,
 ) -> Iterator[FileResult]:
     """Walk ``request.paths`` and yield one result per file, in walk order.
 
@@ -226,6 +228,8 @@ def iter_results(
         elif in_shard(item.display, shard):
             entries.append(item)
     stats.files_seen = len(entries) + stats.files_skipped
+    if progress is not None:
+        progress.start(len(entries))
     jobs = effective_jobs(request.jobs)
     total = sum(e.size for e in entries)
     max_size = request.walk.max_file_size
@@ -272,6 +276,7 @@ def run_scan(
     *,
     registry: Registry | None = None,
     tool_version: str = "",
+    progress: Progress | None = None,
 ) -> ScanReport:
     """Scan everything ``request`` names and return the full report."""
     started = time.perf_counter()
@@ -289,7 +294,10 @@ def run_scan(
     stats = report.stats
     cache = open_cache(request, engine, registry)
     try:
-        for result in iter_results(request, engine, stats, report.notices.append, cache):
+        results = iter_results(request, engine, stats, report.notices.append, cache, progress)
+        for result in results:
+            if progress is not None:
+                progress.advance()
             report.findings.extend(result.findings)
             report.suppressed.extend(result.suppressed)
             report.notices.extend(result.notices)
@@ -302,6 +310,8 @@ def run_scan(
             else:
                 stats.files_skipped += 1
     finally:
+        if progress is not None:
+            progress.close()
         if cache is not None:
             cache.close()
             report.notices.extend(cache.notices)

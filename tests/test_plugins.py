@@ -202,7 +202,7 @@ def test_rules_lists_the_plugin_and_the_builtins(plugin_site: Path, tmp_path: Pa
 def test_broken_and_invalid_plugins_become_notices(plugin_site: Path, tmp_path: Path) -> None:
     result = _run(["rules"], tmp_path, plugin_site)
     assert result.returncode == 0
-    warnings = sorted(line for line in result.stdout.splitlines() if line.startswith("warning:"))
+    warnings = sorted(line for line in result.stderr.splitlines() if line.startswith("warning:"))
     assert len(warnings) == 4, warnings
     text = "\n".join(warnings)
     assert "b_broken = rolecall_test_plugin.broken not loaded: ImportError" in text
