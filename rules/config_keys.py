@@ -24,6 +24,7 @@ from rolecall.rules.config_support import (
     find_credentials,
     report,
 )
+from rolecall.secrets import may_hold_credential_value
 
 _ID, _TMP_ID, _SECRET, _TOKEN = FAKE_KEY_ID, FAKE_TEMP_KEY_ID, FAKE_SECRET, FAKE_TOKEN
 
@@ -139,6 +140,8 @@ class LiteralCredentialInConfig(Rule):
     )
 
     def check(self, doc: Document, ctx: RuleContext) -> Iterator[Finding]:
+        if not may_hold_credential_value(doc.text):
+            return  # no value anywhere could be a credential: no need to parse the file
         entries = config_entries(doc)
         owned = {e.start for e in entries if owned_elsewhere(doc, e)}
         # A YAML anchor used in a container env block is that block's (RC307), also

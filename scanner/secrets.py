@@ -519,3 +519,27 @@ def is_local_endpoint(url: str) -> bool:
     except ValueError:
         return False
     return host in _LOCAL_HOSTS or host.startswith(_EMULATOR_HOSTS) or host.endswith(".localhost")
+
+
+# --- a cheap gate before parsing ----------------------------------------------------------
+
+_CANDIDATE_VALUE = re.compile(
+    r"(?:AKIA|ASIA|ABIA|ACCA)[A-Z0-9]{16}"  # a key id
+    r"|[A-Za-z0-9/+]{40}"  # a secret key, or part of a longer run such as a token
+    r"|QUtJQ|QVNJQ|QUJJQ|QUNDQ"  # base64 of a key id (Kubernetes Secret data)
+    r"|IQoJb3JpZ2lu|FwoGZXIvYXdz|FQoGZXIvYXdz|AgoJb3JpZ2lu"  # session token prefixes
+)
+_CANDIDATE_ESCAPED = re.compile(r"(?:[A-Za-z0-9+]|\\/|\\u002[fF]){40,}")
+
+
+def may_hold_credential_value(text: str) -> bool:
+    """Whether ``text`` holds anything that could be a literal AWS credential value.
+
+    A gate before parsing a whole file for credential-named keys: a key id, a run of 40
+    or more secret-alphabet characters (a secret key; any session token contains one),
+    base64 of a key id, or a session-token prefix. JSON may escape ``/`` as ``\\/`` or
+    ``\\u002f``, which is checked too. False means no literal credential can be found.
+    """
+    if _CANDIDATE_VALUE.search(text):
+        return True
+    return ("\\/" in text or "\\u002" in text) and bool(_CANDIDATE_ESCAPED.search(text))

@@ -22,6 +22,7 @@ from rolecall.secrets import (
     key_id_info,
     looks_like_secret_key,
     looks_like_session_token,
+    may_hold_credential_value,
 )
 
 
@@ -232,3 +233,20 @@ def test_documented_example_tokens_have_example_inside() -> None:
     assert not is_documented_example(token.replace("EXAMPLE", "EXAMPLF"))
     # A 40-character secret with EXAMPLE inside is a placeholder, not a documented example.
     assert not is_documented_example("aB3dE" + "EXAMPLE" + "c" * 28)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ('{"Shape": "SecretAccessKey", "documentation": "The secret key."}', False),
+        ("aws_secret_access_key = ${SECRET}\n", False),
+        ("key: " + "AKIA" + "Q3ZR7HVTX2M4WYLB", True),
+        ("secret: " + "hJ3kq9Zr" + "Tm2Vx8Lw4Pn6Ys1Bd7Fg5Hc0Qa/Ue+Ri", True),
+        ('{"s": "hJ3kq9Zr' + 'Tm2Vx8Lw4Pn6Ys1Bd7Fg5Hc0Qa\\/Ue+Ri"}', True),  # JSON-escaped /
+        ('{"s": "hJ3kq9Zr' + 'Tm2Vx8Lw4Pn6Ys1Bd7Fg5Hc0Qa\\u002fUe+Ri"}', True),
+        ("data:\n  id: " + "QUtJQ" + "VEVTVA==\n", True),  # base64 of a key id
+        ("token: IQoJb3JpZ2lu" + "X2Vj\n", True),
+    ],
+)
+def test_credential_value_gate(text: str, expected: bool) -> None:
+    assert may_hold_credential_value(text) is expected
