@@ -24,6 +24,7 @@ from rolecall.rules.config_support import (
     find_credentials,
     report,
 )
+from rolecall.secrets import may_hold_credential_value
 
 _ID, _SECRET = FAKE_KEY_ID, FAKE_SECRET
 _K8S = (
@@ -139,6 +140,8 @@ class LiteralAwsKeyInContainerEnv(Rule):
     def check(self, doc: Document, ctx: RuleContext) -> Iterator[Finding]:
         if is_github_workflow(doc) or is_gitlab_ci(doc):
             return  # RC304 / RC306
+        if not may_hold_credential_value(doc.text):
+            return  # only literal values are reported: none here, no need to parse
         for root in tree_roots(doc):
             pairs: list[tuple[str, Entry]] = [
                 # Keyed by the list's path, so an id and its secret group into one finding.
