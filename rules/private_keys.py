@@ -130,7 +130,7 @@ class PrivateKey(Rule):
             lo = max(0, match.start() - 200)  # bounded: a minified file is one long line
             line_start = max(lo, text.rfind("\n", lo, match.start()) + 1)
             if service_account and _SA_CONTEXT.search(text, line_start, match.start()):
-                continue  # a GCP service-account key file: RC125 reports it, specifically
+                continue  # a GCP service-account key file: RC110 reports it, specifically
             label = match.group(1)
             material, encrypted = key_material(text, match.end())
             if len(material) < _MIN_MATERIAL or is_placeholder(material):

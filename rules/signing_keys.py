@@ -117,8 +117,11 @@ class DjangoSecretKey(SigningKeyRule):
     )
 
     def relevant(self, doc: Document) -> bool:
-        path = doc.path.lower()
-        return "django" in doc.text.lower() or "settings" in path or path.endswith(".env")
+        path, text = doc.path.lower(), doc.text.lower()
+        if "django" in text:
+            return True
+        # A settings module or .env that is Flask's belongs to RC161.
+        return ("settings" in path or path.endswith(".env")) and "flask" not in text
 
 
 class FlaskSecretKey(SigningKeyRule):

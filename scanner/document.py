@@ -13,6 +13,7 @@ import bisect
 import codecs
 import enum
 import posixpath
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
@@ -20,6 +21,8 @@ from typing import Any, Generic, TypeVar
 from rolecall.model import Location
 
 T = TypeVar("T")
+
+_ASTRAL = re.compile("[\U00010000-\U0010ffff]")
 
 
 class DocKind(enum.Enum):
@@ -77,6 +80,9 @@ _NAME_KINDS: dict[str, DocKind] = {
     "credentials": DocKind.INI,
     "config": DocKind.INI,
     ".pypirc": DocKind.INI,
+    ".s3cfg": DocKind.INI,  # s3cmd
+    ".boto": DocKind.INI,  # boto 2 / gsutil
+    ".flaskenv": DocKind.ENV,
     ".npmrc": DocKind.INI,
     ".bashrc": DocKind.SHELL,
     ".bash_profile": DocKind.SHELL,
@@ -100,16 +106,26 @@ _SHEBANG_KINDS: tuple[tuple[str, DocKind], ...] = (
 
 def detect_kind(path: str, text: str = "") -> DocKind:
     """Kind of the file at ``path`` (forward slashes), looking at ``text`` if needed."""
-    name = posixpath.basename(path)
+    if "//" in path or path.endswith("/"):
+        name = posixpath.basename(path)
+        parent = posixpath.basename(posixpath.dirname(path))
+        grandparent = posixpath.basename(posixpath.dirname(posixpath.dirname(path)))
+    else:
+        # Same answers without posixpath's per-call overhead (a sixth of a full scan):
+        # display paths are normal, so each '/' separates exactly two components.
+        head, _, name = path.rpartition("/")
+        head, _, parent = head.rpartition("/")
+        grandparent = head.rpartition("/")[2]
     lower = name.lower()
-    parent = posixpath.basename(posixpath.dirname(path))
-    grandparent = posixpath.basename(posixpath.dirname(posixpath.dirname(path)))
     suffix = posixpath.splitext(lower)[1]
     if suffix in (".yml", ".yaml") and parent == "workflows" and grandparent == ".github":
         return DocKind.GITHUB_WORKFLOW
     if lower in ("credentials", "config"):
-        # Only the AWS shared files are INI; a bare "config" elsewhere is anything.
-        return DocKind.INI if parent == ".aws" else _by_content(text)
+        # Only the AWS shared files are INI; a bare "config" elsewhere is anything, but a
+        # copy of ~/.aws/credentials committed under another folder still reads as one.
+        if parent == ".aws" or _AWS_SHARED_FILE.search(text[:4096]):
+            return DocKind.INI
+        return _by_content(text)
     if lower in _NAME_KINDS:
         return _NAME_KINDS[lower]
     if lower.startswith(".env.") or lower.startswith(".env-"):
@@ -119,6 +135,12 @@ def detect_kind(path: str, text: str = "") -> DocKind:
     if suffix in _SUFFIX_KINDS:
         return _SUFFIX_KINDS[suffix]
     return _by_content(text)
+
+
+_AWS_SHARED_FILE = re.compile(
+    r"(?m)^[ \t]*\[(?:default|profile [^\]\n]+)\][ \t]*\r?\n(?:[ \t]*(?:[#;].*)?\r?\n)*"
+    r"[ \t]*(?:aws_access_key_id|aws_secret_access_key|role_arn|sso_|region|credential_)"
+)
 
 
 def _by_content(text: str) -> DocKind:
@@ -185,10 +207,11 @@ class LineIndex:
     Line breaks are ``\\n``, ``\\r\\n`` and a lone ``\\r``, as Python and git read them.
     """
 
-    __slots__ = ("_starts", "_text")
+    __slots__ = ("_astral", "_starts", "_text")
 
     def __init__(self, text: str) -> None:
         self._text = text
+        self._astral: list[int] | None = None  # offsets of non-BMP characters, found once
         starts = [0]
         find = text.find
         pos = find("\n")
@@ -227,9 +250,17 @@ class LineIndex:
 
     def utf16_column(self, line: int, column: int) -> int:
         """The 1-based UTF-16 code-unit column of code-point ``column`` on ``line``."""
+        # Offsets of astral characters are found once per text: counting them per call
+        # made many findings on one long line (minified JSON) quadratic.
+        if self._astral is None:
+            self._astral = [m.start() for m in _ASTRAL.finditer(self._text)]
+        if not self._astral:
+            return column
         start = self._starts[line - 1]
-        prefix = self._text[start : start + column - 1]
-        return column + sum(1 for ch in prefix if ord(ch) > 0xFFFF)
+        end = start + column - 1
+        return (
+            column + bisect.bisect_left(self._astral, end) - bisect.bisect_left(self._astral, start)
+        )
 
     def offset(self, line: int, column: int) -> int:
         """Inverse of :meth:`position`."""
@@ -348,7 +379,7 @@ class Document:
             self._view_errors[name] = exc
             raise
         except RecursionError:
-            error = ViewError(f"{name}: nesting too deep to parse")
+            error = ViewError("nesting too deep to parse")
             self._view_errors[name] = error
             raise error from None
         self._views[name] = value

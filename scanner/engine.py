@@ -10,13 +10,23 @@ from __future__ import annotations
 
 import dataclasses
 import fnmatch
+import os
 import re
 import traceback
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
-from rolecall.document import Document
+from rolecall.document import (
+    Decoded,
+    DocKind,
+    Document,
+    bom_encoding,
+    decode,
+    detect_kind,
+    kind_family,
+)
 from rolecall.model import Finding, Notice, NoticeCode, NoticeLevel, Severity
+from rolecall.prefilter import KeywordSet
 from rolecall.registry import Registry
 from rolecall.rule import Rule, RuleContext
 from rolecall.suppression import find_suppressions, invalid_codes, match_suppression
@@ -33,6 +43,10 @@ class RuleSelection:
     severity_overrides: Mapping[str, Severity] = field(default_factory=dict)
     #: (glob, ids-or-prefixes) pairs: those rules do not report on matching paths.
     per_file_ignores: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    #: The per-file-ignores globs are relative to ``root`` (the configuration file's
+    #: directory); document paths are relative to ``base`` (the scan's directory).
+    base: str | None = None
+    root: str | None = None
 
     def enabled(self, rule_id: str, default: bool = True) -> bool:
         """Whether ``rule_id`` runs. A rule that is off by default (``default`` False)
@@ -46,6 +60,11 @@ class RuleSelection:
         return not _matches_any(rule_id, self.ignore)
 
     def ignored_for_path(self, rule_id: str, path: str) -> bool:
+        if not self.per_file_ignores:
+            return False
+        if self.base is not None and self.root is not None and self.base != self.root:
+            absolute = os.path.normpath(os.path.join(self.base, path))
+            path = os.path.relpath(absolute, self.root).replace(os.sep, "/")
         for pattern, codes in self.per_file_ignores:
             if _matches_any(rule_id, codes) and _path_matches(path, pattern):
                 return True
@@ -54,8 +73,10 @@ class RuleSelection:
     def severity_for(self, rule_id: str, default: Severity) -> Severity:
         best: tuple[int, Severity] | None = None
         for code, severity in self.severity_overrides.items():
-            if rule_id.startswith(code) and (best is None or len(code) > best[0]):
-                best = (len(code), severity)
+            # "ALL" (accepted like in select/ignore) is the least specific code.
+            length = 0 if code == "ALL" else len(code)
+            if _matches_any(rule_id, (code,)) and (best is None or length > best[0]):
+                best = (length, severity)
         return best[1] if best else default
 
 
@@ -92,6 +113,18 @@ class FileResult:
     kind: str | None = None
     size: int = 0
     scanned: bool = False
+    cached: bool = False  # answered from the result cache
+
+
+@dataclass(frozen=True)
+class Plan:
+    """What :meth:`Engine.plan` decided for one file: the rules to run on it."""
+
+    path: str
+    data: bytes
+    kind: DocKind
+    decoded: Decoded | None
+    selected: list[int]
 
 
 class Engine:
@@ -105,7 +138,15 @@ class Engine:
             cls() for cls in registry.rules if sel.enabled(cls.id, cls.default_enabled)
         ]
         self.context = RuleContext(report_examples=self.options.report_examples)
+        self._supersedes = {rule.id: tuple(rule.supersedes) for rule in self.rules}
         self._allow = [re.compile(p) for p in self.options.allowlist]
+        self.keywords = KeywordSet(k for rule in self.rules for k in rule.keywords)
+        #: Per rule: the keyword ids that let it run (None: no keywords, always runs).
+        self._wants: list[frozenset[int] | None] = [
+            self.keywords.ids(rule.keywords) if rule.keywords else None for rule in self.rules
+        ]
+        # A rule that overrides applies_to() needs the document to decide.
+        self._custom_applies = [type(r).applies_to is not Rule.applies_to for r in self.rules]
 
     @property
     def rule_ids(self) -> list[str]:
@@ -115,23 +156,84 @@ class Engine:
         """Run every applicable rule on ``doc``."""
         if result is None:
             result = FileResult(path=doc.path, size=len(doc.data))
+        hits = self.keywords.search(_haystack(doc.data, doc.decoded))
+        selected = self._select(doc.path, doc.kinds, hits)
+        return self._run(doc, selected, result)
+
+    def scan_bytes(self, path: str, data: bytes, result: FileResult | None = None) -> FileResult:
+        """Scan a file's bytes, decoding and parsing them only if a rule will run.
+
+        One keyword pass over the raw bytes decides which rules run; a file that no rule
+        wants is not decoded (unless its bytes are not ASCII: then it is, only to count
+        undecodable bytes for the notice). The result equals
+        ``scan_document(Document(path, data))`` plus that decoding notice.
+        """
+        if result is None:
+            result = FileResult(path=path, size=len(data))
+        plan = self.plan(path, data, result)
+        return result if plan is None else self.run_plan(plan, result)
+
+    def plan(self, path: str, data: bytes, result: FileResult) -> Plan | None:
+        """The cheap half of :meth:`scan_bytes`: kind, keyword pass, rule selection.
+
+        Returns None when no rule runs (``result`` is then complete), else the plan for
+        :meth:`run_plan`. The runner consults the result cache only between the two, so
+        files that need no work never cost a cache lookup.
+        """
+        decoded: Decoded | None = None
+        found = bom_encoding(data)
+        if found is not None and found[0] != "utf-8":
+            decoded = decode(data)  # UTF-16/32: keywords are searched in the text
+            kind = detect_kind(path, decoded.text)
+        else:
+            kind = detect_kind(path, _first_line(data, 3 if found else 0))
+        hits = self.keywords.search(_haystack(data, decoded))
+        selected = self._select(path, kind_family(kind), hits)
+        if selected or self.options.report_unused_suppressions:
+            return Plan(path, data, kind, decoded, selected)
+        if decoded is None and not data.isascii():
+            decoded = decode(data)
+        if decoded is not None and decoded.errors:
+            result.notices.append(decoding_notice(path, decoded))
+        result.kind = kind.value
+        result.scanned = True
+        result.notices.sort(key=lambda n: n.sort_key)
+        return None
+
+    def run_plan(self, plan: Plan, result: FileResult) -> FileResult:
+        """Decode, parse and run the planned rules."""
+        doc = Document(plan.path, plan.data, kind=plan.kind, decoded=plan.decoded)
+        if doc.decoded.errors:
+            result.notices.append(decoding_notice(plan.path, doc.decoded))
+        return self._run(doc, plan.selected, result)
+
+    def _select(self, path: str, kinds: frozenset[DocKind], hits: frozenset[int]) -> list[int]:
+        """Indices of the rules that run on a file of ``kinds`` with keyword ``hits``."""
+        sel = self.options.selection
+        out: list[int] = []
+        for i, rule in enumerate(self.rules):
+            wants = self._wants[i]
+            if wants is not None and wants.isdisjoint(hits):
+                continue
+            if (
+                not self._custom_applies[i]
+                and rule.kinds is not None
+                and rule.kinds.isdisjoint(kinds)
+            ):
+                continue
+            if sel.ignored_for_path(rule.id, path):
+                continue
+            out.append(i)
+        return out
+
+    def _run(self, doc: Document, selected: list[int], result: FileResult) -> FileResult:
         result.kind = doc.kind.value
         result.scanned = True
-        sel = self.options.selection
-        lowered: bytes | None = None
         raw: list[Finding] = []
-        for rule in self.rules:
-            if not rule.applies_to(doc) or sel.ignored_for_path(rule.id, doc.path):
+        for i in selected:
+            rule = self.rules[i]
+            if self._custom_applies[i] and not rule.applies_to(doc):
                 continue
-            if rule.keywords:
-                if lowered is None:
-                    lowered = (
-                        doc.data.lower()
-                        if doc.decoded.encoding == "utf-8"
-                        else (doc.text.lower().encode("utf-8", "replace"))
-                    )
-                if not any(k.lower().encode() in lowered for k in rule.keywords):
-                    continue
             raw.extend(self._run_rule(rule, doc, result))
         for name, error in sorted(doc.view_errors.items()):
             result.notices.append(
@@ -167,7 +269,7 @@ class Engine:
             result.notices.append(
                 Notice(
                     code=NoticeCode.RULE_ERROR,
-                    message=f"rule {rule.id} ({rule.name}) failed: {_describe(exc)}",
+                    message=f"rule {rule.id} ({rule.name}) failed: {describe_exception(exc)}",
                     path=doc.path,
                     level=NoticeLevel.ERROR,
                     rule_id=rule.id,
@@ -175,7 +277,25 @@ class Engine:
             )
             return []
 
+    def _superseded(self, raw: list[Finding]) -> list[Finding]:
+        """``raw`` without findings that a superseding rule reported on the same value."""
+        winners = [(f, self._supersedes[f.rule_id]) for f in raw if self._supersedes.get(f.rule_id)]
+        if not winners:
+            return raw
+        drop: set[int] = set()
+        for winner, prefixes in winners:
+            covered = set(winner.covers)
+            for other in raw:
+                if (
+                    other is not winner
+                    and other.rule_id.startswith(prefixes)
+                    and not covered.isdisjoint(other.covers)
+                ):
+                    drop.add(id(other))
+        return [f for f in raw if id(f) not in drop]
+
     def _finish(self, doc: Document, raw: list[Finding], result: FileResult) -> None:
+        raw = self._superseded(raw)
         sel = self.options.selection
         want_unused = self.options.report_unused_suppressions
         table = (
@@ -211,7 +331,8 @@ class Engine:
                                 code=NoticeCode.UNUSED_SUPPRESSION,
                                 message=f"suppression of {codes} matches no finding",
                                 path=doc.path,
-                                level=NoticeLevel.INFO,
+                                # Only made on request: shown without -v.
+                                level=NoticeLevel.WARNING,
                                 line=line,
                             )
                         )
@@ -235,7 +356,33 @@ class Engine:
         return any(p.search(span) for p in self._allow)
 
 
-def _describe(exc: BaseException) -> str:
+def _haystack(data: bytes, decoded: Decoded | None) -> bytes:
+    """What keywords are searched in: the raw bytes, or for UTF-16/32 the text as UTF-8."""
+    if decoded is None or decoded.encoding == "utf-8":
+        return data
+    return decoded.text.lower().encode("utf-8", "replace")
+
+
+def _first_line(data: bytes, skip: int) -> str:
+    """The decoded first line, which is all kind detection reads of the content."""
+    if not data.startswith(b"#!", skip):
+        return ""
+    end = data.find(b"\n", skip)
+    return data[skip : end if end >= 0 else len(data)].decode("utf-8", "replace")
+
+
+def decoding_notice(path: str, decoded: Decoded) -> Notice:
+    """The notice for bytes that did not decode (they were replaced with U+FFFD)."""
+    return Notice(
+        code=NoticeCode.DECODING,
+        message=f"{decoded.errors} undecodable byte sequence(s) in {decoded.encoding} "
+        "replaced with U+FFFD; the rest was scanned",
+        path=path,
+        level=NoticeLevel.WARNING,
+    )
+
+
+def describe_exception(exc: BaseException) -> str:
     """Exception type and where it was raised, without its message.
 
     Exception messages may quote the scanned text, and with it a secret; the type and

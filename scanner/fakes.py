@@ -1,4 +1,4 @@
-"""Generated, well-formed fake credentials for rule examples, tests and the corpus.
+"""Generated, well-formed fake credentials for rule examples, the demo, tests and corpora.
 
 Key-shaped test data is never written into the repository: it is generated here, with a
 seeded :class:`random.Random`, so that rolecall scanning its own source stays clean. Where
@@ -16,7 +16,47 @@ import random
 import string
 from collections.abc import Callable
 
-from rolecall.secrets import BASE62, crc32_base62
+from rolecall.secrets import BASE62, account_id_from_key_id, crc32_base62
+
+BASE32 = string.ascii_uppercase + "234567"
+BASE64 = string.ascii_letters + string.digits + "+/"
+
+
+def fake_key_id(prefix: str = "AKIA", rng: random.Random | None = None) -> str:
+    """A modern-format key id (5th character Q-Z or 2-7, so it encodes an account).
+
+    Tails whose encoded account would exceed 12 digits are drawn again: AWS never issues
+    them, and the rules treat such ids as made up.
+    """
+    rng = rng or random.SystemRandom()
+    while True:
+        key_id = prefix + rng.choice("QRSTUVWXYZ234567") + "".join(rng.choices(BASE32, k=15))
+        account = account_id_from_key_id(key_id)
+        if account is not None and len(account) == 12:
+            return key_id
+
+
+def fake_secret_key(rng: random.Random | None = None) -> str:
+    """40 characters of the secret-key alphabet with the mix of a real random secret."""
+    rng = rng or random.SystemRandom()
+    while True:
+        value = "".join(rng.choices(BASE64, k=40))
+        if (
+            any(c.isupper() for c in value)
+            and any(c.islower() for c in value)
+            and any(c.isdigit() for c in value)
+            and value.count("/") <= 2
+        ):
+            return value
+
+
+def fake_session_token(rng: random.Random | None = None) -> str:
+    """A string shaped like an STS session token."""
+    rng = rng or random.SystemRandom()
+    return "IQoJb3JpZ2luX2Vj" + "".join(rng.choices(BASE64, k=340))
+
+
+# --- other services' credentials (RC12x-RC19x) ------------------------------
 
 ALNUM = string.ascii_letters + string.digits
 B64URL = ALNUM + "-_"
@@ -142,9 +182,7 @@ def azure_sas_key(rng: random.Random) -> str:
 
 
 def azure_client_secret(rng: random.Random) -> str:
-    return (
-        _pick(rng, ALNUM, 3) + rng.choice("0123456789") + "Q" + "~" + _pick(rng, ALNUM + "_.-", 34)
-    )
+    return _pick(rng, ALNUM, 3) + "8" + "Q" + "~" + _pick(rng, ALNUM + "_.-", 34)
 
 
 def ses_smtp_password(rng: random.Random) -> str:

@@ -7,7 +7,6 @@ worker processes, compared in tests and hashed into baselines without surprises.
 from __future__ import annotations
 
 import enum
-import hashlib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
@@ -135,6 +134,9 @@ class Finding:
     properties: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
     fix: Fix | None = None
     suppression_reason: str | None = None
+    #: Short hashes of the credential values this finding is about (never the values),
+    #: so that a rule that understands a file can supersede a generic text finding.
+    covers: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         if not isinstance(self.properties, MappingProxyType):
@@ -157,6 +159,7 @@ class Finding:
                 dict(self.properties),
                 self.fix,
                 self.suppression_reason,
+                self.covers,
             ),
         )
 
@@ -184,6 +187,7 @@ class NoticeCode(enum.Enum):
     RULE_ERROR = "RC908"
     UNUSED_SUPPRESSION = "RC909"
     LIMIT = "RC910"
+    STALE_BASELINE = "RC911"
 
 
 NOTICE_TITLES: Mapping[NoticeCode, str] = MappingProxyType(
@@ -199,6 +203,7 @@ NOTICE_TITLES: Mapping[NoticeCode, str] = MappingProxyType(
         NoticeCode.RULE_ERROR: "rule-failed",
         NoticeCode.UNUSED_SUPPRESSION: "unused-suppression",
         NoticeCode.LIMIT: "limit-reached",
+        NoticeCode.STALE_BASELINE: "stale-baseline-entry",
     }
 )
 
@@ -227,12 +232,21 @@ class Notice:
         return (self.path or "", self.line or 0, self.code.value, self.message)
 
 
+def coverage_hash(value: str) -> str:
+    """A short hash naming a credential value inside one scan (see ``Finding.covers``)."""
+    import hashlib  # here, not at start-up: most files produce no finding
+
+    return hashlib.sha256(value.encode("utf-8", "surrogatepass")).hexdigest()[:16]
+
+
 def fingerprint(rule_id: str, material: str | bytes) -> str:
     """Stable identity of a finding: SHA-256 over the rule id and the secret material.
 
     Line numbers are deliberately not part of it, so moving code keeps the fingerprint
     and a different secret on the same line gets a different one.
     """
+    import hashlib  # here, not at start-up: most files produce no finding
+
     data = material.encode("utf-8", "surrogatepass") if isinstance(material, str) else material
     digest = hashlib.sha256()
     digest.update(rule_id.encode("ascii"))

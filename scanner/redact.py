@@ -6,8 +6,6 @@ secrets and tokens only as their first four characters, an ellipsis and their le
 
 from __future__ import annotations
 
-import hashlib
-
 SHOWN_PREFIX = 4
 
 
@@ -21,4 +19,6 @@ def redact(secret: str) -> str:
 
 def secret_hash(secret: str) -> str:
     """SHA-256 of a secret, for baselines and caches that must recognise it again."""
+    import hashlib
+
     return hashlib.sha256(secret.encode("utf-8", "surrogatepass")).hexdigest()

@@ -6,12 +6,11 @@ that fails to import or to validate becomes a notice naming it, and the rest loa
 
 from __future__ import annotations
 
-import inspect
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from importlib.metadata import EntryPoint, entry_points
 from types import ModuleType
 
+from rolecall.entrypoints import entry_points
 from rolecall.model import Notice, NoticeCode, NoticeLevel
 from rolecall.rule import Rule, RuleInfo, rule_info, validate_rule
 
@@ -25,6 +24,8 @@ class Registry:
     rules: list[type[Rule]] = field(default_factory=list)
     origins: dict[str, str] = field(default_factory=dict)
     notices: list[Notice] = field(default_factory=list)
+    #: origin -> "distribution version" of the plugin that provided it (cache keys).
+    versions: dict[str, str] = field(default_factory=dict)
 
     def infos(self) -> list[RuleInfo]:
         return [rule_info(cls, self.origins.get(cls.id, "")) for cls in self.rules]
@@ -37,13 +38,13 @@ class Registry:
 
 
 def _rules_in(obj: object) -> list[type[Rule]]:
-    if inspect.isclass(obj) and issubclass(obj, Rule):
+    if isinstance(obj, type) and issubclass(obj, Rule):
         return [obj]
     if isinstance(obj, ModuleType):
         found = [
             value
             for value in vars(obj).values()
-            if inspect.isclass(value)
+            if isinstance(value, type)
             and issubclass(value, Rule)
             and value is not Rule
             and value.__module__ == obj.__name__
@@ -76,6 +77,11 @@ def build_registry(
             rid = str(getattr(cls, "id", "?"))
             if rid in seen:
                 problems.append(f"id {rid} is already used by {seen[rid]}")
+            if not problems:
+                try:
+                    cls()  # the engine instantiates every rule before the first file
+                except Exception as exc:
+                    problems.append(f"cannot be instantiated: {type(exc).__name__}")
             if problems:
                 registry.notices.append(
                     _load_notice(f"{origin}:{cls.__name__}", "; ".join(problems), rid)
@@ -89,9 +95,9 @@ def build_registry(
 
 
 def _load_entry_points(registry: Registry) -> Iterable[tuple[str, object]]:
-    eps: list[EntryPoint] = sorted(entry_points(group=ENTRY_POINT_GROUP), key=lambda e: e.name)
-    for ep in eps:
+    for ep in sorted(entry_points(ENTRY_POINT_GROUP), key=lambda e: (e.name, e.value)):
         origin = f"{ep.name} = {ep.value}"
+        registry.versions[origin] = f"{ep.dist} {ep.version}"
         try:
             obj = ep.load()
         except Exception as exc:  # a broken plugin must not stop the scan

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from typing import ClassVar
 
 from rolecall.document import DocKind, Document
-from rolecall.model import Confidence, Finding, Fix, Severity, fingerprint
+from rolecall.model import Confidence, Finding, Fix, Severity, coverage_hash, fingerprint
 
 RULE_ID = re.compile(r"^RC\d{3}$")
 RULE_NAME = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -94,6 +94,10 @@ class Rule:
     fixable: ClassVar[bool] = False
     #: False for noisy rules that run only when selected by their exact id.
     default_enabled: ClassVar[bool] = True
+    #: Rule ids or prefixes whose findings this rule's findings replace when both are
+    #: about the same credential value in one file (a config rule that understands the
+    #: file supersedes the generic text rule that only saw the value).
+    supersedes: ClassVar[tuple[str, ...]] = ()
     #: Extra SARIF/JSON tags (``security`` and the CWE tag are always added).
     tags: ClassVar[tuple[str, ...]] = ()
     VALID: ClassVar[Sequence[Example]] = ()
@@ -120,13 +124,16 @@ class Rule:
         recommendation: str | None = None,
         properties: Mapping[str, str] | None = None,
         fix: Fix | None = None,
+        covers: Sequence[str] | None = None,
         **fmt: object,
     ) -> Finding:
         """Build a finding for ``doc.text[start:end]``.
 
         ``material`` is the secret (or, for code findings, a stable description of the
         pattern) that the fingerprint hashes; it is never stored. ``evidence`` must
-        already be redacted. Keyword arguments fill the message/recommendation templates.
+        already be redacted. ``covers`` lists the credential values the finding is about
+        (default: ``material``); only short hashes of them are kept. Keyword arguments fill
+        the message/recommendation templates.
         """
         values = dict(fmt)
         values.setdefault("evidence", evidence)
@@ -142,6 +149,7 @@ class Rule:
             evidence=evidence,
             properties=dict(properties or {}),
             fix=fix,
+            covers=tuple(coverage_hash(v) for v in (covers if covers is not None else (material,))),
         )
 
 
@@ -193,9 +201,22 @@ def doc_sections(docs: str) -> dict[str, str]:
 
 def rule_docs(cls: type[Rule]) -> str:
     """The rule's docstring, dedented, with the summary line first."""
-    import inspect
+    return cleandoc(cls.__doc__ or "")
 
-    return inspect.cleandoc(cls.__doc__ or "")
+
+def cleandoc(doc: str) -> str:
+    """``inspect.cleandoc`` without importing :mod:`inspect` (slow to import)."""
+    lines = doc.expandtabs().split("\n")
+    margins = [len(line) - len(line.lstrip()) for line in lines[1:] if line.lstrip()]
+    lines[0] = lines[0].lstrip()
+    if margins:
+        margin = min(margins)
+        lines[1:] = [line[margin:] for line in lines[1:]]
+    while lines and not lines[-1]:
+        lines.pop()
+    while lines and not lines[0]:
+        lines.pop(0)
+    return "\n".join(lines)
 
 
 def validate_rule(cls: type[Rule]) -> list[str]:
@@ -216,6 +237,17 @@ def validate_rule(cls: type[Rule]) -> list[str]:
             problems.append(f"{attr} is missing")
     if not isinstance(getattr(cls, "cwe", None), int):
         problems.append("cwe must be an int")
+    # The engine relies on these shapes for every file: a wrong one would fail each file.
+    kinds = getattr(cls, "kinds", None)
+    if kinds is not None and (
+        not isinstance(kinds, (set, frozenset)) or not all(isinstance(k, DocKind) for k in kinds)
+    ):
+        problems.append("kinds must be None or a frozenset of DocKind")
+    keywords = getattr(cls, "keywords", ())
+    if not isinstance(keywords, (tuple, list)) or not all(
+        isinstance(k, str) and k for k in keywords
+    ):
+        problems.append("keywords must be a tuple of non-empty strings")
     if cls.check is Rule.check:
         problems.append("check() is not implemented")
     docs = rule_docs(cls)

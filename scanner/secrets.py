@@ -22,7 +22,7 @@ CREDENTIAL_PREFIXES: dict[str, str] = {
     "AKIA": "long-term IAM user access key",
     "ASIA": "temporary STS access key",
     "ABIA": "AWS STS service bearer token",
-    "ACCA": "context-specific credential",
+    "ACCA": "AWS context-specific credential",
 }
 #: Prefixes of ids that are identifiers only, never secrets: never reported.
 IDENTIFIER_PREFIXES: frozenset[str] = frozenset(
@@ -34,12 +34,32 @@ IDENTIFIER_PREFIXES: frozenset[str] = frozenset(
 KEY_ID_PATTERN = re.compile(r"(?<![A-Za-z0-9])((?:AKIA|ASIA|ABIA|ACCA)[A-Z0-9]{16})(?![A-Za-z0-9])")
 
 
+#: Finds key-id candidates fast: a literal-led pattern, no leading look-behind (which
+#: would defeat ``re``'s prefix search). :func:`find_key_ids` checks the left boundary.
+_KEY_ID_SCAN = re.compile(r"(?:AKIA|ASIA|ABIA|ACCA)[A-Z0-9]{16}(?![A-Za-z0-9])")
+_BASE32 = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZ234567")
+_MODERN_FIFTH = frozenset("QRSTUVWXYZ234567")
+_LEGACY_FIFTH = frozenset("IJ")
+#: Words that mark a key-id-shaped string as made up (``AKIAYOURKEYID...``). A random
+#: base32 tail holds one of them with a probability of about 1e-4.
+_ID_PLACEHOLDER_WORDS = (
+    "XXXX", "YOUR", "EXAMPLE", "SAMPLE", "DUMMY", "FAKE", "TEST", "KEYID",
+    "ACCESSKEY", "REDACTED", "PLACEHOLDER", "0000", "AAAA",
+)  # fmt: skip
+
+
 @dataclass(frozen=True)
 class KeyIdInfo:
     key_id: str
     prefix: str
     kind: str  # human description of the prefix
     account_id: str | None  # decoded offline for modern ids; None for legacy ones
+    legacy: bool = False  # 5th character I or J: an old id that encodes no account
+
+    @property
+    def account_text(self) -> str:
+        """``account 123456789012`` or ``account not encoded``, for messages."""
+        return f"account {self.account_id}" if self.account_id else "account not encoded"
 
 
 def account_id_from_key_id(key_id: str) -> str | None:
@@ -68,7 +88,63 @@ def key_id_info(key_id: str) -> KeyIdInfo | None:
     kind = CREDENTIAL_PREFIXES.get(prefix)
     if kind is None or len(key_id) != 20:
         return None
-    return KeyIdInfo(key_id, prefix, kind, account_id_from_key_id(key_id))
+    legacy = key_id[4] in _LEGACY_FIFTH
+    return KeyIdInfo(key_id, prefix, kind, account_id_from_key_id(key_id), legacy)
+
+
+def is_well_formed_key_id(key_id: str) -> bool:
+    """Whether a credential-prefixed 20-character string can be a key AWS issued.
+
+    Modern ids have a 5th character Q-Z or 2-7 (the flag bit that says an account id is
+    encoded) and a base32 tail (``A-Z2-7``); legacy ids have a 5th character I or J and
+    may hold any digit. Anything else (``AKIA`` + ``1234567890ABCDEF``, ``AKIA`` +
+    ``ABCDEFGHIJKLMNOP``) is made up, and so is a modern id whose encoded account has
+    more than 12 digits.
+    """
+    if len(key_id) != 20 or key_id[:4] not in CREDENTIAL_PREFIXES:
+        return False
+    fifth, tail = key_id[4], key_id[4:]
+    if fifth in _LEGACY_FIFTH:
+        return all(c.isdigit() or "A" <= c <= "Z" for c in tail)
+    if fifth not in _MODERN_FIFTH or not _BASE32.issuperset(tail):
+        return False
+    # The encoded field holds 40 bits, but account ids have 12 decimal digits: about one
+    # random tail in eleven decodes to more, which AWS cannot have issued.
+    account = account_id_from_key_id(key_id)
+    return account is not None and len(account) == 12
+
+
+def is_placeholder_key_id(key_id: str) -> bool:
+    """A key-id-shaped placeholder: few distinct characters or a placeholder word."""
+    tail = key_id[4:].upper()
+    if len(set(tail)) < 6:
+        return True  # AKIA + XXXXXXXXXXXXXXXX, AKIA + QQQQ2222QQQQ2222
+    return any(word in tail for word in _ID_PLACEHOLDER_WORDS)
+
+
+def find_key_ids(text: str) -> list[tuple[int, str]]:
+    """``(offset, key_id)`` of every credential key id in ``text`` at a word boundary.
+
+    The left boundary also accepts an escape sequence (``\\n`` in a JSON string or log)
+    and a percent-encoded byte (``%2F`` in a URL), which would otherwise glue the id to
+    a letter or digit. Ids that are not well formed are left out; placeholders and
+    documented examples are not (callers decide with :func:`is_not_a_secret`).
+    """
+    found: list[tuple[int, str]] = []
+    for match in _KEY_ID_SCAN.finditer(text):
+        start = match.start()
+        if start and text[start - 1].isalnum():
+            before = text[max(0, start - 3) : start]
+            if not (before[-2:-1] == "\\" or (before[:1] == "%" and _is_hex(before[1:]))):
+                continue
+        key_id = match.group()
+        if is_well_formed_key_id(key_id):
+            found.append((start, key_id))
+    return found
+
+
+def _is_hex(value: str) -> bool:
+    return len(value) == 2 and all(c in "0123456789abcdefABCDEF" for c in value)
 
 
 # --- placeholders, examples and references ------------------------------------------
@@ -97,15 +173,24 @@ _TEMPLATE_REFERENCE = re.compile(
   | ^(?:ssm|secretsmanager|vault|sops|awskms|env|op|doppler)://?
   | ^ENC\[                    # SOPS encrypted value
   | ^!(?:Ref|Sub|GetAtt|ImportValue)\b
+  | ^\$\([A-Za-z_][A-Za-z0-9_]*\)$  # $(VAR): Kubernetes env, Azure Pipelines, make
+  | ^\(\([^()]*\)\)$          # ((var)): Concourse
+  | ^\#\{[^}]*\}$             # #{var}: Octopus, Ruby
+  | ^(?:vault|sm|gcpsm|azkv):   # external secret store references
     """,
     re.VERBOSE,
 )
 
 
 def is_documented_example(value: str) -> bool:
-    """Documented example keys: anything ending in EXAMPLE/EXAMPLEKEY (AWS's), and the
-    published emulator and documentation values listed in DOCUMENTED_VALUE_HASHES."""
+    """Documented example keys: anything ending in EXAMPLE/EXAMPLEKEY (AWS's), AWS's
+    example session tokens (``EXAMPLE`` in the middle of a value longer than a secret
+    key, as in the STS and CLI documentation and moto's fake responses), and the
+    published emulator and documentation values listed in DOCUMENTED_VALUE_HASHES.
+    """
     if value.upper().endswith(_EXAMPLE_SUFFIXES):
+        return True
+    if len(value) > 40 and "EXAMPLE" in value:
         return True
     return hashlib.sha256(value.encode("utf-8", "replace")).hexdigest() in DOCUMENTED_VALUE_HASHES
 
@@ -138,7 +223,14 @@ def is_not_a_secret(value: str) -> bool:
 
 # --- secret-looking strings -----------------------------------------------------------
 
-SECRET_KEY_PATTERN = re.compile(r"(?<![A-Za-z0-9/+=])([A-Za-z0-9/+]{40})(?![A-Za-z0-9/+=])")
+#: A 40-character secret-key candidate, not part of a longer base64 or base64url run nor
+#: of a percent-encoded one (a chunk of a token in a URL, between two ``%2F``).
+SECRET_KEY_PATTERN = re.compile(r"(?<![A-Za-z0-9/+=_%-])([A-Za-z0-9/+]{40})(?![A-Za-z0-9/+=_%-])")
+#: Words that make a value a placeholder even when it has the shape of a secret.
+_SECRET_PLACEHOLDER_WORDS = (
+    "example", "placeholder", "dummy", "notreal", "fake", "changeme", "redacted",
+    "sample", "yoursecret", "yourkey", "secretkey", "accesskey", "xxxxx",
+)  # fmt: skip
 
 
 def shannon_entropy(value: str) -> float:
@@ -150,11 +242,35 @@ def shannon_entropy(value: str) -> float:
     return -sum(c / n * math.log2(c / n) for c in counts.values())
 
 
+def decodes_to_text(value: str) -> bool:
+    """Whether base64 ``value`` decodes to mostly printable ASCII (encoded ordinary data).
+
+    A random secret decodes to random bytes, of which about 37 % are printable; base64 of
+    text is almost all printable. The threshold 0.9 is never reached by 10,000 random
+    40-character secrets (the maximum seen is 0.7).
+    """
+    try:
+        raw = base64.b64decode(value + "=" * (-len(value) % 4), validate=True)
+    except (binascii.Error, ValueError):
+        return False
+    if not raw:
+        return False
+    printable = sum(1 for b in raw if 32 <= b < 127 or b in (9, 10, 13))
+    return printable / len(raw) >= 0.9
+
+
+def has_placeholder_word(value: str) -> bool:
+    """A secret-shaped value that spells out that it is not a secret."""
+    lower = value.lower()
+    return any(word in lower for word in _SECRET_PLACEHOLDER_WORDS)
+
+
 def looks_like_secret_key(value: str) -> bool:
     """Whether a 40-character base64-alphabet string has the mix of a random AWS secret.
 
-    Random secrets mix upper case, lower case and digits, are not hex, not a path and
-    carry high entropy; hashes, hex digests, words and paths do not.
+    Random secrets mix upper case, lower case and digits, are not hex, not a path, not
+    base64 of text and carry high entropy (at least 4.26 bits per character in 10,000
+    random samples; the bound is 4.0); hashes, hex digests, words and paths do not.
     """
     if len(value) != 40:
         return False
@@ -171,8 +287,52 @@ def looks_like_secret_key(value: str) -> bool:
         return False
     if value.count("/") > 4 or value.startswith("/") or "//" in value:
         return False  # a path or URL fragment
+    if has_placeholder_word(value) or decodes_to_text(value):
+        return False
     return shannon_entropy(value) >= 4.0
 
+
+# --- session tokens ---------------------------------------------------------------------
+
+#: How STS session tokens start: base64 of their binary header. ``IQoJb3JpZ2lu`` decodes
+#: to ``!\n\torigin`` (current tokens); the others are older formats.
+SESSION_TOKEN_PREFIXES: tuple[str, ...] = (
+    "IQoJb3JpZ2lu",
+    "AgoJb3JpZ2lu",
+    "FwoGZXIvYXdz",
+    "FQoGZXIvYXdz",
+    "AQoDYXdz",
+)
+#: A bare STS session token anywhere in a text: a known prefix and a long base64 run.
+#: No look-around: the caller checks the characters on either side, so the run is
+#: matched once and never backtracked into (linear on any input).
+SESSION_TOKEN_PATTERN = re.compile(
+    "(?:" + "|".join(SESSION_TOKEN_PREFIXES) + r")[A-Za-z0-9/+]{80,}={0,2}"
+)
+#: Shortest value accepted as a session token without a known prefix. Real tokens are
+#: several hundred characters; a 100-character floor leaves out ids, hashes and keys.
+MIN_SESSION_TOKEN_LENGTH = 100
+
+
+def looks_like_session_token(value: str) -> bool:
+    """Whether ``value`` (already percent-decoded) has the shape of an STS session token."""
+    if not re.fullmatch(r"[A-Za-z0-9/+]+={0,2}", value):
+        return False
+    if value.startswith(SESSION_TOKEN_PREFIXES) and len(value) >= 40:
+        return True
+    if len(value) < MIN_SESSION_TOKEN_LENGTH or has_placeholder_word(value):
+        return False
+    classes = sum(
+        (
+            any(c.isupper() for c in value),
+            any(c.islower() for c in value),
+            any(c.isdigit() for c in value),
+        )
+    )
+    return classes == 3 and shannon_entropy(value) >= 4.5
+
+
+# --- credential names -------------------------------------------------------------------
 
 #: Names that mark a value as an AWS secret access key, in any naming convention.
 SECRET_KEY_NAMES = re.compile(
@@ -271,3 +431,206 @@ def contains_reference(value: str) -> bool:
 def is_not_a_literal_secret(value: str) -> bool:
     """:func:`is_not_a_secret`, or a value with a reference anywhere inside it."""
     return is_not_a_secret(value) or contains_reference(value)
+
+
+# --- credential-named keys in configuration -------------------------------------------
+
+_NAME_SEPARATORS = re.compile(r"[^a-z0-9]")
+#: Normalised name endings (lower case, separators removed) per credential kind, split
+#: into AWS-specific names and generic names (S3-compatible stores, Terraform ``access_key``).
+_AWS_NAMES: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("key_id", ("accesskeyid", "awsaccesskey", "awskeyid", "awsaccesskeyid")),
+    ("secret", ("secretaccesskey", "awssecretkey", "awssecret", "awssecretaccess")),
+    ("session", ("awssessiontoken", "awssecuritytoken", "sessiontoken", "securitytoken")),
+)
+_GENERIC_NAMES: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("key_id", ("accesskey", "keyid")),
+    ("secret", ("secretkey",)),
+    ("session", ("token",)),
+)
+_BASE64ISH = re.compile(r"[A-Za-z0-9/+]+={0,2}")
+_SESSION_PREFIXES = ("IQoJb3JpZ2lu", "FwoGZXIvYXdz", "FQoGZXIvYXdz", "AgoJb3JpZ2lu")
+
+
+@dataclass(frozen=True)
+class CredentialName:
+    """What a configuration key names: ``kind`` is key_id, secret or session."""
+
+    kind: str
+    #: True when the name is AWS-specific (``AWS_SECRET_ACCESS_KEY``, ``secretAccessKey``);
+    #: generic names (``secret_key``, ``access_key``) need a value of AWS's exact shape.
+    aws: bool
+
+
+def credential_name(name: str) -> CredentialName | None:
+    """Classify a key name in any convention (snake, kebab, camel, dotted), or None."""
+    n = _NAME_SEPARATORS.sub("", name.lower())
+    for kind, endings in _AWS_NAMES:
+        if n.endswith(endings):
+            return CredentialName(kind, True)
+    for kind, endings in _GENERIC_NAMES:
+        if n.endswith(endings) and len(n) <= 24:
+            return CredentialName(kind, "aws" in n)
+    return None
+
+
+@dataclass(frozen=True)
+class CredentialValue:
+    """A literal credential found bound to a credential-named key."""
+
+    kind: str  # "key_id", "secret" or "session"
+    #: A long-term credential (AKIA id or a secret access key): error. Session
+    #: credentials (ASIA ids, session tokens) are short-lived: warning.
+    long_term: bool
+    high_confidence: bool
+    key_id: str | None = None
+    #: One of AWS's documented example keys (reported only when examples are asked for).
+    example: bool = False
+
+
+def credential_value(name: str, value: str) -> CredentialValue | None:
+    """The credential that ``value`` holds under key ``name``, or None.
+
+    None for names that do not name a credential, and for references, placeholders and
+    values without the shape of the credential the name promises (so ``SECRET_KEY`` of a
+    web framework is not mistaken for an AWS key).
+    """
+    cred = credential_name(name)
+    if cred is None:
+        return None
+    v = value.strip()
+    if not v or is_reference(v):
+        return None
+    example = is_documented_example(v)
+    if not example and is_placeholder(v):
+        return None
+    match = KEY_ID_PATTERN.fullmatch(v)
+    if match is not None:
+        return CredentialValue("key_id", v[:4] != "ASIA", True, v, example)
+    if cred.kind == "key_id" or not _BASE64ISH.fullmatch(v):
+        return None
+    if cred.kind == "session":
+        known = v.startswith(_SESSION_PREFIXES)
+        if known or (cred.aws and len(v) >= 100):
+            return CredentialValue("session", False, known, None, example)
+        return None
+    if looks_like_secret_key(v) or (example and len(v) == 40):
+        return CredentialValue("secret", True, True, None, example)
+    # An AWS-named 40-character value that lacks one character class is still a secret.
+    if (
+        cred.aws
+        and len(v) == 40
+        and not re.fullmatch(r"[0-9a-fA-F]+", v)
+        and shannon_entropy(v) >= 3.5
+    ):
+        return CredentialValue("secret", True, False, None, example)
+    return None
+
+
+#: Name fragments (lower case, separators removed) that tie a name to AWS.
+_AWS_NAME_WORDS = ("aws", "amz", "amazon", "s3", "iam", "boto")
+#: Name fragments that tie a generic ``secret``/``secret_key`` name to another system.
+_OTHER_SYSTEM_WORDS = (
+    "client", "jwt", "django", "flask", "app", "api", "cookie", "csrf", "signing",
+    "private", "stripe", "github", "google", "gcp", "azure", "oauth", "webhook", "hmac",
+    "encryption", "minio", "consumer", "twitter", "slack", "recaptcha", "captcha",
+)  # fmt: skip
+#: Endings of names whose value names a secret instead of holding it (``secret_arn``).
+_REFERENCE_NAME_ENDINGS = ("arn", "name", "path", "ref", "version", "manager", "file", "env")
+#: Lower-case literals every session-token name contains (the rules' prefilter uses them).
+SESSION_TOKEN_NAME_PARTS: tuple[str, ...] = tuple(
+    f"{a}{sep}token" for a in ("session", "security") for sep in ("_", "-", "")
+)
+#: Case-insensitive literals in every token that starts with a known prefix (prefilter):
+#: ``b3JpZ2lu`` is base64 of "origin", ``ZXIvYXdz`` of "er/aws", ``YXdz`` of "aws".
+SESSION_TOKEN_PREFIX_STEMS: tuple[str, ...] = ("b3JpZ2lu", "ZXIvYXdz", "AQoDYXdz")
+
+
+class NameKind:
+    """How strongly a name marks its value as AWS credential material."""
+
+    SECRET = "secret"  # aws_secret_access_key, SecretAccessKey, aws_secret, S3_SECRET_KEY
+    WEAK_SECRET = "weak-secret"  # secret_key, secretKey: AWS only if the file is about AWS
+    TOKEN = "token"  # aws_session_token, X-Amz-Security-Token, SessionToken
+    WEAK_TOKEN = "weak-token"  # security_token: AWS only if the file is about AWS
+
+
+def credential_name_kind(name: str) -> str | None:
+    """Classify an identifier (any case and separators) as a credential name, or None."""
+    norm = re.sub(r"[^a-z0-9]", "", name.lower())
+    aws = any(word in norm for word in _AWS_NAME_WORDS)
+    if "sessiontoken" in norm or "securitytoken" in norm:
+        return NameKind.TOKEN if aws or "sessiontoken" in norm else NameKind.WEAK_TOKEN
+    if "secret" not in norm or norm.endswith(_REFERENCE_NAME_ENDINGS):
+        return None
+    if "secretaccesskey" in norm or aws:
+        return NameKind.SECRET
+    if any(word in norm for word in _OTHER_SYSTEM_WORDS):
+        return None
+    if norm.endswith(("secretkey", "secretkeyid", "secret")):
+        return NameKind.WEAK_SECRET
+    return None
+
+
+_AWS_CONTEXT = re.compile(r"(?i)\b(?:aws|amazon|boto3?|botocore|s3|sts|iam)\b|x-amz-")
+
+
+def has_aws_context(text: str) -> bool:
+    """Whether ``text`` mentions AWS at all (needed before trusting a generic name)."""
+    return _AWS_CONTEXT.search(text) is not None
+
+
+# --- plausibility of credential parts and local endpoints ----------------------------
+
+_KEY_ID_SHAPE = re.compile(r"[A-Z0-9]{16,128}")
+_LOCAL_HOSTS = frozenset({"localhost", "127.0.0.1", "0.0.0.0", "::1", "host.docker.internal"})
+_EMULATOR_HOSTS = ("localstack", "minio", "moto", "s3mock", "fake-s3", "fakes3")
+
+
+def plausible_credential(value: str, part: str) -> bool:
+    """Whether a literal could be ``part`` of a real AWS credential.
+
+    ``part`` is ``"key_id"`` (IAM documents 16 to 128 upper-case letters and digits),
+    ``"secret"`` or ``"token"`` (at least 16 characters, no spaces). Shorter words such as
+    ``"key"``, ``"ak"`` or ``"foobar_key"`` are test values and emulator logins.
+    """
+    value = value.strip()
+    if part == "key_id":
+        return bool(_KEY_ID_SHAPE.fullmatch(value))
+    return len(value) >= 16 and not any(c.isspace() for c in value)
+
+
+def is_local_endpoint(url: str) -> bool:
+    """An endpoint URL of a local emulator (LocalStack, MinIO, moto) rather than AWS:
+    credentials given to it are not AWS credentials."""
+    from urllib.parse import urlsplit
+
+    try:
+        host = (urlsplit(url if "://" in url else f"//{url}").hostname or "").lower()
+    except ValueError:
+        return False
+    return host in _LOCAL_HOSTS or host.startswith(_EMULATOR_HOSTS) or host.endswith(".localhost")
+
+
+# --- a cheap gate before parsing ----------------------------------------------------------
+
+_CANDIDATE_VALUE = re.compile(
+    r"(?:AKIA|ASIA|ABIA|ACCA)[A-Z0-9]{16}"  # a key id
+    r"|[A-Za-z0-9/+]{40}"  # a secret key, or part of a longer run such as a token
+    r"|QUtJQ|QVNJQ|QUJJQ|QUNDQ"  # base64 of a key id (Kubernetes Secret data)
+    r"|IQoJb3JpZ2lu|FwoGZXIvYXdz|FQoGZXIvYXdz|AgoJb3JpZ2lu"  # session token prefixes
+)
+_CANDIDATE_ESCAPED = re.compile(r"(?:[A-Za-z0-9+]|\\/|\\u002[fF]){40,}")
+
+
+def may_hold_credential_value(text: str) -> bool:
+    """Whether ``text`` holds anything that could be a literal AWS credential value.
+
+    A gate before parsing a whole file for credential-named keys: a key id, a run of 40
+    or more secret-alphabet characters (a secret key; any session token contains one),
+    base64 of a key id, or a session-token prefix. JSON may escape ``/`` as ``\\/`` or
+    ``\\u002f``, which is checked too. False means no literal credential can be found.
+    """
+    if _CANDIDATE_VALUE.search(text):
+        return True
+    return ("\\/" in text or "\\u002" in text) and bool(_CANDIDATE_ESCAPED.search(text))

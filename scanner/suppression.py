@@ -4,8 +4,9 @@
 (``#``, ``//``, ``/* */``, ``<!-- -->``, ``--``, ``;``) on a finding's line or on the line
 above suppresses it; text after `` -- `` is the reason, carried into JSON and SARIF.
 Codes may be whole ids or prefixes (``RC2`` covers every RC2xx rule). detect-secrets'
-``pragma: allowlist secret`` and gitleaks' ``gitleaks:allow`` are honoured too, unless
-switched off, so a team can migrate without rewriting its comments.
+``pragma: allowlist secret`` (and its ``nextline`` form) and gitleaks'
+``gitleaks:allow`` are honoured too, unless switched off, so a team can migrate
+without rewriting its comments.
 """
 
 from __future__ import annotations
@@ -17,9 +18,11 @@ from dataclasses import dataclass, field
 from rolecall.document import Document
 
 _ROLECALL = re.compile(
-    r"rolecall:\s*ignore(?:\[(?P<codes>[^\]\r\n]*)\])?(?:[ \t]+--[ \t]*(?P<reason>[^\r\n]*))?"
+    r"rolecall:\s*ignore(?:\[(?P<codes>[^\]\r\n]*)\])?"
+    # "--" starts the reason, but "-->" closes an HTML comment.
+    r"(?:[ \t]+--(?!>)[ \t]*(?P<reason>[^\r\n]*))?"
 )
-_FOREIGN = re.compile(r"pragma:\s*allowlist[ \t]+secret|gitleaks:allow")
+_FOREIGN = re.compile(r"pragma:\s*allowlist[ \t]+(?:nextline[ \t]+)?secret|gitleaks:allow")
 _COMMENT_TAIL = re.compile(r"\s*(?:\*/|-->|#}|%}|\*\)|\}\})?\s*$")
 _CODE = re.compile(r"^RC\d{0,3}$")
 

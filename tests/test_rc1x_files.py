@@ -15,7 +15,9 @@ from rolecall.rules.private_keys import openssh_cipher
 
 ENGINE = Engine(
     default_registry(),
-    EngineOptions(selection=RuleSelection(select=tuple(f"RC{n}" for n in range(120, 200)))),
+    EngineOptions(
+        selection=RuleSelection(select=("RC110", "RC111", *(f"RC{n}" for n in range(120, 200))))
+    ),
 )
 
 
@@ -25,14 +27,13 @@ def found(path: str, text: str) -> list[tuple[str, int, Severity]]:
     ]
 
 
-def test_service_account_key_is_reported_once_as_gcp() -> None:
-    assert [r for r, _, _ in found("sa.json", fake("gcp_service_account"))] == ["RC125"]
+def test_service_account_key_is_reported_once_as_gcp_not_as_private_key() -> None:
+    assert [r for r, _, _ in found("sa.json", fake("gcp_service_account"))] == ["RC110"]
 
 
-def test_service_account_message_names_key_and_account() -> None:
-    (finding,) = scan_text(ENGINE, "sa.json", fake("gcp_service_account")).findings
-    assert "deployer@acme-prod.iam.gserviceaccount.com" in finding.message
-    assert finding.properties["private_key_id"] in finding.recommendation
+def test_current_format_azure_secret_is_reported_once() -> None:
+    text = "AZURE_TENANT_ID=x\nAZURE_CLIENT_SECRET=" + fake("azure_client_secret") + "\n"
+    assert [r for r, _, _ in found(".env", text)] == ["RC111"]
 
 
 @pytest.mark.parametrize(

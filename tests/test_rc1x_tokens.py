@@ -17,7 +17,7 @@ from rolecall.secrets import (
     looks_random,
 )
 
-MY_RULES = tuple(f"RC{n}" for n in range(120, 200))
+MY_RULES = ("RC110", "RC111", *(f"RC{n}" for n in range(120, 200)))
 
 
 def engine(*select: str) -> Engine:
@@ -102,6 +102,7 @@ def test_looks_random() -> None:
         ("a.py", 'k = "' + fake("openai") + '"\n', "RC146"),
         ("a.py", 'k = "' + fake("anthropic") + '"\n', "RC147"),
         ("a.py", 'k = "' + fake("google_api_key") + '"\n', "RC126"),
+        ("a.py", 'k = "' + fake("azure_client_secret") + '"\n', "RC111"),
         ("a.py", 'k = "' + fake("gitlab") + '"\n', "RC136"),
     ],
 )

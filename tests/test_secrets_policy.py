@@ -1,15 +1,36 @@
 from __future__ import annotations
 
+import base64
+
 import pytest
 from rolecall.secrets import (
+    SESSION_TOKEN_PATTERN,
+    SESSION_TOKEN_PREFIXES,
+    NameKind,
     account_id_from_key_id,
+    credential_name_kind,
+    decodes_to_text,
+    find_key_ids,
+    has_aws_context,
+    has_placeholder_word,
     is_documented_example,
     is_not_a_secret,
     is_placeholder,
+    is_placeholder_key_id,
     is_reference,
+    is_well_formed_key_id,
     key_id_info,
     looks_like_secret_key,
+    looks_like_session_token,
+    may_hold_credential_value,
 )
+
+
+def short_id(value: object) -> str | None:
+    """Test ids that never spell out key-shaped data (pytest prints and caches them)."""
+    if isinstance(value, str) and len(value) > 12:
+        return value[:8].replace("\n", " ") + "..."
+    return None
 
 
 @pytest.mark.parametrize(
@@ -20,6 +41,7 @@ from rolecall.secrets import (
         ("AKIA" + "IOSFODNN7EXAMPLE", None),  # legacy: 5th character I
         ("AKIA" + "J000000000000000", None),
     ],
+    ids=short_id,
 )
 def test_account_id_decoding(key_id: str, account: str | None) -> None:
     assert account_id_from_key_id(key_id) == account
@@ -79,3 +101,152 @@ def test_secret_key_shape() -> None:
     assert not looks_like_secret_key("da39a3ee5e6b4b0d3255bfef95601890afd80709")  # sha1
     assert not looks_like_secret_key("abcdefghijabcdefghijabcdefghijabcdefghij")
     assert not looks_like_secret_key("usr/local/lib/python3/site/packages/x/yz")
+
+
+# --- key id shape, boundaries and placeholders -----------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("key_id", "ok"),
+    [
+        ("AKIA" + "Q3ZR7HVTX2M4WYLB", True),  # modern: Q + base32
+        ("ASIA" + "2QZR7HVTX5M4WYLB", True),
+        ("AKIA" + "7XQ2MZRT5VKW3LPN", False),  # encodes a 13-digit account
+        ("AKIA" + "J7Q2XK4M9TL0RB8W", True),  # legacy: J + any digit
+        ("AKIA" + "I0189ZZZZZZZZZZZ", True),
+        ("AKIA" + "Q3ZR7HVTX2M4WYL1", False),  # modern ids have no 0, 1, 8, 9
+        ("AKIA" + "1234567890ABCDEF", False),  # 5th character not a valid flag
+        ("AKIA" + "ABCDEFGHIJKLMNOP", False),
+        ("AROA" + "Q3ZR7HVTX2M4WYLB", False),  # identifier prefix
+        ("AKIA" + "Q3ZR7HVTX2M4WYL", False),  # too short
+    ],
+    ids=short_id,
+)
+def test_well_formed_key_ids(key_id: str, ok: bool) -> None:
+    assert is_well_formed_key_id(key_id) is ok
+
+
+def test_find_key_ids_boundaries() -> None:
+    kid = "AKIA" + "Q3ZR7HVTX2M4WYLB"
+    text = (
+        f"a={kid} b=x{kid} c={kid}x d=\\n{kid} e=%2F{kid}%2F f=_{kid}_ "
+        f"g={kid.lower()} h=AIDA{kid[4:]}"
+    )
+    offsets = [offset for offset, _ in find_key_ids(text)]
+    assert [text[o - 2 : o] for o in offsets] == ["a=", "\\n", "2F", "=_"]
+
+
+@pytest.mark.parametrize(
+    "key_id",
+    [
+        "AKIA" + "XXXXXXXXXXXXXXXX",
+        "AKIA" + "QQQQ2222QQQQ2222",
+        "AKIA" + "YOURACCESSKEYIDZ",
+        "AKIA" + "IOSFODNN7EXAMPLE",
+        "ASIA" + "TESTKEY234567ZZQ",
+    ],
+    ids=short_id,
+)
+def test_placeholder_key_ids(key_id: str) -> None:
+    assert is_placeholder_key_id(key_id)
+
+
+def test_real_looking_key_id_is_not_a_placeholder() -> None:
+    assert not is_placeholder_key_id("AKIA" + "Q3ZR7HVTX2M4WYLB")
+    info = key_id_info("AKIA" + "J7Q2XK4M9TL0RB8W")
+    assert info is not None and info.legacy and info.account_text == "account not encoded"
+
+
+# --- secrets and tokens -----------------------------------------------------------------
+
+
+def test_base64_of_text_is_not_a_secret() -> None:
+    encoded = base64.b64encode(b"The quick brown fox jumps over").decode()
+    assert len(encoded) == 40 and decodes_to_text(encoded)
+    assert not looks_like_secret_key(encoded)
+    assert not decodes_to_text("hJ3kq9Zr" + "Tm2Vx8Lw4Pn6Ys1Bd7Fg5Hc0Qa/Ue+Ri")
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        "ThisIsAFakeSecretKeyForTests1234567890ab",
+        "MySampleAwsSecret0123456789abcdefGHIJKLM",
+        "aBcDeFgHiJ0123456789" + "xxxxx" + "aBcDeFgHiJ01234",
+    ],
+    ids=short_id,
+)
+def test_secret_shaped_placeholders(value: str) -> None:
+    assert len(value) == 40
+    assert has_placeholder_word(value) and not looks_like_secret_key(value)
+
+
+def test_session_token_shape() -> None:
+    prefix = SESSION_TOKEN_PREFIXES[0]
+    body = base64.b64encode(bytes(range(256)) * 2).decode()[:300]
+    assert looks_like_session_token(prefix + body)
+    assert looks_like_session_token("Zm9" + body)  # no known prefix, long and random
+    assert not looks_like_session_token("Zm9" + body[:60])  # too short without prefix
+    assert not looks_like_session_token("a" * 400)
+    assert not looks_like_session_token("eyJhbGciOi." + body)  # not the base64 alphabet
+    assert SESSION_TOKEN_PATTERN.search("x " + prefix + body + " y")
+
+
+@pytest.mark.parametrize(
+    ("name", "kind"),
+    [
+        ("aws_secret_access_key", NameKind.SECRET),
+        ("AWS_SECRET_ACCESS_KEY", NameKind.SECRET),
+        ("secretAccessKey", NameKind.SECRET),
+        ("SecretAccessKey", NameKind.SECRET),
+        ("aws_secret", NameKind.SECRET),
+        ("S3_SECRET_KEY", NameKind.SECRET),
+        ("prod.aws.secretKey", NameKind.SECRET),
+        ("secret_key", NameKind.WEAK_SECRET),
+        ("SECRET", NameKind.WEAK_SECRET),
+        ("aws_session_token", NameKind.TOKEN),
+        ("X-Amz-Security-Token", NameKind.TOKEN),
+        ("SessionToken", NameKind.TOKEN),
+        ("security_token", NameKind.WEAK_TOKEN),
+        ("client_secret", None),
+        ("DJANGO_SECRET_KEY", None),
+        ("jwt_secret", None),
+        ("aws_secret_arn", None),
+        ("secret_name", None),
+        ("access_key_id", None),
+    ],
+)
+def test_credential_name_kind(name: str, kind: str | None) -> None:
+    assert credential_name_kind(name) == kind
+
+
+def test_aws_context() -> None:
+    assert has_aws_context("import boto3\n")
+    assert has_aws_context("bucket: s3://x\n")
+    assert has_aws_context("X-Amz-Date: 1")
+    assert not has_aws_context("password = 1\nawsome = 2\n")
+
+
+def test_documented_example_tokens_have_example_inside() -> None:
+    token = SESSION_TOKEN_PREFIXES[0] + "x" * 30 + "EXAMPLE" + "y" * 200
+    assert is_documented_example(token)
+    assert not is_documented_example(token.replace("EXAMPLE", "EXAMPLF"))
+    # A 40-character secret with EXAMPLE inside is a placeholder, not a documented example.
+    assert not is_documented_example("aB3dE" + "EXAMPLE" + "c" * 28)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ('{"Shape": "SecretAccessKey", "documentation": "The secret key."}', False),
+        ("aws_secret_access_key = ${SECRET}\n", False),
+        ("key: " + "AKIA" + "Q3ZR7HVTX2M4WYLB", True),
+        ("secret: " + "hJ3kq9Zr" + "Tm2Vx8Lw4Pn6Ys1Bd7Fg5Hc0Qa/Ue+Ri", True),
+        ('{"s": "hJ3kq9Zr' + 'Tm2Vx8Lw4Pn6Ys1Bd7Fg5Hc0Qa\\/Ue+Ri"}', True),  # JSON-escaped /
+        ('{"s": "hJ3kq9Zr' + 'Tm2Vx8Lw4Pn6Ys1Bd7Fg5Hc0Qa\\u002fUe+Ri"}', True),
+        ("data:\n  id: " + "QUtJQ" + "VEVTVA==\n", True),  # base64 of a key id
+        ("token: IQoJb3JpZ2lu" + "X2Vj\n", True),
+    ],
+)
+def test_credential_value_gate(text: str, expected: bool) -> None:
+    assert may_hold_credential_value(text) is expected

@@ -1,0 +1,4 @@
+region             = "eu-west-1"
+env                = "staging"
+replica_access_key = "{{AKIA_PLACEHOLDER}}"
+replica_secret_key = "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"

@@ -1,0 +1,342 @@
+"""One pass over a document's text that finds AWS credential material for RC101-RC105.
+
+The rules share this analysis through a cached document view, so a file is searched
+once however many of them run, and an access key id and its secret are paired in one
+place: the id rules report the pair, the secret rule reports only secrets left unpaired.
+
+Candidates come from three cheap searches: key ids (a literal-led pattern), names that
+contain ``secret`` or a session-token word (``str.find`` on the lower-cased text), and
+bare STS tokens (a literal-led pattern). Every value pattern is anchored at a name or has
+a fixed length, and name scanning never goes backwards, so the work is linear in the
+size of the text.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import bisect
+import re
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from urllib.parse import unquote
+
+from rolecall import Document, View
+from rolecall import secrets as policy
+from rolecall.secrets import KeyIdInfo, NameKind
+
+#: Separators between a name and its value in any syntax: ``=``, ``:``, ``=>``, ``:=``,
+#: quotes, spaces and newlines, ``|``/``>`` (YAML block scalars, Markdown tables),
+#: ``(``/``)``/``,`` (function calls), ``:-`` (shell defaults), ``[``/``]``, backslashes,
+#: HTML-escaped quotes, and ``or`` (``os.getenv("AWS_SECRET") or "..."``).
+_GAP = re.compile(r"""(?:[\s"'`\\:=,>|()\[\]?\-]|&quot;|&#3[49];|or\b){1,40}""")
+_NAME_REST = re.compile(r"[A-Za-z0-9_.\-]*")
+_SECRET_VALUE = re.compile(r"[A-Za-z0-9/+]{40}")
+#: A secret written with escapes: ``\/`` (JSON from PHP and others), ``%2F``/``%2B``
+#: (URLs, form data). Each alternative is one character of the secret.
+_SECRET_ESCAPED_VALUE = re.compile(r"(?:[A-Za-z0-9/+]|\\/|%2[FfBb]){40}")
+#: A 40-character secret base64-encoded once more (Kubernetes Secret ``data``): 56 chars.
+_SECRET_B64_VALUE = re.compile(r"[A-Za-z0-9/+]{54}==")
+_TOKEN_VALUE = re.compile(r"[A-Za-z0-9/+%]{16,8192}={0,2}")
+_B64 = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789/+=")
+_AFTER_SECRET = _B64 | {"_", "-", "%"}
+_NAME_CHARS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_.-")
+#: How far (lines, characters) a secret may be from a key id to count as its pair.
+NAMED_PAIR_WINDOW = (5, 2000)
+UNNAMED_PAIR_WINDOW = (3, 400)
+
+
+@dataclass(frozen=True)
+class KeyIdHit:
+    start: int
+    end: int
+    info: KeyIdInfo
+    example: bool
+    in_url: bool
+
+
+@dataclass(frozen=True)
+class SecretHit:
+    start: int
+    end: int
+    value: str
+    name: str  # the name it is keyed by; '' when found only next to a key id
+    strong: bool  # named with an AWS-specific name (or paired with an id)
+    example: bool
+    encoded: bool = False  # base64-encoded once more (Kubernetes Secret data)
+
+
+@dataclass(frozen=True)
+class TokenHit:
+    start: int
+    end: int
+    value: str  # percent-decoded
+    name: str
+    in_url: bool
+    example: bool
+
+
+@dataclass(frozen=True)
+class Material:
+    """What one document holds; ``pairs`` maps a key id's offset to its secret."""
+
+    ids: tuple[KeyIdHit, ...]
+    secrets: tuple[SecretHit, ...]  # named secrets (unpaired ones are RC104's)
+    tokens: tuple[TokenHit, ...]
+    pairs: Mapping[int, SecretHit]
+    aws_context: bool
+
+    @property
+    def paired_secrets(self) -> frozenset[int]:
+        return frozenset(s.start for s in self.pairs.values())
+
+
+def _in_url(text: str, start: int) -> bool:
+    """Whether ``start`` is inside a URL (looking back at most 2,000 characters)."""
+    line_start = text.rfind("\n", max(0, start - 2000), start) + 1
+    head = text[max(line_start, start - 2000) : start]
+    return "://" in head and not any(c.isspace() for c in head[head.rfind("://") :])
+
+
+def _names(text: str, lowered: str, words: tuple[str, ...]) -> Iterator[tuple[int, int, str]]:
+    """``(start, end, name)`` of identifiers containing one of ``words``, left to right."""
+    hits: list[int] = []
+    for word in words:
+        pos = lowered.find(word)
+        while pos != -1:
+            hits.append(pos)
+            pos = lowered.find(word, pos + len(word))
+    done = 0
+    for pos in sorted(hits):
+        if pos < done:
+            continue  # inside an identifier (or value) already handled
+        start = pos
+        while start > max(0, pos - 64) and text[start - 1] in _NAME_CHARS:
+            start -= 1
+        match = _NAME_REST.match(text, pos)
+        end = match.end() if match else pos
+        done = end
+        yield start, end, text[start:end]
+
+
+def _value_start(text: str, end: int) -> int | None:
+    gap = _GAP.match(text, end)
+    return gap.end() if gap else None
+
+
+def _named_values(
+    text: str, lowered: str, examples: bool
+) -> tuple[list[SecretHit], list[TokenHit], bool]:
+    secrets: list[SecretHit] = []
+    tokens: list[TokenHit] = []
+    weak = False
+    words = ("secret", *policy.SESSION_TOKEN_NAME_PARTS)
+    skip_to = 0  # names inside a value already read are not names: never read twice
+    for start, end, name in _names(text, lowered, words):
+        kind = policy.credential_name_kind(name) if start >= skip_to else None
+        at = _value_start(text, end) if kind else None
+        if at is None:
+            continue
+        if kind in (NameKind.SECRET, NameKind.WEAK_SECRET):
+            found = _secret_at(text, at)
+            if found is None:
+                continue
+            value, skip_to, encoded = found
+            example = policy.is_documented_example(value)
+            if (example and not examples) or not _plausible_secret(value, example):
+                continue
+            weak = weak or kind == NameKind.WEAK_SECRET
+            strong = kind == NameKind.SECRET
+            secrets.append(SecretHit(at, skip_to, value, name, strong, example, encoded))
+        else:
+            run = _TOKEN_VALUE.match(text, at)
+            skip_to = run.end() if run else skip_to
+            token = _token_at(text, at, name, examples)
+            if token is not None:
+                weak = weak or kind == NameKind.WEAK_TOKEN
+                tokens.append(token)
+    return secrets, tokens, weak
+
+
+def _secret_at(text: str, at: int) -> tuple[str, int, bool] | None:
+    """``(secret, end, encoded)`` of a secret value starting at ``at``, plain or base64."""
+    match = _SECRET_VALUE.match(text, at)
+    if match and text[match.end() : match.end() + 1] not in _AFTER_SECRET:
+        return match.group(), match.end(), False
+    match = _SECRET_ESCAPED_VALUE.match(text, at)
+    if match and text[match.end() : match.end() + 1] not in _AFTER_SECRET:
+        raw = match.group()
+        value = raw.replace("\\/", "/").replace("%2F", "/").replace("%2f", "/")
+        value = value.replace("%2B", "+").replace("%2b", "+")
+        if value != raw:
+            return value, match.end(), False
+    match = _SECRET_B64_VALUE.match(text, at)
+    if not match or text[match.end() : match.end() + 1] in _AFTER_SECRET:
+        return None
+    raw = match.group()
+    try:
+        value = base64.b64decode(raw, validate=True).decode("ascii")
+    except (binascii.Error, UnicodeDecodeError):
+        return None
+    if not _SECRET_VALUE.fullmatch(value):
+        return None
+    return value, match.end(), True
+
+
+def _plausible_secret(value: str, example: bool) -> bool:
+    if example:
+        return True
+    return not policy.is_not_a_secret(value) and policy.looks_like_secret_key(value)
+
+
+def _token_at(text: str, at: int, name: str, examples: bool) -> TokenHit | None:
+    match = _TOKEN_VALUE.match(text, at)
+    if not match or text[match.end() : match.end() + 1] in _NAME_CHARS - {".", "-"}:
+        return None
+    raw = match.group()
+    value = unquote(raw) if "%" in raw else raw
+    example = policy.is_documented_example(value.rstrip("="))
+    if example and not examples:
+        return None
+    if not example and (
+        policy.is_not_a_secret(value) or not policy.looks_like_session_token(value)
+    ):
+        return None
+    return TokenHit(at, match.end(), value, name, _in_url(text, at), example)
+
+
+def _bare_tokens(text: str, taken: list[TokenHit], examples: bool) -> list[TokenHit]:
+    found: list[TokenHit] = []
+    starts = {t.start for t in taken}
+    for match in policy.SESSION_TOKEN_PATTERN.finditer(text):
+        start, end = match.span()
+        if start in starts or (start and text[start - 1] in _B64):
+            continue
+        if text[end : end + 1] in _B64:
+            continue
+        example = policy.is_documented_example(match.group())
+        if example and not examples:
+            continue
+        found.append(TokenHit(start, end, match.group(), "", _in_url(text, start), example))
+    return found
+
+
+def _unnamed_secrets_near(
+    doc: Document, hit: KeyIdHit, examples: bool, seen: dict[int, SecretHit | None]
+) -> list[SecretHit]:
+    """Secrets within the unnamed window of ``hit``; ``seen`` memoises each candidate."""
+    lines, chars = UNNAMED_PAIR_WINDOW
+    index = doc.index
+    line = index.position(hit.start)[0]
+    lo = max(index.line_start(max(1, line - lines)), hit.start - chars)
+    hi = min(index.line_end(min(index.line_count, line + lines)), hit.end + chars)
+    text = doc.text
+    found: list[SecretHit] = []
+    for match in policy.SECRET_KEY_PATTERN.finditer(text, lo, hi):
+        start, end = match.span(1)
+        if (start == lo and start > 0 and text[start - 1] in _AFTER_SECRET) or (
+            end == hi and text[end : end + 1] in _AFTER_SECRET
+        ):
+            continue  # cut out of a longer run by the window edge
+        if start not in seen:
+            seen[start] = _unnamed_secret(doc, start, end, examples)
+        secret = seen[start]
+        if secret is not None:
+            found.append(secret)
+    return found
+
+
+def _unnamed_secret(doc: Document, start: int, end: int, examples: bool) -> SecretHit | None:
+    text = doc.text
+    if text[start - 1 : start] == "." or (
+        text[end : end + 1] == "." and text[end + 1 : end + 2].isalnum()
+    ):
+        return None  # a segment of a JWT or another dotted token
+    value = text[start:end]
+    example = policy.is_documented_example(value)
+    if (example and not examples) or not _plausible_secret(value, example):
+        return None
+    if _in_wrapped_base64(doc, start):
+        return None
+    return SecretHit(start, end, value, "", True, example)
+
+
+def _in_wrapped_base64(doc: Document, start: int) -> bool:
+    """The last line of a wrapped base64 block (PEM, MIME) can be 40 characters long."""
+    line = doc.index.position(start)[0]
+    if line == 1:
+        return False
+    above = doc.lines[line - 2].strip()
+    return len(above) >= 60 and all(c in _B64 for c in above)
+
+
+def _pair(
+    doc: Document, ids: list[KeyIdHit], secrets: list[SecretHit], examples: bool
+) -> dict[int, SecretHit]:
+    """Pair ids with secrets, closest first; each id and each secret pairs at most once."""
+    candidates: list[tuple[int, int, SecretHit]] = []
+    index = doc.index
+    starts = [s.start for s in secrets]  # sorted: found left to right
+    max_lines, max_chars = NAMED_PAIR_WINDOW
+    seen: dict[int, SecretHit | None] = {s.start: s for s in secrets}
+    for hit in ids:
+        line = index.position(hit.start)[0]
+        # The four closest named secrets on either side are enough to choose from and
+        # keep a file packed with credentials (minified JSON) linear.
+        at = bisect.bisect_left(starts, hit.start)
+        lo = max(bisect.bisect_left(starts, hit.start - max_chars), at - 4)
+        hi = min(bisect.bisect_right(starts, hit.start + max_chars), at + 4)
+        nearby = [(s, max_lines) for s in secrets[lo:hi]]
+        nearby += [
+            (s, UNNAMED_PAIR_WINDOW[0])
+            for s in _unnamed_secrets_near(doc, hit, examples, seen)
+            if not s.name
+        ]
+        for secret, lines in nearby:
+            if secret.example != hit.example:
+                continue
+            if abs(index.position(secret.start)[0] - line) > lines:
+                continue
+            candidates.append((abs(secret.start - hit.start), hit.start, secret))
+    pairs: dict[int, SecretHit] = {}
+    used: set[int] = set()
+    for _distance, id_start, secret in sorted(candidates, key=lambda c: (c[0], c[1])):
+        if id_start not in pairs and secret.start not in used:
+            pairs[id_start] = secret
+            used.add(secret.start)
+    return pairs
+
+
+def _build(doc: Document, examples: bool) -> Material:
+    text = doc.text
+    ids: list[KeyIdHit] = []
+    for start, key_id in policy.find_key_ids(text):
+        info = policy.key_id_info(key_id)
+        example = policy.is_documented_example(key_id)
+        if info is None or (example and not examples):
+            continue
+        if not example and policy.is_placeholder_key_id(key_id):
+            continue
+        ids.append(KeyIdHit(start, start + 20, info, example, _in_url(text, start)))
+    lowered = text.lower()
+    if len(lowered) != len(text):  # a few characters change length when lower-cased
+        lowered = text.encode("ascii", "replace").decode("ascii").lower()
+    secrets, tokens, weak = _named_values(text, lowered, examples)
+    tokens += _bare_tokens(text, tokens, examples)
+    aws_context = bool(ids) or (weak and policy.has_aws_context(text))
+    if not aws_context:
+        secrets = [s for s in secrets if s.strong]
+        tokens = [t for t in tokens if policy.credential_name_kind(t.name) != NameKind.WEAK_TOKEN]
+    pairs = _pair(doc, ids, secrets, examples) if ids else {}
+    return Material(
+        tuple(ids), tuple(secrets), tuple(sorted(tokens, key=lambda t: t.start)), pairs, aws_context
+    )
+
+
+MATERIAL = View("aws-credential-material", lambda doc: _build(doc, False))
+MATERIAL_WITH_EXAMPLES = View("aws-credential-material+examples", lambda doc: _build(doc, True))
+
+
+def material(doc: Document, report_examples: bool) -> Material:
+    """The AWS credential material in ``doc`` (built once per document and setting)."""
+    return doc.view(MATERIAL_WITH_EXAMPLES if report_examples else MATERIAL)

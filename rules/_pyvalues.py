@@ -1,0 +1,309 @@
+"""Where a credential value in Python code comes from.
+
+DESIGN.md's severity policy, applied to an expression: a string literal (or a name
+bound to one, a concatenation or f-string of literals) is an embedded key; an
+environment or configuration lookup, a parameter or any other run-time value still
+bypasses the provider chain; values read from an STS response or from credentials the
+chain resolved are the recommended pattern; ``None``, placeholders and AWS's documented
+example keys are not credentials (rolecall.secrets decides which).
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass
+
+import libcst as cst
+from rolecall import secrets
+from rolecall.rules._pyresolve import Resolver
+from rolecall.rules._pyscope import Scope, lookup
+
+_MAX_DEPTH = 8
+
+#: Field names of the credentials in STS (and Cognito) responses.
+STS_FIELDS = frozenset({"AccessKeyId", "SecretAccessKey", "SessionToken", "SecretKey"})
+#: Methods whose results carry temporary credentials.
+STS_METHODS = frozenset(
+    {
+        "assume_role",
+        "assume_role_with_web_identity",
+        "assume_role_with_saml",
+        "get_session_token",
+        "get_federation_token",
+        "get_credentials_for_identity",
+        "get_role_credentials",
+    }
+)
+#: Attributes of botocore credential objects the provider chain resolved.
+_CHAIN_ATTRS = frozenset({"access_key", "secret_key", "token"})
+_CHAIN_METHODS = frozenset({"get_credentials", "get_frozen_credentials"})
+_ENV_GETTERS = frozenset({"os.getenv", "os.environ.get", "os.environ.setdefault"})
+_CONFIG_GETTERS = frozenset({"env", "config", "getenv", "get_env", "get_setting", "decouple"})
+
+
+class Source(enum.Enum):
+    LITERAL = "a string literal"
+    ENVIRONMENT = "an environment variable"
+    CONFIG = "a configuration value"
+    PARAMETER = "a parameter"
+    VARIABLE = "a run-time value"
+    STS = "temporary credentials"  # no finding
+    ABSENT = "no value"  # None, placeholder: no finding
+    EXAMPLE = "an AWS documentation example key"  # NOTE with report_examples only
+
+    @property
+    def reported(self) -> bool:
+        return self not in (Source.STS, Source.ABSENT, Source.EXAMPLE)
+
+
+@dataclass(frozen=True)
+class Value:
+    source: Source
+    literal: str | None = None
+    env_var: str | None = None  # ENVIRONMENT: the variable read
+    has_default: bool = False  # ENVIRONMENT: a default other than None is given
+
+
+ABSENT = Value(Source.ABSENT)
+
+
+def string_of(expr: cst.BaseExpression) -> str | None:
+    """The value of a string literal expression (no names followed)."""
+    if isinstance(expr, cst.SimpleString):
+        value = expr.evaluated_value
+        return value if isinstance(value, str) else value.decode("latin-1")
+    if isinstance(expr, cst.ConcatenatedString):
+        left, right = string_of(expr.left), string_of(expr.right)
+        return left + right if left is not None and right is not None else None
+    if isinstance(expr, cst.FormattedString):
+        parts = []
+        for part in expr.parts:
+            if isinstance(part, cst.FormattedStringText):
+                parts.append(part.value)
+            elif isinstance(part, cst.FormattedStringExpression):
+                inner = string_of(part.expression)
+                if inner is None:
+                    return None
+                parts.append(inner)
+        return "".join(parts)
+    return None
+
+
+class Classifier:
+    def __init__(self, resolver: Resolver) -> None:
+        self.resolver = resolver
+
+    def classify(self, expr: cst.BaseExpression, scope: Scope, depth: int = 0) -> Value:
+        if depth > _MAX_DEPTH:
+            return Value(Source.VARIABLE)
+        literal = self.literal(expr, scope, depth)
+        if literal is not None:
+            return _literal(literal)
+        if isinstance(expr, cst.Name):
+            return self._name(expr, scope, depth)
+        if isinstance(expr, cst.BooleanOperation):
+            return worst(
+                self.classify(expr.left, scope, depth + 1),
+                self.classify(expr.right, scope, depth + 1),
+            )
+        if isinstance(expr, cst.IfExp):
+            return worst(
+                self.classify(expr.body, scope, depth + 1),
+                self.classify(expr.orelse, scope, depth + 1),
+            )
+        if isinstance(expr, cst.Subscript):
+            return self._subscript(expr, scope)
+        if isinstance(expr, cst.Call):
+            return self._call(expr, scope, depth)
+        if isinstance(expr, cst.Attribute):
+            if expr.attr.value in _CHAIN_ATTRS and self._from_chain(expr.value, scope, depth):
+                return Value(Source.STS)
+            return Value(Source.CONFIG)
+        return Value(Source.VARIABLE)
+
+    def literal(self, expr: cst.BaseExpression, scope: Scope, depth: int = 0) -> str | None:
+        """The string an expression always evaluates to: literals, and names bound once
+        to literals, joined by ``+`` or inside f-strings."""
+        if depth > _MAX_DEPTH:
+            return None
+        value = string_of(expr)
+        if value is not None:
+            return value
+        if isinstance(expr, cst.BinaryOperation) and isinstance(expr.operator, cst.Add):
+            left = self.literal(expr.left, scope, depth + 1)
+            right = self.literal(expr.right, scope, depth + 1)
+            return left + right if left is not None and right is not None else None
+        if isinstance(expr, cst.Name):
+            found = lookup(scope, expr.value)
+            if found is not None and len(found[0]) == 1 and found[0][0].kind == "assign":
+                bound = found[0][0].value
+                return self.literal(bound, found[1], depth + 1) if bound is not None else None
+        if isinstance(expr, cst.Attribute):
+            body = self._class_body(expr.value, scope)
+            if body is not None:
+                return self.literal(cst.Name(expr.attr.value), body, depth + 1)
+        return None
+
+    def _class_body(self, expr: cst.BaseExpression, scope: Scope) -> Scope | None:
+        """The body of the class ``expr`` names (``Config`` in ``Config.KEY``, also
+        ``self``/``cls`` inside its methods), for constants kept on a class."""
+        if not isinstance(expr, cst.Name):
+            return None
+        if expr.value in ("self", "cls"):
+            current: Scope | None = scope
+            while current is not None and current.enclosing_class is None:
+                current = current.parent
+            return current.enclosing_class if current is not None else None
+        found = lookup(scope, expr.value)
+        if found is None or len(found[0]) != 1 or found[0][0].kind != "class":
+            return None
+        return found[0][0].body_scope
+
+    def _name(self, expr: cst.Name, scope: Scope, depth: int) -> Value:
+        if expr.value == "None":
+            return ABSENT
+        found = lookup(scope, expr.value)
+        if found is None:
+            return Value(Source.VARIABLE)
+        bindings, owner = found
+        if any(b.kind == "param" for b in bindings):
+            return Value(Source.PARAMETER)
+        if any(b.kind == "import" for b in bindings):
+            return Value(Source.CONFIG)
+        values = [
+            self.classify(b.value, owner, depth + 1)
+            for b in bindings
+            if b.kind == "assign" and b.value is not None
+        ]
+        if not values:
+            return Value(Source.VARIABLE)
+        result = values[0]
+        for value in values[1:]:
+            result = worst(result, value)
+        return result
+
+    def _subscript(self, expr: cst.Subscript, scope: Scope) -> Value:
+        keys: list[str] = []
+        base: cst.BaseExpression = expr
+        while isinstance(base, cst.Subscript):
+            key = _index_string(base)
+            if key is None:
+                break
+            keys.append(key)
+            base = base.value
+        if keys and keys[0] in STS_FIELDS and not self._iam_key(keys, base, scope):
+            return Value(Source.STS)
+        if len(keys) == 1 and self.resolver.qualify(base, scope) == "os.environ":
+            return Value(Source.ENVIRONMENT, env_var=keys[0])
+        return Value(Source.CONFIG)
+
+    def _iam_key(self, keys: list[str], base: cst.BaseExpression, scope: Scope) -> bool:
+        """``create_access_key()["AccessKey"]``: a new long-term key, not STS credentials."""
+        if "AccessKey" in keys:
+            return True
+        if isinstance(base, cst.Name):
+            found = lookup(scope, base.value)
+            values = [b.value for b in found[0] if b.value is not None] if found else []
+            return any("AccessKey" in _keys_and_calls(v) for v in values)
+        return "AccessKey" in _keys_and_calls(base)
+
+    def _call(self, expr: cst.Call, scope: Scope, depth: int) -> Value:
+        func = expr.func
+        args = [a for a in expr.args if a.keyword is None and not a.star]
+        first = string_of(args[0].value) if args else None
+        if isinstance(func, cst.Attribute) and func.attr.value == "get" and first in STS_FIELDS:
+            return Value(Source.STS)
+        if isinstance(func, cst.Name) and func.value == "str" and len(args) == 1:
+            return self.classify(args[0].value, scope, depth + 1)
+        callee = self.resolver.qualify(func, scope)
+        if callee in _ENV_GETTERS and first is not None:
+            default = args[1].value if len(args) > 1 else None
+            if default is not None:
+                fallback = self.classify(default, scope, depth + 1)
+                if fallback.source is Source.LITERAL:
+                    return fallback
+            has_default = default is not None and not (
+                isinstance(default, cst.Name) and default.value == "None"
+            )
+            return Value(Source.ENVIRONMENT, env_var=first, has_default=has_default)
+        name = func.attr.value if isinstance(func, cst.Attribute) else _name_of(func)
+        if first is not None and (name in _CONFIG_GETTERS or _is_config_object(func)):
+            return Value(Source.CONFIG)
+        return Value(Source.VARIABLE)
+
+    def _from_chain(self, expr: cst.BaseExpression, scope: Scope, depth: int) -> bool:
+        if isinstance(expr, cst.Call) and isinstance(expr.func, cst.Attribute):
+            return expr.func.attr.value in _CHAIN_METHODS
+        if isinstance(expr, cst.Name) and depth <= _MAX_DEPTH:
+            if "cred" in expr.value.lower():
+                return True
+            found = lookup(scope, expr.value)
+            return found is not None and any(
+                b.value is not None and self._from_chain(b.value, found[1], depth + 1)
+                for b in found[0]
+            )
+        return False
+
+
+def _keys_and_calls(expr: cst.BaseExpression) -> set[str]:
+    """String subscripts and called method names along an expression's spine, with
+    ``create_access_key`` counted as the "AccessKey" it returns."""
+    found: set[str] = set()
+    while True:
+        if isinstance(expr, cst.Subscript):
+            key = _index_string(expr)
+            if key is not None:
+                found.add(key)
+            expr = expr.value
+        elif isinstance(expr, cst.Call):
+            if isinstance(expr.func, cst.Attribute) and expr.func.attr.value == "create_access_key":
+                found.add("AccessKey")
+            expr = expr.func
+        elif isinstance(expr, cst.Attribute):
+            expr = expr.value
+        else:
+            return found
+
+
+def _is_config_object(func: cst.BaseExpression) -> bool:
+    """``env.str("X")``, ``config.get("X")``: a getter on a configuration object."""
+    return (
+        isinstance(func, cst.Attribute)
+        and isinstance(func.value, cst.Name)
+        and func.value.value.lower() in ("env", "config", "settings", "conf", "environ")
+    )
+
+
+def _name_of(func: cst.BaseExpression) -> str:
+    return func.value if isinstance(func, cst.Name) else ""
+
+
+def _index_string(node: cst.Subscript) -> str | None:
+    if len(node.slice) != 1 or not isinstance(node.slice[0].slice, cst.Index):
+        return None
+    return string_of(node.slice[0].slice.value)
+
+
+def _literal(value: str) -> Value:
+    if secrets.is_documented_example(value):
+        return Value(Source.EXAMPLE, literal=value)
+    if secrets.is_not_a_secret(value):
+        return ABSENT
+    return Value(Source.LITERAL, literal=value)
+
+
+_RANK = {
+    Source.ABSENT: 0,
+    Source.EXAMPLE: 1,
+    Source.STS: 2,
+    Source.VARIABLE: 3,
+    Source.PARAMETER: 4,
+    Source.CONFIG: 5,
+    Source.ENVIRONMENT: 6,
+    Source.LITERAL: 7,
+}
+
+
+def worst(a: Value, b: Value) -> Value:
+    """The value that decides severity when an expression may take either."""
+    return a if _RANK[a.source] >= _RANK[b.source] else b

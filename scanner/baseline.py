@@ -1,0 +1,293 @@
+"""The baseline: findings a team has accepted, so that only new ones are reported.
+
+``.rolecall-baseline.json`` holds one entry per accepted finding: the rule id, the
+file's path relative to the baseline's own directory, and the finding's fingerprint
+(a SHA-256 over the rule id and the credential material, see
+:func:`rolecall.model.fingerprint`). It never holds a secret, a redacted secret or a
+line number, so moving code keeps an entry valid, and a *different* secret on the same
+line has a different fingerprint and is reported. The file is written sorted with a
+fixed layout, so regenerating it from the same findings gives the same bytes::
+
+    {
+      "version": 1,
+      "tool": "rolecall",
+      "entries": [
+        {"rule_id": "RC101", "path": "app/settings.py", "fingerprint": "<64 hex>"}
+      ]
+    }
+
+An entry may carry a human-written ``"reason"``; ``rolecall baseline --update`` keeps it.
+An entry is *stale* when its rule ran on its file (or the file is gone) and produced no
+finding with its fingerprint. Staleness is judged only for files the scan saw, so a
+pre-commit batch that scans three files never calls the other files' entries stale.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+from collections.abc import Collection, Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from rolecall.config import ConfigError
+from rolecall.model import Finding, Notice, NoticeCode, NoticeLevel
+from rolecall.report import ScanReport
+
+BASELINE_VERSION = 1
+DEFAULT_BASELINE = ".rolecall-baseline.json"
+
+_RULE_ID = re.compile(r"^RC\d{3}$")
+_FINGERPRINT = re.compile(r"^[0-9a-f]{64}$")
+_ENTRY_KEYS = frozenset({"rule_id", "path", "fingerprint", "reason"})
+
+
+class BaselineError(ConfigError):
+    """A baseline file that is missing, unreadable, malformed or of another version."""
+
+
+@dataclass(frozen=True, order=True)
+class BaselineEntry:
+    """One accepted finding. ``path`` is relative to the baseline's directory, '/'."""
+
+    path: str
+    rule_id: str
+    fingerprint: str
+    reason: str | None = None
+
+    @property
+    def key(self) -> tuple[str, str, str]:
+        return (self.path, self.rule_id, self.fingerprint)
+
+    def to_json(self) -> dict[str, str]:
+        out = {"rule_id": self.rule_id, "path": self.path, "fingerprint": self.fingerprint}
+        if self.reason:
+            out["reason"] = self.reason
+        return out
+
+
+@dataclass(frozen=True)
+class Baseline:
+    """A loaded baseline; ``path`` is absolute."""
+
+    path: str
+    entries: tuple[BaselineEntry, ...]
+
+    @property
+    def directory(self) -> str:
+        return os.path.dirname(self.path)
+
+    def keys(self) -> frozenset[tuple[str, str, str]]:
+        return frozenset(entry.key for entry in self.entries)
+
+
+def _entry(index: int, raw: Any, source: str) -> BaselineEntry:
+    where = f"{source}: entries[{index}]"
+    if not isinstance(raw, dict):
+        raise BaselineError(f"{where}: expected an object")
+    unknown = sorted(set(raw) - _ENTRY_KEYS)
+    if unknown:
+        raise BaselineError(f"{where}: unknown field {unknown[0]!r}")
+    rule_id, path, fp = raw.get("rule_id"), raw.get("path"), raw.get("fingerprint")
+    reason = raw.get("reason")
+    if not isinstance(rule_id, str) or not _RULE_ID.match(rule_id):
+        raise BaselineError(f"{where}: rule_id must be a rule id such as RC101")
+    if not isinstance(path, str) or not path or path.startswith("/") or "\\" in path:
+        raise BaselineError(f"{where}: path must be a relative path with '/' separators")
+    if not isinstance(fp, str) or not _FINGERPRINT.match(fp):
+        raise BaselineError(f"{where}: fingerprint must be 64 lower-case hex digits")
+    if reason is not None and not isinstance(reason, str):
+        raise BaselineError(f"{where}: reason must be a string")
+    return BaselineEntry(path=path, rule_id=rule_id, fingerprint=fp, reason=reason or None)
+
+
+def parse_baseline(data: bytes, path: str) -> Baseline:
+    """Validate a baseline's bytes; ``path`` names it in errors and anchors its paths."""
+    try:
+        doc = json.loads(data.decode("utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise BaselineError(f"{path}: not a valid baseline (invalid JSON: {exc})") from None
+    if not isinstance(doc, dict) or "version" not in doc:
+        raise BaselineError(f"{path}: not a rolecall baseline (no version field)")
+    version = doc["version"]
+    if version != BASELINE_VERSION or isinstance(version, bool):
+        raise BaselineError(
+            f"{path}: unsupported baseline version {version!r}; this rolecall reads version "
+            f"{BASELINE_VERSION} (upgrade rolecall, or recreate it with `rolecall baseline`)"
+        )
+    raw_entries = doc.get("entries")
+    if not isinstance(raw_entries, list):
+        raise BaselineError(f"{path}: entries must be a list")
+    entries = {e.key: e for e in (_entry(i, r, path) for i, r in enumerate(raw_entries))}
+    return Baseline(os.path.abspath(path), tuple(sorted(entries.values())))
+
+
+def load_baseline(path: str) -> Baseline:
+    """Read and validate the baseline at ``path`` (a missing file is an error)."""
+    try:
+        with open(path, "rb") as fh:
+            data = fh.read()
+    except FileNotFoundError:
+        raise BaselineError(
+            f"{path}: baseline not found (create it with `rolecall baseline`)"
+        ) from None
+    except OSError as exc:
+        raise BaselineError(f"{path}: cannot read baseline: {exc.strerror}") from None
+    return parse_baseline(data, path)
+
+
+def dump_baseline(entries: Iterable[BaselineEntry]) -> bytes:
+    """The file's bytes: sorted, unique entries, fixed layout, trailing newline."""
+    unique = {e.key: e for e in entries}
+    doc = {
+        "version": BASELINE_VERSION,
+        "tool": "rolecall",
+        "entries": [e.to_json() for e in sorted(unique.values())],
+    }
+    return (json.dumps(doc, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
+
+
+def write_baseline(path: str, entries: Iterable[BaselineEntry]) -> None:
+    from rolecall.atomic import write_atomic
+
+    write_atomic(path, dump_baseline(entries))
+
+
+def _relative(path: str, root: str, directory: str) -> str:
+    """A report path (relative to ``root``, or absolute) relative to ``directory``."""
+    absolute = os.path.normpath(os.path.join(root, path))
+    return os.path.relpath(absolute, directory).replace(os.sep, "/")
+
+
+def entry_for(finding: Finding, root: str, directory: str) -> BaselineEntry:
+    """The baseline entry that accepts ``finding`` (a finding of a scan rooted at ``root``)."""
+    return BaselineEntry(
+        path=_relative(finding.location.path, root, directory),
+        rule_id=finding.rule_id,
+        fingerprint=finding.fingerprint,
+    )
+
+
+def _judgeable(
+    entry: BaselineEntry, directory: str, scanned: Collection[str], rule_ids: Collection[str]
+) -> bool:
+    """Whether this scan can tell that ``entry`` no longer matches anything."""
+    if entry.rule_id not in rule_ids:
+        return False
+    return entry.path in scanned or not os.path.lexists(os.path.join(directory, entry.path))
+
+
+def stale_entries(
+    baseline: Baseline,
+    found: Collection[tuple[str, str, str]],
+    scanned: Collection[str],
+    rule_ids: Collection[str],
+) -> list[BaselineEntry]:
+    """Entries that this scan could judge and that matched no finding in ``found``."""
+    return [
+        e
+        for e in baseline.entries
+        if e.key not in found and _judgeable(e, baseline.directory, scanned, rule_ids)
+    ]
+
+
+@dataclass(frozen=True)
+class BaselineOutcome:
+    hidden: int  # findings the baseline accepted (not reported anywhere)
+    stale: tuple[BaselineEntry, ...]
+
+
+def apply_baseline(
+    report: ScanReport, baseline: Baseline, *, report_stale: bool = False
+) -> BaselineOutcome:
+    """Remove accepted findings from ``report``; add stale-entry notices when asked.
+
+    Findings in the baseline file itself are dropped too: it holds only hashes that
+    rolecall wrote.
+    """
+    directory = baseline.directory
+    accepted = baseline.keys()
+    own = os.path.relpath(baseline.path, directory)
+    kept: list[Finding] = []
+    found: set[tuple[str, str, str]] = set()
+    for finding in report.findings:
+        key = entry_for(finding, report.root, directory).key
+        if key[0] == own:
+            continue
+        found.add(key)
+        if key not in accepted:
+            kept.append(finding)
+    hidden = len(report.findings) - len(kept)
+    report.findings = kept
+    stale: list[BaselineEntry] = []
+    if report_stale:
+        scanned = {_relative(p, report.root, directory) for p in report.scanned_paths}
+        stale = stale_entries(baseline, found, scanned, {r.id for r in report.rules})
+        for entry in stale:
+            report.notices.append(_stale_notice(entry, report.root, directory))
+        report.notices.sort(key=lambda n: n.sort_key)
+    return BaselineOutcome(hidden=hidden, stale=tuple(stale))
+
+
+def _stale_notice(entry: BaselineEntry, root: str, directory: str) -> Notice:
+    path = _relative(entry.path, directory, root)
+    return Notice(
+        code=NoticeCode.STALE_BASELINE,
+        message=(
+            f"baseline entry {entry.rule_id} {entry.fingerprint[:12]} matches no finding; "
+            "`rolecall baseline --update` drops it"
+        ),
+        path=path,
+        level=NoticeLevel.WARNING,
+        rule_id=entry.rule_id,
+    )
+
+
+@dataclass(frozen=True)
+class BaselineUpdate:
+    entries: tuple[BaselineEntry, ...]
+    kept: int
+    added: int
+    dropped: int
+
+
+def build_baseline(
+    report: ScanReport,
+    path: str,
+    previous: Baseline | None = None,
+) -> BaselineUpdate:
+    """The entries for a new baseline file at ``path`` from ``report``'s findings.
+
+    With ``previous`` (``--update``): its entries that still match are kept with their
+    reasons, entries this scan cannot judge (files or rules outside it) are kept as they
+    are, stale ones are dropped, and new findings are added.
+    """
+    directory = os.path.dirname(os.path.abspath(path))
+    own = os.path.basename(path)
+    fresh: dict[tuple[str, str, str], BaselineEntry] = {}
+    for finding in report.findings:
+        entry = entry_for(finding, report.root, directory)
+        if entry.path != own:
+            fresh.setdefault(entry.key, entry)
+    if previous is None:
+        return BaselineUpdate(tuple(sorted(fresh.values())), 0, len(fresh), 0)
+    stale = {
+        e.key
+        for e in stale_entries(
+            previous,
+            fresh,
+            {_relative(p, report.root, directory) for p in report.scanned_paths},
+            {r.id for r in report.rules},
+        )
+    }
+    merged: dict[tuple[str, str, str], BaselineEntry] = {
+        e.key: e for e in previous.entries if e.key not in stale
+    }
+    kept = len(merged)
+    added = 0
+    for key, entry in fresh.items():
+        if key not in merged:
+            merged[key] = entry
+            added += 1
+    return BaselineUpdate(tuple(sorted(merged.values())), kept, added, len(stale))

@@ -1,0 +1,124 @@
+"""The command-line side of the baseline: ``rolecall baseline`` and ``scan --baseline``."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from typing import TextIO
+
+from rolecall.baseline import (
+    DEFAULT_BASELINE,
+    Baseline,
+    BaselineOutcome,
+    apply_baseline,
+    build_baseline,
+    load_baseline,
+    write_baseline,
+)
+from rolecall.config import Config
+from rolecall.model import NoticeLevel
+from rolecall.report import ScanReport
+
+
+def add_scan_baseline_options(p: argparse.ArgumentParser) -> None:
+    """``scan``'s baseline flags."""
+    p.add_argument(
+        "--baseline",
+        metavar="FILE",
+        help="report only findings that are not in this baseline (config: baseline)",
+    )
+    p.add_argument(
+        "--no-baseline",
+        action="store_true",
+        help="ignore the configured baseline and report every finding",
+    )
+    p.add_argument(
+        "--report-stale",
+        action="store_true",
+        default=None,
+        help="list baseline entries that match no finding any more (config: report-stale)",
+    )
+
+
+def add_baseline_command(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """``rolecall baseline [PATH...]``: accept every current finding."""
+    p = sub.add_parser(
+        "baseline",
+        help="write a baseline of the current findings, so that scans report only new ones",
+        description="Scan like `rolecall scan` and write every finding into the baseline "
+        f"file (default: the configured baseline, else ./{DEFAULT_BASELINE}).",
+    )
+    from rolecall.cli import add_selection_options
+
+    add_selection_options(p)
+    p.add_argument("--baseline", metavar="FILE", help="the baseline file to write")
+    p.add_argument(
+        "--update",
+        action="store_true",
+        help="keep the file's entries that still match (and their reasons) and entries "
+        "for files or rules outside this scan, drop stale ones, add new findings",
+    )
+
+
+def baseline_path(args: argparse.Namespace, config: Config) -> str | None:
+    """The baseline a command uses: the flag, else the configuration's, else none."""
+    if getattr(args, "no_baseline", False):
+        return None
+    if args.baseline:
+        return str(args.baseline)
+    if config.baseline:
+        return os.path.join(config.root, config.baseline)
+    return None
+
+
+def scan_baseline(args: argparse.Namespace, config: Config) -> Baseline | None:
+    """The baseline ``scan`` filters through, loaded before the scan so that a bad file
+    fails fast; None when there is none."""
+    path = baseline_path(args, config)
+    if path is None:
+        if args.report_stale:
+            from rolecall.cli import UsageError
+
+            raise UsageError("--report-stale needs a baseline (--baseline FILE or config)")
+        return None
+    return load_baseline(path)
+
+
+def use_baseline(
+    args: argparse.Namespace, config: Config, report: ScanReport, baseline: Baseline | None
+) -> BaselineOutcome:
+    """Filter ``report`` through ``baseline`` (from :func:`scan_baseline`)."""
+    if baseline is None:
+        return BaselineOutcome(hidden=0, stale=())
+    report_stale = args.report_stale if args.report_stale is not None else config.report_stale
+    return apply_baseline(report, baseline, report_stale=report_stale)
+
+
+def cmd_baseline(args: argparse.Namespace, out: TextIO) -> int:
+    """Write (or ``--update``) the baseline from a scan's findings."""
+    from rolecall import __version__
+    from rolecall.cli import EXIT_OK, scan_settings
+    from rolecall.runner import ScanRequest, run_scan
+
+    config, walk, engine_options, jobs = scan_settings(args)
+    path = baseline_path(args, config) or DEFAULT_BASELINE
+    previous = load_baseline(path) if args.update and os.path.exists(path) else None
+    request = ScanRequest(
+        paths=tuple(args.paths), base=os.getcwd(), walk=walk, engine=engine_options, jobs=jobs
+    )
+    report = run_scan(request, tool_version=__version__)
+    update = build_baseline(report, path, previous)
+    write_baseline(path, update.entries)
+    for notice in report.notices:
+        if notice.level is not NoticeLevel.INFO:
+            where = f"{notice.path}: " if notice.path else ""
+            print(f"rolecall: {where}{notice.code.value} {notice.message}", file=sys.stderr)
+    count = len(update.entries)
+    detail = f"{update.added} new"
+    if previous is not None:
+        detail = f"{update.kept} kept, {detail}, {update.dropped} stale dropped"
+    out.write(f"Wrote {count} entr{'y' if count == 1 else 'ies'} to {path} ({detail}).\n")
+    if report.suppressed:
+        out.write(f"{len(report.suppressed)} inline-suppressed findings were left out.\n")
+    return EXIT_OK

@@ -1,0 +1,423 @@
+"""The ``rolecall`` command line. Errors become exit codes here, and only here:
+
+0 nothing at or above the fail level, 1 findings, 2 usage or configuration error,
+3 internal error.
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import os
+import sys
+from collections.abc import Sequence
+from typing import TextIO
+
+from rolecall import __version__
+from rolecall.baseline_cmd import (
+    add_baseline_command,
+    add_scan_baseline_options,
+    cmd_baseline,
+    scan_baseline,
+    use_baseline,
+)
+from rolecall.config import Config, ConfigError, default_config, load_config, parse_codes
+from rolecall.engine import EngineOptions, RuleSelection, describe_exception
+from rolecall.model import Severity
+from rolecall.walker import DEFAULT_MAX_FILE_SIZE, PathNotFound, WalkOptions
+
+EXIT_OK, EXIT_FINDINGS, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
+
+
+class UsageError(Exception):
+    """A mistake on the command line (exit 2)."""
+
+
+def add_selection_options(p: argparse.ArgumentParser) -> None:
+    """What to scan and with which rules: shared by ``scan``, ``baseline`` and ``fix``."""
+    p.add_argument("paths", nargs="*", default=["."], help="files or directories (default: .)")
+    p.add_argument(
+        "--select",
+        action="append",
+        default=[],
+        metavar="CODES",
+        help="only these rule ids or prefixes (comma-separated, repeatable)",
+    )
+    p.add_argument(
+        "--ignore",
+        action="append",
+        default=[],
+        metavar="CODES",
+        help="skip these rule ids or prefixes (comma-separated, repeatable)",
+    )
+    p.add_argument(
+        "--exclude",
+        action="append",
+        default=[],
+        metavar="GLOB",
+        help="gitignore-style pattern of paths to skip (repeatable)",
+    )
+    p.add_argument(
+        "--no-gitignore",
+        action="store_true",
+        help="scan files that .gitignore and .git/info/exclude ignore",
+    )
+    p.add_argument(
+        "--follow-symlinks",
+        action="store_true",
+        help="follow symbolic links that stay inside the scanned directory",
+    )
+    p.add_argument(
+        "--max-file-size",
+        type=int,
+        metavar="BYTES",
+        help=f"skip larger files with a notice (default: {DEFAULT_MAX_FILE_SIZE})",
+    )
+    p.add_argument(
+        "-j",
+        "--jobs",
+        type=int,
+        metavar="N",
+        help="worker processes (default: all cores; 1: no workers)",
+    )
+    p.add_argument("--config", metavar="FILE", help="use this configuration file")
+    p.add_argument("--isolated", action="store_true", help="ignore configuration files")
+    p.add_argument(
+        "--report-examples",
+        action="store_true",
+        help="report AWS's documented example keys as notes",
+    )
+    p.set_defaults(fail_level=None, report_unused_suppressions=False)
+
+
+def _add_scan_options(p: argparse.ArgumentParser) -> None:
+    from rolecall.reporters import FORMATS
+
+    add_selection_options(p)
+    p.add_argument("--format", choices=sorted(FORMATS), default="text", help="output format")
+    p.add_argument("-o", "--output", metavar="FILE", help="write the report to FILE (atomically)")
+    p.add_argument(
+        "--fail-level",
+        choices=[s.value for s in Severity],
+        help="lowest severity that makes the exit code 1 (default: warning)",
+    )
+    p.add_argument(
+        "--no-cache",
+        action="store_true",
+        help="neither read nor write the result cache (config: cache = false)",
+    )
+    p.add_argument(
+        "--shard",
+        metavar="K/N",
+        help="scan only the K-th of N disjoint parts of the files (split by path hash)",
+    )
+    p.add_argument(
+        "--report-unused-suppressions",
+        action="store_true",
+        help="report suppression comments that silence nothing",
+    )
+    p.add_argument("--color", choices=["auto", "always", "never"], default="auto")
+    p.add_argument("-q", "--quiet", action="count", default=0, help="print finding lines only")
+    p.add_argument(
+        "-v",
+        "--verbose",
+        action="count",
+        default=0,
+        help="also print informational notices and suppressed findings",
+    )
+
+
+def _add_fix_command(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    p = sub.add_parser(
+        "fix",
+        help="apply the fixes that findings carry (safe ones by default)",
+        description="Rewrite files to remove what the findings point at, preserving "
+        "formatting. Safe fixes keep behaviour (credential arguments read from the standard "
+        "AWS environment variables, which the default provider chain reads anyway); unsafe "
+        "fixes remove literal keys and change behaviour.",
+    )
+    add_selection_options(p)
+    p.add_argument(
+        "--diff", action="store_true", help="print a unified diff of the changes; write nothing"
+    )
+    p.add_argument(
+        "--unsafe-fixes",
+        action="store_true",
+        help="also apply fixes that change behaviour (removing literal keys)",
+    )
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="rolecall",
+        description="Find long-lived cloud credentials in code and configuration, and "
+        "replace them with role-based, short-lived credentials.",
+    )
+    parser.add_argument("--version", action="version", version=f"rolecall {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    scan = sub.add_parser("scan", help="scan files and directories")
+    _add_scan_options(scan)
+    add_scan_baseline_options(scan)
+    add_baseline_command(sub)
+    _add_fix_command(sub)
+    rules = sub.add_parser("rules", help="list every rule")
+    rules.add_argument("--format", choices=["text", "json"], default="text")
+    explain = sub.add_parser("explain", help="show a rule's documentation and examples")
+    explain.add_argument("rule", help="rule id (e.g. RC101) or name")
+    demo = sub.add_parser("demo", help="scan a generated sample application with fake keys")
+    demo.add_argument("--keep", metavar="DIR", help="write the sample into DIR and keep it")
+    return parser
+
+
+def _split_codes(key: str, values: Sequence[str]) -> tuple[str, ...]:
+    out: list[str] = []
+    for value in values:
+        out.extend(parse_codes(key, value))
+    return tuple(out)
+
+
+def scan_settings(args: argparse.Namespace) -> tuple[Config, WalkOptions, EngineOptions, int]:
+    """Merge the configuration file and the flags (flags win)."""
+    start = args.paths[0] if args.paths else "."
+    config = default_config(start) if args.isolated else load_config(start, args.config)
+    select = _split_codes("--select", args.select) or config.select
+    ignore = config.ignore + _split_codes("--ignore", args.ignore)
+    max_size = args.max_file_size or config.max_file_size or DEFAULT_MAX_FILE_SIZE
+    if args.max_file_size is not None and args.max_file_size < 1:
+        raise UsageError("--max-file-size: expected a positive number of bytes")
+    jobs = args.jobs if args.jobs is not None else config.jobs
+    if jobs < 0:
+        raise UsageError("--jobs: expected 0 (all cores) or more")
+    walk = WalkOptions(
+        include=config.include,
+        exclude=config.exclude + tuple(args.exclude),
+        exclude_root=config.root,
+        use_gitignore=config.respect_gitignore and not args.no_gitignore,
+        follow_symlinks=config.follow_symlinks or args.follow_symlinks,
+        max_file_size=max_size,
+    )
+    engine = EngineOptions(
+        selection=RuleSelection(
+            select=select,
+            ignore=ignore,
+            severity_overrides=config.severity_overrides,
+            per_file_ignores=config.per_file_ignores,
+            base=os.path.abspath("."),
+            root=config.root,
+        ),
+        allowlist=config.allowlist,
+        report_examples=config.report_examples or args.report_examples,
+        report_unused_suppressions=(
+            args.report_unused_suppressions or config.report_unused_suppressions
+        ),
+        foreign_pragmas=config.foreign_suppressions,
+    )
+    if args.fail_level:
+        config = _replace_fail_level(config, Severity.parse(args.fail_level))
+    return config, walk, engine, jobs
+
+
+def _replace_fail_level(config: Config, level: Severity) -> Config:
+    import dataclasses
+
+    return dataclasses.replace(config, fail_level=level)
+
+
+def _use_color(choice: str, stream: TextIO) -> bool:
+    if choice != "auto":
+        return choice == "always"
+    return (
+        stream.isatty() and os.environ.get("NO_COLOR") is None and os.environ.get("TERM") != "dumb"
+    )
+
+
+def cmd_scan(args: argparse.Namespace, out: TextIO) -> int:
+    from rolecall.atomic import write_atomic
+    from rolecall.reporters import get_reporter
+    from rolecall.runner import ScanRequest, run_scan
+
+    config, walk, engine_options, jobs = scan_settings(args)
+    if args.output and not os.path.isdir(os.path.dirname(os.path.abspath(args.output))):
+        raise UsageError(f"--output {args.output}: the directory does not exist")
+    baseline = scan_baseline(args, config)
+    shard = None
+    if args.shard:
+        from rolecall.shard import ShardError, parse_shard
+
+        try:
+            shard = parse_shard(args.shard)
+        except ShardError as exc:
+            raise UsageError(f"--shard: {exc}") from None
+    cache_dir = None
+    if config.cache and not args.no_cache:
+        from rolecall.cachekey import user_cache_dir
+
+        # Never inside the scanned tree: a scan (and the pre-commit hook) writes nothing there.
+        cache_dir = user_cache_dir()
+    request = ScanRequest(
+        paths=tuple(args.paths),
+        base=os.getcwd(),
+        walk=walk,
+        engine=engine_options,
+        jobs=jobs,
+        cache_dir=cache_dir,
+        shard=shard,
+    )
+    progress = None
+    if args.quiet == 0 and sys.stderr.isatty() and os.environ.get("TERM") != "dumb":
+        from rolecall.progress import Progress
+
+        progress = Progress(sys.stderr)
+    report = run_scan(request, tool_version=__version__, progress=progress)
+    use_baseline(args, config, report, baseline)
+    report.fail_level = config.fail_level
+    verbose = args.verbose - args.quiet
+    color = args.output is None and _use_color(args.color, out)
+    reporter = get_reporter(args.format, color=color, verbose=verbose)
+    if args.output:
+        buffer = io.StringIO()
+        reporter.write(report, buffer)
+        try:
+            write_atomic(args.output, buffer.getvalue().encode("utf-8"))
+        except OSError as exc:
+            raise UsageError(f"--output {args.output}: cannot write: {exc.strerror}") from None
+    else:
+        reporter.write(report, out)
+    return EXIT_FINDINGS if report.failing() else EXIT_OK
+
+
+def cmd_rules(args: argparse.Namespace, out: TextIO) -> int:
+    import json
+
+    from rolecall.registry import default_registry
+
+    registry = default_registry()
+    infos = registry.infos()
+    if args.format == "json":
+        rows = [
+            {
+                "id": r.id,
+                "name": r.name,
+                "severity": r.severity.value,
+                "confidence": r.confidence.value,
+                "cwe": r.cwe,
+                "fixable": r.fixable,
+                "kinds": list(r.kinds),
+                "summary": r.summary,
+                "origin": r.origin,
+            }
+            for r in infos
+        ]
+        json.dump(rows, out, indent=2)
+        out.write("\n")
+        return EXIT_OK
+    width = max((len(r.name) for r in infos), default=4)
+    out.write(f"{'ID':6} {'NAME':{width}} {'SEVERITY':8} {'FIX':3} SUMMARY\n")
+    for r in infos:
+        fix = "yes" if r.fixable else ""
+        out.write(f"{r.id:6} {r.name:{width}} {r.severity.value:8} {fix:3} {r.summary}\n")
+    for notice in registry.notices:  # on stderr: the table stays machine-readable
+        print(f"warning: {notice.message}", file=sys.stderr)
+    return EXIT_OK
+
+
+def cmd_explain(args: argparse.Namespace, out: TextIO) -> int:
+    from rolecall.registry import default_registry
+
+    registry = default_registry()
+    wanted = args.rule.strip()
+    cls = registry.get(wanted) or next(
+        (c for c in registry.rules if c.name == wanted.lower()), None
+    )
+    if cls is None:
+        raise UsageError(f"unknown rule {wanted!r}; `rolecall rules` lists them")
+    info = next(i for i in registry.infos() if i.id == cls.id)
+    out.write(f"{info.id} {info.name}\n")
+    out.write(
+        f"severity: {info.severity.value}, confidence: {info.confidence.value}, "
+        f"CWE-{info.cwe}, fix: {'yes' if info.fixable else 'no'}, "
+        f"files: {', '.join(info.kinds) or 'every text file'}\n\n"
+    )
+    out.write(info.docs + "\n")
+    for title, examples in (("Reported", cls.INVALID), ("Not reported", cls.VALID)):
+        out.write(f"\n## {title} (examples, run as tests)\n")
+        for example in examples:
+            out.write(f"\n--- {example.filename}\n{example.code.rstrip()}\n")
+    return EXIT_OK
+
+
+def cmd_demo(args: argparse.Namespace, out: TextIO) -> int:
+    import tempfile
+
+    from rolecall.demo import write_sample
+
+    if args.keep:
+        target = os.path.abspath(args.keep)
+        os.makedirs(target, exist_ok=True)
+        return _demo_scan(write_sample(target), out)
+    with tempfile.TemporaryDirectory(prefix="rolecall-demo-") as tmp:
+        return _demo_scan(write_sample(tmp), out)
+
+
+def _demo_scan(directory: str, out: TextIO) -> int:
+    out.write(f"Sample application with freshly generated fake keys: {directory}\n\n")
+    args = build_parser().parse_args(["scan", "--isolated", "--color", "never", directory])
+    return cmd_scan(args, out)
+
+
+def cmd_fix(args: argparse.Namespace, out: TextIO) -> int:
+    """Apply fixes; exit 1 when a file could not be fixed, or (``--diff``) would change."""
+    from rolecall.engine import Engine
+    from rolecall.fixer import run_fix
+    from rolecall.registry import default_registry
+    from rolecall.walker import FileEntry, walk
+
+    _, walk_options, engine_options, _ = scan_settings(args)
+    engine = Engine(default_registry(), engine_options)
+    files = [
+        (item.path, item.display)
+        for item in walk(args.paths, os.getcwd(), walk_options)
+        if isinstance(item, FileEntry)
+    ]
+    summary = run_fix(engine, files, unsafe=args.unsafe_fixes, diff_only=args.diff, out=out)
+    out.write(summary.describe(diff_only=args.diff) + "\n")
+    failed = summary.files_failed or (args.diff and summary.files_changed)
+    return EXIT_FINDINGS if failed else EXIT_OK
+
+
+COMMANDS = {
+    "scan": cmd_scan,
+    "rules": cmd_rules,
+    "explain": cmd_explain,
+    "demo": cmd_demo,
+    "baseline": cmd_baseline,
+    "fix": cmd_fix,
+}
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exc:  # argparse's own usage errors and --help/--version
+        return int(exc.code) if isinstance(exc.code, int) else EXIT_USAGE
+    if args.command is None:
+        parser.print_help(sys.stderr)
+        return EXIT_USAGE
+    try:
+        return COMMANDS[args.command](args, sys.stdout)
+    except (ConfigError, UsageError) as exc:
+        print(f"rolecall: error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except PathNotFound as exc:
+        print(f"rolecall: error: {exc}: no such file or directory", file=sys.stderr)
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        print("rolecall: interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        return EXIT_OK
+    except Exception as exc:
+        # The message is left out: it may quote scanned text. Type and place suffice.
+        print(f"rolecall: internal error: {describe_exception(exc)}", file=sys.stderr)
+        return EXIT_INTERNAL

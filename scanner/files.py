@@ -1,0 +1,89 @@
+"""Reading one file safely: never blocking on a FIFO, never reading past the size limit,
+and turning every problem into a notice."""
+
+from __future__ import annotations
+
+import errno
+import os
+import stat
+
+from rolecall.document import Decoded, Document, bom_encoding, decode
+from rolecall.model import Notice, NoticeCode, NoticeLevel
+from rolecall.walker import FileEntry
+
+BINARY_SNIFF = 8192
+
+
+def read_bytes(entry: FileEntry, max_size: int) -> bytes | Notice:
+    """The file's bytes, or a notice saying why they could not be read."""
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
+    try:
+        fd = os.open(entry.path, flags)
+    except OSError as exc:
+        if exc.errno == errno.ENOENT:
+            return _notice(NoticeCode.UNREADABLE, entry, "file vanished during the scan")
+        return _notice(NoticeCode.UNREADABLE, entry, f"cannot open: {exc.strerror}")
+    try:
+        st = os.fstat(fd)
+        if not stat.S_ISREG(st.st_mode):
+            # Swapped for a FIFO or device after the walk: never read it.
+            return _notice(NoticeCode.SKIPPED_SPECIAL, entry, "not a regular file when opened")
+        chunks: list[bytes] = []
+        remaining = max_size + 1
+        while remaining > 0:
+            chunk = os.read(fd, min(remaining, 1 << 20))
+            if not chunk:
+                break
+            chunks.append(chunk)
+            remaining -= len(chunk)
+    except OSError as exc:
+        return _notice(NoticeCode.UNREADABLE, entry, f"cannot read: {exc.strerror}")
+    finally:
+        os.close(fd)
+    data = b"".join(chunks)
+    if len(data) > max_size:
+        return _notice(
+            NoticeCode.TOO_LARGE,
+            entry,
+            f"file grew past the {max_size}-byte limit (max-file-size) and was skipped",
+        )
+    return data
+
+
+def is_binary(data: bytes) -> bool:
+    """NUL in the first 8 KiB, unless a BOM says the file is UTF-16/32 text."""
+    if bom_encoding(data) is not None:
+        return False
+    return b"\0" in data[:BINARY_SNIFF]
+
+
+def read_entry(entry: FileEntry, max_size: int) -> tuple[bytes | None, list[Notice]]:
+    """The file's bytes if they are text to scan, else None; and the reading notices."""
+    data = read_bytes(entry, max_size)
+    if isinstance(data, Notice):
+        return None, [data]
+    if is_binary(data):
+        notice = _notice(
+            NoticeCode.BINARY, entry, "binary content (NUL byte) skipped", NoticeLevel.INFO
+        )
+        return None, [notice]
+    return data, []
+
+
+def load_document(entry: FileEntry, max_size: int) -> tuple[Document | None, list[Notice]]:
+    """A document for ``entry``, or None, and the notices reading it produced."""
+    from rolecall.engine import decoding_notice
+
+    data, notices = read_entry(entry, max_size)
+    if data is None:
+        return None, notices
+    decoded: Decoded = decode(data)
+    if decoded.errors:
+        notices.append(decoding_notice(entry.display, decoded))
+    return Document(entry.display, data, decoded=decoded), notices
+
+
+def _notice(
+    code: NoticeCode, entry: FileEntry, message: str, level: NoticeLevel = NoticeLevel.WARNING
+) -> Notice:
+    return Notice(code=code, message=message, path=entry.display, level=level)

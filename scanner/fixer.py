@@ -1,0 +1,200 @@
+"""``rolecall fix``: apply the findings' fixes to files, safely.
+
+For each file: read the bytes once, decode, scan, apply the chosen fixes, scan again
+until nothing more applies (so a second run changes nothing), check that the result
+still parses, and write it atomically (a temporary file in the same directory, then
+``os.replace``), keeping the file's mode, encoding, byte-order mark and line endings.
+A file whose content changed since it was read is left alone. With ``diff_only`` a
+unified diff is printed and nothing is written; secret-looking strings in it are redacted.
+"""
+
+from __future__ import annotations
+
+import codecs
+import difflib
+import json
+import os
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TextIO
+
+from rolecall import secrets
+from rolecall.atomic import write_atomic
+from rolecall.document import Decoded, DocKind, Document, decode
+from rolecall.engine import Engine
+from rolecall.fixes import OverlappingEdits, apply_edits, choose_fixes
+from rolecall.redact import redact
+
+_BOMS = {
+    "utf-8": codecs.BOM_UTF8,
+    "utf-16-le": codecs.BOM_UTF16_LE,
+    "utf-16-be": codecs.BOM_UTF16_BE,
+    "utf-32-le": codecs.BOM_UTF32_LE,
+    "utf-32-be": codecs.BOM_UTF32_BE,
+}
+#: Passes per file: a fix skipped for overlapping an earlier one is retried next pass.
+MAX_PASSES = 10
+
+
+@dataclass(frozen=True)
+class FixSummary:
+    """What a fix run did."""
+
+    files_changed: int = 0
+    fixes_applied: int = 0
+    files_failed: int = 0
+    unsafe_skipped: int = 0  # fixes available only with --unsafe-fixes
+
+    def describe(self, *, diff_only: bool = False) -> str:
+        verb = "would change" if diff_only else "changed"
+        text = f"{self.fixes_applied} fix(es), {verb} {self.files_changed} file(s)"
+        if self.files_failed:
+            text += f", {self.files_failed} file(s) left alone"
+        if self.unsafe_skipped:
+            text += f"; {self.unsafe_skipped} more with --unsafe-fixes"
+        return text
+
+
+class _FixFailed(Exception):
+    """The file is left alone; the message says why (never quoting its content)."""
+
+
+def run_fix(
+    engine: Engine,
+    files: Sequence[tuple[str, str]],
+    *,
+    unsafe: bool,
+    diff_only: bool,
+    out: TextIO,
+) -> FixSummary:
+    """Fix ``files`` (absolute path, display path); report to ``out``."""
+    changed = applied = failed = skipped = 0
+    for path, display in files:
+        try:
+            count, unsafe_left = _fix_file(engine, path, display, unsafe, diff_only, out)
+        except _FixFailed as exc:
+            failed += 1
+            out.write(f"{display}: not fixed: {exc}\n")
+            continue
+        skipped += unsafe_left
+        if count:
+            changed += 1
+            applied += count
+            if not diff_only:
+                out.write(f"{display}: applied {count} fix(es)\n")
+    return FixSummary(changed, applied, failed, skipped)
+
+
+def _fix_file(
+    engine: Engine, path: str, display: str, unsafe: bool, diff_only: bool, out: TextIO
+) -> tuple[int, int]:
+    try:
+        data = Path(path).read_bytes()
+    except OSError as exc:
+        raise _FixFailed(f"cannot read ({exc.strerror or type(exc).__name__})") from None
+    decoded = decode(data)
+    if decoded.errors:
+        raise _FixFailed("undecodable bytes; writing it back would change them")
+    text, count, kind = decoded.text, 0, None
+    unsafe_left = 0
+    for _ in range(MAX_PASSES):
+        doc = Document(display, _encode(text, decoded), decoded=_same(decoded, text))
+        kind = doc.kind
+        findings = engine.scan_document(doc).findings
+        fixes = choose_fixes(findings, unsafe=unsafe)
+        unsafe_left = len(choose_fixes(findings, unsafe=True)) - len(fixes)
+        if not fixes:
+            break
+        try:
+            text = apply_edits(text, [edit for fix in fixes for edit in fix.edits])
+        except OverlappingEdits:
+            raise _FixFailed("fixes overlap") from None
+        count += len(fixes)
+    if not count:
+        return 0, unsafe_left
+    _check_parses(kind, text)
+    new_data = _encode(text, decoded)
+    if diff_only:
+        diff = difflib.unified_diff(
+            decoded.text.splitlines(keepends=True),
+            text.splitlines(keepends=True),
+            fromfile=f"a/{display}",
+            tofile=f"b/{display}",
+        )
+        out.writelines(hide_secrets(line) for line in diff)
+        if not text.endswith(("\n", "\r")):
+            out.write("\n\\ No newline at end of file\n")
+        return count, unsafe_left
+    _write_atomically(path, data, new_data)
+    return count, unsafe_left
+
+
+_SECRET_LIKE = re.compile(r"(?<![A-Za-z0-9/+=])[A-Za-z0-9/+=]{32,}(?![A-Za-z0-9/+=])")
+
+
+def hide_secrets(line: str) -> str:
+    """A diff line with secret-looking strings redacted: a diff goes to terminals and CI
+    logs, which must never receive a whole secret. (It is for reading, not applying.)"""
+
+    def hide(match: re.Match[str]) -> str:
+        value = match.group(0)
+        if secrets.looks_like_secret_key(value) or (
+            len(value) >= 64 and secrets.shannon_entropy(value) >= 4.5
+        ):
+            return redact(value)
+        return value
+
+    return _SECRET_LIKE.sub(hide, line)
+
+
+def _same(decoded: Decoded, text: str) -> Decoded:
+    return Decoded(text, decoded.encoding, decoded.bom, 0)
+
+
+def _encode(text: str, decoded: Decoded) -> bytes:
+    bom = _BOMS.get(decoded.encoding, b"") if decoded.bom else b""
+    return bom + text.encode(decoded.encoding)
+
+
+def _check_python(text: str) -> None:
+    from rolecall.parsers.python import parse_python
+
+    parse_python(text)
+
+
+def _check_json(text: str) -> None:
+    json.loads(text)
+
+
+_CHECKS: dict[DocKind, Callable[[str], None]] = {
+    DocKind.PYTHON: _check_python,
+    DocKind.NOTEBOOK: _check_json,
+    DocKind.JSON: _check_json,
+}
+
+
+def _check_parses(kind: DocKind | None, text: str) -> None:
+    check = _CHECKS.get(kind) if kind is not None else None
+    if check is None:
+        return
+    try:
+        check(text)
+    except Exception:  # any parser's error: the fixed text must not be written
+        raise _FixFailed("the fixed file would not parse; no change written") from None
+
+
+def _write_atomically(path: str, original: bytes, new_data: bytes) -> None:
+    real = os.path.realpath(path)  # through a symlink: the link stays a link
+    try:
+        with open(real, "rb") as handle:
+            current = handle.read()
+    except OSError as exc:
+        raise _FixFailed(f"cannot re-read ({exc.strerror or type(exc).__name__})") from None
+    if current != original:
+        raise _FixFailed("changed on disk while being fixed; run again")
+    try:
+        write_atomic(real, new_data)
+    except OSError as exc:
+        raise _FixFailed(f"cannot write ({exc.strerror or type(exc).__name__})") from None

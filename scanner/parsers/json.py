@@ -1,0 +1,176 @@
+"""JSON view: a position-keeping tree, for pretty-printed and one-line minified files.
+
+The standard library's decoder drops positions, so this is a small iterative parser
+(an explicit stack, no recursion) that keeps the offsets of every value. Strings are
+decoded by the standard library's own ``json.decoder.scanstring`` (C-accelerated, exact
+JSON escapes). ``//`` and ``/* */`` comments are accepted because ``.jsonc`` files,
+tsconfig-style and VS Code settings files use them; everything else is strict JSON.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from rolecall.document import Document, View, ViewError
+from rolecall.parsers.common import (
+    Budget,
+    Entry,
+    MapNode,
+    Node,
+    Scalar,
+    SeqNode,
+    flatten,
+    safe_reason,
+)
+
+_WS = re.compile(r"(?:[ \t\r\n]+|//[^\n]*|/\*.*?\*/)*", re.DOTALL)
+_NUMBER = re.compile(r"-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][-+]?\d+)?")
+_LITERALS = ("true", "false", "null")
+
+
+@dataclass(frozen=True)
+class JsonDocument:
+    root: Node
+    entries: tuple[Entry, ...] = field(default=())
+
+
+@dataclass
+class _Open:
+    is_map: bool
+    start: int
+    items: list[object] = field(default_factory=list)
+    key: Scalar | None = None
+
+
+class _Parser:
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.pos = 0
+        self.budget = Budget("JSON")
+
+    def fail(self, reason: str, pos: int | None = None) -> ViewError:
+        at = self.pos if pos is None else pos
+        line = self.text.count("\n", 0, at) + 1
+        column = at - (self.text.rfind("\n", 0, at) + 1) + 1
+        return ViewError(f"{reason} (line {line}, column {column})", line)
+
+    def skip(self) -> None:
+        self.pos = _WS.match(self.text, self.pos).end()  # type: ignore[union-attr]
+
+    def string(self) -> Scalar:
+        from json.decoder import JSONDecodeError, scanstring  # type: ignore[attr-defined]
+
+        start = self.pos
+        try:
+            value, end = scanstring(self.text, start + 1, True)
+        except JSONDecodeError as exc:
+            raise self.fail(safe_reason(exc.msg), exc.pos) from None
+        self.pos = end
+        return Scalar(value, start + 1, end - 1, quoted=True)
+
+    def scalar(self) -> Scalar:
+        text, pos = self.text, self.pos
+        if pos < len(text) and text[pos] == '"':
+            return self.string()
+        for word in _LITERALS:
+            if text.startswith(word, pos):
+                self.pos = pos + len(word)
+                return Scalar(word, pos, self.pos, is_string=False)
+        match = _NUMBER.match(text, pos)
+        if match is None or match.end() == pos:
+            raise self.fail("expecting a value" if pos < len(text) else "unexpected end of data")
+        self.pos = match.end()
+        return Scalar(match.group(), pos, self.pos, is_string=False)
+
+    def parse(self) -> Node:
+        text = self.text
+        stack: list[_Open] = []
+        result: Node | None = None
+        self.skip()
+        while True:
+            # Expect a value (or a closing bracket of an empty/trailing container).
+            node: Node | None = None
+            ch = text[self.pos] if self.pos < len(text) else ""
+            if ch in "{[":
+                stack.append(_Open(ch == "{", self.pos))
+                if len(stack) > self.budget.max_depth:
+                    raise self.fail(f"nesting deeper than {self.budget.max_depth} levels")
+                self.budget.add(1)
+                self.pos += 1
+                self.skip()
+                if stack[-1].is_map:
+                    if text.startswith("}", self.pos):
+                        node = self.close(stack)
+                    else:
+                        self.key(stack[-1])
+                        continue
+                elif text.startswith("]", self.pos):
+                    node = self.close(stack)
+                else:
+                    continue
+            else:
+                node = self.scalar()
+                self.budget.add(1)
+            # A value is complete: attach it and close containers as far as possible.
+            while True:
+                if not stack:
+                    result = node
+                    break
+                top = stack[-1]
+                if top.is_map:
+                    assert top.key is not None
+                    top.items.append((top.key, node))
+                    top.key = None
+                else:
+                    top.items.append(node)
+                self.skip()
+                ch = text[self.pos] if self.pos < len(text) else ""
+                if ch == ",":
+                    self.pos += 1
+                    self.skip()
+                    if top.is_map:
+                        self.key(top)
+                    break
+                if ch == ("}" if top.is_map else "]"):
+                    node = self.close(stack)
+                    continue
+                raise self.fail("expecting ',' or a closing bracket")
+            if result is not None:
+                break
+        self.skip()
+        if self.pos != len(text):
+            raise self.fail("extra data after the document")
+        return result
+
+    def key(self, top: _Open) -> None:
+        if not self.text.startswith('"', self.pos):
+            raise self.fail("expecting a property name in double quotes")
+        top.key = self.string()
+        self.skip()
+        if not self.text.startswith(":", self.pos):
+            raise self.fail("expecting ':' after a property name")
+        self.pos += 1
+        self.skip()
+
+    def close(self, stack: list[_Open]) -> Node:
+        done = stack.pop()
+        self.pos += 1
+        if done.is_map:
+            return MapNode(tuple(done.items), done.start, self.pos)  # type: ignore[arg-type]
+        return SeqNode(tuple(done.items), done.start, self.pos)  # type: ignore[arg-type]
+
+
+def parse_json(text: str) -> JsonDocument:
+    """Parse ``text``; raise :class:`ViewError` with the reason, line and column."""
+    if not text.strip():
+        raise ViewError("empty document", 1)
+    root = _Parser(text).parse()
+    return JsonDocument(root, tuple(flatten(root)))
+
+
+def _build(doc: Document) -> JsonDocument:
+    return parse_json(doc.text)
+
+
+JSON_VIEW: View[JsonDocument] = View("json", _build)

@@ -1,0 +1,52 @@
+"""The result of a whole scan, as every reporter receives it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from rolecall.model import Finding, Notice, Severity
+from rolecall.rule import RuleInfo
+
+
+@dataclass
+class ScanStats:
+    files_seen: int = 0  # files the walker offered
+    files_scanned: int = 0  # files whose content the rules saw
+    files_skipped: int = 0  # binary, too large, unreadable, special
+    bytes_scanned: int = 0
+    seconds: float = 0.0
+    jobs: int = 1
+    cached: int = 0  # files answered from the cache
+
+
+@dataclass
+class ScanReport:
+    """Everything a reporter may show. Paths are relative to ``root`` with '/' separators.
+
+    ``findings`` are the unsuppressed ones at any level; ``suppressed`` carries inline-
+    suppressed findings with their reason; ``rules`` lists the rules that ran.
+    """
+
+    root: str
+    tool_version: str
+    rules: list[RuleInfo]
+    findings: list[Finding] = field(default_factory=list)
+    suppressed: list[Finding] = field(default_factory=list)
+    notices: list[Notice] = field(default_factory=list)
+    stats: ScanStats = field(default_factory=ScanStats)
+    fail_level: Severity = Severity.WARNING
+    #: Set by sharded scans (``K/N``), for reporters that must tell runs apart.
+    shard: str | None = None
+    #: Paths of the files whose content the rules saw (the baseline judges staleness
+    #: only for these: a pre-commit batch must not call other files' entries stale).
+    scanned_paths: list[str] = field(default_factory=list)
+
+    def failing(self) -> list[Finding]:
+        """Findings at or above the fail level: they make the exit code 1."""
+        return [f for f in self.findings if self.fail_level <= f.severity]
+
+    def counts(self) -> dict[str, int]:
+        out = {s.value: 0 for s in Severity}
+        for finding in self.findings:
+            out[finding.severity.value] += 1
+        return out

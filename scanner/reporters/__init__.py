@@ -1,0 +1,35 @@
+"""Output formats. Each reporter turns a :class:`~rolecall.report.ScanReport` into text.
+
+Reporters are looked up by format name and imported only when asked for, so that a
+scan printing text never pays for the SARIF object model.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import Protocol, TextIO
+
+from rolecall.report import ScanReport
+
+
+class Reporter(Protocol):
+    """Writes a whole report to ``out``."""
+
+    def write(self, report: ScanReport, out: TextIO) -> None: ...
+
+
+#: format name -> "module:Class"; the class is constructed with keyword options.
+FORMATS: dict[str, str] = {
+    "text": "rolecall.reporters.text:TextReporter",
+    "json": "rolecall.reporters.json:JsonReporter",
+    "sarif": "rolecall.reporters.sarif:SarifReporter",
+    "github": "rolecall.reporters.github:GithubReporter",
+}
+
+
+def get_reporter(name: str, *, color: bool = False, verbose: int = 0) -> Reporter:
+    """The reporter for format ``name``; KeyError when there is none."""
+    module_name, class_name = FORMATS[name].split(":")
+    cls = getattr(importlib.import_module(module_name), class_name)
+    reporter: Reporter = cls(color=color, verbose=verbose)
+    return reporter

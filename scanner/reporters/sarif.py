@@ -1,0 +1,331 @@
+"""SARIF 2.1.0 output that GitHub code scanning ingests without warnings.
+
+One run per log. ``tool.driver.rules`` lists every rule that ran, with help generated
+from the rule's own documentation; results carry an explicit level, exactly one location
+with a repository-relative URI and a full UTF-16 region, partial fingerprints that
+survive code moves (rolecall's own) and match GitHub's (``primaryLocationLineHash``),
+and fixes where the rule offers one. Inline-suppressed findings are not written: GitHub
+ignores SARIF suppressions, and the JSON output is where they are listed.
+
+Built on the sarif-om object model (imported here, never at package import time) and
+written by :mod:`rolecall.reporters.sarif_json`, which keeps every explicit value.
+"""
+
+from __future__ import annotations
+
+import gzip
+import os
+import re
+from collections import defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from pathlib import Path
+from typing import Any, TextIO
+from urllib.parse import quote
+
+import sarif_om as so  # type: ignore[import-untyped]  # generated attrs classes, untyped
+from rolecall.model import (
+    Confidence,
+    Finding,
+    Fix,
+    Location,
+    Notice,
+    NoticeCode,
+    NoticeLevel,
+)
+from rolecall.report import ScanReport
+from rolecall.reporters.github import finding_text
+from rolecall.reporters.linehash import line_hashes
+from rolecall.reporters.sarif_json import dumps, om
+from rolecall.reporters.sarif_rules import notice_descriptor, rule_descriptor
+
+SCHEMA_URI = (
+    "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
+)
+INFORMATION_URI = "https://github.com/rolecall/rolecall"
+SRCROOT = "%SRCROOT%"
+CATEGORY_ENV = "ROLECALL_SARIF_CATEGORY"
+FINGERPRINT_KEY = "rolecall/v1"
+LINE_HASH_KEY = "primaryLocationLineHash"
+
+#: GitHub code scanning's limits for one run (see also sarif_checks).
+MAX_RESULTS = 25_000
+MAX_RULES = 25_000
+MAX_GZIP_BYTES = 10 * 1024 * 1024
+
+_NOTICE_LEVEL: Mapping[NoticeLevel, str] = {
+    NoticeLevel.INFO: "note",
+    NoticeLevel.WARNING: "warning",
+    NoticeLevel.ERROR: "error",
+}
+_CONFIDENCE_RANK = {Confidence.LOW: 0, Confidence.MEDIUM: 1, Confidence.HIGH: 2}
+
+
+class SarifReporter:
+    """Writes one SARIF 2.1.0 log for the whole scan."""
+
+    def __init__(self, *, color: bool = False, verbose: int = 0) -> None:
+        self.verbose = verbose
+
+    def write(self, report: ScanReport, out: TextIO) -> None:
+        out.write(render(report, indent=2 if self.verbose > 0 else None))
+        out.write("\n")
+
+
+def render(report: ScanReport, *, indent: int | None = None) -> str:
+    """The log as JSON text, within GitHub's result count and gzipped size limits.
+
+    Compact unless ``indent`` is given. A log over :data:`MAX_GZIP_BYTES` gzipped is
+    written again with fewer results (the most severe kept) until it fits.
+    """
+    limit, reason = MAX_RESULTS, f"GitHub accepts at most {MAX_RESULTS} per run"
+    while True:
+        text = dumps(build_log(report, limit=limit, reason=reason), indent=indent)
+        # gzip never shrinks JSON below ~1/100: only a large log needs compressing here.
+        if len(text) <= MAX_GZIP_BYTES or limit == 0:
+            return text
+        size = len(gzip.compress(text.encode("utf-8"), compresslevel=6))
+        if size <= MAX_GZIP_BYTES:
+            return text
+        shown = min(limit, len(report.findings))
+        limit = max(0, min(shown - 1, int(shown * MAX_GZIP_BYTES / size * 0.9)))
+        reason = f"GitHub accepts at most {MAX_GZIP_BYTES // 2**20} MB gzipped per file"
+
+
+def build_log(
+    report: ScanReport, *, limit: int | None = None, reason: str | None = None
+) -> so.SarifLog:
+    """The sarif-om log for ``report`` (serialize with ``sarif_json.dumps``).
+
+    At most ``limit`` results (default :data:`MAX_RESULTS`) are written; ``reason`` says
+    why in the notice about the rest.
+    """
+    limit = MAX_RESULTS if limit is None else limit
+    reason = reason or f"GitHub accepts at most {MAX_RESULTS} per run"
+    rules = sorted({r.id: r for r in report.rules}.values(), key=lambda r: r.id)[:MAX_RULES]
+    index = {rule.id: n for n, rule in enumerate(rules)}
+    kept, dropped = limit_results([f for f in report.findings if f.rule_id in index], limit)
+    notices = list(report.notices)
+    unknown = len(report.findings) - len(kept) - dropped
+    if dropped:
+        notices.append(
+            Notice(
+                code=NoticeCode.LIMIT,
+                message=f"{dropped} of {len(kept) + dropped} results were left out of the "
+                f"SARIF log: {reason} (the most severe were kept; the JSON output lists "
+                "them all)",
+                level=NoticeLevel.WARNING,
+            )
+        )
+    if unknown:
+        notices.append(
+            Notice(
+                code=NoticeCode.INTERNAL,
+                message=f"{unknown} results of rules missing from the rule list were left out",
+                level=NoticeLevel.ERROR,
+            )
+        )
+    hashes = _line_hashes(report.root, kept)
+    results = [_result(f, index[f.rule_id], hashes) for f in kept]
+    codes = sorted({n.code for n in notices}, key=lambda c: c.value)
+    driver = om(
+        so.ToolComponent,
+        name="rolecall",
+        version=report.tool_version,
+        semantic_version=report.tool_version,
+        information_uri=INFORMATION_URI,
+        rules=[rule_descriptor(r) for r in rules],
+        notifications=[notice_descriptor(c) for c in codes] or None,
+    )
+    run = om(
+        so.Run,
+        tool=om(so.Tool, driver=driver),
+        automation_details=om(so.RunAutomationDetails, id=automation_id(report.shard)),
+        column_kind="utf16CodeUnits",
+        original_uri_base_ids={SRCROOT: _root_location(report.root)},
+        invocations=[_invocation(notices, index, {c: n for n, c in enumerate(codes)})],
+        results=results,
+    )
+    return om(so.SarifLog, version="2.1.0", schema_uri=SCHEMA_URI, runs=[run])
+
+
+def automation_id(shard: str | None, category: str | None = None) -> str:
+    """The run's category for GitHub: ``rolecall/``, or ``$ROLECALL_SARIF_CATEGORY/``.
+
+    GitHub's upload action applies its ``category`` input only to runs that have no
+    ``automationDetails``, so the category is taken from the environment here to let a
+    workflow give each upload its own. Sharded scans add ``shard-K-of-N/`` so that their
+    uploads do not replace each other.
+    """
+    if category is None:
+        category = os.environ.get(CATEGORY_ENV, "")
+    base = category.strip().strip("/") or "rolecall"
+    if not shard:
+        return f"{base}/"
+    match = re.fullmatch(r"\s*(\d+)\s*/\s*(\d+)\s*", shard)
+    name = f"{match[1]}-of-{match[2]}" if match else re.sub(r"[^A-Za-z0-9._-]+", "-", shard)
+    return f"{base}/shard-{name}/"
+
+
+def limit_results(findings: Sequence[Finding], limit: int) -> tuple[list[Finding], int]:
+    """At most ``limit`` findings, the most severe chosen first, in file order."""
+    if len(findings) <= limit:
+        return sorted(findings, key=lambda f: f.sort_key), 0
+    ranked = sorted(
+        findings,
+        key=lambda f: (-f.severity.rank, -_CONFIDENCE_RANK[f.confidence], f.sort_key),
+    )
+    kept = sorted(ranked[:limit], key=lambda f: f.sort_key)
+    return kept, len(findings) - limit
+
+
+# --- results -----------------------------------------------------------------------
+
+
+def artifact_uri(path: str) -> str:
+    """A repository-relative path as a percent-encoded relative URI reference.
+
+    Everything but unreserved characters and ``/`` is encoded, ``:`` included (in a
+    first segment it would read as a scheme). A file name that is not valid UTF-8 reaches
+    here with surrogate escapes; those become its original bytes, percent-encoded.
+    """
+    clean = path.replace("\\", "/").lstrip("/")
+    try:
+        raw = clean.encode("utf-8", "surrogateescape")
+    except UnicodeEncodeError:  # a lone surrogate that is no escaped byte: not a real name
+        raw = clean.encode("utf-8", "replace")
+    return quote(raw, safe="/")
+
+
+def _artifact(path: str) -> so.ArtifactLocation:
+    return om(so.ArtifactLocation, uri=artifact_uri(path), uri_base_id=SRCROOT)
+
+
+def _region(loc: Location) -> so.Region:
+    return om(
+        so.Region,
+        start_line=loc.line,
+        start_column=loc.column_utf16,
+        end_line=loc.end_line,
+        end_column=loc.end_column_utf16,
+    )
+
+
+def _line_hashes(root: str, findings: Iterable[Finding]) -> dict[tuple[str, int], str]:
+    wanted: dict[str, int] = defaultdict(int)
+    for finding in findings:
+        loc = finding.location
+        wanted[loc.path] = max(wanted[loc.path], loc.line)
+    out: dict[tuple[str, int], str] = {}
+    base = Path(root)
+    for path, max_line in wanted.items():
+        try:
+            data = (base / path).read_bytes()
+        except OSError:
+            continue  # gone since the scan: GitHub's action would not hash it either
+        for line, value in line_hashes(data, max_line).items():
+            out[(path, line)] = value
+    return out
+
+
+def _result(finding: Finding, rule_index: int, hashes: Mapping[tuple[str, int], str]) -> so.Result:
+    loc = finding.location
+    fingerprints = {FINGERPRINT_KEY: finding.fingerprint}
+    line_hash = hashes.get((loc.path, loc.line))
+    if line_hash is not None:
+        fingerprints[LINE_HASH_KEY] = line_hash
+    properties: dict[str, Any] = {"confidence": finding.confidence.value}
+    properties.update(finding.properties)
+    return om(
+        so.Result,
+        rule_id=finding.rule_id,
+        rule_index=rule_index,
+        level=finding.severity.value,
+        message=om(so.Message, text=finding_text(finding)),
+        locations=[
+            om(
+                so.Location,
+                physical_location=om(
+                    so.PhysicalLocation,
+                    artifact_location=_artifact(loc.path),
+                    region=_region(loc),
+                ),
+            )
+        ],
+        partial_fingerprints=fingerprints,
+        fixes=[_fix(finding.fix)] if finding.fix is not None and finding.fix.edits else None,
+        properties=properties,
+    )
+
+
+def _fix(fix: Fix) -> so.Fix:
+    by_path: dict[str, list[so.Replacement]] = defaultdict(list)
+    for edit in sorted(fix.edits, key=lambda e: (e.location.path, e.start, e.end)):
+        by_path[edit.location.path].append(
+            om(
+                so.Replacement,
+                deleted_region=_region(edit.location),
+                inserted_content=om(so.ArtifactContent, text=edit.replacement),
+            )
+        )
+    return om(
+        so.Fix,
+        description=om(so.Message, text=fix.description),
+        artifact_changes=[
+            om(so.ArtifactChange, artifact_location=_artifact(path), replacements=replacements)
+            for path, replacements in by_path.items()
+        ],
+        properties={"safe": fix.safe},
+    )
+
+
+# --- run metadata ------------------------------------------------------------------
+
+
+def _root_location(root: str) -> so.ArtifactLocation:
+    uri = Path(root).resolve().as_uri()
+    return om(
+        so.ArtifactLocation,
+        uri=uri if uri.endswith("/") else uri + "/",
+        description=om(so.Message, text="The directory the scan's paths are relative to."),
+    )
+
+
+def _notification(
+    notice: Notice, index: Mapping[str, int], codes: Mapping[NoticeCode, int]
+) -> so.Notification:
+    locations = None
+    if notice.path:
+        region = om(so.Region, start_line=notice.line) if notice.line else None
+        locations = [
+            om(
+                so.Location,
+                physical_location=om(
+                    so.PhysicalLocation, artifact_location=_artifact(notice.path), region=region
+                ),
+            )
+        ]
+    return om(
+        so.Notification,
+        message=om(so.Message, text=notice.message),
+        level=_NOTICE_LEVEL[notice.level],
+        descriptor=om(
+            so.ReportingDescriptorReference, id=notice.code.value, index=codes[notice.code]
+        ),
+        associated_rule=(
+            om(so.ReportingDescriptorReference, id=notice.rule_id, index=index[notice.rule_id])
+            if notice.rule_id is not None and notice.rule_id in index
+            else None
+        ),
+        locations=locations,
+    )
+
+
+def _invocation(
+    notices: Sequence[Notice], index: Mapping[str, int], codes: Mapping[NoticeCode, int]
+) -> so.Invocation:
+    ordered = sorted(notices, key=lambda n: n.sort_key)
+    return om(
+        so.Invocation,
+        execution_successful=not any(n.level is NoticeLevel.ERROR for n in ordered),
+        tool_execution_notifications=[_notification(n, index, codes) for n in ordered] or None,
+    )

@@ -1,0 +1,128 @@
+"""SARIF descriptors for rolecall's rules and notices, with help from the rule docs.
+
+GitHub shows ``shortDescription`` as an alert's title, ``fullDescription`` under it and
+``help.markdown`` as the rule help, so all three come from the rule's own documentation:
+what it finds, why it is risky, the role-based alternative and a before/after example.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+
+import sarif_om as so  # type: ignore[import-untyped]  # generated attrs classes, untyped
+from rolecall.model import NOTICE_TITLES, Confidence, NoticeCode, Severity
+from rolecall.reporters.sarif_json import om
+from rolecall.rule import DOC_SECTIONS, FIX_SECTION, RuleInfo
+
+#: GitHub keeps 20 tags per rule and truncates descriptions at 1024 characters.
+MAX_TAGS = 20
+MAX_DESCRIPTION = 1024
+
+#: GitHub maps security-severity to critical >= 9.0, high >= 7.0, medium >= 4.0, low
+#: otherwise. The values sit well inside their band so rounding never changes the band.
+SECURITY_SEVERITY: Mapping[Severity, str] = {
+    Severity.ERROR: "8.5",
+    Severity.WARNING: "5.5",
+    Severity.NOTE: "2.5",
+}
+PRECISION: Mapping[Confidence, str] = {
+    Confidence.HIGH: "high",
+    Confidence.MEDIUM: "medium",
+    Confidence.LOW: "low",
+}
+#: What each of the scanner's own notices means, for ``driver.notifications``.
+NOTICE_HELP: Mapping[NoticeCode, str] = {
+    NoticeCode.INTERNAL: "rolecall hit an internal error on a file; its results may be incomplete.",
+    NoticeCode.UNREADABLE: "A file could not be read (permissions, a broken link, or it "
+    "disappeared during the scan) and was not scanned.",
+    NoticeCode.BINARY: "A binary file was skipped.",
+    NoticeCode.TOO_LARGE: "A file larger than the configured size limit was skipped.",
+    NoticeCode.DECODING: "A file held bytes that are not valid in its encoding; they were "
+    "replaced and the rest of the file was scanned.",
+    NoticeCode.UNPARSEABLE: "A file could not be parsed in its format; rules that need the "
+    "parsed form were skipped for it, text rules still ran.",
+    NoticeCode.SKIPPED_SPECIAL: "A special file (device, FIFO, socket, or a link leaving the "
+    "tree) was skipped.",
+    NoticeCode.RULE_LOAD: "A rule could not be loaded and did not run.",
+    NoticeCode.RULE_ERROR: "A rule failed on a file; other rules and files were still scanned.",
+    NoticeCode.UNUSED_SUPPRESSION: "A suppression comment matches no finding or names an "
+    "unknown rule.",
+    NoticeCode.LIMIT: "A limit was reached (nesting depth, or GitHub's result count); some "
+    "results are missing.",
+}
+_LITERAL = re.compile(r"``(.+?)``", re.DOTALL)  # a literal may wrap across lines
+
+
+def clip(text: str, limit: int = MAX_DESCRIPTION) -> str:
+    """``text`` cut to ``limit`` characters (GitHub truncates descriptions at 1024)."""
+    text = text.strip()
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "\u2026"
+
+
+def _plain(text: str) -> str:
+    return _LITERAL.sub(r"\1", text)
+
+
+def _markdown(text: str) -> str:
+    return _LITERAL.sub(r"`\1`", text)
+
+
+def _one_line(text: str) -> str:
+    return " ".join(_plain(text).split())
+
+
+def help_sections(rule: RuleInfo) -> list[tuple[str, str]]:
+    """(title, body) of the documented sections, in the documented order."""
+    titles = DOC_SECTIONS + ((FIX_SECTION,) if rule.fixable else ())
+    return [(title, rule.section(title)) for title in titles if rule.section(title)]
+
+
+def help_text(rule: RuleInfo) -> str:
+    """The rule's documentation as plain text: the summary, then each section."""
+    parts = [_plain(rule.summary)]
+    for title, body in help_sections(rule):
+        parts.append(f"{title}:\n{_plain(body)}")
+    return "\n\n".join(parts)
+
+
+def help_markdown(rule: RuleInfo) -> str:
+    """The rule's documentation as GitHub-flavoured markdown (rST literals become code)."""
+    parts = [f"**{_markdown(rule.summary)}**"]
+    for title, body in help_sections(rule):
+        parts.append(f"## {title}\n\n{_markdown(body)}")
+    parts.append(f"Rule `{rule.id}` ({rule.name}), CWE-{rule.cwe}.")
+    return "\n\n".join(parts)
+
+
+def rule_descriptor(rule: RuleInfo) -> so.ReportingDescriptor:
+    """``tool.driver.rules[]`` entry for ``rule``."""
+    full = _one_line(rule.section("What it finds")) or rule.summary
+    return om(
+        so.ReportingDescriptor,
+        id=rule.id,
+        name=rule.name,
+        short_description=om(so.MultiformatMessageString, text=clip(_one_line(rule.summary))),
+        full_description=om(so.MultiformatMessageString, text=clip(full)),
+        help=om(so.MultiformatMessageString, text=help_text(rule), markdown=help_markdown(rule)),
+        default_configuration=om(so.ReportingConfiguration, level=rule.severity.value),
+        properties={
+            "tags": list(rule.all_tags[:MAX_TAGS]),
+            "precision": PRECISION[rule.confidence],
+            "security-severity": SECURITY_SEVERITY[rule.severity],
+        },
+    )
+
+
+def notice_descriptor(code: NoticeCode) -> so.ReportingDescriptor:
+    """``tool.driver.notifications[]`` entry for one of the scanner's own notices."""
+    title = NOTICE_TITLES[code]
+    text = NOTICE_HELP.get(code, title.replace("-", " "))
+    return om(
+        so.ReportingDescriptor,
+        id=code.value,
+        name=title,
+        short_description=om(so.MultiformatMessageString, text=title.replace("-", " ")),
+        full_description=om(so.MultiformatMessageString, text=text),
+        help=om(so.MultiformatMessageString, text=text, markdown=text),
+    )

@@ -1,0 +1,106 @@
+"""Human-readable output, grouped by file.
+
+    app/settings.py:3:10: RC101 aws-long-term-access-key-id [error] Long-term AWS ...
+        recommendation: Deactivate it now (...)
+
+Colour only when asked (the CLI asks on a TTY). ``verbose=-1`` (``-q``) prints finding
+lines only; ``verbose>=1`` adds informational notices and suppressed findings.
+"""
+
+from __future__ import annotations
+
+from typing import TextIO
+
+from rolecall.model import Finding, Notice, NoticeLevel, Severity
+from rolecall.report import ScanReport
+
+_COLORS = {
+    Severity.ERROR: "\033[31m",
+    Severity.WARNING: "\033[33m",
+    Severity.NOTE: "\033[36m",
+}
+_BOLD = "\033[1m"
+_DIM = "\033[2m"
+_RESET = "\033[0m"
+
+
+class TextReporter:
+    def __init__(self, *, color: bool = False, verbose: int = 0) -> None:
+        self.color = color
+        self.verbose = verbose
+
+    def _c(self, code: str, text: str) -> str:
+        return f"{code}{text}{_RESET}" if self.color else text
+
+    def finding_line(self, finding: Finding) -> str:
+        loc = finding.location
+        where = self._c(_BOLD, f"{loc.path}:{loc.line}:{loc.column}:")
+        level = self._c(_COLORS[finding.severity], f"[{finding.severity.value}]")
+        return f"{where} {finding.rule_id} {finding.rule_name} {level} {finding.message}"
+
+    def write(self, report: ScanReport, out: TextIO) -> None:
+        quiet = self.verbose < 0
+        current: str | None = None
+        for finding in report.findings:
+            if not quiet and current is not None and finding.location.path != current:
+                out.write("\n")
+            current = finding.location.path
+            out.write(self.finding_line(finding) + "\n")
+            if not quiet:
+                out.write(f"    recommendation: {finding.recommendation}\n")
+                if finding.fix is not None:
+                    kind = "safe fix" if finding.fix.safe else "unsafe fix"
+                    out.write(f"    {kind} available: {finding.fix.description}\n")
+        if quiet:
+            return
+        if self.verbose >= 1 and report.suppressed:
+            out.write("\nSuppressed:\n")
+            for finding in report.suppressed:
+                out.write(f"  {self.finding_line(finding)} ({finding.suppression_reason})\n")
+        shown = [n for n in report.notices if self.verbose >= 1 or n.level is not NoticeLevel.INFO]
+        if shown:
+            out.write("\nNotices:\n")
+            for notice in shown:
+                out.write("  " + self.notice_line(notice) + "\n")
+        if current is not None or shown or (self.verbose >= 1 and report.suppressed):
+            out.write("\n")  # a blank line after the findings and notices, not before nothing
+        out.write(self.summary(report) + "\n")
+
+    def notice_line(self, notice: Notice) -> str:
+        where = notice.path or "rolecall"
+        if notice.line:
+            where += f":{notice.line}"
+        return (
+            f"{where}: {notice.code.value} {notice.title} [{notice.level.value}] {notice.message}"
+        )
+
+    def summary(self, report: ScanReport) -> str:
+        counts = report.counts()
+        stats = report.stats
+        total = len(report.findings)
+        if total:
+            parts = [
+                _count(counts[s.value], s.value) for s in reversed(Severity) if counts[s.value]
+            ]
+            files = len({f.location.path for f in report.findings})
+            head = f"Found {total} finding{'s' * (total != 1)} ({', '.join(parts)}) in {files} "
+            head += f"file{'s' * (files != 1)}"
+        else:
+            head = "No findings"
+        mb = stats.bytes_scanned / 1e6
+        scanned = _count(stats.files_scanned, "file")
+        tail = f"; scanned {scanned} ({mb:.1f} MB) in {stats.seconds:.2f}s"
+        extra = []
+        if report.suppressed:
+            extra.append(f"{len(report.suppressed)} suppressed")
+        hidden = sum(1 for n in report.notices if n.level is NoticeLevel.INFO)
+        if report.notices:
+            note = _count(len(report.notices), "notice")
+            if hidden and self.verbose < 1:
+                note += f" ({hidden} informational, shown with -v)"
+            extra.append(note)
+        return head + tail + (f"; {', '.join(extra)}" if extra else "") + "."
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}{'s' * (n != 1)}"

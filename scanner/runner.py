@@ -1,0 +1,337 @@
+"""A whole scan: walk, read, run the engine (in parallel when it pays), collect.
+
+Files are grouped into batches by size and sent to worker processes; results come back
+in walk order, so output is deterministic whatever ``--jobs`` is. Small scans (the
+pre-commit case) run in-process: starting workers would cost more than it saves. A
+worker that dies takes no results with it: its batches are scanned again in-process.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import time
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from rolecall.engine import Engine, EngineOptions, FileResult
+from rolecall.files import read_entry
+from rolecall.model import Notice, NoticeCode, NoticeLevel
+from rolecall.registry import Registry, default_registry
+from rolecall.report import ScanReport, ScanStats
+from rolecall.shard import in_shard
+from rolecall.walker import FileEntry, WalkOptions, walk
+
+if TYPE_CHECKING:
+    from concurrent.futures import Future, ProcessPoolExecutor
+
+    from rolecall.cache import ResultCache
+    from rolecall.progress import Progress
+
+#: Below these totals a scan runs in one process.
+PARALLEL_MIN_BYTES = 4 * 1024 * 1024
+PARALLEL_MIN_FILES = 400
+BATCH_BYTES = 1024 * 1024
+BATCH_FILES = 128
+
+
+@dataclass(frozen=True)
+class ScanRequest:
+    paths: tuple[str, ...]
+    base: str
+    walk: WalkOptions = field(default_factory=WalkOptions)
+    engine: EngineOptions = field(default_factory=EngineOptions)
+    jobs: int = 0  # 0: every core
+    #: Result cache directory; None: no cache.
+    cache_dir: str | None = None
+    #: (K, N): scan only the K-th (1-based) of N disjoint shards of the file set.
+    shard: tuple[int, int] | None = None
+
+
+def scan_entry(
+    engine: Engine, entry: FileEntry, max_size: int, cache: ResultCache | None = None
+) -> FileResult:
+    """Read and scan one file (or take its result from the cache); every failure is a
+    notice on its result."""
+    result = FileResult(path=entry.display, size=entry.size)
+    try:
+        data, notices = read_entry(entry, max_size)
+        result.notices.extend(notices)
+        if data is None:
+            return result
+        plan = engine.plan(entry.display, data, result)
+        if plan is None:
+            return result  # no rule wants the file: cheaper than a cache lookup
+        key = cache.key(entry.display, data) if cache is not None else None
+        if key is not None and cache is not None:
+            hit = cache.get(key, entry.display)
+            if hit is not None:
+                hit.size = entry.size
+                return hit
+        engine.run_plan(plan, result)
+        if key is not None and cache is not None:
+            cache.put(key, result)
+    except Exception as exc:  # a bug must not lose the other files' results
+        result.notices.append(
+            Notice(
+                code=NoticeCode.INTERNAL,
+                message=f"internal error while scanning: {type(exc).__name__}",
+                path=entry.display,
+                level=NoticeLevel.ERROR,
+            )
+        )
+    return result
+
+
+_WORKER: tuple[Engine, int, ResultCache | None] | None = None
+
+
+def _init_worker(options: EngineOptions, max_size: int, cache: ResultCache | None) -> None:
+    global _WORKER
+    if _WORKER is None:  # forked workers inherit the parent's engine
+        _WORKER = (Engine(default_registry(), options), max_size, cache)
+
+
+def _scan_batch(batch: Sequence[FileEntry]) -> list[FileResult]:
+    assert _WORKER is not None
+    engine, max_size, cache = _WORKER
+    results = [scan_entry(engine, entry, max_size, cache) for entry in batch]
+    if cache is not None:
+        cache.flush()  # one transaction per batch
+        if cache.notices and results:
+            results[-1].notices.extend(cache.notices)
+            cache.notices.clear()
+    return results
+
+
+def _batches(entries: Sequence[FileEntry]) -> list[list[FileEntry]]:
+    out: list[list[FileEntry]] = []
+    current: list[FileEntry] = []
+    size = 0
+    for entry in entries:
+        current.append(entry)
+        size += entry.size
+        if size >= BATCH_BYTES or len(current) >= BATCH_FILES:
+            out.append(current)
+            current, size = [], 0
+    if current:
+        out.append(current)
+    return out
+
+
+def effective_jobs(jobs: int) -> int:
+    if jobs > 0:
+        return jobs
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # not on Linux
+        return max(1, os.cpu_count() or 1)
+
+
+def _parallel(
+    engine: Engine,
+    batches: list[list[FileEntry]],
+    jobs: int,
+    max_size: int,
+    cache: ResultCache | None,
+) -> Iterator[FileResult]:
+    # Imported here: the in-process path (the pre-commit case) never pays for them.
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    global _WORKER
+    method = "fork" if sys.platform.startswith("linux") else None
+    context = multiprocessing.get_context(method)
+    _WORKER = (engine, max_size, cache) if method == "fork" else None
+    window = jobs * 3
+    pending: list[tuple[list[FileEntry], Future[list[FileResult]]]] = []
+    try:
+        with ProcessPoolExecutor(
+            max_workers=jobs,
+            mp_context=context,
+            initializer=_init_worker,
+            initargs=(engine.options, max_size, cache),
+        ) as pool:
+            queue = iter(batches)
+            for batch in queue:
+                pending.append((batch, _submit(pool, batch)))
+                if len(pending) >= window:
+                    yield from _collect(engine, pending.pop(0), max_size, cache)
+            while pending:
+                yield from _collect(engine, pending.pop(0), max_size, cache)
+    finally:
+        _WORKER = None
+
+
+def _submit(pool: ProcessPoolExecutor, batch: list[FileEntry]) -> Future[list[FileResult]]:
+    """Send ``batch`` to a worker; once a worker has died, the pool refuses new work,
+    and the batch gets a failed future that :func:`_collect` scans in-process."""
+    from concurrent.futures import Future
+    from concurrent.futures.process import BrokenProcessPool
+
+    try:
+        return pool.submit(_scan_batch, batch)
+    except BrokenProcessPool as exc:
+        failed: Future[list[FileResult]] = Future()
+        failed.set_exception(exc)
+        return failed
+
+
+def _collect(
+    engine: Engine,
+    item: tuple[list[FileEntry], Future[list[FileResult]]],
+    max_size: int,
+    cache: ResultCache | None,
+) -> Iterator[FileResult]:
+    from concurrent.futures.process import BrokenProcessPool
+
+    batch, future = item
+    try:
+        yield from future.result()
+    except BrokenProcessPool:
+        # A worker died (killed, out of memory, a crash in a C extension): scan this
+        # batch here instead, so its files are still reported.
+        for entry in batch:
+            result = scan_entry(engine, entry, max_size, cache)
+            result.notices.append(
+                Notice(
+                    code=NoticeCode.INTERNAL,
+                    message="a worker process died; this file was scanned again in-process",
+                    path=entry.display,
+                    level=NoticeLevel.INFO,
+                )
+            )
+            yield result
+
+
+def iter_results(
+    request: ScanRequest,
+    engine: Engine,
+    stats: ScanStats,
+    on_notice: Callable[[Notice], None],
+    cache: ResultCache | None = None,
+    progress: Progress | None = None,
+) -> Iterator[FileResult]:
+    """Walk ``request.paths`` and yield one result per file, in walk order.
+
+    Only the file list is held for the whole scan; results are yielded as they come,
+    in batches, so memory does not grow with the tree beyond the list and the findings.
+    """
+    shard = request.shard
+    entries: list[FileEntry] = []
+    for item in walk(request.paths, request.base, request.walk):
+        if isinstance(item, Notice):
+            if in_shard(item.path, shard):
+                stats.files_skipped += 1
+                on_notice(item)
+        elif in_shard(item.display, shard):
+            entries.append(item)
+    stats.files_seen = len(entries) + stats.files_skipped
+    if progress is not None:
+        progress.start(len(entries))
+    jobs = effective_jobs(request.jobs)
+    total = sum(e.size for e in entries)
+    max_size = request.walk.max_file_size
+    if jobs > 1 and (total >= PARALLEL_MIN_BYTES or len(entries) >= PARALLEL_MIN_FILES):
+        stats.jobs = jobs
+        yield from _parallel(engine, _batches(entries), jobs, max_size, cache)
+    else:
+        stats.jobs = 1
+        for entry in entries:
+            yield scan_entry(engine, entry, max_size, cache)
+
+
+def open_cache(request: ScanRequest, engine: Engine, registry: Registry) -> ResultCache | None:
+    """The result cache for this scan's settings (None when caching is off)."""
+    if request.cache_dir is None:
+        return None
+    from rolecall import __version__
+    from rolecall.cache import ResultCache
+    from rolecall.cachekey import scan_fingerprint
+
+    opts = engine.options
+    sel = opts.selection
+    parts = [
+        f"rolecall {__version__}",
+        f"max-file-size {request.walk.max_file_size}",
+        f"select {sel.select!r} ignore {sel.ignore!r}",
+        f"severity {sorted((k, v.value) for k, v in sel.severity_overrides.items())!r}",
+        f"per-file-ignores {sel.per_file_ignores!r}",
+        f"allowlist {opts.allowlist!r}",
+        f"examples {opts.report_examples} unused {opts.report_unused_suppressions}",
+        f"foreign-pragmas {opts.foreign_pragmas}",
+    ]
+    modules = {"rolecall.engine", "rolecall.document", "rolecall.parsers"}
+    for rule in engine.rules:
+        origin = registry.origins.get(rule.id, "")
+        version = registry.versions.get(origin, "")
+        parts.append(f"rule {rule.id} {type(rule).__qualname__} {origin} {version}")
+        modules.add(type(rule).__module__)
+    return ResultCache(request.cache_dir, scan_fingerprint(parts, sorted(modules)))
+
+
+def run_scan(
+    request: ScanRequest,
+    *,
+    registry: Registry | None = None,
+    tool_version: str = "",
+    progress: Progress | None = None,
+) -> ScanReport:
+    """Scan everything ``request`` names and return the full report."""
+    started = time.perf_counter()
+    registry = registry if registry is not None else default_registry()
+    engine = Engine(registry, request.engine)
+    enabled = set(engine.rule_ids)
+    report = ScanReport(
+        root=os.path.abspath(request.base),
+        tool_version=tool_version,
+        rules=[info for info in registry.infos() if info.id in enabled],
+    )
+    if request.shard is not None:
+        report.shard = f"{request.shard[0]}/{request.shard[1]}"
+    report.notices.extend(registry.notices)
+    stats = report.stats
+    cache = open_cache(request, engine, registry)
+    try:
+        results = iter_results(request, engine, stats, report.notices.append, cache, progress)
+        for result in results:
+            if progress is not None:
+                progress.advance()
+            report.findings.extend(result.findings)
+            report.suppressed.extend(result.suppressed)
+            report.notices.extend(result.notices)
+            if result.cached:
+                stats.cached += 1
+            if result.scanned:
+                stats.files_scanned += 1
+                stats.bytes_scanned += result.size
+                report.scanned_paths.append(result.path)
+            else:
+                stats.files_skipped += 1
+    finally:
+        if progress is not None:
+            progress.close()
+        if cache is not None:
+            cache.close()
+            report.notices.extend(cache.notices)
+    _dedupe_pathless(report.notices)
+    report.findings.sort(key=lambda f: f.sort_key)
+    report.suppressed.sort(key=lambda f: f.sort_key)
+    report.notices.sort(key=lambda n: n.sort_key)
+    stats.seconds = time.perf_counter() - started
+    return report
+
+
+def _dedupe_pathless(notices: list[Notice]) -> None:
+    """Workers each report a cache problem once; the report says it once."""
+    seen: set[tuple[str, str]] = set()
+    kept: list[Notice] = []
+    for notice in notices:
+        if notice.path is None:
+            key = (notice.code.value, notice.message)
+            if key in seen:
+                continue
+            seen.add(key)
+        kept.append(notice)
+    notices[:] = kept

@@ -1,0 +1,497 @@
+"""Finding the files to scan, with git's ignore semantics.
+
+Directories are walked depth-first in sorted order (deterministic output). Ignore files
+are read the way git reads them: a ``.gitignore`` in every directory, whose patterns are
+relative to that directory and take precedence over those of its parents, then
+``.git/info/exclude``; within one file the last matching pattern wins, ``!`` re-includes,
+and nothing inside an ignored directory can be re-included. Configured excludes use the
+same syntax, relative to the configuration's directory, and also apply to files named on
+the command line (pre-commit passes files that way). ``.git`` is never entered.
+
+Everything not scanned for a reason other than being ignored becomes a notice: symlinks
+(not followed by default, never outside the scan root), FIFOs, sockets and devices,
+unreadable directories, files above the size limit, files with a binary suffix.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import stat
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from rolecall.model import Notice, NoticeCode, NoticeLevel
+
+if TYPE_CHECKING:
+    pass
+
+DEFAULT_MAX_FILE_SIZE = 5 * 1024 * 1024
+
+#: Suffixes of files that are binary by nature; skipped with a notice without reading.
+BINARY_SUFFIXES = frozenset(
+    """
+    .png .jpg .jpeg .gif .bmp .ico .icns .webp .tif .tiff .psd .heic .avif .zip .gz .tgz
+    .bz2 .xz .zst .7z .rar .tar .jar .war .ear .whl .egg .apk .ipa .deb .rpm .pdf .doc
+    .docx .xls .xlsx .ppt .pptx .odt .ods .so .dylib .dll .exe .o .a .lib .obj .bin
+    .class .pyc .pyo .pyd .wasm .dex .mp3 .mp4 .m4a .wav .flac .ogg .avi .mov .mkv .webm
+    .ttf .otf .woff .woff2 .eot .sqlite .sqlite3 .db .parquet .feather .avro .orc .npy
+    .npz .pkl .pickle .h5 .hdf5 .pt .pth .onnx .safetensors .tflite
+    """.split()  # noqa: SIM905 - a word list reads better than 80 quoted items
+)
+
+
+@dataclass(frozen=True)
+class WalkOptions:
+    #: When set, only files matching one of these patterns are scanned.
+    include: tuple[str, ...] = ()
+    exclude: tuple[str, ...] = ()
+    #: Directory the exclude patterns are relative to (the config file's); None: ``base``.
+    exclude_root: str | None = None
+    use_gitignore: bool = True
+    follow_symlinks: bool = False
+    max_file_size: int = DEFAULT_MAX_FILE_SIZE
+
+
+@dataclass(frozen=True)
+class FileEntry:
+    """A file to scan: its OS path, its display path (relative to the base, '/'), size."""
+
+    path: str
+    display: str
+    size: int
+
+
+class PathNotFound(Exception):
+    """A path given to scan does not exist (a usage error: exit 2)."""
+
+
+def display_path(path: str, base: str) -> str:
+    """``path`` relative to ``base`` with '/' separators; absolute when outside ``base``.
+
+    Undecodable bytes in names (kept by Python as surrogate escapes) are shown as
+    U+FFFD so the name can be printed and serialised.
+    """
+    prefix = base if base.endswith(os.sep) else base + os.sep
+    if path.startswith(prefix) and os.path.isabs(base) and _normal(path, len(prefix)):
+        # The walker's own paths: already absolute and normal, so relpath's answer is
+        # the remainder (relpath normalises both paths at every call: a third of the walk).
+        rel = path[len(prefix) :]
+    else:
+        try:
+            rel = os.path.relpath(path, base)
+        except ValueError:  # another drive on Windows
+            rel = path
+    if rel == os.curdir:
+        rel = os.path.basename(os.path.abspath(path))
+    elif rel.startswith(os.pardir + os.sep) or rel == os.pardir:
+        rel = os.path.abspath(path)
+    rel = rel.replace(os.sep, "/")
+    return rel.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+
+
+def _normal(path: str, start: int) -> bool:
+    """No empty, '.' or '..' components in ``path[start:]``."""
+    rest = path[start:]
+    if not rest:
+        return False
+    sep = os.sep
+    parts = rest.split(sep)
+    return (
+        "" not in parts
+        and "." not in parts
+        and ".." not in parts
+        and (os.altsep is None or os.altsep not in rest)
+    )
+
+
+def find_repo_root(start: str) -> str | None:
+    """The nearest directory at or above ``start`` that holds a ``.git`` entry."""
+    current = os.path.abspath(start)
+    while True:
+        if os.path.lexists(os.path.join(current, ".git")):
+            return current
+        parent = os.path.dirname(current)
+        if parent == current:
+            return None
+        current = parent
+
+
+class IgnoreRules:
+    """The patterns of one ignore file, asked about one path at a time, as git does.
+
+    The walker never descends into an excluded directory, so every question is about a
+    path *itself*: the last pattern that matches it decides; a pattern ending in ``/``
+    matches directories only; a pattern without a slash matches the last path
+    component at any depth, one with a slash matches the path relative to the file's
+    directory. pathspec compiles each pattern; its whole-path ``check_file`` is not
+    used because it answers for the files *inside* a path given with a trailing slash,
+    which makes ``dir/**`` exclude ``dir`` itself and ``!*/`` never re-include one.
+    """
+
+    __slots__ = ("_patterns",)
+
+    def __init__(self, lines: Sequence[str]) -> None:
+        # pathspec is imported on first use: a scan without ignore patterns never needs it.
+        from pathspec import GitIgnoreSpec
+
+        patterns: list[tuple[Any, bool, bool]] = []
+        for line in lines:
+            if not line.strip() or line.startswith("#"):
+                continue
+            negated = line.startswith("!")
+            body = line[1:] if negated else line
+            while body.endswith(" ") and not body.endswith("\\ "):
+                body = body[:-1]
+            # The trailing slash is handled here (directories only) and not compiled:
+            # pathspec lets "out/**/" match "out/" itself, git does not.
+            dir_only = body.endswith("/")
+            body = body[:-1] if dir_only else body
+            if not body:
+                continue
+            compiled = GitIgnoreSpec.from_lines([("!" if negated else "") + body]).patterns
+            if not compiled or compiled[0].include is None:
+                continue
+            patterns.append((compiled[0], dir_only, "/" not in body))
+        self._patterns = patterns
+
+    def __bool__(self) -> bool:
+        return bool(self._patterns)
+
+    def verdict(self, rel: str, is_dir: bool) -> bool | None:
+        """True: excluded, False: re-included by a ``!`` pattern, None: no pattern matched."""
+        for pattern, dir_only, basename in reversed(self._patterns):
+            if dir_only and not is_dir:
+                continue
+            result = pattern.match_file(rel.rsplit("/", 1)[-1] if basename else rel)
+            if result is None or _matched_a_parent(result):
+                continue
+            return bool(pattern.include)
+        return None
+
+
+def _matched_a_parent(result: object) -> bool:
+    """Whether pathspec matched only a leading directory of the path, not all of it."""
+    match = getattr(result, "match", None)
+    return isinstance(match, re.Match) and match.groupdict().get("ps_d") is not None
+
+
+@dataclass
+class _IgnoreSource:
+    directory: str  # absolute directory the patterns are relative to
+    spec: IgnoreRules
+
+
+def _read_spec(path: str) -> IgnoreRules | None:
+    try:
+        with open(path, "rb") as fh:
+            data = fh.read(1024 * 1024)
+    except OSError:
+        return None
+    rules = IgnoreRules(data.decode("utf-8", "replace").splitlines())
+    return rules if rules else None
+
+
+def _rel(path: str, directory: str) -> str:
+    return os.path.relpath(path, directory).replace(os.sep, "/")
+
+
+@dataclass
+class _Walker:
+    base: str
+    options: WalkOptions
+    repo_root: str | None = None
+    _info_exclude: IgnoreRules | None = None
+    _exclude: IgnoreRules | None = None
+    _include: IgnoreRules | None = None
+    _exclude_root: str = ""
+    _visited_dirs: set[tuple[int, int]] = field(default_factory=set)
+    #: Directories being walked right now (root to current): a link to one is a loop.
+    _ancestors: set[tuple[int, int]] = field(default_factory=set)
+
+    def __post_init__(self) -> None:
+        opts = self.options
+        self._exclude_root = os.path.abspath(opts.exclude_root or self.base)
+        if opts.exclude:
+            self._exclude = IgnoreRules(opts.exclude)
+        if opts.include:
+            self._include = IgnoreRules(opts.include)
+
+    # --- ignore decisions -------------------------------------------------------
+
+    def excluded(self, path: str, is_dir: bool) -> bool:
+        """Whether a configured exclude pattern matches ``path``."""
+        if self._exclude is None:
+            return False
+        rel = _rel(path, self._exclude_root)
+        if rel.startswith("../"):
+            return False
+        return self._exclude.verdict(rel, is_dir) is True
+
+    def excluded_named_file(self, path: str) -> bool:
+        """Whether a file named on the command line, or a directory above it, is excluded."""
+        if self._exclude is None:
+            return False
+        rel = _rel(path, self._exclude_root)
+        if rel.startswith("../"):
+            return False
+        parts = rel.split("/")
+        return any(
+            self._exclude.verdict("/".join(parts[:n]), is_dir=n < len(parts)) is True
+            for n in range(1, len(parts) + 1)
+        )
+
+    def included(self, path: str) -> bool:
+        """Whether a file passes the configured include patterns (all do when unset)."""
+        if self._include is None:
+            return True
+        # "src/" includes everything below src: the deepest level with a verdict decides.
+        parts = _rel(path, self._exclude_root).split("/")
+        for n in range(len(parts), 0, -1):
+            verdict = self._include.verdict("/".join(parts[:n]), is_dir=n < len(parts))
+            if verdict is not None:
+                return verdict
+        return False
+
+    def ignored(self, path: str, is_dir: bool, sources: list[_IgnoreSource]) -> bool:
+        """Git's verdict for ``path`` given the ignore files that apply to its directory."""
+        for source in reversed(sources):  # deepest .gitignore first: it takes precedence
+            verdict = source.spec.verdict(_rel(path, source.directory), is_dir)
+            if verdict is not None:
+                return verdict
+        if self._info_exclude is not None and self.repo_root is not None:
+            return self._info_exclude.verdict(_rel(path, self.repo_root), is_dir) is True
+        return False
+
+    def sources_for(self, directory: str) -> list[_IgnoreSource]:
+        """The ``.gitignore`` files from the repository root down to ``directory``."""
+        if not self.options.use_gitignore:
+            return []
+        directory = os.path.abspath(directory)
+        top = self.repo_root or directory
+        chain: list[str] = []
+        current = directory
+        while True:
+            chain.append(current)
+            if current == top:
+                break
+            parent = os.path.dirname(current)
+            if parent == current or not current.startswith(top):
+                break
+            current = parent
+        sources = []
+        for folder in reversed(chain):
+            spec = _read_spec(os.path.join(folder, ".gitignore"))
+            if spec is not None:
+                sources.append(_IgnoreSource(folder, spec))
+        return sources
+
+    def _root_sources(self, root: str) -> list[_IgnoreSource]:
+        """Ignore files for a directory named on the command line.
+
+        Naming a directory asks for it to be scanned, so when git would ignore the
+        directory itself (say, a virtual environment), only the ignore files inside it
+        apply; otherwise the whole chain from the repository root does.
+        """
+        root = os.path.abspath(root)
+        parent = os.path.dirname(root)
+        explicit_ignored = (
+            self.repo_root is not None
+            and root != self.repo_root
+            and parent != root
+            and self.ignored(root, True, self.sources_for(parent))
+        )
+        if explicit_ignored:
+            self.repo_root = None
+            self._info_exclude = None
+        return self.sources_for(root)
+
+    # --- walking ------------------------------------------------------------------
+
+    def walk(self, paths: Sequence[str]) -> Iterator[FileEntry | Notice]:
+        seen: set[str] = set()
+        for raw in paths:
+            path = os.path.abspath(raw)
+            if not os.path.lexists(path):
+                raise PathNotFound(raw)
+            if self.options.use_gitignore:
+                self.repo_root = find_repo_root(
+                    path if os.path.isdir(path) else os.path.dirname(path)
+                )
+                self._info_exclude = (
+                    _read_spec(os.path.join(self.repo_root, ".git", "info", "exclude"))
+                    if self.repo_root
+                    else None
+                )
+            for item in self._walk_root(path):
+                if isinstance(item, FileEntry):
+                    if item.path in seen:
+                        continue
+                    seen.add(item.path)
+                yield item
+
+    def _walk_root(self, path: str) -> Iterator[FileEntry | Notice]:
+        try:
+            st = os.lstat(path)
+        except OSError as exc:
+            yield self._notice(NoticeCode.UNREADABLE, path, _os_reason(exc))
+            return
+        if stat.S_ISDIR(st.st_mode):
+            self._visited_dirs.add((st.st_dev, st.st_ino))
+            yield from self._walk_dir(path, self._root_sources(path), os.path.realpath(path))
+        elif stat.S_ISLNK(st.st_mode) and os.path.isdir(path) and self.options.follow_symlinks:
+            real = os.path.realpath(path)
+            yield from self._walk_dir(path, self._root_sources(path), real)
+        else:
+            # A file named explicitly: git ignore rules do not apply (pre-commit only
+            # passes tracked files), configured excludes do.
+            if self.excluded_named_file(path) or not self.included(path):
+                return
+            yield from self._file(path, st, os.path.realpath(os.path.dirname(path)))
+
+    def _walk_dir(
+        self, directory: str, sources: list[_IgnoreSource], scan_root: str
+    ) -> Iterator[FileEntry | Notice]:
+        key = None
+        if self.options.follow_symlinks:
+            try:
+                st = os.stat(directory)
+                key = (st.st_dev, st.st_ino)
+            except OSError:
+                pass  # reported when the directory is listed
+        if key is None or key in self._ancestors:
+            yield from self._walk_entries(directory, sources, scan_root)
+            return
+        self._ancestors.add(key)
+        try:
+            yield from self._walk_entries(directory, sources, scan_root)
+        finally:
+            self._ancestors.discard(key)
+
+    def _walk_entries(
+        self, directory: str, sources: list[_IgnoreSource], scan_root: str
+    ) -> Iterator[FileEntry | Notice]:
+        try:
+            with os.scandir(directory) as it:
+                entries = sorted(it, key=lambda e: e.name)
+        except OSError as exc:
+            yield self._notice(NoticeCode.UNREADABLE, directory, _os_reason(exc))
+            return
+        for entry in entries:
+            if entry.name == ".git":
+                continue
+            try:
+                st = entry.stat(follow_symlinks=False)
+            except OSError as exc:
+                yield self._notice(NoticeCode.UNREADABLE, entry.path, _os_reason(exc))
+                continue
+            is_dir = stat.S_ISDIR(st.st_mode)
+            if stat.S_ISLNK(st.st_mode):
+                is_dir = os.path.isdir(entry.path)
+            if self.excluded(entry.path, is_dir) or self.ignored(entry.path, is_dir, sources):
+                continue
+            if stat.S_ISLNK(st.st_mode):
+                yield from self._symlink(entry.path, sources, scan_root)
+            elif is_dir:
+                child = self._child_sources(entry.path, sources)
+                yield from self._walk_dir(entry.path, child, scan_root)
+            elif self.included(entry.path):
+                yield from self._file(entry.path, st, scan_root)
+
+    def _child_sources(self, directory: str, sources: list[_IgnoreSource]) -> list[_IgnoreSource]:
+        if not self.options.use_gitignore:
+            return sources
+        spec = _read_spec(os.path.join(directory, ".gitignore"))
+        return [*sources, _IgnoreSource(directory, spec)] if spec is not None else sources
+
+    def _symlink(
+        self, path: str, sources: list[_IgnoreSource], scan_root: str
+    ) -> Iterator[FileEntry | Notice]:
+        if not self.options.follow_symlinks:
+            yield self._notice(
+                NoticeCode.SKIPPED_SPECIAL, path, "symbolic link not followed", NoticeLevel.INFO
+            )
+            return
+        real = os.path.realpath(path)
+        if os.path.commonpath([real, scan_root]) != scan_root:
+            yield self._notice(
+                NoticeCode.SKIPPED_SPECIAL, path, "symbolic link points outside the scan root"
+            )
+            return
+        try:
+            st = os.stat(path)
+        except OSError as exc:
+            yield self._notice(NoticeCode.UNREADABLE, path, _os_reason(exc))
+            return
+        if stat.S_ISDIR(st.st_mode):
+            key = (st.st_dev, st.st_ino)
+            if key in self._ancestors:
+                yield self._notice(
+                    NoticeCode.SKIPPED_SPECIAL, path, "symbolic link loop not followed"
+                )
+                return
+            if key in self._visited_dirs:
+                yield self._notice(
+                    NoticeCode.SKIPPED_SPECIAL, path, "directory already scanned through a link"
+                )
+                return
+            self._visited_dirs.add(key)
+            yield from self._walk_dir(path, self._child_sources(path, sources), scan_root)
+        else:
+            yield from self._file(path, st, scan_root)
+
+    def _file(self, path: str, st: os.stat_result, scan_root: str) -> Iterator[FileEntry | Notice]:
+        mode = st.st_mode
+        if stat.S_ISLNK(mode):
+            yield from self._symlink(path, [], scan_root)
+            return
+        if not stat.S_ISREG(mode):
+            what = (
+                "FIFO"
+                if stat.S_ISFIFO(mode)
+                else "socket"
+                if stat.S_ISSOCK(mode)
+                else "device"
+                if stat.S_ISCHR(mode) or stat.S_ISBLK(mode)
+                else "special file"
+            )
+            yield self._notice(
+                NoticeCode.SKIPPED_SPECIAL, path, f"{what} skipped, not a regular file"
+            )
+            return
+        suffix = os.path.splitext(path)[1].lower()
+        if suffix in BINARY_SUFFIXES:
+            yield self._notice(
+                NoticeCode.BINARY, path, f"binary file type ({suffix}) skipped", NoticeLevel.INFO
+            )
+            return
+        if st.st_size > self.options.max_file_size:
+            yield self._notice(
+                NoticeCode.TOO_LARGE,
+                path,
+                f"file of {st.st_size} bytes exceeds the {self.options.max_file_size}-byte "
+                "limit (max-file-size) and was skipped",
+            )
+            return
+        yield FileEntry(path, display_path(path, self.base), st.st_size)
+
+    def _notice(
+        self, code: NoticeCode, path: str, message: str, level: NoticeLevel = NoticeLevel.WARNING
+    ) -> Notice:
+        return Notice(code=code, message=message, path=display_path(path, self.base), level=level)
+
+
+def _os_reason(exc: OSError) -> str:
+    return f"cannot read: {exc.strerror or type(exc).__name__}"
+
+
+def walk(
+    paths: Sequence[str], base: str, options: WalkOptions | None = None
+) -> Iterator[FileEntry | Notice]:
+    """Files under ``paths`` to scan, and notices for what was not scanned.
+
+    Raises :class:`PathNotFound` for a path that does not exist.
+    """
+    walker = _Walker(os.path.abspath(base), options or WalkOptions())
+    yield from walker.walk(paths)

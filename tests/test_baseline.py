@@ -1,0 +1,252 @@
+"""The baseline: format, round trips, staleness, and the CLI around it."""
+
+from __future__ import annotations
+
+import json
+import random
+from pathlib import Path
+
+import pytest
+from rolecall.baseline import (
+    BASELINE_VERSION,
+    BaselineEntry,
+    BaselineError,
+    dump_baseline,
+    load_baseline,
+    parse_baseline,
+)
+from rolecall.cli import main
+from rolecall.fakes import fake_key_id
+
+RNG = random.Random(7)
+
+
+def key() -> str:
+    return fake_key_id(rng=RNG)
+
+
+def scan_json(*args: str, capsys: pytest.CaptureFixture[str]) -> tuple[int, dict[str, object]]:
+    capsys.readouterr()
+    code = main(["scan", "--isolated", "--format", "json", *args])
+    return code, json.loads(capsys.readouterr().out)
+
+
+def reported(doc: dict[str, object]) -> list[tuple[str, int, str]]:
+    findings = doc["findings"]
+    assert isinstance(findings, list)
+    return [(f["path"], f["line"], f["properties"].get("key_id", "")) for f in findings]
+
+
+@pytest.fixture
+def repo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.chdir(tmp_path)
+    return tmp_path
+
+
+def baseline(*args: str) -> int:
+    return main(["baseline", "--isolated", *args])
+
+
+def test_round_trip_move_code_add_key_other_secret_same_line(
+    repo: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    old = key()
+    (repo / "app").mkdir()
+    (repo / "app" / "settings.py").write_text(f'REGION = "eu-west-1"\nKEY = "{old}"\n')
+    assert baseline() == 0
+    assert scan_json("--baseline", ".rolecall-baseline.json", capsys=capsys)[0] == 0
+
+    # Moving code (lines above, another file) keeps the baseline valid.
+    (repo / "app" / "settings.py").write_text(f'"""Doc."""\n\n\nimport os\n\nKEY = "{old}"\n')
+    assert scan_json("--baseline", ".rolecall-baseline.json", capsys=capsys)[0] == 0
+
+    # A new key is reported, the accepted one still is not.
+    new = key()
+    text = (repo / "app" / "settings.py").read_text() + f'OTHER = "{new}"\n'
+    (repo / "app" / "settings.py").write_text(text)
+    code, doc = scan_json("--baseline", ".rolecall-baseline.json", capsys=capsys)
+    assert code == 1
+    assert reported(doc) == [("app/settings.py", 7, new)]
+    assert doc["suppressed"] == []  # accepted findings are not shown anywhere
+
+    # A different secret on the accepted line is reported.
+    (repo / "app" / "settings.py").write_text(f'"""Doc."""\n\n\nimport os\n\nKEY = "{new}"\n')
+    code, doc = scan_json("--baseline", ".rolecall-baseline.json", capsys=capsys)
+    assert (code, reported(doc)) == (1, [("app/settings.py", 6, new)])
+
+
+def test_file_is_deterministic_sorted_versioned_and_holds_no_key(repo: Path) -> None:
+    ids = [key() for _ in range(3)]
+    (repo / "b.py").write_text(f'x = "{ids[0]}"\ny = "{ids[1]}"\n')
+    (repo / ".env").write_text(f"AWS_ACCESS_KEY_ID={ids[2]}\n")
+    assert baseline() == 0
+    first = (repo / ".rolecall-baseline.json").read_bytes()
+    assert baseline() == 0
+    assert (repo / ".rolecall-baseline.json").read_bytes() == first
+    doc = json.loads(first)
+    assert doc["version"] == BASELINE_VERSION
+    entries = doc["entries"]
+    assert [e["path"] for e in entries] == [".env", "b.py", "b.py"]
+    assert entries == sorted(entries, key=lambda e: (e["path"], e["rule_id"], e["fingerprint"]))
+    assert all(set(e) == {"rule_id", "path", "fingerprint"} for e in entries)
+    text = first.decode()
+    assert not any(i in text for i in ids)
+    assert "line" not in text
+
+
+def test_paths_are_relative_to_the_baseline_file(
+    repo: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (repo / "svc").mkdir()
+    (repo / "svc" / "a.py").write_text(f'k = "{key()}"\n')
+    assert baseline("--baseline", "svc/accepted.json", "svc") == 0
+    entry = json.loads((repo / "svc" / "accepted.json").read_text())["entries"][0]
+    assert entry["path"] == "a.py"
+    # The same baseline works from another working directory.
+    monkeypatch.chdir(repo / "svc")
+    assert scan_json("--baseline", "accepted.json", ".", capsys=capsys)[0] == 0
+
+
+def test_report_stale_lists_entries_without_changing_the_exit_code(
+    repo: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    kept, gone = key(), key()
+    (repo / "a.py").write_text(f'k = "{kept}"\nj = "{gone}"\n')
+    (repo / "other.py").write_text(f'k = "{key()}"\n')
+    assert baseline() == 0
+    (repo / "a.py").write_text(f'k = "{kept}"\n')
+    code, doc = scan_json("--baseline", ".rolecall-baseline.json", "--report-stale", capsys=capsys)
+    assert code == 0
+    notices = [n for n in doc["notices"] if n["code"] == "RC911"]
+    assert [(n["path"], n["title"]) for n in notices] == [("a.py", "stale-baseline-entry")]
+    # Without the flag: silent.
+    code, doc = scan_json("--baseline", ".rolecall-baseline.json", capsys=capsys)
+    assert not [n for n in doc["notices"] if n["code"] == "RC911"]
+    # A scan of one file (a pre-commit batch) judges only that file's entries.
+    (repo / "other.py").write_text("clean = True\n")
+    code, doc = scan_json(
+        "--baseline", ".rolecall-baseline.json", "--report-stale", "a.py", capsys=capsys
+    )
+    assert [n["path"] for n in doc["notices"] if n["code"] == "RC911"] == ["a.py"]
+
+
+def test_deleted_file_entry_is_stale(repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (repo / "a.py").write_text(f'k = "{key()}"\n')
+    (repo / "b.py").write_text("clean = 1\n")
+    assert baseline() == 0
+    (repo / "a.py").unlink()
+    _, doc = scan_json(
+        "--baseline", ".rolecall-baseline.json", "--report-stale", "b.py", capsys=capsys
+    )
+    assert [n["path"] for n in doc["notices"] if n["code"] == "RC911"] == ["a.py"]
+
+
+def test_update_keeps_reasons_and_unscanned_drops_stale_adds_new(
+    repo: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    keep, stale, outside = key(), key(), key()
+    (repo / "src").mkdir()
+    (repo / "src" / "a.py").write_text(f'k = "{keep}"\ns = "{stale}"\n')
+    (repo / "tools.py").write_text(f'k = "{outside}"\n')
+    assert baseline() == 0
+    path = repo / ".rolecall-baseline.json"
+    doc = json.loads(path.read_text())
+    for entry in doc["entries"]:
+        entry["reason"] = "test fixture, key deleted"
+    path.write_text(json.dumps(doc))
+
+    new = key()
+    (repo / "src" / "a.py").write_text(f'k = "{keep}"\nn = "{new}"\n')
+    capsys.readouterr()
+    assert baseline("--update", "src") == 0
+    assert "2 kept, 1 new, 1 stale dropped" in capsys.readouterr().out
+    entries = json.loads(path.read_text())["entries"]
+    assert len(entries) == 3
+    assert [e["path"] for e in entries] == ["src/a.py", "src/a.py", "tools.py"]
+    assert sum("reason" in e for e in entries) == 2  # the kept ones, not the new one
+    assert scan_json("--baseline", str(path), capsys=capsys)[0] == 0
+
+
+def test_update_does_not_judge_rules_that_did_not_run(repo: Path) -> None:
+    (repo / "a.py").write_text(f'k = "{key()}"\n')
+    assert baseline() == 0
+    before = (repo / ".rolecall-baseline.json").read_bytes()
+    assert baseline("--update", "--select", "RC2") == 0
+    assert (repo / ".rolecall-baseline.json").read_bytes() == before
+
+
+def test_inline_suppressed_findings_stay_out_of_the_baseline(repo: Path) -> None:
+    (repo / "a.py").write_text(f'k = "{key()}"  # rolecall: ignore[RC101] -- fixture\n')
+    assert baseline() == 0
+    assert json.loads((repo / ".rolecall-baseline.json").read_text())["entries"] == []
+
+
+def test_baseline_from_config(repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (repo / "pyproject.toml").write_text(
+        '[tool.rolecall]\nbaseline = "security/rolecall-baseline.json"\n'
+    )
+    (repo / "security").mkdir()
+    (repo / "a.py").write_text(f'k = "{key()}"\n')
+    assert main(["baseline"]) == 0
+    assert (repo / "security" / "rolecall-baseline.json").is_file()
+    capsys.readouterr()
+    assert main(["scan", "--format", "json"]) == 0
+    assert main(["scan", "--format", "json", "--no-baseline"]) == 1
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (b'{"version": 2, "entries": []}', "unsupported baseline version 2"),
+        (b'{"entries": []}', "no version field"),
+        (b"[]", "no version field"),
+        (b"{not json", "invalid JSON"),
+        (b'{"version": 1}', "entries must be a list"),
+        (b'{"version": 1, "entries": [{"rule_id": "RC101"}]}', "path must be"),
+        (
+            b'{"version": 1, "entries": [{"rule_id": "RC101", "path": "a", "fingerprint": "abc"}]}',
+            "fingerprint must be",
+        ),
+        (
+            b'{"version": 1, "entries": [{"rule_id": "RC101", "path": "a", '
+            b'"fingerprint": "' + b"0" * 64 + b'", "line": 3}]}',
+            "unknown field 'line'",
+        ),
+    ],
+)
+def test_bad_baselines_are_usage_errors(
+    repo: Path, capsys: pytest.CaptureFixture[str], content: bytes, message: str
+) -> None:
+    with pytest.raises(BaselineError, match=message):
+        parse_baseline(content, "b.json")
+    (repo / "b.json").write_bytes(content)
+    (repo / "a.py").write_text("x = 1\n")
+    capsys.readouterr()
+    assert main(["scan", "--isolated", "--baseline", "b.json"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("rolecall: error: b.json:") and message in err
+    assert err.count("\n") == 1
+
+
+def test_missing_baseline_and_stale_without_baseline_are_usage_errors(
+    repo: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["scan", "--isolated", "--baseline", "nope.json"]) == 2
+    assert "create it with `rolecall baseline`" in capsys.readouterr().err
+    assert main(["scan", "--isolated", "--report-stale"]) == 2
+    assert "--report-stale needs a baseline" in capsys.readouterr().err
+
+
+def test_dump_dedupes_and_load_round_trips(tmp_path: Path) -> None:
+    fp = "ab" * 32
+    entries = [
+        BaselineEntry("z.py", "RC101", fp),
+        BaselineEntry("a.py", "RC101", fp, "ok"),
+        BaselineEntry("z.py", "RC101", fp),
+    ]
+    path = tmp_path / "b.json"
+    path.write_bytes(dump_baseline(entries))
+    loaded = load_baseline(str(path))
+    assert [e.path for e in loaded.entries] == ["a.py", "z.py"]
+    assert loaded.entries[0].reason == "ok"
+    assert dump_baseline(loaded.entries) == path.read_bytes()

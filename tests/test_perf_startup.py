@@ -1,0 +1,73 @@
+"""Start-up: a small scan imports nothing heavy, and the entry-point reader that makes
+that possible finds what importlib.metadata finds."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from importlib.metadata import entry_points as metadata_entry_points
+from pathlib import Path
+
+import pytest
+from rolecall.entrypoints import EntryPointInfo, _section, entry_points
+
+HEAVY = (
+    "libcst",
+    "yaml",
+    "sarif_om",
+    "pathspec",
+    "concurrent.futures",
+    "importlib.metadata",
+    "email",
+    "tomllib",
+    "multiprocessing",
+)
+
+
+@pytest.mark.parametrize("group", ["rolecall.rules", "console_scripts"])
+def test_entry_points_match_importlib_metadata(group: str) -> None:
+    ours = {(e.name, e.value) for e in entry_points(group)}
+    theirs = {(e.name, e.value) for e in metadata_entry_points(group=group)}
+    assert ours == theirs
+
+
+def test_builtin_rules_carry_their_distribution_version() -> None:
+    rules = [e for e in entry_points("rolecall.rules") if e.value.startswith("rolecall.")]
+    assert rules
+    assert all(e.dist == "rolecall" and e.version for e in rules)
+
+
+def test_entry_point_load_and_malformed_value() -> None:
+    assert EntryPointInfo("x", "os.path:join", "d", "1").load() is __import__("os").path.join
+    with pytest.raises(ValueError, match="malformed"):
+        EntryPointInfo("x", "not a value!", "d", "1").load()
+
+
+def test_section_parsing() -> None:
+    text = "# comment\n[other]\na = b\n[rolecall.rules]\n; note\nfoo = pkg.mod\n bar=pkg:obj \n"
+    assert _section(text, "rolecall.rules") == [("foo", "pkg.mod"), ("bar", "pkg:obj")]
+
+
+def test_small_scan_imports_nothing_heavy(tmp_path: Path) -> None:
+    (tmp_path / "app.py").write_text("x = 1\n")
+    (tmp_path / ".env").write_text("A=1\n")
+    code = (
+        "import sys, json\n"
+        "from rolecall.cli import main\n"
+        "code = main(['scan', '--isolated', '-q', 'app.py', '.env'])\n"
+        "heavy = [m for m in sys.modules if m.startswith(tuple(json.loads(sys.argv[1])))]\n"
+        "print(json.dumps([code, heavy]))\n"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code, json.dumps(HEAVY)],
+        cwd=tmp_path,
+        env={**os.environ, "XDG_CACHE_HOME": str(tmp_path / "cache")},
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    exit_code, heavy = json.loads(out.strip().splitlines()[-1])
+    assert exit_code == 0
+    assert heavy == []

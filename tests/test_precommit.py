@@ -1,0 +1,275 @@
+"""The hooks in .pre-commit-hooks.yaml, run by the real pre-commit.
+
+pre-commit installs a hook repository from a git URL or path at a commit, so the
+session fixture copies this checkout's current files (committed or not, without what
+.gitignore ignores) into a temporary git repository and commits them there. The hook's
+virtual environment is built once per session in a temporary PRE_COMMIT_HOME (pip
+installs rolecall and its dependencies into it: about 10-15 s, needs the package
+index); every test after that takes a fraction of a second.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+import shutil
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from rolecall.fakes import fake_key_id
+
+pytest.importorskip("pre_commit")
+pytestmark = pytest.mark.integration
+
+SOURCE = Path(__file__).resolve().parent.parent
+RNG = random.Random(1234)
+
+
+def key() -> str:
+    return fake_key_id(rng=RNG)
+
+
+def _git_env(home: Path) -> dict[str, str]:
+    env = dict(os.environ)
+    for name in list(env):
+        if name.startswith(("GIT_", "PRE_COMMIT")):
+            del env[name]
+    env.update(
+        {
+            "PRE_COMMIT_HOME": str(home),
+            # No user or system git configuration (a global core.hooksPath would make
+            # `pre-commit install` refuse), and a fixed identity for commits.
+            "GIT_CONFIG_GLOBAL": os.devnull,
+            "GIT_CONFIG_NOSYSTEM": "1",
+            "GIT_AUTHOR_NAME": "rolecall tests",
+            "GIT_AUTHOR_EMAIL": "tests@example.invalid",
+            "GIT_COMMITTER_NAME": "rolecall tests",
+            "GIT_COMMITTER_EMAIL": "tests@example.invalid",
+            "PRE_COMMIT_COLOR": "never",
+        }
+    )
+    return env
+
+
+def run(
+    cmd: list[str], cwd: Path, env: dict[str, str], check: bool = True
+) -> subprocess.CompletedProcess[str]:
+    proc = subprocess.run(cmd, cwd=cwd, env=env, capture_output=True, text=True, timeout=600)
+    if check and proc.returncode != 0:
+        raise AssertionError(f"{cmd} failed ({proc.returncode}):\n{proc.stdout}\n{proc.stderr}")
+    return proc
+
+
+class Env:
+    """A temporary PRE_COMMIT_HOME and a committed copy of this checkout."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self.env = _git_env(root / "pre-commit-home")
+        self.hook_repo = root / "rolecall-hook-repo"
+        self.rev = ""
+
+    def git(self, cwd: Path, *args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
+        return run(["git", *args], cwd, self.env, check)
+
+    def pre_commit(self, cwd: Path, *args: str) -> subprocess.CompletedProcess[str]:
+        return run([sys.executable, "-m", "pre_commit", *args], cwd, self.env, check=False)
+
+    def publish_checkout(self) -> None:
+        listed = subprocess.run(
+            ["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"],
+            cwd=SOURCE,
+            capture_output=True,
+            check=True,
+        ).stdout.decode("utf-8", "surrogateescape")
+        self.hook_repo.mkdir()
+        for name in filter(None, listed.split("\0")):
+            src = SOURCE / name
+            if src.is_file():  # deleted but not yet staged: skip
+                dest = self.hook_repo / name
+                dest.parent.mkdir(parents=True, exist_ok=True)
+                shutil.copy2(src, dest)
+        self.git(self.hook_repo, "init", "-q")
+        self.git(self.hook_repo, "add", "-A")
+        self.git(self.hook_repo, "commit", "-q", "-m", "rolecall under test")
+        self.rev = self.git(self.hook_repo, "rev-parse", "HEAD").stdout.strip()
+
+    def project(self, path: Path, hooks: tuple[str, ...] = ("rolecall",)) -> Path:
+        """A new git repository whose pre-commit configuration uses the rolecall hooks."""
+        path.mkdir()
+        self.git(path, "init", "-q")
+        entries = [{"id": hook} for hook in hooks]
+        config = {"repos": [{"repo": str(self.hook_repo), "rev": self.rev, "hooks": entries}]}
+        # JSON is YAML: no YAML library needed to write the configuration.
+        (path / ".pre-commit-config.yaml").write_text(json.dumps(config, indent=2) + "\n")
+        return path
+
+
+def _inside_git_checkout() -> bool:
+    if shutil.which("git") is None:
+        return False
+    probe = subprocess.run(
+        ["git", "rev-parse", "--show-toplevel"], cwd=SOURCE, capture_output=True, text=True
+    )
+    return probe.returncode == 0 and Path(probe.stdout.strip()).resolve() == SOURCE
+
+
+@pytest.fixture(scope="session")
+def pc(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Env]:
+    if not _inside_git_checkout():
+        pytest.skip("needs git and a git checkout of rolecall")
+    env = Env(tmp_path_factory.mktemp("precommit"))
+    env.publish_checkout()
+    # Build the hook environment once, so that the tests below measure only runs.
+    warm = env.project(env.root / "warm-up")
+    proc = env.pre_commit(warm, "install-hooks")
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    yield env
+
+
+def write(repo: Path, name: str, text: str) -> None:
+    target = repo / name
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(text)
+
+
+def leaky_files(repo: Path) -> dict[str, str]:
+    ids = {"app/settings.py": key(), ".env": key(), ".aws/credentials": key()}
+    write(repo, "app/settings.py", f'import boto3\n\nKEY_ID = "{ids["app/settings.py"]}"\n')
+    write(repo, ".env", f"AWS_ACCESS_KEY_ID={ids['.env']}\nAWS_REGION=eu-west-1\n")
+    write(
+        repo,
+        ".aws/credentials",
+        f"[default]\naws_access_key_id = {ids['.aws/credentials']}\n",
+    )
+    return ids
+
+
+def clean_files(repo: Path) -> None:
+    write(repo, "app/main.py", 'import boto3\n\nS3 = boto3.client("s3")\n')
+    write(repo, "README.md", "# demo\n")
+    write(repo, "config/app.json", '{"region": "eu-west-1"}\n')
+
+
+def test_manifest_is_valid() -> None:
+    proc = subprocess.run(
+        [sys.executable, "-m", "pre_commit", "validate-manifest", ".pre-commit-hooks.yaml"],
+        cwd=SOURCE,
+        capture_output=True,
+        text=True,
+    )
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+
+
+def test_staged_leaks_in_py_env_and_aws_credentials_fail(pc: Env) -> None:
+    repo = pc.project(pc.root / "leaky")
+    ids = leaky_files(repo)
+    clean_files(repo)
+    pc.git(repo, "add", "-A")
+    proc = pc.pre_commit(repo, "run")  # the staged files, as in a commit
+    assert proc.returncode == 1, proc.stdout + proc.stderr
+    assert "- hook id: rolecall" in proc.stdout
+    for path, key_id in ids.items():
+        assert f"{path}:" in proc.stdout, path
+        assert key_id in proc.stdout
+    assert "RC101" in proc.stdout
+
+
+def test_unstaged_file_is_not_seen(pc: Env) -> None:
+    # What pre-commit hands the hook is what is staged: an untracked leak is not.
+    repo = pc.project(pc.root / "untracked")
+    clean_files(repo)
+    pc.git(repo, "add", "-A")
+    write(repo, ".env", f"AWS_ACCESS_KEY_ID={key()}\n")
+    proc = pc.pre_commit(repo, "run")
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+
+
+def test_clean_repo_passes_and_writes_nothing(pc: Env) -> None:
+    repo = pc.project(pc.root / "clean")
+    clean_files(repo)
+    pc.git(repo, "add", "-A")
+    proc = pc.pre_commit(repo, "run", "--all-files")
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert "Passed" in proc.stdout
+    assert pc.git(repo, "diff", "--name-only").stdout == ""  # nothing modified
+    assert pc.git(repo, "ls-files", "--others").stdout == ""  # nothing created
+
+
+def test_baseline_passes_until_a_new_key_is_added(pc: Env) -> None:
+    repo = pc.project(pc.root / "baseline")
+    write(
+        repo,
+        "pyproject.toml",
+        '[tool.rolecall]\nbaseline = ".rolecall-baseline.json"\nreport-stale = true\n',
+    )
+    leaky_files(repo)
+    clean_files(repo)
+    for n in range(6):  # enough files for pre-commit to run several batches in parallel
+        write(repo, f"pkg/mod{n}.py", f"VALUE = {n}\n")
+    baseline = subprocess.run(
+        [sys.executable, "-m", "rolecall", "baseline"], cwd=repo, capture_output=True, text=True
+    )
+    assert baseline.returncode == 0, baseline.stderr
+    assert "Wrote 3 entries" in baseline.stdout
+    pc.git(repo, "add", "-A")
+    proc = pc.pre_commit(repo, "run", "--all-files", "--verbose")
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    # Every batch judged only its own files: no entry was called stale.
+    assert "RC911" not in proc.stdout
+    pc.git(repo, "commit", "-q", "--no-verify", "-m", "accepted history")
+
+    new = key()
+    write(repo, "pkg/mod3.py", f'VALUE = 3\nBACKUP_KEY = "{new}"\n')
+    pc.git(repo, "add", "-A")
+    proc = pc.pre_commit(repo, "run")
+    assert proc.returncode == 1, proc.stdout + proc.stderr
+    assert "pkg/mod3.py:2:" in proc.stdout and new in proc.stdout
+    assert "Found 1 finding" in proc.stdout
+
+
+def test_installed_hook_blocks_a_real_commit(pc: Env) -> None:
+    repo = pc.project(pc.root / "installed")
+    clean_files(repo)
+    pc.git(repo, "add", "-A")
+    proc = pc.pre_commit(repo, "install")
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    pc.git(repo, "commit", "-q", "-m", "clean start")  # clean: the hook lets it through
+
+    write(repo, "deploy/settings.py", f'AWS_ACCESS_KEY_ID = "{key()}"\n')
+    pc.git(repo, "add", "-A")
+    commit = pc.git(repo, "commit", "-m", "add deploy settings", check=False)
+    assert commit.returncode != 0
+    output = commit.stdout + commit.stderr
+    assert "deploy/settings.py:1:" in output and "RC101" in output
+    log = pc.git(repo, "log", "--format=%s").stdout.splitlines()
+    assert log == ["clean start"]
+
+
+FIXABLE = (
+    "import os\nimport boto3\n\n"
+    's3 = boto3.client("s3", aws_access_key_id=os.environ["AWS_ACCESS_KEY_ID"],\n'
+    '                  aws_secret_access_key=os.environ["AWS_SECRET_ACCESS_KEY"])\n'
+)
+
+
+def test_fix_hook_applies_safe_fixes_then_passes(pc: Env) -> None:
+    repo = pc.project(pc.root / "fix", hooks=("rolecall-fix", "rolecall"))
+    write(repo, "app/upload.py", FIXABLE)
+    clean_files(repo)
+    pc.git(repo, "add", "-A")
+    proc = pc.pre_commit(repo, "run")
+    # The fix hook rewrote the file, so pre-commit fails the run and shows the change;
+    # the scan hook, run on the same staged content, reports the warning it fixed.
+    assert proc.returncode == 1, proc.stdout + proc.stderr
+    assert "files were modified by this hook" in proc.stdout
+    assert (repo / "app" / "upload.py").read_text() == (
+        'import os\nimport boto3\n\ns3 = boto3.client("s3")\n'
+    )
+    pc.git(repo, "add", "-A")
+    proc = pc.pre_commit(repo, "run")
+    assert proc.returncode == 0, proc.stdout + proc.stderr

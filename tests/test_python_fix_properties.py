@@ -1,0 +1,64 @@
+"""Property tests for the RC2xx fixes: any layout of a call, fixed, still parses, keeps
+every other argument in order and is a fixed point."""
+
+from __future__ import annotations
+
+import ast
+
+import libcst
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from rolecall.document import Document
+from rolecall.engine import Engine, EngineOptions, RuleSelection
+from rolecall.fixes import fixed_text
+from rolecall.registry import default_registry
+
+ENGINE = Engine(default_registry(), EngineOptions(selection=RuleSelection(select=("RC2",))))
+CREDS = [
+    'aws_access_key_id=os.environ["AWS_ACCESS_KEY_ID"]',
+    'aws_secret_access_key=os.getenv("AWS_SECRET_ACCESS_KEY")',
+    'aws_session_token=os.environ.get("AWS_SESSION_TOKEN")',
+]
+OTHERS = ['"s3"', 'region_name="eu-west-1"', "config=CONFIG", 'endpoint_url="https://x"']
+SEPARATORS = [", ", ",", ",\n    ", ",  # note\n    ", ",\n\n        "]
+
+
+@st.composite
+def calls(draw: st.DrawFn) -> tuple[str, str]:
+    """A call with credential and other arguments in any order and layout, and the
+    call as it should read after the fix (up to layout)."""
+    creds = draw(st.lists(st.sampled_from(CREDS), min_size=1, max_size=3, unique=True))
+    others = draw(st.lists(st.sampled_from(OTHERS[1:]), max_size=3, unique=True))
+    positional = draw(st.booleans())
+    keywords = draw(st.permutations(creds + others))
+    args = (['"s3"'] if positional else []) + list(keywords)
+    parts = [args[0]]
+    for arg in args[1:]:
+        parts.append(draw(st.sampled_from(SEPARATORS)) + arg)
+    opening = draw(st.sampled_from(["", "\n    ", "  "]))
+    closing = draw(st.sampled_from(["", ",", ",\n", "\n", " ", ",  # end\n"]))
+    method = draw(st.sampled_from(["boto3.client", "boto3.Session().client", "session.client"]))
+    code = (
+        "import os\nimport boto3\nsession = boto3.Session()\n"
+        f"def make():\n    return {method}({opening}{''.join(parts)}{closing})\n"
+    )
+    expected = f"{method}({', '.join(a for a in args if a not in CREDS)})"
+    return code, expected
+
+
+@settings(max_examples=200, deadline=None)
+@given(calls())
+def test_fixed_call_parses_keeps_other_arguments_and_is_stable(case: tuple[str, str]) -> None:
+    code, expected = case
+    findings = ENGINE.scan_document(Document("app.py", code.encode())).findings
+    assert len(findings) == 1
+    assert findings[0].fix is not None and findings[0].fix.safe
+    fixed = fixed_text(code, findings, unsafe=False)
+    libcst.parse_module(fixed)
+    function = ast.parse(fixed).body[-1]
+    assert isinstance(function, ast.FunctionDef)
+    returned = function.body[0]
+    assert isinstance(returned, ast.Return) and returned.value is not None
+    assert ast.unparse(returned.value) == ast.unparse(ast.parse(expected, mode="eval"))
+    assert fixed.count("# note") <= code.count("# note")
+    assert ENGINE.scan_document(Document("app.py", fixed.encode())).findings == []

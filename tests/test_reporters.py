@@ -1,0 +1,219 @@
+"""Reporters: the text layout and the JSON schema (docs/json-format.md), against golden
+files in tests/golden/. Regenerate them after an intended change with
+``ROLECALL_UPDATE_GOLDEN=1 python -m pytest tests/test_reporters.py`` and review the diff.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+from pathlib import Path
+from typing import Any
+
+import pytest
+from rolecall import Confidence, Finding, Fix, Location, Notice, Severity, TextEdit
+from rolecall.model import NoticeCode, NoticeLevel
+from rolecall.report import ScanReport, ScanStats
+from rolecall.reporters import FORMATS, get_reporter
+from rolecall.reporters.json import SCHEMA_VERSION, report_json
+from rolecall.rule import rule_info
+
+from tests.conftest import rule_class
+
+GOLDEN = Path(__file__).parent / "golden"
+NEEDLE = rule_class("RC199", "test-needle", summary="Reports needles.")
+HAY = rule_class("RC198", "test-hay", summary="Reports hay.")
+
+
+def loc(path: str, line: int, column: int, length: int, start: int) -> Location:
+    return Location(path, line, column, line, column + length, 0, 0, start, start + length)
+
+
+def finding(rule: type[Any], severity: Severity, where: Location, **extra: Any) -> Finding:
+    return Finding(
+        rule_id=rule.id,
+        rule_name=rule.name,
+        severity=severity,
+        confidence=Confidence.MEDIUM,
+        message=f"{rule.name} in {where.path}",
+        recommendation="replace it with a role",
+        location=where,
+        fingerprint=f"{rule.id}-{where.line}".ljust(64, "0"),
+        **extra,
+    )
+
+
+def sample_report() -> ScanReport:
+    first = loc("src/app.py", 3, 5, 6, 40)
+    fix = Fix("use hay", (TextEdit(40, 46, "hay", first),), safe=True)
+    report = ScanReport(
+        root="/project",
+        tool_version="9.9.9",
+        rules=[rule_info(HAY, "test"), rule_info(NEEDLE, "test")],
+        findings=[
+            finding(NEEDLE, Severity.ERROR, first, evidence="need…(6 chars)", fix=fix),
+            finding(
+                HAY,
+                Severity.WARNING,
+                loc("src/app.py", 7, 1, 3, 90),
+                properties={"key_id": "id-1", "account_id": "123"},
+                fix=Fix("drop it", (), safe=False),
+            ),
+            finding(NEEDLE, Severity.NOTE, loc("z/é.txt", 1, 1, 6, 0)),
+        ],
+        suppressed=[
+            finding(
+                NEEDLE, Severity.ERROR, loc("tests/t.py", 2, 9, 6, 20), suppression_reason="test"
+            )
+        ],
+        notices=[
+            Notice(NoticeCode.RULE_LOAD, "rule x not loaded: ImportError", None, NoticeLevel.ERROR),
+            Notice(
+                NoticeCode.BINARY, "binary file type (.png) skipped", "img.png", NoticeLevel.INFO
+            ),
+            Notice(NoticeCode.UNPARSEABLE, "cannot parse as yaml: bad indent", "c.yml", line=4),
+        ],
+        stats=ScanStats(
+            files_seen=6, files_scanned=3, files_skipped=3, bytes_scanned=2048, seconds=0.25
+        ),
+    )
+    return report
+
+
+def render(
+    fmt: str, *, color: bool = False, verbose: int = 0, report: ScanReport | None = None
+) -> str:
+    out = io.StringIO()
+    get_reporter(fmt, color=color, verbose=verbose).write(report or sample_report(), out)
+    return out.getvalue()
+
+
+def check_golden(name: str, text: str) -> None:
+    path = GOLDEN / name
+    if os.environ.get("ROLECALL_UPDATE_GOLDEN"):
+        path.parent.mkdir(exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+    assert text == path.read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize(
+    ("name", "verbose"), [("text.txt", 0), ("text-quiet.txt", -1), ("text-verbose.txt", 1)]
+)
+def test_text_golden(name: str, verbose: int) -> None:
+    check_golden(name, render("text", verbose=verbose))
+
+
+def test_json_golden() -> None:
+    check_golden("report.json", render("json"))
+
+
+def test_text_shape() -> None:
+    lines = render("text").splitlines()
+    assert lines[0] == ("src/app.py:3:5: RC199 test-needle [error] test-needle in src/app.py")
+    assert lines[1] == "    recommendation: replace it with a role"
+    assert lines[2] == "    safe fix available: use hay"
+    assert lines[-1] == (
+        "Found 3 findings (1 error, 1 warning, 1 note) in 2 files; scanned 3 files "
+        "(0.0 MB) in 0.25s; 1 suppressed, 3 notices (1 informational, shown with -v)."
+    )
+    # Files are separated by a blank line; findings of one file are not.
+    assert lines[6] == "" and lines[7].startswith("z/é.txt:1:1:")
+
+
+def test_text_colour_only_when_asked() -> None:
+    plain, coloured = render("text"), render("text", color=True)
+    assert "\033[" not in plain
+    assert "\033[1msrc/app.py:3:5:\033[0m RC199 test-needle \033[31m[error]\033[0m" in coloured
+    assert "\033[33m[warning]\033[0m" in coloured and "\033[36m[note]\033[0m" in coloured
+
+
+def test_text_without_anything() -> None:
+    empty = ScanReport(root="/p", tool_version="1", rules=[], stats=ScanStats(files_scanned=1))
+    assert render("text", report=empty) == "No findings; scanned 1 file (0.0 MB) in 0.00s.\n"
+
+
+def test_json_schema_fields() -> None:
+    data = json.loads(render("json"))
+    assert data["schema_version"] == SCHEMA_VERSION == 1
+    assert list(data) == [
+        "schema_version", "tool", "summary", "findings", "suppressed", "notices", "rules",
+        "stats",
+    ]  # fmt: skip
+    assert data["tool"] == {"name": "rolecall", "version": "9.9.9"}
+    assert data["summary"] == {
+        "findings": 3,
+        "by_severity": {"note": 1, "warning": 1, "error": 1},
+        "suppressed": 1,
+        "notices": 3,
+        "fail_level": "warning",
+        "failed": True,
+    }
+    first = data["findings"][0]
+    assert list(first) == [
+        "rule_id", "rule_name", "severity", "confidence", "message", "recommendation",
+        "path", "line", "column", "end_line", "end_column", "fingerprint", "evidence",
+        "properties", "fix",
+    ]  # fmt: skip
+    assert first["fix"] == {
+        "description": "use hay",
+        "safe": True,
+        "edits": [
+            {
+                "path": "src/app.py",
+                "line": 3,
+                "column": 5,
+                "end_line": 3,
+                "end_column": 11,
+                "replacement": "hay",
+            }
+        ],
+    }
+    assert data["findings"][1]["properties"] == {"key_id": "id-1", "account_id": "123"}
+    assert data["findings"][2]["fix"] is None and data["findings"][2]["path"] == "z/é.txt"
+    assert "suppression_reason" not in first
+    assert data["suppressed"][0]["suppression_reason"] == "test"
+    assert data["notices"][0] == {
+        "code": "RC907",
+        "title": "rule-load-failed",
+        "level": "error",
+        "path": None,
+        "line": None,
+        "rule_id": None,
+        "message": "rule x not loaded: ImportError",
+    }
+    assert data["rules"][1] == {
+        "id": "RC199",
+        "name": "test-needle",
+        "severity": "warning",
+        "confidence": "high",
+        "cwe": 798,
+        "summary": "Reports needles.",
+        "fixable": False,
+    }
+    assert data["stats"] == {
+        "files_seen": 6,
+        "files_scanned": 3,
+        "files_skipped": 3,
+        "bytes_scanned": 2048,
+        "seconds": 0.25,
+        "jobs": 1,
+        "cached": 0,
+    }
+
+
+def test_json_is_not_affected_by_colour_or_verbosity() -> None:
+    assert render("json") == render("json", color=True, verbose=-1) == render("json", verbose=2)
+
+
+def test_json_failed_follows_the_fail_level() -> None:
+    report = sample_report()
+    report.fail_level = Severity.ERROR
+    report.findings = [f for f in report.findings if f.severity is not Severity.ERROR]
+    assert report_json(report)["summary"]["failed"] is False
+
+
+def test_every_format_is_registered() -> None:
+    assert set(FORMATS) >= {"text", "json"}
+    with pytest.raises(KeyError):
+        get_reporter("xml")
