@@ -90,11 +90,13 @@ def _finding(
         if account:
             properties["account_id"] = account
     fix, after = _fix(doc, module, use)
+    literals = [a.value.literal for a in reported if a.value.literal]
     return rule.finding(
         doc,
         module.doc_offset(start),
         module.doc_offset(end),
         material=use.api + "|" + "|".join(_material(module, a) for a in reported),
+        covers=literals or None,
         evidence=", ".join(_evidence(module, a) for a in reported),
         severity=severity,
         confidence=confidence,

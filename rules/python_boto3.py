@@ -63,6 +63,8 @@ class Boto3StaticCredentials(Rule):
     id = "RC201"
     name = "boto3-static-credentials"
     severity = Severity.ERROR
+    # Sees the SDK call: replaces the text rules' finding on the same literal key.
+    supersedes = ("RC1",)
     confidence = Confidence.HIGH
     message = "{api}() is given static AWS credentials from {source}: {evidence}"
     recommendation = (

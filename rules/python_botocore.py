@@ -46,6 +46,8 @@ class BotocoreStaticCredentials(Rule):
     id = "RC202"
     name = "botocore-static-credentials"
     severity = Severity.ERROR
+    # Sees the SDK call: replaces the text rules' finding on the same literal key.
+    supersedes = ("RC1",)
     confidence = Confidence.HIGH
     message = "{api}() is given static AWS credentials from {source}: {evidence}"
     recommendation = (
@@ -128,6 +130,8 @@ class AsyncSdkStaticCredentials(Rule):
     id = "RC203"
     name = "async-aws-sdk-static-credentials"
     severity = Severity.ERROR
+    # Sees the SDK call: replaces the text rules' finding on the same literal key.
+    supersedes = ("RC1",)
     confidence = Confidence.HIGH
     message = BotocoreStaticCredentials.message
     recommendation = BotocoreStaticCredentials.recommendation

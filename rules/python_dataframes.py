@@ -43,6 +43,8 @@ class StorageOptionsStaticCredentials(Rule):
     id = "RC206"
     name = "storage-options-static-credentials"
     severity = Severity.ERROR
+    # Sees the SDK call: replaces the text rules' finding on the same literal key.
+    supersedes = ("RC1",)
     confidence = Confidence.HIGH
     message = "{api}() is given static AWS credentials in storage_options from {source}: {evidence}"
     recommendation = (

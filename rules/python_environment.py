@@ -38,6 +38,8 @@ class EnvironCredentialWrite(Rule):
     id = "RC207"
     name = "aws-credentials-written-to-environment"
     severity = Severity.ERROR
+    # Sees the SDK call: replaces the text rules' finding on the same literal key.
+    supersedes = ("RC1",)
     confidence = Confidence.HIGH
     message = "AWS credentials from {source} are written into the environment ({api}): {evidence}"
     recommendation = (
@@ -120,6 +122,8 @@ class SettingsStaticCredentials(Rule):
     id = "RC208"
     name = "settings-static-aws-credentials"
     severity = Severity.ERROR
+    # Sees the SDK call: replaces the text rules' finding on the same literal key.
+    supersedes = ("RC1",)
     confidence = Confidence.MEDIUM
     message = "Settings value {api} holds static AWS credentials from {source}: {evidence}"
     recommendation = (

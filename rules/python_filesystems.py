@@ -40,6 +40,8 @@ class S3fsStaticCredentials(Rule):
     id = "RC204"
     name = "s3fs-static-credentials"
     severity = Severity.ERROR
+    # Sees the SDK call: replaces the text rules' finding on the same literal key.
+    supersedes = ("RC1",)
     confidence = Confidence.HIGH
     message = "{api}() is given static AWS credentials from {source}: {evidence}"
     recommendation = (
@@ -130,6 +132,8 @@ class PyarrowS3StaticCredentials(Rule):
     id = "RC205"
     name = "pyarrow-s3-static-credentials"
     severity = Severity.ERROR
+    # Sees the SDK call: replaces the text rules' finding on the same literal key.
+    supersedes = ("RC1",)
     confidence = Confidence.HIGH
     message = "{api}() is given static AWS credentials from {source}: {evidence}"
     recommendation = (

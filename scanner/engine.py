@@ -278,7 +278,8 @@ class Engine:
             return []
 
     def _superseded(self, raw: list[Finding]) -> list[Finding]:
-        """``raw`` without findings that a superseding rule reported on the same value."""
+        """``raw`` without findings that a superseding rule reported on the same value
+        at the same or a higher severity."""
         winners = [(f, self._supersedes[f.rule_id]) for f in raw if self._supersedes.get(f.rule_id)]
         if not winners:
             return raw
@@ -290,6 +291,9 @@ class Engine:
                     other is not winner
                     and other.rule_id.startswith(prefixes)
                     and not covered.isdisjoint(other.covers)
+                    # Never trade a finding for a milder one: a key id the SDK rule sees
+                    # alone (warning) does not hide the text rule's paired key (error).
+                    and other.severity <= winner.severity
                 ):
                     drop.add(id(other))
         return [f for f in raw if id(f) not in drop]

@@ -95,8 +95,9 @@ class Rule:
     #: False for noisy rules that run only when selected by their exact id.
     default_enabled: ClassVar[bool] = True
     #: Rule ids or prefixes whose findings this rule's findings replace when both are
-    #: about the same credential value in one file (a config rule that understands the
-    #: file supersedes the generic text rule that only saw the value).
+    #: about the same credential value in one file and this rule's finding is at least
+    #: as severe (a config rule that understands the file supersedes the generic text
+    #: rule that only saw the value).
     supersedes: ClassVar[tuple[str, ...]] = ()
     #: Extra SARIF/JSON tags (``security`` and the CWE tag are always added).
     tags: ClassVar[tuple[str, ...]] = ()

@@ -390,8 +390,10 @@ def test_explain(capsys: pytest.CaptureFixture[str], name: str) -> None:
 def test_demo_in_process(in_tmp: Path, capsys: pytest.CaptureFixture[str]) -> None:
     code, out, _ = run(["demo", "--keep", "sample"], capsys)
     assert code == 1
-    # The id/secret pairs: in Python by the text rule, in .env by the config rule.
-    assert "sample/app/settings.py:9:18: RC101" in out and "sample/.env:3:23: RC301" in out
+    # One finding per key pair, from the rule that understands the file: the SDK rule
+    # where boto3 is given the settings' literals, the config rule in .env.
+    assert "sample/app/settings.py:17:9: RC201" in out and "sample/.env:3:23: RC301" in out
+    assert "RC101" not in out
     assert "RC303" in out  # the workflow's stored keys: use OIDC
     assert DOC_EXAMPLE_ID not in out  # the documented example in the sample README
     assert (in_tmp / "sample" / "app" / "settings.py").is_file()
@@ -425,7 +427,8 @@ def test_demo_prints_findings_and_exits_1(tmp_path: Path) -> None:
     result = _run_script([str(SCRIPT), "demo"], tmp_path)
     assert result.returncode == 1, result.stderr
     assert "Sample application with freshly generated fake keys" in result.stdout
-    assert "app/settings.py:9:" in result.stdout and "RC101" in result.stdout
+    # The settings module's literal key pair, seen where boto3 is given it.
+    assert "app/settings.py:17:9: RC201" in result.stdout
 
 
 def test_the_repository_scans_clean() -> None:

@@ -329,34 +329,48 @@ def test_rule_errors_in_workers_are_notices(tmp_path: Path) -> None:
     ]
 
 
-def _value_rule(rule_id: str, name: str, *, covers_suffix: str = "", **attrs: Any) -> type[Rule]:
+def _value_rule(
+    rule_id: str,
+    name: str,
+    *,
+    covers_suffix: str = "",
+    level: Severity = Severity.WARNING,
+    **attrs: Any,
+) -> type[Rule]:
     """A rule reporting each ``KEY=value`` value, covering the value (plus a suffix)."""
 
     def check(self: Rule, doc: Document, ctx: RuleContext) -> Iterator[Finding]:
         for match in re.finditer(r"KEY=(\w+)", doc.text):
             value = match.group(1)
             yield self.finding(
-                doc, match.start(1), match.end(1), material=value, covers=(value + covers_suffix,)
+                doc,
+                match.start(1),
+                match.end(1),
+                material=value,
+                covers=(value + covers_suffix,),
+                severity=level,
             )
 
     return rule_class(rule_id, name, check=check, **attrs)
 
 
 @pytest.mark.parametrize(
-    ("supersedes", "covers_suffix", "expected"),
+    ("supersedes", "covers_suffix", "level", "expected"),
     [
-        (("RC1",), "", ["RC301"]),  # same value: the specific rule wins
-        (("RC1",), "-other", ["RC101", "RC301"]),  # different values: both stay
-        (("RC2",), "", ["RC101", "RC301"]),  # supersedes another family only
-        ((), "", ["RC101", "RC301"]),  # no supersedes: both stay
+        (("RC1",), "", Severity.WARNING, ["RC301"]),  # same value: the specific rule wins
+        (("RC1",), "", Severity.ERROR, ["RC301"]),  # ... also when it is more severe
+        (("RC1",), "", Severity.NOTE, ["RC101", "RC301"]),  # never for a milder finding
+        (("RC1",), "-other", Severity.WARNING, ["RC101", "RC301"]),  # other values: both
+        (("RC2",), "", Severity.WARNING, ["RC101", "RC301"]),  # another family only
+        ((), "", Severity.WARNING, ["RC101", "RC301"]),  # no supersedes: both stay
     ],
 )
 def test_a_rule_supersedes_generic_findings_on_the_same_value(
-    supersedes: tuple[str, ...], covers_suffix: str, expected: list[str]
+    supersedes: tuple[str, ...], covers_suffix: str, level: Severity, expected: list[str]
 ) -> None:
     generic = _value_rule("RC101", "generic-value")
     specific = _value_rule(
-        "RC301", "specific-value", covers_suffix=covers_suffix, supersedes=supersedes
+        "RC301", "specific-value", covers_suffix=covers_suffix, level=level, supersedes=supersedes
     )
     registry = build_registry([("test", generic), ("test", specific)])
     result = Engine(registry).scan_document(Document("a.env", b"KEY=abc123\n"))
