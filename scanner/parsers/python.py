@@ -156,7 +156,9 @@ def _offsets(
 def parse_python(source: str, *, to_doc: Callable[[int], int] | None = None) -> PythonModule:
     """Parse ``source`` with libcst; :class:`ViewError` (without quoting it) if it fails."""
     import libcst
+    from rolecall.parsers.pyguard import check_complexity
 
+    check_complexity(source)  # libcst would crash the process, or take quadratic time
     try:
         module = libcst.parse_module(source)
     except libcst.ParserSyntaxError as exc:
