@@ -14,7 +14,6 @@ size of the text.
 from __future__ import annotations
 
 import base64
-import binascii
 import bisect
 import re
 from collections.abc import Iterator, Mapping
@@ -176,7 +175,7 @@ def _secret_at(text: str, at: int) -> tuple[str, int, bool] | None:
     raw = match.group()
     try:
         value = base64.b64decode(raw, validate=True).decode("ascii")
-    except (binascii.Error, UnicodeDecodeError):
+    except ValueError:  # binascii.Error, UnicodeDecodeError, or a non-ASCII str
         return None
     if not _SECRET_VALUE.fullmatch(value):
         return None

@@ -141,6 +141,7 @@ def _unquote(annotation: cst.BaseExpression) -> cst.BaseExpression:
     if isinstance(annotation, cst.SimpleString):
         try:
             return cst.parse_expression(str(annotation.evaluated_value))
-        except (cst.ParserSyntaxError, TypeError):
+        except (cst.ParserSyntaxError, TypeError, SyntaxError, ValueError):
+            # SyntaxError/ValueError: compile() refuses a NUL byte that libcst accepted.
             return annotation
     return annotation

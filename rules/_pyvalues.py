@@ -70,7 +70,11 @@ ABSENT = Value(Source.ABSENT)
 def string_of(expr: cst.BaseExpression) -> str | None:
     """The value of a string literal expression (no names followed)."""
     if isinstance(expr, cst.SimpleString):
-        value = expr.evaluated_value
+        try:
+            value = expr.evaluated_value
+        except (SyntaxError, ValueError):
+            # libcst accepts literals that compile() refuses (a NUL byte inside).
+            return None
         return value if isinstance(value, str) else value.decode("latin-1")
     if isinstance(expr, cst.ConcatenatedString):
         left, right = string_of(expr.left), string_of(expr.right)

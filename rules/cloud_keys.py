@@ -18,7 +18,9 @@ _PRIVATE_KEY = re.compile(
 _KEY_ID = re.compile(r'private_key_id\\?"\s{0,8}:\s{0,8}\\?"([0-9a-f]{40})')
 _EMAIL = re.compile(r'client_email\\?"\s{0,8}:\s{0,8}\\?"([a-z0-9-]{1,64}@[a-z0-9.-]{1,128})')
 #: Line breaks inside a PEM body: real ones, or JSON escapes (``\\n``, ``\\\\n``).
-_ESCAPES = re.compile(r"\\+[nr]|\s")
+# The lookbehind starts a match only at the first backslash of a run: without it a long
+# run not followed by n/r is retried from each backslash (quadratic).
+_ESCAPES = re.compile(r"(?<!\\)\\+[nr]|\s")
 #: How far around a private key its key id and e-mail address are looked for.
 _BEFORE, _AFTER = 1500, 800
 _MAX_BODY = 8000

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import base64
-import binascii
 from collections.abc import Iterator
 
 from rolecall import Confidence, DocKind, Document, Example, Finding, Rule, RuleContext, Severity
@@ -164,7 +163,7 @@ def _kubernetes_secret_data(doc: Document) -> list[tuple[str, Entry]]:
             if isinstance(node, Scalar):
                 try:
                     value = base64.b64decode(node.value, validate=True).decode("utf-8").strip()
-                except (binascii.Error, UnicodeDecodeError):
+                except ValueError:  # binascii.Error, UnicodeDecodeError, or not ASCII
                     continue
                 found.append((key.value, Entry(("data", key.value), value, node.start, node.end)))
     return found

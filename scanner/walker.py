@@ -28,6 +28,8 @@ if TYPE_CHECKING:
     pass
 
 DEFAULT_MAX_FILE_SIZE = 5 * 1024 * 1024
+#: Deepest directory nesting walked: each level costs generator frames on the stack.
+MAX_DIR_DEPTH = 200
 
 #: Suffixes of files that are binary by nature; skipped with a notice without reading.
 BINARY_SUFFIXES = frozenset(
@@ -209,6 +211,7 @@ class _Walker:
     _visited_dirs: set[tuple[int, int]] = field(default_factory=set)
     #: Directories being walked right now (root to current): a link to one is a loop.
     _ancestors: set[tuple[int, int]] = field(default_factory=set)
+    _depth: int = 0
 
     def __post_init__(self) -> None:
         opts = self.options
@@ -351,6 +354,22 @@ class _Walker:
             yield from self._file(path, st, os.path.realpath(os.path.dirname(path)))
 
     def _walk_dir(
+        self, directory: str, sources: list[_IgnoreSource], scan_root: str
+    ) -> Iterator[FileEntry | Notice]:
+        if self._depth >= MAX_DIR_DEPTH:
+            yield self._notice(
+                NoticeCode.LIMIT,
+                directory,
+                f"directory nested deeper than {MAX_DIR_DEPTH} levels; not scanned",
+            )
+            return
+        self._depth += 1
+        try:
+            yield from self._walk_dir_once(directory, sources, scan_root)
+        finally:
+            self._depth -= 1
+
+    def _walk_dir_once(
         self, directory: str, sources: list[_IgnoreSource], scan_root: str
     ) -> Iterator[FileEntry | Notice]:
         key = None

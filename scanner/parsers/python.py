@@ -156,12 +156,16 @@ def _offsets(
 def parse_python(source: str, *, to_doc: Callable[[int], int] | None = None) -> PythonModule:
     """Parse ``source`` with libcst; :class:`ViewError` (without quoting it) if it fails."""
     import libcst
+    from rolecall.parsers.pyguard import check_complexity
 
+    check_complexity(source)  # libcst would crash the process, or take quadratic time
     try:
         module = libcst.parse_module(source)
     except libcst.ParserSyntaxError as exc:
         raise ViewError("not valid Python 3 (syntax error)", line=exc.raw_line) from None
-    except (ValueError, TypeError, IndexError) as exc:
+    except (ValueError, TypeError, IndexError, SyntaxError) as exc:
+        # SyntaxError: libcst's CSTValidationError, e.g. for a name made of a character
+        # that is not a valid identifier (an unassigned code point) though it tokenized.
         raise ViewError(f"not valid Python 3 ({type(exc).__name__})") from None
     return PythonModule(module, source, to_doc=to_doc)
 

@@ -15,7 +15,7 @@ import sys
 from dataclasses import dataclass, field
 
 from rolecall.document import Document, View, ViewError
-from rolecall.parsers.common import Budget, Entry, safe_reason
+from rolecall.parsers.common import MAX_DEPTH, Budget, Entry, safe_reason
 
 _BARE = re.compile(r"[A-Za-z0-9_-]+")
 _WS = re.compile(r"[ \t]*")
@@ -176,8 +176,22 @@ class _Lexer:
                 self.value(table + key)
 
 
+# A dotted key with more than MAX_DEPTH parts. The lookbehind starts a match only at the
+# first part of a key, so the search stays linear.
+_DEEP_KEY = re.compile(
+    r"""(?<![\w.'"-])(?:(?:[\w-]+|"[^"\n]*"|'[^'\n]*')[ \t]*\.[ \t]*)""" + f"{{{MAX_DEPTH}}}"
+)
+
+
 def parse_toml(text: str) -> TomlDocument:
     """Validate ``text`` with tomllib, then collect string values with their offsets."""
+    if text.count(".") > MAX_DEPTH:
+        # tomllib's time grows with the square of a dotted key's length (10,000 parts:
+        # over a second); the collector below would refuse such nesting anyway.
+        deep = _DEEP_KEY.search(text)
+        if deep is not None:
+            line = text.count("\n", 0, deep.start()) + 1
+            raise ViewError(f"keys nested deeper than {MAX_DEPTH} levels", line)
     if sys.version_info >= (3, 11):
         import tomllib
     else:  # pragma: no cover - Python 3.10

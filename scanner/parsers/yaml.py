@@ -173,9 +173,6 @@ def _plain_is_string(value: str) -> bool:
     return False
 
 
-_GO_ACTION = re.compile(r"\{\{.*?\}\}", re.S)
-
-
 def blank_go_templates(text: str) -> str:
     """Helm/Go template actions replaced by text of the same length (offsets kept).
 
@@ -183,16 +180,27 @@ def blank_go_templates(text: str) -> str:
     (``value: {{ .Values.x }}``) becomes ``xxxx``, a placeholder that is never reported.
     """
 
-    def sub(match: re.Match[str]) -> str:
-        action = match.group()
-        start = text.rfind("\n", 0, match.start()) + 1
-        end = text.find("\n", match.end())
-        after = text[match.end() : len(text) if end == -1 else end]
-        if "\n" in action or (not text[start : match.start()].strip() and not after.strip()):
-            return re.sub(r"[^\n]", " ", action)
-        return "x" * len(action)
-
-    return _GO_ACTION.sub(sub, text)
+    # str.find, not a lazy regex: with many "{{" and no "}}" a regex tries every "{{"
+    # up to the end of the text, quadratic time.
+    out: list[str] = []
+    pos = 0
+    while (begin := text.find("{{", pos)) != -1:
+        close = text.find("}}", begin + 2)
+        if close == -1:
+            break
+        finish = close + 2
+        action = text[begin:finish]
+        start = text.rfind("\n", 0, begin) + 1
+        end = text.find("\n", finish)
+        after = text[finish : len(text) if end == -1 else end]
+        out.append(text[pos:begin])
+        if "\n" in action or (not text[start:begin].strip() and not after.strip()):
+            out.append(re.sub(r"[^\n]", " ", action))
+        else:
+            out.append("x" * len(action))
+        pos = finish
+    out.append(text[pos:])
+    return "".join(out)
 
 
 def _build(doc: Document) -> YamlStream:

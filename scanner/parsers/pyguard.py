@@ -1,0 +1,94 @@
+"""A linear pre-check that keeps libcst away from source it cannot survive.
+
+libcst's native parser recurses once per nesting level and per link of an operator or
+trailer chain: 2,000 nested brackets or 10,000 ``a + a + ...`` terms overflow its C
+stack and kill the process (a segfault, not an exception), and well before that its
+time grows with the square of the depth. CPython refuses such code as well (200 nested
+brackets; a recursion error for long chains), so no working program is lost.
+
+:func:`check_complexity` walks the tokens once (strings and comments skipped) and
+estimates the deepest expression tree: open brackets plus the operators, keywords and
+trailers chained at each open level since the last ``,``, ``;``, ``=`` or line end.
+"""
+
+from __future__ import annotations
+
+import re
+
+from rolecall.document import ViewError
+
+#: CPython's own limit on nested brackets (its tokenizer's MAXLEVEL).
+MAX_BRACKETS = 200
+#: Deepest estimated expression tree (brackets + chained operators) handed to libcst.
+MAX_EXPRESSION_DEPTH = 500
+
+_STRING_PREFIX = r"(?:[rRbBuUfF]{1,2})?"
+_TOKEN = re.compile(
+    _STRING_PREFIX
+    + r"""(?:'''(?:[^'\\]|\\.|'(?!''))*'''|\"\"\"(?:[^"\\]|\\.|"(?!""))*\"\"\""""
+    + r"""|'(?:[^'\\\n]|\\.)*'|"(?:[^"\\\n]|\\.)*")"""  # strings: skipped
+    r"|(?P<comment>#[^\n]*)"
+    r"|(?P<word>[^\W\d]\w*)"
+    r"|(?P<number>\d[\w.]*)"
+    r"|(?P<open>[(\[{])|(?P<close>[)\]}])"
+    r"|(?P<sep>[,;\n]|=(?!=))"
+    r"|(?P<op>\*\*|//|<<|>>|[-+*/%@&|^~<>.!]|==)",
+    re.DOTALL,
+)
+_CHAIN_WORDS = frozenset({"not", "and", "or", "lambda", "await", "if", "else", "in", "is"})
+_RISKY = "([{.+-*/%@&|^~<>"
+
+
+def check_complexity(source: str) -> None:
+    """Raise :class:`ViewError` when ``source`` nests deeper than libcst can take."""
+    if len(source) < MAX_EXPRESSION_DEPTH:
+        return
+    risky = sum(source.count(c) for c in _RISKY)
+    if risky + source.count(" ") < MAX_EXPRESSION_DEPTH:
+        return  # every operator and keyword together stay below the limit
+    chains = [0]  # chained operators per open bracket level
+    total = 0  # sum of chains + open brackets: the estimated tree depth
+    after_operand = False
+    for match in _TOKEN.finditer(source):
+        kind = match.lastgroup
+        if kind is None:  # a string literal is an operand
+            after_operand = True
+            continue
+        if kind == "comment":
+            continue
+        if kind == "word":
+            if match.group() in _CHAIN_WORDS:
+                chains[-1] += 1
+                total += 1
+                after_operand = False
+            else:
+                after_operand = True
+        elif kind == "number":
+            after_operand = True
+        elif kind == "open":
+            if after_operand:  # a call or subscript trailer chains on its operand
+                chains[-1] += 1
+                total += 1
+            chains.append(0)
+            total += 1
+            if len(chains) > MAX_BRACKETS + 1:
+                raise ViewError(f"brackets nested deeper than {MAX_BRACKETS} levels")
+            after_operand = False
+        elif kind == "close":
+            if len(chains) > 1:
+                total -= chains.pop() + 1
+            after_operand = True
+        elif kind == "sep":
+            if match.group() != "\n" or len(chains) == 1:
+                total -= chains[-1]
+                chains[-1] = 0
+            after_operand = False
+        else:
+            chains[-1] += 1
+            total += 1
+            after_operand = False
+        if total > MAX_EXPRESSION_DEPTH:
+            line = source.count("\n", 0, match.start()) + 1
+            raise ViewError(
+                f"expression nested or chained deeper than {MAX_EXPRESSION_DEPTH} levels", line
+            )

@@ -1,0 +1,129 @@
+"""Tree hazards not already covered by tests/test_walker.py.
+
+test_walker.py holds symlink loops and escapes, FIFOs, sockets, devices, unreadable
+files and directories, vanishing files, files growing past the limit or replaced by a
+FIFO, and names that are not UTF-8. Here: very deep directory trees, files truncated
+or emptied between the walk and the read, and a whole scan over a tree mixing it all.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+from pathlib import Path
+
+import pytest
+import rolecall.runner as runner
+from rolecall.model import NoticeCode
+from rolecall.runner import ScanRequest, run_scan
+from rolecall.walker import FileEntry
+
+from tests.conftest import write_tree
+from tests.robustness._support import count
+
+
+def _deep_dirs(root: Path, depth: int) -> Path:
+    # os.makedirs on a relative path: the absolute path passes PATH_MAX (4096).
+    cwd = os.getcwd()
+    os.chdir(root)
+    try:
+        for _ in range(depth):
+            os.mkdir("d")
+            os.chdir("d")
+        Path("k.txt").write_text("AWS_ACCESS_KEY_ID=" + "AKIA" + "QYLPMN5HHHFPZAQX\n")
+    finally:
+        os.chdir(cwd)
+    return root
+
+
+def _remove_deep_dirs(root: Path) -> None:
+    """Remove the chain bottom-up with relative paths (pytest's cleanup recurses)."""
+    cwd = os.getcwd()
+    os.chdir(root)
+    try:
+        depth = 0
+        while os.path.isdir("d"):
+            os.chdir("d")
+            depth += 1
+        for _ in range(depth):
+            for name in os.listdir("."):
+                os.unlink(name)
+            os.chdir("..")
+            os.rmdir("d")
+    finally:
+        os.chdir(cwd)
+
+
+@pytest.mark.heavy
+@pytest.mark.parametrize("depth", [100, 1500])
+def test_very_deep_directory_tree(tmp_path: Path, depth: int) -> None:
+    """Deeper than PATH_MAX allows: the file is found or a notice says why; no crash."""
+    _deep_dirs(tmp_path, depth)
+    count("tree", depth)
+    try:
+        report = run_scan(ScanRequest(paths=(str(tmp_path),), base=str(tmp_path), jobs=1))
+    finally:
+        _remove_deep_dirs(tmp_path)
+    assert not [n for n in report.notices if n.code is NoticeCode.INTERNAL]
+    if depth == 100:
+        assert [f.rule_id for f in report.findings] == ["RC101"]
+        assert report.findings[0].location.path == "d/" * depth + "k.txt"
+    else:
+        limit = [n for n in report.notices if n.code is NoticeCode.LIMIT]
+        assert len(limit) == 1 and "deeper than" in limit[0].message
+
+
+@pytest.mark.parametrize("change", ["truncate", "empty", "half"])
+def test_file_truncated_between_walk_and_read(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, change: str
+) -> None:
+    key = "AKIA" + "QYLPMN5HHHFPZAQX"
+    write_tree(tmp_path, {f"f{n}.txt": f"id {key}\n" * 50 for n in range(3)})
+    real = runner.read_entry
+
+    def truncate_first(entry: FileEntry, max_size: int) -> object:
+        if entry.display == "f1.txt":
+            path = Path(entry.path)
+            data = path.read_bytes()
+            cut = {"truncate": 7, "empty": 0, "half": len(data) // 2}[change]
+            path.write_bytes(data[:cut])
+        return real(entry, max_size)
+
+    monkeypatch.setattr(runner, "read_entry", truncate_first)
+    report = run_scan(ScanRequest(paths=(str(tmp_path),), base=str(tmp_path), jobs=1))
+    count("tree", 3)
+    paths = {f.location.path for f in report.findings}
+    assert {"f0.txt", "f2.txt"} <= paths
+    assert all(n.code is not NoticeCode.INTERNAL for n in report.notices)
+    for finding in report.findings:
+        assert finding.location.line >= 1
+
+
+def test_a_scan_over_every_hazard_at_once(tmp_path: Path) -> None:
+    key = "AKIA" + "QYLPMN5HHHFPZAQX"
+    root = tmp_path / "root"
+    write_tree(root, {"ok.txt": f"id {key}\n", "sub/ok.py": f"k = '{key}'\n"})
+    outside = tmp_path / "outside.txt"
+    outside.write_text(f"id {key}\n")
+    (root / "loop").symlink_to(root)
+    (root / "escape.txt").symlink_to(outside)
+    (root / "dangling").symlink_to(tmp_path / "missing")
+    os.mkfifo(root / "fifo")
+    sock = socket.socket(socket.AF_UNIX)
+    try:
+        sock.bind(str(root / "sock"))
+        (root / os.fsdecode(b"bad-\xff-name.txt")).write_text(f"id {key}\n")
+        count("tree", 8)
+        for follow in (False, True):
+            request = ScanRequest(paths=(str(root),), base=str(root), jobs=1)
+            if follow:
+                from dataclasses import replace
+
+                request = replace(request, walk=replace(request.walk, follow_symlinks=True))
+            report = run_scan(request)
+            paths = sorted({f.location.path for f in report.findings})
+            assert "ok.txt" in paths and "sub/ok.py" in paths
+            assert not any(p.startswith("..") or "outside" in p for p in paths)
+            assert all(n.code is not NoticeCode.INTERNAL for n in report.notices)
+    finally:
+        sock.close()
