@@ -39,7 +39,7 @@ _PLATFORM = (
 _ECS = "an ECS task role (taskRoleArn in the task definition); the SDK finds it on its own"
 _LAMBDA = "the function's execution role; the SDK in Lambda finds it on its own"
 _COMPOSE = (
-    "no credentials in the compose file: on a laptop mount nothing but `~/.aws:/root/.aws:ro` "
+    "no credentials in the compose file: on a laptop mount nothing but `~/.aws:/home/app/.aws:ro` "
     "with AWS_PROFILE set to an IAM Identity Center (SSO) profile; on ECS a task role"
 )
 

@@ -18,7 +18,7 @@ _ID, _SECRET = FAKE_KEY_ID, FAKE_SECRET
 _BUILD_ARG_ADVICE = (
     "Do not pass AWS credentials as build arguments or ENV: build args and ENV values are "
     "kept in the image history. If the build must call AWS, use a BuildKit secret mount "
-    "(`RUN --mount=type=secret,id=aws,target=/root/.aws/credentials ...`, built with "
+    "(`RUN --mount=type=secret,id=aws,target=/home/app/.aws/credentials ...`, built with "
     "`--secret id=aws,src=...`); at run time use the platform's role."
 )
 
@@ -39,11 +39,11 @@ class AwsCredentialsInDockerfile(Rule):
     ## Use instead
     No credentials at build time; at run time the platform's role (task role, IRSA/Pod
     Identity, instance profile). If the build must call AWS, a BuildKit secret mount:
-    ``RUN --mount=type=secret,id=aws,target=/root/.aws/credentials ...``.
+    ``RUN --mount=type=secret,id=aws,target=/home/app/.aws/credentials ...``.
 
     ## Example
     Before: ``ARG AWS_SECRET_ACCESS_KEY`` and ``RUN aws s3 cp s3://bucket/model.bin .``.
-    After: ``RUN --mount=type=secret,id=aws,target=/root/.aws/credentials aws s3 cp ...``
+    After: ``RUN --mount=type=secret,id=aws,target=/home/app/.aws/credentials aws s3 cp ...``
     built with ``docker build --secret id=aws,src=$HOME/.aws/credentials``.
     """
 
@@ -57,14 +57,14 @@ class AwsCredentialsInDockerfile(Rule):
     recommendation = (
         "Rotate the key ({key_id}). Keep AWS credentials out of the image: at run time the "
         "platform's role (ECS task role, IRSA/EKS Pod Identity, instance profile); at build "
-        "time, if needed, `RUN --mount=type=secret,id=aws,target=/root/.aws/credentials`."
+        "time, if needed, `RUN --mount=type=secret,id=aws,target=/home/app/.aws/credentials`."
     )
     kinds = frozenset({DocKind.DOCKERFILE})
     keywords = CREDENTIAL_WORDS
     VALID = (
         Example(
             "FROM python:3.12-slim\nENV AWS_REGION=eu-west-1\n"
-            "RUN --mount=type=secret,id=aws,target=/root/.aws/credentials \\\n"
+            "RUN --mount=type=secret,id=aws,target=/home/app/.aws/credentials \\\n"
             "    aws s3 cp s3://example-bucket/model.bin /models/\n",
             "Dockerfile",
         ),
