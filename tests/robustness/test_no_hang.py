@@ -11,6 +11,7 @@ from __future__ import annotations
 import importlib
 import inspect
 import pkgutil
+import random
 import re
 import time
 from collections.abc import Callable, Iterator
@@ -21,6 +22,7 @@ import rolecall.parsers
 import rolecall.rules
 from rolecall import Document
 from rolecall.document import ViewError
+from rolecall.fakes import fake_secret_key
 from rolecall.model import NoticeCode
 from rolecall.parsers.python import parse_python
 
@@ -32,18 +34,37 @@ BOUNDED = {NoticeCode.UNPARSEABLE, NoticeCode.LIMIT}
 RATIO = 30.0
 
 KEY = "aws_secret_access_key"
+#: A secret-shaped value: the config rules parse a file only when one could be there.
+VALUE = fake_secret_key(random.Random(9))
 DEEP: dict[str, tuple[str, str, str]] = {
-    # case: (file name, view, content); each holds a rule keyword so the view is built
-    "json-arrays": ("package.json", "json", f'{{"{KEY}": ' + "[" * N + "]" * N + "}"),
-    "json-objects": ("package.json", "json", f'{{"{KEY}": ' + '{"a": ' * N + "1" + "}" * N + "}"),
+    # case: (file name, view, content); each holds a rule keyword (and, where the config
+    # rules read the file, a secret-shaped value) so the view is built
+    "json-arrays": (
+        "package.json",
+        "json",
+        f'{{"id": "{VALUE}", "{KEY}": ' + "[" * N + "]" * N + "}",
+    ),
+    "json-objects": (
+        "package.json",
+        "json",
+        f'{{"id": "{VALUE}", "{KEY}": ' + '{"a": ' * N + "1" + "}" * N + "}",
+    ),
     "notebook": ("n.ipynb", "notebook-python", '{"cells": ' + "[" * N + "]" * N + "}" + KEY),
     "yaml-flow": ("v.yaml", "yaml", f"{KEY}: " + "[" * N + "]" * N + "\n"),
     "yaml-flow-maps": ("v.yaml", "yaml", f"{KEY}: " + "{a: " * N + "1" + "}" * N + "\n"),
     "yaml-block-seq": ("v.yaml", "yaml", f"{KEY}: x\nb:\n" + "- " * N + "x\n"),
     "workflow": (".github/workflows/w.yml", "yaml", f"env:\n  {KEY}: " + "[" * N + "]" * N),
-    "toml-arrays": ("p.toml", "toml", f"{KEY} = " + "[" * N + "]" * N + "\n"),
-    "toml-tables": ("p.toml", "toml", f"{KEY} = " + "{a = " * N + "1" + "}" * N + "\n"),
-    "toml-dotted": ("p.toml", "toml", f"{KEY} = 1\n" + ".".join(["a"] * N) + " = 1\n"),
+    "toml-arrays": ("p.toml", "toml", f'id = "{VALUE}"\n{KEY} = ' + "[" * N + "]" * N + "\n"),
+    "toml-tables": (
+        "p.toml",
+        "toml",
+        f'id = "{VALUE}"\n{KEY} = ' + "{a = " * N + "1" + "}" * N + "\n",
+    ),
+    "toml-dotted": (
+        "p.toml",
+        "toml",
+        f'id = "{VALUE}"\n{KEY} = 1\n' + ".".join(["a"] * N) + " = 1\n",
+    ),
     "hcl": ("main.tf", "hcl", f"{KEY} = " + "[" * N + "]" * N + "\n"),
     "hcl-blocks": ("main.tf", "hcl", f"# {KEY}\n" + "a {\n" * N + "}\n" * N),
     "python-parens": ("a.py", "python", f"{KEY} = " + "(" * N + "1" + ")" * N + "\n"),
@@ -133,7 +154,9 @@ def _cpu(fn: Callable[[], object], repeat: int = 3) -> float:
 
 def _ratio(fn: Callable[[int], object], size: int) -> float:
     small = _cpu(lambda: fn(size))
-    large = _cpu(lambda: fn(10 * size), repeat=1)
+    # Best of three for the large input too when it is cheap: a single millisecond-scale
+    # sample on a busy machine is noise, not a measurement.
+    large = _cpu(lambda: fn(10 * size), repeat=3 if small < 0.05 else 1)
     return large / small
 
 
