@@ -11,7 +11,7 @@ from __future__ import annotations
 import os
 import sys
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -105,19 +105,18 @@ def _scan_batch(batch: Sequence[FileEntry]) -> list[FileResult]:
     return results
 
 
-def _batches(entries: Sequence[FileEntry]) -> list[list[FileEntry]]:
-    out: list[list[FileEntry]] = []
+def _batches(entries: Iterable[FileEntry]) -> Iterator[list[FileEntry]]:
+    """Size-bounded batches, made as ``entries`` arrive (the walk may still be going)."""
     current: list[FileEntry] = []
     size = 0
     for entry in entries:
         current.append(entry)
         size += entry.size
         if size >= BATCH_BYTES or len(current) >= BATCH_FILES:
-            out.append(current)
+            yield current
             current, size = [], 0
     if current:
-        out.append(current)
-    return out
+        yield current
 
 
 def effective_jobs(jobs: int) -> int:
@@ -131,7 +130,7 @@ def effective_jobs(jobs: int) -> int:
 
 def _parallel(
     engine: Engine,
-    batches: list[list[FileEntry]],
+    batches: Iterable[list[FileEntry]],
     jobs: int,
     max_size: int,
     cache: ResultCache | None,
@@ -219,27 +218,57 @@ def iter_results(
     in batches, so memory does not grow with the tree beyond the list and the findings.
     """
     shard = request.shard
+    jobs = effective_jobs(request.jobs)
+    max_size = request.walk.max_file_size
+    items = iter(walk(request.paths, request.base, request.walk))
     entries: list[FileEntry] = []
-    for item in walk(request.paths, request.base, request.walk):
+    walk_skipped = [0]  # files the walker passed over with a notice
+
+    def accept(item: FileEntry | Notice) -> FileEntry | None:
         if isinstance(item, Notice):
             if in_shard(item.path, shard):
                 stats.files_skipped += 1
+                walk_skipped[0] += 1
+                stats.files_seen = len(entries) + walk_skipped[0]
                 on_notice(item)
-        elif in_shard(item.display, shard):
-            entries.append(item)
-    stats.files_seen = len(entries) + stats.files_skipped
-    if progress is not None:
-        progress.start(len(entries))
-    jobs = effective_jobs(request.jobs)
-    total = sum(e.size for e in entries)
-    max_size = request.walk.max_file_size
-    if jobs > 1 and (total >= PARALLEL_MIN_BYTES or len(entries) >= PARALLEL_MIN_FILES):
-        stats.jobs = jobs
-        yield from _parallel(engine, _batches(entries), jobs, max_size, cache)
-    else:
+            return None
+        return item if in_shard(item.display, shard) else None
+
+    def walked(entry: FileEntry) -> FileEntry:
+        entries.append(entry)
+        stats.files_seen = len(entries) + walk_skipped[0]
+        if progress is not None:
+            progress.start(len(entries))
+        return entry
+
+    # Walk until the scan is big enough for workers; a small scan (the pre-commit
+    # case) runs here. A big one starts the workers at once, and the rest of the walk
+    # feeds them batches as it goes, instead of the workers waiting for the whole walk.
+    total = 0
+    parallel = False
+    for item in items:
+        entry = accept(item)
+        if entry is None:
+            continue
+        total += walked(entry).size
+        if jobs > 1 and (total >= PARALLEL_MIN_BYTES or len(entries) >= PARALLEL_MIN_FILES):
+            parallel = True
+            break
+    if not parallel:
         stats.jobs = 1
         for entry in entries:
             yield scan_entry(engine, entry, max_size, cache)
+        return
+    stats.jobs = jobs
+
+    def all_entries() -> Iterator[FileEntry]:
+        yield from list(entries)
+        for item in items:
+            entry = accept(item)
+            if entry is not None:
+                yield walked(entry)
+
+    yield from _parallel(engine, _batches(all_entries()), jobs, max_size, cache)
 
 
 def open_cache(request: ScanRequest, engine: Engine, registry: Registry) -> ResultCache | None:

@@ -375,3 +375,21 @@ def test_a_rule_supersedes_generic_findings_on_the_same_value(
     registry = build_registry([("test", generic), ("test", specific)])
     result = Engine(registry).scan_document(Document("a.env", b"KEY=abc123\n"))
     assert sorted(f.rule_id for f in result.findings) == expected
+
+
+def test_parallel_scan_started_mid_walk_counts_and_finds_like_one_process(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, key_id: str
+) -> None:
+    files: dict[str, str | bytes] = {f"d{n}/f{n}.txt": f"id = {key_id}\n" for n in range(8)}
+    files.update({"a/logo.png": b"\x89PNG", "z/blob.bin": b"\0\1"})
+    write_tree(tmp_path, files)
+    serial = run_scan(ScanRequest(paths=(str(tmp_path),), base=str(tmp_path), jobs=1))
+    # Workers start after two files; the rest of the walk feeds them as it goes.
+    monkeypatch.setattr(runner, "PARALLEL_MIN_FILES", 2)
+    monkeypatch.setattr(runner, "BATCH_FILES", 2)
+    parallel = run_scan(ScanRequest(paths=(str(tmp_path),), base=str(tmp_path), jobs=2))
+    assert parallel.stats.jobs == 2 and serial.stats.jobs == 1
+    assert parallel.findings == serial.findings and len(parallel.findings) == 8
+    assert parallel.notices == serial.notices
+    for stats in (serial.stats, parallel.stats):
+        assert (stats.files_seen, stats.files_scanned, stats.files_skipped) == (10, 8, 2)
