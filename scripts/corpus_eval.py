@@ -31,7 +31,14 @@ from urllib.parse import quote
 
 from rolecall.document import Document
 from rolecall.engine import Engine, EngineOptions, RuleSelection
-from rolecall.fakes import BASE64, FAKES, fake_key_id, fake_secret_key, fake_session_token
+from rolecall.fakes import (
+    BASE64,
+    FAKES,
+    azure_client_secret,
+    fake_key_id,
+    fake_secret_key,
+    fake_session_token,
+)
 from rolecall.registry import default_registry
 
 ROOT = Path(__file__).resolve().parent.parent / "corpus"
@@ -72,21 +79,13 @@ def _token_in_url(rng: random.Random) -> str:
     return quote(fake_session_token(rng), safe="")
 
 
-def _secret_base64(rng: random.Random) -> str:
-    # A Kubernetes Secret's data: the secret itself, base64-encoded once more.
-    return base64.b64encode(fake_secret_key(rng).encode()).decode()
-
-
 def _pem_body(rng: random.Random) -> str:
     # A private key body as it sits in a JSON key file: 64-character lines, "\\n" escapes.
     body = "MIIEvQIBADANBgkqhkiG9w0BAQEFAASC" + "".join(rng.choices(BASE64, k=1560))
     return "\\n".join(body[i : i + 64] for i in range(0, len(body), 64))
 
 
-def _azure_secret(rng: random.Random) -> str:
-    alphabet = string.ascii_letters + string.digits + "_~.-"
-    return "".join(rng.choices(alphabet, k=3)) + "8Q~" + "".join(rng.choices(alphabet, k=34))
-
+EXAMPLE_KEY_ID = "AKIA" + "IOSFODNN7EXAMPLE"  # AWS's documented example, split on purpose
 
 #: Generators for corpus tokens; rule families add theirs here.
 GENERATORS: dict[str, Callable[[random.Random], str]] = {
@@ -100,20 +99,20 @@ GENERATORS: dict[str, Callable[[random.Random], str]] = {
     "B64AKIA": _base64_of(_key_id("AKIA")),
     "B64SECRET": _base64_of(fake_secret_key),
     # AWS's documented example keys (hard negatives), kept out of the repository's text
-    "EXAMPLE_AKIA": lambda rng: "AKIA" + "IOSFODNN7EXAMPLE",
-    "EXAMPLE_SECRET": lambda rng: "wJalrXUtnFEMI/K7MDENG/" + "bPxRfiCYEXAMPLEKEY",
+    "EXAMPLE_AKIA": _constant(EXAMPLE_KEY_ID),
+    "EXAMPLE_SECRET": _constant("wJalrXUtnFEMI/K7MDENG/" + "bPxRfiCYEXAMPLEKEY"),
     # Hard negatives and variants for the RC1xx family.
     "AKIA_LEGACY": _legacy_key_id,
     "AIDA": _key_id("AIDA"),
     "AROA": _key_id("AROA"),
     "AKIA_PLACEHOLDER": _constant("AKIA" + "X" * 16),
-    "EXAMPLE_ID": _constant("AKIA" + "IOSFODNN7EXAMPLE"),
+    "EXAMPLE_ID": _constant(EXAMPLE_KEY_ID),
     "HEX40": _hex40,
     "B64TEXT": _base64_of_text,
     "TOKEN_URL": _token_in_url,
-    "SECRET_B64": _secret_base64,
+    "SECRET_B64": _base64_of(fake_secret_key),
     "PEM_BODY": _pem_body,
-    "AZURE_SECRET": _azure_secret,
+    "AZURE_SECRET": azure_client_secret,
     # Other services' credentials (RC12x-RC19x): {{GITHUB}}, {{NPM}}, {{RSA_PEM}}, ...
     # with valid checksums where the format has one; {{GITHUB_BAD_CHECKSUM}} and
     # {{NPM_BAD_CHECKSUM}} are look-alikes that must not be reported.
