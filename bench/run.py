@@ -56,13 +56,35 @@ class Case:
     samples: dict[str, list[Sample]] = field(default_factory=dict)
 
 
+def tool_env(extra: dict[str, str]) -> dict[str, str]:
+    """The environment of a measured run: this one, as a user's shell would have it.
+
+    ``PYTHONDONTWRITEBYTECODE`` is dropped: with it, every Python tool compiles every
+    module it imports on every run, which no installed tool does for its users.
+    """
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+    env.update(extra)
+    return env
+
+
+def compile_bytecode(*folders: str) -> None:
+    """Write the bytecode caches that ``pip install`` writes, for every tool alike."""
+    for folder in folders:
+        subprocess.run(
+            [sys.executable, "-m", "compileall", "-q", folder],
+            check=False,
+            stdout=subprocess.DEVNULL,
+            env=tool_env({}),
+        )
+
+
 def run_once(cmd: list[str], env: dict[str, str], cwd: str) -> Sample:
     """Wall time, CPU time and peak RSS (KiB -> MB) of one run, from wait4's rusage."""
     started = time.perf_counter()
     proc = subprocess.Popen(
         cmd,
         cwd=cwd,
-        env={**os.environ, **env},
+        env=tool_env(env),
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
@@ -91,9 +113,7 @@ def venv(path: str, requirements: str) -> str:
         return python
     shutil.rmtree(path, ignore_errors=True)
     subprocess.run([sys.executable, "-m", "venv", path], check=True)
-    subprocess.run(
-        [python, "-m", "pip", "install", "-q", "--no-compile", "-r", requirements], check=True
-    )
+    subprocess.run([python, "-m", "pip", "install", "-q", "-r", requirements], check=True)
     with open(marker, "w") as fh:
         fh.write(stamp)
     return python
@@ -168,9 +188,7 @@ def measure(case: Case, rounds: int, cwd: str) -> None:
             if r and tool in case.once:
                 continue
             if tool in case.setup:
-                subprocess.run(
-                    case.setup[tool], check=True, cwd=cwd, env={**os.environ, **case.env}
-                )
+                subprocess.run(case.setup[tool], check=True, cwd=cwd, env=tool_env(case.env))
             sample = run_once(cmd, case.env, cwd)
             case.samples[tool].append(sample)
             print(f"   round {r + 1} {tool:22} {sample.wall:7.3f} s", flush=True)
@@ -232,6 +250,13 @@ def main(argv: list[str] | None = None) -> int:
     bandit = [os.path.join(tools_bin, "bandit"), "-q"]
     xdg = os.path.join(work, "xdg")
     env = {"XDG_CACHE_HOME": xdg}
+    import rolecall.rules
+
+    compile_bytecode(
+        os.path.dirname(rolecall.__file__),
+        os.path.dirname(rolecall.rules.__file__),
+        os.path.dirname(tools_bin),
+    )
     # Warm-up: page cache, kingfisher's compiled rule cache, Python bytecode.
     for cmd in ([*rc, "scan", "--isolated", "--no-cache", "-q", "tree"], [*kf, "tree", *kf_flags]):
         run_once(cmd, env, work)
