@@ -31,12 +31,12 @@ from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from rolecall.config import DEFAULT_BASELINE as DEFAULT_BASELINE  # re-exported
 from rolecall.config import ConfigError
 from rolecall.model import Finding, Notice, NoticeCode, NoticeLevel
 from rolecall.report import ScanReport
 
 BASELINE_VERSION = 1
-DEFAULT_BASELINE = ".rolecall-baseline.json"
 
 _RULE_ID = re.compile(r"^RC\d{3}$")
 _FINGERPRINT = re.compile(r"^[0-9a-f]{64}$")

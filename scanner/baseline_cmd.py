@@ -5,20 +5,14 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
-from rolecall.baseline import (
-    DEFAULT_BASELINE,
-    Baseline,
-    BaselineOutcome,
-    apply_baseline,
-    build_baseline,
-    load_baseline,
-    write_baseline,
-)
-from rolecall.config import Config
-from rolecall.model import NoticeLevel
-from rolecall.report import ScanReport
+from rolecall.config import DEFAULT_BASELINE, Config
+
+if TYPE_CHECKING:
+    # Imported where used: a scan without a baseline never loads them.
+    from rolecall.baseline import Baseline, BaselineOutcome
+    from rolecall.report import ScanReport
 
 
 def add_scan_baseline_options(p: argparse.ArgumentParser) -> None:
@@ -82,15 +76,20 @@ def scan_baseline(args: argparse.Namespace, config: Config) -> Baseline | None:
 
             raise UsageError("--report-stale needs a baseline (--baseline FILE or config)")
         return None
+    from rolecall.baseline import load_baseline
+
     return load_baseline(path)
 
 
 def use_baseline(
     args: argparse.Namespace, config: Config, report: ScanReport, baseline: Baseline | None
-) -> BaselineOutcome:
-    """Filter ``report`` through ``baseline`` (from :func:`scan_baseline`)."""
+) -> BaselineOutcome | None:
+    """Filter ``report`` through ``baseline`` (from :func:`scan_baseline`); None without
+    one."""
     if baseline is None:
-        return BaselineOutcome(hidden=0, stale=())
+        return None
+    from rolecall.baseline import apply_baseline
+
     report_stale = args.report_stale if args.report_stale is not None else config.report_stale
     return apply_baseline(report, baseline, report_stale=report_stale)
 
@@ -98,7 +97,9 @@ def use_baseline(
 def cmd_baseline(args: argparse.Namespace, out: TextIO) -> int:
     """Write (or ``--update``) the baseline from a scan's findings."""
     from rolecall import __version__
+    from rolecall.baseline import build_baseline, load_baseline, write_baseline
     from rolecall.cli import EXIT_OK, scan_settings
+    from rolecall.model import NoticeLevel
     from rolecall.runner import ScanRequest, run_scan
 
     config, walk, engine_options, jobs = scan_settings(args)

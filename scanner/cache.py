@@ -16,6 +16,15 @@ ids (shown in full by policy, see DESIGN.md): the same fields the JSON report pr
 the cache holds no secret the report would not. Results with internal or rule errors are
 not stored (they may be transient).
 
+File index: beside the content-keyed results, a table keyed by (scope, display path)
+holds each file's *stamp* (size, modification and change times in ns, inode, device)
+and its result, the scope being an HMAC of the fingerprint and the scan's base
+directory. A file whose stamp is unchanged is answered from it without being opened, so
+a second scan of an unchanged tree costs a walk and one query, and imports neither the
+engine nor a rule. Like git's index, it trusts stamps only of files that had not changed
+for :data:`SETTLED_NS` when they were scanned: a file written again within the
+file system's time resolution is read, hashed and looked up by content instead.
+
 Storage: one SQLite database in WAL mode. Readers never wait for writers; writers (each
 process, each worker process, its own connection) write a whole batch in one short
 ``BEGIN IMMEDIATE`` transaction, waiting up to 10 s for another process's transaction,
@@ -41,12 +50,14 @@ from rolecall.model import Notice, NoticeCode, NoticeLevel
 if TYPE_CHECKING:
     import sqlite3
 
-    from rolecall.engine import FileResult
+    from rolecall.options import FileResult
 
 DB_NAME = "results-v1.sqlite3"
 MAX_AGE_DAYS = 30
 MAX_VALUE_BYTES = 256 * 1024 * 1024
 BUSY_TIMEOUT = 10.0
+#: A file changed less than this long before the scan is not entered in the file index.
+SETTLED_NS = 2_000_000_000
 #: Notices that may be transient: results carrying them are not stored.
 UNCACHEABLE = frozenset({NoticeCode.INTERNAL, NoticeCode.RULE_ERROR, NoticeCode.LIMIT})
 
@@ -69,13 +80,19 @@ class ResultCache:
         self._pid = -1
         self._pending: list[tuple[bytes, bytes, int]] = []
         self._touched: list[bytes] = []
+        self._files: list[tuple[bytes, str, str, bytes, int]] = []
+        self._files_touched: list[tuple[bytes, str]] = []
+        self._records: list[tuple[bytes, bytes, int]] = []
+        #: The file index's scope for this scan (see :meth:`open_index`); None: unused.
+        self.scope: bytes | None = None
+        #: Files changed after this time (ns) are not entered in the file index.
+        self.settled_before = time.time_ns() - SETTLED_NS
         self.hits = 0
         self.misses = 0
 
     # -- keys and connection ---------------------------------------------------------
 
-    def key(self, path: str, data: bytes) -> bytes | None:
-        """The entry key of ``path`` with content ``data`` (None when the cache is off)."""
+    def _mac(self) -> hmac.HMAC | None:
         if not self.enabled:
             return None
         if self._secret is None:
@@ -84,7 +101,13 @@ class ResultCache:
             except OSError as exc:
                 self._fail(f"cannot read or create its key: {exc.strerror}")
                 return None
-        mac = hmac.new(self._secret, self.fingerprint, "sha256")
+        return hmac.new(self._secret, self.fingerprint, "sha256")
+
+    def key(self, path: str, data: bytes) -> bytes | None:
+        """The entry key of ``path`` with content ``data`` (None when the cache is off)."""
+        mac = self._mac()
+        if mac is None:
+            return None
         mac.update(path.encode("utf-8", "surrogatepass"))
         mac.update(b"\0")
         mac.update(data)
@@ -96,7 +119,8 @@ class ResultCache:
         if self._pid not in (-1, os.getpid()):
             # A connection must not cross a fork: a worker opens its own, and leaves the
             # parent's unwritten entries to the parent.
-            self._pending, self._touched = [], []
+            self._pending, self._touched, self._files, self._files_touched = [], [], [], []
+            self._records = []
         self._conn = None
         import sqlite3
 
@@ -126,6 +150,76 @@ class ResultCache:
                 level=NoticeLevel.INFO,
             )
         )
+
+    def named_key(self, name: str) -> bytes | None:
+        """The key of a per-fingerprint record (not a file), e.g. the rule load notices."""
+        mac = self._mac()
+        if mac is None:
+            return None
+        mac.update(b"\0record\0" + name.encode("utf-8"))
+        return mac.digest()
+
+    def get_record(self, name: str) -> bytes | None:
+        """The value stored by :meth:`put_record` under this fingerprint, or None."""
+        key = self.named_key(name)
+        conn = self._connect() if key is not None else None
+        if conn is None:
+            return None
+        import sqlite3
+
+        try:
+            row = conn.execute("SELECT value FROM records WHERE key = ?", (key,)).fetchone()
+        except sqlite3.Error as exc:
+            self._fail(f"lookup failed: {type(exc).__name__}")
+            return None
+        return None if row is None else bytes(row[0])
+
+    def put_record(self, name: str, value: bytes) -> None:
+        key = self.named_key(name)
+        if key is not None:
+            self._records.append((key, value, _today()))
+
+    # -- the file index --------------------------------------------------------------
+
+    def open_index(self, base: str) -> dict[str, tuple[str, bytes, int]]:
+        """Set the file index's scope to ``base`` and return its rows:
+        display path -> (stamp, result, day last used)."""
+        mac = self._mac()
+        conn = self._connect() if mac is not None else None
+        if mac is None or conn is None:
+            return {}
+        mac.update(b"\0files\0" + base.encode("utf-8", "surrogatepass"))
+        self.scope = mac.digest()
+        import sqlite3
+
+        try:
+            rows = conn.execute(
+                "SELECT path, stamp, value, used FROM files WHERE scope = ?", (self.scope,)
+            ).fetchall()
+        except sqlite3.Error as exc:
+            self._fail(f"index lookup failed: {type(exc).__name__}")
+            return {}
+        return {str(p): (str(st), bytes(v), int(u)) for p, st, v, u in rows}
+
+    def index_hit(self, path: str, used: int) -> None:
+        """Note a file answered from the index (its row's age is refreshed once a day)."""
+        self.hits += 1
+        if used < _today() and self.scope is not None:
+            self._files_touched.append((self.scope, path))
+
+    def put_file(self, path: str, stamp: str, changed_ns: int, result: FileResult) -> None:
+        """Enter ``result`` in the file index, if the file had settled when it was read."""
+        if (
+            self.scope is None
+            or not stamp
+            or changed_ns >= self.settled_before
+            or not self.enabled
+            or any(n.code in UNCACHEABLE for n in result.notices)
+        ):
+            return
+        self._files.append((self.scope, path, stamp, encode_result(result), _today()))
+        if len(self._files) >= 512:
+            self.flush()
 
     # -- lookups and stores ----------------------------------------------------------
 
@@ -162,7 +256,9 @@ class ResultCache:
 
     def flush(self) -> None:
         """Write the pending entries in one transaction (each worker after each batch)."""
-        if not self.enabled or not (self._pending or self._touched):
+        if not self.enabled or not (
+            self._pending or self._touched or self._files or self._files_touched or self._records
+        ):
             return
         conn = self._connect()
         if conn is None:
@@ -170,7 +266,9 @@ class ResultCache:
         import sqlite3
 
         pending, touched = self._pending, self._touched
-        self._pending, self._touched = [], []
+        files, files_touched, records = self._files, self._files_touched, self._records
+        self._pending, self._touched, self._files, self._files_touched = [], [], [], []
+        self._records = []
         today = _today()
         try:
             conn.execute("BEGIN IMMEDIATE")
@@ -178,6 +276,12 @@ class ResultCache:
                 conn.executemany("INSERT OR REPLACE INTO results VALUES (?, ?, ?)", pending)
                 conn.executemany(
                     "UPDATE results SET used = ? WHERE key = ?", [(today, k) for k in touched]
+                )
+                conn.executemany("INSERT OR REPLACE INTO files VALUES (?, ?, ?, ?, ?)", files)
+                conn.executemany("INSERT OR REPLACE INTO records VALUES (?, ?, ?)", records)
+                conn.executemany(
+                    "UPDATE files SET used = ? WHERE scope = ? AND path = ?",
+                    [(today, scope, p) for scope, p in files_touched],
                 )
                 conn.execute("COMMIT")
             except BaseException:
@@ -209,9 +313,11 @@ class ResultCache:
             if not force and row is not None and row[0] >= today:
                 return 0
             conn.execute("BEGIN IMMEDIATE")
-            removed = conn.execute(
-                "DELETE FROM results WHERE used < ?", (today - MAX_AGE_DAYS,)
-            ).rowcount
+            removed = 0
+            for table in ("results", "files", "records"):
+                removed += conn.execute(
+                    f"DELETE FROM {table} WHERE used < ?", (today - MAX_AGE_DAYS,)
+                ).rowcount
             total = conn.execute("SELECT COALESCE(SUM(LENGTH(value)), 0) FROM results").fetchone()
             excess = int(total[0]) - MAX_VALUE_BYTES
             if excess > 0:
@@ -228,7 +334,9 @@ class ResultCache:
     def __getstate__(self) -> dict[str, Any]:
         # Spawned workers get the settings, never a connection.
         state = dict(self.__dict__)
-        state.update(_conn=None, _pid=-1, _pending=[], _touched=[])
+        state.update(
+            _conn=None, _pid=-1, _pending=[], _touched=[], _files=[], _files_touched=[], _records=[]
+        )
         return state
 
 
@@ -249,6 +357,15 @@ def _setup(conn: sqlite3.Connection) -> None:
             )
             conn.execute(
                 "CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value INTEGER NOT NULL)"
+            )
+            conn.execute(
+                "CREATE TABLE IF NOT EXISTS files (scope BLOB NOT NULL, path TEXT NOT NULL,"
+                " stamp TEXT NOT NULL, value BLOB NOT NULL, used INTEGER NOT NULL,"
+                " PRIMARY KEY (scope, path)) WITHOUT ROWID"
+            )
+            conn.execute(
+                "CREATE TABLE IF NOT EXISTS records (key BLOB PRIMARY KEY, value BLOB NOT NULL,"
+                " used INTEGER NOT NULL) WITHOUT ROWID"
             )
             return
         except sqlite3.OperationalError:

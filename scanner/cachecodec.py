@@ -24,7 +24,7 @@ from rolecall.model import (
 )
 
 if TYPE_CHECKING:
-    from rolecall.engine import FileResult
+    from rolecall.options import FileResult
 
 FORMAT = 2  # 2: findings carry the values they cover
 
@@ -142,7 +142,7 @@ def encode_result(result: FileResult) -> bytes:
 
 
 def decode_result(value: bytes, path: str) -> FileResult:
-    from rolecall.engine import FileResult
+    from rolecall.options import FileResult
 
     if value[:1] == EMPTY:
         kind_text = value[1:].decode("utf-8")
@@ -159,3 +159,26 @@ def decode_result(value: bytes, path: str) -> FileResult:
         scanned=bool(scanned),
         cached=True,
     )
+
+
+def encode_notices(notices: list[Notice]) -> bytes:
+    """Notices that belong to no one file (e.g. a rule plugin that failed to load)."""
+    body = [[n.code.value, n.message, n.path, n.level.value, n.line, n.rule_id] for n in notices]
+    return json.dumps([FORMAT, body], ensure_ascii=False).encode("utf-8")
+
+
+def decode_notices(value: bytes) -> list[Notice]:
+    fmt, body = json.loads(value)
+    if fmt != FORMAT:
+        raise ValueError(f"cache entry format {fmt!r}")
+    return [
+        Notice(
+            code=NoticeCode(code),
+            message=str(message),
+            path=None if path is None else str(path),
+            level=NoticeLevel(level),
+            line=line,
+            rule_id=rule_id,
+        )
+        for code, message, path, level, line, rule_id in body
+    ]

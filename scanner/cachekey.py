@@ -73,15 +73,30 @@ def _create_secret(directory: str, path: str) -> None:
             os.unlink(tmp)
 
 
+def module_folder(name: str) -> str | None:
+    """The folder of module ``name``'s source, found without importing the module (its
+    parent packages are imported, as by any import of it)."""
+    module = sys.modules.get(name)
+    path = getattr(module, "__file__", None)
+    if path is None:
+        from importlib.util import find_spec
+
+        try:
+            spec = find_spec(name)
+        except (ImportError, ValueError):
+            return None
+        path = spec.origin if spec is not None else None
+    return os.path.dirname(path) if path and os.path.isabs(path) else None
+
+
 def _source_stamps(modules: Iterable[str]) -> list[str]:
     """Size and mtime of the source files of ``modules``' directories (editable installs)."""
     stamps: list[str] = []
     folders = set()
     for name in modules:
-        module = sys.modules.get(name)
-        path = getattr(module, "__file__", None)
-        if path:
-            folders.add(os.path.dirname(path))
+        folder = module_folder(name)
+        if folder:
+            folders.add(folder)
     for folder in sorted(folders):
         with contextlib.suppress(OSError), os.scandir(folder) as it:
             for entry in sorted(it, key=lambda e: e.name):

@@ -22,8 +22,8 @@ from rolecall.baseline_cmd import (
     use_baseline,
 )
 from rolecall.config import Config, ConfigError, default_config, load_config, parse_codes
-from rolecall.engine import EngineOptions, RuleSelection, describe_exception
 from rolecall.model import Severity
+from rolecall.options import EngineOptions, RuleSelection
 from rolecall.walker import DEFAULT_MAX_FILE_SIZE, PathNotFound, WalkOptions
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
@@ -232,7 +232,6 @@ def _use_color(choice: str, stream: TextIO) -> bool:
 
 
 def cmd_scan(args: argparse.Namespace, out: TextIO) -> int:
-    from rolecall.atomic import write_atomic
     from rolecall.reporters import get_reporter
     from rolecall.runner import ScanRequest, run_scan
 
@@ -262,6 +261,9 @@ def cmd_scan(args: argparse.Namespace, out: TextIO) -> int:
         jobs=jobs,
         cache_dir=cache_dir,
         shard=shard,
+        # Only these need the rules' metadata: without it, a text scan that the cache
+        # answers never loads a rule.
+        rule_infos=args.format in ("json", "sarif") or baseline is not None,
     )
     progress = None
     if args.quiet == 0 and sys.stderr.isatty() and os.environ.get("TERM") != "dumb":
@@ -277,6 +279,8 @@ def cmd_scan(args: argparse.Namespace, out: TextIO) -> int:
     if args.output:
         buffer = io.StringIO()
         reporter.write(report, buffer)
+        from rolecall.atomic import write_atomic
+
         try:
             write_atomic(args.output, buffer.getvalue().encode("utf-8"))
         except OSError as exc:
@@ -419,5 +423,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_OK
     except Exception as exc:
         # The message is left out: it may quote scanned text. Type and place suffice.
+        from rolecall.engine import describe_exception
+
         print(f"rolecall: internal error: {describe_exception(exc)}", file=sys.stderr)
         return EXIT_INTERNAL

@@ -17,6 +17,9 @@ from typing import Any
 
 from rolecall.model import Severity
 
+#: The baseline file ``rolecall baseline`` writes when none is configured.
+DEFAULT_BASELINE = ".rolecall-baseline.json"
+
 CODE = re.compile(r"^(?:RC\d{0,3}|ALL)$")
 
 

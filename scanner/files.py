@@ -6,10 +6,13 @@ from __future__ import annotations
 import errno
 import os
 import stat
+from typing import TYPE_CHECKING
 
-from rolecall.document import Decoded, Document, bom_encoding, decode
 from rolecall.model import Notice, NoticeCode, NoticeLevel
 from rolecall.walker import FileEntry
+
+if TYPE_CHECKING:
+    from rolecall.document import Document
 
 BINARY_SNIFF = 8192
 
@@ -52,9 +55,11 @@ def read_bytes(entry: FileEntry, max_size: int) -> bytes | Notice:
 
 def is_binary(data: bytes) -> bool:
     """NUL in the first 8 KiB, unless a BOM says the file is UTF-16/32 text."""
-    if bom_encoding(data) is not None:
+    if b"\0" not in data[:BINARY_SNIFF]:
         return False
-    return b"\0" in data[:BINARY_SNIFF]
+    from rolecall.document import bom_encoding
+
+    return bom_encoding(data) is None
 
 
 def read_entry(entry: FileEntry, max_size: int) -> tuple[bytes | None, list[Notice]]:
@@ -72,6 +77,7 @@ def read_entry(entry: FileEntry, max_size: int) -> tuple[bytes | None, list[Noti
 
 def load_document(entry: FileEntry, max_size: int) -> tuple[Document | None, list[Notice]]:
     """A document for ``entry``, or None, and the notices reading it produced."""
+    from rolecall.document import Decoded, Document, decode
     from rolecall.engine import decoding_notice
 
     data, notices = read_entry(entry, max_size)

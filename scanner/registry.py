@@ -10,11 +10,10 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from types import ModuleType
 
+from rolecall.entrypoints import ENTRY_POINT_GROUP as ENTRY_POINT_GROUP  # re-exported
 from rolecall.entrypoints import entry_points
 from rolecall.model import Notice, NoticeCode, NoticeLevel
 from rolecall.rule import Rule, RuleInfo, rule_info, validate_rule
-
-ENTRY_POINT_GROUP = "rolecall.rules"
 
 
 @dataclass

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from rolecall.model import Finding, Notice, Severity
-from rolecall.rule import RuleInfo
+
+if TYPE_CHECKING:
+    from rolecall.rule import RuleInfo
 
 
 @dataclass

@@ -15,10 +15,9 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from rolecall.engine import Engine, EngineOptions, FileResult
 from rolecall.files import read_entry
 from rolecall.model import Notice, NoticeCode, NoticeLevel
-from rolecall.registry import Registry, default_registry
+from rolecall.options import EngineOptions, FileResult
 from rolecall.report import ScanReport, ScanStats
 from rolecall.shard import in_shard
 from rolecall.walker import FileEntry, WalkOptions, walk
@@ -27,7 +26,9 @@ if TYPE_CHECKING:
     from concurrent.futures import Future, ProcessPoolExecutor
 
     from rolecall.cache import ResultCache
+    from rolecall.engine import Engine
     from rolecall.progress import Progress
+    from rolecall.registry import Registry
 
 #: Below these totals a scan runs in one process.
 PARALLEL_MIN_BYTES = 4 * 1024 * 1024
@@ -47,13 +48,25 @@ class ScanRequest:
     cache_dir: str | None = None
     #: (K, N): scan only the K-th (1-based) of N disjoint shards of the file set.
     shard: tuple[int, int] | None = None
+    #: Fill ``ScanReport.rules`` (JSON, SARIF and the baseline need it; text does not,
+    #: and without it a scan answered from the cache never loads the rules).
+    rule_infos: bool = True
 
 
 def scan_entry(
     engine: Engine, entry: FileEntry, max_size: int, cache: ResultCache | None = None
 ) -> FileResult:
     """Read and scan one file (or take its result from the cache); every failure is a
-    notice on its result."""
+    notice on its result. The result goes into the cache's file index."""
+    result = _scan_entry(engine, entry, max_size, cache)
+    if cache is not None:
+        cache.put_file(entry.display, entry.stamp, entry.changed_ns, result)
+    return result
+
+
+def _scan_entry(
+    engine: Engine, entry: FileEntry, max_size: int, cache: ResultCache | None
+) -> FileResult:
     result = FileResult(path=entry.display, size=entry.size)
     try:
         data, notices = read_entry(entry, max_size)
@@ -90,6 +103,9 @@ _WORKER: tuple[Engine, int, ResultCache | None] | None = None
 def _init_worker(options: EngineOptions, max_size: int, cache: ResultCache | None) -> None:
     global _WORKER
     if _WORKER is None:  # forked workers inherit the parent's engine
+        from rolecall.engine import Engine
+        from rolecall.registry import default_registry
+
         _WORKER = (Engine(default_registry(), options), max_size, cache)
 
 
@@ -206,42 +222,59 @@ def _collect(
 
 def iter_results(
     request: ScanRequest,
-    engine: Engine,
+    get_engine: Callable[[], Engine],
     stats: ScanStats,
     on_notice: Callable[[Notice], None],
     cache: ResultCache | None = None,
     progress: Progress | None = None,
 ) -> Iterator[FileResult]:
-    """Walk ``request.paths`` and yield one result per file, in walk order.
+    """Walk ``request.paths`` and yield one result per file.
 
-    Only the file list is held for the whole scan; results are yielded as they come,
-    in batches, so memory does not grow with the tree beyond the list and the findings.
+    Files the cache's file index answers are yielded as the walk finds them; the rest
+    are scanned, in process or by workers. ``get_engine`` is called only when a file
+    has to be scanned. Only the file list is held for the whole scan; results are
+    yielded as they come, so memory does not grow with the tree beyond the list and the
+    findings.
     """
     shard = request.shard
     jobs = effective_jobs(request.jobs)
     max_size = request.walk.max_file_size
     items = iter(walk(request.paths, request.base, request.walk))
-    entries: list[FileEntry] = []
-    walk_skipped = [0]  # files the walker passed over with a notice
+    index = cache.open_index(os.path.abspath(request.base)) if cache is not None else {}
+    entries: list[FileEntry] = []  # files to scan
+    seen = [0]  # files the walker offered (stats.files_seen)
 
     def accept(item: FileEntry | Notice) -> FileEntry | None:
         if isinstance(item, Notice):
             if in_shard(item.path, shard):
                 stats.files_skipped += 1
-                walk_skipped[0] += 1
-                stats.files_seen = len(entries) + walk_skipped[0]
+                seen[0] += 1
+                stats.files_seen = seen[0]
                 on_notice(item)
             return None
-        return item if in_shard(item.display, shard) else None
-
-    def walked(entry: FileEntry) -> FileEntry:
-        entries.append(entry)
-        stats.files_seen = len(entries) + walk_skipped[0]
+        if not in_shard(item.display, shard):
+            return None
+        seen[0] += 1
+        stats.files_seen = seen[0]
         if progress is not None:
-            progress.start(len(entries))
-        return entry
+            progress.start(seen[0])
+        return item
 
-    # Walk until the scan is big enough for workers; a small scan (the pre-commit
+    def from_index(entry: FileEntry) -> FileResult | None:
+        row = index.get(entry.display) if entry.stamp else None
+        if row is None or row[0] != entry.stamp or cache is None:
+            return None
+        from rolecall.cachecodec import decode_result
+
+        try:
+            result = decode_result(row[1], entry.display)
+        except (ValueError, KeyError, TypeError):
+            return None  # unreadable: scanned again, and the row replaced
+        result.size = entry.size
+        cache.index_hit(entry.display, row[2])
+        return result
+
+    # Walk until the files to scan are enough for workers; a small scan (the pre-commit
     # case) runs here. A big one starts the workers at once, and the rest of the walk
     # feeds them batches as it goes, instead of the workers waiting for the whole walk.
     total = 0
@@ -250,53 +283,77 @@ def iter_results(
         entry = accept(item)
         if entry is None:
             continue
-        total += walked(entry).size
+        hit = from_index(entry)
+        if hit is not None:
+            yield hit
+            continue
+        entries.append(entry)
+        total += entry.size
         if jobs > 1 and (total >= PARALLEL_MIN_BYTES or len(entries) >= PARALLEL_MIN_FILES):
             parallel = True
             break
     if not parallel:
         stats.jobs = 1
         for entry in entries:
-            yield scan_entry(engine, entry, max_size, cache)
+            yield scan_entry(get_engine(), entry, max_size, cache)
         return
     stats.jobs = jobs
+    later: list[FileResult] = []  # index hits found while the workers run
 
     def all_entries() -> Iterator[FileEntry]:
         yield from list(entries)
         for item in items:
             entry = accept(item)
-            if entry is not None:
-                yield walked(entry)
+            if entry is None:
+                continue
+            hit = from_index(entry)
+            if hit is None:
+                yield entry
+            else:
+                later.append(hit)
 
-    yield from _parallel(engine, _batches(all_entries()), jobs, max_size, cache)
+    yield from _parallel(get_engine(), _batches(all_entries()), jobs, max_size, cache)
+    yield from later
 
 
-def open_cache(request: ScanRequest, engine: Engine, registry: Registry) -> ResultCache | None:
-    """The result cache for this scan's settings (None when caching is off)."""
+def open_cache(request: ScanRequest, registry: Registry | None = None) -> ResultCache | None:
+    """The result cache for this scan's settings (None when caching is off).
+
+    Its fingerprint is made without loading a rule: from the installed rule plugins
+    (entry points, with their distributions' versions) and the source files of their
+    modules and of the engine, or from ``registry``'s rules when one is given.
+    """
     if request.cache_dir is None:
         return None
     from rolecall import __version__
     from rolecall.cache import ResultCache
     from rolecall.cachekey import scan_fingerprint
 
-    opts = engine.options
+    opts = request.engine
     sel = opts.selection
     parts = [
         f"rolecall {__version__}",
         f"max-file-size {request.walk.max_file_size}",
-        f"select {sel.select!r} ignore {sel.ignore!r}",
+        f"select {sel.select!r} ignore {sel.ignore!r} enable {sel.enable!r}",
         f"severity {sorted((k, v.value) for k, v in sel.severity_overrides.items())!r}",
-        f"per-file-ignores {sel.per_file_ignores!r}",
+        f"per-file-ignores {sel.per_file_ignores!r} base {sel.base!r} root {sel.root!r}",
         f"allowlist {opts.allowlist!r}",
         f"examples {opts.report_examples} unused {opts.report_unused_suppressions}",
         f"foreign-pragmas {opts.foreign_pragmas}",
     ]
-    modules = {"rolecall.engine", "rolecall.document", "rolecall.parsers"}
-    for rule in engine.rules:
-        origin = registry.origins.get(rule.id, "")
-        version = registry.versions.get(origin, "")
-        parts.append(f"rule {rule.id} {type(rule).__qualname__} {origin} {version}")
-        modules.add(type(rule).__module__)
+    modules = {"rolecall.engine", "rolecall.document", "rolecall.parsers.common"}
+    if registry is not None:
+        for rule in registry.rules:
+            origin = registry.origins.get(rule.id, "")
+            version = registry.versions.get(origin, "")
+            parts.append(f"rule {rule.id} {rule.__qualname__} {origin} {version}")
+            modules.add(rule.__module__)
+    else:
+        from rolecall.entrypoints import ENTRY_POINT_GROUP, entry_points
+
+        for ep in sorted(entry_points(ENTRY_POINT_GROUP), key=lambda e: (e.name, e.value)):
+            parts.append(f"plugin {ep.name} = {ep.value} {ep.dist} {ep.version}")
+            modules.add(ep.value.split(":", 1)[0].strip())
     return ResultCache(request.cache_dir, scan_fingerprint(parts, sorted(modules)))
 
 
@@ -309,21 +366,16 @@ def run_scan(
 ) -> ScanReport:
     """Scan everything ``request`` names and return the full report."""
     started = time.perf_counter()
-    registry = registry if registry is not None else default_registry()
-    engine = Engine(registry, request.engine)
-    enabled = set(engine.rule_ids)
-    report = ScanReport(
-        root=os.path.abspath(request.base),
-        tool_version=tool_version,
-        rules=[info for info in registry.infos() if info.id in enabled],
-    )
+    report = ScanReport(root=os.path.abspath(request.base), tool_version=tool_version, rules=[])
     if request.shard is not None:
         report.shard = f"{request.shard[0]}/{request.shard[1]}"
-    report.notices.extend(registry.notices)
+    loaded = _Loaded(request.engine, registry)
     stats = report.stats
-    cache = open_cache(request, engine, registry)
+    cache = open_cache(request, registry)
     try:
-        results = iter_results(request, engine, stats, report.notices.append, cache, progress)
+        results = iter_results(
+            request, loaded.engine, stats, report.notices.append, cache, progress
+        )
         for result in results:
             if progress is not None:
                 progress.advance()
@@ -338,6 +390,11 @@ def run_scan(
                 report.scanned_paths.append(result.path)
             else:
                 stats.files_skipped += 1
+        report.notices.extend(_load_notices(loaded, cache, request.rule_infos))
+        if request.rule_infos:
+            engine = loaded.engine()
+            enabled = set(engine.rule_ids)
+            report.rules = [i for i in engine.registry.infos() if i.id in enabled]
     finally:
         if progress is not None:
             progress.close()
@@ -350,6 +407,49 @@ def run_scan(
     report.notices.sort(key=lambda n: n.sort_key)
     stats.seconds = time.perf_counter() - started
     return report
+
+
+class _Loaded:
+    """The rules and the engine, loaded on first use: never, when the cache answers all."""
+
+    def __init__(self, options: EngineOptions, registry: Registry | None) -> None:
+        self.options = options
+        self.registry = registry
+        self._engine: Engine | None = None
+
+    @property
+    def loaded(self) -> bool:
+        return self._engine is not None
+
+    def engine(self) -> Engine:
+        if self._engine is None:
+            from rolecall.engine import Engine
+            from rolecall.registry import default_registry
+
+            registry = self.registry if self.registry is not None else default_registry()
+            self._engine = Engine(registry, self.options)
+        return self._engine
+
+
+_LOAD_NOTICES = "rule-load-notices"
+
+
+def _load_notices(loaded: _Loaded, cache: ResultCache | None, need_rules: bool) -> list[Notice]:
+    """The notices of loading the rules (a broken plugin), also when the cache answered
+    every file and no rule was loaded: they are kept in the cache beside the results."""
+    from rolecall.cachecodec import decode_notices, encode_notices
+
+    if not loaded.loaded and not need_rules and cache is not None:
+        stored = cache.get_record(_LOAD_NOTICES)
+        if stored is not None:
+            try:
+                return decode_notices(stored)
+            except (ValueError, KeyError, TypeError):
+                pass
+    notices = list(loaded.engine().registry.notices)
+    if cache is not None:
+        cache.put_record(_LOAD_NOTICES, encode_notices(notices))
+    return notices
 
 
 def _dedupe_pathless(notices: list[Notice]) -> None:

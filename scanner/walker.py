@@ -58,11 +58,18 @@ class WalkOptions:
 
 @dataclass(frozen=True)
 class FileEntry:
-    """A file to scan: its OS path, its display path (relative to the base, '/'), size."""
+    """A file to scan: its OS path, its display path (relative to the base, '/'), size.
+
+    ``stamp`` is what the file system says of the content's version (size, times, inode,
+    device); the result cache trusts it only for files not changed in the last seconds.
+    """
 
     path: str
     display: str
     size: int
+    stamp: str = ""
+    #: Modification or status change time (ns), whichever is later.
+    changed_ns: int = 0
 
 
 class PathNotFound(Exception):
@@ -200,6 +207,17 @@ def _rel(path: str, directory: str) -> str:
 
 
 @dataclass
+class _Frame:
+    """One directory being walked: its sorted listing and how far the walk got."""
+
+    entries: list[os.DirEntry[str]]
+    sources: list[_IgnoreSource]
+    scan_root: str
+    key: tuple[int, int] | None  # (device, inode) while it is an ancestor, for loops
+    next: int = 0
+
+
+@dataclass
 class _Walker:
     base: str
     options: WalkOptions
@@ -211,7 +229,6 @@ class _Walker:
     _visited_dirs: set[tuple[int, int]] = field(default_factory=set)
     #: Directories being walked right now (root to current): a link to one is a loop.
     _ancestors: set[tuple[int, int]] = field(default_factory=set)
-    _depth: int = 0
 
     def __post_init__(self) -> None:
         opts = self.options
@@ -351,53 +368,33 @@ class _Walker:
             # passes tracked files), configured excludes do.
             if self.excluded_named_file(path) or not self.included(path):
                 return
-            yield from self._file(path, st, os.path.realpath(os.path.dirname(path)))
+            if not stat.S_ISLNK(st.st_mode):
+                yield self._file(path, st)
+                return
+            item = self._symlink(path, [], os.path.realpath(os.path.dirname(path)))
+            if isinstance(item, str):  # a directory: handled above, never here
+                return
+            if item is not None:
+                yield item
 
     def _walk_dir(
-        self, directory: str, sources: list[_IgnoreSource], scan_root: str
+        self, top: str, sources: list[_IgnoreSource], scan_root: str
     ) -> Iterator[FileEntry | Notice]:
-        if self._depth >= MAX_DIR_DEPTH:
-            yield self._notice(
-                NoticeCode.LIMIT,
-                directory,
-                f"directory nested deeper than {MAX_DIR_DEPTH} levels; not scanned",
-            )
-            return
-        self._depth += 1
-        try:
-            yield from self._walk_dir_once(directory, sources, scan_root)
-        finally:
-            self._depth -= 1
-
-    def _walk_dir_once(
-        self, directory: str, sources: list[_IgnoreSource], scan_root: str
-    ) -> Iterator[FileEntry | Notice]:
-        key = None
-        if self.options.follow_symlinks:
-            try:
-                st = os.stat(directory)
-                key = (st.st_dev, st.st_ino)
-            except OSError:
-                pass  # reported when the directory is listed
-        if key is None or key in self._ancestors:
-            yield from self._walk_entries(directory, sources, scan_root)
-            return
-        self._ancestors.add(key)
-        try:
-            yield from self._walk_entries(directory, sources, scan_root)
-        finally:
-            self._ancestors.discard(key)
-
-    def _walk_entries(
-        self, directory: str, sources: list[_IgnoreSource], scan_root: str
-    ) -> Iterator[FileEntry | Notice]:
-        try:
-            with os.scandir(directory) as it:
-                entries = sorted(it, key=lambda e: e.name)
-        except OSError as exc:
-            yield self._notice(NoticeCode.UNREADABLE, directory, _os_reason(exc))
-            return
-        for entry in entries:
+        """Depth first, each directory's entries in name order, with an explicit stack:
+        a deep tree costs neither recursion nor a chain of generators per level."""
+        stack: list[_Frame] = []
+        notice = self._enter(top, sources, scan_root, stack)
+        if notice is not None:
+            yield notice
+        while stack:
+            frame = stack[-1]
+            if frame.next >= len(frame.entries):
+                stack.pop()
+                if frame.key is not None:
+                    self._ancestors.discard(frame.key)
+                continue
+            entry = frame.entries[frame.next]
+            frame.next += 1
             if entry.name == ".git":
                 continue
             try:
@@ -405,18 +402,64 @@ class _Walker:
             except OSError as exc:
                 yield self._notice(NoticeCode.UNREADABLE, entry.path, _os_reason(exc))
                 continue
-            is_dir = stat.S_ISDIR(st.st_mode)
-            if stat.S_ISLNK(st.st_mode):
-                is_dir = os.path.isdir(entry.path)
-            if self.excluded(entry.path, is_dir) or self.ignored(entry.path, is_dir, sources):
+            mode = st.st_mode
+            is_link = stat.S_ISLNK(mode)
+            is_dir = os.path.isdir(entry.path) if is_link else stat.S_ISDIR(mode)
+            if self.excluded(entry.path, is_dir) or self.ignored(entry.path, is_dir, frame.sources):
                 continue
-            if stat.S_ISLNK(st.st_mode):
-                yield from self._symlink(entry.path, sources, scan_root)
+            if is_link:
+                item = self._symlink(entry.path, frame.sources, frame.scan_root)
+                if isinstance(item, str):
+                    item = self._enter(item, frame.sources, frame.scan_root, stack, child=True)
+                if item is not None:
+                    yield item
             elif is_dir:
-                child = self._child_sources(entry.path, sources)
-                yield from self._walk_dir(entry.path, child, scan_root)
+                notice = self._enter(entry.path, frame.sources, frame.scan_root, stack, child=True)
+                if notice is not None:
+                    yield notice
             elif self.included(entry.path):
-                yield from self._file(entry.path, st, scan_root)
+                yield self._file(entry.path, st)
+
+    def _enter(
+        self,
+        directory: str,
+        sources: list[_IgnoreSource],
+        scan_root: str,
+        stack: list[_Frame],
+        *,
+        child: bool = False,
+    ) -> Notice | None:
+        """Push ``directory``'s listing on ``stack``, or say why it is not walked.
+
+        For a ``child`` directory, ``sources`` are its parent's: its own ``.gitignore``
+        is added when the listing has one (no failed open per directory without one).
+        """
+        if len(stack) >= MAX_DIR_DEPTH:
+            return self._notice(
+                NoticeCode.LIMIT,
+                directory,
+                f"directory nested deeper than {MAX_DIR_DEPTH} levels; not scanned",
+            )
+        key = None
+        if self.options.follow_symlinks:
+            try:
+                st = os.stat(directory)
+                key = (st.st_dev, st.st_ino)
+            except OSError:
+                pass  # reported when the directory is listed
+        try:
+            with os.scandir(directory) as it:
+                entries = sorted(it, key=lambda e: e.name)
+        except OSError as exc:
+            return self._notice(NoticeCode.UNREADABLE, directory, _os_reason(exc))
+        if child and self.options.use_gitignore and any(e.name == ".gitignore" for e in entries):
+            sources = self._child_sources(directory, sources)
+        if key is not None and key in self._ancestors:
+            key = None  # already on the stack (a loop is refused before this)
+        if key is not None:
+            self._ancestors.add(key)
+        stack.append(_Frame(entries, sources, scan_root, key))
+        return None
 
     def _child_sources(self, directory: str, sources: list[_IgnoreSource]) -> list[_IgnoreSource]:
         if not self.options.use_gitignore:
@@ -426,45 +469,36 @@ class _Walker:
 
     def _symlink(
         self, path: str, sources: list[_IgnoreSource], scan_root: str
-    ) -> Iterator[FileEntry | Notice]:
+    ) -> str | FileEntry | Notice | None:
+        """What a symbolic link gives: a directory to walk (its path), a file, a notice."""
         if not self.options.follow_symlinks:
-            yield self._notice(
+            return self._notice(
                 NoticeCode.SKIPPED_SPECIAL, path, "symbolic link not followed", NoticeLevel.INFO
             )
-            return
         real = os.path.realpath(path)
         if os.path.commonpath([real, scan_root]) != scan_root:
-            yield self._notice(
+            return self._notice(
                 NoticeCode.SKIPPED_SPECIAL, path, "symbolic link points outside the scan root"
             )
-            return
         try:
             st = os.stat(path)
         except OSError as exc:
-            yield self._notice(NoticeCode.UNREADABLE, path, _os_reason(exc))
-            return
-        if stat.S_ISDIR(st.st_mode):
-            key = (st.st_dev, st.st_ino)
-            if key in self._ancestors:
-                yield self._notice(
-                    NoticeCode.SKIPPED_SPECIAL, path, "symbolic link loop not followed"
-                )
-                return
-            if key in self._visited_dirs:
-                yield self._notice(
-                    NoticeCode.SKIPPED_SPECIAL, path, "directory already scanned through a link"
-                )
-                return
-            self._visited_dirs.add(key)
-            yield from self._walk_dir(path, self._child_sources(path, sources), scan_root)
-        else:
-            yield from self._file(path, st, scan_root)
+            return self._notice(NoticeCode.UNREADABLE, path, _os_reason(exc))
+        if not stat.S_ISDIR(st.st_mode):
+            return self._file(path, st)
+        key = (st.st_dev, st.st_ino)
+        if key in self._ancestors:
+            return self._notice(NoticeCode.SKIPPED_SPECIAL, path, "symbolic link loop not followed")
+        if key in self._visited_dirs:
+            return self._notice(
+                NoticeCode.SKIPPED_SPECIAL, path, "directory already scanned through a link"
+            )
+        self._visited_dirs.add(key)
+        return path
 
-    def _file(self, path: str, st: os.stat_result, scan_root: str) -> Iterator[FileEntry | Notice]:
+    def _file(self, path: str, st: os.stat_result) -> FileEntry | Notice:
+        """The entry of a file that is not a symbolic link, or why it is not scanned."""
         mode = st.st_mode
-        if stat.S_ISLNK(mode):
-            yield from self._symlink(path, [], scan_root)
-            return
         if not stat.S_ISREG(mode):
             what = (
                 "FIFO"
@@ -475,25 +509,28 @@ class _Walker:
                 if stat.S_ISCHR(mode) or stat.S_ISBLK(mode)
                 else "special file"
             )
-            yield self._notice(
+            return self._notice(
                 NoticeCode.SKIPPED_SPECIAL, path, f"{what} skipped, not a regular file"
             )
-            return
         suffix = os.path.splitext(path)[1].lower()
         if suffix in BINARY_SUFFIXES:
-            yield self._notice(
+            return self._notice(
                 NoticeCode.BINARY, path, f"binary file type ({suffix}) skipped", NoticeLevel.INFO
             )
-            return
         if st.st_size > self.options.max_file_size:
-            yield self._notice(
+            return self._notice(
                 NoticeCode.TOO_LARGE,
                 path,
                 f"file of {st.st_size} bytes exceeds the {self.options.max_file_size}-byte "
                 "limit (max-file-size) and was skipped",
             )
-            return
-        yield FileEntry(path, display_path(path, self.base), st.st_size)
+        return FileEntry(
+            path,
+            display_path(path, self.base),
+            st.st_size,
+            f"{st.st_size}:{st.st_mtime_ns}:{st.st_ctime_ns}:{st.st_ino}:{st.st_dev}",
+            max(st.st_mtime_ns, st.st_ctime_ns),
+        )
 
     def _notice(
         self, code: NoticeCode, path: str, message: str, level: NoticeLevel = NoticeLevel.WARNING

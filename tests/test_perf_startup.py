@@ -71,3 +71,35 @@ def test_small_scan_imports_nothing_heavy(tmp_path: Path) -> None:
     exit_code, heavy = json.loads(out.strip().splitlines()[-1])
     assert exit_code == 0
     assert heavy == []
+
+
+def test_version_imports_neither_engine_nor_rules() -> None:
+    code = (
+        "import sys\n"
+        "from rolecall.cli import main\n"
+        "main(['--version'])\n"
+        "print(sorted(m for m in sys.modules if m.startswith('rolecall.')))\n"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    ).stdout
+    loaded = out.strip().splitlines()[-1]
+    for module in ("rolecall.engine", "rolecall.rule", "rolecall.document", "rolecall.rules"):
+        assert f"'{module}'" not in loaded
+
+
+def test_public_names_are_never_shadowed_by_submodules() -> None:
+    """The package's names load on first use; importing every submodule first (some
+    share a public name, like ``rolecall.redact``) must not change what they are."""
+    code = (
+        "import importlib, pkgutil, types, rolecall\n"
+        "for m in pkgutil.iter_modules(rolecall.__path__):\n"
+        "    if m.name not in ('__main__',):\n"
+        "        importlib.import_module('rolecall.' + m.name)\n"
+        "names = [getattr(rolecall, n) for n in rolecall.__all__]\n"
+        "print([n for n in names if isinstance(n, types.ModuleType)])\n"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    ).stdout
+    assert out.strip() == "[]"

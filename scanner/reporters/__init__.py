@@ -7,9 +7,10 @@ scan printing text never pays for the SARIF object model.
 from __future__ import annotations
 
 import importlib
-from typing import Protocol, TextIO
+from typing import TYPE_CHECKING, Protocol, TextIO
 
-from rolecall.report import ScanReport
+if TYPE_CHECKING:
+    from rolecall.report import ScanReport
 
 
 class Reporter(Protocol):
