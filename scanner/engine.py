@@ -8,6 +8,7 @@ suppressions, and returns findings and notices in a deterministic order.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import re
 import traceback
@@ -23,6 +24,7 @@ from rolecall.document import (
     detect_kind,
     kind_family,
 )
+from rolecall.manifest import RuleSpec
 from rolecall.model import Finding, Notice, NoticeCode, NoticeLevel
 from rolecall.options import EngineOptions as EngineOptions  # re-exported: public API
 from rolecall.options import FileResult as FileResult  # re-exported
@@ -51,23 +53,45 @@ class Engine:
         self.registry = registry
         self.options = options or EngineOptions()
         sel = self.options.selection
-        self.rules: list[Rule] = [
-            cls() for cls in registry.rules if sel.enabled(cls.id, cls.default_enabled)
+        #: The enabled rules' specs; a rule is imported and instantiated on first use.
+        self.specs: list[RuleSpec] = [
+            spec for spec in registry.specs() if sel.enabled(spec.id, spec.default_enabled)
+        ]
+        self._instances: list[Rule | None] = [None] * len(self.specs)
+        self._kinds = [
+            None if s.kinds is None else frozenset(DocKind(k) for k in s.kinds) for s in self.specs
         ]
         self.context = RuleContext(report_examples=self.options.report_examples)
-        self._supersedes = {rule.id: tuple(rule.supersedes) for rule in self.rules}
+        self._supersedes = {spec.id: spec.supersedes for spec in self.specs}
         self._allow = [re.compile(p) for p in self.options.allowlist]
-        self.keywords = KeywordSet(k for rule in self.rules for k in rule.keywords)
+        self.keywords = KeywordSet(k for spec in self.specs for k in spec.keywords)
         #: Per rule: the keyword ids that let it run (None: no keywords, always runs).
         self._wants: list[frozenset[int] | None] = [
-            self.keywords.ids(rule.keywords) if rule.keywords else None for rule in self.rules
+            self.keywords.ids(spec.keywords) if spec.keywords else None for spec in self.specs
         ]
-        # A rule that overrides applies_to() needs the document to decide.
-        self._custom_applies = [type(r).applies_to is not Rule.applies_to for r in self.rules]
 
     @property
     def rule_ids(self) -> list[str]:
-        return [rule.id for rule in self.rules]
+        return [spec.id for spec in self.specs]
+
+    @property
+    def rules(self) -> list[Rule]:
+        """Every enabled rule, instantiated (importing the modules not imported yet)."""
+        return [self.rule(i) for i in range(len(self.specs))]
+
+    def rule(self, index: int) -> Rule:
+        """The enabled rule at ``index``, imported and instantiated on first use."""
+        rule = self._instances[index]
+        if rule is None:
+            rule = self.registry.load(self.specs[index])()
+            self._instances[index] = rule
+        return rule
+
+    def load_all(self) -> None:
+        """Instantiate every rule now (before forking workers, which then share them)."""
+        for i in range(len(self.specs)):
+            with contextlib.suppress(Exception):  # reported when the rule is used
+                self.rule(i)
 
     def scan_document(self, doc: Document, result: FileResult | None = None) -> FileResult:
         """Run every applicable rule on ``doc``."""
@@ -128,17 +152,14 @@ class Engine:
         """Indices of the rules that run on a file of ``kinds`` with keyword ``hits``."""
         sel = self.options.selection
         out: list[int] = []
-        for i, rule in enumerate(self.rules):
+        for i, spec in enumerate(self.specs):
             wants = self._wants[i]
             if wants is not None and wants.isdisjoint(hits):
                 continue
-            if (
-                not self._custom_applies[i]
-                and rule.kinds is not None
-                and rule.kinds.isdisjoint(kinds)
-            ):
+            rule_kinds = self._kinds[i]
+            if not spec.custom_applies and rule_kinds is not None and rule_kinds.isdisjoint(kinds):
                 continue
-            if sel.ignored_for_path(rule.id, path):
+            if sel.ignored_for_path(spec.id, path):
                 continue
             out.append(i)
         return out
@@ -148,8 +169,21 @@ class Engine:
         result.scanned = True
         raw: list[Finding] = []
         for i in selected:
-            rule = self.rules[i]
-            if self._custom_applies[i] and not rule.applies_to(doc):
+            try:
+                rule = self.rule(i)
+            except Exception as exc:  # its module changed under a current manifest
+                spec = self.specs[i]
+                result.notices.append(
+                    Notice(
+                        code=NoticeCode.RULE_ERROR,
+                        message=f"rule {spec.id} could not be loaded: {describe_exception(exc)}",
+                        path=doc.path,
+                        level=NoticeLevel.ERROR,
+                        rule_id=spec.id,
+                    )
+                )
+                continue
+            if self.specs[i].custom_applies and not rule.applies_to(doc):
                 continue
             raw.extend(self._run_rule(rule, doc, result))
         for name, error in sorted(doc.view_errors.items()):

@@ -2,29 +2,77 @@
 
 Built-in rules register through the same entry points as third-party plugins. A rule
 that fails to import or to validate becomes a notice naming it, and the rest load.
+Built-in modules listed in a current manifest (:mod:`rolecall.manifest`) are not
+imported until one of their rules is needed: the registry holds their specs.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
 from types import ModuleType
 
 from rolecall.entrypoints import ENTRY_POINT_GROUP as ENTRY_POINT_GROUP  # re-exported
 from rolecall.entrypoints import entry_points
+from rolecall.manifest import RuleSpec
 from rolecall.model import Notice, NoticeCode, NoticeLevel
 from rolecall.rule import Rule, RuleInfo, rule_info, validate_rule
 
 
-@dataclass
 class Registry:
-    """The loaded rules (sorted by id) and the notices loading produced."""
+    """The rules (sorted by id) and the notices loading produced.
 
-    rules: list[type[Rule]] = field(default_factory=list)
-    origins: dict[str, str] = field(default_factory=dict)
-    notices: list[Notice] = field(default_factory=list)
-    #: origin -> "distribution version" of the plugin that provided it (cache keys).
-    versions: dict[str, str] = field(default_factory=dict)
+    ``loaded`` holds the imported rule classes; ``lazy`` the specs of built-in rules
+    whose module is not imported yet. :meth:`specs` lists both, :meth:`load` imports one,
+    and :attr:`rules` imports every one.
+    """
+
+    def __init__(
+        self,
+        rules: Iterable[type[Rule]] = (),
+        origins: dict[str, str] | None = None,
+        notices: list[Notice] | None = None,
+        versions: dict[str, str] | None = None,
+    ) -> None:
+        self.loaded: list[type[Rule]] = list(rules)
+        self.origins: dict[str, str] = origins if origins is not None else {}
+        self.notices: list[Notice] = notices if notices is not None else []
+        #: origin -> "distribution version" of the plugin that provided it (cache keys).
+        self.versions: dict[str, str] = versions if versions is not None else {}
+        self.lazy: dict[str, RuleSpec] = {}
+
+    def specs(self) -> list[RuleSpec]:
+        """Every rule's selection fields, imported or not, sorted by id."""
+        found = [RuleSpec.of(cls) for cls in self.loaded] + list(self.lazy.values())
+        return sorted(found, key=lambda s: s.id)
+
+    def load(self, spec: RuleSpec) -> type[Rule]:
+        """The class of ``spec``'s rule, importing its module if need be."""
+        for cls in self.loaded:
+            if cls.id == spec.id:
+                return cls
+        import importlib
+
+        obj: object = importlib.import_module(spec.module)
+        for part in spec.qualname.split("."):
+            obj = getattr(obj, part)
+        if not (isinstance(obj, type) and issubclass(obj, Rule) and obj.id == spec.id):
+            raise TypeError(f"{spec.module}:{spec.qualname} is not rule {spec.id}")
+        del self.lazy[spec.id]
+        self.loaded.append(obj)
+        self.loaded.sort(key=lambda c: c.id)
+        return obj
+
+    @property
+    def rules(self) -> list[type[Rule]]:
+        """Every rule class, importing the modules not imported yet."""
+        for spec in list(self.lazy.values()):
+            try:
+                self.load(spec)
+            except Exception as exc:  # sources changed under a current manifest
+                del self.lazy[spec.id]
+                origin = self.origins.get(spec.id, spec.module)
+                self.notices.append(_load_notice(origin, f"{type(exc).__name__}", spec.id))
+        return self.loaded
 
     def infos(self) -> list[RuleInfo]:
         return [rule_info(cls, self.origins.get(cls.id, "")) for cls in self.rules]
@@ -59,12 +107,13 @@ def _rules_in(obj: object) -> list[type[Rule]]:
 
 
 def build_registry(
-    sources: Iterable[tuple[str, object]] | None = None,
+    sources: Iterable[tuple[str, object]] | None = None, *, use_manifest: bool = True
 ) -> Registry:
-    """Load rules from ``(origin, object)`` pairs, or from the installed entry points."""
+    """Load rules from ``(origin, object)`` pairs, or from the installed entry points
+    (built-in modules from the manifest when it is current and ``use_manifest``)."""
     registry = Registry()
-    pairs = _load_entry_points(registry) if sources is None else sources
     seen: dict[str, str] = {}
+    pairs = _load_entry_points(registry, seen, use_manifest) if sources is None else sources
     for origin, obj in pairs:
         try:
             classes = _rules_in(obj)
@@ -87,16 +136,29 @@ def build_registry(
                 )
                 continue
             seen[rid] = f"{origin}:{cls.__name__}"
-            registry.rules.append(cls)
+            registry.loaded.append(cls)
             registry.origins[rid] = origin
-    registry.rules.sort(key=lambda c: c.id)
+    registry.loaded.sort(key=lambda c: c.id)
     return registry
 
 
-def _load_entry_points(registry: Registry) -> Iterable[tuple[str, object]]:
-    for ep in sorted(entry_points(ENTRY_POINT_GROUP), key=lambda e: (e.name, e.value)):
+def _load_entry_points(
+    registry: Registry, seen: dict[str, str], use_manifest: bool
+) -> Iterable[tuple[str, object]]:
+    from rolecall.manifest import load_manifest
+
+    points = sorted(entry_points(ENTRY_POINT_GROUP), key=lambda e: (e.name, e.value))
+    manifest = load_manifest() if use_manifest else None
+    for ep in points:
         origin = f"{ep.name} = {ep.value}"
         registry.versions[origin] = f"{ep.dist} {ep.version}"
+        listed = manifest.get(ep.value.strip()) if manifest is not None else None
+        if listed and all(spec.id not in seen for spec in listed):
+            for spec in listed:  # validated when the manifest was written
+                registry.lazy[spec.id] = spec
+                registry.origins[spec.id] = origin
+                seen[spec.id] = f"{origin}:{spec.qualname}"
+            continue
         try:
             obj = ep.load()
         except Exception as exc:  # a broken plugin must not stop the scan

@@ -156,6 +156,7 @@ def _parallel(
     from concurrent.futures import ProcessPoolExecutor
 
     global _WORKER
+    engine.load_all()  # once here: forked workers share the imported rules
     method = "fork" if sys.platform.startswith("linux") else None
     context = multiprocessing.get_context(method)
     _WORKER = (engine, max_size, cache) if method == "fork" else None
@@ -343,11 +344,11 @@ def open_cache(request: ScanRequest, registry: Registry | None = None) -> Result
     ]
     modules = {"rolecall.engine", "rolecall.document", "rolecall.parsers.common"}
     if registry is not None:
-        for rule in registry.rules:
-            origin = registry.origins.get(rule.id, "")
+        for spec in registry.specs():
+            origin = registry.origins.get(spec.id, "")
             version = registry.versions.get(origin, "")
-            parts.append(f"rule {rule.id} {rule.__qualname__} {origin} {version}")
-            modules.add(rule.__module__)
+            parts.append(f"rule {spec.id} {spec.qualname} {origin} {version}")
+            modules.add(spec.module)
     else:
         from rolecall.entrypoints import ENTRY_POINT_GROUP, entry_points
 

@@ -1,0 +1,145 @@
+"""The built-in rules' manifest: what each rule declares for selection, without importing it.
+
+A pre-commit run scans a handful of files, and most rule modules have nothing to do on
+any of them; importing all of them was a third of such a run. ``rules/_manifest.json``
+lists, per built-in rule module, the fields the engine selects rules by (id, kinds,
+keywords, off-by-default, supersedes, whether ``applies_to`` is overridden). The
+registry builds rules from it as :class:`RuleSpec` and imports a module only when one of
+its rules is selected for a file (or when every rule's metadata is asked for: ``rules``,
+``explain``, JSON and SARIF output).
+
+The manifest carries a digest of the sources its fields can come from (the rule modules,
+the parsers and the modules rules import constants from). When that digest does not
+match the installed sources, the manifest is ignored and every module is imported, so a
+stale manifest costs time, never a finding. ``python scripts/rules_manifest.py`` writes
+it; a test fails while the committed one is stale. Third-party plugins are always
+imported: only built-in modules are in the manifest.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from rolecall.rule import Rule
+
+MANIFEST_NAME = "_manifest.json"
+FORMAT = 1
+#: The rolecall modules (besides ``rules/`` and ``parsers/``) rule declarations use.
+_DECLARATION_SOURCES = ("secrets.py", "fakes.py", "rule.py", "document.py", "model.py")
+
+
+@dataclass(frozen=True)
+class RuleSpec:
+    """What the engine needs to decide whether a rule runs on a file."""
+
+    id: str
+    module: str
+    qualname: str
+    kinds: tuple[str, ...] | None  # DocKind values; None: every kind
+    keywords: tuple[str, ...]
+    default_enabled: bool
+    supersedes: tuple[str, ...]
+    custom_applies: bool  # overrides Rule.applies_to: the document decides
+
+    @classmethod
+    def of(cls, rule: type[Rule]) -> RuleSpec:
+        from rolecall.rule import Rule
+
+        return cls(
+            id=rule.id,
+            module=rule.__module__,
+            qualname=rule.__qualname__,
+            kinds=None if rule.kinds is None else tuple(sorted(k.value for k in rule.kinds)),
+            keywords=tuple(rule.keywords),
+            default_enabled=bool(rule.default_enabled),
+            supersedes=tuple(rule.supersedes),
+            custom_applies=rule.applies_to is not Rule.applies_to,
+        )
+
+
+def _package_folder() -> str:
+    return os.path.dirname(os.path.abspath(__file__))
+
+
+def rules_folder() -> str | None:
+    from rolecall.cachekey import module_folder
+
+    return module_folder("rolecall.rules.aws_keys")
+
+
+def source_digest(rules: str) -> str:
+    """SHA-256 over the sources a rule declaration can depend on (named the same way
+    whatever the folders are called: a source tree, an editable or a wheel install)."""
+    package = _package_folder()
+    files = [(f"rolecall/{name}", os.path.join(package, name)) for name in _DECLARATION_SOURCES]
+    for label, folder in (("rules", rules), ("parsers", os.path.join(package, "parsers"))):
+        names = sorted(n for n in os.listdir(folder) if n.endswith(".py"))
+        files += [(f"{label}/{n}", os.path.join(folder, n)) for n in names]
+    digest = hashlib.sha256()
+    for label, path in files:
+        with open(path, "rb") as fh:
+            data = fh.read()
+        digest.update(f"{label}\0{len(data)}\0".encode())
+        digest.update(data)
+    return digest.hexdigest()
+
+
+def load_manifest() -> dict[str, list[RuleSpec]] | None:
+    """Module name -> its rules' specs, or None when there is no current manifest."""
+    folder = rules_folder()
+    if folder is None:
+        return None
+    try:
+        with open(os.path.join(folder, MANIFEST_NAME), encoding="utf-8") as fh:
+            data = json.load(fh)
+        if data.get("format") != FORMAT or data.get("digest") != source_digest(folder):
+            return None
+        return {
+            module: [_spec(module, raw) for raw in specs]
+            for module, specs in data["modules"].items()
+        }
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        return None
+
+
+def _spec(module: str, raw: dict[str, Any]) -> RuleSpec:
+    kinds = raw["kinds"]
+    return RuleSpec(
+        id=str(raw["id"]),
+        module=module,
+        qualname=str(raw["qualname"]),
+        kinds=None if kinds is None else tuple(str(k) for k in kinds),
+        keywords=tuple(str(k) for k in raw["keywords"]),
+        default_enabled=bool(raw["default_enabled"]),
+        supersedes=tuple(str(s) for s in raw["supersedes"]),
+        custom_applies=bool(raw["custom_applies"]),
+    )
+
+
+def build_manifest() -> dict[str, Any]:
+    """The manifest of the installed built-in rules (imports all of them)."""
+    from rolecall.registry import build_registry
+
+    folder = rules_folder()
+    if folder is None:
+        raise RuntimeError("the built-in rules package is not installed")
+    registry = build_registry(use_manifest=False)
+    if registry.notices:
+        raise RuntimeError(f"rules failed to load: {[n.message for n in registry.notices]}")
+    modules: dict[str, list[dict[str, Any]]] = {}
+    for rule in registry.rules:
+        if not rule.__module__.startswith("rolecall.rules."):
+            continue
+        spec = RuleSpec.of(rule)
+        entry = {k: v for k, v in vars(spec).items() if k != "module"}
+        modules.setdefault(rule.__module__, []).append(entry)
+    return {"format": FORMAT, "digest": source_digest(folder), "modules": modules}
+
+
+def manifest_text(manifest: dict[str, Any]) -> str:
+    return json.dumps(manifest, indent=1, sort_keys=True) + "\n"

@@ -1,0 +1,102 @@
+"""The built-in rules' manifest: current, equal to the rules themselves, ignored when
+stale, and what lets a small scan import only the rule modules it needs."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from rolecall import manifest
+from rolecall.engine import Engine, EngineOptions, RuleSelection
+from rolecall.fakes import fake_key_id, fake_secret_key
+from rolecall.manifest import MANIFEST_NAME, RuleSpec, build_manifest, manifest_text
+from rolecall.registry import build_registry
+from rolecall.runner import ScanRequest, run_scan
+from rolecall.walker import WalkOptions
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+def test_the_committed_manifest_is_current() -> None:
+    committed = (REPO / "rules" / MANIFEST_NAME).read_text(encoding="utf-8")
+    assert committed == manifest_text(build_manifest()), (
+        "rules/_manifest.json is stale: run `python scripts/rules_manifest.py`"
+    )
+
+
+def test_lazy_specs_equal_the_rules_they_stand_for() -> None:
+    lazy = build_registry()
+    eager = build_registry(use_manifest=False)
+    assert lazy.lazy, "the installed manifest was not used"
+    assert lazy.specs() == eager.specs()
+    assert lazy.origins == eager.origins
+    # Loading them all gives the same classes, and nothing is left lazy.
+    assert [c.id for c in lazy.rules] == [c.id for c in eager.rules]
+    assert not lazy.lazy
+    assert [RuleSpec.of(c) for c in lazy.rules] == eager.specs()
+
+
+def test_a_stale_manifest_is_ignored(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(manifest, "source_digest", lambda folder: "0" * 64)
+    assert manifest.load_manifest() is None
+    registry = build_registry()
+    assert not registry.lazy
+    assert len(registry.loaded) == len(build_registry(use_manifest=False).rules)
+
+
+def test_scans_are_the_same_with_and_without_it(tmp_path: Path) -> None:
+    corpus = REPO / "corpus"
+    request = ScanRequest(
+        paths=(str(corpus),),
+        base=str(corpus),
+        walk=WalkOptions(use_gitignore=False),
+        engine=EngineOptions(selection=RuleSelection(enable=("RC199",))),
+        jobs=1,
+    )
+    lazy = run_scan(request, registry=build_registry())
+    eager = run_scan(request, registry=build_registry(use_manifest=False))
+    assert len(lazy.findings) > 40  # the corpus holds templates; these are its literal ones
+    assert lazy.findings == eager.findings
+    assert lazy.notices == eager.notices
+    assert [r.id for r in lazy.rules] == [r.id for r in eager.rules]
+
+
+def test_engine_rules_load_on_first_use() -> None:
+    engine = Engine(build_registry())
+    assert all(rule is None for rule in engine._instances)
+    assert len(engine.rules) == len(engine.specs)  # asking for all loads all
+    assert all(rule is not None for rule in engine._instances)
+
+
+SCRIPT = """
+import io, json, sys
+from contextlib import redirect_stdout
+from rolecall.cli import main
+with redirect_stdout(io.StringIO()):
+    code = main(["scan", "--isolated", "--no-cache", "-q", ".env"])
+print(json.dumps([code, sorted(m for m in sys.modules if m.startswith("rolecall.rules."))]))
+"""
+
+
+def test_a_small_scan_imports_only_the_rule_modules_it_needs(tmp_path: Path) -> None:
+    (tmp_path / ".env").write_text(
+        f"AWS_ACCESS_KEY_ID={fake_key_id()}\nAWS_SECRET_ACCESS_KEY={fake_secret_key()}\n"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", SCRIPT],
+        cwd=tmp_path,
+        env={**os.environ, "XDG_CACHE_HOME": str(tmp_path / "xdg")},
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    code, loaded = json.loads(out)
+    assert code == 1
+    assert "rolecall.rules.config_keys" in loaded  # RC301 reports the pair
+    for unrelated in ("rolecall.rules.tokens_chat", "rolecall.rules.python_boto3"):
+        assert unrelated not in loaded
+    assert len(loaded) < len(build_manifest()["modules"])
