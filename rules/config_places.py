@@ -124,43 +124,50 @@ def config_entries(doc: Document) -> tuple[Entry, ...]:
     Raises :class:`~rolecall.ViewError` when the file does not parse; the engine turns
     that into a notice and the text rules still run.
     """
-    from rolecall.parsers.dotenv import DOTENV_VIEW
-    from rolecall.parsers.hcl import HCL_VIEW
-    from rolecall.parsers.ini import INI_VIEW
-    from rolecall.parsers.json import JSON_VIEW
-    from rolecall.parsers.toml import TOML_VIEW
-    from rolecall.parsers.yaml import YAML_VIEW
-
+    # Each parser is imported only for its own format (start-up of small scans).
     kinds = doc.kinds
     if is_lock_file(doc):
         return ()
     if DocKind.ENV in kinds:
+        from rolecall.parsers.dotenv import DOTENV_VIEW
+
         return doc.view(DOTENV_VIEW).entries
     if DocKind.INI in kinds:
+        from rolecall.parsers.ini import INI_VIEW
+
         return doc.view(INI_VIEW).entries
     if DocKind.YAML in kinds:
+        from rolecall.parsers.yaml import YAML_VIEW
+
         return doc.view(YAML_VIEW).entries
     if DocKind.NOTEBOOK in kinds:
         return ()  # notebook cells are code: the Python rules read them
     if DocKind.JSON in kinds:
+        from rolecall.parsers.json import JSON_VIEW
+
         return doc.view(JSON_VIEW).entries
     if DocKind.TOML in kinds:
+        from rolecall.parsers.toml import TOML_VIEW
+
         return doc.view(TOML_VIEW).entries
     if DocKind.TERRAFORM in kinds:
+        from rolecall.parsers.hcl import HCL_VIEW
+
         return doc.view(HCL_VIEW).entries
     return ()
 
 
 def tree_roots(doc: Document) -> tuple[Node, ...]:
     """The YAML documents or the JSON root of ``doc`` (empty for other formats)."""
-    from rolecall.parsers.json import JSON_VIEW
-    from rolecall.parsers.yaml import YAML_VIEW
-
     if is_lock_file(doc):
         return ()
     if DocKind.YAML in doc.kinds:
+        from rolecall.parsers.yaml import YAML_VIEW
+
         return doc.view(YAML_VIEW).documents
     if DocKind.JSON in doc.kinds and DocKind.NOTEBOOK not in doc.kinds:
+        from rolecall.parsers.json import JSON_VIEW
+
         return (doc.view(JSON_VIEW).root,)
     return ()
 

@@ -105,10 +105,11 @@ class AwsCredentialsSetByShellCommand(Rule):
     )
 
     def check(self, doc: Document, ctx: RuleContext) -> Iterator[Finding]:
-        from rolecall.parsers.notebook import NOTEBOOK_SHELL_VIEW
         from rolecall.parsers.shell import SHELL_VIEW
 
         if DocKind.NOTEBOOK in doc.kinds:
+            from rolecall.parsers.notebook import NOTEBOOK_SHELL_VIEW
+
             entries = doc.view(NOTEBOOK_SHELL_VIEW).entries
         elif DocKind.YAML in doc.kinds:
             if is_github_workflow(doc) or is_gitlab_ci(doc):
