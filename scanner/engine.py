@@ -100,6 +100,9 @@ class EngineOptions:
     report_examples: bool = False
     report_unused_suppressions: bool = False
     foreign_pragmas: bool = True
+    #: Whether fixes carry their edits (``rolecall fix``, JSON and SARIF reports need
+    #: them; a text report only names the fix). See :class:`rolecall.RuleContext`.
+    fix_edits: bool = True
 
 
 @dataclass
@@ -137,7 +140,9 @@ class Engine:
         self.rules: list[Rule] = [
             cls() for cls in registry.rules if sel.enabled(cls.id, cls.default_enabled)
         ]
-        self.context = RuleContext(report_examples=self.options.report_examples)
+        self.context = RuleContext(
+            report_examples=self.options.report_examples, fix_edits=self.options.fix_edits
+        )
         self._supersedes = {rule.id: tuple(rule.supersedes) for rule in self.rules}
         self._allow = [re.compile(p) for p in self.options.allowlist]
         self.keywords = KeywordSet(k for rule in self.rules for k in rule.keywords)

@@ -289,7 +289,7 @@ def open_cache(request: ScanRequest, engine: Engine, registry: Registry) -> Resu
         f"per-file-ignores {sel.per_file_ignores!r}",
         f"allowlist {opts.allowlist!r}",
         f"examples {opts.report_examples} unused {opts.report_unused_suppressions}",
-        f"foreign-pragmas {opts.foreign_pragmas}",
+        f"foreign-pragmas {opts.foreign_pragmas} fix-edits {opts.fix_edits}",
     ]
     modules = {"rolecall.engine", "rolecall.document", "rolecall.parsers"}
     for rule in engine.rules:
