@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import ast
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
-import libcst as cst
+from rolecall.rules._pynodes import call_args
 from rolecall.rules._pyscope import Scope
 from rolecall.rules._pyvalues import string_of
 
@@ -18,71 +19,70 @@ _SETTINGS_CLASS_SUFFIXES = ("config", "settings", "configuration")
 def environ_uses(finder: _Finder) -> Iterator[Use]:
     """``os.environ[...] = ...``, ``os.environ.update/setdefault``, ``os.putenv``."""
     from rolecall.rules._pyapis import ENV_VARS
-    from rolecall.rules._pysdk import CredArg, Use
+    from rolecall.rules._pysdk import Use
 
     qualify = finder.resolver.qualify
     for node, scope in finder.collector.assigns:
         args: list[CredArg] = []
-        if isinstance(node, cst.Assign):
+        if isinstance(node, ast.Assign):
             for target in node.targets:
-                key = _environ_key(target.target, scope, finder)
+                key = _environ_key(target, scope, finder)
                 if key in ENV_VARS:
-                    value = finder.value(node.value, scope)
-                    args.append(CredArg(key, ENV_VARS[key], node, node.value, value))
+                    args.append(finder.statement(node, key, ENV_VARS[key], node.value, scope))
         elif (
-            isinstance(node, cst.AugAssign)
-            and isinstance(node.operator, cst.BitOrAssign)
+            isinstance(node, ast.AugAssign)
+            and isinstance(node.op, ast.BitOr)
             and qualify(node.target, scope) == "os.environ"
         ):
             args.extend(_dict_args(node.value, scope, finder))
         if args:
             yield Use("environ", "os.environ", tuple(args), True, fixable=False)
     for call, scope in finder.collector.calls:
-        assert isinstance(call, cst.Call)
+        assert isinstance(call, ast.Call)
         name = qualify(call.func, scope)
-        positional = [a for a in call.args if a.keyword is None and not a.star]
         args = []
-        if name in ("os.putenv", "os.environ.setdefault") and len(positional) == 2:
-            key = string_of(positional[0].value)
+        if name in ("os.putenv", "os.environ.setdefault"):
+            plain = [a for a in call_args(call) if a.keyword is None and not a.star]
+            key = string_of(plain[0].value) if len(plain) == 2 else None
             if key in ENV_VARS:
-                value = finder.value(positional[1].value, scope)
-                args.append(CredArg(key, ENV_VARS[key], call, positional[1].value, value))
+                arg = finder.arg(call, plain[1], key, ENV_VARS[key], scope)
+                # The finding points at the whole call, as it always has.
+                args.append(_at(arg, finder.measure.span(call)))
         elif name == "os.environ.update":
-            for arg in call.args:
-                if arg.keyword is None and not arg.star:
-                    args.extend(_dict_args(arg.value, scope, finder))
-                elif arg.keyword is not None and arg.keyword.value in ENV_VARS:
-                    key = arg.keyword.value
-                    value = finder.value(arg.value, scope)
-                    args.append(CredArg(key, ENV_VARS[key], arg, arg.value, value))
+            for item in call_args(call):
+                if item.keyword is None and not item.star:
+                    args.extend(_dict_args(item.value, scope, finder))
+                elif item.keyword is not None and item.keyword in ENV_VARS:
+                    key = item.keyword
+                    args.append(finder.arg(call, item, key, ENV_VARS[key], scope))
         if args and name is not None:
             yield Use("environ", name, tuple(args), True, fixable=False)
 
 
-def _environ_key(target: cst.BaseExpression, scope: Scope, finder: _Finder) -> str | None:
-    if not isinstance(target, cst.Subscript) or len(target.slice) != 1:
-        return None
-    index = target.slice[0].slice
-    if not isinstance(index, cst.Index):
+def _at(arg: CredArg, span: tuple[int, int]) -> CredArg:
+    import dataclasses
+
+    return dataclasses.replace(arg, span=span)
+
+
+def _environ_key(target: ast.expr, scope: Scope, finder: _Finder) -> str | None:
+    if not isinstance(target, ast.Subscript) or isinstance(target.slice, (ast.Slice, ast.Tuple)):
         return None
     if finder.resolver.qualify(target.value, scope) != "os.environ":
         return None
-    return string_of(index.value)
+    return string_of(target.slice)
 
 
-def _dict_args(value: cst.BaseExpression, scope: Scope, finder: _Finder) -> list[CredArg]:
+def _dict_args(value: ast.expr, scope: Scope, finder: _Finder) -> list[CredArg]:
     from rolecall.rules._pyapis import ENV_VARS
-    from rolecall.rules._pysdk import CredArg
 
-    if not isinstance(value, cst.Dict):
+    if not isinstance(value, ast.Dict):
         return []
     out = []
-    for element in value.elements:
-        if isinstance(element, cst.DictElement):
-            key = string_of(element.key)
-            if key in ENV_VARS:
-                classified = finder.value(element.value, scope)
-                out.append(CredArg(key, ENV_VARS[key], element, element.value, classified))
+    for i, key_node in enumerate(value.keys):
+        key = string_of(key_node) if key_node is not None else None
+        if key in ENV_VARS:
+            out.append(finder.entry(value, i, key, ENV_VARS[key], scope))
     return out
 
 
@@ -90,23 +90,22 @@ def settings_uses(finder: _Finder, settings_module: bool) -> Iterator[Use]:
     """``AWS_SECRET_ACCESS_KEY = ...`` at the top of a settings module or in a config
     class: Django (django-storages), Flask and similar integrations pass these to boto3."""
     from rolecall.rules._pyapis import SETTINGS_NAMES
-    from rolecall.rules._pysdk import CredArg, Use
+    from rolecall.rules._pysdk import Use
 
     for node, scope in finder.collector.assigns:
         if not _settings_scope(scope, settings_module):
             continue
-        if isinstance(node, cst.Assign):
-            targets = [t.target for t in node.targets]
-        elif isinstance(node, cst.AnnAssign):
+        if isinstance(node, ast.Assign):
+            targets = node.targets
+        elif isinstance(node, ast.AnnAssign):
             targets = [node.target]
         else:
             continue
         value_node = node.value
         for target in targets:
-            if isinstance(target, cst.Name) and target.value in SETTINGS_NAMES and value_node:
-                name = target.value
-                value = finder.value(value_node, scope)
-                arg = CredArg(name, SETTINGS_NAMES[name], node, value_node, value)
+            if isinstance(target, ast.Name) and target.id in SETTINGS_NAMES and value_node:
+                name = target.id
+                arg = finder.statement(node, name, SETTINGS_NAMES[name], value_node, scope)
                 yield Use("settings", name, (arg,), True, fixable=False)
 
 

@@ -1,8 +1,10 @@
 """Turning credential uses into findings: severity, evidence, recommendation and fix.
 
-Fixes are built with libcst: the call (or dictionary) is rebuilt without its credential
-arguments and only the characters that changed are replaced, so formatting and comments
-elsewhere in the call stay as they were. All credential arguments go together, never one.
+A fix removes every credential argument of the call (or entry of the dictionary)
+together, never one. Whether a finding has a fix, and whether it is safe, follow from
+the analysis; the edits themselves are built with libcst (:mod:`rolecall.rules._pyfix`)
+only when the scan wants them (``RuleContext.fix_edits``), so a text-mode scan never
+loads libcst. The "resulting code" in the recommendation comes from the source text.
 """
 
 from __future__ import annotations
@@ -10,7 +12,6 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator, Sequence
 
-import libcst as cst
 from rolecall import (
     Confidence,
     Document,
@@ -19,12 +20,12 @@ from rolecall import (
     Rule,
     RuleContext,
     Severity,
-    TextEdit,
     redact,
     secrets,
 )
 from rolecall.parsers.python import PythonModule
 from rolecall.rules._pyapis import STANDARD_ENV
+from rolecall.rules._pynodes import Measure
 from rolecall.rules._pysdk import AWS_CREDENTIALS, CredArg, Use
 from rolecall.rules._pyvalues import Source
 
@@ -36,15 +37,15 @@ def findings(
 ) -> Iterator[Finding]:
     """The findings of ``rule`` for the uses of ``families`` in ``doc``."""
     analysis = doc.view(AWS_CREDENTIALS)
-    module = analysis.module
-    if module is None:
+    module, measure = analysis.module, analysis.measure
+    if module is None or measure is None:
         return
     uses = [u for u in analysis.uses if u.family in families]
     secret_literal_in_file = any(
         a.value.source is Source.LITERAL and a.role != "key_id" for u in uses for a in u.args
     )
     for use in uses:
-        finding = _finding(rule, doc, ctx, module, use, secret_literal_in_file)
+        finding = _finding(rule, doc, ctx, module, measure, use, secret_literal_in_file)
         if finding is not None:
             yield finding
 
@@ -54,6 +55,7 @@ def _finding(
     doc: Document,
     ctx: RuleContext,
     module: PythonModule,
+    measure: Measure,
     use: Use,
     secret_literal_in_file: bool,
 ) -> Finding | None:
@@ -69,8 +71,7 @@ def _finding(
         if not reported or not ctx.report_examples:
             return None
         severity = Severity.NOTE
-    spans = module.spans(a.node for a in use.args)
-    start, end = spans[id(reported[0].node)]
+    start, end = reported[0].span
     confidence = Confidence.HIGH if use.resolved else Confidence.MEDIUM
     if all(a.value.source is Source.PARAMETER for a in reported):
         confidence = Confidence.LOW  # forwarding a caller's arguments: the key is elsewhere
@@ -89,15 +90,15 @@ def _finding(
         account = secrets.account_id_from_key_id(key_id)
         if account:
             properties["account_id"] = account
-    fix, after = _fix(doc, module, use)
+    fix, after = _fix(doc, ctx, module, measure, use)
     literals = [a.value.literal for a in reported if a.value.literal]
     return rule.finding(
         doc,
         module.doc_offset(start),
         module.doc_offset(end),
-        material=use.api + "|" + "|".join(_material(module, a) for a in reported),
+        material=use.api + "|" + "|".join(_material(measure, a) for a in reported),
         covers=literals or None,
-        evidence=", ".join(_evidence(module, a) for a in reported),
+        evidence=", ".join(_evidence(measure, a) for a in reported),
         severity=severity,
         confidence=confidence,
         properties=properties,
@@ -115,21 +116,21 @@ def _is_key_id(arg: CredArg) -> bool:
     return bool(literal and secrets.KEY_ID_PATTERN.fullmatch(literal))
 
 
-def _material(module: PythonModule, arg: CredArg) -> str:
+def _material(measure: Measure, arg: CredArg) -> str:
     literal = arg.value.literal
-    return f"{arg.name}={literal if literal is not None else _code(module, arg.value_node)}"
+    return f"{arg.name}={literal if literal is not None else _code(measure, arg)}"
 
 
-def _evidence(module: PythonModule, arg: CredArg) -> str:
+def _evidence(measure: Measure, arg: CredArg) -> str:
     literal = arg.value.literal
     if literal is None:
-        shown = _code(module, arg.value_node)
+        shown = _code(measure, arg)
         return f"{arg.name}={shown if len(shown) <= 60 else shown[:57] + '...'}"
     return f"{arg.name}={literal if _is_key_id(arg) else redact(literal)}"
 
 
-def _code(module: PythonModule, node: cst.CSTNode) -> str:
-    return scrub(re.sub(r"\s+", " ", module.code_for(node)).strip())
+def _code(measure: Measure, arg: CredArg) -> str:
+    return scrub(re.sub(r"\s+", " ", measure.code(*arg.value_span)).strip())
 
 
 _QUOTED = re.compile(r"""(?P<q>['"])(?P<s>[^'"\s]{16,})(?P=q)""")
@@ -176,46 +177,44 @@ def fix_is_safe(use: Use) -> bool:
     return True
 
 
-def _fix(doc: Document, module: PythonModule, use: Use) -> tuple[Fix | None, str]:
-    container: cst.CSTNode | None = use.call if use.call is not None else use.dict_node
+def _fix(
+    doc: Document, ctx: RuleContext, module: PythonModule, measure: Measure, use: Use
+) -> tuple[Fix | None, str]:
+    container = use.call if use.call is not None else use.dict_node
     if container is None:
         return None, ""
-    drop = {id(a.node) for a in use.args}
-    new: cst.CSTNode
-    if isinstance(container, cst.Call):
-        new = drop_arguments(container, drop)
-    else:
-        assert isinstance(container, cst.Dict)
-        new = _drop_elements(container, drop)
-    after = scrub(_one_line(module.code_for(new)))
-    new_code = module.code_for(new, like=container)
+    drop = removal(use)
+    after = scrub(_one_line(measure.without(container, drop)))
     if not use.fixable or not module.editable:
         return None, after
     safe = fix_is_safe(use)
     if not safe and any(a.value.source not in _UNSAFE_SOURCES for a in use.reported):
         return None, after  # the key comes from elsewhere: the fix belongs there
-    start, end = module.spans([container])[id(container)]
-    old_code = module.source[start:end]
-    prefix = 0
-    limit = min(len(old_code), len(new_code))
-    while prefix < limit and old_code[prefix] == new_code[prefix]:
-        prefix += 1
-    suffix = 0
-    while (
-        suffix < limit - prefix
-        and old_code[len(old_code) - 1 - suffix] == new_code[len(new_code) - 1 - suffix]
-    ):
-        suffix += 1
-    edit_start, edit_end = start + prefix, end - suffix
-    edit = TextEdit(
-        edit_start,
-        edit_end,
-        new_code[prefix : len(new_code) - suffix],
-        doc.location(edit_start, edit_end),
-    )
     names = ", ".join(a.name for a in use.args)
     description = f"Remove {names} so the default credential provider chain is used"
+    if not ctx.fix_edits:
+        return Fix(description, (), safe=safe), after
+    from rolecall.rules._pyfix import removal_edit
+
+    layout = measure.layout(container)
+    edit = removal_edit(doc, module.source, layout.start, layout.end, drop)
+    if edit is None:
+        return None, after  # libcst cannot rebuild this code: no fix rather than a bad one
     return Fix(description, (edit,), safe=safe), after
+
+
+def removal(use: Use) -> dict[int, set[int] | None]:
+    """What a fix removes from the use's call or dictionary: argument (or entry) indexes,
+    each mapped to None (all of it) or to the entries of the dictionary it passes."""
+    drop: dict[int, set[int] | None] = {}
+    for arg in use.args:
+        if len(arg.slot) == 1:
+            drop[arg.slot[0]] = None
+        elif len(arg.slot) == 2:
+            entries = drop.setdefault(arg.slot[0], set())
+            if entries is not None:
+                entries.add(arg.slot[1])
+    return drop
 
 
 def _one_line(code: str, limit: int = 160) -> str:
@@ -226,40 +225,3 @@ def _one_line(code: str, limit: int = 160) -> str:
         code = re.sub(r"([(\[{]) ", r"\1", code)
         code = re.sub(r",? ([)\]}])", r"\1", code)
     return code if len(code) <= limit else code[: limit - 3] + "..."
-
-
-def drop_arguments(call: cst.Call, drop: set[int]) -> cst.Call:
-    """``call`` without the arguments (or storage_options entries) whose ids are in
-    ``drop``; a storage_options dictionary left empty goes as well."""
-    original = list(call.args)
-    kept: list[cst.Arg] = []
-    for arg in original:
-        if id(arg) in drop:
-            continue
-        value = arg.value
-        if isinstance(value, cst.Dict) and any(id(e) in drop for e in value.elements):
-            smaller = _drop_elements(value, drop)
-            if not smaller.elements:
-                continue
-            arg = arg.with_changes(value=smaller)
-        kept.append(arg)
-    if not kept:
-        return call.with_changes(args=(), whitespace_before_args=cst.SimpleWhitespace(""))
-    if kept[-1] is not original[-1]:
-        last = original[-1]
-        kept[-1] = kept[-1].with_changes(
-            comma=last.comma, whitespace_after_arg=last.whitespace_after_arg
-        )
-    return call.with_changes(args=kept)
-
-
-def _drop_elements(node: cst.Dict, drop: set[int]) -> cst.Dict:
-    original = list(node.elements)
-    kept = [e for e in original if id(e) not in drop]
-    if kept and kept[-1] is not original[-1]:
-        kept[-1] = kept[-1].with_changes(comma=original[-1].comma)
-    if not kept:
-        return node.with_changes(
-            elements=(), lbrace=cst.LeftCurlyBrace(), rbrace=cst.RightCurlyBrace()
-        )
-    return node.with_changes(elements=kept)

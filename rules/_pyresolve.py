@@ -1,17 +1,17 @@
 """Resolving names to qualified API names and session types, and finding dictionaries.
 
 Qualified names come from the module's own ``import`` statements (see
-:mod:`rolecall.rules._pyscope`); libcst's QualifiedNameProvider is consulted only when a
-name is bound both by an import and by something else in the same scope.
+:mod:`rolecall.rules._pyscope`). A name bound both by an import and by something else
+in the same scope resolves to the import when the import comes first (a use in a
+nested function sees every binding of the enclosing scope), which is what a scope
+analysis over assignments answers too, at none of its cost (PERF-NOTES).
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import ast
 
-import libcst as cst
-from rolecall.parsers.python import PythonModule
-from rolecall.rules._pyscope import Scope, lookup
+from rolecall.rules._pyscope import Binding, Scope, lookup
 
 _MAX_DEPTH = 8
 
@@ -19,46 +19,41 @@ _MAX_DEPTH = 8
 class Resolver:
     """Qualified names and simple value types of expressions, per module."""
 
-    def __init__(self, module: PythonModule) -> None:
-        self.module = module
-
-    def qualify(self, expr: cst.BaseExpression, scope: Scope) -> str | None:
+    def qualify(self, expr: ast.expr, scope: Scope) -> str | None:
         """``boto3.client`` for ``b.client`` after ``import boto3 as b``; None if unknown."""
-        if isinstance(expr, cst.Attribute):
-            base = self.qualify(expr.value, scope)
-            return f"{base}.{expr.attr.value}" if base else None
-        if not isinstance(expr, cst.Name):
+        parts: list[str] = []
+        while isinstance(expr, ast.Attribute):
+            parts.append(expr.attr)
+            expr = expr.value
+        if not isinstance(expr, ast.Name):
             return None
-        found = lookup(scope, expr.value)
+        found = lookup(scope, expr.id)
         if found is None:
             return None
-        bindings = found[0]
-        imports = [b.qualname for b in bindings if b.kind == "import"]
+        bindings, owner = found
+        imports = [b for b in bindings if b.kind == "import"]
         if not imports:
             return None
         others = [b for b in bindings if b.kind != "import" and not _is_none(b.value)]
         if others:
-            return self._ask_libcst(expr, imports)
-        return imports[0]
-
-    def _ask_libcst(self, expr: cst.Name, imports: Sequence[str]) -> str | None:
-        # Bound by an import and by something else: let libcst's scope analysis decide.
-        names = self.module.qualified_names(expr)
-        return next((q for q in imports if q in names), None)
+            imports = _visible(imports, owner is scope, (expr.lineno, expr.col_offset))
+            if not imports:
+                return None
+        return ".".join([imports[0].qualname, *reversed(parts)])
 
     def instance_of(
-        self, expr: cst.BaseExpression, scope: Scope, types: dict[str, str], depth: int = 0
+        self, expr: ast.expr, scope: Scope, types: dict[str, str], depth: int = 0
     ) -> str | None:
         """The type (a key of ``types``' values) an expression evaluates to, if known."""
         if depth > _MAX_DEPTH:
             return None
-        if isinstance(expr, cst.Await):
-            return self.instance_of(expr.expression, scope, types, depth + 1)
-        if isinstance(expr, cst.Call):
+        if isinstance(expr, ast.Await):
+            return self.instance_of(expr.value, scope, types, depth + 1)
+        if isinstance(expr, ast.Call):
             callee = self.qualify(expr.func, scope)
             return types.get(callee) if callee else None
-        if isinstance(expr, cst.Name):
-            found = lookup(scope, expr.value)
+        if isinstance(expr, ast.Name):
+            found = lookup(scope, expr.id)
             if found is None:
                 return None
             bindings, owner = found
@@ -74,34 +69,38 @@ class Resolver:
                     return got
             return None
         if (
-            isinstance(expr, cst.Attribute)
-            and isinstance(expr.value, cst.Name)
-            and expr.value.value == "self"
+            isinstance(expr, ast.Attribute)
+            and isinstance(expr.value, ast.Name)
+            and expr.value.id == "self"
         ):
             cls = _method_scope(scope)
-            for value in cls.attrs.get(expr.attr.value, []) if cls else []:
+            for value in cls.attrs.get(expr.attr, []) if cls else []:
                 got = self.instance_of(value, cls or scope, types, depth + 1)
                 if got:
                     return got
         return None
 
 
-def dict_of(
-    expr: cst.BaseExpression, scope: Scope, depth: int = 0
-) -> tuple[cst.Dict, Scope] | None:
+def _visible(imports: list[Binding], same_scope: bool, use: tuple[int, int]) -> list[Binding]:
+    """The imports a use can see when the name is rebound as well: in its own scope,
+    those written before it; from a nested function, all of them."""
+    return imports if not same_scope else [b for b in imports if b.position < use]
+
+
+def dict_of(expr: ast.expr, scope: Scope, depth: int = 0) -> tuple[ast.Dict, Scope] | None:
     """The dictionary literal an expression evaluates to, and the scope it is written in:
     a literal, a name bound once to one, or a call of a function of this module that
     returns one (``kwargs = _aws_kwargs()``)."""
     if depth > _MAX_DEPTH:
         return None
-    if isinstance(expr, cst.Dict):
+    if isinstance(expr, ast.Dict):
         return expr, scope
-    if isinstance(expr, cst.Name):
-        found = lookup(scope, expr.value)
+    if isinstance(expr, ast.Name):
+        found = lookup(scope, expr.id)
         if found and len(found[0]) == 1 and found[0][0].value is not None:
             return dict_of(found[0][0].value, found[1], depth + 1)
-    if isinstance(expr, cst.Call) and isinstance(expr.func, cst.Name):
-        found = lookup(scope, expr.func.value)
+    if isinstance(expr, ast.Call) and isinstance(expr.func, ast.Name):
+        found = lookup(scope, expr.func.id)
         binding = found[0][0] if found and len(found[0]) == 1 else None
         if binding is not None and binding.function is not None and binding.body_scope:
             for statement in _returns(binding.function):
@@ -111,16 +110,9 @@ def dict_of(
     return None
 
 
-def _returns(function: cst.FunctionDef) -> list[cst.BaseExpression]:
-    body = function.body
-    statements = body.body if isinstance(body, cst.IndentedBlock) else ()
-    found: list[cst.BaseExpression] = []
-    for line in statements:
-        if isinstance(line, cst.SimpleStatementLine):
-            for small in line.body:
-                if isinstance(small, cst.Return) and small.value is not None:
-                    found.append(small.value)
-    return found
+def _returns(function: ast.FunctionDef | ast.AsyncFunctionDef) -> list[ast.expr]:
+    # The function's own top-level ``return`` statements (not those in nested blocks).
+    return [s.value for s in function.body if isinstance(s, ast.Return) and s.value is not None]
 
 
 def _method_scope(scope: Scope) -> Scope | None:
@@ -133,15 +125,14 @@ def _method_scope(scope: Scope) -> Scope | None:
     return None
 
 
-def _is_none(value: cst.BaseExpression | None) -> bool:
-    return isinstance(value, cst.Name) and value.value == "None"
+def _is_none(value: ast.expr | None) -> bool:
+    return isinstance(value, ast.Constant) and value.value is None
 
 
-def _unquote(annotation: cst.BaseExpression) -> cst.BaseExpression:
-    if isinstance(annotation, cst.SimpleString):
+def _unquote(annotation: ast.expr) -> ast.expr:
+    if isinstance(annotation, ast.Constant) and isinstance(annotation.value, str):
         try:
-            return cst.parse_expression(str(annotation.evaluated_value))
-        except (cst.ParserSyntaxError, TypeError, SyntaxError, ValueError):
-            # SyntaxError/ValueError: compile() refuses a NUL byte that libcst accepted.
+            return ast.parse(annotation.value, mode="eval").body
+        except (SyntaxError, ValueError, RecursionError, MemoryError):
             return annotation
     return annotation

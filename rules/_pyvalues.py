@@ -10,10 +10,10 @@ example keys are not credentials (rolecall.secrets decides which).
 
 from __future__ import annotations
 
+import ast
 import enum
 from dataclasses import dataclass
 
-import libcst as cst
 from rolecall import secrets
 from rolecall.rules._pyresolve import Resolver
 from rolecall.rules._pyscope import Scope, lookup
@@ -67,28 +67,26 @@ class Value:
 ABSENT = Value(Source.ABSENT)
 
 
-def string_of(expr: cst.BaseExpression) -> str | None:
+def string_of(expr: ast.expr) -> str | None:
     """The value of a string literal expression (no names followed)."""
-    if isinstance(expr, cst.SimpleString):
-        try:
-            value = expr.evaluated_value
-        except (SyntaxError, ValueError):
-            # libcst accepts literals that compile() refuses (a NUL byte inside).
-            return None
-        return value if isinstance(value, str) else value.decode("latin-1")
-    if isinstance(expr, cst.ConcatenatedString):
-        left, right = string_of(expr.left), string_of(expr.right)
-        return left + right if left is not None and right is not None else None
-    if isinstance(expr, cst.FormattedString):
+    if isinstance(expr, ast.Constant):
+        value = expr.value
+        if isinstance(value, str):
+            return value
+        return value.decode("latin-1") if isinstance(value, bytes) else None
+    if isinstance(expr, ast.JoinedStr):
         parts = []
-        for part in expr.parts:
-            if isinstance(part, cst.FormattedStringText):
-                parts.append(part.value)
-            elif isinstance(part, cst.FormattedStringExpression):
-                inner = string_of(part.expression)
+        for part in expr.values:
+            if isinstance(part, ast.FormattedValue):  # conversion and format spec ignored
+                inner = string_of(part.value)
                 if inner is None:
                     return None
                 parts.append(inner)
+            else:
+                text = string_of(part)
+                if text is None:
+                    return None
+                parts.append(text)
         return "".join(parts)
     return None
 
@@ -97,35 +95,38 @@ class Classifier:
     def __init__(self, resolver: Resolver) -> None:
         self.resolver = resolver
 
-    def classify(self, expr: cst.BaseExpression, scope: Scope, depth: int = 0) -> Value:
+    def classify(self, expr: ast.expr, scope: Scope, depth: int = 0) -> Value:
         if depth > _MAX_DEPTH:
             return Value(Source.VARIABLE)
         literal = self.literal(expr, scope, depth)
         if literal is not None:
             return _literal(literal)
-        if isinstance(expr, cst.Name):
+        if isinstance(expr, ast.Constant) and expr.value is None:
+            return ABSENT
+        if isinstance(expr, ast.Name):
             return self._name(expr, scope, depth)
-        if isinstance(expr, cst.BooleanOperation):
-            return worst(
-                self.classify(expr.left, scope, depth + 1),
-                self.classify(expr.right, scope, depth + 1),
-            )
-        if isinstance(expr, cst.IfExp):
+        if isinstance(expr, ast.BoolOp):
+            # ``a or b or c`` is one node here: fold it as nested pairs, left first.
+            result = self.classify(expr.values[-1], scope, depth + 1)
+            for operand in reversed(expr.values[:-1]):
+                result = worst(self.classify(operand, scope, depth + 1), result)
+            return result
+        if isinstance(expr, ast.IfExp):
             return worst(
                 self.classify(expr.body, scope, depth + 1),
                 self.classify(expr.orelse, scope, depth + 1),
             )
-        if isinstance(expr, cst.Subscript):
+        if isinstance(expr, ast.Subscript):
             return self._subscript(expr, scope)
-        if isinstance(expr, cst.Call):
+        if isinstance(expr, ast.Call):
             return self._call(expr, scope, depth)
-        if isinstance(expr, cst.Attribute):
-            if expr.attr.value in _CHAIN_ATTRS and self._from_chain(expr.value, scope, depth):
+        if isinstance(expr, ast.Attribute):
+            if expr.attr in _CHAIN_ATTRS and self._from_chain(expr.value, scope, depth):
                 return Value(Source.STS)
             return Value(Source.CONFIG)
         return Value(Source.VARIABLE)
 
-    def literal(self, expr: cst.BaseExpression, scope: Scope, depth: int = 0) -> str | None:
+    def literal(self, expr: ast.expr, scope: Scope, depth: int = 0) -> str | None:
         """The string an expression always evaluates to: literals, and names bound once
         to literals, joined by ``+`` or inside f-strings."""
         if depth > _MAX_DEPTH:
@@ -133,40 +134,42 @@ class Classifier:
         value = string_of(expr)
         if value is not None:
             return value
-        if isinstance(expr, cst.BinaryOperation) and isinstance(expr.operator, cst.Add):
+        if isinstance(expr, ast.BinOp) and isinstance(expr.op, ast.Add):
             left = self.literal(expr.left, scope, depth + 1)
             right = self.literal(expr.right, scope, depth + 1)
             return left + right if left is not None and right is not None else None
-        if isinstance(expr, cst.Name):
-            found = lookup(scope, expr.value)
-            if found is not None and len(found[0]) == 1 and found[0][0].kind == "assign":
-                bound = found[0][0].value
-                return self.literal(bound, found[1], depth + 1) if bound is not None else None
-        if isinstance(expr, cst.Attribute):
+        if isinstance(expr, ast.Name):
+            return self._bound_literal(expr.id, scope, depth)
+        if isinstance(expr, ast.Attribute):
             body = self._class_body(expr.value, scope)
             if body is not None:
-                return self.literal(cst.Name(expr.attr.value), body, depth + 1)
+                return self._bound_literal(expr.attr, body, depth)
         return None
 
-    def _class_body(self, expr: cst.BaseExpression, scope: Scope) -> Scope | None:
+    def _bound_literal(self, name: str, scope: Scope, depth: int) -> str | None:
+        found = lookup(scope, name)
+        if found is not None and len(found[0]) == 1 and found[0][0].kind == "assign":
+            bound = found[0][0].value
+            return self.literal(bound, found[1], depth + 1) if bound is not None else None
+        return None
+
+    def _class_body(self, expr: ast.expr, scope: Scope) -> Scope | None:
         """The body of the class ``expr`` names (``Config`` in ``Config.KEY``, also
         ``self``/``cls`` inside its methods), for constants kept on a class."""
-        if not isinstance(expr, cst.Name):
+        if not isinstance(expr, ast.Name):
             return None
-        if expr.value in ("self", "cls"):
+        if expr.id in ("self", "cls"):
             current: Scope | None = scope
             while current is not None and current.enclosing_class is None:
                 current = current.parent
             return current.enclosing_class if current is not None else None
-        found = lookup(scope, expr.value)
+        found = lookup(scope, expr.id)
         if found is None or len(found[0]) != 1 or found[0][0].kind != "class":
             return None
         return found[0][0].body_scope
 
-    def _name(self, expr: cst.Name, scope: Scope, depth: int) -> Value:
-        if expr.value == "None":
-            return ABSENT
-        found = lookup(scope, expr.value)
+    def _name(self, expr: ast.Name, scope: Scope, depth: int) -> Value:
+        found = lookup(scope, expr.id)
         if found is None:
             return Value(Source.VARIABLE)
         bindings, owner = found
@@ -186,10 +189,10 @@ class Classifier:
             result = worst(result, value)
         return result
 
-    def _subscript(self, expr: cst.Subscript, scope: Scope) -> Value:
+    def _subscript(self, expr: ast.Subscript, scope: Scope) -> Value:
         keys: list[str] = []
-        base: cst.BaseExpression = expr
-        while isinstance(base, cst.Subscript):
+        base: ast.expr = expr
+        while isinstance(base, ast.Subscript):
             key = _index_string(base)
             if key is None:
                 break
@@ -201,47 +204,47 @@ class Classifier:
             return Value(Source.ENVIRONMENT, env_var=keys[0])
         return Value(Source.CONFIG)
 
-    def _iam_key(self, keys: list[str], base: cst.BaseExpression, scope: Scope) -> bool:
+    def _iam_key(self, keys: list[str], base: ast.expr, scope: Scope) -> bool:
         """``create_access_key()["AccessKey"]``: a new long-term key, not STS credentials."""
         if "AccessKey" in keys:
             return True
-        if isinstance(base, cst.Name):
-            found = lookup(scope, base.value)
+        if isinstance(base, ast.Name):
+            found = lookup(scope, base.id)
             values = [b.value for b in found[0] if b.value is not None] if found else []
             return any("AccessKey" in _keys_and_calls(v) for v in values)
         return "AccessKey" in _keys_and_calls(base)
 
-    def _call(self, expr: cst.Call, scope: Scope, depth: int) -> Value:
+    def _call(self, expr: ast.Call, scope: Scope, depth: int) -> Value:
         func = expr.func
-        args = [a for a in expr.args if a.keyword is None and not a.star]
-        first = string_of(args[0].value) if args else None
-        if isinstance(func, cst.Attribute) and func.attr.value == "get" and first in STS_FIELDS:
+        args = positional(expr)
+        first = string_of(args[0]) if args else None
+        if isinstance(func, ast.Attribute) and func.attr == "get" and first in STS_FIELDS:
             return Value(Source.STS)
-        if isinstance(func, cst.Name) and func.value == "str" and len(args) == 1:
-            return self.classify(args[0].value, scope, depth + 1)
+        if isinstance(func, ast.Name) and func.id == "str" and len(args) == 1:
+            return self.classify(args[0], scope, depth + 1)
         callee = self.resolver.qualify(func, scope)
         if callee in _ENV_GETTERS and first is not None:
-            default = args[1].value if len(args) > 1 else None
+            default = args[1] if len(args) > 1 else None
             if default is not None:
                 fallback = self.classify(default, scope, depth + 1)
                 if fallback.source is Source.LITERAL:
                     return fallback
             has_default = default is not None and not (
-                isinstance(default, cst.Name) and default.value == "None"
+                isinstance(default, ast.Constant) and default.value is None
             )
             return Value(Source.ENVIRONMENT, env_var=first, has_default=has_default)
-        name = func.attr.value if isinstance(func, cst.Attribute) else _name_of(func)
+        name = func.attr if isinstance(func, ast.Attribute) else _name_of(func)
         if first is not None and (name in _CONFIG_GETTERS or _is_config_object(func)):
             return Value(Source.CONFIG)
         return Value(Source.VARIABLE)
 
-    def _from_chain(self, expr: cst.BaseExpression, scope: Scope, depth: int) -> bool:
-        if isinstance(expr, cst.Call) and isinstance(expr.func, cst.Attribute):
-            return expr.func.attr.value in _CHAIN_METHODS
-        if isinstance(expr, cst.Name) and depth <= _MAX_DEPTH:
-            if "cred" in expr.value.lower():
+    def _from_chain(self, expr: ast.expr, scope: Scope, depth: int) -> bool:
+        if isinstance(expr, ast.Call) and isinstance(expr.func, ast.Attribute):
+            return expr.func.attr in _CHAIN_METHODS
+        if isinstance(expr, ast.Name) and depth <= _MAX_DEPTH:
+            if "cred" in expr.id.lower():
                 return True
-            found = lookup(scope, expr.value)
+            found = lookup(scope, expr.id)
             return found is not None and any(
                 b.value is not None and self._from_chain(b.value, found[1], depth + 1)
                 for b in found[0]
@@ -249,43 +252,51 @@ class Classifier:
         return False
 
 
-def _keys_and_calls(expr: cst.BaseExpression) -> set[str]:
+def positional(call: ast.Call) -> list[ast.expr]:
+    """The call's positional arguments, without ``*args``."""
+    return [a for a in call.args if not isinstance(a, ast.Starred)]
+
+
+def _keys_and_calls(expr: ast.expr) -> set[str]:
     """String subscripts and called method names along an expression's spine, with
     ``create_access_key`` counted as the "AccessKey" it returns."""
     found: set[str] = set()
     while True:
-        if isinstance(expr, cst.Subscript):
+        if isinstance(expr, ast.Subscript):
             key = _index_string(expr)
             if key is not None:
                 found.add(key)
             expr = expr.value
-        elif isinstance(expr, cst.Call):
-            if isinstance(expr.func, cst.Attribute) and expr.func.attr.value == "create_access_key":
+        elif isinstance(expr, ast.Call):
+            if isinstance(expr.func, ast.Attribute) and expr.func.attr == "create_access_key":
                 found.add("AccessKey")
             expr = expr.func
-        elif isinstance(expr, cst.Attribute):
+        elif isinstance(expr, ast.Attribute):
             expr = expr.value
         else:
             return found
 
 
-def _is_config_object(func: cst.BaseExpression) -> bool:
+def _is_config_object(func: ast.expr) -> bool:
     """``env.str("X")``, ``config.get("X")``: a getter on a configuration object."""
     return (
-        isinstance(func, cst.Attribute)
-        and isinstance(func.value, cst.Name)
-        and func.value.value.lower() in ("env", "config", "settings", "conf", "environ")
+        isinstance(func, ast.Attribute)
+        and isinstance(func.value, ast.Name)
+        and func.value.id.lower() in ("env", "config", "settings", "conf", "environ")
     )
 
 
-def _name_of(func: cst.BaseExpression) -> str:
-    return func.value if isinstance(func, cst.Name) else ""
+def _name_of(func: ast.expr) -> str:
+    return func.id if isinstance(func, ast.Name) else ""
 
 
-def _index_string(node: cst.Subscript) -> str | None:
-    if len(node.slice) != 1 or not isinstance(node.slice[0].slice, cst.Index):
+def _index_string(node: ast.Subscript) -> str | None:
+    index = node.slice
+    if isinstance(index, ast.Index):  # type: ignore[attr-defined,unused-ignore]
+        index = index.value  # type: ignore[attr-defined,unused-ignore]
+    if isinstance(index, (ast.Slice, ast.Tuple)):
         return None
-    return string_of(node.slice[0].slice.value)
+    return string_of(index)
 
 
 def _literal(value: str) -> Value:

@@ -176,6 +176,10 @@ def _split_codes(key: str, values: Sequence[str]) -> tuple[str, ...]:
     return tuple(out)
 
 
+#: Report formats that show whether a fix exists but not its edits.
+_NO_EDITS = frozenset({"text", "github"})
+
+
 def scan_settings(args: argparse.Namespace) -> tuple[Config, WalkOptions, EngineOptions, int]:
     """Merge the configuration file and the flags (flags win)."""
     start = args.paths[0] if args.paths else "."
@@ -211,6 +215,8 @@ def scan_settings(args: argparse.Namespace) -> tuple[Config, WalkOptions, Engine
             args.report_unused_suppressions or config.report_unused_suppressions
         ),
         foreign_pragmas=config.foreign_suppressions,
+        # Only fixing and the JSON/SARIF reports use edits; building them costs libcst.
+        fix_edits=args.command == "fix" or getattr(args, "format", "text") not in _NO_EDITS,
     )
     if args.fail_level:
         config = _replace_fail_level(config, Severity.parse(args.fail_level))

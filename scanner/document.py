@@ -287,7 +287,7 @@ class ViewError(Exception):
 
 
 class View(Generic[T]):
-    """A named, lazily built parse of a document (a libcst module, a YAML tree, ...).
+    """A named, lazily built parse of a document (an ``ast`` module, a YAML tree, ...).
 
     ``build`` receives the document and returns the parsed value, or raises
     :class:`ViewError` with a short reason that does not quote the file.

@@ -61,7 +61,9 @@ class Engine:
         self._kinds = [
             None if s.kinds is None else frozenset(DocKind(k) for k in s.kinds) for s in self.specs
         ]
-        self.context = RuleContext(report_examples=self.options.report_examples)
+        self.context = RuleContext(
+            report_examples=self.options.report_examples, fix_edits=self.options.fix_edits
+        )
         self._supersedes = {spec.id: spec.supersedes for spec in self.specs}
         self._allow = [re.compile(p) for p in self.options.allowlist]
         self.keywords = KeywordSet(k for spec in self.specs for k in spec.keywords)

@@ -33,7 +33,7 @@ def choose_fixes(findings: Iterable[Finding], *, unsafe: bool) -> list[Fix]:
     taken: list[tuple[int, int]] = []
     for finding in sorted(findings, key=lambda f: f.sort_key):
         fix = finding.fix
-        if fix is None or (not fix.safe and not unsafe) or fix in chosen:
+        if fix is None or not fix.edits or (not fix.safe and not unsafe) or fix in chosen:
             continue
         spans = [(e.start, e.end) for e in fix.edits]
         if any((s < te and ts < e) or (s == e == ts) for s, e in spans for ts, te in taken):

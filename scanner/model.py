@@ -101,7 +101,11 @@ class TextEdit:
 
 @dataclass(frozen=True)
 class Fix:
-    """A change that removes the finding. ``safe`` fixes keep behaviour unchanged."""
+    """A change that removes the finding. ``safe`` fixes keep behaviour unchanged.
+
+    ``edits`` is empty when the scan did not ask for edits (``EngineOptions.fix_edits``):
+    such a fix is described in reports but never applied.
+    """
 
     description: str
     edits: tuple[TextEdit, ...]

@@ -83,6 +83,9 @@ class EngineOptions:
     report_examples: bool = False
     report_unused_suppressions: bool = False
     foreign_pragmas: bool = True
+    #: Whether fixes carry their edits (``rolecall fix``, JSON and SARIF reports need
+    #: them; a text report only names the fix). See :class:`rolecall.RuleContext`.
+    fix_edits: bool = True
 
 
 @dataclass

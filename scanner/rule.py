@@ -54,9 +54,15 @@ class Example:
 
 @dataclass(frozen=True)
 class RuleContext:
-    """Scan-wide settings a rule may consult."""
+    """Scan-wide settings a rule may consult.
+
+    ``fix_edits``: whether fixes need their edits. When False (a text or annotation
+    report), a rule may return a :class:`Fix` with a description, safety and no edits,
+    and skip the work of building them (the RC2xx rules then never load libcst).
+    """
 
     report_examples: bool = False
+    fix_edits: bool = True
 
 
 class _Formatter(string.Formatter):

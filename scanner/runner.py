@@ -340,7 +340,7 @@ def open_cache(request: ScanRequest, registry: Registry | None = None) -> Result
         f"per-file-ignores {sel.per_file_ignores!r} base {sel.base!r} root {sel.root!r}",
         f"allowlist {opts.allowlist!r}",
         f"examples {opts.report_examples} unused {opts.report_unused_suppressions}",
-        f"foreign-pragmas {opts.foreign_pragmas}",
+        f"foreign-pragmas {opts.foreign_pragmas} fix-edits {opts.fix_edits}",
     ]
     modules = {"rolecall.engine", "rolecall.document", "rolecall.parsers.common"}
     if registry is not None:

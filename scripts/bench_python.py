@@ -3,10 +3,10 @@
     python scripts/bench_python.py DIR [DIR ...]
 
 Prints, for every ``.py`` file under the directories: how many pass the rules' keyword
-prefilter, the time of the engine scan with the RC2xx rules (parse, analysis, positions
-for reported nodes), and for comparison on the same candidate files libcst parsing
-alone and parsing with PositionProvider and QualifiedNameProvider over the whole module
-(what a rule that asked for metadata up front would pay).
+prefilter, the time of the engine scan with the RC2xx rules (``ast`` parse and analysis),
+and for comparison on the same candidate files libcst parsing alone and parsing with
+PositionProvider and QualifiedNameProvider over the whole module (what an analysis on
+libcst metadata would pay).
 """
 
 from __future__ import annotations
@@ -69,8 +69,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     print(f"prefilter: {len(candidates)} candidate files ({csize / 1e3:.0f} kB), {prefilter:.2f} s")
     print(f"engine scan with RC2xx rules (all files): {scan:.2f} s; notices: {notices}")
     print(
-        f"RC2xx on the candidates alone: {on_candidates:.2f} s; libcst parsed {parsed} files "
-        f"({parsed_bytes / 1e3:.0f} kB), the others were dismissed by the text/ast pre-checks"
+        f"RC2xx on the candidates alone: {on_candidates:.2f} s; parsed {parsed} files "
+        f"({parsed_bytes / 1e3:.0f} kB), the others were dismissed by the text pre-check"
     )
     for key, count in sorted(rules.items()):
         print(f"  {key}: {count}")

@@ -133,6 +133,7 @@ def test_changes_invalidate(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> 
         {"selection": RuleSelection(severity_overrides={"RC101": Severity.NOTE})},
         {"allowlist": ("AKIA",)},
         {"report_examples": True},
+        {"fix_edits": False},  # a text report's fixes have no edits: never for JSON
     ):
         assert run_scan(_request(root, cache, **options)).stats.cached == 0, options
     monkeypatch.setattr(rolecall, "__version__", "999.0")

@@ -62,3 +62,41 @@ def test_fixed_call_parses_keeps_other_arguments_and_is_stable(case: tuple[str, 
     assert ast.unparse(returned.value) == ast.unparse(ast.parse(expected, mode="eval"))
     assert fixed.count("# note") <= code.count("# note")
     assert ENGINE.scan_document(Document("app.py", fixed.encode())).findings == []
+
+
+@st.composite
+def options(draw: st.DrawFn) -> str:
+    """A pandas call with credentials among other storage_options entries, any layout."""
+    creds = [
+        '"key": os.getenv("AWS_ACCESS_KEY_ID")',
+        '"secret": os.getenv("AWS_SECRET_ACCESS_KEY")',
+    ]
+    others = ['"anon": False', '"client_kwargs": {"region_name": "eu-west-1"}', "**EXTRA"]
+    entries = draw(st.permutations(creds + draw(st.lists(st.sampled_from(others), unique=True))))
+    parts = [entries[0]] + [draw(st.sampled_from(SEPARATORS)) + e for e in entries[1:]]
+    opening = draw(st.sampled_from(["", "\n    ", " "]))
+    closing = draw(st.sampled_from(["", ",", ",\n", " "]))
+    body = f"{{{opening}{''.join(parts)}{closing}}}"
+    bound = draw(st.booleans())
+    head = "import os\nimport pandas as pd\n" + (f"opts = {body}\n" if bound else "")
+    return head + f'pd.read_csv("s3://b/k.csv", storage_options={"opts" if bound else body})\n'
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.one_of(calls().map(lambda case: case[0]), options()))
+def test_resulting_code_in_the_message_is_what_the_fix_builds(code: str) -> None:
+    """The recommendation's "resulting code" comes from the source text; the fix from
+    libcst: both must describe the same rewrite."""
+    from rolecall.rules._pyfix import rebuilt
+    from rolecall.rules._pyreport import removal
+    from rolecall.rules._pysdk import AWS_CREDENTIALS
+
+    analysis = Document("app.py", code.encode()).view(AWS_CREDENTIALS)
+    assert analysis.measure is not None and analysis.uses
+    for use in analysis.uses:
+        container = use.call if use.call is not None else use.dict_node
+        assert container is not None
+        layout = analysis.measure.layout(container)
+        drop = removal(use)
+        ours = analysis.measure.without(container, drop)
+        assert ours == rebuilt(code, layout.start, layout.end, drop)

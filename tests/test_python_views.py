@@ -58,24 +58,46 @@ def test_view_error_for_syntax_error() -> None:
         "import boto3\n\n\ndef f(x):\n    return boto3.client(\n        'a', k=(x + 1),\n    )\n",
         "class A:\n    def m(self):\n"
         "        if self.x: y = [1, 2,\n  3]\n        return {'k': y}\n",
+        "x = 'é—😀'; f( ( a ) , # c (\n  (b), *c, k = ( 'ü' ), **{('k'): (v), **w, 'z': 1,})\n",
+        "(g)  (1,\r\n 2)\r\nd = {  }\rh(x for x in y)\n",
     ],
 )
-def test_spans_match_libcst_positions(source: str) -> None:
+def test_extents_match_libcst_positions(source: str) -> None:
+    """Arguments and entries, as the fixes (libcst) delimit them: from ast positions."""
+    import ast
+
+    from rolecall.rules._pynodes import Measure
+
     module = parse_python(source)
-    wrapper = meta.MetadataWrapper(module.module, unsafe_skip_copy=True)
+    measure = Measure(module)
+    wrapper = meta.MetadataWrapper(libcst.parse_module(source), unsafe_skip_copy=True)
     positions = wrapper.resolve(meta.PositionProvider)
-    nodes = [n for n in positions if isinstance(n, (libcst.Call, libcst.Arg, libcst.Dict))]
-    spans = module.spans(nodes)
-    lines = source.splitlines(keepends=True)
+    lines = source.replace("\r\n", "\n").replace("\r", "\n").splitlines(keepends=True)
+    raw = [len(line) for line in source.splitlines(keepends=True)]
 
     def offset(line: int, column: int) -> int:
-        return sum(len(text) for text in lines[: line - 1]) + column
+        assert len(lines) == len(raw)
+        return sum(raw[: line - 1]) + column
 
-    for node in nodes:
+    def extent(node: libcst.CSTNode) -> tuple[int, int]:
         where = positions[node]
-        expected = (offset(where.start.line, where.start.column),
-                    offset(where.end.line, where.end.column))  # fmt: skip
-        assert spans[id(node)] == expected
+        return offset(where.start.line, where.start.column), offset(
+            where.end.line, where.end.column
+        )
+
+    cst_nodes = [n for n in positions if isinstance(n, (libcst.Call, libcst.Dict))]
+    ast_nodes = [n for n in ast.walk(module.tree) if isinstance(n, (ast.Call, ast.Dict))]
+    by_start = {extent(n): n for n in cst_nodes}
+    assert len(by_start) == len(ast_nodes)
+    for node in ast_nodes:
+        layout = measure.layout(node)
+        theirs = by_start[(layout.start, layout.end)]
+        children = theirs.args if isinstance(theirs, libcst.Call) else theirs.elements
+        assert [(p.start, p.end) for p in layout.parts] == [extent(c) for c in children]
+        for part, child in zip(layout.parts, children, strict=True):
+            # A value's code, as evidence shows it, keeps its own parentheses.
+            code = libcst.Module([]).code_for_node(child.value)
+            assert source[part.value_start : part.value_end] == code
 
 
 def _notebook(*cells: list[str]) -> str:

@@ -1,10 +1,13 @@
-"""A linear pre-check that keeps libcst away from source it cannot survive.
+"""A linear pre-check that keeps the Python parsers away from source they cannot survive.
 
-libcst's native parser recurses once per nesting level and per link of an operator or
-trailer chain: 2,000 nested brackets or 10,000 ``a + a + ...`` terms overflow its C
-stack and kill the process (a segfault, not an exception), and well before that its
-time grows with the square of the depth. CPython refuses such code as well (200 nested
-brackets; a recursion error for long chains), so no working program is lost.
+The RC2xx analysis reads ``ast``, whose parser and tree conversion recurse per nesting
+level (a RecursionError or MemoryError for long chains), as do the rules' bounded walks
+of expressions. libcst, which builds fix edits from a call's text, is worse: its native
+parser recurses once per nesting level and per link of an operator or trailer chain, so
+2,000 nested brackets or 10,000 ``a + a + ...`` terms overflow its C stack and kill the
+process (a segfault, not an exception), and well before that its time grows with the
+square of the depth. CPython refuses such code as well (200 nested brackets; a recursion
+error for long chains), so no working program is lost.
 
 :func:`check_complexity` walks the tokens once (strings and comments skipped) and
 estimates the deepest expression tree: open brackets plus the operators, keywords and
@@ -19,7 +22,7 @@ from rolecall.document import ViewError
 
 #: CPython's own limit on nested brackets (its tokenizer's MAXLEVEL).
 MAX_BRACKETS = 200
-#: Deepest estimated expression tree (brackets + chained operators) handed to libcst.
+#: Deepest estimated expression tree (brackets + chained operators) that is parsed.
 MAX_EXPRESSION_DEPTH = 500
 
 _STRING_PREFIX = r"(?:[rRbBuUfF]{1,2})?"
@@ -40,7 +43,7 @@ _RISKY = "([{.+-*/%@&|^~<>"
 
 
 def check_complexity(source: str) -> None:
-    """Raise :class:`ViewError` when ``source`` nests deeper than libcst can take."""
+    """Raise :class:`ViewError` when ``source`` nests deeper than the parsers can take."""
     if len(source) < MAX_EXPRESSION_DEPTH:
         return
     risky = sum(source.count(c) for c in _RISKY)

@@ -173,7 +173,7 @@ PY_SHAPES: dict[str, Callable[[int], str]] = {
 
 @pytest.mark.heavy
 @pytest.mark.parametrize("shape", sorted(PY_SHAPES))
-def test_libcst_on_pathological_python_is_linear(shape: str) -> None:
+def test_python_view_on_pathological_python_is_linear(shape: str) -> None:
     build = PY_SHAPES[shape]
     count("linear", 4)
     assert _ratio(lambda n: parse_python(build(n)), 2) < RATIO
