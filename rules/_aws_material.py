@@ -18,7 +18,6 @@ import bisect
 import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
-from urllib.parse import unquote
 
 from rolecall import Document, View
 from rolecall import secrets as policy
@@ -193,7 +192,12 @@ def _token_at(text: str, at: int, name: str, examples: bool) -> TokenHit | None:
     if not match or text[match.end() : match.end() + 1] in _NAME_CHARS - {".", "-"}:
         return None
     raw = match.group()
-    value = unquote(raw) if "%" in raw else raw
+    if "%" in raw:
+        from urllib.parse import unquote  # rarely needed: not imported up front
+
+        value = unquote(raw)
+    else:
+        value = raw
     example = policy.is_documented_example(value.rstrip("="))
     if example and not examples:
         return None

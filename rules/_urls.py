@@ -5,21 +5,21 @@ Not a rules module: it defines no rule and has no entry point.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
 from rolecall import redact
+from rolecall.lazyre import lazy
 from rolecall.rules._tokens import has_known_token_prefix
 from rolecall.secrets import is_not_a_literal_secret
 
 # Anchored on "://" found with str.find, the scheme is matched backwards over a bounded
 # window and the userinfo forwards with bounded classes: linear on any input.
-_SCHEME = re.compile(r"([A-Za-z][A-Za-z0-9+.-]{0,30})\Z")
-_USERINFO = re.compile(
+_SCHEME = lazy(r"([A-Za-z][A-Za-z0-9+.-]{0,30})\Z")
+_USERINFO = lazy(
     r"([^\s:@/'\"`<>\\{}]{0,128}):([^\s@/'\"`<>\\]{1,256})@([A-Za-z0-9][A-Za-z0-9._-]{0,252})"
 )
-_DEV_HOSTS = re.compile(
+_DEV_HOSTS = lazy(
     r"(?i)^(?:localhost|127\.\d+\.\d+\.\d+|0\.0\.0\.0|host|hostname|"
     r"(?:[a-z0-9-]+\.)*example\.(?:com|org|net)|[a-z0-9-]+\.(?:local|test))$"
 )
@@ -47,9 +47,9 @@ _DEV_PASSWORDS = frozenset(
         "default",
     }
 )
-_INDEX_CONTEXT = re.compile(r"(?i)index[-_]?url|find[-_]links")
+_INDEX_CONTEXT = lazy(r"(?i)index[-_]?url|find[-_]links")
 _LINE = 1000  # how much of the URL's line the index-context check looks at, each side
-RDS_HOST = re.compile(r"(?i)\.rds\.amazonaws\.com(?:\.cn)?$")
+RDS_HOST = lazy(r"(?i)\.rds\.amazonaws\.com(?:\.cn)?$")
 
 
 @dataclass(frozen=True)

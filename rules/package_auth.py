@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import posixpath
-import re
 from collections.abc import Iterator
 
 from rolecall import Confidence, Document, Example, Finding, Rule, RuleContext, Severity, redact
 from rolecall.fakes import fake
+from rolecall.lazyre import lazy
 from rolecall.rules._tokens import has_known_token_prefix
 from rolecall.secrets import is_not_a_literal_secret
 
@@ -20,7 +20,7 @@ def literal_value(value: str) -> bool:
     return not (is_not_a_literal_secret(value) or has_known_token_prefix(value))
 
 
-_NPMRC = re.compile(
+_NPMRC = lazy(
     r"(?m)^[ \t]*(?:(?://\S{1,200}?:)?(_authToken|_auth|_password)[ \t]*="
     r"|(npmAuthToken|npmAuthIdent)[ \t]*:)[ \t]*[\"']?([^\s\"'#]{1,2000})"
 )
@@ -96,7 +96,7 @@ class NpmrcAuthToken(Rule):
                 )
 
 
-_PYPIRC = re.compile(r"(?m)^[ \t]*password[ \t]*[=:][ \t]*(\S[^\r\n]{0,500}?)[ \t]*$")
+_PYPIRC = lazy(r"(?m)^[ \t]*password[ \t]*[=:][ \t]*(\S[^\r\n]{0,500}?)[ \t]*$")
 
 
 class PypircPassword(Rule):

@@ -2,6 +2,6 @@
 
 from __future__ import annotations
 
-from rolecall.cli import main
+from rolecall.console import run
 
-raise SystemExit(main())
+run()

@@ -147,7 +147,9 @@ def _add_fix_command(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -
     )
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(only: str | None = None) -> argparse.ArgumentParser:
+    """The command line parser; with ``only``, just that command's subparser (building
+    every command's options is a few ms of a pre-commit run; help lists them all)."""
     parser = argparse.ArgumentParser(
         prog="rolecall",
         description="Find long-lived cloud credentials in code and configuration, and "
@@ -155,17 +157,23 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"rolecall {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
-    scan = sub.add_parser("scan", help="scan files and directories")
-    _add_scan_options(scan)
-    add_scan_baseline_options(scan)
-    add_baseline_command(sub)
-    _add_fix_command(sub)
-    rules = sub.add_parser("rules", help="list every rule")
-    rules.add_argument("--format", choices=["text", "json"], default="text")
-    explain = sub.add_parser("explain", help="show a rule's documentation and examples")
-    explain.add_argument("rule", help="rule id (e.g. RC101) or name")
-    demo = sub.add_parser("demo", help="scan a generated sample application with fake keys")
-    demo.add_argument("--keep", metavar="DIR", help="write the sample into DIR and keep it")
+    if only in (None, "scan"):
+        scan = sub.add_parser("scan", help="scan files and directories")
+        _add_scan_options(scan)
+        add_scan_baseline_options(scan)
+    if only in (None, "baseline"):
+        add_baseline_command(sub)
+    if only in (None, "fix"):
+        _add_fix_command(sub)
+    if only in (None, "rules"):
+        rules = sub.add_parser("rules", help="list every rule")
+        rules.add_argument("--format", choices=["text", "json"], default="text")
+    if only in (None, "explain"):
+        explain = sub.add_parser("explain", help="show a rule's documentation and examples")
+        explain.add_argument("rule", help="rule id (e.g. RC101) or name")
+    if only in (None, "demo"):
+        demo = sub.add_parser("demo", help="scan a generated sample application with fake keys")
+        demo.add_argument("--keep", metavar="DIR", help="write the sample into DIR and keep it")
     return parser
 
 
@@ -406,9 +414,10 @@ COMMANDS = {
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = build_parser()
+    words = list(sys.argv[1:] if argv is None else argv)
+    parser = build_parser(words[0] if words and words[0] in COMMANDS else None)
     try:
-        args = parser.parse_args(argv)
+        args = parser.parse_args(words)
     except SystemExit as exc:  # argparse's own usage errors and --help/--version
         return int(exc.code) if isinstance(exc.code, int) else EXIT_USAGE
     if args.command is None:

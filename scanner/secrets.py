@@ -15,6 +15,8 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 
+from rolecall.lazyre import lazy
+
 # --- access key ids ---------------------------------------------------------------
 
 #: Key-id prefixes that identify a credential (something that signs requests).
@@ -31,12 +33,12 @@ IDENTIFIER_PREFIXES: frozenset[str] = frozenset(
 
 #: A credential key id at word boundaries: 4-letter prefix + 16 characters. Legacy ids
 #: (5th character I or J) may hold any digit, so the tail is ``[A-Z0-9]``.
-KEY_ID_PATTERN = re.compile(r"(?<![A-Za-z0-9])((?:AKIA|ASIA|ABIA|ACCA)[A-Z0-9]{16})(?![A-Za-z0-9])")
+KEY_ID_PATTERN = lazy(r"(?<![A-Za-z0-9])((?:AKIA|ASIA|ABIA|ACCA)[A-Z0-9]{16})(?![A-Za-z0-9])")
 
 
 #: Finds key-id candidates fast: a literal-led pattern, no leading look-behind (which
 #: would defeat ``re``'s prefix search). :func:`find_key_ids` checks the left boundary.
-_KEY_ID_SCAN = re.compile(r"(?:AKIA|ASIA|ABIA|ACCA)[A-Z0-9]{16}(?![A-Za-z0-9])")
+_KEY_ID_SCAN = lazy(r"(?:AKIA|ASIA|ABIA|ACCA)[A-Z0-9]{16}(?![A-Za-z0-9])")
 _BASE32 = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZ234567")
 _MODERN_FIFTH = frozenset("QRSTUVWXYZ234567")
 _LEGACY_FIFTH = frozenset("IJ")
@@ -152,14 +154,14 @@ def _is_hex(value: str) -> bool:
 _EXAMPLE_SUFFIXES = ("EXAMPLE", "EXAMPLEKEY")
 #: Values published by local emulators (LocalStack, moto) that are not credentials.
 _EMULATOR_VALUES = frozenset({"test", "testing", "foobar", "foo", "bar", "fake", "dummy"})
-_PLACEHOLDER_WORDS = re.compile(
+_PLACEHOLDER_WORDS = lazy(
     r"(?i)^(?:your|my|the|some|enter|insert|put|replace|fake|dummy|example|sample|test|"
     r"placeholder|changeme|change[_-]?me|redacted|todo|tbd|none|null|nil|undefined|secret|"
     r"password|xxx+|access[_-]?key|secret[_-]?key)"
     r"(?:[_\-. ]?(?:aws|access|secret|key|keys|id|here|value|token|session|goes|password|"
     r"account|me|this|it))*$"
 )
-_TEMPLATE_REFERENCE = re.compile(
+_TEMPLATE_REFERENCE = lazy(
     r"""
     ^\$\{\{.*\}\}$            # GitHub Actions ${{ secrets.X }}
   | ^\$\{[^}]*\}$             # ${VAR} / ${VAR:-default}
@@ -225,7 +227,7 @@ def is_not_a_secret(value: str) -> bool:
 
 #: A 40-character secret-key candidate, not part of a longer base64 or base64url run nor
 #: of a percent-encoded one (a chunk of a token in a URL, between two ``%2F``).
-SECRET_KEY_PATTERN = re.compile(r"(?<![A-Za-z0-9/+=_%-])([A-Za-z0-9/+]{40})(?![A-Za-z0-9/+=_%-])")
+SECRET_KEY_PATTERN = lazy(r"(?<![A-Za-z0-9/+=_%-])([A-Za-z0-9/+]{40})(?![A-Za-z0-9/+=_%-])")
 #: Words that make a value a placeholder even when it has the shape of a secret.
 _SECRET_PLACEHOLDER_WORDS = (
     "example", "placeholder", "dummy", "notreal", "fake", "changeme", "redacted",
@@ -306,7 +308,7 @@ SESSION_TOKEN_PREFIXES: tuple[str, ...] = (
 #: A bare STS session token anywhere in a text: a known prefix and a long base64 run.
 #: No look-around: the caller checks the characters on either side, so the run is
 #: matched once and never backtracked into (linear on any input).
-SESSION_TOKEN_PATTERN = re.compile(
+SESSION_TOKEN_PATTERN = lazy(
     "(?:" + "|".join(SESSION_TOKEN_PREFIXES) + r")[A-Za-z0-9/+]{80,}={0,2}"
 )
 #: Shortest value accepted as a session token without a known prefix. Real tokens are
@@ -335,13 +337,13 @@ def looks_like_session_token(value: str) -> bool:
 # --- credential names -------------------------------------------------------------------
 
 #: Names that mark a value as an AWS secret access key, in any naming convention.
-SECRET_KEY_NAMES = re.compile(
+SECRET_KEY_NAMES = lazy(
     r"(?i)(?:aws)?[_\-.]?secret[_\-.]?(?:access)?[_\-.]?key(?:[_\-.]?id)?|aws[_\-.]?secret"
 )
 #: Names that mark a value as an AWS access key id.
-ACCESS_KEY_ID_NAMES = re.compile(r"(?i)(?:aws)?[_\-.]?access[_\-.]?key(?:[_\-.]?id)?")
+ACCESS_KEY_ID_NAMES = lazy(r"(?i)(?:aws)?[_\-.]?access[_\-.]?key(?:[_\-.]?id)?")
 #: Names that mark a value as an STS session token.
-SESSION_TOKEN_NAMES = re.compile(r"(?i)(?:aws)?[_\-.]?(?:session|security)[_\-.]?token")
+SESSION_TOKEN_NAMES = lazy(r"(?i)(?:aws)?[_\-.]?(?:session|security)[_\-.]?token")
 
 
 # --- tokens of other services (RC12x-RC19x) ---------------------------------------------
@@ -417,7 +419,7 @@ def looks_random(value: str, *, min_entropy: float = 3.0, min_classes: int = 2) 
 #: A template or variable reference inside a value: ``${X}``, ``$(cmd)``, ``{{ x }}``,
 #: ``%(x)s`` anywhere, or the whole value a ``{x}`` (str.format / f-string) field. Kept
 #: strict because random secrets contain ``$``, ``%``, ``(`` and ``{`` by chance.
-_EMBEDDED_REFERENCE = re.compile(
+_EMBEDDED_REFERENCE = lazy(
     r"\$\{[^}]{1,200}\}|\$\([A-Za-z_][\w ./-]{0,200}\)|\{\{|%\([A-Za-z_]\w{0,64}\)[sdr]"
     r"|^\{[A-Za-z_][\w.\[\]'\"]{0,64}\}$"
 )
@@ -435,7 +437,7 @@ def is_not_a_literal_secret(value: str) -> bool:
 
 # --- credential-named keys in configuration -------------------------------------------
 
-_NAME_SEPARATORS = re.compile(r"[^a-z0-9]")
+_NAME_SEPARATORS = lazy(r"[^a-z0-9]")
 #: Normalised name endings (lower case, separators removed) per credential kind, split
 #: into AWS-specific names and generic names (S3-compatible stores, Terraform ``access_key``).
 _AWS_NAMES: tuple[tuple[str, tuple[str, ...]], ...] = (
@@ -448,7 +450,7 @@ _GENERIC_NAMES: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("secret", ("secretkey",)),
     ("session", ("token",)),
 )
-_BASE64ISH = re.compile(r"[A-Za-z0-9/+]+={0,2}")
+_BASE64ISH = lazy(r"[A-Za-z0-9/+]+={0,2}")
 _SESSION_PREFIXES = ("IQoJb3JpZ2lu", "FwoGZXIvYXdz", "FQoGZXIvYXdz", "AgoJb3JpZ2lu")
 
 
@@ -572,7 +574,7 @@ def credential_name_kind(name: str) -> str | None:
     return None
 
 
-_AWS_CONTEXT = re.compile(r"(?i)\b(?:aws|amazon|boto3?|botocore|s3|sts|iam)\b|x-amz-")
+_AWS_CONTEXT = lazy(r"(?i)\b(?:aws|amazon|boto3?|botocore|s3|sts|iam)\b|x-amz-")
 
 
 def has_aws_context(text: str) -> bool:
@@ -582,7 +584,7 @@ def has_aws_context(text: str) -> bool:
 
 # --- plausibility of credential parts and local endpoints ----------------------------
 
-_KEY_ID_SHAPE = re.compile(r"[A-Z0-9]{16,128}")
+_KEY_ID_SHAPE = lazy(r"[A-Z0-9]{16,128}")
 _LOCAL_HOSTS = frozenset({"localhost", "127.0.0.1", "0.0.0.0", "::1", "host.docker.internal"})
 _EMULATOR_HOSTS = ("localstack", "minio", "moto", "s3mock", "fake-s3", "fakes3")
 
@@ -614,13 +616,13 @@ def is_local_endpoint(url: str) -> bool:
 
 # --- a cheap gate before parsing ----------------------------------------------------------
 
-_CANDIDATE_VALUE = re.compile(
+_CANDIDATE_VALUE = lazy(
     r"(?:AKIA|ASIA|ABIA|ACCA)[A-Z0-9]{16}"  # a key id
     r"|[A-Za-z0-9/+]{40}"  # a secret key, or part of a longer run such as a token
     r"|QUtJQ|QVNJQ|QUJJQ|QUNDQ"  # base64 of a key id (Kubernetes Secret data)
     r"|IQoJb3JpZ2lu|FwoGZXIvYXdz|FQoGZXIvYXdz|AgoJb3JpZ2lu"  # session token prefixes
 )
-_CANDIDATE_ESCAPED = re.compile(r"(?:[A-Za-z0-9+]|\\/|\\u002[fF]){40,}")
+_CANDIDATE_ESCAPED = lazy(r"(?:[A-Za-z0-9+]|\\/|\\u002[fF]){40,}")
 
 
 def may_hold_credential_value(text: str) -> bool:

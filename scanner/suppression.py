@@ -11,20 +11,20 @@ without rewriting its comments.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from rolecall.document import Document
+from rolecall.lazyre import lazy
 
-_ROLECALL = re.compile(
+_ROLECALL = lazy(
     r"rolecall:\s*ignore(?:\[(?P<codes>[^\]\r\n]*)\])?"
     # "--" starts the reason, but "-->" closes an HTML comment.
     r"(?:[ \t]+--(?!>)[ \t]*(?P<reason>[^\r\n]*))?"
 )
-_FOREIGN = re.compile(r"pragma:\s*allowlist[ \t]+(?:nextline[ \t]+)?secret|gitleaks:allow")
-_COMMENT_TAIL = re.compile(r"\s*(?:\*/|-->|#}|%}|\*\)|\}\})?\s*$")
-_CODE = re.compile(r"^RC\d{0,3}$")
+_FOREIGN = lazy(r"pragma:\s*allowlist[ \t]+(?:nextline[ \t]+)?secret|gitleaks:allow")
+_COMMENT_TAIL = lazy(r"\s*(?:\*/|-->|#}|%}|\*\)|\}\})?\s*$")
+_CODE = lazy(r"^RC\d{0,3}$")
 
 
 @dataclass

@@ -103,3 +103,31 @@ def test_public_names_are_never_shadowed_by_submodules() -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, check=True
     ).stdout
     assert out.strip() == "[]"
+
+
+def test_the_executable_exits_with_the_commands_code_and_all_its_output(tmp_path: Path) -> None:
+    """``python -m rolecall`` (like the ``rolecall`` script) runs with the cyclic garbage
+    collector off and frozen at exit: the exit code and every line still come through."""
+    from rolecall.fakes import fake_key_id, fake_secret_key
+
+    lines = [f"AWS_ACCESS_KEY_ID_{i}={fake_key_id()}" for i in range(200)]
+    (tmp_path / ".env").write_text(
+        "\n".join(lines) + f"\nAWS_SECRET_ACCESS_KEY={fake_secret_key()}\n"
+    )
+    env = {**os.environ, "XDG_CACHE_HOME": str(tmp_path / "cache")}
+    run = subprocess.run(
+        [sys.executable, "-m", "rolecall", "scan", "--isolated", "-q", ".env"],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+    assert run.returncode == 1
+    assert run.stdout.count(".env:") >= 200
+    probe = (
+        "import gc, sys; sys.argv = ['rolecall', '--version']\n"
+        "import rolecall.cli\nrolecall.cli.main = lambda: print(gc.isenabled()) or 0\n"
+        "from rolecall.console import run\nrun()\n"
+    )
+    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, env=env)
+    assert (out.returncode, out.stdout.strip()) == (0, "False")

@@ -23,6 +23,7 @@ import rolecall.rules
 from rolecall import Document
 from rolecall.document import ViewError
 from rolecall.fakes import fake_secret_key
+from rolecall.lazyre import LazyPattern
 from rolecall.model import NoticeCode
 from rolecall.parsers.python import parse_python
 
@@ -192,7 +193,8 @@ def test_whole_scan_is_linear_in_file_size(name: str) -> None:
 
 
 def _patterns() -> Iterator[tuple[str, tuple[re.Pattern[str] | re.Pattern[bytes], bool]]]:
-    """Every module-level compiled regex, and whether its module scans text with it
+    """Every module-level compiled regex (compiled now or on first use, see
+    :mod:`rolecall.lazyre`), and whether its module scans text with it
     (search/finditer/sub/...; False: only anchored ``match`` calls on one line)."""
     names = [f"rolecall.{m.name}" for m in pkgutil.iter_modules(rolecall.__path__)]
     names += [f"rolecall.rules.{m.name}" for m in pkgutil.iter_modules(rolecall.rules.__path__)]
@@ -207,6 +209,8 @@ def _patterns() -> Iterator[tuple[str, tuple[re.Pattern[str] | re.Pattern[bytes]
             used = set(re.findall(rf"\b{re.escape(attr)}\.(\w+)\(", source))
             scans = bool(used - {"match", "fullmatch"}) or not used
             for n, item in enumerate(values):
+                if isinstance(item, LazyPattern):
+                    item = item.compiled
                 if isinstance(item, re.Pattern):
                     yield f"{module_name}.{attr}[{n}]", (item, scans)
 
