@@ -16,12 +16,12 @@ unreadable directories, files above the size limit, files with a binary suffix.
 from __future__ import annotations
 
 import os
-import re
 import stat
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
+from rolecall.ignore import IgnorePolicy, IgnoreRules, IgnoreSource, find_repo_root
 from rolecall.model import Notice, NoticeCode, NoticeLevel
 
 if TYPE_CHECKING:
@@ -115,103 +115,12 @@ def _normal(path: str, start: int) -> bool:
     )
 
 
-def find_repo_root(start: str) -> str | None:
-    """The nearest directory at or above ``start`` that holds a ``.git`` entry."""
-    current = os.path.abspath(start)
-    while True:
-        if os.path.lexists(os.path.join(current, ".git")):
-            return current
-        parent = os.path.dirname(current)
-        if parent == current:
-            return None
-        current = parent
-
-
-class IgnoreRules:
-    """The patterns of one ignore file, asked about one path at a time, as git does.
-
-    The walker never descends into an excluded directory, so every question is about a
-    path *itself*: the last pattern that matches it decides; a pattern ending in ``/``
-    matches directories only; a pattern without a slash matches the last path
-    component at any depth, one with a slash matches the path relative to the file's
-    directory. pathspec compiles each pattern; its whole-path ``check_file`` is not
-    used because it answers for the files *inside* a path given with a trailing slash,
-    which makes ``dir/**`` exclude ``dir`` itself and ``!*/`` never re-include one.
-    """
-
-    __slots__ = ("_patterns",)
-
-    def __init__(self, lines: Sequence[str]) -> None:
-        # pathspec is imported on first use: a scan without ignore patterns never needs it.
-        from pathspec import GitIgnoreSpec
-
-        patterns: list[tuple[Any, bool, bool]] = []
-        for line in lines:
-            if not line.strip() or line.startswith("#"):
-                continue
-            negated = line.startswith("!")
-            body = line[1:] if negated else line
-            while body.endswith(" ") and not body.endswith("\\ "):
-                body = body[:-1]
-            # The trailing slash is handled here (directories only) and not compiled:
-            # pathspec lets "out/**/" match "out/" itself, git does not.
-            dir_only = body.endswith("/")
-            body = body[:-1] if dir_only else body
-            if not body:
-                continue
-            compiled = GitIgnoreSpec.from_lines([("!" if negated else "") + body]).patterns
-            if not compiled or compiled[0].include is None:
-                continue
-            patterns.append((compiled[0], dir_only, "/" not in body))
-        self._patterns = patterns
-
-    def __bool__(self) -> bool:
-        return bool(self._patterns)
-
-    def verdict(self, rel: str, is_dir: bool) -> bool | None:
-        """True: excluded, False: re-included by a ``!`` pattern, None: no pattern matched."""
-        for pattern, dir_only, basename in reversed(self._patterns):
-            if dir_only and not is_dir:
-                continue
-            result = pattern.match_file(rel.rsplit("/", 1)[-1] if basename else rel)
-            if result is None or _matched_a_parent(result):
-                continue
-            return bool(pattern.include)
-        return None
-
-
-def _matched_a_parent(result: object) -> bool:
-    """Whether pathspec matched only a leading directory of the path, not all of it."""
-    match = getattr(result, "match", None)
-    return isinstance(match, re.Match) and match.groupdict().get("ps_d") is not None
-
-
-@dataclass
-class _IgnoreSource:
-    directory: str  # absolute directory the patterns are relative to
-    spec: IgnoreRules
-
-
-def _read_spec(path: str) -> IgnoreRules | None:
-    try:
-        with open(path, "rb") as fh:
-            data = fh.read(1024 * 1024)
-    except OSError:
-        return None
-    rules = IgnoreRules(data.decode("utf-8", "replace").splitlines())
-    return rules if rules else None
-
-
-def _rel(path: str, directory: str) -> str:
-    return os.path.relpath(path, directory).replace(os.sep, "/")
-
-
 @dataclass
 class _Frame:
     """One directory being walked: its sorted listing and how far the walk got."""
 
     entries: list[os.DirEntry[str]]
-    sources: list[_IgnoreSource]
+    sources: list[IgnoreSource]
     scan_root: str
     key: tuple[int, int] | None  # (device, inode) while it is an ancestor, for loops
     next: int = 0
@@ -221,111 +130,19 @@ class _Frame:
 class _Walker:
     base: str
     options: WalkOptions
-    repo_root: str | None = None
-    _info_exclude: IgnoreRules | None = None
-    _exclude: IgnoreRules | None = None
-    _include: IgnoreRules | None = None
-    _exclude_root: str = ""
+    ignore: IgnorePolicy = field(init=False)
     _visited_dirs: set[tuple[int, int]] = field(default_factory=set)
     #: Directories being walked right now (root to current): a link to one is a loop.
     _ancestors: set[tuple[int, int]] = field(default_factory=set)
 
     def __post_init__(self) -> None:
         opts = self.options
-        self._exclude_root = os.path.abspath(opts.exclude_root or self.base)
-        if opts.exclude:
-            self._exclude = IgnoreRules(opts.exclude)
-        if opts.include:
-            self._include = IgnoreRules(opts.include)
-
-    # --- ignore decisions -------------------------------------------------------
-
-    def excluded(self, path: str, is_dir: bool) -> bool:
-        """Whether a configured exclude pattern matches ``path``."""
-        if self._exclude is None:
-            return False
-        rel = _rel(path, self._exclude_root)
-        if rel.startswith("../"):
-            return False
-        return self._exclude.verdict(rel, is_dir) is True
-
-    def excluded_named_file(self, path: str) -> bool:
-        """Whether a file named on the command line, or a directory above it, is excluded."""
-        if self._exclude is None:
-            return False
-        rel = _rel(path, self._exclude_root)
-        if rel.startswith("../"):
-            return False
-        parts = rel.split("/")
-        return any(
-            self._exclude.verdict("/".join(parts[:n]), is_dir=n < len(parts)) is True
-            for n in range(1, len(parts) + 1)
+        self.ignore = IgnorePolicy(
+            exclude_root=os.path.abspath(opts.exclude_root or self.base),
+            use_gitignore=opts.use_gitignore,
+            exclude=IgnoreRules(opts.exclude) if opts.exclude else None,
+            include=IgnoreRules(opts.include) if opts.include else None,
         )
-
-    def included(self, path: str) -> bool:
-        """Whether a file passes the configured include patterns (all do when unset)."""
-        if self._include is None:
-            return True
-        # "src/" includes everything below src: the deepest level with a verdict decides.
-        parts = _rel(path, self._exclude_root).split("/")
-        for n in range(len(parts), 0, -1):
-            verdict = self._include.verdict("/".join(parts[:n]), is_dir=n < len(parts))
-            if verdict is not None:
-                return verdict
-        return False
-
-    def ignored(self, path: str, is_dir: bool, sources: list[_IgnoreSource]) -> bool:
-        """Git's verdict for ``path`` given the ignore files that apply to its directory."""
-        for source in reversed(sources):  # deepest .gitignore first: it takes precedence
-            verdict = source.spec.verdict(_rel(path, source.directory), is_dir)
-            if verdict is not None:
-                return verdict
-        if self._info_exclude is not None and self.repo_root is not None:
-            return self._info_exclude.verdict(_rel(path, self.repo_root), is_dir) is True
-        return False
-
-    def sources_for(self, directory: str) -> list[_IgnoreSource]:
-        """The ``.gitignore`` files from the repository root down to ``directory``."""
-        if not self.options.use_gitignore:
-            return []
-        directory = os.path.abspath(directory)
-        top = self.repo_root or directory
-        chain: list[str] = []
-        current = directory
-        while True:
-            chain.append(current)
-            if current == top:
-                break
-            parent = os.path.dirname(current)
-            if parent == current or not current.startswith(top):
-                break
-            current = parent
-        sources = []
-        for folder in reversed(chain):
-            spec = _read_spec(os.path.join(folder, ".gitignore"))
-            if spec is not None:
-                sources.append(_IgnoreSource(folder, spec))
-        return sources
-
-    def _root_sources(self, root: str) -> list[_IgnoreSource]:
-        """Ignore files for a directory named on the command line.
-
-        Naming a directory asks for it to be scanned, so when git would ignore the
-        directory itself (say, a virtual environment), only the ignore files inside it
-        apply; otherwise the whole chain from the repository root does.
-        """
-        root = os.path.abspath(root)
-        parent = os.path.dirname(root)
-        explicit_ignored = (
-            self.repo_root is not None
-            and root != self.repo_root
-            and parent != root
-            and self.ignored(root, True, self.sources_for(parent))
-        )
-        if explicit_ignored:
-            self.repo_root = None
-            self._info_exclude = None
-        return self.sources_for(root)
 
     # --- walking ------------------------------------------------------------------
 
@@ -336,13 +153,8 @@ class _Walker:
             if not os.path.lexists(path):
                 raise PathNotFound(raw)
             if self.options.use_gitignore:
-                self.repo_root = find_repo_root(
-                    path if os.path.isdir(path) else os.path.dirname(path)
-                )
-                self._info_exclude = (
-                    _read_spec(os.path.join(self.repo_root, ".git", "info", "exclude"))
-                    if self.repo_root
-                    else None
+                self.ignore.set_repository(
+                    find_repo_root(path if os.path.isdir(path) else os.path.dirname(path))
                 )
             for item in self._walk_root(path):
                 if isinstance(item, FileEntry):
@@ -359,14 +171,14 @@ class _Walker:
             return
         if stat.S_ISDIR(st.st_mode):
             self._visited_dirs.add((st.st_dev, st.st_ino))
-            yield from self._walk_dir(path, self._root_sources(path), os.path.realpath(path))
+            yield from self._walk_dir(path, self.ignore.root_sources(path), os.path.realpath(path))
         elif stat.S_ISLNK(st.st_mode) and os.path.isdir(path) and self.options.follow_symlinks:
             real = os.path.realpath(path)
-            yield from self._walk_dir(path, self._root_sources(path), real)
+            yield from self._walk_dir(path, self.ignore.root_sources(path), real)
         else:
             # A file named explicitly: git ignore rules do not apply (pre-commit only
             # passes tracked files), configured excludes do.
-            if self.excluded_named_file(path) or not self.included(path):
+            if self.ignore.excluded_named_file(path) or not self.ignore.included(path):
                 return
             if not stat.S_ISLNK(st.st_mode):
                 yield self._file(path, st)
@@ -378,7 +190,7 @@ class _Walker:
                 yield item
 
     def _walk_dir(
-        self, top: str, sources: list[_IgnoreSource], scan_root: str
+        self, top: str, sources: list[IgnoreSource], scan_root: str
     ) -> Iterator[FileEntry | Notice]:
         """Depth first, each directory's entries in name order, with an explicit stack:
         a deep tree costs neither recursion nor a chain of generators per level."""
@@ -405,7 +217,9 @@ class _Walker:
             mode = st.st_mode
             is_link = stat.S_ISLNK(mode)
             is_dir = os.path.isdir(entry.path) if is_link else stat.S_ISDIR(mode)
-            if self.excluded(entry.path, is_dir) or self.ignored(entry.path, is_dir, frame.sources):
+            if self.ignore.excluded(entry.path, is_dir) or self.ignore.ignored(
+                entry.path, is_dir, frame.sources
+            ):
                 continue
             if is_link:
                 item = self._symlink(entry.path, frame.sources, frame.scan_root)
@@ -417,13 +231,13 @@ class _Walker:
                 notice = self._enter(entry.path, frame.sources, frame.scan_root, stack, child=True)
                 if notice is not None:
                     yield notice
-            elif self.included(entry.path):
+            elif self.ignore.included(entry.path):
                 yield self._file(entry.path, st)
 
     def _enter(
         self,
         directory: str,
-        sources: list[_IgnoreSource],
+        sources: list[IgnoreSource],
         scan_root: str,
         stack: list[_Frame],
         *,
@@ -453,7 +267,7 @@ class _Walker:
         except OSError as exc:
             return self._notice(NoticeCode.UNREADABLE, directory, _os_reason(exc))
         if child and self.options.use_gitignore and any(e.name == ".gitignore" for e in entries):
-            sources = self._child_sources(directory, sources)
+            sources = self.ignore.child_sources(directory, sources)
         if key is not None and key in self._ancestors:
             key = None  # already on the stack (a loop is refused before this)
         if key is not None:
@@ -461,14 +275,8 @@ class _Walker:
         stack.append(_Frame(entries, sources, scan_root, key))
         return None
 
-    def _child_sources(self, directory: str, sources: list[_IgnoreSource]) -> list[_IgnoreSource]:
-        if not self.options.use_gitignore:
-            return sources
-        spec = _read_spec(os.path.join(directory, ".gitignore"))
-        return [*sources, _IgnoreSource(directory, spec)] if spec is not None else sources
-
     def _symlink(
-        self, path: str, sources: list[_IgnoreSource], scan_root: str
+        self, path: str, sources: list[IgnoreSource], scan_root: str
     ) -> str | FileEntry | Notice | None:
         """What a symbolic link gives: a directory to walk (its path), a file, a notice."""
         if not self.options.follow_symlinks:

@@ -19,6 +19,7 @@ from typing import Any
 
 import pytest
 import rolecall.runner as runner
+import rolecall.workers as workers
 from rolecall import __version__
 from rolecall.cli import _use_color, main
 from rolecall.registry import default_registry
@@ -244,7 +245,7 @@ def test_jobs_1_and_2_give_identical_results(
     write_tree(project, {f"pkg/m{n:02}.py": f"K{n} = '{key_id}'\n" for n in range(20)})
     write_tree(project, {"bin.dat": b"\0\1", "notes.txt": "# rolecall: ignore\n" + key_id})
     monkeypatch.setattr(runner, "PARALLEL_MIN_FILES", 1)
-    monkeypatch.setattr(runner, "BATCH_FILES", 3)
+    monkeypatch.setattr(workers, "BATCH_FILES", 3)
     reports = []
     for jobs in ("1", "2"):
         code, report = run_json(["--isolated", "--jobs", jobs], capsys)

@@ -11,6 +11,7 @@ from typing import Any
 
 import pytest
 import rolecall.runner as runner
+import rolecall.workers as workers
 from rolecall import DocKind, Document, Finding, RuleContext, Severity, View, ViewError
 from rolecall.engine import Engine, EngineOptions, RuleSelection, scan_text
 from rolecall.model import NoticeCode, NoticeLevel
@@ -279,7 +280,7 @@ def _dies_in_worker(self: Rule, doc: Document, ctx: RuleContext) -> Iterator[Fin
 def small_batches(monkeypatch: pytest.MonkeyPatch) -> None:
     """Make a few small files take the parallel path, in many batches."""
     monkeypatch.setattr(runner, "PARALLEL_MIN_FILES", 1)
-    monkeypatch.setattr(runner, "BATCH_FILES", 2)
+    monkeypatch.setattr(workers, "BATCH_FILES", 2)
 
 
 def _tree(tmp_path: Path, count: int = 30) -> None:
@@ -386,7 +387,7 @@ def test_parallel_scan_started_mid_walk_counts_and_finds_like_one_process(
     serial = run_scan(ScanRequest(paths=(str(tmp_path),), base=str(tmp_path), jobs=1))
     # Workers start after two files; the rest of the walk feeds them as it goes.
     monkeypatch.setattr(runner, "PARALLEL_MIN_FILES", 2)
-    monkeypatch.setattr(runner, "BATCH_FILES", 2)
+    monkeypatch.setattr(workers, "BATCH_FILES", 2)
     parallel = run_scan(ScanRequest(paths=(str(tmp_path),), base=str(tmp_path), jobs=2))
     assert parallel.stats.jobs == 2 and serial.stats.jobs == 1
     assert parallel.findings == serial.findings and len(parallel.findings) == 8

@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 import rolecall.runner as runner
+import rolecall.workers as workers
 from rolecall import Document, Finding, RuleContext
 from rolecall.model import NoticeCode
 from rolecall.registry import Registry, build_registry, default_registry
@@ -59,7 +60,7 @@ def _found(report: runner.ScanReport) -> list[tuple[str, str, int]]:
 @pytest.fixture
 def parallel(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(runner, "PARALLEL_MIN_FILES", 1)
-    monkeypatch.setattr(runner, "BATCH_FILES", 8)
+    monkeypatch.setattr(workers, "BATCH_FILES", 8)
 
 
 @pytest.mark.usefixtures("parallel")

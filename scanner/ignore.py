@@ -1,0 +1,216 @@
+"""Git's ignore rules, as the walker asks them: one ignore file's patterns, asked about
+one path at a time, and where the files that hold them are.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+
+def find_repo_root(start: str) -> str | None:
+    """The nearest directory at or above ``start`` that holds a ``.git`` entry."""
+    current = os.path.abspath(start)
+    while True:
+        if os.path.lexists(os.path.join(current, ".git")):
+            return current
+        parent = os.path.dirname(current)
+        if parent == current:
+            return None
+        current = parent
+
+
+class IgnoreRules:
+    """The patterns of one ignore file, asked about one path at a time, as git does.
+
+    The walker never descends into an excluded directory, so every question is about a
+    path *itself*: the last pattern that matches it decides; a pattern ending in ``/``
+    matches directories only; a pattern without a slash matches the last path
+    component at any depth, one with a slash matches the path relative to the file's
+    directory. pathspec compiles each pattern; its whole-path ``check_file`` is not
+    used because it answers for the files *inside* a path given with a trailing slash,
+    which makes ``dir/**`` exclude ``dir`` itself and ``!*/`` never re-include one.
+    """
+
+    __slots__ = ("_patterns",)
+
+    def __init__(self, lines: Sequence[str]) -> None:
+        # pathspec is imported on first use: a scan without ignore patterns never needs it.
+        from pathspec import GitIgnoreSpec
+
+        patterns: list[tuple[Any, bool, bool]] = []
+        for line in lines:
+            if not line.strip() or line.startswith("#"):
+                continue
+            negated = line.startswith("!")
+            body = line[1:] if negated else line
+            while body.endswith(" ") and not body.endswith("\\ "):
+                body = body[:-1]
+            # The trailing slash is handled here (directories only) and not compiled:
+            # pathspec lets "out/**/" match "out/" itself, git does not.
+            dir_only = body.endswith("/")
+            body = body[:-1] if dir_only else body
+            if not body:
+                continue
+            compiled = GitIgnoreSpec.from_lines([("!" if negated else "") + body]).patterns
+            if not compiled or compiled[0].include is None:
+                continue
+            patterns.append((compiled[0], dir_only, "/" not in body))
+        self._patterns = patterns
+
+    def __bool__(self) -> bool:
+        return bool(self._patterns)
+
+    def verdict(self, rel: str, is_dir: bool) -> bool | None:
+        """True: excluded, False: re-included by a ``!`` pattern, None: no pattern matched."""
+        for pattern, dir_only, basename in reversed(self._patterns):
+            if dir_only and not is_dir:
+                continue
+            result = pattern.match_file(rel.rsplit("/", 1)[-1] if basename else rel)
+            if result is None or _matched_a_parent(result):
+                continue
+            return bool(pattern.include)
+        return None
+
+
+def _matched_a_parent(result: object) -> bool:
+    """Whether pathspec matched only a leading directory of the path, not all of it."""
+    match = getattr(result, "match", None)
+    return isinstance(match, re.Match) and match.groupdict().get("ps_d") is not None
+
+
+@dataclass
+class IgnoreSource:
+    directory: str  # absolute directory the patterns are relative to
+    spec: IgnoreRules
+
+
+def read_spec(path: str) -> IgnoreRules | None:
+    try:
+        with open(path, "rb") as fh:
+            data = fh.read(1024 * 1024)
+    except OSError:
+        return None
+    rules = IgnoreRules(data.decode("utf-8", "replace").splitlines())
+    return rules if rules else None
+
+
+def rel_path(path: str, directory: str) -> str:
+    return os.path.relpath(path, directory).replace(os.sep, "/")
+
+
+@dataclass
+class IgnorePolicy:
+    """What a walk leaves out: the configured exclude and include patterns (relative to
+    ``exclude_root``) and, with ``use_gitignore``, git's ignore files of the repository
+    the scanned path is in."""
+
+    exclude_root: str
+    use_gitignore: bool
+    exclude: IgnoreRules | None = None
+    include: IgnoreRules | None = None
+    repo_root: str | None = None
+    info_exclude: IgnoreRules | None = None
+
+    def set_repository(self, root: str | None) -> None:
+        """The repository (its root) whose ignore files apply to the next path."""
+        self.repo_root = root
+        self.info_exclude = (
+            read_spec(os.path.join(root, ".git", "info", "exclude")) if root else None
+        )
+
+    def excluded(self, path: str, is_dir: bool) -> bool:
+        """Whether a configured exclude pattern matches ``path``."""
+        if self.exclude is None:
+            return False
+        rel = rel_path(path, self.exclude_root)
+        if rel.startswith("../"):
+            return False
+        return self.exclude.verdict(rel, is_dir) is True
+
+    def excluded_named_file(self, path: str) -> bool:
+        """Whether a file named on the command line, or a directory above it, is excluded."""
+        if self.exclude is None:
+            return False
+        rel = rel_path(path, self.exclude_root)
+        if rel.startswith("../"):
+            return False
+        parts = rel.split("/")
+        return any(
+            self.exclude.verdict("/".join(parts[:n]), is_dir=n < len(parts)) is True
+            for n in range(1, len(parts) + 1)
+        )
+
+    def included(self, path: str) -> bool:
+        """Whether a file passes the configured include patterns (all do when unset)."""
+        if self.include is None:
+            return True
+        # "src/" includes everything below src: the deepest level with a verdict decides.
+        parts = rel_path(path, self.exclude_root).split("/")
+        for n in range(len(parts), 0, -1):
+            verdict = self.include.verdict("/".join(parts[:n]), is_dir=n < len(parts))
+            if verdict is not None:
+                return verdict
+        return False
+
+    def ignored(self, path: str, is_dir: bool, sources: list[IgnoreSource]) -> bool:
+        """Git's verdict for ``path`` given the ignore files that apply to its directory."""
+        for source in reversed(sources):  # deepest .gitignore first: it takes precedence
+            verdict = source.spec.verdict(rel_path(path, source.directory), is_dir)
+            if verdict is not None:
+                return verdict
+        if self.info_exclude is not None and self.repo_root is not None:
+            return self.info_exclude.verdict(rel_path(path, self.repo_root), is_dir) is True
+        return False
+
+    def sources_for(self, directory: str) -> list[IgnoreSource]:
+        """The ``.gitignore`` files from the repository root down to ``directory``."""
+        if not self.use_gitignore:
+            return []
+        directory = os.path.abspath(directory)
+        top = self.repo_root or directory
+        chain: list[str] = []
+        current = directory
+        while True:
+            chain.append(current)
+            if current == top:
+                break
+            parent = os.path.dirname(current)
+            if parent == current or not current.startswith(top):
+                break
+            current = parent
+        sources = []
+        for folder in reversed(chain):
+            spec = read_spec(os.path.join(folder, ".gitignore"))
+            if spec is not None:
+                sources.append(IgnoreSource(folder, spec))
+        return sources
+
+    def root_sources(self, root: str) -> list[IgnoreSource]:
+        """Ignore files for a directory named on the command line.
+
+        Naming a directory asks for it to be scanned, so when git would ignore the
+        directory itself (say, a virtual environment), only the ignore files inside it
+        apply; otherwise the whole chain from the repository root does.
+        """
+        root = os.path.abspath(root)
+        parent = os.path.dirname(root)
+        explicit_ignored = (
+            self.repo_root is not None
+            and root != self.repo_root
+            and parent != root
+            and self.ignored(root, True, self.sources_for(parent))
+        )
+        if explicit_ignored:
+            self.repo_root = None
+            self.info_exclude = None
+        return self.sources_for(root)
+
+    def child_sources(self, directory: str, sources: list[IgnoreSource]) -> list[IgnoreSource]:
+        if not self.use_gitignore:
+            return sources
+        spec = read_spec(os.path.join(directory, ".gitignore"))
+        return [*sources, IgnoreSource(directory, spec)] if spec is not None else sources
