@@ -99,7 +99,7 @@ def _unfinding(data: list[Any], path: str) -> Finding:
     )
 
 
-def _notice(n: Notice, path: str) -> list[Any]:
+def _notice(n: Notice, path: str | None) -> list[Any]:
     return [
         n.code.value,
         n.message,
@@ -110,7 +110,7 @@ def _notice(n: Notice, path: str) -> list[Any]:
     ]
 
 
-def _unnotice(data: list[Any], path: str) -> Notice:
+def _unnotice(data: list[Any], path: str | None) -> Notice:
     code, message, p, level, line, rule_id = data
     return Notice(
         code=NoticeCode(code),
@@ -163,22 +163,11 @@ def decode_result(value: bytes, path: str) -> FileResult:
 
 def encode_notices(notices: list[Notice]) -> bytes:
     """Notices that belong to no one file (e.g. a rule plugin that failed to load)."""
-    body = [[n.code.value, n.message, n.path, n.level.value, n.line, n.rule_id] for n in notices]
-    return json.dumps([FORMAT, body], ensure_ascii=False).encode("utf-8")
+    return json.dumps([FORMAT, [_notice(n, None) for n in notices]]).encode("utf-8")
 
 
 def decode_notices(value: bytes) -> list[Notice]:
     fmt, body = json.loads(value)
     if fmt != FORMAT:
         raise ValueError(f"cache entry format {fmt!r}")
-    return [
-        Notice(
-            code=NoticeCode(code),
-            message=str(message),
-            path=None if path is None else str(path),
-            level=NoticeLevel(level),
-            line=line,
-            rule_id=rule_id,
-        )
-        for code, message, path, level, line, rule_id in body
-    ]
+    return [_unnotice(n, None) for n in body]

@@ -174,16 +174,8 @@ class Engine:
             try:
                 rule = self.rule(i)
             except Exception as exc:  # its module changed under a current manifest
-                spec = self.specs[i]
-                result.notices.append(
-                    Notice(
-                        code=NoticeCode.RULE_ERROR,
-                        message=f"rule {spec.id} could not be loaded: {describe_exception(exc)}",
-                        path=doc.path,
-                        level=NoticeLevel.ERROR,
-                        rule_id=spec.id,
-                    )
-                )
+                why = f"could not be loaded: {describe_exception(exc)}"
+                result.notices.append(_rule_error(self.specs[i].id, why, doc.path))
                 continue
             if self.specs[i].custom_applies and not rule.applies_to(doc):
                 continue
@@ -219,15 +211,8 @@ class Engine:
             )
             return []
         except Exception as exc:  # one rule's bug must not stop the scan
-            result.notices.append(
-                Notice(
-                    code=NoticeCode.RULE_ERROR,
-                    message=f"rule {rule.id} ({rule.name}) failed: {describe_exception(exc)}",
-                    path=doc.path,
-                    level=NoticeLevel.ERROR,
-                    rule_id=rule.id,
-                )
-            )
+            why = f"({rule.name}) failed: {describe_exception(exc)}"
+            result.notices.append(_rule_error(rule.id, why, doc.path))
             return []
 
     def _superseded(self, raw: list[Finding]) -> list[Finding]:
@@ -336,6 +321,16 @@ def decoding_notice(path: str, decoded: Decoded) -> Notice:
         "replaced with U+FFFD; the rest was scanned",
         path=path,
         level=NoticeLevel.WARNING,
+    )
+
+
+def _rule_error(rule_id: str, why: str, path: str) -> Notice:
+    return Notice(
+        code=NoticeCode.RULE_ERROR,
+        message=f"rule {rule_id} {why}",
+        path=path,
+        level=NoticeLevel.ERROR,
+        rule_id=rule_id,
     )
 
 

@@ -191,7 +191,7 @@ rolecall.cache.SETTLED_NS = {ALL_SETTLED}
 out = io.StringIO()
 with redirect_stdout(out):
     code = main(sys.argv[1:])
-loaded = sorted(m for m in sys.modules if m.startswith(("rolecall.rules", "rolecall.engine")))
+loaded = sorted(m for m in sys.modules if m.startswith(("rolecall.rules.", "rolecall.engine")))
 print(json.dumps([code, out.getvalue(), loaded]))
 """
 
@@ -221,7 +221,7 @@ def test_a_text_scan_the_index_answers_loads_no_rule(tmp_path: Path) -> None:
     assert first[1].rsplit(" in ", 1)[0] == second[1].rsplit(" in ", 1)[0]
     assert "svc/.env" in first[1]
     assert "rolecall.engine" in first[2]
-    assert second[2] == ["rolecall.rules"]  # the package, for its folder; no rule module
+    assert second[2] == []  # no rule module, no engine
     # JSON lists the rules that ran, so it loads them; the findings are the same.
     as_json = _cli(root, env, "--format", "json")
     assert "rolecall.engine" in as_json[2]
