@@ -20,8 +20,10 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 
 from rolecall import Document, View
+from rolecall import credential_names as names
 from rolecall import secrets as policy
-from rolecall.secrets import KeyIdInfo, NameKind
+from rolecall.credential_names import NameKind
+from rolecall.secrets import KeyIdInfo
 
 #: Separators between a name and its value in any syntax: ``=``, ``:``, ``=>``, ``:=``,
 #: quotes, spaces and newlines, ``|``/``>`` (YAML block scalars, Markdown tables),
@@ -128,10 +130,10 @@ def _named_values(
     secrets: list[SecretHit] = []
     tokens: list[TokenHit] = []
     weak = False
-    words = ("secret", *policy.SESSION_TOKEN_NAME_PARTS)
+    words = ("secret", *names.SESSION_TOKEN_NAME_PARTS)
     skip_to = 0  # names inside a value already read are not names: never read twice
     for start, end, name in _names(text, lowered, words):
-        kind = policy.credential_name_kind(name) if start >= skip_to else None
+        kind = names.credential_name_kind(name) if start >= skip_to else None
         at = _value_start(text, end) if kind else None
         if at is None:
             continue
@@ -326,10 +328,10 @@ def _build(doc: Document, examples: bool) -> Material:
         lowered = text.encode("ascii", "replace").decode("ascii").lower()
     secrets, tokens, weak = _named_values(text, lowered, examples)
     tokens += _bare_tokens(text, tokens, examples)
-    aws_context = bool(ids) or (weak and policy.has_aws_context(text))
+    aws_context = bool(ids) or (weak and names.has_aws_context(text))
     if not aws_context:
         secrets = [s for s in secrets if s.strong]
-        tokens = [t for t in tokens if policy.credential_name_kind(t.name) != NameKind.WEAK_TOKEN]
+        tokens = [t for t in tokens if names.credential_name_kind(t.name) != NameKind.WEAK_TOKEN]
     pairs = _pair(doc, ids, secrets, examples) if ids else {}
     return Material(
         tuple(ids), tuple(secrets), tuple(sorted(tokens, key=lambda t: t.start)), pairs, aws_context

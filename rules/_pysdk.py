@@ -14,7 +14,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from rolecall import secrets
+from rolecall import credential_names
 from rolecall.document import Document, View, ViewError
 from rolecall.parsers.python import PythonModule, python_module
 from rolecall.rules._pyapis import (
@@ -272,7 +272,7 @@ def _plausible(use: Use) -> Use:
     args = tuple(
         dataclasses.replace(a, value=ABSENT)
         if a.value.literal is not None
-        and (local or not secrets.plausible_credential(a.value.literal, a.role))
+        and (local or not credential_names.plausible_credential(a.value.literal, a.role))
         else a
         for a in use.args
     )

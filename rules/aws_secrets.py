@@ -6,14 +6,11 @@ import bisect
 from collections.abc import Iterator
 
 from rolecall import Confidence, Document, Example, Finding, Rule, RuleContext, Severity, redact
+from rolecall.credential_names import SESSION_TOKEN_NAME_PARTS, SESSION_TOKEN_PREFIX_STEMS
 from rolecall.rules import _aws_examples as ex
 from rolecall.rules._aws_base import CHAIN, EXAMPLE_SECRET_NOTE, EXAMPLE_TOKEN_NOTE
 from rolecall.rules._aws_material import NAMED_PAIR_WINDOW, material
-from rolecall.secrets import (
-    SESSION_TOKEN_NAME_PARTS,
-    SESSION_TOKEN_PREFIX_STEMS,
-    SESSION_TOKEN_PREFIXES,
-)
+from rolecall.secrets import SESSION_TOKEN_PREFIXES
 
 
 class SecretAccessKey(Rule):

@@ -6,11 +6,11 @@ import re
 from collections.abc import Iterator
 
 from rolecall import Confidence, DocKind, Document, Example, Finding, Rule, RuleContext, Severity
+from rolecall.credential_names import credential_name
 from rolecall.parsers.common import Entry, MapNode, Scalar, SeqNode, walk
 from rolecall.parsers.shell import scan_shell
 from rolecall.rules.config_places import is_gitlab_ci, tree_roots
 from rolecall.rules.config_support import FAKE_KEY_ID, FAKE_SECRET, find_credentials, report
-from rolecall.secrets import credential_name
 
 _ID, _SECRET = FAKE_KEY_ID, FAKE_SECRET
 _SCRIPTS = frozenset({"script", "before_script", "after_script"})

@@ -6,6 +6,7 @@ import base64
 from collections.abc import Iterator
 
 from rolecall import Confidence, DocKind, Document, Example, Finding, Rule, RuleContext, Severity
+from rolecall.credential_names import may_hold_credential_value
 from rolecall.parsers.common import Entry, MapNode, Scalar, scalar_text
 from rolecall.rules.config_places import (
     ci_oidc_alternative,
@@ -23,7 +24,6 @@ from rolecall.rules.config_support import (
     find_credentials,
     report,
 )
-from rolecall.secrets import may_hold_credential_value
 
 _ID, _TMP_ID, _SECRET, _TOKEN = FAKE_KEY_ID, FAKE_TEMP_KEY_ID, FAKE_SECRET, FAKE_TOKEN
 

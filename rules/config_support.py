@@ -11,8 +11,9 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from rolecall import Confidence, Document, Finding, Rule, RuleContext, Severity, redact
+from rolecall.credential_names import CredentialValue, credential_value
 from rolecall.parsers.common import Entry
-from rolecall.secrets import CredentialValue, account_id_from_key_id, credential_value
+from rolecall.secrets import account_id_from_key_id
 
 # Fakes for the rules' examples, built by concatenation so no file holds key-shaped text.
 FAKE_KEY_ID = "AKIA" + "Q3ZR7HVTX2M4WYLB"

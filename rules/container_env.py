@@ -6,6 +6,7 @@ import posixpath
 from collections.abc import Iterator
 
 from rolecall import Confidence, DocKind, Document, Example, Finding, Rule, RuleContext, Severity
+from rolecall.credential_names import may_hold_credential_value
 from rolecall.parsers.common import Entry, MapNode, Node, flatten
 from rolecall.rules.config_places import (
     ci_oidc_alternative,
@@ -24,7 +25,6 @@ from rolecall.rules.config_support import (
     find_credentials,
     report,
 )
-from rolecall.secrets import may_hold_credential_value
 
 _ID, _SECRET = FAKE_KEY_ID, FAKE_SECRET
 _K8S = (

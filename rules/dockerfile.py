@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from rolecall import Confidence, DocKind, Document, Example, Finding, Rule, RuleContext, Severity
+from rolecall.credential_names import credential_name
 from rolecall.rules.config_support import (
     CREDENTIAL_WORDS,
     FAKE_KEY_ID,
@@ -12,7 +13,6 @@ from rolecall.rules.config_support import (
     find_credentials,
     report,
 )
-from rolecall.secrets import credential_name
 
 _ID, _SECRET = FAKE_KEY_ID, FAKE_SECRET
 _BUILD_ARG_ADVICE = (

@@ -30,7 +30,15 @@ if TYPE_CHECKING:
 MANIFEST_NAME = "_manifest.json"
 FORMAT = 1
 #: The rolecall modules (besides ``rules/`` and ``parsers/``) rule declarations use.
-_DECLARATION_SOURCES = ("secrets.py", "fakes.py", "rule.py", "document.py", "model.py")
+_DECLARATION_SOURCES = (
+    "secrets.py",
+    "credential_names.py",
+    "lazyre.py",
+    "fakes.py",
+    "rule.py",
+    "document.py",
+    "model.py",
+)
 
 
 @dataclass(frozen=True)

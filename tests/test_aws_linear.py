@@ -12,7 +12,7 @@ import time
 from collections.abc import Callable
 
 import pytest
-from rolecall import secrets
+from rolecall import credential_names, secrets
 from rolecall.document import Document
 from rolecall.engine import Engine, EngineOptions
 from rolecall.registry import build_registry
@@ -85,10 +85,13 @@ PATTERNS: dict[str, tuple[re.Pattern[str], tuple[str, ...]]] = {
         secrets.SESSION_TOKEN_PATTERN,
         ("token-prefixes", "token-long-run", "base64-run-padded"),
     ),
-    "SECRET_KEY_NAMES": (secrets.SECRET_KEY_NAMES, _NAMES),
-    "ACCESS_KEY_ID_NAMES": (secrets.ACCESS_KEY_ID_NAMES, _NAMES),
-    "SESSION_TOKEN_NAMES": (secrets.SESSION_TOKEN_NAMES, _NAMES),
-    "_AWS_CONTEXT": (secrets._AWS_CONTEXT, ("aws-context", "identifier-run", "secret-names")),
+    "SECRET_KEY_NAMES": (credential_names.SECRET_KEY_NAMES, _NAMES),
+    "ACCESS_KEY_ID_NAMES": (credential_names.ACCESS_KEY_ID_NAMES, _NAMES),
+    "SESSION_TOKEN_NAMES": (credential_names.SESSION_TOKEN_NAMES, _NAMES),
+    "_AWS_CONTEXT": (
+        credential_names._AWS_CONTEXT,
+        ("aws-context", "identifier-run", "secret-names"),
+    ),
     # The analysis only ever ``.match``es the patterns below at offsets it chose;
     # searching tries every offset, which is strictly more work.
     "_NAME_REST": (material._NAME_REST, ("identifier-run", "secret-names")),

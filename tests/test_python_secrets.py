@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from rolecall import secrets
+from rolecall import credential_names
 
 
 @pytest.mark.parametrize(
@@ -20,7 +20,7 @@ from rolecall import secrets
     ],
 )
 def test_plausible_credential(value: str, part: str, plausible: bool) -> None:
-    assert secrets.plausible_credential(value, part) is plausible
+    assert credential_names.plausible_credential(value, part) is plausible
 
 
 @pytest.mark.parametrize(
@@ -37,4 +37,4 @@ def test_plausible_credential(value: str, part: str, plausible: bool) -> None:
     ],
 )
 def test_is_local_endpoint(url: str, local: bool) -> None:
-    assert secrets.is_local_endpoint(url) is local
+    assert credential_names.is_local_endpoint(url) is local

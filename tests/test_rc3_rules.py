@@ -9,10 +9,10 @@ from pathlib import Path
 
 import pytest
 from rolecall import Document, NoticeCode
+from rolecall.credential_names import credential_name, credential_value
 from rolecall.engine import Engine, EngineOptions, RuleSelection
 from rolecall.registry import default_registry
 from rolecall.rules.config_support import FAKE_KEY_ID, FAKE_SECRET, FAKE_TOKEN
-from rolecall.secrets import credential_name, credential_value
 
 ROOT = Path(__file__).resolve().parent.parent
 ENGINE = Engine(default_registry(), EngineOptions())

@@ -3,15 +3,18 @@ from __future__ import annotations
 import base64
 
 import pytest
+from rolecall.credential_names import (
+    NameKind,
+    credential_name_kind,
+    has_aws_context,
+    may_hold_credential_value,
+)
 from rolecall.secrets import (
     SESSION_TOKEN_PATTERN,
     SESSION_TOKEN_PREFIXES,
-    NameKind,
     account_id_from_key_id,
-    credential_name_kind,
     decodes_to_text,
     find_key_ids,
-    has_aws_context,
     has_placeholder_word,
     is_documented_example,
     is_not_a_secret,
@@ -22,7 +25,6 @@ from rolecall.secrets import (
     key_id_info,
     looks_like_secret_key,
     looks_like_session_token,
-    may_hold_credential_value,
 )
 
 
