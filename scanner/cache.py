@@ -87,6 +87,7 @@ class ResultCache:
         self.scope: bytes | None = None
         #: Files changed after this time (ns) are not entered in the file index.
         self.settled_before = time.time_ns() - SETTLED_NS
+        self._day = _today()
         self.hits = 0
         self.misses = 0
 
@@ -162,17 +163,8 @@ class ResultCache:
     def get_record(self, name: str) -> bytes | None:
         """The value stored by :meth:`put_record` under this fingerprint, or None."""
         key = self.named_key(name)
-        conn = self._connect() if key is not None else None
-        if conn is None:
-            return None
-        import sqlite3
-
-        try:
-            row = conn.execute("SELECT value FROM records WHERE key = ?", (key,)).fetchone()
-        except sqlite3.Error as exc:
-            self._fail(f"lookup failed: {type(exc).__name__}")
-            return None
-        return None if row is None else bytes(row[0])
+        rows = self._query("SELECT value FROM records WHERE key = ?", key) if key else None
+        return bytes(rows[0][0]) if rows else None
 
     def put_record(self, name: str, value: bytes) -> None:
         key = self.named_key(name)
@@ -185,26 +177,17 @@ class ResultCache:
         """Set the file index's scope to ``base`` and return its rows:
         display path -> (stamp, result, day last used)."""
         mac = self._mac()
-        conn = self._connect() if mac is not None else None
-        if mac is None or conn is None:
+        if mac is None:
             return {}
         mac.update(b"\0files\0" + base.encode("utf-8", "surrogatepass"))
         self.scope = mac.digest()
-        import sqlite3
-
-        try:
-            rows = conn.execute(
-                "SELECT path, stamp, value, used FROM files WHERE scope = ?", (self.scope,)
-            ).fetchall()
-        except sqlite3.Error as exc:
-            self._fail(f"index lookup failed: {type(exc).__name__}")
-            return {}
-        return {str(p): (str(st), bytes(v), int(u)) for p, st, v, u in rows}
+        rows = self._query("SELECT path, stamp, value, used FROM files WHERE scope = ?", self.scope)
+        return {str(p): (str(st), bytes(v), int(u)) for p, st, v, u in rows or ()}
 
     def index_hit(self, path: str, used: int) -> None:
         """Note a file answered from the index (its row's age is refreshed once a day)."""
         self.hits += 1
-        if used < _today() and self.scope is not None:
+        if used < self._day and self.scope is not None:
             self._files_touched.append((self.scope, path))
 
     def put_file(self, path: str, stamp: str, changed_ns: int, result: FileResult) -> None:
@@ -223,20 +206,27 @@ class ResultCache:
 
     # -- lookups and stores ----------------------------------------------------------
 
-    def get(self, key: bytes, path: str) -> FileResult | None:
+    def _query(self, sql: str, key: bytes) -> list[Any] | None:
+        """The rows of one read, or None when the cache is (or just turned) off."""
         conn = self._connect()
         if conn is None:
             return None
         import sqlite3
 
         try:
-            row = conn.execute("SELECT value, used FROM results WHERE key = ?", (key,)).fetchone()
+            return conn.execute(sql, (key,)).fetchall()
         except sqlite3.Error as exc:
             self._fail(f"lookup failed: {type(exc).__name__}")
             return None
-        if row is None:
+
+    def get(self, key: bytes, path: str) -> FileResult | None:
+        rows = self._query("SELECT value, used FROM results WHERE key = ?", key)
+        if rows is None:
+            return None
+        if not rows:
             self.misses += 1
             return None
+        row = rows[0]
         try:
             result = decode_result(row[0], path)
         except (ValueError, KeyError, TypeError):

@@ -122,6 +122,8 @@ def iter_results(
     max_size = request.walk.max_file_size
     items = iter(walk(request.paths, request.base, request.walk))
     index = cache.open_index(os.path.abspath(request.base)) if cache is not None else {}
+    from rolecall.cachecodec import decode_result  # with the cache, already imported
+
     entries: list[FileEntry] = []  # files to scan
     seen = [0]  # files the walker offered (stats.files_seen)
 
@@ -145,8 +147,6 @@ def iter_results(
         row = index.get(entry.display) if entry.stamp else None
         if row is None or row[0] != entry.stamp or cache is None:
             return None
-        from rolecall.cachecodec import decode_result
-
         try:
             result = decode_result(row[1], entry.display)
         except (ValueError, KeyError, TypeError):
