@@ -22,10 +22,10 @@ from rolecall.baseline_cmd import (
     use_baseline,
 )
 from rolecall.config import Config, ConfigError, default_config, load_config, parse_codes
-from rolecall.model import Severity
+from rolecall.model import Notice, NoticeCode, NoticeLevel, Severity
 from rolecall.options import EngineOptions, RuleSelection
 from rolecall.rules_cmd import cmd_explain, cmd_rules
-from rolecall.walker import DEFAULT_MAX_FILE_SIZE, PathNotFound, WalkOptions
+from rolecall.walker import DEFAULT_MAX_FILE_SIZE, PathNotFound, WalkOptions, display_path
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
 
@@ -238,6 +238,15 @@ def _replace_fail_level(config: Config, level: Severity) -> Config:
     return dataclasses.replace(config, fail_level=level)
 
 
+def _passed_over(config: Config) -> list[Notice]:
+    """A notice for each ``pyproject.toml`` that was not rolecall's to read."""
+    base = os.getcwd()
+    return [
+        Notice(NoticeCode.UNPARSEABLE, reason, display_path(path, base), NoticeLevel.WARNING)
+        for path, reason in config.passed_over
+    ]
+
+
 def _use_color(choice: str, stream: TextIO) -> bool:
     if choice != "auto":
         return choice == "always"
@@ -286,6 +295,9 @@ def cmd_scan(args: argparse.Namespace, out: TextIO) -> int:
 
         progress = Progress(sys.stderr)
     report = run_scan(request, tool_version=__version__, progress=progress)
+    if config.passed_over:
+        report.notices.extend(_passed_over(config))
+        report.notices.sort(key=lambda n: n.sort_key)
     use_baseline(args, config, report, baseline)
     report.fail_level = config.fail_level
     verbose = args.verbose - args.quiet
