@@ -7,6 +7,7 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import io
 import os
 import sys
@@ -366,7 +367,21 @@ COMMANDS = {
 }
 
 
+def _tolerate_narrow_encodings() -> None:
+    """Let stdout and stderr replace what their encoding cannot write.
+
+    Reports hold non-ASCII text (the ``…`` of every redaction, file names); under
+    ``PYTHONIOENCODING=ascii`` or a Latin-1 locale a strict stream raised
+    UnicodeEncodeError at the first finding. ``?`` in its place keeps the report.
+    """
+    for stream in (sys.stdout, sys.stderr):
+        if isinstance(stream, io.TextIOWrapper) and stream.errors == "strict":
+            with contextlib.suppress(ValueError, io.UnsupportedOperation):
+                stream.reconfigure(errors="replace")
+
+
 def main(argv: Sequence[str] | None = None) -> int:
+    _tolerate_narrow_encodings()
     words = list(sys.argv[1:] if argv is None else argv)
     parser = build_parser(words[0] if words and words[0] in COMMANDS else None)
     try:
