@@ -206,7 +206,7 @@ def load_config_file(path: str) -> Config:
 
 #: A ``[tool.rolecall]`` table header or a ``tool.rolecall.x = ...`` dotted key: a file
 #: that says so is rolecall's to judge even when it is not valid TOML.
-_OURS = re.compile(rb"(?m)^[ \t]*\[?[ \t]*tool[ \t]*\.[ \t]*rolecall\b")
+_OURS = re.compile(rb"(?m)^[ \t]*(?:\[[ \t]*)?tool[ \t]*\.[ \t]*rolecall\b")
 
 
 def _rolecall_table(path: str) -> tuple[Mapping[str, Any] | None, str]:
