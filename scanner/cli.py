@@ -147,6 +147,12 @@ def _add_fix_command(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -
         action="store_true",
         help="also apply fixes that change behaviour (removing literal keys)",
     )
+    p.add_argument(
+        "--force",
+        action="store_true",
+        help="also fix read-only files, and files with other hard links (rewritten in "
+        "place, so that every link loses the key)",
+    )
 
 
 def build_parser(only: str | None = None) -> argparse.ArgumentParser:
@@ -351,7 +357,9 @@ def cmd_fix(args: argparse.Namespace, out: TextIO) -> int:
         for item in walk(args.paths, os.getcwd(), walk_options)
         if isinstance(item, FileEntry)
     ]
-    summary = run_fix(engine, files, unsafe=args.unsafe_fixes, diff_only=args.diff, out=out)
+    summary = run_fix(
+        engine, files, unsafe=args.unsafe_fixes, diff_only=args.diff, out=out, force=args.force
+    )
     out.write(summary.describe(diff_only=args.diff) + "\n")
     failed = summary.files_failed or (args.diff and summary.files_changed)
     return EXIT_FINDINGS if failed else EXIT_OK
