@@ -16,7 +16,7 @@ import json
 import os
 import re
 import stat
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TextIO
@@ -26,6 +26,7 @@ from rolecall.atomic import write_atomic
 from rolecall.document import Decoded, DocKind, Document, decode
 from rolecall.engine import Engine
 from rolecall.fixes import OverlappingEdits, apply_edits, choose_fixes
+from rolecall.model import Finding
 from rolecall.redact import redact
 
 _BOMS = {
@@ -115,10 +116,14 @@ def _fix_file(
         raise _FixFailed("undecodable bytes; writing it back would change them")
     text, count, kind = decoded.text, 0, None
     unsafe_left = 0
+    reported: set[str] = set()  # every reported value of every pass, masked in a diff
     for _ in range(MAX_PASSES):
         doc = Document(display, _encode(text, decoded), decoded=_same(decoded, text))
         kind = doc.kind
-        findings = engine.scan_document(doc).findings
+        result = engine.scan_document(doc)
+        findings = result.findings
+        if diff_only:
+            reported.update(reported_values(text, [*findings, *result.suppressed]))
         fixes = choose_fixes(findings, unsafe=unsafe)
         unsafe_left = len(choose_fixes(findings, unsafe=True)) - len(fixes)
         if not fixes:
@@ -139,7 +144,8 @@ def _fix_file(
             fromfile=f"a/{display}",
             tofile=f"b/{display}",
         )
-        out.writelines(hide_secrets(line) for line in diff)
+        masks = sorted(reported, key=len, reverse=True)  # longest first: no partial masks
+        out.writelines(hide_secrets(line, masks) for line in diff)
         if not text.endswith(("\n", "\r")):
             out.write("\n\\ No newline at end of file\n")
         return count, unsafe_left
@@ -150,9 +156,29 @@ def _fix_file(
 _SECRET_LIKE = re.compile(r"(?<![A-Za-z0-9/+=])[A-Za-z0-9/+=]{32,}(?![A-Za-z0-9/+=])")
 
 
-def hide_secrets(line: str) -> str:
-    """A diff line with secret-looking strings redacted: a diff goes to terminals and CI
-    logs, which must never receive a whole secret. (It is for reading, not applying.)"""
+def reported_values(text: str, findings: Iterable[Finding]) -> set[str]:
+    """The secret values in ``text`` that ``findings`` (reported or suppressed) are about.
+
+    A finding's span is its value when its evidence is that span redacted (every token
+    rule, every named secret); spans the evidence shows whole (key ids, which users need
+    to deactivate the key) or that cover code around a value are not values.
+    """
+    values: set[str] = set()
+    for finding in findings:
+        loc = finding.location
+        span = text[loc.start_offset : loc.end_offset]
+        if span and "\n" not in span and redact(span) in finding.evidence:
+            values.add(span)
+    return values
+
+
+def hide_secrets(line: str, reported: Sequence[str] = ()) -> str:
+    """A diff line with every reported value and every other secret-looking string
+    redacted: a diff goes to terminals and CI logs, which must never receive a whole
+    secret. (It is for reading, not applying.)"""
+    for value in reported:
+        if value in line:
+            line = line.replace(value, redact(value))
 
     def hide(match: re.Match[str]) -> str:
         value = match.group(0)

@@ -254,3 +254,39 @@ def test_summary_speaks_plainly() -> None:
         "3 fixes, would change 2 files, 1 file left alone"
     )
     assert FixSummary().describe() == "0 fixes, changed 0 files"
+
+
+# --- fix --diff masks every value a rule would report ------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("kind", "line"),
+    [
+        ("gitlab", 'GITLAB_TOKEN = "{}"\n'),
+        ("slack_bot", 'SLACK = "{}"\n'),
+        ("github", 'GH = "{}"  # deploy bot\n'),
+        ("npm", 'NPM_TOKEN = "{}"\n'),
+        ("openai", 'OPENAI_API_KEY = "{}"\n'),
+        ("anthropic", 'client = Anthropic(api_key="{}")\n'),
+    ],
+)
+def test_diff_masks_neighbouring_tokens_of_every_kind(tmp_path: Path, kind: str, line: str) -> None:
+    import random
+
+    from rolecall.fakes import FAKES
+
+    token = FAKES[kind](random.Random(kind))
+    target = tmp_path / "app.py"
+    # The token sits in the hunk's context, next to the line the safe fix changes.
+    target.write_text(ENV.replace("import os, boto3\n", "import os, boto3\n" + line.format(token)))
+    assert ENGINE.scan_document(_doc(target)).findings, "the token must be reported"
+    summary, diff = fix(target, diff_only=True)
+    assert summary.files_changed == 1 and '+s3 = boto3.client("s3")  # uploads' in diff
+    assert token not in diff
+    assert token[:4] + "…" in diff  # shown redacted, as in every report
+
+
+def _doc(path: Path) -> object:
+    from rolecall.document import Document
+
+    return Document(path.name, path.read_bytes())
