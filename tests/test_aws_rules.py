@@ -6,7 +6,7 @@ from __future__ import annotations
 import base64
 
 import pytest
-from rolecall import Confidence, Finding, Severity
+from rolecall import Confidence, Finding, Severity, redact
 from rolecall.document import Document, LineIndex
 from rolecall.engine import Engine, EngineOptions, FileResult
 from rolecall.registry import build_registry
@@ -27,6 +27,15 @@ def scan(path: str, text: str | bytes, *, report_examples: bool = False) -> File
     engine = Engine(REGISTRY, EngineOptions(report_examples=report_examples))
     data = text.encode("utf-8") if isinstance(text, str) else text
     result = engine.scan_document(Document(path, data))
+    assert result.notices == []
+    return result
+
+
+def scan_all(path: str, text: str) -> FileResult:
+    """Every built-in rule (text, config and encoded-text rules together)."""
+    from rolecall.registry import default_registry
+
+    result = Engine(default_registry()).scan_document(Document(path, text.encode("utf-8")))
     assert result.notices == []
     return result
 
@@ -132,8 +141,11 @@ def test_one_id_policy_for_text_and_config_rules() -> None:
             ("config.ini", f"[default]\naws_access_key_id = {key_id}\n"),
             (".env", f"AWS_ACCESS_KEY_ID={key_id}\n"),
         ):
-            findings = scan(path, text).findings
+            findings = scan_all(path, text).findings
             assert bool(findings) is reported, (path, key_id)
+            if path != "Program.cs" and reported:
+                # A config rule (RC301 for .env, RC302 for a credentials-style INI file).
+                assert all(f.rule_id.startswith("RC3") for f in findings), path
             if key_id == ex.AKIA_IMPOSSIBLE:
                 assert {f.severity for f in findings} == {Severity.WARNING}, path
 
@@ -353,3 +365,30 @@ def test_base64_encoded_secret_in_kubernetes_data() -> None:
 )
 def test_secret_name_syntaxes(text: str) -> None:
     assert [f.rule_id for f in scan("x.txt", text).findings] == ["RC104"]
+
+
+def test_base64_credentials_file_in_a_kubernetes_secret_is_one_finding_per_blob() -> None:
+    import base64 as b64
+
+    creds = (
+        f"[default]\naws_access_key_id = {ex.AKIA}\naws_secret_access_key = {ex.SECRET}\n"
+        f"[ci]\naws_access_key_id = {ex.AKIA_2}\naws_secret_access_key = {ex.SECRET_2}\n"
+    )
+    blob = b64.b64encode(creds.encode()).decode()
+    text = f"apiVersion: v1\nkind: Secret\ndata:\n  credentials: {blob}\n  other: {blob}\n"
+    findings = [f for f in scan_all("k8s/secret.yaml", text).findings if f.rule_id == "RC106"]
+    assert [f.location.line for f in findings] == [4, 5]
+    for finding in findings:
+        assert ex.AKIA in finding.message and ex.AKIA_2 in finding.message
+        assert ex.SECRET not in finding.message and ex.SECRET not in finding.evidence
+        assert redact(ex.SECRET) in finding.evidence
+
+
+def test_base64_runs_without_credentials_cost_no_decoding(monkeypatch: pytest.MonkeyPatch) -> None:
+    from rolecall.rules import aws_encoded
+
+    calls: list[str] = []
+    real = aws_encoded.decoded_text
+    monkeypatch.setattr(aws_encoded, "decoded_text", lambda b: calls.append(b) or real(b))
+    scan_all("page.md", f'<img src="{ex.PNG}"/>\n' * 50)
+    assert calls == []
