@@ -25,7 +25,15 @@ from rolecall.document import (
     kind_family,
 )
 from rolecall.manifest import RuleSpec
-from rolecall.model import Finding, Notice, NoticeCode, NoticeLevel
+from rolecall.model import (
+    Finding,
+    Notice,
+    NoticeCode,
+    NoticeLevel,
+    RelatedLocation,
+    merge_related,
+    related_label,
+)
 from rolecall.options import EngineOptions as EngineOptions  # re-exported: public API
 from rolecall.options import FileResult as FileResult  # re-exported
 from rolecall.options import RuleSelection as RuleSelection  # re-exported
@@ -217,24 +225,38 @@ class Engine:
 
     def _superseded(self, raw: list[Finding]) -> list[Finding]:
         """``raw`` without findings that a superseding rule reported on the same value
-        at the same or a higher severity."""
-        winners = [(f, self._supersedes[f.rule_id]) for f in raw if self._supersedes.get(f.rule_id)]
+        at the same or a higher severity.
+
+        The winner keeps every place the dropped findings pointed at as a related
+        location: a literal on a line of its own (a module constant, a dict entry, an
+        earlier assignment) stays in the report through the finding that used it.
+        """
+        winners = [i for i, f in enumerate(raw) if self._supersedes.get(f.rule_id)]
         if not winners:
             return raw
         drop: set[int] = set()
-        for winner, prefixes in winners:
+        out = list(raw)
+        for i in winners:
+            winner = raw[i]
+            prefixes = self._supersedes[winner.rule_id]
             covered = set(winner.covers)
-            for other in raw:
+            adopted: list[RelatedLocation] = []
+            for j, other in enumerate(raw):
                 if (
-                    other is not winner
+                    j != i
                     and other.rule_id.startswith(prefixes)
                     and not covered.isdisjoint(other.covers)
                     # Never trade a finding for a milder one: a key id the SDK rule sees
                     # alone (warning) does not hide the text rule's paired key (error).
                     and other.severity <= winner.severity
                 ):
-                    drop.add(id(other))
-        return [f for f in raw if id(f) not in drop]
+                    drop.add(j)
+                    adopted.append(RelatedLocation(other.location, related_label(other)))
+                    adopted.extend(other.related)
+            if adopted:
+                merged = merge_related(winner.location, winner.related, adopted)
+                out[i] = dataclasses.replace(winner, related=merged)
+        return [f for j, f in enumerate(out) if j not in drop]
 
     def _finish(self, doc: Document, raw: list[Finding], result: FileResult) -> None:
         raw = self._superseded(raw)
@@ -257,7 +279,9 @@ class Engine:
             severity = sel.severity_for(finding.rule_id, finding.severity)
             if severity is not finding.severity:
                 finding = dataclasses.replace(finding, severity=severity)
-            suppression = match_suppression(table, loc.line, finding.rule_id)
+            # A comment on any line of the credential silences it: the key id's or the
+            # secret's, the SDK call's or the literal's it resolved.
+            suppression = match_suppression(table, finding.lines, finding.rule_id)
             if suppression is not None:
                 reason = suppression.reason or f"suppressed by a {suppression.source} comment"
                 result.suppressed.append(dataclasses.replace(finding, suppression_reason=reason))

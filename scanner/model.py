@@ -7,7 +7,7 @@ worker processes, compared in tests and hashed into baselines without surprises.
 from __future__ import annotations
 
 import enum
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
 
@@ -112,6 +112,19 @@ class Fix:
     safe: bool
 
 
+@dataclass(frozen=True)
+class RelatedLocation:
+    """Another place that holds part of a finding's credential material.
+
+    A key id's secret on another line, or a literal that a superseding SDK or config
+    finding resolved. ``label`` names what is there ("secret access key") and, like all
+    output, never holds a whole secret.
+    """
+
+    location: Location
+    label: str
+
+
 def _frozen(mapping: Mapping[str, str] | None) -> Mapping[str, str]:
     return MappingProxyType(dict(mapping or {}))
 
@@ -141,6 +154,9 @@ class Finding:
     #: Short hashes of the credential values this finding is about (never the values),
     #: so that a rule that understands a file can supersede a generic text finding.
     covers: tuple[str, ...] = ()
+    #: Every other location holding this credential's material (in file order): one
+    #: credential is one finding, and each of its lines is one of the finding's locations.
+    related: tuple[RelatedLocation, ...] = ()
 
     def __post_init__(self) -> None:
         if not isinstance(self.properties, MappingProxyType):
@@ -164,13 +180,54 @@ class Finding:
                 self.fix,
                 self.suppression_reason,
                 self.covers,
+                self.related,
             ),
         )
+
+    @property
+    def lines(self) -> tuple[int, ...]:
+        """The lines of the primary location and of every related location in its file."""
+        loc = self.location
+        return (loc.line, *(r.location.line for r in self.related if r.location.path == loc.path))
 
     @property
     def sort_key(self) -> tuple[str, int, int, str]:
         loc = self.location
         return (loc.path, loc.line, loc.column, self.rule_id)
+
+
+def merge_related(
+    primary: Location, *groups: Iterable[RelatedLocation]
+) -> tuple[RelatedLocation, ...]:
+    """Related locations in file order, each place once, none inside ``primary``.
+
+    A place inside the primary span (the literal inside the reported argument) would
+    point the reader where the finding already points.
+    """
+    out: dict[tuple[str, int, int, int, int], RelatedLocation] = {}
+    for group in groups:
+        for item in group:
+            loc = item.location
+            if loc.path == primary.path and _within(loc, primary):
+                continue
+            out.setdefault((loc.path, loc.line, loc.column, loc.end_line, loc.end_column), item)
+    return tuple(out[k] for k in sorted(out))
+
+
+def related_label(finding: Finding) -> str:
+    """What a finding's own location holds, named for another finding that adopts it
+    ("access key id", "secret access key"): the rule's name without its vendor prefix."""
+    if "key_id" in finding.properties and finding.rule_id.startswith("RC1"):
+        return "access key id"
+    name = finding.rule_name.removeprefix("aws-").replace("-", " ")
+    return name
+
+
+def _within(inner: Location, outer: Location) -> bool:
+    return (outer.line, outer.column) <= (inner.line, inner.column) and (
+        inner.end_line,
+        inner.end_column,
+    ) <= (outer.end_line, outer.end_column)
 
 
 def _rebuild_finding(*args: object) -> Finding:
