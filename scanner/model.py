@@ -186,9 +186,14 @@ class Finding:
 
     @property
     def lines(self) -> tuple[int, ...]:
-        """The lines of the primary location and of every related location in its file."""
+        """The line the finding starts on, then every line of its related locations in
+        its own file (where a suppression comment may stand)."""
         loc = self.location
-        return (loc.line, *(r.location.line for r in self.related if r.location.path == loc.path))
+        out = [loc.line]
+        for rel in self.related:
+            if rel.location.path == loc.path:
+                out.extend(range(rel.location.line, rel.location.end_line + 1))
+        return tuple(out)
 
     @property
     def sort_key(self) -> tuple[str, int, int, str]:
@@ -202,16 +207,29 @@ def merge_related(
     """Related locations in file order, each place once, none inside ``primary``.
 
     A place inside the primary span (the literal inside the reported argument) would
-    point the reader where the finding already points.
+    point the reader where the finding already points; a place overlapping one taken
+    already (a text rule's span of the value inside a rule's span of the quoted literal)
+    is the same place. Earlier groups win.
     """
-    out: dict[tuple[str, int, int, int, int], RelatedLocation] = {}
+    kept: list[RelatedLocation] = []
     for group in groups:
         for item in group:
             loc = item.location
             if loc.path == primary.path and _within(loc, primary):
                 continue
-            out.setdefault((loc.path, loc.line, loc.column, loc.end_line, loc.end_column), item)
-    return tuple(out[k] for k in sorted(out))
+            if not any(_overlap(loc, other.location) for other in kept):
+                kept.append(item)
+    return tuple(sorted(kept, key=lambda r: _position(r.location)))
+
+
+def _position(loc: Location) -> tuple[str, int, int, int, int]:
+    return (loc.path, loc.line, loc.column, loc.end_line, loc.end_column)
+
+
+def _overlap(a: Location, b: Location) -> bool:
+    if a.path != b.path:
+        return False
+    return _position(a)[1:3] < _position(b)[3:] and _position(b)[1:3] < _position(a)[3:]
 
 
 def related_label(finding: Finding) -> str:

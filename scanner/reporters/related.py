@@ -11,15 +11,16 @@ def related_where(finding: Finding, link: Callable[[int, str], str] | None = Non
     """`` (secret access key on line 7)`` for ``finding``; '' when it has no related locations.
 
     ``link(n, text)`` wraps the n-th (1-based) place's ``line N`` text, for outputs that
-    can point at it (SARIF's embedded links to ``relatedLocations``). A place in another
-    file is named ``path:line``.
+    can point at it (SARIF's embedded links to ``relatedLocations``). A place over several
+    lines is named ``lines 3-4``, one in another file ``path:line``.
     """
     parts = []
     for n, rel in enumerate(finding.related, 1):
         loc = rel.location
-        where = (
-            f"line {loc.line}" if loc.path == finding.location.path else f"{loc.path}:{loc.line}"
-        )
+        lines = f"line {loc.line}"
+        if loc.end_line > loc.line:  # an implicit concatenation, a block scalar, ...
+            lines = f"lines {loc.line}-{loc.end_line}"
+        where = lines if loc.path == finding.location.path else f"{loc.path}:{lines}"
         parts.append(f"{rel.label} on {link(n, where) if link is not None else where}")
     return f" ({', '.join(parts)})" if parts else ""
 
