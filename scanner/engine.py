@@ -234,18 +234,23 @@ class Engine:
         winners = [i for i, f in enumerate(raw) if self._supersedes.get(f.rule_id)]
         if not winners:
             return raw
+        # Findings by the values they cover: each winner looks only at its own values.
+        by_value: dict[str, list[int]] = {}
+        for j, other in enumerate(raw):
+            for value in dict.fromkeys(other.covers):
+                by_value.setdefault(value, []).append(j)
         drop: set[int] = set()
         out = list(raw)
         for i in winners:
             winner = raw[i]
             prefixes = self._supersedes[winner.rule_id]
-            covered = set(winner.covers)
+            candidates = sorted({j for v in winner.covers for j in by_value.get(v, ())})
             adopted: list[RelatedLocation] = []
-            for j, other in enumerate(raw):
+            for j in candidates:
+                other = raw[j]
                 if (
                     j != i
                     and other.rule_id.startswith(prefixes)
-                    and not covered.isdisjoint(other.covers)
                     # Never trade a finding for a milder one: a key id the SDK rule sees
                     # alone (warning) does not hide the text rule's paired key (error).
                     and other.severity <= winner.severity

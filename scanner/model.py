@@ -201,35 +201,42 @@ class Finding:
         return (loc.path, loc.line, loc.column, self.rule_id)
 
 
-def merge_related(
-    primary: Location, *groups: Iterable[RelatedLocation]
-) -> tuple[RelatedLocation, ...]:
+def merge_related(primary: Location, *groups: Iterable[RelatedLocation]) -> tuple[RelatedLocation, ...]:
     """Related locations in file order, each place once, none inside ``primary``.
 
     A place inside the primary span (the literal inside the reported argument) would
-    point the reader where the finding already points; a place overlapping one taken
-    already (a text rule's span of the value inside a rule's span of the quoted literal)
-    is the same place. Earlier groups win.
+    point the reader where the finding already points; a place overlapping an earlier
+    one (a text rule's span of the bare value inside a rule's span of the quoted
+    literal) is the same place. One sort and one sweep: linear after sorting.
     """
+    items = [
+        item
+        for group in groups
+        for item in group
+        if not (item.location.path == primary.path and _within(item.location, primary))
+    ]
+    items.sort(key=lambda r: (r.location.path, _start(r.location), _negated_end(r.location)))
     kept: list[RelatedLocation] = []
-    for group in groups:
-        for item in group:
-            loc = item.location
-            if loc.path == primary.path and _within(loc, primary):
+    for item in items:
+        loc = item.location
+        if kept:
+            last = kept[-1].location
+            if last.path == loc.path and _start(loc) < _end(last):
                 continue
-            if not any(_overlap(loc, other.location) for other in kept):
-                kept.append(item)
-    return tuple(sorted(kept, key=lambda r: _position(r.location)))
+        kept.append(item)
+    return tuple(kept)
 
 
-def _position(loc: Location) -> tuple[str, int, int, int, int]:
-    return (loc.path, loc.line, loc.column, loc.end_line, loc.end_column)
+def _start(loc: Location) -> tuple[int, int]:
+    return (loc.line, loc.column)
 
 
-def _overlap(a: Location, b: Location) -> bool:
-    if a.path != b.path:
-        return False
-    return _position(a)[1:3] < _position(b)[3:] and _position(b)[1:3] < _position(a)[3:]
+def _end(loc: Location) -> tuple[int, int]:
+    return (loc.end_line, loc.end_column)
+
+
+def _negated_end(loc: Location) -> tuple[int, int]:
+    return (-loc.end_line, -loc.end_column)
 
 
 def related_label(finding: Finding) -> str:
@@ -242,10 +249,7 @@ def related_label(finding: Finding) -> str:
 
 
 def _within(inner: Location, outer: Location) -> bool:
-    return (outer.line, outer.column) <= (inner.line, inner.column) and (
-        inner.end_line,
-        inner.end_column,
-    ) <= (outer.end_line, outer.end_column)
+    return _start(outer) <= _start(inner) and _end(inner) <= _end(outer)
 
 
 def _rebuild_finding(*args: object) -> Finding:
