@@ -201,7 +201,9 @@ class Finding:
         return (loc.path, loc.line, loc.column, self.rule_id)
 
 
-def merge_related(primary: Location, *groups: Iterable[RelatedLocation]) -> tuple[RelatedLocation, ...]:
+def merge_related(
+    primary: Location, *groups: Iterable[RelatedLocation]
+) -> tuple[RelatedLocation, ...]:
     """Related locations in file order, each place once, none inside ``primary``.
 
     A place inside the primary span (the literal inside the reported argument) would

@@ -401,6 +401,23 @@ def test_the_superseding_finding_adopts_the_lines_it_replaced() -> None:
     assert (result.findings, [f.rule_id for f in result.suppressed]) == ([], ["RC301"])
 
 
+def test_each_replaced_line_goes_to_the_nearest_superseding_finding() -> None:
+    # One value written twice, each time used just after: each use adopts its own line
+    # (not every occurrence in the file: with a value repeated n times that would be n²).
+    def use_check(self: Rule, doc: Document, ctx: RuleContext) -> Iterator[Finding]:
+        for match in re.finditer("USE", doc.text):
+            yield self.finding(doc, match.start(), match.end(), material="use", covers=("abc123",))
+
+    generic = _value_rule("RC101", "generic-value")
+    specific = rule_class("RC301", "specific-use", check=use_check, supersedes=("RC1",))
+    registry = build_registry([("test", generic), ("test", specific)])
+    text = "KEY=abc123\nUSE\n\n\nKEY=abc123\nUSE\n"
+    result = Engine(registry).scan_document(Document("a.env", text.encode()))
+    assert [
+        (f.rule_id, f.location.line, [r.location.line for r in f.related]) for f in result.findings
+    ] == [("RC301", 2, [1]), ("RC301", 6, [5])]
+
+
 def _related(
     line: int, column: int, end_line: int, end_column: int, path: str = "a.py"
 ) -> RelatedLocation:
