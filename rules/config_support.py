@@ -58,6 +58,8 @@ class Hit:
     cred: CredentialValue
     #: The access key id paired with this secret in the same group, when there is one.
     paired_key_id: str | None = None
+    #: Where that key id is written (a related location of the finding).
+    paired_entry: Entry | None = None
 
 
 def find_credentials(pairs: Iterable[tuple[str, Entry]], ctx: RuleContext) -> list[Hit]:
@@ -76,11 +78,7 @@ def find_credentials(pairs: Iterable[tuple[str, Entry]], ctx: RuleContext) -> li
             continue
         hits.append(Hit(name, entry, cred))
     secrets = {h.entry.parent for h in hits if h.cred.kind == "secret"}
-    ids = {
-        h.entry.parent: h.cred.key_id
-        for h in hits
-        if h.cred.kind == "key_id" and h.entry.parent in secrets
-    }
+    ids = {h.entry.parent: h for h in hits if h.cred.kind == "key_id" and h.entry.parent in secrets}
     return [
         _pair(h, ids.get(h.entry.parent)) if h.cred.kind == "secret" else h
         for h in hits
@@ -88,12 +86,13 @@ def find_credentials(pairs: Iterable[tuple[str, Entry]], ctx: RuleContext) -> li
     ]
 
 
-def _pair(hit: Hit, key_id: str | None) -> Hit:
-    if key_id is None:
+def _pair(hit: Hit, key_hit: Hit | None) -> Hit:
+    key_id = key_hit.cred.key_id if key_hit is not None else None
+    if key_hit is None or key_id is None:
         return hit
     # The secret of a temporary (ASIA) key pair is itself temporary.
     cred = replace(hit.cred, long_term=hit.cred.long_term and not key_id.startswith("ASIA"))
-    return replace(hit, paired_key_id=key_id, cred=cred)
+    return replace(hit, paired_key_id=key_id, paired_entry=key_hit.entry, cred=cred)
 
 
 def severity_of(cred: CredentialValue) -> Severity:
@@ -154,8 +153,14 @@ def report(
         recommendation=recommendation,
         properties=props,
         covers=(hit.entry.value, *((key_id,) if key_id else ())),
+        related=_related(hit),
         **values,
     )
+
+
+def _related(hit: Hit) -> list[tuple[int, int, str]]:
+    entry = hit.paired_entry
+    return [] if entry is None else [(entry.start, entry.end, "access key id")]
 
 
 def binding_name(entry: Entry) -> str:

@@ -2,7 +2,8 @@
 
 ``rolecall: ignore`` or ``rolecall: ignore[RC101,RC2]`` in a comment of any syntax
 (``#``, ``//``, ``/* */``, ``<!-- -->``, ``--``, ``;``) on a finding's line or on the line
-above suppresses it; text after `` -- `` is the reason, carried into JSON and SARIF.
+above suppresses it (any of its lines: a key id's secret on another line, a literal an
+SDK call resolved); text after `` -- `` is the reason, carried into JSON and SARIF.
 Codes may be whole ids or prefixes (``RC2`` covers every RC2xx rule). detect-secrets'
 ``pragma: allowlist secret`` (and its ``nextline`` form) and gitleaks'
 ``gitleaks:allow`` are honoured too, unless switched off, so a team can migrate
@@ -70,12 +71,20 @@ def invalid_codes(suppressions: Iterable[Suppression]) -> list[tuple[int, str]]:
 
 
 def match_suppression(
-    table: dict[int, list[Suppression]], line: int, rule_id: str
+    table: dict[int, list[Suppression]], lines: int | Iterable[int], rule_id: str
 ) -> Suppression | None:
-    """The suppression that covers a finding of ``rule_id`` on ``line``, if any."""
-    for candidate_line in (line, line - 1):
-        for suppression in table.get(candidate_line, ()):
-            if suppression.covers(rule_id):
-                suppression.used.add(rule_id)
-                return suppression
+    """The suppression that covers a finding of ``rule_id`` on ``lines``, if any.
+
+    ``lines`` are every line the finding points at (its location and its related
+    locations, e.g. a key id's and its secret's): a comment on any of them, or on the
+    line above one, silences the finding.
+    """
+    if not table:
+        return None
+    for line in (lines,) if isinstance(lines, int) else lines:
+        for candidate_line in (line, line - 1):
+            for suppression in table.get(candidate_line, ()):
+                if suppression.covers(rule_id):
+                    suppression.used.add(rule_id)
+                    return suppression
     return None

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import dataclasses
 import os
+import pickle
 import sqlite3
 import stat
 import sys
@@ -27,6 +28,7 @@ from rolecall.model import (
     Notice,
     NoticeCode,
     NoticeLevel,
+    RelatedLocation,
     Severity,
     TextEdit,
 )
@@ -84,6 +86,10 @@ def test_codec_round_trip() -> None:
         evidence="wJal\u2026(40 chars)",
         properties={"key_id": "k"},
         fix=Fix("use env", (TextEdit(10, 16, "os.environ['X']", loc),), safe=False),
+        related=(
+            RelatedLocation(Location("a.py", 5, 1, 5, 41, 1, 41, 60, 100), "secret access key"),
+            RelatedLocation(Location("b.py", 1, 2, 1, 3, 2, 3, 1, 2), "session token"),
+        ),
     )
     result = FileResult(
         path="a.py",
@@ -101,6 +107,9 @@ def test_codec_round_trip() -> None:
         result.notices,
         "python",
     )
+    # Worker processes send findings pickled: related locations survive that too.
+    assert pickle.loads(pickle.dumps(finding)) == finding
+    assert pickle.loads(pickle.dumps(finding)).related[0].label == "secret access key"
     empty = decode_result(encode_result(FileResult("b.env", kind="env", scanned=True)), "b.env")
     assert (empty.findings, empty.notices, empty.kind, empty.scanned) == ([], [], "env", True)
 
