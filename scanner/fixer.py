@@ -159,16 +159,17 @@ _SECRET_LIKE = re.compile(r"(?<![A-Za-z0-9/+=])[A-Za-z0-9/+=]{32,}(?![A-Za-z0-9/
 def reported_values(text: str, findings: Iterable[Finding]) -> set[str]:
     """The secret values in ``text`` that ``findings`` (reported or suppressed) are about.
 
-    A finding's span is its value when its evidence is that span redacted (every token
-    rule, every named secret); spans the evidence shows whole (key ids, which users need
+    A finding's span, or a related location's (a pair's secret on another line), is a
+    value when the evidence shows it redacted (every token rule, every named secret);
+    spans the evidence shows whole (key ids, which users need
     to deactivate the key) or that cover code around a value are not values.
     """
     values: set[str] = set()
     for finding in findings:
-        loc = finding.location
-        span = text[loc.start_offset : loc.end_offset]
-        if span and "\n" not in span and redact(span) in finding.evidence:
-            values.add(span)
+        for loc in (finding.location, *(r.location for r in finding.related)):
+            span = text[loc.start_offset : loc.end_offset]
+            if span and "\n" not in span and redact(span) in finding.evidence:
+                values.add(span)
     return values
 
 
