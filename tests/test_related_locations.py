@@ -109,18 +109,24 @@ def test_fingerprint_is_the_same_as_without_related_locations(
         (3, "// rolecall: ignore", True),
         (3, "// rolecall: ignore[RC101] -- rotated", True),
         (3, "// rolecall: ignore[RC2]", False),
-        (2, "// rolecall: ignore", True),  # the line above the secret's
+        # A trailing comment covers its own line only, even above the secret's line.
+        (2, "// rolecall: ignore", False),
+        # A comment-only line covers the next line: here the secret's.
+        (2.5, "// rolecall: ignore", True),
     ],
 )
 def test_a_comment_on_either_line_silences_the_pair(
     in_tmp: Path,
     capsys: pytest.CaptureFixture[str],
-    comment_line: int,
+    comment_line: float,
     comment: str,
     suppressed: bool,
 ) -> None:
     lines = CSHARP.splitlines()
-    lines[comment_line - 1] += "  " + comment
+    if comment_line == int(comment_line):
+        lines[int(comment_line) - 1] += "  " + comment
+    else:  # a line of its own, after line int(comment_line)
+        lines.insert(int(comment_line), comment)
     write_tree(in_tmp, {"Program.cs": "\n".join(lines) + "\n"})
     report = scan(["Program.cs"], capsys)
     assert [f["rule_id"] for f in report["suppressed"]] == (["RC101"] if suppressed else [])
