@@ -1,0 +1,317 @@
+"""The places real leaks live (issue 14 §3, part B): tool configs, DSNs, frameworks and
+scripts, scanned from real files on disk through the command line.
+
+Each file is written the way the tool's or framework's public documentation shows it,
+with generated fake keys in place of ``<ID1>``, ``<S1>``, ``<T1>`` ... markers. Every line
+that holds credential material must be pointed at by a finding: its primary location,
+or, for a key pair reported at the secret, the key id the finding names.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+import re
+from pathlib import Path
+from typing import Any
+
+import pytest
+from rolecall.cli import main
+from rolecall.fakes import fake_key_id, fake_secret_key, fake_session_token
+
+MARKER = re.compile(r"<(ID|TMP|S|T)(\d)>")
+
+
+def render(template: str, seed: int = 14) -> str:
+    """``template`` with each distinct marker replaced by one fresh fake value."""
+    rng = random.Random(seed)
+    made: dict[str, str] = {}
+
+    def fake(match: re.Match[str]) -> str:
+        kind = match.group(1)
+        if match.group() not in made:
+            made[match.group()] = {
+                "ID": lambda: fake_key_id("AKIA", rng),
+                "TMP": lambda: fake_key_id("ASIA", rng),
+                "S": lambda: fake_secret_key(rng),
+                "T": lambda: fake_session_token(rng),
+            }[kind]()
+        return made[match.group()]
+
+    return MARKER.sub(fake, template)
+
+
+def scan_file(
+    root: Path, rel: str, text: str, capsys: pytest.CaptureFixture[str], *argv: str
+) -> list[dict[str, Any]]:
+    path = root / rel
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+    main(["scan", "--format", "json", "--no-cache", *argv, str(path)])
+    findings: list[dict[str, Any]] = json.loads(capsys.readouterr().out)["findings"]
+    return findings
+
+
+def pointed_lines(findings: list[dict[str, Any]], text: str) -> set[int]:
+    """Lines a finding points at: its own, and the line of the key id a pair names."""
+    lines = text.splitlines()
+    pointed = {f["line"] for f in findings}
+    for f in findings:
+        key_id = f.get("properties", {}).get("key_id")
+        if key_id:
+            pointed.update(n for n, line in enumerate(lines, 1) if key_id in line)
+        secret_line = f.get("properties", {}).get("secret_line")
+        if secret_line:
+            pointed.add(int(secret_line))
+    return pointed
+
+
+def credential_lines(template: str) -> set[int]:
+    return {n for n, line in enumerate(template.splitlines(), 1) if MARKER.search(line)}
+
+
+def rules_at(findings: list[dict[str, Any]]) -> dict[int, str]:
+    return {f["line"]: f["rule_id"] for f in findings}
+
+
+# --- a secret beside a key id is its secret, whatever its name -----------------------
+
+ODBC_INI = """\
+[ODBC Data Sources]
+AthenaProd=Amazon Athena ODBC (x64)
+
+[AthenaProd]
+Driver=/opt/athena/odbc/lib/libathena-odbc.so
+AwsRegion=us-west-2
+Catalog=AwsDataCatalog
+Workgroup=reporting
+S3OutputLocation=s3://example-athena-results/reporting/
+AuthenticationType=IAM Credentials
+UID=<ID1>
+PWD=<S1>
+"""
+
+ODBC_SESSION = """\
+[AthenaTemp]
+Driver=Amazon Athena ODBC Driver
+AwsRegion=eu-central-1
+AuthenticationType=IAM Credentials
+UID=<TMP1>
+PWD=<S1>
+SessionToken=<T1>
+"""
+
+CHALICE = """\
+{
+  "version": "2.0",
+  "app_name": "helloworld",
+  "environment_variables": {
+    "MY_ACCESS_KEY": "<ID1>",
+    "MY_SECRET": "<S1>"
+  },
+  "stages": {
+    "dev": {
+      "api_gateway_stage": "api",
+      "environment_variables": {"UPLOAD_KEY": "<ID2>", "UPLOAD_SECRET": "<S2>"}
+    }
+  }
+}
+"""
+
+ZAPPA = """\
+{
+    "production": {
+        "app_function": "app.app",
+        "aws_region": "us-east-1",
+        "s3_bucket": "zappa-billing-deploys",
+        "aws_environment_variables": {
+            "S3_ACCESS_KEY": "<ID1>",
+            "S3_SECRET_KEY": "<S1>"
+        },
+        "environment_variables": {
+            "MEDIA_KEY_ID": "<ID2>",
+            "MEDIA_SECRET": "<S2>"
+        }
+    }
+}
+"""
+
+SERVERLESS = """\
+service: image-resizer
+frameworkVersion: '3'
+
+custom:
+  bucket: example-images
+  legacyAccessKey: <ID1>
+  legacySecret: <S1>
+
+provider:
+  name: aws
+  runtime: python3.11
+  environment:
+    BUCKET: ${self:custom.bucket}
+    AWS_KEY: <ID2>
+    AWS_SECRET: <S2>
+"""
+
+SAM = """\
+AWSTemplateFormatVersion: '2010-09-09'
+Transform: AWS::Serverless-2016-10-31
+Parameters:
+  UploaderKeyId:
+    Type: String
+    Default: <ID1>
+  UploaderSecret:
+    Type: String
+    NoEcho: true
+    Default: <S1>
+Resources:
+  ThumbnailFunction:
+    Type: AWS::Serverless::Function
+    Properties:
+      Handler: app.lambda_handler
+      Runtime: python3.11
+      Environment:
+        Variables:
+          PARTNER_ACCESS_KEY: <ID2>
+          PARTNER_SECRET_KEY: <S2>
+"""
+
+ANSIBLE_VARS = """\
+---
+aws_region: us-east-1
+aws_access_key: <ID1>
+aws_secret_key: <S1>
+ec2_access_key: <ID2>
+ec2_secret_key: <S2>
+security_token: <T1>
+"""
+
+SPRING_PROPERTIES = """\
+cloud.aws.credentials.access-key=<ID1>
+cloud.aws.credentials.secret-key=<S1>
+cloud.aws.region.static=us-east-1
+"""
+
+SPRING_YAML = """\
+cloud:
+  aws:
+    credentials:
+      access-key: <ID1>
+      secret-key: <S1>
+    region:
+      static: us-east-1
+"""
+
+RAILS_STORAGE = """\
+local:
+  service: Disk
+  root: <%= Rails.root.join("storage") %>
+
+amazon:
+  service: S3
+  access_key_id: <ID1>
+  secret_access_key: <S1>
+  region: us-east-1
+  bucket: example-app-production
+"""
+
+HELM_VALUES = """\
+replicaCount: 2
+s3:
+  bucket: example-uploads
+  accessKey: <ID1>
+  secretKey: <S1>
+env:
+  - name: AWS_ACCESS_KEY_ID
+    value: <ID2>
+  - name: AWS_SECRET_ACCESS_KEY
+    value: <S2>
+"""
+
+LARAVEL_ENV = """\
+APP_NAME=Laravel
+APP_ENV=production
+AWS_ACCESS_KEY_ID=<ID1>
+AWS_SECRET_ACCESS_KEY=<S1>
+AWS_DEFAULT_REGION=us-east-1
+AWS_BUCKET=example-laravel
+"""
+
+CONFIG_FILES = [
+    ("odbc.ini", ODBC_INI),
+    ("etc/odbc.ini", ODBC_SESSION),
+    (".chalice/config.json", CHALICE),
+    ("zappa_settings.json", ZAPPA),
+    ("serverless.yml", SERVERLESS),
+    ("template.yaml", SAM),
+    ("group_vars/all.yml", ANSIBLE_VARS),
+    ("src/main/resources/application.properties", SPRING_PROPERTIES),
+    ("src/main/resources/application.yml", SPRING_YAML),
+    ("config/storage.yml", RAILS_STORAGE),
+    ("charts/api/values.yaml", HELM_VALUES),
+    (".env", LARAVEL_ENV),
+]
+
+
+@pytest.mark.parametrize(("rel", "template"), CONFIG_FILES, ids=[r for r, _ in CONFIG_FILES])
+def test_every_credential_line_in_config_files_is_pointed_at(
+    rel: str, template: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    text = render(template)
+    findings = scan_file(tmp_path, rel, text, capsys)
+    assert credential_lines(template) <= pointed_lines(findings, text)
+    # A configuration file's credentials are reported by the rules that read the file.
+    assert all(f["rule_id"].startswith("RC3") for f in findings), rules_at(findings)
+
+
+def test_positional_secret_is_paired_with_the_key_id_beside_it(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    text = render(ODBC_INI)
+    findings = scan_file(tmp_path, "odbc.ini", text, capsys)
+    assert len(findings) == 1
+    (pair,) = findings
+    assert (pair["line"], pair["severity"]) == (12, "error")
+    assert pair["properties"]["key_id"] in text.splitlines()[10]
+    # The secret itself is never printed whole.
+    secret = text.splitlines()[11].partition("=")[2]
+    assert secret not in json.dumps(findings)
+
+
+def test_two_key_pairs_in_one_group_pair_by_position(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    text = render(ANSIBLE_VARS)
+    lines = text.splitlines()
+    findings = scan_file(tmp_path, "group_vars/all.yml", text, capsys)
+    by_line = {f["line"]: f for f in findings}
+    assert sorted(by_line) == [4, 6, 7]
+    assert by_line[4]["properties"]["key_id"] in lines[2]
+    assert by_line[6]["properties"]["key_id"] in lines[4]
+    assert by_line[7]["properties"]["credential"] == "session"
+
+
+def test_temporary_pair_with_positional_token_is_a_warning(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    findings = scan_file(tmp_path, "odbc.ini", render(ODBC_SESSION), capsys)
+    assert sorted((f["line"], f["severity"]) for f in findings) == [(6, "warning"), (7, "warning")]
+
+
+NOT_PAIRED = [
+    # No key id in the group: a random-looking value under a neutral name is not a key.
+    ("[build]\nchecksum=<S1>\nname=web\n", "app.ini"),
+    # A hex digest beside a key id is not its secret.
+    (f"[athena]\nUID=<ID1>\nsha={'0a1b2c3d4e' * 4}\n", "odbc.ini"),
+    # A secret-shaped value in another section than the key id.
+    ("[a]\nUID=<ID1>\n[b]\ncommit_sig=<S1>\n", "odbc.ini"),
+]
+
+
+@pytest.mark.parametrize(("template", "rel"), NOT_PAIRED)
+def test_values_not_beside_a_key_id_are_not_secrets(
+    template: str, rel: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    findings = scan_file(tmp_path, rel, render(template), capsys, "--select", "RC3")
+    assert findings == []
