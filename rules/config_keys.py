@@ -105,8 +105,7 @@ class LiteralCredentialInConfig(Rule):
         ),
         Example(f"AWS_ACCESS_KEY_ID={_ID}\n", "config/app.env", line=1, column=19),
         Example(
-            "[AthenaProd]\nAuthenticationType=IAM Credentials\n"
-            f"UID={_ID}\nPWD={_SECRET}\n",
+            f"[AthenaProd]\nAuthenticationType=IAM Credentials\nUID={_ID}\nPWD={_SECRET}\n",
             "odbc.ini",
             line=4,
             column=5,

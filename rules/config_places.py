@@ -17,8 +17,23 @@ from rolecall.parsers.shell import scan_shell
 
 #: Keys under which containers and functions get their environment (lower case).
 ENV_KEYS = frozenset(
-    {"env", "environment", "extraenv", "envvars", "extraenvvars", "environmentvariables"}
+    {
+        "env",
+        "environment",
+        "extraenv",
+        "envvars",
+        "extraenvvars",
+        "environmentvariables",  # also Chalice's environment_variables
+        "awsenvironmentvariables",  # Zappa: set on the Lambda function
+    }
 )
+
+
+def is_env_key(key: str) -> bool:
+    """Whether ``key`` names an environment block (any case, ``_``/``-`` ignored)."""
+    return key.lower().replace("_", "").replace("-", "") in ENV_KEYS
+
+
 AWS_SHARED_KEYS = frozenset({"aws_access_key_id", "aws_secret_access_key", "aws_session_token"})
 
 
@@ -59,7 +74,7 @@ def _text(node: Node | None) -> str | None:
 
 def in_env_block(path: tuple[str, ...]) -> bool:
     """Whether ``path`` goes through an environment key (container/function env)."""
-    return any(part.lower() in ENV_KEYS for part in path[:-1])
+    return any(is_env_key(part) for part in path[:-1])
 
 
 def owned_elsewhere(doc: Document, entry: Entry) -> bool:
@@ -97,7 +112,7 @@ def name_value_pairs(root: Node) -> Iterator[tuple[tuple[str, ...], str, Scalar]
 def env_list_items(root: Node) -> Iterator[tuple[tuple[str, ...], str, Entry]]:
     """Compose-style ``environment: ["KEY=value", ...]`` items: (path, KEY, value entry)."""
     for path, node in walk(root):
-        if not (path and path[-1].lower() in ENV_KEYS and isinstance(node, SeqNode)):
+        if not (path and is_env_key(path[-1]) and isinstance(node, SeqNode)):
             continue
         for item in node.items:
             if isinstance(item, Scalar) and "=" in item.value and item.is_string:

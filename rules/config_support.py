@@ -74,7 +74,7 @@ def find_credentials(pairs: Iterable[tuple[str, Entry]], ctx: RuleContext) -> li
     is its ``PWD``. Within one group each secret takes the nearest access key id (by
     order in the group), so a key pair is one finding, at the secret, naming the key id.
     """
-    literal = [(name, entry) for name, entry in pairs if entry.literal]
+    literal = _distinct([(name, entry) for name, entry in pairs if entry.literal])
     found: list[Hit | None] = []
     for name, entry in literal:
         cred = credential_value(name, entry.value)
@@ -86,6 +86,21 @@ def find_credentials(pairs: Iterable[tuple[str, Entry]], ctx: RuleContext) -> li
     for members in groups.values():
         _by_position(literal, found, members, ctx)
     return _pair_in_groups([h for h in found if h is not None])
+
+
+def _distinct(pairs: list[tuple[str, Entry]]) -> list[tuple[str, Entry]]:
+    """One pair per value: a rule may reach a value twice (``{name: X, value: Y}`` as the
+    binding ``X`` and as the key ``value``); the credential name wins."""
+    at: dict[tuple[int, str], int] = {}
+    kept: list[tuple[str, Entry]] = []
+    for name, entry in pairs:
+        seen = at.get((entry.start, entry.value))
+        if seen is None:
+            at[(entry.start, entry.value)] = len(kept)
+            kept.append((name, entry))
+        elif credential_name(name) is not None and credential_name(kept[seen][0]) is None:
+            kept[seen] = (name, entry)
+    return kept
 
 
 def _group(entry: Entry) -> tuple[str, ...]:

@@ -315,3 +315,14 @@ def test_values_not_beside_a_key_id_are_not_secrets(
 ) -> None:
     findings = scan_file(tmp_path, rel, render(template), capsys, "--select", "RC3")
     assert findings == []
+
+
+@pytest.mark.parametrize(
+    ("rel", "template"), [("zappa_settings.json", ZAPPA), (".chalice/config.json", CHALICE)]
+)
+def test_zappa_and_chalice_environments_are_the_lambda_functions(
+    rel: str, template: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    findings = scan_file(tmp_path, rel, render(template), capsys)
+    assert [f["rule_id"] for f in findings] == ["RC307", "RC307"]
+    assert all("execution role" in f["recommendation"] for f in findings)
