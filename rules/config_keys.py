@@ -106,7 +106,7 @@ class LiteralCredentialInConfig(Rule):
         Example(f"AWS_ACCESS_KEY_ID={_ID}\n", "config/app.env", line=1, column=19),
         Example(
             f"[AthenaProd]\nAuthenticationType=IAM Credentials\nUID={_ID}\nPWD={_SECRET}\n",
-            "odbc.ini",
+            "config/athena-dsn.ini",
             line=4,
             column=5,
         ),

@@ -56,6 +56,33 @@ def is_aws_shared_file(doc: Document) -> bool:
     return doc.kind is DocKind.INI and (parent == ".aws" or name in ("credentials", "config"))
 
 
+#: Tools that keep S3 or Athena/Redshift credentials in a configuration file of their
+#: own, by file name (lower case); DVC's files are matched by their folder.
+_TOOL_FILES = {
+    ".s3cfg": "s3cmd",
+    "s3cfg": "s3cmd",
+    "rclone.conf": "rclone",
+    ".boto": "boto",
+    "boto.cfg": "boto",
+    "boto.config": "boto",
+    ".passwd-s3fs": "s3fs",
+    "passwd-s3fs": "s3fs",
+    "odbc.ini": "odbc",
+    ".odbc.ini": "odbc",
+    "odbcinst.ini": "odbc",
+}
+
+
+def tool_config(doc: Document) -> str | None:
+    """The tool whose own configuration file ``doc`` is (s3cmd, rclone, dvc, boto, s3fs,
+    odbc), or None. Such files are RC313's."""
+    name = posixpath.basename(doc.path).lower()
+    if name in ("config", "config.local"):
+        parent = posixpath.basename(posixpath.dirname(doc.path))
+        return "dvc" if parent == ".dvc" else None
+    return _TOOL_FILES.get(name)
+
+
 def is_cloudformation(root: Node) -> bool:
     if not isinstance(root, MapNode):
         return False
@@ -81,6 +108,8 @@ def owned_elsewhere(doc: Document, entry: Entry) -> bool:
     """Whether a place-specific rule reports ``entry`` (so RC301 does not)."""
     if is_github_workflow(doc) or is_gitlab_ci(doc):
         return True  # RC304 / RC306
+    if doc.kind is DocKind.INI and tool_config(doc) is not None:
+        return True  # RC313
     if doc.kind is DocKind.INI and (is_aws_shared_file(doc) or entry.key in AWS_SHARED_KEYS):
         return True  # RC302
     if doc.kind is DocKind.TERRAFORM:

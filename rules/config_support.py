@@ -14,7 +14,7 @@ from rolecall import Confidence, Document, Finding, Rule, RuleContext, Severity,
 from rolecall.credential_names import CredentialValue, credential_name, credential_value
 from rolecall.lazyre import lazy
 from rolecall.parsers.common import Entry
-from rolecall.secrets import account_id_from_key_id
+from rolecall.secrets import account_id_from_key_id, decodes_to_text, has_placeholder_word
 
 _LONE_KEY_ID = lazy(r"(?:AKIA|ASIA|ABIA|ACCA)[A-Z0-9]{16}")
 #: How STS session tokens start (base64 of their binary header).
@@ -144,7 +144,14 @@ def _shaped(value: str) -> CredentialValue | None:
     if _LONE_KEY_ID.fullmatch(value):
         return credential_value("aws_access_key_id", value)
     if len(value) == 40:
-        return credential_value("secret_key", value)  # a generic name: the strict shape
+        # Beside a key id, an AWS name's rule (40 characters, not hex, high entropy) with
+        # the path and placeholder checks, but not looks_like_secret_key's "//" test:
+        # random secrets contain "//" (about one in 100).
+        if value.startswith("/") or value.count("/") > 4:
+            return None
+        if has_placeholder_word(value) or decodes_to_text(value):
+            return None
+        return credential_value("aws_secret_access_key", value)
     if value.startswith(SESSION_TOKEN_PREFIXES):
         return credential_value("aws_session_token", value)
     return None

@@ -120,6 +120,8 @@ def detect_kind(path: str, text: str = "") -> DocKind:
     suffix = posixpath.splitext(lower)[1]
     if suffix in (".yml", ".yaml") and parent == "workflows" and grandparent == ".github":
         return DocKind.GITHUB_WORKFLOW
+    if parent == ".dvc" and lower in ("config", "config.local"):
+        return DocKind.INI  # DVC's repository config and its uncommitted local part
     if lower in ("credentials", "config"):
         # Only the AWS shared files are INI; a bare "config" elsewhere is anything, but a
         # copy of ~/.aws/credentials committed under another folder still reads as one.

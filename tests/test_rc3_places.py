@@ -326,3 +326,194 @@ def test_zappa_and_chalice_environments_are_the_lambda_functions(
     findings = scan_file(tmp_path, rel, render(template), capsys)
     assert [f["rule_id"] for f in findings] == ["RC307", "RC307"]
     assert all("execution role" in f["recommendation"] for f in findings)
+
+
+# --- tools' own configuration files (RC313) --------------------------------------------
+
+S3CFG = """\
+[default]
+access_key = <ID1>
+access_token =
+bucket_location = US
+host_base = s3.amazonaws.com
+host_bucket = %(bucket)s.s3.amazonaws.com
+secret_key = <S1>
+signature_v2 = False
+use_https = True
+"""
+
+RCLONE = """\
+[s3-backup]
+type = s3
+provider = AWS
+env_auth = false
+access_key_id = <ID1>
+secret_access_key = <S1>
+region = us-east-1
+
+[s3-temp]
+type = s3
+provider = AWS
+access_key_id = <TMP1>
+secret_access_key = <S2>
+session_token = <T1>
+"""
+
+DVC_LOCAL = """\
+['remote "storage"']
+    access_key_id = <ID1>
+    secret_access_key = <S1>
+['remote "scratch"']
+    access_key_id = <TMP1>
+    secret_access_key = <S2>
+    session_token = <T1>
+"""
+
+BOTO = """\
+[Credentials]
+aws_access_key_id = <ID1>
+aws_secret_access_key = <S1>
+
+[Boto]
+debug = 0
+num_retries = 10
+"""
+
+S3FS_ONE = "<ID1>:<S1>\n"
+S3FS_BUCKETS = "# bucket:id:secret\nexample-logs:<ID1>:<S1>\nexample-media:<ID2>:<S2>\n"
+
+TOOL_FILES = [
+    (".s3cfg", S3CFG, "s3cmd", "access_token"),
+    ("backup/rclone.conf", RCLONE, "rclone", "env_auth = true"),
+    (".dvc/config.local", DVC_LOCAL, "DVC", "dvc remote modify"),
+    (".boto", BOTO, "boto 2", "boto3"),
+    ("etc/boto.cfg", BOTO, "boto 2", "boto3"),
+    (".passwd-s3fs", S3FS_ONE, "s3fs", "iam_role=auto"),
+    ("etc/passwd-s3fs", S3FS_BUCKETS, "s3fs", "iam_role=auto"),
+    ("odbc.ini", ODBC_INI, "ODBC", "AuthenticationType=Default Credentials"),
+    (".odbc.ini", ODBC_SESSION, "ODBC", "IAM Profile"),
+]
+
+
+@pytest.mark.parametrize(
+    ("rel", "template", "tool", "advice"), TOOL_FILES, ids=[t[0] for t in TOOL_FILES]
+)
+def test_tool_config_files_name_the_tools_role_based_setting(
+    rel: str,
+    template: str,
+    tool: str,
+    advice: str,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    text = render(template)
+    findings = scan_file(tmp_path, rel, text, capsys)
+    assert credential_lines(template) <= pointed_lines(findings, text)
+    assert {f["rule_id"] for f in findings} == {"RC313"}
+    assert all(tool in f["message"] and advice in f["recommendation"] for f in findings)
+
+
+def test_one_s3fs_finding_per_bucket_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    text = render(S3FS_BUCKETS)
+    findings = scan_file(tmp_path, "etc/passwd-s3fs", text, capsys)
+    assert sorted(f["line"] for f in findings) == [2, 3]
+    for f in findings:
+        assert f["properties"]["key_id"] in text.splitlines()[f["line"] - 1]
+
+
+ROLE_BASED_TOOL_FILES = [
+    ("rclone.conf", "[s3]\ntype = s3\nprovider = AWS\nenv_auth = true\nregion = us-east-1\n"),
+    (
+        ".dvc/config",
+        "[core]\n    remote = storage\n['remote \"storage\"']\n"
+        "    url = s3://example-ml/dvcstore\n    profile = ml-sso\n",
+    ),
+    (".s3cfg", "[default]\naccess_key =\nsecret_key =\nhost_base = s3.amazonaws.com\n"),
+    (".passwd-s3fs", "# replaced by: s3fs example /mnt/s3 -o iam_role=auto\n"),
+    (
+        "odbc.ini",
+        "[Athena]\nDriver=Amazon Athena ODBC Driver\nAuthenticationType=Instance Profile\n",
+    ),
+]
+
+
+@pytest.mark.parametrize(("rel", "text"), ROLE_BASED_TOOL_FILES)
+def test_role_based_tool_configs_are_quiet(
+    rel: str, text: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert scan_file(tmp_path, rel, text, capsys) == []
+
+
+def test_dvc_keys_indented_alike_are_keys_not_continuations() -> None:
+    from rolecall.parsers.ini import parse_ini
+
+    doc = parse_ini("['remote \"s\"']\n    url = s3://b/p\n    profile = dev\n")
+    assert [e.path for e in doc.entries] == [
+        ("'remote \"s\"'", "url"),
+        ("'remote \"s\"'", "profile"),
+    ]
+    # A line indented deeper than its key still continues the value (configparser).
+    doc = parse_ini("[a]\nkey = one\n    two\nother = 3\n")
+    assert [e.key for e in doc.entries] == ["key", "other"]
+
+
+# --- connection strings (RC314) ---------------------------------------------------------
+
+JDBC_PROPERTIES = """\
+# Athena JDBC 2.x
+athena.url=jdbc:awsathena://AwsRegion=us-east-1;S3OutputLocation=s3://example-results/;User=<ID1>;Password=<S1>;
+# Athena JDBC 3.x with temporary credentials
+athena.v3.url=jdbc:athena://Region=us-east-1;WorkGroup=primary;AccessKeyId=<TMP1>;SecretAccessKey=<S2>;SessionToken=<T1>
+redshift.url=jdbc:redshift:iam://examplecluster.abc123xyz789.us-west-2.redshift.amazonaws.com:5439/dev;AccessKeyID=<ID2>;SecretAccessKey=<S3>
+"""
+
+JDBC_YAML = """\
+spring:
+  datasource:
+    url: "jdbc:redshift:iam://analytics.cxyz.us-east-1.redshift.amazonaws.com:5439/dev?AccessKeyID=<ID1>&SecretAccessKey=<S1>&DbUser=etl"
+"""
+
+JDBC_JAVA = """\
+public final class Reports {
+    static final String URL =
+        "jdbc:athena://Region=us-east-1;AccessKeyId=<ID1>;SecretAccessKey=<S1>;";
+}
+"""
+
+ODBC_PYTHON = (
+    "import pyodbc\n\n"
+    'CONN = "Driver=Amazon Athena ODBC Driver;AwsRegion=us-west-2;'
+    'AuthenticationType=IAM Credentials;UID=<ID1>;PWD=<S1>;"\n'
+    "conn = pyodbc.connect(CONN, autocommit=True)\n"
+)
+
+CONNECTION_STRINGS = [
+    ("src/main/resources/connections.properties", JDBC_PROPERTIES, 3),
+    ("config/datasource.yml", JDBC_YAML, 1),
+    ("src/Reports.java", JDBC_JAVA, 1),
+    ("athena_report.py", ODBC_PYTHON, 1),
+]
+
+
+@pytest.mark.parametrize(
+    ("rel", "template", "pairs"), CONNECTION_STRINGS, ids=[c[0] for c in CONNECTION_STRINGS]
+)
+def test_connection_strings_with_keys(
+    rel: str, template: str, pairs: int, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    text = render(template)
+    findings = scan_file(tmp_path, rel, text, capsys)
+    assert credential_lines(template) <= pointed_lines(findings, text)
+    secrets = [f for f in findings if f["properties"].get("credential") == "secret"]
+    assert len(secrets) == pairs
+    assert all(f["rule_id"] == "RC314" and "key_id" in f["properties"] for f in secrets)
+    assert all("DefaultChain" in f["recommendation"] for f in findings)
+
+
+def test_redshift_database_login_is_not_an_aws_key(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    text = "url=jdbc:redshift://examplecluster:5439/dev;User=report;Password=Rep0rt-Pass-2024\n"
+    assert scan_file(tmp_path, "db.properties", text, capsys) == []
