@@ -249,6 +249,8 @@ SCRIPT_KEYS = frozenset(
         "args",
         "bash",
         "sh",
+        "runcmd",  # cloud-init user data
+        "bootcmd",
     }
 )
 

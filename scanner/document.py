@@ -146,6 +146,8 @@ _AWS_SHARED_FILE = re.compile(
 
 
 def _by_content(text: str) -> DocKind:
+    if text.startswith("#cloud-config"):
+        return DocKind.YAML  # cloud-init user data, whatever the file is called
     if text.startswith("#!"):
         first = text.split("\n", 1)[0]
         for needle, kind in _SHEBANG_KINDS:

@@ -517,3 +517,138 @@ def test_redshift_database_login_is_not_an_aws_key(
 ) -> None:
     text = "url=jdbc:redshift://examplecluster:5439/dev;User=report;Password=Rep0rt-Pass-2024\n"
     assert scan_file(tmp_path, "db.properties", text, capsys) == []
+
+
+# --- PowerShell, Windows batch files, Makefiles (RC312) -------------------------------
+
+POWERSHELL = """\
+Import-Module AWS.Tools.Common
+Set-AWSCredential -AccessKey <ID1> -SecretKey <S1> -StoreAs deploy
+Initialize-AWSDefaultConfiguration -AccessKey <ID2> -SecretKey <S2> -Region us-west-2
+$env:AWS_ACCESS_KEY_ID = "<ID3>"
+$env:AWS_SECRET_ACCESS_KEY = "<S3>"
+[Environment]::SetEnvironmentVariable("AWS_SESSION_TOKEN", "<T1>", "User")
+Set-AWSCredential -AccessKey <TMP1> -SecretKey <S4> -SessionToken <T2>
+$creds = @{
+    AccessKey = '<ID4>'
+    SecretKey = '<S5>'
+}
+Set-AWSCredential @creds -StoreAs splat
+"""
+
+BATCH = """\
+@echo off
+rem Deploy from the build agent
+set AWS_ACCESS_KEY_ID=<ID1>
+set "AWS_SECRET_ACCESS_KEY=<S1>"
+set AWS_DEFAULT_REGION=eu-west-1
+setx AWS_ACCESS_KEY_ID <ID2>
+setx AWS_SECRET_ACCESS_KEY "<S2>"
+aws s3 sync public\\ s3://example-site/ --delete
+"""
+
+MAKEFILE = """\
+export AWS_ACCESS_KEY_ID := <ID1>
+export AWS_SECRET_ACCESS_KEY := <S1>
+AWS_SESSION_TOKEN ?= <T1>
+AWS_REGION ?= us-east-1
+
+deploy:
+\taws configure set aws_access_key_id <ID2>
+\taws configure set aws_secret_access_key <S2>
+\taws s3 sync build/ s3://example-site/
+"""
+
+SCRIPTS = [
+    ("scripts/setup.ps1", POWERSHELL, "Set-AWSCredential -ProfileName"),
+    ("ci/env.bat", BATCH, "AWS_PROFILE"),
+    ("ci/deploy.cmd", BATCH, "AWS_PROFILE"),
+    ("Makefile", MAKEFILE, "AWS_PROFILE"),
+    ("build/deploy.mk", MAKEFILE, "AWS_PROFILE"),
+]
+
+
+@pytest.mark.parametrize(("rel", "template", "advice"), SCRIPTS, ids=[s[0] for s in SCRIPTS])
+def test_windows_scripts_and_makefiles(
+    rel: str, template: str, advice: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    text = render(template)
+    findings = scan_file(tmp_path, rel, text, capsys)
+    assert credential_lines(template) <= pointed_lines(findings, text)
+    assert {f["rule_id"] for f in findings} == {"RC312"}
+    assert all(advice in f["recommendation"] for f in findings)
+
+
+QUIET_SCRIPTS = [
+    ("a.ps1", '$env:AWS_PROFILE = "deploy-sso"\nSet-AWSCredential -ProfileName deploy-sso\n'),
+    ("a.ps1", "$env:AWS_SECRET_ACCESS_KEY = $secret.SecretString\n"),
+    ("a.ps1", 'Set-AWSCredential -AccessKey $Key -SecretKey "$($s.Secret)" -StoreAs x\n'),
+    ("env.cmd", "set AWS_SECRET_ACCESS_KEY=%VAULT_SECRET%\r\n"),
+    ("Makefile", "AWS_SECRET_ACCESS_KEY ?= $(shell vault kv get -field=secret aws/ci)\n"),
+    ("Makefile", "upload:\n\tAWS_SECRET_ACCESS_KEY=$(SECRET) aws s3 cp dist s3://b/\n"),
+]
+
+
+@pytest.mark.parametrize(("rel", "text"), QUIET_SCRIPTS)
+def test_scripts_taking_credentials_from_elsewhere_are_quiet(
+    rel: str, text: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert scan_file(tmp_path, rel, text, capsys) == []
+
+
+# --- Windows files in UTF-16 LE with a BOM and CRLF line ends --------------------------
+
+UTF16_FILES = [
+    ("scripts/setup.ps1", POWERSHELL),
+    ("ci/env.bat", BATCH),
+    ("odbc.ini", ODBC_INI),
+    (".env", LARAVEL_ENV),
+    ("src/main/resources/connections.properties", JDBC_PROPERTIES),
+]
+
+
+@pytest.mark.parametrize(("rel", "template"), UTF16_FILES, ids=[u[0] for u in UTF16_FILES])
+def test_utf16_crlf_files_give_the_same_findings_as_utf8(
+    rel: str, template: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    text = render(template)
+    utf8 = scan_file(tmp_path / "utf8", rel, text, capsys)
+    path = tmp_path / "utf16" / rel
+    path.parent.mkdir(parents=True)
+    path.write_bytes(b"\xff\xfe" + text.replace("\n", "\r\n").encode("utf-16-le"))
+    main(["scan", "--format", "json", "--no-cache", str(path)])
+    utf16 = json.loads(capsys.readouterr().out)["findings"]
+
+    def where(findings: list[dict[str, Any]]) -> list[tuple[str, int, int, int]]:
+        return sorted((f["rule_id"], f["line"], f["column"], f["end_column"]) for f in findings)
+
+    assert utf8 and where(utf16) == where(utf8)
+    assert credential_lines(template) <= pointed_lines(utf16, text)
+
+
+CLOUD_INIT = """\
+#cloud-config
+package_update: true
+packages:
+  - awscli
+write_files:
+  - path: /root/.aws/credentials
+    permissions: '0600'
+    content: |
+      [default]
+      aws_access_key_id = <ID1>
+      aws_secret_access_key = <S1>
+runcmd:
+  - export AWS_ACCESS_KEY_ID=<ID2>
+  - export AWS_SECRET_ACCESS_KEY=<S2>
+  - [ sh, -c, "aws s3 cp s3://example-bootstrap/app.tar.gz /opt/" ]
+"""
+
+
+@pytest.mark.parametrize("rel", ["user-data", "cloud-init/user-data.yaml"])
+def test_cloud_init_user_data(rel: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    text = render(CLOUD_INIT)
+    findings = scan_file(tmp_path, rel, text, capsys)
+    assert credential_lines(CLOUD_INIT) <= pointed_lines(findings, text)
+    # runcmd is shell: RC312 names the role-based way to run it.
+    assert rules_at(findings)[14] == "RC312"
