@@ -38,7 +38,8 @@ def render(template: str, seed: int = 14) -> str:
             }[kind]()
         return made[match.group()]
 
-    return MARKER.sub(fake, template)
+    # An en dash before a parameter, as pasted from documents (PowerShell accepts it).
+    return MARKER.sub(fake, template).replace("<DASH>", "\N{EN DASH}")
 
 
 def scan_file(
@@ -67,6 +68,7 @@ def pointed_lines(findings: list[dict[str, Any]], text: str) -> set[int]:
 
 
 def credential_lines(template: str) -> set[int]:
+    """Lines of ``template`` that hold a credential marker."""
     return {n for n, line in enumerate(template.splitlines(), 1) if MARKER.search(line)}
 
 
@@ -469,6 +471,11 @@ athena.v3.url=jdbc:athena://Region=us-east-1;WorkGroup=primary;AccessKeyId=<TMP1
 redshift.url=jdbc:redshift:iam://examplecluster.abc123xyz789.us-west-2.redshift.amazonaws.com:5439/dev;AccessKeyID=<ID2>;SecretAccessKey=<S3>
 """
 
+JDBC_V1_SHELL = """\
+# Athena JDBC 1.x (com.amazonaws.athena.jdbc.AthenaDriver): URL parameters
+export ATHENA_URI='jdbc:awsathena://athena.us-east-1.amazonaws.com:443?s3_staging_dir=s3://example-results/&user=<ID1>&password=<S1>'
+"""
+
 JDBC_YAML = """\
 spring:
   datasource:
@@ -492,6 +499,7 @@ ODBC_PYTHON = (
 CONNECTION_STRINGS = [
     ("src/main/resources/connections.properties", JDBC_PROPERTIES, 3),
     ("config/datasource.yml", JDBC_YAML, 1),
+    ("deploy/env.sh", JDBC_V1_SHELL, 1),
     ("src/Reports.java", JDBC_JAVA, 1),
     ("athena_report.py", ODBC_PYTHON, 1),
 ]
@@ -528,7 +536,7 @@ Initialize-AWSDefaultConfiguration -AccessKey <ID2> -SecretKey <S2> -Region us-w
 $env:AWS_ACCESS_KEY_ID = "<ID3>"
 $env:AWS_SECRET_ACCESS_KEY = "<S3>"
 [Environment]::SetEnvironmentVariable("AWS_SESSION_TOKEN", "<T1>", "User")
-Set-AWSCredential -AccessKey <TMP1> -SecretKey <S4> -SessionToken <T2>
+Set-AWSCredential -AccessKey <TMP1> <DASH>SecretKey <S4> -SessionToken <T2>
 $creds = @{
     AccessKey = '<ID4>'
     SecretKey = '<S5>'

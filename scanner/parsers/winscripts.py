@@ -37,7 +37,8 @@ _PS_ASSIGN = re.compile(
     r"[ \t]*;?[ \t]*(?:#.*)?\r?$"
 )
 _PS_PARAM = re.compile(
-    r"(?i)(?<![\w-])-(AccessKey|SecretKey|SessionToken)[ \t]+"
+    # PowerShell also takes an en or em dash (pasted from documents) before a parameter.
+    r"(?i)(?<![\w-])[-\u2013\u2014](AccessKey|SecretKey|SessionToken)[ \t]+"
     r"(?:([\"'])([^\"'\r\n]*)\2|([^\s\"'`;|)]+))"
 )
 _CMD_SET = re.compile(
