@@ -6,6 +6,7 @@ Terraform providers, scripts) is :mod:`rolecall.rules.config_places`.
 
 from __future__ import annotations
 
+from collections import deque
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from typing import Any
@@ -158,24 +159,39 @@ def _shaped(value: str) -> CredentialValue | None:
 
 
 def _pair_in_groups(hits: list[Hit]) -> list[Hit]:
-    """Fold each key id into the nearest secret of its group (each id used once)."""
+    """Fold each key id into a secret of its group, in one pass (each id used once).
+
+    A secret takes the nearest unpaired id written before it; a secret with none takes
+    the first id after it, unless that id is directly followed by a secret of its own.
+    """
     by_group: dict[tuple[str, ...], list[int]] = {}
     for i, hit in enumerate(hits):
         by_group.setdefault(_group(hit.entry), []).append(i)
     folded: set[int] = set()
     partner: dict[int, str] = {}
+
+    def fold(secret: int, key: int) -> None:
+        folded.add(key)
+        key_id = hits[key].cred.key_id
+        if key_id is not None:
+            partner[secret] = key_id
+
     for members in by_group.values():
-        ids = [i for i in members if hits[i].cred.kind == "key_id"]
-        for s in (i for i in members if hits[i].cred.kind == "secret"):
-            free = [i for i in ids if i not in folded]
-            if not free:
-                break
-            # Nearest by order; on a tie the id written before the secret.
-            best = min(free, key=lambda i: (abs(i - s), i > s))
-            folded.add(best)
-            key_id = hits[best].cred.key_id
-            if key_id is not None:
-                partner[s] = key_id
+        before: list[int] = []  # unpaired ids so far, the nearest last
+        waiting: deque[int] = deque()  # secrets that found no id before them
+        for pos, i in enumerate(members):
+            kind = hits[i].cred.kind
+            if kind == "secret":
+                if before:
+                    fold(i, before.pop())
+                else:
+                    waiting.append(i)
+            elif kind == "key_id":
+                follows = pos + 1 < len(members) and hits[members[pos + 1]].cred.kind == "secret"
+                if waiting and not follows:
+                    fold(waiting.popleft(), i)
+                else:
+                    before.append(i)
     return [
         _pair(hit, partner.get(i)) if hit.cred.kind == "secret" else hit
         for i, hit in enumerate(hits)

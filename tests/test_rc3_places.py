@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import random
 import re
+import time
 from pathlib import Path
 from typing import Any
 
@@ -660,3 +661,37 @@ def test_cloud_init_user_data(rel: str, tmp_path: Path, capsys: pytest.CaptureFi
     assert credential_lines(CLOUD_INIT) <= pointed_lines(findings, text)
     # runcmd is shell: RC312 names the role-based way to run it.
     assert rules_at(findings)[14] == "RC312"
+
+
+# --- pairing stays linear in the number of values of one group ---------------------------
+
+
+def _hits(pairs: int) -> list[Any]:
+    from rolecall.credential_names import CredentialValue
+    from rolecall.parsers.common import Entry
+    from rolecall.rules.config_support import Hit
+
+    key_id = CredentialValue("key_id", True, True, key_id=fake_key_id("AKIA", random.Random(1)))
+    secret = CredentialValue("secret", True, True)
+    hits = []
+    for n in range(2 * pairs):
+        cred, name = (key_id, "UID") if n % 2 == 0 else (secret, "PWD")
+        hits.append(Hit(name, Entry(("many", name), "v", n * 60, n * 60 + 40), cred))
+    return hits
+
+
+def test_pairing_many_keys_in_one_group_is_linear() -> None:
+    from rolecall.rules.config_support import _pair_in_groups
+
+    small, large = _hits(1_000), _hits(10_000)
+
+    def cpu(hits: list[Any]) -> float:
+        start = time.process_time()
+        assert len(_pair_in_groups(hits)) == len(hits) // 2
+        return time.process_time() - start
+
+    cpu(small)
+    per_small = min(cpu(small) for _ in range(3))
+    ratio = min(cpu(large) for _ in range(2)) / max(per_small, 1e-6)
+    # Ten times the pairs: linear is about 10, quadratic about 100.
+    assert ratio < 30, f"10,000 pairs / 1,000 pairs = {ratio:.1f}"
