@@ -24,15 +24,19 @@ from rolecall.parsers.common import Entry
 
 _JDBC = re.compile(r"(?i)jdbc:(awsathena|athena|redshift)(?::iam)?://")
 _ODBC = re.compile(r"(?i)\b(?:AuthenticationType|Driver|DSN)\s*=")
-#: One ``;name=value`` option of a URL, the value optionally in double quotes.
+#: One ``;name=value`` option of a URL, the value optionally in double quotes. Blanks and
+#: names are entered only at their first character, so a search stays linear.
 _URL_OPTION = re.compile(
-    r"[;?&]?[ \t]*([A-Za-z][A-Za-z0-9_]*)[ \t]*=[ \t]*(\"([^\"\n]*)\"|[^;&\s\"'`<>]*)"
+    r"[;?&]?(?<![ \t])[ \t]*(?<![A-Za-z0-9_])([A-Za-z][A-Za-z0-9_]*)[ \t]*="
+    r"[ \t]*(\"([^\"\n]*)\"|[^;&\s\"'`<>]*)"
 )
 #: One option of an ODBC string: values may hold spaces (``IAM Credentials``).
 _ODBC_OPTION = re.compile(
-    r";?[ \t]*([A-Za-z][A-Za-z0-9_]*)[ \t]*=[ \t]*(\{([^}\n]*)\}|[^;\n\"'`]*)"
+    r";?(?<![ \t])[ \t]*(?<![A-Za-z0-9_])([A-Za-z][A-Za-z0-9_]*)[ \t]*="
+    r"[ \t]*(\{([^}\n]*)\}|[^;\n\"'`]*)"
 )
-_OPTION_START = re.compile(r"[A-Za-z][A-Za-z0-9_]*[ \t]*=")
+# A name starts after a non-name character, so a search over a long word stays linear.
+_OPTION_START = re.compile(r"(?<![A-Za-z0-9_])[A-Za-z][A-Za-z0-9_]*[ \t]*=")
 _HOST = re.compile(r"[^;?&\s\"'`<>]*")
 
 #: Credential names by lower-case option name, for Athena (JDBC and ODBC) and Redshift.
