@@ -136,6 +136,10 @@ class AwsKeysInToolConfig(Rule):
         ),
     )
 
+    def applies_to(self, doc: Document) -> bool:
+        # Only the tools' own files: the rule is never selected for other text or INI.
+        return tool_config(doc) is not None and super().applies_to(doc)
+
     def check(self, doc: Document, ctx: RuleContext) -> Iterator[Finding]:
         tool = tool_config(doc)
         if tool is None:
@@ -147,7 +151,7 @@ class AwsKeysInToolConfig(Rule):
         elif DocKind.INI in doc.kinds:
             entries = config_entries(doc)
         else:
-            return  # a tool's file in another format (s3cfg without a name we parse)
+            return  # a tool's INI file the INI view does not read (``s3cfg`` without a dot)
         label, alternative = _TOOLS[tool]
         for hit in find_credentials([(e.key, e) for e in entries], ctx):
             yield report(self, doc, hit, tool=label, alternative=alternative)

@@ -81,6 +81,7 @@ _NAME_KINDS: dict[str, DocKind] = {
     "config": DocKind.INI,
     ".pypirc": DocKind.INI,
     ".s3cfg": DocKind.INI,  # s3cmd
+    "s3cfg": DocKind.INI,  # s3cmd, copied without its dot
     ".boto": DocKind.INI,  # boto 2 / gsutil
     ".flaskenv": DocKind.ENV,
     ".npmrc": DocKind.INI,

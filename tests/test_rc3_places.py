@@ -387,6 +387,7 @@ S3FS_BUCKETS = "# bucket:id:secret\nexample-logs:<ID1>:<S1>\nexample-media:<ID2>
 
 TOOL_FILES = [
     (".s3cfg", S3CFG, "s3cmd", "access_token"),
+    ("deploy/s3cfg", S3CFG, "s3cmd", "access_token"),
     ("backup/rclone.conf", RCLONE, "rclone", "env_auth = true"),
     (".dvc/config.local", DVC_LOCAL, "DVC", "dvc remote modify"),
     (".boto", BOTO, "boto 2", "boto3"),
