@@ -64,6 +64,8 @@ class Hit:
     cred: CredentialValue
     #: The access key id paired with this secret in the same group, when there is one.
     paired_key_id: str | None = None
+    #: Where that key id is written (its own line is a location of the same credential).
+    paired_entry: Entry | None = None
 
 
 def find_credentials(pairs: Iterable[tuple[str, Entry]], ctx: RuleContext) -> list[Hit]:
@@ -168,13 +170,12 @@ def _pair_in_groups(hits: list[Hit]) -> list[Hit]:
     for i, hit in enumerate(hits):
         by_group.setdefault(_group(hit.entry), []).append(i)
     folded: set[int] = set()
-    partner: dict[int, str] = {}
+    partner: dict[int, Hit] = {}
 
     def fold(secret: int, key: int) -> None:
         folded.add(key)
-        key_id = hits[key].cred.key_id
-        if key_id is not None:
-            partner[secret] = key_id
+        if hits[key].cred.key_id is not None:
+            partner[secret] = hits[key]
 
     for members in by_group.values():
         before: list[int] = []  # unpaired ids so far, the nearest last
@@ -199,12 +200,13 @@ def _pair_in_groups(hits: list[Hit]) -> list[Hit]:
     ]
 
 
-def _pair(hit: Hit, key_id: str | None) -> Hit:
-    if key_id is None:
+def _pair(hit: Hit, key: Hit | None) -> Hit:
+    key_id = None if key is None else key.cred.key_id
+    if key is None or key_id is None:
         return hit
     # The secret of a temporary (ASIA) key pair is itself temporary.
     cred = replace(hit.cred, long_term=hit.cred.long_term and not key_id.startswith("ASIA"))
-    return replace(hit, paired_key_id=key_id, cred=cred)
+    return replace(hit, paired_key_id=key_id, paired_entry=key.entry, cred=cred)
 
 
 def severity_of(cred: CredentialValue) -> Severity:

@@ -696,3 +696,16 @@ def test_pairing_many_keys_in_one_group_is_linear() -> None:
     ratio = min(cpu(large) for _ in range(2)) / max(per_small, 1e-6)
     # Ten times the pairs: linear is about 10, quadratic about 100.
     assert ratio < 30, f"10,000 pairs / 1,000 pairs = {ratio:.1f}"
+
+
+def test_a_pair_keeps_where_its_key_id_is_written() -> None:
+    from rolecall.parsers.ini import parse_ini
+    from rolecall.rule import RuleContext
+    from rolecall.rules.config_support import find_credentials
+
+    text = render(ODBC_INI)
+    entries = parse_ini(text).entries
+    (hit,) = find_credentials([(e.key, e) for e in entries], RuleContext())
+    assert hit.paired_entry is not None
+    assert text[hit.paired_entry.start : hit.paired_entry.end] == hit.paired_key_id
+    assert text.count("\n", 0, hit.paired_entry.start) + 1 == 11  # the UID= line
