@@ -28,8 +28,6 @@ if TYPE_CHECKING:
     pass
 
 DEFAULT_MAX_FILE_SIZE = 5 * 1024 * 1024
-#: Deepest directory nesting walked: each level costs generator frames on the stack.
-MAX_DIR_DEPTH = 200
 
 #: Suffixes of files that are binary by nature; skipped with a notice without reading.
 BINARY_SUFFIXES = frozenset(
@@ -248,12 +246,6 @@ class _Walker:
         For a ``child`` directory, ``sources`` are its parent's: its own ``.gitignore``
         is added when the listing has one (no failed open per directory without one).
         """
-        if len(stack) >= MAX_DIR_DEPTH:
-            return self._notice(
-                NoticeCode.LIMIT,
-                directory,
-                f"directory nested deeper than {MAX_DIR_DEPTH} levels; not scanned",
-            )
         key = None
         if self.options.follow_symlinks:
             try:
