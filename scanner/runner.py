@@ -108,6 +108,7 @@ def iter_results(
     on_notice: Callable[[Notice], None],
     cache: ResultCache | None = None,
     progress: Progress | None = None,
+    on_ignored: Callable[[str], None] | None = None,
 ) -> Iterator[FileResult]:
     """Walk ``request.paths`` and yield one result per file.
 
@@ -120,7 +121,12 @@ def iter_results(
     shard = request.shard
     jobs = effective_jobs(request.jobs)
     max_size = request.walk.max_file_size
-    items = iter(walk(request.paths, request.base, request.walk))
+
+    def ignored(path: str) -> None:
+        if on_ignored is not None and in_shard(path.rstrip("/"), shard):
+            on_ignored(path)
+
+    items = iter(walk(request.paths, request.base, request.walk, ignored))
     index = cache.open_index(os.path.abspath(request.base)) if cache is not None else {}
     from rolecall.cachecodec import decode_result  # with the cache, already imported
 
@@ -258,7 +264,13 @@ def run_scan(
     cache = open_cache(request, registry)
     try:
         results = iter_results(
-            request, loaded.engine, stats, report.notices.append, cache, progress
+            request,
+            loaded.engine,
+            stats,
+            report.notices.append,
+            cache,
+            progress,
+            report.ignored_paths.append,
         )
         for result in results:
             if progress is not None:
@@ -289,6 +301,7 @@ def run_scan(
     report.findings.sort(key=lambda f: f.sort_key)
     report.suppressed.sort(key=lambda f: f.sort_key)
     report.notices.sort(key=lambda n: n.sort_key)
+    stats.files_ignored = len(report.ignored_paths)
     stats.seconds = time.perf_counter() - started
     return report
 

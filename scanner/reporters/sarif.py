@@ -142,7 +142,11 @@ def build_log(
         automation_details=om(so.RunAutomationDetails, id=automation_id(report.shard)),
         column_kind="utf16CodeUnits",
         original_uri_base_ids={SRCROOT: _root_location(report.root)},
-        invocations=[_invocation(notices, index, {c: n for n, c in enumerate(codes)})],
+        invocations=[
+            _invocation(
+                notices, index, {c: n for n, c in enumerate(codes)}, report.stats.files_ignored
+            )
+        ],
         results=results,
     )
     return om(so.SarifLog, version="2.1.0", schema_uri=SCHEMA_URI, runs=[run])
@@ -321,11 +325,16 @@ def _notification(
 
 
 def _invocation(
-    notices: Sequence[Notice], index: Mapping[str, int], codes: Mapping[NoticeCode, int]
+    notices: Sequence[Notice],
+    index: Mapping[str, int],
+    codes: Mapping[NoticeCode, int],
+    files_ignored: int,
 ) -> so.Invocation:
     ordered = sorted(notices, key=lambda n: n.sort_key)
     return om(
         so.Invocation,
         execution_successful=not any(n.level is NoticeLevel.ERROR for n in ordered),
         tool_execution_notifications=[_notification(n, index, codes) for n in ordered] or None,
+        # Paths git's ignore rules left out: a count (a list would swamp the log).
+        properties={"filesIgnored": files_ignored} if files_ignored else None,
     )
