@@ -103,6 +103,15 @@ class Engine:
         selected = self._select(doc.path, doc.kinds, hits)
         return self._run(doc, selected, result)
 
+    def scan_text_rules(self, doc: Document) -> FileResult:
+        """Run only the rules that read text, not a parsed view (those declaring no
+        kinds), on ``doc``: a window of a file too large to parse (see ``chunks``)."""
+        hits = self.keywords.search(_haystack(doc.data, doc.decoded))
+        selected = [
+            i for i in self._select(doc.path, doc.kinds, hits) if self.specs[i].kinds is None
+        ]
+        return self._run(doc, selected, FileResult(path=doc.path, size=len(doc.data)))
+
     def scan_bytes(self, path: str, data: bytes, result: FileResult | None = None) -> FileResult:
         """Scan a file's bytes, decoding and parsing them only if a rule will run.
 

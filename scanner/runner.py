@@ -64,7 +64,13 @@ def _scan_entry(
 ) -> FileResult:
     result = FileResult(path=entry.display, size=entry.size)
     try:
-        data, notices = read_entry(entry, max_size)
+        from rolecall.chunks import PARSE_LIMIT
+
+        if entry.size > PARSE_LIMIT:
+            return _scan_large(engine, entry, max_size)
+        data, notices = read_entry(entry, min(max_size, PARSE_LIMIT))
+        if data is None and max_size > PARSE_LIMIT and _grew(notices):
+            return _scan_large(engine, entry, max_size)
         result.notices.extend(notices)
         if data is None:
             return result
@@ -90,6 +96,19 @@ def _scan_entry(
             )
         )
     return result
+
+
+def _grew(notices: list[Notice]) -> bool:
+    """Whether reading stopped because the file grew past the parse limit."""
+    return any(n.code is NoticeCode.TOO_LARGE for n in notices)
+
+
+def _scan_large(engine: Engine, entry: FileEntry, max_size: int) -> FileResult:
+    """A file too large to parse: its text, window by window (no content cache: hashing
+    hundreds of megabytes costs more than the text rules)."""
+    from rolecall.chunks import scan_large
+
+    return scan_large(engine, entry, limit=max_size)
 
 
 def effective_jobs(jobs: int) -> int:

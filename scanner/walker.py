@@ -35,7 +35,9 @@ from rolecall.model import Notice, NoticeCode, NoticeLevel
 if TYPE_CHECKING:
     pass
 
-DEFAULT_MAX_FILE_SIZE = 5 * 1024 * 1024
+#: Larger files are skipped with a notice. Files above the parse limit (see
+#: :mod:`rolecall.chunks`) are read by the text rules in windows, so memory stays flat.
+DEFAULT_MAX_FILE_SIZE = 256 * 1024 * 1024
 
 #: Suffixes of files that are binary by nature; skipped with a notice without reading.
 BINARY_SUFFIXES = frozenset(
