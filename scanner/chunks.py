@@ -28,6 +28,7 @@ import stat
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
+from rolecall import files
 from rolecall.document import Decoded, DocKind, Document, bom_encoding, detect_kind, kind_family
 from rolecall.model import Finding, Location, Notice, NoticeCode, NoticeLevel
 from rolecall.options import FileResult
@@ -36,8 +37,6 @@ if TYPE_CHECKING:
     from rolecall.engine import Engine
     from rolecall.walker import FileEntry
 
-#: Files up to this size are read whole and every rule runs on them.
-PARSE_LIMIT = 5 * 1024 * 1024
 #: Characters each window owns, and the context shown on each side of them. The
 #: overlap is far wider than any credential or pairing window (2,000 characters).
 CHUNK_CHARS = 4 * 1024 * 1024
@@ -313,7 +312,7 @@ def _scan_windows(
         result.notices.append(
             _notice(
                 entry,
-                f"file of {entry.size} bytes is larger than the {PARSE_LIMIT}-byte limit for "
+                f"file of {entry.size} bytes is larger than the {files.PARSE_LIMIT}-byte limit for "
                 f"parsed views: {', '.join(skipped)} did not run; the text rules scanned "
                 "all of it",
                 NoticeCode.LIMIT,

@@ -14,6 +14,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from rolecall import files
 from rolecall.files import read_entry
 from rolecall.model import Notice, NoticeCode, NoticeLevel
 from rolecall.options import EngineOptions, FileResult
@@ -64,12 +65,10 @@ def _scan_entry(
 ) -> FileResult:
     result = FileResult(path=entry.display, size=entry.size)
     try:
-        from rolecall.chunks import PARSE_LIMIT
-
-        if entry.size > PARSE_LIMIT:
+        if entry.size > files.PARSE_LIMIT:
             return _scan_large(engine, entry, max_size)
-        data, notices = read_entry(entry, min(max_size, PARSE_LIMIT))
-        if data is None and max_size > PARSE_LIMIT and _grew(notices):
+        data, notices = read_entry(entry, min(max_size, files.PARSE_LIMIT))
+        if data is None and max_size > files.PARSE_LIMIT and _grew(notices):
             return _scan_large(engine, entry, max_size)
         result.notices.extend(notices)
         if data is None:

@@ -18,6 +18,7 @@ from pathlib import Path
 
 import pytest
 import rolecall.chunks as chunks
+import rolecall.files as files
 from rolecall.chunks import scan_large
 from rolecall.engine import Engine, scan_text
 from rolecall.fakes import fake_key_id, fake_secret_key, fake_session_token
@@ -150,7 +151,7 @@ def test_default_limit_is_at_least_256_mib() -> None:
 def test_large_files_in_a_scan(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Above the parse limit the text rules run in windows; a notice names the parsed-view
     rules that did not run (none for a bundle: no rule parses JavaScript)."""
-    monkeypatch.setattr(chunks, "PARSE_LIMIT", 1000)
+    monkeypatch.setattr(files, "PARSE_LIMIT", 1000)
     monkeypatch.setattr(chunks, "CHUNK_CHARS", 100)
     monkeypatch.setattr(chunks, "OVERLAP_CHARS", OVERLAP)
     filler = '{"name": "x", "n": 1},\n' * 60
