@@ -161,6 +161,7 @@ class _Walker:
                 ignored = os.path.join(path, rel.rstrip("/"))
                 if not self.ignore.excluded_named_file(ignored):
                     self.on_ignored(display_path(ignored, self.base) + "/" * rel.endswith("/"))
+        scan_root = os.path.realpath(path)
         for listed in listing.files:
             file = os.path.join(path, listed.path)
             if self.ignore.excluded_named_file(file) or not self.ignore.included(file):
@@ -176,9 +177,9 @@ class _Walker:
                 # A submodule or a nested repository: git lists it, not its files.
                 yield from self._walk_nested(file)
             elif stat.S_ISLNK(st.st_mode):
-                item = self._symlink(file, [], os.path.realpath(path))
+                item = self._symlink(file, [], scan_root)
                 if isinstance(item, str):
-                    yield from self._walk_dir(item, self.ignore.root_sources(item), path)
+                    yield from self._walk_dir(item, self.ignore.root_sources(item), scan_root)
                 elif item is not None:
                     yield item
             else:

@@ -246,3 +246,20 @@ def test_failing_git_falls_back_with_its_reason(tmp_path: Path) -> None:
     assert [i.display for i in items if isinstance(i, FileEntry)] == ["b.txt"]
     (notice,) = [i for i in items if not isinstance(i, FileEntry)]
     assert notice.message.startswith("git failed:")
+
+
+def test_links_keep_the_symlink_policy(tmp_path: Path) -> None:
+    root = repo(tmp_path / "r", {"real/a.txt": "", "outside/b.txt": ""})
+    (root / "inside").symlink_to(root / "real")
+    (root / "escape").symlink_to(tmp_path)
+    commit(root, "real/a.txt", "inside", "escape")
+    files, _ = listed(root)
+    assert files == ["outside/b.txt", "real/a.txt"]  # links are not followed by default
+    items = list(walk([str(root)], str(root), WalkOptions(follow_symlinks=True)))
+    assert [i.display for i in items if isinstance(i, FileEntry)] == [
+        "inside/a.txt",
+        "outside/b.txt",
+        "real/a.txt",
+    ]
+    (notice,) = [i for i in items if not isinstance(i, FileEntry)]
+    assert (notice.path, notice.message) == ("escape", "symbolic link points outside the scan root")

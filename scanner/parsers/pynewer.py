@@ -218,7 +218,7 @@ def rewrite_newer(source: str) -> NewerSyntax | None:
 
     try:
         module = cst.parse_module(source, cst.PartialParserConfig(python_version=NEWEST_GRAMMAR))
-    except (cst.ParserSyntaxError, RecursionError, MemoryError, ValueError):
+    except Exception:  # ParserSyntaxError, CSTValidationError (a bad identifier), ...
         return None
     # Parsed from text, libcst measures byte spans in UTF-8 whatever a coding line says.
     rewriter = _Rewriter(module, source.encode("utf-8", "surrogatepass"))
@@ -263,7 +263,12 @@ def rewrite_newer(source: str) -> NewerSyntax | None:
                 alias_params.add(id(node.type_parameters))
             return True
 
-    module.visit(Aliases())
-    module.visit(Find())
-    rewritten = rewriter.apply().decode("utf-8", "surrogatepass")
+    try:
+        module.visit(Aliases())
+        module.visit(Find())
+        rewritten = rewriter.apply().decode("utf-8", "surrogatepass")
+    except (ValueError, RecursionError, MemoryError):
+        # Not rewritten: the caller's parse fails again and the notice names what was
+        # found so far.
+        return NewerSyntax(source, rewriter.version, rewriter.constructs)
     return NewerSyntax(rewritten, rewriter.version, rewriter.constructs)
