@@ -236,3 +236,26 @@ def test_memory_stays_flat_on_a_256_mib_file(tmp_path: Path) -> None:
     print(f"peak RSS: 16 MiB file {peak_small // 1024} MiB, 256 MiB file {peak_large // 1024} MiB")
     assert peak_large < peak_small + 32 * 1024, (peak_small, peak_large)
     assert resource.getrusage(resource.RUSAGE_SELF).ru_maxrss > 0
+
+
+def test_sarif_leaves_the_line_hash_of_large_files_to_the_upload_action(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import io
+    import json
+
+    from rolecall.reporters import get_reporter
+
+    monkeypatch.setattr(files, "PARSE_LIMIT", 2000)
+    (tmp_path / "big.js").write_text(BUNDLE)
+    (tmp_path / "small.env").write_text(f"AWS_ACCESS_KEY_ID={KEY2}\n")
+    report = run_scan(ScanRequest(paths=(str(tmp_path),), base=str(tmp_path), jobs=1))
+    out = io.StringIO()
+    get_reporter("sarif").write(report, out)
+    hashed = {
+        r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]: (
+            "primaryLocationLineHash" in r["partialFingerprints"]
+        )
+        for r in json.loads(out.getvalue())["runs"][0]["results"]
+    }
+    assert hashed == {"big.js": False, "small.env": True}

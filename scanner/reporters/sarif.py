@@ -23,6 +23,7 @@ from typing import Any, TextIO
 from urllib.parse import quote
 
 import sarif_om as so  # type: ignore[import-untyped]  # generated attrs classes, untyped
+from rolecall import files as _files
 from rolecall.model import (
     Confidence,
     Finding,
@@ -223,6 +224,10 @@ def _line_hashes(root: str, findings: Iterable[Finding]) -> dict[tuple[str, int]
     base = Path(root)
     for path, max_line in wanted.items():
         try:
+            if (base / path).stat().st_size > _files.PARSE_LIMIT:
+                # Hashing reads the whole file into memory several times over; above the
+                # parse limit the upload action fills the hash in itself.
+                continue
             data = (base / path).read_bytes()
         except OSError:
             continue  # gone since the scan: GitHub's action would not hash it either
