@@ -62,6 +62,7 @@ class Value:
     literal: str | None = None
     env_var: str | None = None  # ENVIRONMENT: the variable read
     has_default: bool = False  # ENVIRONMENT: a default other than None is given
+    name: str | None = None  # PARAMETER: the parameter's name
 
 
 ABSENT = Value(Source.ABSENT)
@@ -123,6 +124,14 @@ class Classifier:
         if isinstance(expr, ast.Attribute):
             if expr.attr in _CHAIN_ATTRS and self._from_chain(expr.value, scope, depth):
                 return Value(Source.STS)
+            assigned = _self_attribute(expr, scope)
+            if assigned:
+                # ``self.key``: what the class's methods assign to it (``self.key = "foo"``
+                # in setUp is a test value, ``self.key = key`` in __init__ a parameter).
+                result = self.classify(assigned[0][0], assigned[0][1], depth + 1)
+                for value, where in assigned[1:]:
+                    result = worst(result, self.classify(value, where, depth + 1))
+                return result
             return Value(Source.CONFIG)
         return Value(Source.VARIABLE)
 
@@ -174,7 +183,7 @@ class Classifier:
             return Value(Source.VARIABLE)
         bindings, owner = found
         if any(b.kind == "param" for b in bindings):
-            return Value(Source.PARAMETER)
+            return Value(Source.PARAMETER, name=expr.id)
         if any(b.kind == "import" for b in bindings):
             return Value(Source.CONFIG)
         values = [
@@ -250,6 +259,17 @@ class Classifier:
                 for b in found[0]
             )
         return False
+
+
+def _self_attribute(expr: ast.Attribute, scope: Scope) -> list[tuple[ast.expr, Scope]]:
+    """The values the methods of the enclosing class assign to ``self.<attr>``."""
+    if not (isinstance(expr.value, ast.Name) and expr.value.id == "self"):
+        return []
+    current: Scope | None = scope
+    while current is not None and current.enclosing_class is None:
+        current = current.parent
+    owner = current.enclosing_class if current is not None else None
+    return owner.attrs.get(expr.attr, []) if owner is not None else []
 
 
 def positional(call: ast.Call) -> list[ast.expr]:

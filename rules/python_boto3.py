@@ -32,7 +32,9 @@ class Boto3StaticCredentials(Rule):
     (``import boto3 as b``, ``from boto3 import client as mk``). A string literal, or a
     name bound to one, is an error; a value read from the environment, configuration or
     a parameter is a warning. Credentials taken from an STS response
-    (``assume_role(...)["Credentials"]``) are the recommended pattern and not reported.
+    (``assume_role(...)["Credentials"]``) are the recommended pattern and not reported;
+    neither are keys passed with a session token from a run-time value (temporary
+    credentials) nor a wrapper's own ``aws_*`` parameters passed on under the same name.
 
     ## Why it is risky
     Explicit keys switch off the default credential provider chain: the code then needs
@@ -106,6 +108,42 @@ class Boto3StaticCredentials(Rule):
         Example(
             'import boto3\nboto3.client("s3", aws_access_key_id="ak", aws_secret_access_key="sk")\n'
         ),
+        # A wrapper that re-exposes the SDK's own optional credential parameters passes
+        # the caller's choice on: the static key, if any, is at the caller.
+        Example(
+            "import boto3\n"
+            "def make_client(service, aws_access_key_id=None, aws_secret_access_key=None):\n"
+            "    return boto3.client(service, aws_access_key_id=aws_access_key_id,\n"
+            "                        aws_secret_access_key=aws_secret_access_key)\n"
+        ),
+        # Keys that travel with a session token are temporary credentials (from STS).
+        Example(
+            "import boto3\n"
+            "def client_for(access_key, secret_key, token):\n"
+            '    return boto3.client("s3", aws_access_key_id=access_key,\n'
+            "        aws_secret_access_key=secret_key, aws_session_token=token)\n"
+        ),
+        Example(
+            "import boto3\n"
+            "class Assumed:\n"
+            "    def __init__(self, response):\n"
+            "        self.key_id = response.key_id\n        self.secret = response.secret\n"
+            "        self.token = response.token\n"
+            "    def session(self):\n"
+            "        return boto3.Session(aws_access_key_id=self.key_id,\n"
+            "            aws_secret_access_key=self.secret, aws_session_token=self.token)\n"
+        ),
+        # Test values that spell out what they are, reached through a name or attribute.
+        Example(
+            "import boto3, unittest\n"
+            'SECRET = "mock-aws-secret-access-key"\n'
+            "class T(unittest.TestCase):\n"
+            "    def setUp(self):\n"
+            '        self.key = "testing"\n'
+            "    def test_it(self):\n"
+            '        boto3.client("s3", aws_access_key_id=self.key,'
+            " aws_secret_access_key=SECRET)\n"
+        ),
     )
     INVALID = (
         Example(
@@ -132,6 +170,23 @@ class Boto3StaticCredentials(Rule):
             '                aws_secret_access_key=os.getenv("AWS_SECRET_ACCESS_KEY"))\n',
             severity=Severity.WARNING,
             fixed='import os\nimport boto3 as b\ndb = b.resource("dynamodb")\n',
+        ),
+        # A committed key stays a finding whatever token travels with it.
+        Example(
+            "import boto3\n"
+            "def client_for(token):\n"
+            f'    return boto3.client("s3", aws_access_key_id="{KEY_ID}",\n'
+            f'        aws_secret_access_key="{SECRET}", aws_session_token=token)\n',
+            line=3,
+            severity=Severity.ERROR,
+        ),
+        # Another name than the SDK's own: the function chose to take keys.
+        Example(
+            "import boto3\n"
+            "def reader(key, secret):\n"
+            '    return boto3.client("s3", aws_access_key_id=key, aws_secret_access_key=secret)\n',
+            line=3,
+            severity=Severity.WARNING,
         ),
         Example(
             "from boto3 import client as mk\n"

@@ -18,7 +18,9 @@ class BotocoreStaticCredentials(Rule):
     ``session.set_credentials(access_key, secret_key, token)``, and
     ``botocore.credentials.Credentials(...)`` / ``ReadOnlyCredentials(...)`` built from
     static values. Literals are errors; environment or configuration values warnings;
-    values from an STS response are not reported.
+    values from an STS response, keys passed with a session token from a run-time value
+    (temporary credentials) and credential objects built from a caller's parameters
+    (providers, signers) are not reported.
 
     ## Why it is risky
     Static credentials bypass botocore's credential resolver, so the code needs a
@@ -66,6 +68,46 @@ class BotocoreStaticCredentials(Rule):
             '    c = resp["Credentials"]\n'
             "    session.set_credentials(\n"
             '        c["AccessKeyId"], c["SecretAccessKey"], c["SessionToken"]\n    )\n'
+        ),
+        # A credential provider building Credentials from what its caller gave it.
+        Example(
+            "from botocore.credentials import Credentials\n"
+            "class RequestCredentials:\n"
+            "    def __init__(self, access_key_id, user):\n"
+            "        self._key = access_key_id\n"
+            "        self._secret = user.secret_access_key\n"
+            "    def create_credentials(self):\n"
+            "        return Credentials(self._key, self._secret)\n"
+        ),
+        Example(
+            "from botocore.session import get_session\n"
+            "def new_session(access_key, secret_key):\n"
+            "    session = get_session()\n"
+            "    session.set_credentials(access_key, secret_key)\n"
+            "    return session\n"
+        ),
+        # Test values: spelled-out words through self, generated values with a token,
+        # a deliberately bad token beside credentials the chain resolved.
+        Example(
+            "import unittest\nimport botocore.credentials\n"
+            "class TestSigner(unittest.TestCase):\n"
+            "    def setUp(self):\n"
+            "        self.access_key = 'access_key'\n        self.secret_key = 'secret_key'\n"
+            "        self.credentials = botocore.credentials.Credentials(\n"
+            "            self.access_key, self.secret_key)\n"
+        ),
+        Example(
+            "from botocore.credentials import Credentials\n"
+            "def random_credentials(rand):\n"
+            "    return Credentials(f'fake-{rand(15)}', f'fake-{rand(35)}', f'fake-{rand(45)}')\n"
+        ),
+        Example(
+            "import botocore.session\n"
+            "session = botocore.session.get_session()\n"
+            "creds = session.get_credentials()\n"
+            "client = session.create_client('s3', aws_access_key_id=creds.access_key,\n"
+            "    aws_secret_access_key=creds.secret_key,"
+            " aws_session_token='bad-token-causes-400')\n"
         ),
     )
     INVALID = (
