@@ -209,9 +209,34 @@ class Classifier:
             base = base.value
         if keys and keys[0] in STS_FIELDS and not self._iam_key(keys, base, scope):
             return Value(Source.STS)
-        if len(keys) == 1 and self.resolver.qualify(base, scope) == "os.environ":
+        if len(keys) == 1 and self._environment(base, scope):
             return Value(Source.ENVIRONMENT, env_var=keys[0])
         return Value(Source.CONFIG)
+
+    def _environment(self, expr: ast.expr, scope: Scope, depth: int = 0) -> bool:
+        """``os.environ``, or a copy of it saved earlier (``saved = os.environ.copy()``,
+        ``self._env = dict(os.environ)``)."""
+        if self.resolver.qualify(expr, scope) == "os.environ":
+            return True
+        if depth > 2:
+            return False
+        if isinstance(expr, ast.Call):
+            func = expr.func
+            if isinstance(func, ast.Attribute) and func.attr == "copy" and not expr.args:
+                return self._environment(func.value, scope, depth + 1)
+            if isinstance(func, ast.Name) and func.id == "dict" and len(expr.args) == 1:
+                return self._environment(expr.args[0], scope, depth + 1)
+            return False
+        assigned: list[tuple[ast.expr, Scope]] = []
+        if isinstance(expr, ast.Name):
+            found = lookup(scope, expr.id)
+            if found is not None:
+                assigned = [(b.value, found[1]) for b in found[0] if b.value is not None]
+        elif isinstance(expr, ast.Attribute):
+            assigned = _self_attribute(expr, scope)
+        return bool(assigned) and all(
+            self._environment(value, where, depth + 1) for value, where in assigned
+        )
 
     def _iam_key(self, keys: list[str], base: ast.expr, scope: Scope) -> bool:
         """``create_access_key()["AccessKey"]``: a new long-term key, not STS credentials."""

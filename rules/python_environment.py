@@ -17,7 +17,9 @@ class EnvironCredentialWrite(Rule):
     ``os.environ.setdefault(...)``, ``os.environ |= {...}`` and ``os.putenv(...)`` for
     ``AWS_ACCESS_KEY_ID``, ``AWS_SECRET_ACCESS_KEY`` and ``AWS_SESSION_TOKEN``. Literal
     values are errors; values copied from configuration or other variables warnings.
-    Exporting credentials from an STS response (``assume_role``) is not reported.
+    Exporting credentials from an STS response (``assume_role``) is not reported, nor is
+    putting back the value a variable had before (a ``tearDown`` or ``finally`` restoring
+    what was saved from ``os.environ``).
 
     ## Why it is risky
     The environment variables come first in the default credential chain, so the copied
@@ -60,6 +62,26 @@ class EnvironCredentialWrite(Rule):
             'os.environ["AWS_SECRET_ACCESS_KEY"] = c["SecretAccessKey"]\n'
         ),
         Example('env = {}\nenv["AWS_ACCESS_KEY_ID"] = key\n'),
+        # Restoring what the variables held before: no credential comes from the code.
+        Example(
+            "import os, unittest\n"
+            "class CredentialTest(unittest.TestCase):\n"
+            "    def setUp(self):\n"
+            '        self.saved_key = os.environ.get("AWS_ACCESS_KEY_ID")\n'
+            "        self.saved_env = os.environ.copy()\n"
+            "    def tearDown(self):\n"
+            '        os.environ["AWS_ACCESS_KEY_ID"] = self.saved_key\n'
+            '        os.environ["AWS_SECRET_ACCESS_KEY"] = (\n'
+            '            self.saved_env["AWS_SECRET_ACCESS_KEY"])\n'
+        ),
+        Example(
+            "import os\n"
+            "def run_isolated(job):\n"
+            '    original = os.environ.get("AWS_SECRET_ACCESS_KEY")\n'
+            "    try:\n        job()\n    finally:\n"
+            "        if original is not None:\n"
+            '            os.environ["AWS_SECRET_ACCESS_KEY"] = original\n'
+        ),
     )
     INVALID = (
         Example(
@@ -83,6 +105,11 @@ class EnvironCredentialWrite(Rule):
         Example(
             f'import os\nos.environ.setdefault("AWS_SESSION_TOKEN", "{SECRET}")\n',
             severity=Severity.ERROR,
+        ),
+        # Another variable's key copied into the standard one is not a restore.
+        Example(
+            'import os\nos.environ["AWS_ACCESS_KEY_ID"] = os.environ["DEPLOY_KEY_ID"]\n',
+            severity=Severity.WARNING,
         ),
     )
 
