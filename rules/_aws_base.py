@@ -53,6 +53,12 @@ class KeyIdRule(Rule):
             evidence = f"{info.key_id} + {shown}"
             message, confidence = self.pair_message, Confidence.HIGH
         severity = self.severity
+        if info.impossible:
+            # Reported all the same: the user decides; the reason is in the message.
+            severity = severity.lowered()
+            message = message + " (" + info.impossible.replace("{", "{{") + ")"
+            confidence = Confidence.LOW
+            props["impossible"] = info.impossible
         if hit.example:
             severity = Severity.NOTE
             message = NOTE % (" with its example secret {secret}" if secret else "")

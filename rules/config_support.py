@@ -13,7 +13,7 @@ from typing import Any
 from rolecall import Confidence, Document, Finding, Rule, RuleContext, Severity, redact
 from rolecall.credential_names import CredentialValue, credential_value
 from rolecall.parsers.common import Entry
-from rolecall.secrets import account_id_from_key_id
+from rolecall.secrets import account_id_from_key_id, key_id_info
 
 # Fakes for the rules' examples, built by concatenation so no file holds key-shaped text.
 FAKE_KEY_ID = "AKIA" + "Q3ZR7HVTX2M4WYLB"
@@ -99,7 +99,16 @@ def _pair(hit: Hit, key_id: str | None) -> Hit:
 def severity_of(cred: CredentialValue) -> Severity:
     if cred.example:
         return Severity.NOTE
-    return Severity.ERROR if cred.long_term else Severity.WARNING
+    severity = Severity.ERROR if cred.long_term else Severity.WARNING
+    if _impossible(cred):
+        return severity.lowered()  # reported all the same, one step lower
+    return severity
+
+
+def _impossible(cred: CredentialValue) -> str:
+    """Why AWS cannot have issued the key id ('' when nothing says so or no id)."""
+    info = key_id_info(cred.key_id) if cred.kind == "key_id" and cred.key_id else None
+    return info.impossible if info is not None else ""
 
 
 def describe(hit: Hit) -> tuple[str, str]:
@@ -109,6 +118,8 @@ def describe(hit: Hit) -> tuple[str, str]:
         term = "long-term" if cred.long_term else "temporary"
         account = account_id_from_key_id(cred.key_id)
         where = f" of account {account}" if account else ""
+        why = _impossible(cred)
+        where += f" ({why})" if why else ""
         return f"{term} access key id {cred.key_id}{where}", cred.key_id
     evidence = redact(hit.entry.value)
     if cred.kind == "session":

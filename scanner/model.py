@@ -33,6 +33,10 @@ class Severity(enum.Enum):
             return NotImplemented
         return self.rank <= other.rank
 
+    def lowered(self) -> Severity:
+        """One step down (error to warning, warning to note; note stays note)."""
+        return Severity.WARNING if self is Severity.ERROR else Severity.NOTE
+
     @classmethod
     def parse(cls, value: str) -> Severity:
         """Read a severity from user input (case-insensitive); ValueError when unknown."""

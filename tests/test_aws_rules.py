@@ -103,6 +103,64 @@ def test_legacy_id_says_account_not_encoded() -> None:
     assert finding.properties["id_format"] == "legacy"
 
 
+@pytest.mark.parametrize("fifth", "ABCDEFGHIJKLMNOP")
+def test_every_old_generation_id_is_reported(fifth: str) -> None:
+    key_id = "AKIA" + fifth + ex.AKIA_OLD_C[5:]
+    (finding,) = scan("app.cs", f'var id = "{key_id}";\n').findings
+    assert finding.rule_id == "RC101" and finding.severity is Severity.ERROR
+    assert "(account not encoded)" in finding.message
+
+
+def test_impossible_id_is_reported_lower_with_the_reason() -> None:
+    (finding,) = scan("a.txt", f"{ex.AKIA_IMPOSSIBLE}\n").findings
+    assert finding.rule_id == "RC101" and finding.severity is Severity.WARNING
+    assert "AWS cannot have issued this id: it encodes a 13-digit account" in finding.message
+    assert finding.properties["impossible"].startswith("AWS cannot have issued")
+
+
+def test_one_id_policy_for_text_and_config_rules() -> None:
+    """The same literal is found, or not, whatever the file's format (issue: RC301 used
+    to report ids that RC101 dropped)."""
+    for key_id, reported in (
+        (ex.AKIA_OLD_C, True),
+        (ex.AKIA_IMPOSSIBLE, True),
+        ("AKIA" + "1234567890ABCDEF", False),
+        (ex.EXAMPLE_ID, False),
+    ):
+        for path, text in (
+            ("Program.cs", f'const string Id = "{key_id}";\n'),
+            ("config.ini", f"[default]\naws_access_key_id = {key_id}\n"),
+            (".env", f"AWS_ACCESS_KEY_ID={key_id}\n"),
+        ):
+            findings = scan(path, text).findings
+            assert bool(findings) is reported, (path, key_id)
+            if key_id == ex.AKIA_IMPOSSIBLE:
+                assert {f.severity for f in findings} == {Severity.WARNING}, path
+
+
+def test_documentation_derivatives_are_examples() -> None:
+    from rolecall.secrets import is_documented_example
+
+    doc_secret = "wJalrXUtnFEMI/K7MDENG/bPxRfiCY"
+    assert is_documented_example(doc_secret + "TESTKEY")
+    assert is_documented_example("wJalrXUtnFEMI/K7MDENG+bPxRfiCY" + "EXAMPLEKEY")
+    assert is_documented_example("AKID" + "EXAMPLE")
+    # An id that decodes to the documentation account 123456789012.
+    assert is_documented_example(_id_for_account("AKIA", 123456789012))
+    assert not is_documented_example(_id_for_account("AKIA", 123456789013))
+    # The S3 developer guide's signature version 2 keys (stored as hashes).
+    assert is_documented_example("0PN5J17HBG" + "ZHT7JJ3X82")
+    assert is_documented_example("uV3F3YluFJax1cknvbcG" + "wgjvx4QpvB+leU8dUj2o")
+    text = f"AWS_ACCESS_KEY_ID={_id_for_account('AKIA', 123456789012)}\n"
+    assert scan("a.env", text).findings == []
+
+
+def _id_for_account(prefix: str, account: int) -> str:
+    value = (1 << 47) | (account << 7) | 0x55  # the generation bit, the account, noise
+    raw = value.to_bytes(6, "big") + bytes([0x3C, 0xA7, 0x19, 0xE2])
+    return prefix + base64.b32encode(raw).decode()
+
+
 def test_recommendation_has_the_commands_with_the_id_filled_in() -> None:
     (finding,) = scan("a.txt", f"{ex.AKIA}\n").findings
     rec = finding.recommendation
