@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-from rolecall import Document
+from rolecall import Document, Example
 
 SECRET_REF = r"\$\{\{\s{0,8}secrets\.([A-Za-z0-9_]{1,100})\s{0,8}\}\}"
 PUBLISH_INPUT = re.compile(
@@ -70,3 +70,34 @@ def _publish_passwords_by_text(text: str) -> frozenset[int]:
 
 _USES_LINE = re.compile(r"(?m)^[ \t-]*uses[ \t]*:[^\n]*")
 _NEW_ITEM = re.compile(r"(?m)^[ \t]*-[ \t]")
+
+
+#: RC172 VALID: other actions' password inputs in workflows that publish to PyPI.
+OTHER_PASSWORDS: tuple[Example, ...] = (
+    # Another action's password in a job that publishes with Trusted Publishing.
+    Example(
+        "jobs:\n  release:\n    permissions:\n      id-token: write\n    steps:\n"
+        "      - uses: docker/login-action@v3\n        with:\n"
+        "          username: ${{ secrets.DOCKERHUB_USERNAME }}\n"
+        "          password: ${{ secrets.DOCKERHUB_TOKEN }}\n"
+        "      - uses: pypa/gh-action-pypi-publish@release/v1\n",
+        filename=".github/workflows/release.yml",
+    ),
+    Example(
+        "jobs:\n  build:\n    container:\n      image: ghcr.io/acme/builder:1\n"
+        "      credentials:\n        username: ${{ github.actor }}\n"
+        "        password: ${{ secrets.GHCR_TOKEN }}\n"
+        "    steps:\n      - run: python -m build && twine check dist/*\n",
+        filename=".github/workflows/build.yml",
+    ),
+)
+#: RC172 INVALID: the publish step's own password, ``with:`` written before ``uses:``.
+PUBLISH_PASSWORDS: tuple[Example, ...] = (
+    Example(
+        "jobs:\n  pypi:\n    steps:\n      - name: Publish\n        with:\n"
+        "          password: ${{ secrets.PYPI_API_TOKEN }}\n"
+        "        uses: pypa/gh-action-pypi-publish@v1.12.4\n",
+        filename=".github/workflows/release.yml",
+        line=6,
+    ),
+)

@@ -124,12 +124,12 @@ _SELF_NAMING_WORDS = _DEV_PASSWORDS | {
     "login",
     "token",
 }
-_WORD_SPLIT = lazy(r"[\s_.+-]+")
+_WORD_SPLIT = lazy(r"[^a-z0-9]+")
 
 
 def _names_itself(password: str) -> bool:
-    """A password made only of development-password and credential-name words,
-    percent-decoded (``pass%20pass``)."""
+    """A password made only of development-password and credential-name words between
+    any separators, percent-decoded (``pass%20pass``, ``pass%23pass``)."""
     from urllib.parse import unquote
 
     words = [w for w in _WORD_SPLIT.split(unquote(password).lower()) if w]

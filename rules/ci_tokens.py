@@ -10,7 +10,13 @@ import re
 from collections.abc import Iterator
 
 from rolecall import Confidence, DocKind, Document, Example, Finding, Rule, RuleContext, Severity
-from rolecall.rules._ci_steps import PUBLISH_INPUT, SECRET_REF, publish_action_passwords
+from rolecall.rules._ci_steps import (
+    OTHER_PASSWORDS,
+    PUBLISH_INPUT,
+    PUBLISH_PASSWORDS,
+    SECRET_REF,
+    publish_action_passwords,
+)
 
 _PUBLISHERS = re.compile(r"pypa/gh-action-pypi-publish|twine|uv publish|poetry publish|flit|hatch")
 
@@ -65,22 +71,7 @@ class PypiTokenSecretInCi(Rule):
             "      password: ${{ secrets.INTERNAL_TOKEN }}\n",
             filename=".github/workflows/release.yml",
         ),
-        # Another action's password in a job that publishes with Trusted Publishing.
-        Example(
-            "jobs:\n  release:\n    permissions:\n      id-token: write\n    steps:\n"
-            "      - uses: docker/login-action@v3\n        with:\n"
-            "          username: ${{ secrets.DOCKERHUB_USERNAME }}\n"
-            "          password: ${{ secrets.DOCKERHUB_TOKEN }}\n"
-            "      - uses: pypa/gh-action-pypi-publish@release/v1\n",
-            filename=".github/workflows/release.yml",
-        ),
-        Example(
-            "jobs:\n  build:\n    container:\n      image: ghcr.io/acme/builder:1\n"
-            "      credentials:\n        username: ${{ github.actor }}\n"
-            "        password: ${{ secrets.GHCR_TOKEN }}\n"
-            "    steps:\n      - run: python -m build && twine check dist/*\n",
-            filename=".github/workflows/build.yml",
-        ),
+        *OTHER_PASSWORDS,
     )
     INVALID = (
         Example(
@@ -96,13 +87,7 @@ class PypiTokenSecretInCi(Rule):
             filename=".github/workflows/release.yml",
             line=5,
         ),
-        Example(
-            "jobs:\n  pypi:\n    steps:\n      - name: Publish\n        with:\n"
-            "          password: ${{ secrets.PYPI_API_TOKEN }}\n"
-            "        uses: pypa/gh-action-pypi-publish@v1.12.4\n",
-            filename=".github/workflows/release.yml",
-            line=6,
-        ),
+        *PUBLISH_PASSWORDS,
     )
 
     def check(self, doc: Document, ctx: RuleContext) -> Iterator[Finding]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from rolecall import Confidence, Document, Example, Finding, Rule, RuleContext, Severity
+from rolecall.rules._pyexamples import BOTO3_INVALID, BOTO3_VALID
 from rolecall.rules._pytext import (
     BOTO_KEYWORDS,
     CHAIN,
@@ -108,42 +109,7 @@ class Boto3StaticCredentials(Rule):
         Example(
             'import boto3\nboto3.client("s3", aws_access_key_id="ak", aws_secret_access_key="sk")\n'
         ),
-        # A wrapper that re-exposes the SDK's own optional credential parameters passes
-        # the caller's choice on: the static key, if any, is at the caller.
-        Example(
-            "import boto3\n"
-            "def make_client(service, aws_access_key_id=None, aws_secret_access_key=None):\n"
-            "    return boto3.client(service, aws_access_key_id=aws_access_key_id,\n"
-            "                        aws_secret_access_key=aws_secret_access_key)\n"
-        ),
-        # Keys that travel with a session token are temporary credentials (from STS).
-        Example(
-            "import boto3\n"
-            "def client_for(access_key, secret_key, token):\n"
-            '    return boto3.client("s3", aws_access_key_id=access_key,\n'
-            "        aws_secret_access_key=secret_key, aws_session_token=token)\n"
-        ),
-        Example(
-            "import boto3\n"
-            "class Assumed:\n"
-            "    def __init__(self, response):\n"
-            "        self.key_id = response.key_id\n        self.secret = response.secret\n"
-            "        self.token = response.token\n"
-            "    def session(self):\n"
-            "        return boto3.Session(aws_access_key_id=self.key_id,\n"
-            "            aws_secret_access_key=self.secret, aws_session_token=self.token)\n"
-        ),
-        # Test values that spell out what they are, reached through a name or attribute.
-        Example(
-            "import boto3, unittest\n"
-            'SECRET = "mock-aws-secret-access-key"\n'
-            "class T(unittest.TestCase):\n"
-            "    def setUp(self):\n"
-            '        self.key = "testing"\n'
-            "    def test_it(self):\n"
-            '        boto3.client("s3", aws_access_key_id=self.key,'
-            " aws_secret_access_key=SECRET)\n"
-        ),
+        *BOTO3_VALID,
     )
     INVALID = (
         Example(
@@ -171,23 +137,7 @@ class Boto3StaticCredentials(Rule):
             severity=Severity.WARNING,
             fixed='import os\nimport boto3 as b\ndb = b.resource("dynamodb")\n',
         ),
-        # A committed key stays a finding whatever token travels with it.
-        Example(
-            "import boto3\n"
-            "def client_for(token):\n"
-            f'    return boto3.client("s3", aws_access_key_id="{KEY_ID}",\n'
-            f'        aws_secret_access_key="{SECRET}", aws_session_token=token)\n',
-            line=3,
-            severity=Severity.ERROR,
-        ),
-        # Another name than the SDK's own: the function chose to take keys.
-        Example(
-            "import boto3\n"
-            "def reader(key, secret):\n"
-            '    return boto3.client("s3", aws_access_key_id=key, aws_secret_access_key=secret)\n',
-            line=3,
-            severity=Severity.WARNING,
-        ),
+        *BOTO3_INVALID,
         Example(
             "from boto3 import client as mk\n"
             f'KEY = "{KEY_ID}"\nSECRET = "{SECRET[:20]}" + "{SECRET[20:]}"\n'

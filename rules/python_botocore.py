@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from rolecall import Confidence, Document, Example, Finding, Rule, RuleContext, Severity
+from rolecall.rules._pyexamples import BOTOCORE_VALID
 from rolecall.rules._pytext import BOTO_KEYWORDS, CHAIN, CROSS_ACCOUNT, KEY_ID, PYTHON_KINDS, SECRET
 
 
@@ -69,46 +70,7 @@ class BotocoreStaticCredentials(Rule):
             "    session.set_credentials(\n"
             '        c["AccessKeyId"], c["SecretAccessKey"], c["SessionToken"]\n    )\n'
         ),
-        # A credential provider building Credentials from what its caller gave it.
-        Example(
-            "from botocore.credentials import Credentials\n"
-            "class RequestCredentials:\n"
-            "    def __init__(self, access_key_id, user):\n"
-            "        self._key = access_key_id\n"
-            "        self._secret = user.secret_access_key\n"
-            "    def create_credentials(self):\n"
-            "        return Credentials(self._key, self._secret)\n"
-        ),
-        Example(
-            "from botocore.session import get_session\n"
-            "def new_session(access_key, secret_key):\n"
-            "    session = get_session()\n"
-            "    session.set_credentials(access_key, secret_key)\n"
-            "    return session\n"
-        ),
-        # Test values: spelled-out words through self, generated values with a token,
-        # a deliberately bad token beside credentials the chain resolved.
-        Example(
-            "import unittest\nimport botocore.credentials\n"
-            "class TestSigner(unittest.TestCase):\n"
-            "    def setUp(self):\n"
-            "        self.access_key = 'access_key'\n        self.secret_key = 'secret_key'\n"
-            "        self.credentials = botocore.credentials.Credentials(\n"
-            "            self.access_key, self.secret_key)\n"
-        ),
-        Example(
-            "from botocore.credentials import Credentials\n"
-            "def random_credentials(rand):\n"
-            "    return Credentials(f'fake-{rand(15)}', f'fake-{rand(35)}', f'fake-{rand(45)}')\n"
-        ),
-        Example(
-            "import botocore.session\n"
-            "session = botocore.session.get_session()\n"
-            "creds = session.get_credentials()\n"
-            "client = session.create_client('s3', aws_access_key_id=creds.access_key,\n"
-            "    aws_secret_access_key=creds.secret_key,"
-            " aws_session_token='bad-token-causes-400')\n"
-        ),
+        *BOTOCORE_VALID,
     )
     INVALID = (
         Example(

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from rolecall import Confidence, Document, Example, Finding, Rule, RuleContext, Severity
+from rolecall.rules._pyexamples import ENVIRON_INVALID, ENVIRON_VALID
 from rolecall.rules._pytext import BOTO_KEYWORDS, KEY_ID, PYTHON_KINDS, SECRET
 
 
@@ -62,26 +63,7 @@ class EnvironCredentialWrite(Rule):
             'os.environ["AWS_SECRET_ACCESS_KEY"] = c["SecretAccessKey"]\n'
         ),
         Example('env = {}\nenv["AWS_ACCESS_KEY_ID"] = key\n'),
-        # Restoring what the variables held before: no credential comes from the code.
-        Example(
-            "import os, unittest\n"
-            "class CredentialTest(unittest.TestCase):\n"
-            "    def setUp(self):\n"
-            '        self.saved_key = os.environ.get("AWS_ACCESS_KEY_ID")\n'
-            "        self.saved_env = os.environ.copy()\n"
-            "    def tearDown(self):\n"
-            '        os.environ["AWS_ACCESS_KEY_ID"] = self.saved_key\n'
-            '        os.environ["AWS_SECRET_ACCESS_KEY"] = (\n'
-            '            self.saved_env["AWS_SECRET_ACCESS_KEY"])\n'
-        ),
-        Example(
-            "import os\n"
-            "def run_isolated(job):\n"
-            '    original = os.environ.get("AWS_SECRET_ACCESS_KEY")\n'
-            "    try:\n        job()\n    finally:\n"
-            "        if original is not None:\n"
-            '            os.environ["AWS_SECRET_ACCESS_KEY"] = original\n'
-        ),
+        *ENVIRON_VALID,
     )
     INVALID = (
         Example(
@@ -106,11 +88,7 @@ class EnvironCredentialWrite(Rule):
             f'import os\nos.environ.setdefault("AWS_SESSION_TOKEN", "{SECRET}")\n',
             severity=Severity.ERROR,
         ),
-        # Another variable's key copied into the standard one is not a restore.
-        Example(
-            'import os\nos.environ["AWS_ACCESS_KEY_ID"] = os.environ["DEPLOY_KEY_ID"]\n',
-            severity=Severity.WARNING,
-        ),
+        *ENVIRON_INVALID,
     )
 
     def check(self, doc: Document, ctx: RuleContext) -> Iterator[Finding]:

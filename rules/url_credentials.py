@@ -57,6 +57,7 @@ class UrlEmbeddedPassword(Rule):
         # Test values that spell out what they are (also percent-encoded).
         Example('URI = "postgres://my-login:my-pass@my-host:5432/my-schema"\n'),
         Example('("http://user:pass%20pass@complex.url.com/path", ("user", "pass pass"))\n'),
+        Example('("http://user:pass%23pass@complex.url.com/path", ("user", "pass#pass"))\n'),
         Example(
             'expected = "awsathena+rest://aws_access_key_id:aws_secret_access_key'
             '@athena.us-east-1.amazonaws.com:443/schema"\n'
