@@ -89,6 +89,12 @@ BOTO3_INVALID: tuple[Example, ...] = (
 
 #: RC202: credential providers, signers and their tests.
 BOTOCORE_VALID: tuple[Example, ...] = (
+    # Keys typed as the alphabet, forwards and backwards (the AWS CLI's EKS token tests).
+    Example(
+        "import botocore.session\n"
+        "session = botocore.session.get_session()\n"
+        "session.set_credentials('ABCDEFGHIJKLMNOPQRST', 'TSRQPONMLKJUHGFEDCBA')\n"
+    ),
     # A credential provider building Credentials from what its caller gave it.
     Example(
         "from botocore.credentials import Credentials\n"

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import ast
 import dataclasses
+import itertools
 import posixpath
 import re
 from collections.abc import Mapping
@@ -310,9 +311,23 @@ _SPELLED_OUT = re.compile(r"_*[a-z]+(?:[-_.]+[a-z0-9]+)+_*")
 
 
 def _plausible_literal(value: str, role: str) -> bool:
-    if not credential_names.plausible_credential(value, role):
+    if not credential_names.plausible_credential(value, role) or _typed_sequence(value):
         return False
     return role == "key_id" or not _SPELLED_OUT.fullmatch(value)
+
+
+def _typed_sequence(value: str) -> bool:
+    """A run of six letters or digits typed in order, up or down (``ABCDEFGHIJ...``,
+    ``TSRQPONMLK...``): the policy of rolecall.secrets for key ids, applied to secrets
+    too. A random 40-character secret holds one with a probability below 1e-7."""
+    up = down = 1
+    for before, after in itertools.pairwise(value):
+        step = ord(after) - ord(before) if before.isalnum() and after.isalnum() else 0
+        up = up + 1 if step == 1 else 1
+        down = down + 1 if step == -1 else 1
+        if up >= 6 or down >= 6:
+            return True
+    return False
 
 
 def _passed_on(arg: CredArg) -> bool:
