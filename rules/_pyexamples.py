@@ -58,8 +58,9 @@ BOTO3_VALID: tuple[Example, ...] = (
         '        boto3.client("s3", aws_access_key_id=self.key,'
         " aws_secret_access_key=SECRET)\n"
     ),
-    # An emulator's own source signs requests to itself with its internal values.
+    # Credentials an emulator defines for itself (LocalStack signing requests to itself).
     Example(_EMULATOR_CALL, filename="localstack/services/lambda_/models.py"),
+    Example(_EMULATOR_CALL, filename="tests/aws/services/s3/test_presign.py"),
 )
 
 
@@ -82,8 +83,14 @@ BOTO3_INVALID: tuple[Example, ...] = (
         line=3,
         severity=Severity.WARNING,
     ),
-    # The same code outside the emulator's package is a user's choice of keys.
-    Example(_EMULATOR_CALL, filename="app/models.py", line=5, severity=Severity.WARNING),
+    # A literal key next to an emulator's value stays a finding.
+    Example(
+        "import boto3\nfrom localstack import config\n"
+        f'boto3.client("s3", aws_access_key_id="{KEY_ID}",\n'
+        f'    aws_secret_access_key="{SECRET}", endpoint_url=config.EXTERNAL_URL)\n',
+        line=3,
+        severity=Severity.ERROR,
+    ),
 )
 
 

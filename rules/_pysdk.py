@@ -148,8 +148,7 @@ class _Finder:
             self._call(call, scope)
         self.uses.extend(environ_uses(self))
         self.uses.extend(settings_uses(self, _looks_like_settings(self.doc, self.collector)))
-        internal = _emulator_source(self.doc, self.collector)
-        return [_plausible(use, internal) for use in self.uses]
+        return [_plausible(use) for use in self.uses]
 
     def _call(self, call: ast.Call, scope: Scope) -> None:
         func = call.func
@@ -267,12 +266,11 @@ class _Finder:
         self.uses.append(use)
 
 
-def _plausible(use: Use, emulator: bool = False) -> Use:
+def _plausible(use: Use) -> Use:
     """Drop what is not a static credential: literals that cannot be AWS credentials
     (``"key"``, ``"mock-secret-key"``) or that go to a local emulator's endpoint, keys
     that travel with a session token (temporary credentials), and parameters that SDK
-    wrappers and credential objects only pass on (also every run-time value in an
-    emulator's own source: it signs requests to itself)."""
+    wrappers and credential objects only pass on."""
     local = use.call is not None and local_endpoint(use.call)
     args = tuple(
         dataclasses.replace(a, value=ABSENT)
@@ -289,7 +287,7 @@ def _plausible(use: Use, emulator: bool = False) -> Use:
     )
     args = tuple(
         dataclasses.replace(a, value=_STS)
-        if ((temporary or builds or emulator) and a.value.source in _RUN_TIME) or _passed_on(a)
+        if ((temporary or builds) and a.value.source in _RUN_TIME) or _passed_on(a)
         else a
         for a in args
     )
@@ -336,25 +334,6 @@ def _passed_on(arg: CredArg) -> bool:
     key comes from, and an SDK's signature is not a credential."""
     value = arg.value
     return value.source is Source.PARAMETER and value.name == arg.name and value.name[:4] == "aws_"
-
-
-#: Emulators of AWS whose own source passes its internal credentials around.
-_EMULATORS = frozenset({"localstack", "moto"})
-
-
-def _emulator_source(doc: Document, collector: Collector) -> bool:
-    """A module of an AWS emulator's own package: its path runs through a folder named
-    after the package and it imports from that package (``from localstack import
-    config`` in ``localstack/services/...``)."""
-    folders = set(posixpath.dirname(doc.path.lower()).split("/")) & _EMULATORS
-    if not folders:
-        return False
-    for bindings in collector.module_scope.bindings.values():
-        for binding in bindings:
-            head = binding.qualname.split(".", 1)[0]
-            if binding.kind == "import" and (head in folders or binding.qualname[:1] == "."):
-                return True
-    return False
 
 
 def _is_name(node: ast.expr, name: str) -> bool:

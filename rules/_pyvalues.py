@@ -38,6 +38,8 @@ STS_METHODS = frozenset(
 _CHAIN_ATTRS = frozenset({"access_key", "secret_key", "token"})
 _CHAIN_METHODS = frozenset({"get_credentials", "get_frozen_credentials"})
 _ENV_GETTERS = frozenset({"os.getenv", "os.environ.get", "os.environ.setdefault"})
+#: Packages of AWS emulators: credentials they define are their own test values.
+EMULATOR_PACKAGES = frozenset({"localstack", "moto"})
 _CONFIG_GETTERS = frozenset({"env", "config", "getenv", "get_env", "get_setting", "decouple"})
 
 
@@ -104,6 +106,8 @@ class Classifier:
             return _literal(literal)
         if isinstance(expr, ast.Constant) and expr.value is None:
             return ABSENT
+        if isinstance(expr, (ast.Name, ast.Attribute)) and self._emulator_constant(expr, scope):
+            return ABSENT
         if isinstance(expr, ast.Name):
             return self._name(expr, scope, depth)
         if isinstance(expr, ast.BoolOp):
@@ -154,6 +158,13 @@ class Classifier:
             if body is not None:
                 return self._bound_literal(expr.attr, body, depth)
         return None
+
+    def _emulator_constant(self, expr: ast.expr, scope: Scope) -> bool:
+        """A name imported from an AWS emulator's package (``from localstack.constants
+        import INTERNAL_AWS_SECRET_ACCESS_KEY``, ``config.X`` after ``from localstack
+        import config``): the emulator's own dummy credentials, only it accepts them."""
+        name = self.resolver.qualify(expr, scope)
+        return name is not None and name.split(".", 1)[0] in EMULATOR_PACKAGES
 
     def _bound_literal(self, name: str, scope: Scope, depth: int) -> str | None:
         found = lookup(scope, name)
