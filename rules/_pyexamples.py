@@ -96,6 +96,17 @@ BOTO3_INVALID: tuple[Example, ...] = (
 
 #: RC202: credential providers, signers and their tests.
 BOTOCORE_VALID: tuple[Example, ...] = (
+    # Values an f-string builds from run-time parts and words (a fake profile provider).
+    Example(
+        "from botocore.credentials import Credentials\n"
+        "class ProfileProvider:\n"
+        "    def __init__(self, profile_name):\n"
+        "        self._profile_name = profile_name\n"
+        "    def load(self):\n"
+        "        return Credentials(\n"
+        "            f'{self._profile_name}-access-key', f'{self._profile_name}-secret-key'\n"
+        "        )\n"
+    ),
     # Keys typed as the alphabet, forwards and backwards (the AWS CLI's EKS token tests).
     Example(
         "import botocore.session\n"

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import ast
 import enum
+import re
 from dataclasses import dataclass
 
 from rolecall import secrets
@@ -123,6 +124,8 @@ class Classifier:
             )
         if isinstance(expr, ast.Subscript):
             return self._subscript(expr, scope)
+        if isinstance(expr, ast.JoinedStr) and _names_itself(expr):
+            return ABSENT
         if isinstance(expr, ast.Call):
             return self._call(expr, scope, depth)
         if isinstance(expr, ast.Attribute):
@@ -306,6 +309,23 @@ def _self_attribute(expr: ast.Attribute, scope: Scope) -> list[tuple[ast.expr, S
         current = current.parent
     owner = current.enclosing_class if current is not None else None
     return owner.attrs.get(expr.attr, []) if owner is not None else []
+
+
+#: The text of an f-string around its run-time parts, when it only names what the
+#: value is: ``f"{profile}-access-key"``, ``f"fake-{rand(15)}"``, ``f"{user}_secret"``.
+_NAMING_TEXT = re.compile(r"[-_./: ]*(?:[a-z]+[-_./: ]*)+")
+
+
+def _names_itself(expr: ast.JoinedStr) -> bool:
+    """An f-string whose every literal part is lower-case words and separators around
+    run-time values: a generated test value, never an embedded key."""
+    parts = [p.value for p in expr.values if isinstance(p, ast.Constant)]
+    has_insert = any(isinstance(p, ast.FormattedValue) for p in expr.values)
+    return (
+        has_insert
+        and bool(parts)
+        and all(isinstance(p, str) and _NAMING_TEXT.fullmatch(p) for p in parts)
+    )
 
 
 def positional(call: ast.Call) -> list[ast.expr]:
