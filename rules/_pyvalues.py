@@ -271,6 +271,13 @@ class Classifier:
         if isinstance(func, ast.Name) and func.id == "str" and len(args) == 1:
             return self.classify(args[0], scope, depth + 1)
         callee = self.resolver.qualify(func, scope)
+        if (
+            isinstance(func, ast.Attribute)
+            and func.attr == "get"
+            and callee not in _ENV_GETTERS
+            and self._environment(func.value, scope)
+        ):
+            callee = "os.environ.get"  # a saved copy of the environment
         if callee in _ENV_GETTERS and first is not None:
             default = args[1] if len(args) > 1 else None
             if default is not None:
