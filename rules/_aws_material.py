@@ -28,8 +28,12 @@ from rolecall.secrets import KeyIdInfo
 #: Separators between a name and its value in any syntax: ``=``, ``:``, ``=>``, ``:=``,
 #: quotes, spaces and newlines, ``|``/``>`` (YAML block scalars, Markdown tables),
 #: ``(``/``)``/``,`` (function calls), ``:-`` (shell defaults), ``[``/``]``, backslashes,
-#: HTML-escaped quotes, and ``or`` (``os.getenv("AWS_SECRET") or "..."``).
-_GAP = re.compile(r"""(?:[\s"'`\\:=,>|()\[\]?\-]|&quot;|&#3[49];|or\b){1,40}""")
+#: HTML-escaped quotes, ``or`` (``os.getenv("AWS_SECRET") or "..."``), XML tags between
+#: a name element and its value element (a plist's ``<key>..</key><string>..</string>``)
+#: and the ``value`` field of a key/value item (Postman: ``{"key": "secretKey", "value"``).
+_GAP = re.compile(
+    r"""(?:[\s"'`\\:=,>|()\[\]?\-]|&quot;|&#3[49];|or\b|value\b|</?[A-Za-z][\w:.-]{0,30}>){1,40}"""
+)
 _NAME_REST = re.compile(r"[A-Za-z0-9_.\-]*")
 _SECRET_VALUE = re.compile(r"[A-Za-z0-9/+]{40}")
 #: A secret written with escapes: ``\/`` (JSON from PHP and others), ``%2F``/``%2B``
@@ -37,13 +41,27 @@ _SECRET_VALUE = re.compile(r"[A-Za-z0-9/+]{40}")
 _SECRET_ESCAPED_VALUE = re.compile(r"(?:[A-Za-z0-9/+]|\\/|%2[FfBb]){40}")
 #: A 40-character secret base64-encoded once more (Kubernetes Secret ``data``): 56 chars.
 _SECRET_B64_VALUE = re.compile(r"[A-Za-z0-9/+]{54}==")
+#: A token-length base64 run, not part of a dotted (JWT) or base64url token; ``=``
+#: before it is an assignment (``TOKEN=...``).
+_BESIDE_TOKEN = re.compile(
+    r"(?<![A-Za-z0-9/+_.-])[A-Za-z0-9/+]{64,8192}={0,2}(?![A-Za-z0-9/+=_.-])"
+)
 _TOKEN_VALUE = re.compile(r"[A-Za-z0-9/+%]{16,8192}={0,2}")
 _B64 = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789/+=")
 _AFTER_SECRET = _B64 | {"_", "-", "%"}
+#: Characters of a dotted token's segments (JWT: base64url): a value after ``x.`` is one.
+_DOTTED = _B64 | {"_", "-"}
 _NAME_CHARS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_.-")
 #: How far (lines, characters) a secret may be from a key id to count as its pair.
 NAMED_PAIR_WINDOW = (5, 2000)
-UNNAMED_PAIR_WINDOW = (3, 400)
+#: A value known only by its shape pairs within 3 lines, or up to 8 lines when no blank
+#: line or ``[section]`` header separates it from the id (one record, object or section).
+UNNAMED_PAIR_WINDOW = (8, 1200)
+UNNAMED_NEAR_LINES = 3
+#: A 40-character secret right after ``NAME=`` (``PWD=`` in an ODBC DSN, ``Password=`` in
+#: a connection string), which the shape pattern leaves out because ``=`` also ends
+#: base64 runs. Linear: the look-behind is fixed-width and the run has a fixed length.
+_SECRET_AFTER_EQUALS = re.compile(r"(?<=[A-Za-z0-9_\]]=)([A-Za-z0-9/+]{40})(?![A-Za-z0-9/+=_%-])")
 
 
 @dataclass(frozen=True)
@@ -226,6 +244,48 @@ def _bare_tokens(text: str, taken: list[TokenHit], examples: bool) -> list[Token
     return found
 
 
+def _tokens_beside_temporary_ids(
+    doc: Document, ids: list[KeyIdHit], taken: list[TokenHit]
+) -> list[TokenHit]:
+    """The session token of each ``ASIA`` id, by position: a long base64 run beside it.
+
+    Temporary credentials always come as three values, and a token is the only long
+    random base64 value among them, so beside an ``ASIA`` id neither a name nor a known
+    prefix is needed, and a shorter floor than a lone value's is enough (a truncated or
+    older token). The closest run in the id's record is taken, one per id.
+    """
+    lines, chars = UNNAMED_PAIR_WINDOW
+    index, text = doc.index, doc.text
+    spans = [(t.start, t.end) for t in taken]
+    found: dict[int, TokenHit] = {}
+    for hit in ids:
+        if hit.info.prefix != "ASIA" or hit.example:
+            continue
+        line = index.position(hit.start)[0]
+        lo = max(index.line_start(max(1, line - lines)), hit.start - chars)
+        hi = min(index.line_end(min(index.line_count, line + lines)), hit.end + chars)
+        best: tuple[int, int, int] | None = None
+        for match in _BESIDE_TOKEN.finditer(text, lo, hi):
+            start, end = match.span()
+            if (start == lo and start > 0 and text[start - 1] in _DOTTED) or (
+                end == hi and text[end : end + 1] in _DOTTED
+            ):
+                continue  # cut out of a longer run by the window edge
+            if any(a < end and start < b for a, b in spans):
+                continue  # already a token found by name or prefix
+            if not _same_block(doc, line, index.position(start)[0]):
+                continue
+            if not policy.looks_like_token_beside_key_id(match.group()):
+                continue
+            distance = abs(start - hit.start)
+            if best is None or distance < best[0]:
+                best = (distance, start, end)
+        if best is not None and best[1] not in found:
+            _, start, end = best
+            found[start] = TokenHit(start, end, text[start:end], "", _in_url(text, start), False)
+    return list(found.values())
+
+
 def _unnamed_secrets_near(
     doc: Document, hit: KeyIdHit, examples: bool, seen: dict[int, SecretHit | None]
 ) -> list[SecretHit]:
@@ -237,23 +297,36 @@ def _unnamed_secrets_near(
     hi = min(index.line_end(min(index.line_count, line + lines)), hit.end + chars)
     text = doc.text
     found: list[SecretHit] = []
-    for match in policy.SECRET_KEY_PATTERN.finditer(text, lo, hi):
-        start, end = match.span(1)
-        if (start == lo and start > 0 and text[start - 1] in _AFTER_SECRET) or (
-            end == hi and text[end : end + 1] in _AFTER_SECRET
-        ):
-            continue  # cut out of a longer run by the window edge
-        if start not in seen:
-            seen[start] = _unnamed_secret(doc, start, end, examples)
-        secret = seen[start]
-        if secret is not None:
-            found.append(secret)
+    for pattern in (policy.SECRET_KEY_PATTERN, _SECRET_AFTER_EQUALS):
+        for match in pattern.finditer(text, lo, hi):
+            start, end = match.span(1)
+            if (start == lo and start > 0 and text[start - 1] in _AFTER_SECRET) or (
+                end == hi and text[end : end + 1] in _AFTER_SECRET
+            ):
+                continue  # cut out of a longer run by the window edge
+            if start not in seen:
+                seen[start] = _unnamed_secret(doc, start, end, examples)
+            secret = seen[start]
+            if secret is not None and _same_block(doc, line, index.position(start)[0]):
+                found.append(secret)
     return found
+
+
+def _same_block(doc: Document, a: int, b: int) -> bool:
+    """Lines ``a`` and ``b`` are close, or no blank line or ``[section]`` lies between."""
+    if abs(a - b) <= UNNAMED_NEAR_LINES:
+        return True
+    lines = doc.lines
+    for number in range(min(a, b), max(a, b) + 1):
+        stripped = lines[number - 1].strip()
+        if not stripped or (stripped[0] == "[" and stripped[-1] == "]" and number != a):
+            return False
+    return True
 
 
 def _unnamed_secret(doc: Document, start: int, end: int, examples: bool) -> SecretHit | None:
     text = doc.text
-    if text[start - 1 : start] == "." or (
+    if (text[start - 1 : start] == "." and text[start - 2 : start - 1] in _DOTTED) or (
         text[end : end + 1] == "." and text[end + 1 : end + 2].isalnum()
     ):
         return None  # a segment of a JWT or another dotted token
@@ -333,6 +406,7 @@ def _build(doc: Document, examples: bool) -> Material:
         secrets = [s for s in secrets if s.strong]
         tokens = [t for t in tokens if names.credential_name_kind(t.name) != NameKind.WEAK_TOKEN]
     pairs = _pair(doc, ids, secrets, examples) if ids else {}
+    tokens += _tokens_beside_temporary_ids(doc, ids, tokens)
     return Material(
         tuple(ids), tuple(secrets), tuple(sorted(tokens, key=lambda t: t.start)), pairs, aws_context
     )

@@ -147,7 +147,7 @@ class SessionToken(Rule):
         "SDK assume the role (role_arn with source_profile or credential_source) and "
         "presign at run time. " + CHAIN
     )
-    keywords = (*SESSION_TOKEN_NAME_PARTS, *SESSION_TOKEN_PREFIX_STEMS)
+    keywords = (*SESSION_TOKEN_NAME_PARTS, *SESSION_TOKEN_PREFIX_STEMS, "ASIA")
     tags = ("aws", "credentials")
     VALID = (
         *ex.HARD_NEGATIVES,

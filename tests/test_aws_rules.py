@@ -70,9 +70,18 @@ def test_unnamed_secret_pairs_only_when_close() -> None:
     near = f'new BasicAWSCredentials("{ex.AKIA}", "{ex.SECRET}");\n'
     assert rules(scan("A.java", near)) == [("RC101", 1, 26)]
     assert scan("A.java", near).findings[0].confidence is Confidence.HIGH
-    far = f'id = "{ex.AKIA}";\n' + "//\n" * 5 + f'x = "{ex.SECRET}";\n'
+    # Beyond three lines only within one block (no blank line, no [section] between),
+    # and never beyond eight lines.
+    block = f'id = "{ex.AKIA}";\n' + "//\n" * 5 + f'x = "{ex.SECRET}";\n'
+    (finding,) = scan("A.java", block).findings
+    assert finding.properties["secret_line"] == "7"
+    far = f'id = "{ex.AKIA}";\n' + "//\n" * 8 + f'x = "{ex.SECRET}";\n'
     (finding,) = scan("A.java", far).findings
     assert "paired_secret" not in finding.properties
+    for gap in ("//\n//\n\n//\n", "//\n[other]\n//\n//\n"):
+        apart = f'id = "{ex.AKIA}";\n' + gap + f'x = "{ex.SECRET}";\n'
+        (finding,) = scan("a.ini", apart).findings
+        assert "paired_secret" not in finding.properties
 
 
 def test_pairs_in_minified_json_take_the_closest_secret() -> None:
