@@ -275,6 +275,8 @@ def _tokens_beside_temporary_ids(
                 continue  # already a token found by name or prefix
             if not _same_block(doc, line, index.position(start)[0]):
                 continue
+            if _in_wrapped_base64(doc, start) or _wraps_onto_next_line(doc, start, end):
+                continue  # a line of a PEM or MIME body
             if not policy.looks_like_token_beside_key_id(match.group()):
                 continue
             distance = abs(start - hit.start)
@@ -346,6 +348,15 @@ def _in_wrapped_base64(doc: Document, start: int) -> bool:
         return False
     above = doc.lines[line - 2].strip()
     return len(above) >= 60 and all(c in _B64 for c in above)
+
+
+def _wraps_onto_next_line(doc: Document, start: int, end: int) -> bool:
+    """The first line of a wrapped base64 block: the next line is as long and base64."""
+    line = doc.index.position(start)[0]
+    if line >= doc.index.line_count or doc.lines[line - 1].strip() != doc.text[start:end]:
+        return False
+    below = doc.lines[line].strip()
+    return len(below) >= end - start - 4 and all(c in _B64 for c in below)
 
 
 def _pair(

@@ -363,11 +363,13 @@ def looks_like_token_beside_key_id(value: str) -> bool:
 
     Beside the id a name is not needed and the floor is lower than for a lone value
     (:data:`MIN_SESSION_TOKEN_LENGTH`): 64 characters and the character mix of random
-    data; a DER certificate or key (``MII...``), base64 of text and placeholders are not.
+    data. STS tokens start with their own headers, never with ``MII`` (DER: certificates,
+    private keys) or ``AAAA`` (SSH public keys); base64 of text and placeholders are not
+    tokens either.
     """
     body = value.rstrip("=")
-    if len(body) < MIN_TOKEN_BESIDE_KEY_ID or body.startswith("MII"):
-        return False
+    if len(body) < MIN_TOKEN_BESIDE_KEY_ID or body.startswith(("MII", "AAAA")):
+        return False  # DER (certificates, keys) and SSH keys and other length-prefixed blobs
     if not (any(c.isupper() for c in body) and any(c.islower() for c in body)):
         return False
     if looks_like_path(body) or has_placeholder_word(body) or decodes_to_text(body):
