@@ -6,9 +6,11 @@ place: the id rules report the pair, the secret rule reports only secrets left u
 
 Candidates come from three cheap searches: key ids (a literal-led pattern), names that
 contain ``secret`` or a session-token word (``str.find`` on the lower-cased text), and
-bare STS tokens (a literal-led pattern). Every value pattern is anchored at a name or has
-a fixed length, and name scanning never goes backwards, so the work is linear in the
-size of the text.
+bare STS tokens (a literal-led pattern). Values without a name count by position: a
+secret-shaped value, or beside a temporary id a token-shaped one, in the id's record
+(a bounded window of lines). Every value pattern is anchored at a name, has a fixed
+length or runs inside a bounded window, and name scanning never goes backwards, so the
+work is linear in the size of the text.
 """
 
 from __future__ import annotations
