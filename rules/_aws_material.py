@@ -378,10 +378,10 @@ def _pair(
         lo = max(bisect.bisect_left(starts, hit.start - max_chars), at - 4)
         hi = min(bisect.bisect_right(starts, hit.start + max_chars), at + 4)
         nearby = [(s, max_lines) for s in secrets[lo:hi]]
+        # Named secrets come back here too: in the id's block they pair as far as
+        # unnamed ones do (a plist or Postman item list spreads a pair over 6 lines).
         nearby += [
-            (s, UNNAMED_PAIR_WINDOW[0])
-            for s in _unnamed_secrets_near(doc, hit, examples, seen)
-            if not s.name
+            (s, UNNAMED_PAIR_WINDOW[0]) for s in _unnamed_secrets_near(doc, hit, examples, seen)
         ]
         for secret, lines in nearby:
             if secret.example != hit.example:
