@@ -60,10 +60,14 @@ NAMED_PAIR_WINDOW = (5, 2000)
 #: line or ``[section]`` header separates it from the id (one record, object or section).
 UNNAMED_PAIR_WINDOW = (8, 1200)
 UNNAMED_NEAR_LINES = 3
-#: A 40-character secret right after ``NAME=`` (``PWD=`` in an ODBC DSN, ``Password=`` in
-#: a connection string), which the shape pattern leaves out because ``=`` also ends
-#: base64 runs. Linear: the look-behind is fixed-width and the run has a fixed length.
-_SECRET_AFTER_EQUALS = re.compile(r"(?<=[A-Za-z0-9_\]]=)([A-Za-z0-9/+]{40})(?![A-Za-z0-9/+=_%-])")
+#: A 40-character secret candidate for pairing by position: not part of a longer
+#: base64, base64url or percent-encoded run, or right after ``NAME=`` (``PWD=`` in an
+#: ODBC DSN, ``Password=`` in a connection string), which :data:`SECRET_KEY_PATTERN`
+#: leaves out because ``=`` also ends base64 runs. Linear: fixed-width look-arounds
+#: and a fixed-length run.
+_UNNAMED_SECRET = re.compile(
+    r"(?:(?<![A-Za-z0-9/+=_%-])|(?<=[A-Za-z0-9_\]]=))([A-Za-z0-9/+]{40})(?![A-Za-z0-9/+=_%-])"
+)
 
 
 @dataclass(frozen=True)
@@ -258,7 +262,9 @@ def _tokens_beside_temporary_ids(
     """
     lines, chars = UNNAMED_PAIR_WINDOW
     index, text = doc.index, doc.text
-    spans = [(t.start, t.end) for t in taken]
+    spans = sorted((t.start, t.end) for t in taken)
+    starts = [a for a, _ in spans]
+    plausible: dict[int, bool] = {}  # one check per run, however many ids see it
     found: dict[int, TokenHit] = {}
     for hit in ids:
         if hit.info.prefix != "ASIA" or hit.example:
@@ -273,14 +279,17 @@ def _tokens_beside_temporary_ids(
                 end == hi and text[end : end + 1] in _DOTTED
             ):
                 continue  # cut out of a longer run by the window edge
-            if any(a < end and start < b for a, b in spans):
-                continue  # already a token found by name or prefix
+            at = bisect.bisect_left(starts, end) - 1
+            if at >= 0 and spans[at][1] > start:
+                continue  # already a token found by name or prefix (tokens never overlap)
             if not _same_block(doc, line, index.position(start)[0]):
                 continue
-            if _in_wrapped_base64(doc, start) or _wraps_onto_next_line(doc, start, end):
-                continue  # a line of a PEM or MIME body
-            if not policy.looks_like_token_beside_key_id(match.group()):
-                continue
+            if start not in plausible:
+                plausible[start] = not (
+                    _in_wrapped_base64(doc, start) or _wraps_onto_next_line(doc, start, end)
+                ) and policy.looks_like_token_beside_key_id(match.group())
+            if not plausible[start]:
+                continue  # a line of a PEM or MIME body, or not random enough
             distance = abs(start - hit.start)
             if best is None or distance < best[0]:
                 best = (distance, start, end)
@@ -290,29 +299,64 @@ def _tokens_beside_temporary_ids(
     return list(found.values())
 
 
-def _unnamed_secrets_near(
-    doc: Document, hit: KeyIdHit, examples: bool, seen: dict[int, SecretHit | None]
-) -> list[SecretHit]:
-    """Secrets within the unnamed window of ``hit``; ``seen`` memoises each candidate."""
+def _window(doc: Document, start: int, end: int) -> tuple[int, int]:
+    """The offsets of the unnamed pairing window around a key id at ``start:end``."""
     lines, chars = UNNAMED_PAIR_WINDOW
     index = doc.index
-    line = index.position(hit.start)[0]
-    lo = max(index.line_start(max(1, line - lines)), hit.start - chars)
-    hi = min(index.line_end(min(index.line_count, line + lines)), hit.end + chars)
+    line = index.position(start)[0]
+    lo = max(index.line_start(max(1, line - lines)), start - chars)
+    hi = min(index.line_end(min(index.line_count, line + lines)), end + chars)
+    return lo, hi
+
+
+def _unnamed_candidates(doc: Document, ids: list[KeyIdHit]) -> list[tuple[int, int]]:
+    """``(start, end)`` of the secret-shaped runs in any id's window, in text order.
+
+    Overlapping windows are merged and each merged range is searched once, so a file
+    dense with ids (a log of STS responses) is still searched once, not once per id.
+    """
     text = doc.text
-    found: list[SecretHit] = []
-    for pattern in (policy.SECRET_KEY_PATTERN, _SECRET_AFTER_EQUALS):
-        for match in pattern.finditer(text, lo, hi):
+    ranges: list[list[int]] = []
+    for hit in ids:  # ids are found left to right: windows come sorted by start
+        lo, hi = _window(doc, hit.start, hit.end)
+        if ranges and lo <= ranges[-1][1]:
+            ranges[-1][1] = max(ranges[-1][1], hi)
+        else:
+            ranges.append([lo, hi])
+    found: list[tuple[int, int]] = []
+    for lo, hi in ranges:
+        for match in _UNNAMED_SECRET.finditer(text, lo, hi):
             start, end = match.span(1)
             if (start == lo and start > 0 and text[start - 1] in _AFTER_SECRET) or (
                 end == hi and text[end : end + 1] in _AFTER_SECRET
             ):
                 continue  # cut out of a longer run by the window edge
-            if start not in seen:
-                seen[start] = _unnamed_secret(doc, start, end, examples)
-            secret = seen[start]
-            if secret is not None and _same_block(doc, line, index.position(start)[0]):
-                found.append(secret)
+            found.append((start, end))
+    return found
+
+
+def _unnamed_secrets_near(
+    doc: Document,
+    hit: KeyIdHit,
+    candidates: list[tuple[int, int]],
+    examples: bool,
+    seen: dict[int, tuple[SecretHit, int] | None],
+) -> list[tuple[SecretHit, int]]:
+    """``(secret, line)`` within the unnamed window of ``hit``; ``seen`` memoises each
+    candidate."""
+    lo, hi = _window(doc, hit.start, hit.end)
+    line = doc.index.position(hit.start)[0]
+    found: list[tuple[SecretHit, int]] = []
+    first = bisect.bisect_left(candidates, (lo, lo))
+    for start, end in candidates[first:]:
+        if end > hi:
+            break
+        if start not in seen:
+            secret = _unnamed_secret(doc, start, end, examples)
+            seen[start] = None if secret is None else (secret, doc.index.position(start)[0])
+        known = seen[start]
+        if known is not None and _same_block(doc, line, known[1]):
+            found.append(known)
     return found
 
 
@@ -369,7 +413,9 @@ def _pair(
     index = doc.index
     starts = [s.start for s in secrets]  # sorted: found left to right
     max_lines, max_chars = NAMED_PAIR_WINDOW
-    seen: dict[int, SecretHit | None] = {s.start: s for s in secrets}
+    lines = {s.start: index.position(s.start)[0] for s in secrets}
+    seen: dict[int, tuple[SecretHit, int] | None] = {s.start: (s, lines[s.start]) for s in secrets}
+    runs = _unnamed_candidates(doc, ids)
     for hit in ids:
         line = index.position(hit.start)[0]
         # The four closest named secrets on either side are enough to choose from and
@@ -377,16 +423,15 @@ def _pair(
         at = bisect.bisect_left(starts, hit.start)
         lo = max(bisect.bisect_left(starts, hit.start - max_chars), at - 4)
         hi = min(bisect.bisect_right(starts, hit.start + max_chars), at + 4)
-        nearby = [(s, max_lines) for s in secrets[lo:hi]]
+        nearby = [(s, lines[s.start], max_lines) for s in secrets[lo:hi]]
         # Named secrets come back here too: in the id's block they pair as far as
         # unnamed ones do (a plist or Postman item list spreads a pair over 6 lines).
         nearby += [
-            (s, UNNAMED_PAIR_WINDOW[0]) for s in _unnamed_secrets_near(doc, hit, examples, seen)
+            (s, at_line, UNNAMED_PAIR_WINDOW[0])
+            for s, at_line in _unnamed_secrets_near(doc, hit, runs, examples, seen)
         ]
-        for secret, lines in nearby:
-            if secret.example != hit.example:
-                continue
-            if abs(index.position(secret.start)[0] - line) > lines:
+        for secret, secret_line, window in nearby:
+            if secret.example != hit.example or abs(secret_line - line) > window:
                 continue
             candidates.append((abs(secret.start - hit.start), hit.start, secret))
     pairs: dict[int, SecretHit] = {}

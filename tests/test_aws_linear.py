@@ -100,8 +100,8 @@ PATTERNS: dict[str, tuple[re.Pattern[str], tuple[str, ...]]] = {
     # searching tries every offset, which is strictly more work.
     "_NAME_REST": (material._NAME_REST, ("identifier-run", "secret-names")),
     "_GAP": (material._GAP, ("secret-gaps", "secret-assignments", "xml-gaps")),
-    "_SECRET_AFTER_EQUALS": (
-        material._SECRET_AFTER_EQUALS,
+    "_UNNAMED_SECRET": (
+        material._UNNAMED_SECRET,
         ("base64-run", "secret-assignments", "ids-and-secrets"),
     ),
     "_BESIDE_TOKEN": (
