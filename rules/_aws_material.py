@@ -46,7 +46,7 @@ _SECRET_B64_VALUE = re.compile(r"[A-Za-z0-9/+]{54}==")
 #: A token-length base64 run, not part of a dotted (JWT) or base64url token; ``=``
 #: before it is an assignment (``TOKEN=...``).
 _BESIDE_TOKEN = re.compile(
-    r"(?<![A-Za-z0-9/+_.-])[A-Za-z0-9/+]{64,8192}={0,2}(?![A-Za-z0-9/+=_.-])"
+    r"(?:(?<![A-Za-z0-9/+_.-])|(?<=\\[ntr]))[A-Za-z0-9/+]{64,8192}={0,2}(?![A-Za-z0-9/+=_.-])"
 )
 _TOKEN_VALUE = re.compile(r"[A-Za-z0-9/+%]{16,8192}={0,2}")
 _B64 = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789/+=")
@@ -61,12 +61,14 @@ NAMED_PAIR_WINDOW = (5, 2000)
 UNNAMED_PAIR_WINDOW = (8, 1200)
 UNNAMED_NEAR_LINES = 3
 #: A 40-character secret candidate for pairing by position: not part of a longer
-#: base64, base64url or percent-encoded run, or right after ``NAME=`` (``PWD=`` in an
+#: base64, base64url or percent-encoded run; or right after ``NAME=`` (``PWD=`` in an
 #: ODBC DSN, ``Password=`` in a connection string), which :data:`SECRET_KEY_PATTERN`
-#: leaves out because ``=`` also ends base64 runs. Linear: fixed-width look-arounds
-#: and a fixed-length run.
+#: leaves out because ``=`` also ends base64 runs; or after an escaped newline or tab
+#: (``\n`` in a notebook's output or a log line in JSON). Linear: fixed-width
+#: look-arounds and a fixed-length run.
 _UNNAMED_SECRET = re.compile(
-    r"(?:(?<![A-Za-z0-9/+=_%-])|(?<=[A-Za-z0-9_\]]=))([A-Za-z0-9/+]{40})(?![A-Za-z0-9/+=_%-])"
+    r"(?:(?<![A-Za-z0-9/+=_%-])|(?<=[A-Za-z0-9_\]]=)|(?<=\\[ntr]))"
+    r"([A-Za-z0-9/+]{40})(?![A-Za-z0-9/+=_%-])"
 )
 
 

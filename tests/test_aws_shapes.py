@@ -21,6 +21,8 @@ from rolecall.rules import _aws_examples as ex
 
 ID, ID_2, TEMP = ex.AKIA, ex.AKIA_2, ex.ASIA
 SECRET, SECRET_2 = ex.SECRET, ex.SECRET_2
+ID_3 = "AKIA" + "Z7MQ4XKT2WRV5N3P"
+SECRET_3 = SECRET_2[20:] + SECRET[:20]
 #: Real secrets are uniform over 64 characters: one in 64 starts with "/" and one in a
 #: hundred holds "//". Both used to be rejected as paths.
 SLASHED = "/" + SECRET[1:12] + "//" + SECRET[14:]
@@ -93,6 +95,16 @@ def _notebook() -> str:
             "outputs": [],
         },
     ]
+    printed = f"{ID_3}\n{SECRET_3}\n"  # print(key_id); print(secret): one escaped string
+    cells.append(
+        {
+            "cell_type": "code",
+            "execution_count": 4,
+            "metadata": {},
+            "source": ["print(key_id)\n", "print(secret)"],
+            "outputs": [{"name": "stdout", "output_type": "stream", "text": printed}],
+        }
+    )
     notebook = {
         "cells": cells,
         "metadata": {"kernelspec": {"name": "python3", "display_name": "Python 3"}},
@@ -234,7 +246,7 @@ CASES: list[tuple[str, str, tuple[str, ...]]] = [
         f'aws configure set aws_secret_access_key {SECRET}\n"""\n',
         (ID, SECRET),
     ),
-    ("explore.ipynb", _notebook(), (ID, SECRET, ID_2, SECRET_2, TEMP, SLASHED, TOKEN)),
+    ("explore.ipynb", _notebook(), (ID, SECRET, ID_2, SECRET_2, TEMP, SLASHED, TOKEN, ID_3)),
     (
         "defaults.py",
         f'import boto3\n\n\ndef connect(key="{ID}", secret="{SECRET}"):\n'
@@ -297,3 +309,19 @@ def test_other_long_values_beside_a_temporary_id_are_not_tokens(
 ) -> None:
     text = f"key: {TEMP}\n{beside}\n"
     assert reported_lines(tmp_path, "x.txt", text, capsys, "RC1") == {1: {"RC102"}}
+
+
+def test_a_secret_after_an_escaped_newline_is_the_ids(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # A notebook cell that printed the id and then the secret: one JSON string.
+    output = {"name": "stdout", "output_type": "stream", "text": f"{ID_3}\n{SECRET_3}\n"}
+    cell = {"cell_type": "code", "execution_count": 1, "metadata": {}, "outputs": [output]}
+    cell["source"] = ["print(key_id)\n", "print(secret)"]
+    notebook = {"cells": [cell], "metadata": {}, "nbformat": 4, "nbformat_minor": 5}
+    path = tmp_path / "keys.ipynb"
+    path.write_text(json.dumps(notebook, indent=1), encoding="utf-8")
+    main(["scan", "--format", "json", "--isolated", "--no-cache", "-j", "1", str(path)])
+    (finding,) = json.loads(capsys.readouterr().out)["findings"]
+    assert finding["rule_id"] == "RC101"
+    assert finding["properties"]["paired_secret"] == SECRET_3[:4] + "…(40 chars)"
