@@ -274,14 +274,14 @@ _VOWELS = frozenset("aeiouAEIOU")
 def looks_like_path(value: str) -> bool:
     """A path or URL fragment: many slashes, or only words between two or more slashes.
 
-    Random base64 has a slash every 64 characters; more than one in 16 (five in a
-    40-character secret) is a path. A random secret has two or more slashes one time in
-    eight, but then its segments mix cases (``kQ3/Zr8+Tm``); ``usr/local/lib``,
-    ``/home/Deploy/app`` and ``com/org/CHANGELOG`` are lower-case, capitalised or
-    upper-case words.
+    Random base64 has a slash every 64 characters: five in a 40-character secret (3 in
+    10,000 random secrets) or more than one in eight in a longer value is a path. A
+    random secret has two or more slashes one time in eight, but then its segments mix
+    cases (``kQ3/Zr8+Tm``); ``usr/local/lib``, ``/home/Deploy/app`` and
+    ``com/org/CHANGELOG`` are lower-case, capitalised or upper-case words.
     """
     slashes = value.count("/")
-    if slashes > max(4, len(value) // 16):
+    if slashes > (4 if len(value) <= 40 else len(value) // 8):
         return True
     return slashes >= 2 and all(_PATH_SEGMENT.fullmatch(part) for part in value.split("/"))
 
