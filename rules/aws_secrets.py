@@ -116,7 +116,10 @@ class SecretAccessKey(Rule):
                 material=secret.value,
                 evidence=redact(secret.value),
                 severity=severity,
-                confidence=Confidence.HIGH if secret.strong else Confidence.MEDIUM,
+                # A digit-less value is a random secret one time in 900: less sure.
+                confidence=Confidence.HIGH
+                if secret.strong and any(c.isdigit() for c in secret.value)
+                else Confidence.MEDIUM,
                 message=message,
                 properties=props,
                 secret=redact(secret.value),

@@ -304,3 +304,12 @@ def test_base64_encoded_secret_in_kubernetes_data() -> None:
 )
 def test_secret_name_syntaxes(text: str) -> None:
     assert [f.rule_id for f in scan("x.txt", text).findings] == ["RC104"]
+
+
+def test_a_secret_without_a_digit_is_reported_with_medium_confidence() -> None:
+    # One random secret in 900 has no digit: reported, but words could spell such a value.
+    no_digit = "hJRkqwZr" + "TmCVxHLwkPnxYsZBdpFgTHcAQa/Ue+Ri"
+    (finding,) = scan("credentials", f"aws_secret_access_key = {no_digit}\n").findings
+    assert finding.rule_id == "RC104" and finding.confidence is Confidence.MEDIUM
+    (finding,) = scan("credentials", f"aws_secret_access_key = {ex.SECRET}\n").findings
+    assert finding.confidence is Confidence.HIGH
