@@ -212,6 +212,21 @@ CASES: list[tuple[str, str, tuple[str, ...]]] = [
         (TEMP, TOKEN),
     ),
     ("token.yaml", f"aws:\n  key: {TEMP}\n  token: {SHORT_TOKEN}\n", (TEMP, SHORT_TOKEN)),
+    (
+        # VS Code REST Client: "Authorization: AWS <accessId> <accessKey> [token:<...>]"
+        "s3.http",
+        "GET https://reports.s3.amazonaws.com/?list-type=2\n"
+        f"Authorization: AWS {TEMP} {SECRET} token:{TOKEN} region:us-east-1 service:s3\n",
+        (TEMP, SECRET, TOKEN),
+    ),
+    (
+        # HTTPie session file with the httpie-aws-authv4 plugin's credentials
+        "session.json",
+        '{\n    "__meta__": {"about": "HTTPie session file", "httpie": "3.2.2"},\n'
+        '    "auth": {\n        "type": "aws4",\n'
+        f'        "raw_auth": "{ID}:{SECRET}"\n    }},\n    "headers": []\n}}\n',
+        (ID, SECRET),
+    ),
     # --- inside strings a parser sees as one value -------------------------------------
     (
         "bootstrap.sh",
