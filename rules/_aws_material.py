@@ -31,10 +31,14 @@ from rolecall.secrets import KeyIdInfo
 #: quotes, spaces and newlines, ``|``/``>`` (YAML block scalars, Markdown tables),
 #: ``(``/``)``/``,`` (function calls), ``:-`` (shell defaults), ``[``/``]``, backslashes,
 #: HTML-escaped quotes, ``or`` (``os.getenv("AWS_SECRET") or "..."``), XML tags between
-#: a name element and its value element (a plist's ``<key>..</key><string>..</string>``)
-#: and the ``value`` field of a key/value item (Postman: ``{"key": "secretKey", "value"``).
+#: a name element and its value element (a plist's ``<key>..</key><string>..</string>``),
+#: the ``value`` field of a key/value item (Postman: ``{"key": "secretKey", "value"``),
+#: a string literal's prefix (``b"..."``, ``r'...'``) and a type annotation before a
+#: default (``secret: str = "..."``, ``token: str | None = "..."``).
 _GAP = re.compile(
-    r"""(?:[\s"'`\\:=,>|()\[\]?\-]|&quot;|&#3[49];|or\b|value\b|</?[A-Za-z][\w:.-]{0,30}>){1,40}"""
+    r"""(?::\s{0,4}[A-Za-z_][\w.]{0,30}(?:\[[\w., |]{0,40}\])?(?:\s?\|\s?None)?\s{0,4}="""
+    r"""|[\s"'`\\:=,>|()\[\]?\-]|&quot;|&#3[49];|or\b|value\b|</?[A-Za-z][\w:.-]{0,30}>"""
+    r"""|(?<![A-Za-z0-9_])[bBrRuUfF]{1,2}(?=["'])){1,40}"""
 )
 _NAME_REST = re.compile(r"[A-Za-z0-9_.\-]*")
 _SECRET_VALUE = re.compile(r"[A-Za-z0-9/+]{40}")

@@ -57,6 +57,7 @@ ADVERSARIAL: list[tuple[str, Callable[[int], str]]] = [
     ("asia-ids-and-runs", lambda n: _fill(f"{_ASIA} t={'aB3/Xy9+' * 12}\n", n)),
     ("asia-ids-one-line", lambda n: _fill(f"{_ASIA},{'aB3/Xy9+' * 12},", n)),
     ("xml-gaps", lambda n: "<key>secret</key>" + _fill("<string></string>", n)),
+    ("annotation-gaps", lambda n: "aws_secret_access_key" + _fill(": Optional[str] = b", n)),
     ("url-one-line", lambda n: "https://x/?" + _fill(f"X-Amz-Credential={_ID}&", n)),
     ("identifier-run", lambda n: _fill("a_", n) + "secret"),
     ("aws-context", lambda n: "secret_key = 1\n" + _fill("aw", n)),
@@ -99,7 +100,10 @@ PATTERNS: dict[str, tuple[re.Pattern[str], tuple[str, ...]]] = {
     # The analysis only ever ``.match``es the patterns below at offsets it chose;
     # searching tries every offset, which is strictly more work.
     "_NAME_REST": (material._NAME_REST, ("identifier-run", "secret-names")),
-    "_GAP": (material._GAP, ("secret-gaps", "secret-assignments", "xml-gaps")),
+    "_GAP": (
+        material._GAP,
+        ("secret-gaps", "secret-assignments", "xml-gaps", "annotation-gaps"),
+    ),
     "_UNNAMED_SECRET": (
         material._UNNAMED_SECRET,
         ("base64-run", "secret-assignments", "ids-and-secrets"),

@@ -275,6 +275,21 @@ CASES: list[tuple[str, str, tuple[str, ...]]] = [
         (ID, SECRET),
     ),
     (
+        # Named, with no id in the file: bytes and raw literals, annotated defaults.
+        "named.py",
+        f'AWS_SECRET_ACCESS_KEY = b"{SECRET}"\nFALLBACK_AWS_SECRET = r"{SECRET_2}"\n\n\n'
+        f'def connect(aws_secret_access_key: str = "{SLASHED}",\n'
+        f'            aws_session_token: str | None = "{TOKEN}"):\n    ...\n',
+        (SECRET, SECRET_2, SLASHED, TOKEN),
+    ),
+    (
+        "archive.py",
+        "from dataclasses import dataclass\n\n\n@dataclass\nclass Archive:\n"
+        f'    aws_secret_access_key: str = "{SECRET}"\n'
+        f'    aws_session_token: Optional[str] = b"{TOKEN}"\n',
+        (SECRET, TOKEN),
+    ),
+    (
         "env.py",
         f'import os\n\nos.environ.setdefault("AWS_ACCESS_KEY_ID", "{ID}")\n'
         f'os.environ.setdefault("AWS_SECRET_ACCESS_KEY", "{SECRET}")\n',
