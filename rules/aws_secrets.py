@@ -70,6 +70,9 @@ class SecretAccessKey(Rule):
         Example(f"| aws_secret | `{ex.SECRET}` |\n", "doc.md"),
         # Random secrets start with "/" or hold "//" now and then.
         Example(f"aws_secret_access_key = /{ex.SECRET[1:12]}//{ex.SECRET[14:]}\n", "credentials"),
+        # A string prefix or a type annotation between the name and the value.
+        Example(f'AWS_SECRET_ACCESS_KEY = b"{ex.SECRET}"\n', "settings.py"),
+        Example(f'def connect(aws_secret_access_key: str = "{ex.SECRET}"): ...\n', "s3.py"),
         # The name in an element or item before the value's own.
         Example(f"<key>SecretAccessKey</key>\n<string>{ex.SECRET}</string>\n", "a.plist", line=2),
         Example(
