@@ -6,9 +6,11 @@ place: the id rules report the pair, the secret rule reports only secrets left u
 
 Candidates come from three cheap searches: key ids (a literal-led pattern), names that
 contain ``secret`` or a session-token word (``str.find`` on the lower-cased text), and
-bare STS tokens (a literal-led pattern). Every value pattern is anchored at a name or has
-a fixed length, and name scanning never goes backwards, so the work is linear in the
-size of the text.
+bare STS tokens (a literal-led pattern). Values without a name count by position: a
+secret-shaped value, or beside a temporary id a token-shaped one, in the id's record
+(a bounded window of lines). Every value pattern is anchored at a name, has a fixed
+length or runs inside a bounded window, and name scanning never goes backwards, so the
+work is linear in the size of the text.
 """
 
 from __future__ import annotations
@@ -28,8 +30,16 @@ from rolecall.secrets import KeyIdInfo
 #: Separators between a name and its value in any syntax: ``=``, ``:``, ``=>``, ``:=``,
 #: quotes, spaces and newlines, ``|``/``>`` (YAML block scalars, Markdown tables),
 #: ``(``/``)``/``,`` (function calls), ``:-`` (shell defaults), ``[``/``]``, backslashes,
-#: HTML-escaped quotes, and ``or`` (``os.getenv("AWS_SECRET") or "..."``).
-_GAP = re.compile(r"""(?:[\s"'`\\:=,>|()\[\]?\-]|&quot;|&#3[49];|or\b){1,40}""")
+#: HTML-escaped quotes, ``or`` (``os.getenv("AWS_SECRET") or "..."``), XML tags between
+#: a name element and its value element (a plist's ``<key>..</key><string>..</string>``),
+#: the ``value`` field of a key/value item (Postman: ``{"key": "secretKey", "value"``),
+#: a string literal's prefix (``b"..."``, ``r'...'``) and a type annotation before a
+#: default (``secret: str = "..."``, ``token: str | None = "..."``).
+_GAP = re.compile(
+    r"""(?::\s{0,4}[A-Za-z_][\w.]{0,30}(?:\[[\w., |]{0,40}\])?(?:\s?\|\s?None)?\s{0,4}="""
+    r"""|[\s"'`\\:=,>|()\[\]?\-]|&quot;|&#3[49];|or\b|value\b|</?[A-Za-z][\w:.-]{0,30}>"""
+    r"""|(?<![A-Za-z0-9_])[bBrRuUfF]{1,2}(?=["'])){1,40}"""
+)
 _NAME_REST = re.compile(r"[A-Za-z0-9_.\-]*")
 _SECRET_VALUE = re.compile(r"[A-Za-z0-9/+]{40}")
 #: A secret written with escapes: ``\/`` (JSON from PHP and others), ``%2F``/``%2B``
@@ -37,13 +47,33 @@ _SECRET_VALUE = re.compile(r"[A-Za-z0-9/+]{40}")
 _SECRET_ESCAPED_VALUE = re.compile(r"(?:[A-Za-z0-9/+]|\\/|%2[FfBb]){40}")
 #: A 40-character secret base64-encoded once more (Kubernetes Secret ``data``): 56 chars.
 _SECRET_B64_VALUE = re.compile(r"[A-Za-z0-9/+]{54}==")
+#: A token-length base64 run, not part of a dotted (JWT) or base64url token; ``=``
+#: before it is an assignment (``TOKEN=...``).
+_BESIDE_TOKEN = re.compile(
+    r"(?:(?<![A-Za-z0-9/+_.-])|(?<=\\[ntr]))[A-Za-z0-9/+]{64,8192}={0,2}(?![A-Za-z0-9/+=_.-])"
+)
 _TOKEN_VALUE = re.compile(r"[A-Za-z0-9/+%]{16,8192}={0,2}")
 _B64 = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789/+=")
 _AFTER_SECRET = _B64 | {"_", "-", "%"}
+#: Characters of a dotted token's segments (JWT: base64url): a value after ``x.`` is one.
+_DOTTED = _B64 | {"_", "-"}
 _NAME_CHARS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_.-")
 #: How far (lines, characters) a secret may be from a key id to count as its pair.
 NAMED_PAIR_WINDOW = (5, 2000)
-UNNAMED_PAIR_WINDOW = (3, 400)
+#: A value known only by its shape pairs within 3 lines, or up to 8 lines when no blank
+#: line or ``[section]`` header separates it from the id (one record, object or section).
+UNNAMED_PAIR_WINDOW = (8, 1200)
+UNNAMED_NEAR_LINES = 3
+#: A 40-character secret candidate for pairing by position: not part of a longer
+#: base64, base64url or percent-encoded run; or right after ``NAME=`` (``PWD=`` in an
+#: ODBC DSN, ``Password=`` in a connection string), which :data:`SECRET_KEY_PATTERN`
+#: leaves out because ``=`` also ends base64 runs; or after an escaped newline or tab
+#: (``\n`` in a notebook's output or a log line in JSON). Linear: fixed-width
+#: look-arounds and a fixed-length run.
+_UNNAMED_SECRET = re.compile(
+    r"(?:(?<![A-Za-z0-9/+=_%-])|(?<=[A-Za-z0-9_\]]=)|(?<=\\[ntr]))"
+    r"([A-Za-z0-9/+]{40})(?![A-Za-z0-9/+=_%-])"
+)
 
 
 @dataclass(frozen=True)
@@ -226,34 +256,131 @@ def _bare_tokens(text: str, taken: list[TokenHit], examples: bool) -> list[Token
     return found
 
 
-def _unnamed_secrets_near(
-    doc: Document, hit: KeyIdHit, examples: bool, seen: dict[int, SecretHit | None]
-) -> list[SecretHit]:
-    """Secrets within the unnamed window of ``hit``; ``seen`` memoises each candidate."""
+def _tokens_beside_temporary_ids(
+    doc: Document, ids: list[KeyIdHit], taken: list[TokenHit]
+) -> list[TokenHit]:
+    """The session token of each ``ASIA`` id, by position: a long base64 run beside it.
+
+    Temporary credentials always come as three values, and a token is the only long
+    random base64 value among them, so beside an ``ASIA`` id neither a name nor a known
+    prefix is needed, and a shorter floor than a lone value's is enough (a truncated or
+    older token). The closest run in the id's record is taken, one per id.
+    """
+    lines, chars = UNNAMED_PAIR_WINDOW
+    index, text = doc.index, doc.text
+    spans = sorted((t.start, t.end) for t in taken)
+    starts = [a for a, _ in spans]
+    plausible: dict[int, bool] = {}  # one check per run, however many ids see it
+    found: dict[int, TokenHit] = {}
+    for hit in ids:
+        if hit.info.prefix != "ASIA" or hit.example:
+            continue
+        line = index.position(hit.start)[0]
+        lo = max(index.line_start(max(1, line - lines)), hit.start - chars)
+        hi = min(index.line_end(min(index.line_count, line + lines)), hit.end + chars)
+        best: tuple[int, int, int] | None = None
+        for match in _BESIDE_TOKEN.finditer(text, lo, hi):
+            start, end = match.span()
+            if (start == lo and start > 0 and text[start - 1] in _DOTTED) or (
+                end == hi and text[end : end + 1] in _DOTTED
+            ):
+                continue  # cut out of a longer run by the window edge
+            at = bisect.bisect_left(starts, end) - 1
+            if at >= 0 and spans[at][1] > start:
+                continue  # already a token found by name or prefix (tokens never overlap)
+            if not _same_block(doc, line, index.position(start)[0]):
+                continue
+            if start not in plausible:
+                plausible[start] = not (
+                    _in_wrapped_base64(doc, start) or _wraps_onto_next_line(doc, start, end)
+                ) and policy.looks_like_token_beside_key_id(match.group())
+            if not plausible[start]:
+                continue  # a line of a PEM or MIME body, or not random enough
+            distance = abs(start - hit.start)
+            if best is None or distance < best[0]:
+                best = (distance, start, end)
+        if best is not None and best[1] not in found:
+            _, start, end = best
+            found[start] = TokenHit(start, end, text[start:end], "", _in_url(text, start), False)
+    return list(found.values())
+
+
+def _window(doc: Document, start: int, end: int) -> tuple[int, int]:
+    """The offsets of the unnamed pairing window around a key id at ``start:end``."""
     lines, chars = UNNAMED_PAIR_WINDOW
     index = doc.index
-    line = index.position(hit.start)[0]
-    lo = max(index.line_start(max(1, line - lines)), hit.start - chars)
-    hi = min(index.line_end(min(index.line_count, line + lines)), hit.end + chars)
+    line = index.position(start)[0]
+    lo = max(index.line_start(max(1, line - lines)), start - chars)
+    hi = min(index.line_end(min(index.line_count, line + lines)), end + chars)
+    return lo, hi
+
+
+def _unnamed_candidates(doc: Document, ids: list[KeyIdHit]) -> list[tuple[int, int]]:
+    """``(start, end)`` of the secret-shaped runs in any id's window, in text order.
+
+    Overlapping windows are merged and each merged range is searched once, so a file
+    dense with ids (a log of STS responses) is still searched once, not once per id.
+    """
     text = doc.text
-    found: list[SecretHit] = []
-    for match in policy.SECRET_KEY_PATTERN.finditer(text, lo, hi):
-        start, end = match.span(1)
-        if (start == lo and start > 0 and text[start - 1] in _AFTER_SECRET) or (
-            end == hi and text[end : end + 1] in _AFTER_SECRET
-        ):
-            continue  # cut out of a longer run by the window edge
-        if start not in seen:
-            seen[start] = _unnamed_secret(doc, start, end, examples)
-        secret = seen[start]
-        if secret is not None:
-            found.append(secret)
+    ranges: list[list[int]] = []
+    for hit in ids:  # ids are found left to right: windows come sorted by start
+        lo, hi = _window(doc, hit.start, hit.end)
+        if ranges and lo <= ranges[-1][1]:
+            ranges[-1][1] = max(ranges[-1][1], hi)
+        else:
+            ranges.append([lo, hi])
+    found: list[tuple[int, int]] = []
+    for lo, hi in ranges:
+        for match in _UNNAMED_SECRET.finditer(text, lo, hi):
+            start, end = match.span(1)
+            if (start == lo and start > 0 and text[start - 1] in _AFTER_SECRET) or (
+                end == hi and text[end : end + 1] in _AFTER_SECRET
+            ):
+                continue  # cut out of a longer run by the window edge
+            found.append((start, end))
     return found
+
+
+def _unnamed_secrets_near(
+    doc: Document,
+    hit: KeyIdHit,
+    candidates: list[tuple[int, int]],
+    examples: bool,
+    seen: dict[int, tuple[SecretHit, int] | None],
+) -> list[tuple[SecretHit, int]]:
+    """``(secret, line)`` within the unnamed window of ``hit``; ``seen`` memoises each
+    candidate."""
+    lo, hi = _window(doc, hit.start, hit.end)
+    line = doc.index.position(hit.start)[0]
+    found: list[tuple[SecretHit, int]] = []
+    first = bisect.bisect_left(candidates, (lo, lo))
+    for start, end in candidates[first:]:
+        if end > hi:
+            break
+        if start not in seen:
+            secret = _unnamed_secret(doc, start, end, examples)
+            seen[start] = None if secret is None else (secret, doc.index.position(start)[0])
+        known = seen[start]
+        if known is not None and _same_block(doc, line, known[1]):
+            found.append(known)
+    return found
+
+
+def _same_block(doc: Document, a: int, b: int) -> bool:
+    """Lines ``a`` and ``b`` are close, or no blank line or ``[section]`` lies between."""
+    if abs(a - b) <= UNNAMED_NEAR_LINES:
+        return True
+    lines = doc.lines
+    for number in range(min(a, b), max(a, b) + 1):
+        stripped = lines[number - 1].strip()
+        if not stripped or (stripped[0] == "[" and stripped[-1] == "]" and number != a):
+            return False
+    return True
 
 
 def _unnamed_secret(doc: Document, start: int, end: int, examples: bool) -> SecretHit | None:
     text = doc.text
-    if text[start - 1 : start] == "." or (
+    if (text[start - 1 : start] == "." and text[start - 2 : start - 1] in _DOTTED) or (
         text[end : end + 1] == "." and text[end + 1 : end + 2].isalnum()
     ):
         return None  # a segment of a JWT or another dotted token
@@ -275,6 +402,15 @@ def _in_wrapped_base64(doc: Document, start: int) -> bool:
     return len(above) >= 60 and all(c in _B64 for c in above)
 
 
+def _wraps_onto_next_line(doc: Document, start: int, end: int) -> bool:
+    """The first line of a wrapped base64 block: the next line is as long and base64."""
+    line = doc.index.position(start)[0]
+    if line >= doc.index.line_count or doc.lines[line - 1].strip() != doc.text[start:end]:
+        return False
+    below = doc.lines[line].strip()
+    return len(below) >= end - start - 4 and all(c in _B64 for c in below)
+
+
 def _pair(
     doc: Document, ids: list[KeyIdHit], secrets: list[SecretHit], examples: bool
 ) -> dict[int, SecretHit]:
@@ -283,7 +419,9 @@ def _pair(
     index = doc.index
     starts = [s.start for s in secrets]  # sorted: found left to right
     max_lines, max_chars = NAMED_PAIR_WINDOW
-    seen: dict[int, SecretHit | None] = {s.start: s for s in secrets}
+    lines = {s.start: index.position(s.start)[0] for s in secrets}
+    seen: dict[int, tuple[SecretHit, int] | None] = {s.start: (s, lines[s.start]) for s in secrets}
+    runs = _unnamed_candidates(doc, ids)
     for hit in ids:
         line = index.position(hit.start)[0]
         # The four closest named secrets on either side are enough to choose from and
@@ -291,16 +429,15 @@ def _pair(
         at = bisect.bisect_left(starts, hit.start)
         lo = max(bisect.bisect_left(starts, hit.start - max_chars), at - 4)
         hi = min(bisect.bisect_right(starts, hit.start + max_chars), at + 4)
-        nearby = [(s, max_lines) for s in secrets[lo:hi]]
+        nearby = [(s, lines[s.start], max_lines) for s in secrets[lo:hi]]
+        # Named secrets come back here too: in the id's block they pair as far as
+        # unnamed ones do (a plist or Postman item list spreads a pair over 6 lines).
         nearby += [
-            (s, UNNAMED_PAIR_WINDOW[0])
-            for s in _unnamed_secrets_near(doc, hit, examples, seen)
-            if not s.name
+            (s, at_line, UNNAMED_PAIR_WINDOW[0])
+            for s, at_line in _unnamed_secrets_near(doc, hit, runs, examples, seen)
         ]
-        for secret, lines in nearby:
-            if secret.example != hit.example:
-                continue
-            if abs(index.position(secret.start)[0] - line) > lines:
+        for secret, secret_line, window in nearby:
+            if secret.example != hit.example or abs(secret_line - line) > window:
                 continue
             candidates.append((abs(secret.start - hit.start), hit.start, secret))
     pairs: dict[int, SecretHit] = {}
@@ -333,6 +470,7 @@ def _build(doc: Document, examples: bool) -> Material:
         secrets = [s for s in secrets if s.strong]
         tokens = [t for t in tokens if names.credential_name_kind(t.name) != NameKind.WEAK_TOKEN]
     pairs = _pair(doc, ids, secrets, examples) if ids else {}
+    tokens += _tokens_beside_temporary_ids(doc, ids, tokens)
     return Material(
         tuple(ids), tuple(secrets), tuple(sorted(tokens, key=lambda t: t.start)), pairs, aws_context
     )

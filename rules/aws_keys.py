@@ -13,8 +13,9 @@ class LongTermAccessKeyId(KeyIdRule):
     ## What it finds
     An access key id that starts with ``AKIA``: the id half of a long-term IAM user key,
     valid until somebody deactivates it. When its secret access key is nearby (a named
-    secret within five lines, any secret-shaped value within three), both are one
-    finding with high confidence. The message
+    secret within five lines; any secret-shaped value, whatever its name, within three
+    lines or within eight in the same block: a record, object, row or section), both
+    are one finding with high confidence. The message
     names the AWS account decoded offline from new-generation ids (fifth character Q-Z or
     2-7); old-generation ids (A-P) encode none ("account not encoded"). Every id of the
     shape is reported: one whose encoded account has more than 12 digits cannot have been
@@ -68,6 +69,15 @@ class LongTermAccessKeyId(KeyIdRule):
         Example(f"GET https://b.s3.amazonaws.com/k?X-Amz-Credential={ex.AKIA}%2F2024\n", "a.log"),
         Example(f'msg = "line\\n{ex.AKIA}"\n', line=1, column=14),
         Example(f"ids:\n  - {ex.AKIA}\n  - {ex.AKIA_2}\n", "ids.yaml", count=2, line=2),
+        # Paired by position: a plist's key/string elements, PWD= after UID= in a DSN.
+        Example(
+            f"<dict>\n\t<key>AccessKey</key>\n\t<string>{ex.AKIA}</string>\n"
+            "\t<key>Region</key>\n\t<string>us-east-1</string>\n"
+            f"\t<key>Secret</key>\n\t<string>{ex.SECRET}</string>\n</dict>\n",
+            "Upload.plist",
+            line=3,
+        ),
+        Example(f"[athena]\nAwsRegion=us-west-2\nUID={ex.AKIA}\nPWD={ex.SECRET}\n", "odbc.ini"),
         Example(
             f"key = '{ex.EXAMPLE_ID}'\n", severity=Severity.NOTE, options={"report_examples": True}
         ),

@@ -55,6 +55,7 @@ class SecretAccessKey(Rule):
         *ex.HARD_NEGATIVES,
         Example(f"AWS_ACCESS_KEY_ID={ex.AKIA}\nAWS_SECRET_ACCESS_KEY={ex.SECRET}\n", ".env"),
         Example(f"checksum = '{ex.SECRET}'\n"),
+        Example("aws_secret_access_key = DescribeVpcEndpointServiceConfigurations\n"),
         Example(
             "aws_secret_access_key: >-\n  " + ex.SECRET[:20] + "\n  " + ex.SECRET[20:] + "\n",
             "split.yaml",
@@ -67,6 +68,19 @@ class SecretAccessKey(Rule):
         Example(f"s3:\n  SecretAccessKey: |\n    {ex.SECRET}\n", "c.yaml", line=3),
         Example(f'import boto3\nSECRET_KEY = "{ex.SECRET}"\n', severity=Severity.ERROR),
         Example(f"| aws_secret | `{ex.SECRET}` |\n", "doc.md"),
+        # Random secrets start with "/" or hold "//" now and then.
+        Example(f"aws_secret_access_key = /{ex.SECRET[1:12]}//{ex.SECRET[14:]}\n", "credentials"),
+        # A string prefix or a type annotation between the name and the value.
+        Example(f'AWS_SECRET_ACCESS_KEY = b"{ex.SECRET}"\n', "settings.py"),
+        Example(f'def connect(aws_secret_access_key: str = "{ex.SECRET}"): ...\n', "s3.py"),
+        # The name in an element or item before the value's own.
+        Example(f"<key>SecretAccessKey</key>\n<string>{ex.SECRET}</string>\n", "a.plist", line=2),
+        Example(
+            '{"service": "s3", "values": [\n'
+            f'  {{"key": "secretKey", "value": "{ex.SECRET}", "enabled": true}}]}}\n',
+            "prod.postman_environment.json",
+            line=2,
+        ),
         Example(
             f"aws_secret_access_key={ex.SECRET}\naws_session_token={ex.TOKEN}\n",
             "tmp.ini",
@@ -105,7 +119,10 @@ class SecretAccessKey(Rule):
                 material=secret.value,
                 evidence=redact(secret.value),
                 severity=severity,
-                confidence=Confidence.HIGH if secret.strong else Confidence.MEDIUM,
+                # A digit-less value is a random secret one time in 900: less sure.
+                confidence=Confidence.HIGH
+                if secret.strong and any(c.isdigit() for c in secret.value)
+                else Confidence.MEDIUM,
                 message=message,
                 properties=props,
                 secret=redact(secret.value),
@@ -120,7 +137,10 @@ class SessionToken(Rule):
     ## What it finds
     The value of ``aws_session_token``, ``AWS_SESSION_TOKEN``, ``SessionToken``,
     ``X-Amz-Security-Token`` (also percent-encoded in a presigned URL's query) and bare
-    tokens with the recognisable STS prefix (``IQoJb3JpZ2lu...``).
+    tokens with the recognisable STS prefix (``IQoJb3JpZ2lu...``). Beside a temporary
+    (``ASIA``) key id, the closest long random base64 value in its block is its token
+    whatever its name (``session:``, ``token:``), without the prefix and from 64
+    characters on.
 
     ## Why it is risky
     A session token completes a set of temporary credentials; until it expires (up to
@@ -147,13 +167,16 @@ class SessionToken(Rule):
         "SDK assume the role (role_arn with source_profile or credential_source) and "
         "presign at run time. " + CHAIN
     )
-    keywords = (*SESSION_TOKEN_NAME_PARTS, *SESSION_TOKEN_PREFIX_STEMS)
+    keywords = (*SESSION_TOKEN_NAME_PARTS, *SESSION_TOKEN_PREFIX_STEMS, "ASIA")
     tags = ("aws", "credentials")
     VALID = (
         *ex.HARD_NEGATIVES,
         Example("csrf_session_token = 'abc'\nAWS_SESSION_TOKEN=${AWS_SESSION_TOKEN}\n", ".env"),
         Example(f"security_token = '{ex.TOKEN_NO_PREFIX}'\n", "app.py"),
         Example(f'"SessionToken": "{ex.EXAMPLE_TOKEN}",\n{ex.EXAMPLE_TOKEN}\n', "sts.json"),
+        # Neither name, prefix nor a temporary id: not known to be a token.
+        Example(f"blob: {ex.TOKEN_NO_PREFIX}\n", "data.yaml"),
+        Example(f"key: {ex.ASIA}\nauth: {ex.JWT}\n", "session.yaml"),
     )
     INVALID = (
         Example(f"AWS_SESSION_TOKEN={ex.TOKEN}\r\n", ".env", line=1, column=19),
@@ -167,6 +190,8 @@ class SessionToken(Rule):
         ),
         Example(f"token: >-\n  {ex.TOKEN[:100]}\n  {ex.TOKEN[100:]}\n", "split.yaml", line=2),
         Example(f'{{"SessionToken":"{ex.TOKEN}","Expiration":"2024-01-01T00:00:00Z"}}', "t.json"),
+        # Beside a temporary id, by position: any name, no STS header, a shorter value.
+        Example(f"id: {ex.ASIA}\nsession: {ex.TOKEN_NO_PREFIX[:80]}\n", "s.yaml", line=2),
         Example(
             f"AWS_SESSION_TOKEN={ex.EXAMPLE_TOKEN}\n",
             ".env",

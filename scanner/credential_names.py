@@ -119,7 +119,10 @@ def credential_value(name: str, value: str) -> CredentialValue | None:
             return CredentialValue("session", False, known, None, example)
         return None
     if looks_like_secret_key(v) or (example and len(v) == 40):
-        return CredentialValue("secret", True, True, None, example)
+        # A random secret lacks a digit one time in 900; such a value is accepted, with
+        # the lower confidence of a value that words could also spell.
+        sure = example or any(c.isdigit() for c in v)
+        return CredentialValue("secret", True, sure, None, example)
     # An AWS-named 40-character value that lacks one character class is still a secret.
     if (
         cred.aws

@@ -313,31 +313,51 @@ def has_placeholder_word(value: str) -> bool:
     return any(word in lower for word in _SECRET_PLACEHOLDER_WORDS)
 
 
+_PATH_SEGMENT = lazy(r"[a-z0-9_.-]*|[A-Z][a-z0-9_.-]*|[A-Z0-9_.-]*")
+_VOWELS = frozenset("aeiouAEIOU")
+
+
+def looks_like_path(value: str) -> bool:
+    """A path or URL fragment: many slashes, or only words between two or more slashes.
+
+    Random base64 has a slash every 64 characters: five in a 40-character secret (3 in
+    10,000 random secrets) or more than one in eight in a longer value is a path. A
+    random secret has two or more slashes one time in eight, but then its segments mix
+    cases (``kQ3/Zr8+Tm``); ``usr/local/lib``, ``/home/Deploy/app`` and
+    ``com/org/CHANGELOG`` are lower-case, capitalised or upper-case words.
+    """
+    slashes = value.count("/")
+    if slashes > (4 if len(value) <= 40 else len(value) // 8):
+        return True
+    return slashes >= 2 and all(_PATH_SEGMENT.fullmatch(part) for part in value.split("/"))
+
+
 def looks_like_secret_key(value: str) -> bool:
     """Whether a 40-character base64-alphabet string has the mix of a random AWS secret.
 
-    Random secrets mix upper case, lower case and digits, are not hex, not a path, not
-    base64 of text and carry high entropy (at least 4.26 bits per character in 10,000
-    random samples; the bound is 4.0); hashes, hex digests, words and paths do not.
+    A secret is 30 random bytes in base64, so every position is uniform over 64
+    characters. Measured on 200,000 generated secrets, the checks below reject none that
+    has a digit (entropy is at least 4.03 bits per character; the bound is 4.0) and about
+    6 % of the 0.11 % that happen to have no digit. What they reject: hex digests, values
+    without both cases, paths, base64 of text, placeholder words, and, among values
+    without a digit, CamelCase identifiers (API operation names such as
+    ``DescribeVpcEndpointServiceConfigurations``), which carry less entropy (at most 4.22
+    in botocore and Django) and more vowels than random letters (about 19 %).
     """
     if len(value) != 40:
         return False
     if re.fullmatch(r"[0-9a-fA-F]+", value):
         return False  # a SHA-1 or other hex digest
-    classes = sum(
-        (
-            any(c.isupper() for c in value),
-            any(c.islower() for c in value),
-            any(c.isdigit() for c in value),
-        )
-    )
-    if classes < 3:
+    if not (any(c.isupper() for c in value) and any(c.islower() for c in value)):
         return False
-    if value.count("/") > 4 or value.startswith("/") or "//" in value:
-        return False  # a path or URL fragment
-    if has_placeholder_word(value) or decodes_to_text(value):
+    if looks_like_path(value) or has_placeholder_word(value) or decodes_to_text(value):
         return False
-    return shannon_entropy(value) >= 4.0
+    entropy = shannon_entropy(value)
+    if any(c.isdigit() for c in value):
+        return entropy >= 4.0
+    letters = [c for c in value if c.isalpha()]
+    vowels = sum(c in _VOWELS for c in letters) / len(letters)
+    return entropy >= 4.3 and vowels < 0.3
 
 
 # --- session tokens ---------------------------------------------------------------------
@@ -378,6 +398,29 @@ def looks_like_session_token(value: str) -> bool:
         )
     )
     return classes == 3 and shannon_entropy(value) >= 4.5
+
+
+#: Shortest value taken as the session token of an ``ASIA`` id beside it.
+MIN_TOKEN_BESIDE_KEY_ID = 64
+
+
+def looks_like_token_beside_key_id(value: str) -> bool:
+    """Whether a base64 run next to a temporary (``ASIA``) key id can be its session token.
+
+    Beside the id a name is not needed and the floor is lower than for a lone value
+    (:data:`MIN_SESSION_TOKEN_LENGTH`): 64 characters and the character mix of random
+    data. STS tokens start with their own headers, never with ``MII`` (DER: certificates,
+    private keys) or ``AAAA`` (SSH public keys); base64 of text and placeholders are not
+    tokens either.
+    """
+    body = value.rstrip("=")
+    if len(body) < MIN_TOKEN_BESIDE_KEY_ID or body.startswith(("MII", "AAAA")):
+        return False  # DER (certificates, keys) and SSH keys and other length-prefixed blobs
+    if not (any(c.isupper() for c in body) and any(c.islower() for c in body)):
+        return False
+    if looks_like_path(body) or has_placeholder_word(body) or decodes_to_text(body):
+        return False
+    return not is_not_a_secret(body) and shannon_entropy(body) >= 4.5
 
 
 # --- tokens of other services (RC12x-RC19x) ---------------------------------------------

@@ -27,6 +27,7 @@ MAX_RATIO = 30.0
 
 _SECRET_TAIL = "Tm2Vx8Lw4Pn6Ys1Bd7Fg5Hc0Qa/Ue+Ri"
 _ID = "AKIA" + "Q3ZR7HVTX2M4WYLB"
+_ASIA = "ASIA" + "Y34FZKBOKMUTVV7A"
 _TOKEN_HEAD = secrets.SESSION_TOKEN_PREFIXES[0]
 
 
@@ -53,6 +54,10 @@ ADVERSARIAL: list[tuple[str, Callable[[int], str]]] = [
         "ids-and-named",
         lambda n: _fill(f'"{_ID}","secret":"hJ3kq9Zr{_SECRET_TAIL}",', n),
     ),
+    ("asia-ids-and-runs", lambda n: _fill(f"{_ASIA} t={'aB3/Xy9+' * 12}\n", n)),
+    ("asia-ids-one-line", lambda n: _fill(f"{_ASIA},{'aB3/Xy9+' * 12},", n)),
+    ("xml-gaps", lambda n: "<key>secret</key>" + _fill("<string></string>", n)),
+    ("annotation-gaps", lambda n: "aws_secret_access_key" + _fill(": Optional[str] = b", n)),
     ("url-one-line", lambda n: "https://x/?" + _fill(f"X-Amz-Credential={_ID}&", n)),
     ("identifier-run", lambda n: _fill("a_", n) + "secret"),
     ("aws-context", lambda n: "secret_key = 1\n" + _fill("aw", n)),
@@ -95,7 +100,18 @@ PATTERNS: dict[str, tuple[re.Pattern[str], tuple[str, ...]]] = {
     # The analysis only ever ``.match``es the patterns below at offsets it chose;
     # searching tries every offset, which is strictly more work.
     "_NAME_REST": (material._NAME_REST, ("identifier-run", "secret-names")),
-    "_GAP": (material._GAP, ("secret-gaps", "secret-assignments")),
+    "_GAP": (
+        material._GAP,
+        ("secret-gaps", "secret-assignments", "xml-gaps", "annotation-gaps"),
+    ),
+    "_UNNAMED_SECRET": (
+        material._UNNAMED_SECRET,
+        ("base64-run", "secret-assignments", "ids-and-secrets"),
+    ),
+    "_BESIDE_TOKEN": (
+        material._BESIDE_TOKEN,
+        ("base64-run", "base64-run-padded", "token-long-run", "asia-ids-one-line"),
+    ),
     "_SECRET_VALUE": (material._SECRET_VALUE, ("base64-run", "ids-and-named")),
     "_SECRET_ESCAPED_VALUE": (
         material._SECRET_ESCAPED_VALUE,

@@ -79,9 +79,18 @@ def test_unnamed_secret_pairs_only_when_close() -> None:
     near = f'new BasicAWSCredentials("{ex.AKIA}", "{ex.SECRET}");\n'
     assert rules(scan("A.java", near)) == [("RC101", 1, 26)]
     assert scan("A.java", near).findings[0].confidence is Confidence.HIGH
-    far = f'id = "{ex.AKIA}";\n' + "//\n" * 5 + f'x = "{ex.SECRET}";\n'
+    # Beyond three lines only within one block (no blank line, no [section] between),
+    # and never beyond eight lines.
+    block = f'id = "{ex.AKIA}";\n' + "//\n" * 5 + f'x = "{ex.SECRET}";\n'
+    (finding,) = scan("A.java", block).findings
+    assert finding.properties["secret_line"] == "7"
+    far = f'id = "{ex.AKIA}";\n' + "//\n" * 8 + f'x = "{ex.SECRET}";\n'
     (finding,) = scan("A.java", far).findings
     assert "paired_secret" not in finding.properties
+    for gap in ("//\n//\n\n//\n", "//\n[other]\n//\n//\n"):
+        apart = f'id = "{ex.AKIA}";\n' + gap + f'x = "{ex.SECRET}";\n'
+        (finding,) = scan("a.ini", apart).findings
+        assert "paired_secret" not in finding.properties
 
 
 def test_pairs_in_minified_json_take_the_closest_secret() -> None:
@@ -392,3 +401,12 @@ def test_base64_runs_without_credentials_cost_no_decoding(monkeypatch: pytest.Mo
     monkeypatch.setattr(aws_encoded, "decoded_text", lambda b: calls.append(b) or real(b))
     scan_all("page.md", f'<img src="{ex.PNG}"/>\n' * 50)
     assert calls == []
+
+
+def test_a_secret_without_a_digit_is_reported_with_medium_confidence() -> None:
+    # One random secret in 900 has no digit: reported, but words could spell such a value.
+    no_digit = "hJRkqwZr" + "TmCVxHLwkPnxYsZBdpFgTHcAQa/Ue+Ri"
+    (finding,) = scan("credentials", f"aws_secret_access_key = {no_digit}\n").findings
+    assert finding.rule_id == "RC104" and finding.confidence is Confidence.MEDIUM
+    (finding,) = scan("credentials", f"aws_secret_access_key = {ex.SECRET}\n").findings
+    assert finding.confidence is Confidence.HIGH
