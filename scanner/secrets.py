@@ -434,6 +434,10 @@ DOCUMENTED_VALUE_HASHES: frozenset[str] = frozenset(
         # The S3 developer guide's signature version 2 examples (key id, secret key).
         "98304b21e305abfd613bf0fe104db682f384a9dd909d48e000bc6465a7dfb294",
         "0114c1456f2504384f9111557e6dc0dd99de9fbc6644c6afa8a1bcac8ef391b1",
+        # The same guide's older RESTAuthentication example pair (key id, secret key),
+        # cited as such by the S3 client test suites that use it.
+        "08249dd24f808d55a21a30952506a7ff60be1426f495bc8292104470050e0e43",
+        "0e8ad95d75d71161d9eb8929c48030c857b8774d9812bb1a5898ea81643e415b",
     }
 )
 

@@ -172,6 +172,8 @@ def test_documentation_derivatives_are_examples() -> None:
     # The S3 developer guide's signature version 2 keys (stored as hashes).
     assert is_documented_example("0PN5J17HBG" + "ZHT7JJ3X82")
     assert is_documented_example("uV3F3YluFJax1cknvbcG" + "wgjvx4QpvB+leU8dUj2o")
+    assert is_documented_example("44CF9590006B" + "F252F707")
+    assert is_documented_example("OtxrzxIsfpFjA7SwPzIL" + "wy8Bw21TLhquhboDYROV")
     text = f"AWS_ACCESS_KEY_ID={_id_for_account('AKIA', 123456789012)}\n"
     assert scan("a.env", text).findings == []
 
