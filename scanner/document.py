@@ -38,6 +38,9 @@ class DocKind(enum.Enum):
     DOCKERFILE = "dockerfile"
     SHELL = "shell"
     TERRAFORM = "terraform"
+    XML = "xml"  # XML, property lists (.plist, Cyberduck .duck bookmarks)
+    BRUNO = "bruno"  # Bruno API client .bru files
+    HTTP = "http"  # VS Code REST Client / JetBrains HTTP Client .http files
     GITHUB_WORKFLOW = "github-workflow"
     TEXT = "text"
 
@@ -72,6 +75,13 @@ _SUFFIX_KINDS: dict[str, DocKind] = {
     ".tfvars": DocKind.TERRAFORM,
     ".hcl": DocKind.TERRAFORM,
     ".dockerfile": DocKind.DOCKERFILE,
+    ".tfstate": DocKind.JSON,  # Terraform state
+    ".xml": DocKind.XML,
+    ".plist": DocKind.XML,
+    ".duck": DocKind.XML,  # Cyberduck bookmark (a property list)
+    ".bru": DocKind.BRUNO,
+    ".http": DocKind.HTTP,
+    ".rest": DocKind.HTTP,
 }
 
 _NAME_KINDS: dict[str, DocKind] = {
@@ -134,6 +144,10 @@ def detect_kind(path: str, text: str = "") -> DocKind:
         return DocKind.DOCKERFILE
     if suffix in _SUFFIX_KINDS:
         return _SUFFIX_KINDS[suffix]
+    if lower.endswith(".tfstate.backup"):
+        return DocKind.JSON
+    if suffix == ".config" and text.lstrip("\ufeff \t\r\n").startswith("<"):
+        return DocKind.XML  # .NET app.config / web.config
     return _by_content(text)
 
 
