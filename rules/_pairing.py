@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
 
 from rolecall import Document, Finding, Rule, RuleContext
 from rolecall.credential_names import credential_value
@@ -31,17 +30,9 @@ _SECRET_NAME = "aws_secret_access_key"
 _TOKEN_NAME = "aws_session_token"
 
 
-@dataclass(frozen=True)
-class Located:
-    """A credential hit and the entry of the key id it was paired with (if any)."""
-
-    hit: Hit
-    key_entry: Entry | None = None
-
-
-def locate(pairs: Iterable[tuple[str, Entry]], ctx: RuleContext) -> list[Located]:
+def locate(pairs: Iterable[tuple[str, Entry]], ctx: RuleContext) -> list[Hit]:
     """The credentials among ``(name, entry)`` pairs, named or by position in a record
-    that holds a key id; one per credential set, each with its key id's entry."""
+    that holds a key id; one per credential set (a secret carries its key id's entry)."""
     pairs = [(n, e) for n, e in pairs if e.literal]
     with_id = {e.parent for _, e in pairs if KEY_ID_PATTERN.fullmatch(e.value.strip())}
     judged: list[tuple[str, Entry]] = []
@@ -59,17 +50,7 @@ def locate(pairs: Iterable[tuple[str, Entry]], ctx: RuleContext) -> list[Located
         judged.append((as_name, entry))
         shown[entry.start] = name
     hits = find_credentials(judged, ctx)
-    ids = {
-        (e.parent, e.value.strip()): e
-        for _, e in pairs
-        if KEY_ID_PATTERN.fullmatch(e.value.strip())
-    }
-    found = []
-    for hit in hits:
-        hit = dataclasses.replace(hit, name=shown.get(hit.entry.start, hit.name))
-        key = ids.get((hit.entry.parent, hit.paired_key_id or ""))
-        found.append(Located(hit, key))
-    return found
+    return [dataclasses.replace(h, name=shown.get(h.entry.start, h.name)) for h in hits]
 
 
 def _secret_shaped(value: str) -> bool:
@@ -85,15 +66,7 @@ def _secret_shaped(value: str) -> bool:
     )
 
 
-def findings(
-    rule: Rule, doc: Document, located: Iterable[Located], **fmt: str
-) -> Iterator[Finding]:
-    """One finding per credential set, at the secret (or the lone id or token); the
-    paired key id's line is in the ``key_id_line`` property."""
-    for item in located:
-        finding = report(rule, doc, item.hit, **fmt)
-        if item.key_entry is not None:
-            line = doc.index.position(item.key_entry.start)[0]
-            props = {**finding.properties, "key_id_line": str(line)}
-            finding = dataclasses.replace(finding, properties=props)
-        yield finding
+def findings(rule: Rule, doc: Document, hits: Iterable[Hit], **fmt: str) -> Iterator[Finding]:
+    """One finding per credential set, at the secret (or the lone id or token)."""
+    for hit in hits:
+        yield report(rule, doc, hit, **fmt)

@@ -58,6 +58,8 @@ class Hit:
     cred: CredentialValue
     #: The access key id paired with this secret in the same group, when there is one.
     paired_key_id: str | None = None
+    #: Where that key id is (its line goes into the finding as ``key_id_line``).
+    key_entry: Entry | None = None
 
 
 def find_credentials(pairs: Iterable[tuple[str, Entry]], ctx: RuleContext) -> list[Hit]:
@@ -77,7 +79,7 @@ def find_credentials(pairs: Iterable[tuple[str, Entry]], ctx: RuleContext) -> li
         hits.append(Hit(name, entry, cred))
     secrets = {h.entry.parent for h in hits if h.cred.kind == "secret"}
     ids = {
-        h.entry.parent: h.cred.key_id
+        h.entry.parent: h.entry
         for h in hits
         if h.cred.kind == "key_id" and h.entry.parent in secrets
     }
@@ -88,12 +90,13 @@ def find_credentials(pairs: Iterable[tuple[str, Entry]], ctx: RuleContext) -> li
     ]
 
 
-def _pair(hit: Hit, key_id: str | None) -> Hit:
-    if key_id is None:
+def _pair(hit: Hit, key_entry: Entry | None) -> Hit:
+    if key_entry is None:
         return hit
+    key_id = key_entry.value.strip()
     # The secret of a temporary (ASIA) key pair is itself temporary.
     cred = replace(hit.cred, long_term=hit.cred.long_term and not key_id.startswith("ASIA"))
-    return replace(hit, paired_key_id=key_id, cred=cred)
+    return replace(hit, paired_key_id=key_id, key_entry=key_entry, cred=cred)
 
 
 def severity_of(cred: CredentialValue) -> Severity:
@@ -130,6 +133,9 @@ def report(
     key_id = hit.cred.key_id or hit.paired_key_id
     if key_id:
         props["key_id"] = key_id
+    if hit.key_entry is not None:
+        # The key id's own line: every line with credential material is named.
+        props["key_id_line"] = str(doc.index.position(hit.key_entry.start)[0])
     values: dict[str, Any] = {"name": hit.name, "what": what, "key_id": key_id or "<key id>"}
     values.update(fmt)
     return rule.finding(

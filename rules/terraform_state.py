@@ -132,7 +132,7 @@ class IamAccessKeyInTerraformState(Rule):
                 entries = [(e.key, e) for e in attributes if e.key in (_ID, _SECRET)]
                 resource = f"`{label}`"
                 # A key id alone (its secret encrypted to a PGP key) is the text rules'.
-                located = [x for x in locate(entries, ctx) if x.hit.cred.kind != "key_id"]
+                located = [h for h in locate(entries, ctx) if h.cred.kind != "key_id"]
                 yield from findings(self, doc, located, resource=resource)
                 smtp = next((e for e in attributes if e.key == _SMTP), None)
                 if smtp is not None and smtp.literal and not is_placeholder(smtp.value):
