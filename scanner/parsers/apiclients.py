@@ -22,10 +22,9 @@ from rolecall.document import Document, View
 from rolecall.parsers.common import Entry
 
 _BRU_OPEN = re.compile(r"([A-Za-z][\w:\-]*)[ \t]*([{\[])[ \t]*$")
-_BRU_PAIR = re.compile(r"[ \t]+(~?)([^:\s][^:]*?)[ \t]*:[ \t]?(.*?)[ \t]*$")
 _BRU_TEXT_BLOCKS = ("body", "script", "tests", "docs", "example")
 
-_HTTP_VAR = re.compile(r"[ \t]*@([A-Za-z_][\w.\-]*)[ \t]*=[ \t]*(.*?)[ \t]*$")
+_HTTP_VAR = re.compile(r"[ \t]*@([A-Za-z_][\w.\-]*)[ \t]*=[ \t]*(.*)$")
 _HTTP_AWS = re.compile(r"[ \t]*Authorization[ \t]*:[ \t]*AWS[ \t]+(\S+)[ \t]+(\S+)(.*)$", re.I)
 _HTTP_TOKEN_HEADER = re.compile(r"[ \t]*X-Amz-Security-Token[ \t]*:[ \t]*(\S+)[ \t]*$", re.I)
 _HTTP_OPTION = re.compile(r"(token|region|service):(\S+)", re.I)
@@ -63,10 +62,28 @@ def parse_bru(text: str) -> RequestFile:
             continue
         if block is None:
             continue
-        pair = _BRU_PAIR.match(line)
-        if pair is not None and pair.group(3):
-            entries.append(_at((*block, pair.group(2)), pair, 3, offset))
+        pair = _bru_pair(line, offset)
+        if pair is not None:
+            key, value, start = pair
+            literal = "{{" not in value
+            entries.append(Entry((*block, key), value, start, start + len(value), literal=literal))
     return RequestFile(tuple(entries))
+
+
+def _bru_pair(line: str, offset: int) -> tuple[str, str, int] | None:
+    """(key, value, value offset) of an indented ``key: value`` line (``~`` marks a
+    disabled key; it is still saved). Split with str methods: no regex backtracking."""
+    body = line.lstrip(" \t")
+    if body == line or not body:
+        return None
+    raw_key, colon, rest = body.partition(":")
+    key = raw_key.strip().removeprefix("~")
+    value = rest.strip(" \t")
+    if not colon or not key or not value:
+        return None
+    indent = len(line) - len(body)
+    start = offset + indent + len(raw_key) + 1 + (len(rest) - len(rest.lstrip(" \t")))
+    return key, value, start
 
 
 def parse_http(text: str) -> RequestFile:
@@ -99,7 +116,7 @@ def parse_http(text: str) -> RequestFile:
 
 
 def _at(path: tuple[str, ...], match: re.Match[str], group: int, offset: int) -> Entry:
-    value = match.group(group)
+    value = match.group(group).rstrip(" \t")
     start = offset + match.start(group)
     # A {{variable}} reference is resolved by the client: not a literal.
     literal = "{{" not in value

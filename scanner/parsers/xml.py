@@ -26,15 +26,19 @@ from dataclasses import dataclass, field
 from rolecall.document import Document, View
 from rolecall.parsers.common import MAX_DEPTH, Entry
 
+# No part of a tag may run over a "<" (not allowed inside tags and attribute values): an
+# unclosed tag then fails at the next one, and scanning stays linear.
 _TOKEN = re.compile(
     r"<!--.*?(?:-->|\Z)"  # comment
     r"|<!\[CDATA\[(?P<cdata>.*?)(?:\]\]>|\Z)"
-    r"|<[!?][^>]*>"  # declaration, processing instruction, DOCTYPE (no internal subset)
-    r"|<(?P<close>/)?(?P<name>[A-Za-z_][\w.:\-$]*)(?P<attrs>(?:[^>\"']|\"[^\"]*\"|'[^']*')*?)"
-    r"(?P<empty>/)?>",
+    r"|<[!?][^<>]*>"  # declaration, processing instruction, DOCTYPE (no internal subset)
+    r"|<(?P<close>/)?(?P<name>[A-Za-z_][\w.:\-$]*)"
+    r"(?P<attrs>(?:[^<>\"']|\"[^\"<]*\"|'[^'<]*')*?)(?P<empty>/)?>",
     re.DOTALL,
 )
-_ATTR = re.compile(r"([A-Za-z_][\w.:\-]*)\s*=\s*(?:\"([^\"]*)\"|'([^']*)')")
+# A name starts at a word boundary: a run of name characters is tried once, not once
+# per character.
+_ATTR = re.compile(r"(?<![\w.:\-])([A-Za-z_][\w.:\-]*)\s*=\s*(?:\"([^\"]*)\"|'([^']*)')")
 _ENTITIES = {"amp": "&", "lt": "<", "gt": ">", "quot": '"', "apos": "'"}
 _ENTITY = re.compile(r"&(#x[0-9A-Fa-f]+|#[0-9]+|[A-Za-z]+);")
 #: Attribute names that name a value, and those that hold it.
