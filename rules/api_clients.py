@@ -6,6 +6,7 @@ import json
 from collections.abc import Iterator
 
 from rolecall import Confidence, DocKind, Document, Example, Finding, Rule, RuleContext, Severity
+from rolecall.credential_names import may_hold_credential_value
 from rolecall.parsers.common import Entry, MapNode, Node, Scalar, walk
 from rolecall.rules._pairing import findings, locate
 from rolecall.rules.config_places import config_entries, tree_roots
@@ -128,6 +129,8 @@ class AwsKeysInApiClientFile(Rule):
     )
 
     def check(self, doc: Document, ctx: RuleContext) -> Iterator[Finding]:
+        if not may_hold_credential_value(doc.text):
+            return  # no value could be a credential: no need to parse the file
         if DocKind.JSON in doc.kinds:
             client = json_client(doc)
             if client is None:

@@ -16,6 +16,7 @@ from rolecall import (
     Severity,
     redact,
 )
+from rolecall.credential_names import may_hold_credential_value
 from rolecall.parsers.common import Entry, MapNode, Node, Scalar, SeqNode
 from rolecall.rules._pairing import findings, locate
 from rolecall.rules.config_places import tree_roots
@@ -125,7 +126,7 @@ class IamAccessKeyInTerraformState(Rule):
     )
 
     def check(self, doc: Document, ctx: RuleContext) -> Iterator[Finding]:
-        if not is_state_file(doc.path):
+        if not is_state_file(doc.path) or not may_hold_credential_value(doc.text):
             return
         for root in tree_roots(doc):
             for label, attributes in _access_key_attributes(root):

@@ -6,6 +6,7 @@ import posixpath
 from collections.abc import Iterator
 
 from rolecall import Confidence, DocKind, Document, Example, Finding, Rule, RuleContext, Severity
+from rolecall.credential_names import may_hold_credential_value
 from rolecall.rules._pairing import findings, locate
 from rolecall.rules.config_support import (
     CREDENTIAL_WORDS,
@@ -143,6 +144,8 @@ class AwsKeysInXmlConfig(Rule):
     )
 
     def check(self, doc: Document, ctx: RuleContext) -> Iterator[Finding]:
+        if not may_hold_credential_value(doc.text):
+            return  # no value could be a credential: no need to parse the file
         from rolecall.parsers.xml import XML_VIEW
 
         pairs = [(e.key, e) for e in doc.view(XML_VIEW).entries]
