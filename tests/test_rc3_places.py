@@ -433,6 +433,20 @@ def test_the_place_rule_reports_with_its_own_advice(
     assert any(f["severity"] == "error" and f["properties"].get("key_id") for f in findings)
 
 
+@pytest.mark.parametrize(
+    "name",
+    ["notes/new-key.json", "notes/assume-role.json", "notes/federation.json", "notes/export.json"],
+)
+def test_saved_cli_output_gets_run_time_credentials_advice(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], name: str
+) -> None:
+    marked = next(m for n, m, _ in CASES if n == name)
+    path, _ = write(tmp_path, name, marked)
+    findings = scan(path, capsys)
+    assert findings
+    assert all("aws configure export-credentials" in f["recommendation"] for f in findings)
+
+
 def test_temporary_credentials_are_warnings(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
