@@ -48,14 +48,15 @@ class AwsKeysInWinscpSession(Rule):
     tool folders; the obfuscation is publicly documented and undone by common tools.
 
     ## Use instead
-    No saved secret: connect with temporary credentials (WinSCP reads the AWS shared
-    files; use an IAM Identity Center profile, or the ``S3SessionToken`` of short-lived
-    credentials from ``aws configure export-credentials``), or protect saved sessions
-    with a WinSCP master password if a key must be stored.
+    No saved secret and no IAM user key: let WinSCP prompt for the secret and log in with
+    short-lived credentials of an IAM Identity Center profile (``aws configure
+    export-credentials --profile <profile>``); if a secret must be saved, set a WinSCP
+    master password, which encrypts saved passwords.
 
     ## Example
     Before: ``UserName=AKIA…`` and ``Password=A35C…`` under ``[Sessions\\backups]``.
-    After: ``Password`` removed; the site logs in with the SSO profile's credentials.
+    After: ``Password`` removed; the site is opened with the SSO profile's short-lived
+    credentials typed at the prompt.
     """
 
     id = "RC323"
@@ -69,10 +70,11 @@ class AwsKeysInWinscpSession(Rule):
     )
     recommendation = (
         "Rotate the key (aws iam update-access-key --access-key-id {key_id} --status "
-        "Inactive, then delete it) and remove the saved password. Connect with temporary "
-        "credentials from an IAM Identity Center profile (WinSCP reads the AWS shared "
-        "files) instead of an IAM user's key; if a secret must be saved, set a WinSCP "
-        "master password."
+        "Inactive, then delete it) and remove the saved password. Log in with short-lived "
+        "credentials of an IAM Identity Center profile (aws configure export-credentials "
+        "--profile <profile>) entered at the prompt instead of an IAM user's key; if a "
+        "secret must be saved, set a WinSCP master password so saved passwords are "
+        "encrypted."
     )
     kinds = frozenset({DocKind.INI})
     keywords = ("[Sessions\\",)
