@@ -17,16 +17,17 @@ from rolecall import (
     redact,
 )
 from rolecall.credential_names import may_hold_credential_value
-from rolecall.parsers.common import Entry, MapNode, Node, Scalar, SeqNode
-from rolecall.rules._pairing import findings, locate
+from rolecall.parsers.common import Entry, MapNode, Node, Scalar, SeqNode, walk
+from rolecall.rules._pairing import locate
 from rolecall.rules.config_places import tree_roots
-from rolecall.rules.config_support import FAKE_KEY_ID, FAKE_SECRET
+from rolecall.rules.config_support import FAKE_KEY_ID, FAKE_SECRET, report
 from rolecall.secrets import is_placeholder
 
 _ACCESS_KEY = "aws_iam_access_key"
 #: Attributes of aws_iam_access_key that hold the key in clear (``encrypted_*`` hold it
 #: encrypted to the PGP key the configuration named, and are not reported).
 _ID, _SECRET, _SMTP = "id", "secret", "ses_smtp_password_v4"
+_KINDS = {"secret": "secret access key", "ses_smtp_password": "SES SMTP password"}
 
 
 def _state(resource: str, attributes: dict[str, object]) -> str:
@@ -56,8 +57,9 @@ class IamAccessKeyInTerraformState(Rule):
     ``*.tfstate`` and ``*.tfstate.backup`` files (state format 4, and the ``modules``
     layout of format 3) with an ``aws_iam_access_key`` resource whose attributes hold the
     ``secret`` (reported with the key ``id`` it belongs to) or the SES SMTP password
-    derived from it (``ses_smtp_password_v4``). Keys created with a ``pgp_key`` hold only
-    ``encrypted_secret`` and are not reported here.
+    derived from it (``ses_smtp_password_v4``), and every copy of those values elsewhere
+    in the state (an output, a Secrets Manager secret version, a Kubernetes secret). Keys
+    created with a ``pgp_key`` hold only ``encrypted_secret`` and are not reported here.
 
     ## Why it is risky
     Terraform writes every attribute to state, secrets included. A committed state file
@@ -118,6 +120,15 @@ class IamAccessKeyInTerraformState(Rule):
             severity=Severity.ERROR,
         ),
         Example(
+            _state(_ACCESS_KEY, {"id": FAKE_KEY_ID, "secret": FAKE_SECRET}).replace(
+                '"outputs": {}', '"outputs": {"ci_secret": {"value": "' + FAKE_SECRET + '"}}'
+            ),
+            "terraform.tfstate",
+            count=2,  # the output's copy of the secret, and the secret
+            line=6,
+            column=39,
+        ),
+        Example(
             _state(_ACCESS_KEY, {"id": FAKE_KEY_ID, "ses_smtp_password_v4": "BF" + FAKE_SECRET}),
             "envs/prod/terraform.tfstate.backup",
             line=18,
@@ -129,15 +140,63 @@ class IamAccessKeyInTerraformState(Rule):
         if not is_state_file(doc.path) or not may_hold_credential_value(doc.text):
             return
         for root in tree_roots(doc):
+            #: Reported values: where, and what they are (for copies elsewhere).
+            found: dict[str, tuple[int, str, Finding]] = {}
             for label, attributes in _access_key_attributes(root):
                 entries = [(e.key, e) for e in attributes if e.key in (_ID, _SECRET)]
                 resource = f"`{label}`"
                 # A key id alone (its secret encrypted to a PGP key) is the text rules'.
                 located = [h for h in locate(entries, ctx) if h.cred.kind != "key_id"]
-                yield from findings(self, doc, located, resource=resource)
+                for hit in located:
+                    finding = report(self, doc, hit, resource=resource)
+                    found[hit.entry.value] = (hit.entry.start, label, finding)
+                    yield finding
                 smtp = next((e for e in attributes if e.key == _SMTP), None)
                 if smtp is not None and smtp.literal and not is_placeholder(smtp.value):
-                    yield self._smtp(doc, smtp, resource)
+                    finding = self._smtp(doc, smtp, resource)
+                    found[smtp.value] = (smtp.start, label, finding)
+                    yield finding
+            if found:
+                yield from self._copies(doc, root, found)
+
+    def _copies(
+        self, doc: Document, root: Node, found: dict[str, tuple[int, str, Finding]]
+    ) -> Iterator[Finding]:
+        """Findings for copies of a reported value elsewhere in the state: an output of
+        the secret, a Secrets Manager version or Kubernetes secret holding it."""
+        for path, node in walk(root):
+            if not (isinstance(node, Scalar) and node.is_string and len(node.value) >= 40):
+                continue
+            for value, (start, label, original) in found.items():
+                if value in node.value and node.start != start:
+                    yield self._copy(doc, node, path, value, label, original)
+                    break
+
+    def _copy(
+        self,
+        doc: Document,
+        node: Scalar,
+        path: tuple[str, ...],
+        value: str,
+        label: str,
+        original: Finding,
+    ) -> Finding:
+        where = ".".join(p for p in path if not p.isdigit()) or "the state"
+        kind = _KINDS.get(original.properties.get("credential", ""), "secret")
+        return self.finding(
+            doc,
+            node.start,
+            node.end,
+            material=node.value,
+            evidence=original.evidence,
+            severity=original.severity,
+            properties={**original.properties, "name": where, "copy_of": label},
+            covers=(value,),
+            message="Terraform state stores a copy of {what} in `{where}`",
+            what=f"the {kind} of `{label}` ({original.evidence})",
+            where=where,
+            key_id=original.properties.get("key_id", "<key id>"),
+        )
 
     def _smtp(self, doc: Document, entry: Entry, resource: str) -> Finding:
         evidence = redact(entry.value)

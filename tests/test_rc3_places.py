@@ -83,7 +83,10 @@ _STATE = {
     "terraform_version": "1.7.5",
     "serial": 12,
     "lineage": "b0f5d7b6-5b0e-4f0a-8a43-2c1e9d6f7a10",
-    "outputs": {"ci_user": {"value": "ci-deployer", "type": "string"}},
+    "outputs": {
+        "ci_user": {"value": "ci-deployer", "type": "string"},
+        "ci_secret": {"value": SECRET, "type": "string", "sensitive": True},
+    },
     "resources": [
         {
             "mode": "managed",
@@ -114,6 +117,23 @@ _STATE = {
                     },
                     "sensitive_attributes": [],
                     "dependencies": ["aws_iam_user.ci"],
+                }
+            ],
+        },
+        {
+            "mode": "managed",
+            "type": "aws_secretsmanager_secret_version",
+            "name": "ci",
+            "provider": 'provider["registry.terraform.io/hashicorp/aws"]',
+            "instances": [
+                {
+                    "schema_version": 0,
+                    "attributes": {
+                        "secret_id": "arn:aws:secretsmanager:eu-west-1:111122223333:"
+                        "secret:ci-AbCdEf",
+                        "secret_string": json.dumps({"id": AKIA, "secret": SECRET}),
+                        "version_stages": ["AWSCURRENT"],
+                    },
                 }
             ],
         },
