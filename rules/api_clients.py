@@ -26,7 +26,12 @@ _JSON_MARKERS = {
     "Postman": ('"_postman_variable_scope"', "getpostman.com/json/collection", '"_postman_id"'),
     "Insomnia": ('"__export_format"', "insomnia.desktop.app"),
     "HTTPie": ('"HTTPie session file"',),
+    # VS Code REST Client environments live in settings.json.
+    "REST Client": ('"rest-client.environmentVariables"',),
 }
+#: Environment files of the JetBrains HTTP Client (the private one is meant to stay
+#: local, and is committed all the same).
+_JETBRAINS_ENV = ("http-client.env.json", "http-client.private.env.json")
 
 
 def _environment(values: list[dict[str, object]]) -> str:
@@ -53,6 +58,8 @@ class AwsKeysInApiClientFile(Rule):
     globals and collection exports (``values``/``variable`` items and the ``awsv4`` auth
     helper's ``accessKey``/``secretKey``/``sessionToken``), Insomnia exports (``iam``
     authentication, environment ``data``), HTTPie session files (``auth.raw_auth``),
+    JetBrains HTTP Client environments (``http-client.env.json`` and its private twin),
+    VS Code REST Client environments (``rest-client.environmentVariables``),
     Bruno ``.bru`` files (``auth:awsv4``, ``vars``) and REST Client ``.http`` files (``@var
     = value``, ``Authorization: AWS <id> <secret> token:<token>``). A value of a secret
     key's or session token's shape next to a key id in the same item list or block is
@@ -147,6 +154,8 @@ class AwsKeysInApiClientFile(Rule):
 
 def json_client(doc: Document) -> str | None:
     """The API client whose export ``doc`` is, or None."""
+    if doc.path.rsplit("/", 1)[-1].lower() in _JETBRAINS_ENV:
+        return "JetBrains HTTP Client"
     for client, markers in _JSON_MARKERS.items():
         if any(marker in doc.text for marker in markers):
             return client

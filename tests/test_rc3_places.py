@@ -338,6 +338,26 @@ CASES: list[tuple[str, str, str]] = [
         "utf-8",
     ),
     (
+        "api/http-client.private.env.json",
+        _json(
+            {"dev": {"host": "https://s3.amazonaws.com"}, "prod": {"key": AKIA, "secret": SECRET}}
+        ),
+        "utf-8",
+    ),
+    (
+        ".vscode/settings.json",
+        _json(
+            {
+                "editor.formatOnSave": True,
+                "rest-client.environmentVariables": {
+                    "$shared": {"region": "eu-west-1"},
+                    "prod": {"awsKey": AKIA, "awsSecret": SECRET},
+                },
+            }
+        ),
+        "utf-8",
+    ),
+    (
         "bruno/s3/ListBuckets.bru",
         "meta {\n  name: ListBuckets\n  type: http\n  seq: 1\n}\n\n"
         "get {\n  url: https://s3.amazonaws.com/\n  body: none\n  auth: awsv4\n}\n\n"
