@@ -212,6 +212,11 @@ CASES: list[tuple[str, str, str]] = [
         f"\ufeffAccess key ID\tSecret access key\n{AKIA}\t{SECRET}{MARK}\n",
         "utf-16-le",
     ),
+    (
+        "exports/keys-quoted.csv",
+        f'"Access key ID";"Secret access key"\n"{AKIA}";"{SECRET}"{MARK}\n',
+        "utf-8",
+    ),
     # Saved AWS CLI output.
     (
         "notes/new-key.json",
@@ -460,6 +465,9 @@ def test_every_credential_line_is_named(
         ("jenkins_home/credentials.xml", "RC322"),
         ("Bookmarks/backups.duck", "RC322"),
         ("portable/WinSCP.ini", "RC323"),
+        ("keys/accessKeys.csv", "RC324"),
+        ("ops/accessKeys.csv", "RC324"),
+        ("ops/ci-deployer_credentials.csv", "RC324"),
     ],
 )
 def test_the_place_rule_reports_with_its_own_advice(
