@@ -146,10 +146,14 @@ def detect_kind(path: str, text: str = "") -> DocKind:
         return _SUFFIX_KINDS[suffix]
     if lower.endswith(".tfstate.backup"):
         return DocKind.JSON
-    if suffix == ".config" and text.lstrip("\ufeff \t\r\n").startswith("<"):
-        return DocKind.XML  # .NET app.config / web.config
+    if suffix in _XML_IF_MARKUP and text[:256].lstrip("\ufeff \t\r\n").startswith("<"):
+        return DocKind.XML  # .NET app.config / web.config, settings, resources, profiles
     return _by_content(text)
 
+
+#: Suffixes that are XML when the file starts with markup (.NET configuration, settings,
+#: resources and publish profiles); otherwise they are left to the text rules.
+_XML_IF_MARKUP = frozenset({".config", ".settings", ".resx", ".pubxml"})
 
 _AWS_SHARED_FILE = re.compile(
     r"(?m)^[ \t]*\[(?:default|profile [^\]\n]+)\][ \t]*\r?\n(?:[ \t]*(?:[#;].*)?\r?\n)*"

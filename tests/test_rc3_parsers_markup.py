@@ -42,6 +42,26 @@ def test_xml_leaf_elements_plist_pairs_and_attributes() -> None:
     assert cred[0].parent == cred[1].parent  # one record, one group
 
 
+def test_xml_value_children_namespaced_attributes_and_named_strings() -> None:
+    text = (
+        "<SettingsFile><Settings>\n"
+        '  <Setting Name="AWSAccessKey" Type="System.String"><Value Profile="(Default)">AK'
+        "</Value></Setting>\n"
+        '  <Setting Name="AWSSecretKey" Type="System.String"><Value Profile="(Default)">SK'
+        "</Value></Setting>\n</Settings></SettingsFile>\n"
+        '<manifest><meta-data android:name="com.amazonaws.secret" android:value="MV"/>'
+        '<string name="aws_secret_key">SV</string></manifest>\n'
+    )
+    entries = parse_xml(text).entries
+    assert _pairs(text, entries) == [
+        ("AWSAccessKey", "AK"),
+        ("AWSSecretKey", "SK"),
+        ("com.amazonaws.secret", "MV"),
+        ("aws_secret_key", "SV"),
+    ]
+    assert entries[0].parent == entries[1].parent  # one settings group
+
+
 def test_xml_sibling_records_are_separate_groups_and_bad_nesting_does_not_raise() -> None:
     text = "<list><c><k>1</k></c><c><k>2</k></c></list><a><b>x</a><open>"
     entries = parse_xml(text).entries
@@ -104,6 +124,9 @@ def test_http_file_variables_and_aws_authorization_header() -> None:
         ("Info.plist", "", DocKind.XML),
         ("web.config", '\ufeff<?xml version="1.0"?>', DocKind.XML),
         ("nginx.config", "server {}", DocKind.TEXT),
+        ("Properties/Settings.settings", "<?xml version='1.0'?>", DocKind.XML),
+        ("Properties/Resources.resx", "<root/>", DocKind.XML),
+        ("Properties/PublishProfiles/prod.pubxml", "<Project/>", DocKind.XML),
         ("collections/list.bru", "", DocKind.BRUNO),
         ("api/requests.http", "", DocKind.HTTP),
         ("api/requests.rest", "", DocKind.HTTP),

@@ -433,6 +433,21 @@ CASES: list[tuple[str, str, str]] = [
         "utf-8",
     ),
     (
+        "Uploader/Properties/Settings.settings",
+        "<?xml version='1.0' encoding='utf-8'?>\n"
+        '<SettingsFile xmlns="http://schemas.microsoft.com/VisualStudio/2004/01/settings"'
+        ' CurrentProfile="(Default)" GeneratedClassNamespace="Uploader.Properties"'
+        ' GeneratedClassName="Settings">\n  <Profiles />\n  <Settings>\n'
+        '    <Setting Name="Bucket" Type="System.String" Scope="Application">\n'
+        '      <Value Profile="(Default)">uploads-prod</Value>\n    </Setting>\n'
+        '    <Setting Name="AwsKeyId" Type="System.String" Scope="Application">\n'
+        f'      <Value Profile="(Default)">{AKIA}</Value>{MARK}\n    </Setting>\n'
+        '    <Setting Name="AwsSecret" Type="System.String" Scope="Application">\n'
+        f'      <Value Profile="(Default)">{SECRET}</Value>{MARK}\n    </Setting>\n'
+        "  </Settings>\n</SettingsFile>\n",
+        "utf-8",
+    ),
+    (
         "portable/WinSCP.ini",
         "[Configuration\\Interface]\nRandomSeedFile=%APPDATA%\\winscp.rnd\n\n"
         "[Sessions\\backups]\nHostName=s3.amazonaws.com\n"

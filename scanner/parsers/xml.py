@@ -71,9 +71,14 @@ def unescape(text: str) -> str:
     return _ENTITY.sub(one, text)
 
 
+def _attributes(attrs: str) -> dict[str, re.Match[str]]:
+    """An element's attributes by lower-case local name (``android:name`` is ``name``)."""
+    return {m.group(1).lower().rpartition(":")[2]: m for m in _ATTR.finditer(attrs)}
+
+
 def _attr_entries(path: tuple[str, ...], attrs: str, offset: int) -> list[Entry]:
     """Entries of ``<x key="NAME" value="VALUE"/>``-style attributes."""
-    found = {m.group(1).lower(): m for m in _ATTR.finditer(attrs)}
+    found = _attributes(attrs)
     name = next((found[a] for a in _NAME_ATTRS if a in found), None)
     value = next((found[a] for a in _VALUE_ATTRS if a in found), None)
     if name is None or value is None:
@@ -123,6 +128,10 @@ def parse_xml(text: str) -> XmlDocument:
                     elif open_name in _PLIST_VALUES and plist_key is not None:
                         entries.append(Entry((*path, plist_key), value, start, end))
                         plist_key = None
+                    elif value.strip() and open_name.lower() == "value" and named and named[-1]:
+                        # <Setting Name="AWSSecretKey"><Value>…</Value></Setting> (.NET
+                        # settings, .resx): named by the parent, grouped with its siblings.
+                        entries.append(Entry((*path[:-1], named[-1]), value, start, end))
                     elif value.strip():
                         entries.append(Entry((*path, key_attr or open_name), value, start, end))
                 break
@@ -140,7 +149,7 @@ def parse_xml(text: str) -> XmlDocument:
         if len(stack) >= MAX_DEPTH * 10:
             continue  # absurd nesting: stop descending, keep scanning
         key_attr = None
-        found = {m.group(1).lower(): m for m in _ATTR.finditer(attrs)}
+        found = _attributes(attrs)
         for a in _NAME_ATTRS:
             if a in found and "value" not in found:
                 m = found[a]
