@@ -11,7 +11,9 @@ from rolecall.rules._aws_material import KeyIdHit, SecretHit, material
 NOTE = "AWS's documented example key id {key_id}%s (not a credential; report_examples is on)"
 EXAMPLE_SECRET_NOTE = "AWS's documented example secret key {secret} (report_examples is on)"
 EXAMPLE_TOKEN_NOTE = "AWS's documented example session token {token} (report_examples is on)"
-PAIR = " together with its secret access key {secret} (line {secret_line})"
+#: The secret's line is not in the message: it is the finding's related location, which
+#: every output shows (text "line N", JSON ``related``, SARIF ``relatedLocations``).
+PAIR = " together with its secret access key {secret}"
 CHAIN = (
     "Instead of a stored key, let the SDK's default credential provider chain find role "
     "credentials (instance profile, ECS task role, EKS Pod Identity/IRSA, Lambda role; "
@@ -45,6 +47,7 @@ class KeyIdRule(Rule):
             props["account_id"] = info.account_id
         material_text, evidence, shown, secret_line = info.key_id, info.key_id, "", 0
         message, confidence = self.message, self.confidence
+        related: list[tuple[int, int, str]] = []
         if secret is not None:
             shown = redact(secret.value)
             secret_line = doc.index.position(secret.start)[0]
@@ -52,7 +55,14 @@ class KeyIdRule(Rule):
             material_text = f"{info.key_id}:{secret.value}"
             evidence = f"{info.key_id} + {shown}"
             message, confidence = self.pair_message, Confidence.HIGH
+            related.append((secret.start, secret.end, "secret access key"))
         severity = self.severity
+        if info.impossible:
+            # Reported all the same: the user decides; the reason is in the message.
+            severity = severity.lowered()
+            message = message + " (" + info.impossible.replace("{", "{{") + ")"
+            confidence = Confidence.LOW
+            props["impossible"] = info.impossible
         if hit.example:
             severity = Severity.NOTE
             message = NOTE % (" with its example secret {secret}" if secret else "")
@@ -62,6 +72,7 @@ class KeyIdRule(Rule):
             hit.end,
             material=material_text,
             covers=(info.key_id, *((secret.value,) if secret is not None else ())),
+            related=related,
             evidence=evidence,
             severity=severity,
             confidence=confidence,

@@ -14,7 +14,10 @@ from rolecall import Example
 
 AKIA = "AKIA" + "Q3ZR7HVTX2M4WYLB"
 AKIA_2 = "AKIA" + "5TQWXZ3RMVK7PL2N"
-AKIA_LEGACY = "AKIA" + "J7Q2XK4M9TL0RB8W"  # legacy ids may hold 0, 1, 8 and 9
+AKIA_LEGACY = "AKIA" + "J7Q2XK4M9TL0RB8W"  # an old-generation id (5th character A-P)
+AKIA_OLD_C = "AKIA" + "C7Q2XK4M9TL3RB6W"  # old generation: any 5th character A-P
+#: A new-generation id whose encoded account has 13 digits: AWS cannot have issued it.
+AKIA_IMPOSSIBLE = "AKIA" + "7XQ2MZRT5VKW3LPN"
 ASIA = "ASIA" + "Y34FZKBOKMUTVV7A"  # encodes account 609629065308
 ABIA = "ABIA" + "S7KQ3M2XZV4WTR6Y"
 ACCA = "ACCA" + "T5LM2QX7ZK3VWR4N"

@@ -103,12 +103,32 @@ def _finding(
         confidence=confidence,
         properties=properties,
         fix=fix,
+        related=_literal_spans(module, measure, reported),
         api=use.api,
         source=" and ".join(sources),
         dropped=", ".join(a.name for a in use.args),
         after=after,
         rotate=_rotate(reported, key_id),
     )
+
+
+#: What a credential argument's literal is, by role, for the finding's related locations.
+_ROLE_LABELS = {"key_id": "access key id", "secret": "secret access key", "token": "session token"}
+
+
+def _literal_spans(
+    module: PythonModule, measure: Measure, reported: Sequence[CredArg]
+) -> list[tuple[int, int, str]]:
+    """Every string literal the reported values are made of, as document spans: the
+    constant, dictionary entry or class attribute a call's argument names, each part
+    of a concatenation. Ones inside the finding's own span are dropped later."""
+    spans = []
+    for arg in reported:
+        label = _ROLE_LABELS.get(arg.role, "credential")
+        for node in arg.value.parts:
+            start, end = measure.span(node)
+            spans.append((module.doc_offset(start), module.doc_offset(end), label))
+    return spans
 
 
 def _is_key_id(arg: CredArg) -> bool:

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import ast
 import enum
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from rolecall import secrets
 from rolecall.rules._pyresolve import Resolver
@@ -62,6 +62,10 @@ class Value:
     literal: str | None = None
     env_var: str | None = None  # ENVIRONMENT: the variable read
     has_default: bool = False  # ENVIRONMENT: a default other than None is given
+    #: LITERAL/EXAMPLE: the string literals the value is made of, wherever they are
+    #: written (a module constant, a class attribute, the parts of a concatenation), so
+    #: that a finding can point at every line holding the credential.
+    parts: tuple[ast.expr, ...] = field(default=(), compare=False)
 
 
 ABSENT = Value(Source.ABSENT)
@@ -98,9 +102,10 @@ class Classifier:
     def classify(self, expr: ast.expr, scope: Scope, depth: int = 0) -> Value:
         if depth > _MAX_DEPTH:
             return Value(Source.VARIABLE)
-        literal = self.literal(expr, scope, depth)
+        parts: list[ast.expr] = []
+        literal = self.literal(expr, scope, depth, parts)
         if literal is not None:
-            return _literal(literal)
+            return _literal(literal, tuple(parts))
         if isinstance(expr, ast.Constant) and expr.value is None:
             return ABSENT
         if isinstance(expr, ast.Name):
@@ -126,31 +131,40 @@ class Classifier:
             return Value(Source.CONFIG)
         return Value(Source.VARIABLE)
 
-    def literal(self, expr: ast.expr, scope: Scope, depth: int = 0) -> str | None:
+    def literal(
+        self, expr: ast.expr, scope: Scope, depth: int = 0, parts: list[ast.expr] | None = None
+    ) -> str | None:
         """The string an expression always evaluates to: literals, and names bound once
-        to literals, joined by ``+`` or inside f-strings."""
+        to literals, joined by ``+`` or inside f-strings. The string literals it is made
+        of are appended to ``parts`` (when given)."""
         if depth > _MAX_DEPTH:
             return None
         value = string_of(expr)
         if value is not None:
+            if parts is not None:
+                parts.append(expr)
             return value
         if isinstance(expr, ast.BinOp) and isinstance(expr.op, ast.Add):
-            left = self.literal(expr.left, scope, depth + 1)
-            right = self.literal(expr.right, scope, depth + 1)
+            left = self.literal(expr.left, scope, depth + 1, parts)
+            right = self.literal(expr.right, scope, depth + 1, parts)
             return left + right if left is not None and right is not None else None
         if isinstance(expr, ast.Name):
-            return self._bound_literal(expr.id, scope, depth)
+            return self._bound_literal(expr.id, scope, depth, parts)
         if isinstance(expr, ast.Attribute):
             body = self._class_body(expr.value, scope)
             if body is not None:
-                return self._bound_literal(expr.attr, body, depth)
+                return self._bound_literal(expr.attr, body, depth, parts)
         return None
 
-    def _bound_literal(self, name: str, scope: Scope, depth: int) -> str | None:
+    def _bound_literal(
+        self, name: str, scope: Scope, depth: int, parts: list[ast.expr] | None
+    ) -> str | None:
         found = lookup(scope, name)
         if found is not None and len(found[0]) == 1 and found[0][0].kind == "assign":
             bound = found[0][0].value
-            return self.literal(bound, found[1], depth + 1) if bound is not None else None
+            if bound is None:
+                return None
+            return self.literal(bound, found[1], depth + 1, parts)
         return None
 
     def _class_body(self, expr: ast.expr, scope: Scope) -> Scope | None:
@@ -299,12 +313,12 @@ def _index_string(node: ast.Subscript) -> str | None:
     return string_of(index)
 
 
-def _literal(value: str) -> Value:
+def _literal(value: str, parts: tuple[ast.expr, ...] = ()) -> Value:
     if secrets.is_documented_example(value):
-        return Value(Source.EXAMPLE, literal=value)
+        return Value(Source.EXAMPLE, literal=value, parts=parts)
     if secrets.is_not_a_secret(value):
         return ABSENT
-    return Value(Source.LITERAL, literal=value)
+    return Value(Source.LITERAL, literal=value, parts=parts)
 
 
 _RANK = {

@@ -15,8 +15,10 @@ class LongTermAccessKeyId(KeyIdRule):
     valid until somebody deactivates it. When its secret access key is nearby (a named
     secret within five lines, any secret-shaped value within three), both are one
     finding with high confidence. The message
-    names the AWS account decoded offline from the id ("account not encoded" for legacy
-    ids whose fifth character is I or J).
+    names the AWS account decoded offline from new-generation ids (fifth character Q-Z or
+    2-7); old-generation ids (A-P) encode none ("account not encoded"). Every id of the
+    shape is reported: one whose encoded account has more than 12 digits cannot have been
+    issued by AWS and is reported one severity lower, with that reason in the message.
 
     ## Why it is risky
     Long-term keys never expire. Once committed they live in every clone and in the
@@ -60,6 +62,8 @@ class LongTermAccessKeyId(KeyIdRule):
         Example(f'creds = BasicAWSCredentials("{ex.AKIA}",\n    "{ex.SECRET}")\n', "A.java"),
         Example(f'{{"a":[1,2],"k":"{ex.AKIA}","s":"{ex.SECRET}","b":{{}}}}', "min.json"),
         Example(f'legacy = "{ex.AKIA_LEGACY}"\n', "old.py", line=1, column=11),
+        Example(f"key_id: {ex.AKIA_OLD_C}\n", "deploy.yml", line=1, severity=Severity.ERROR),
+        Example(f"KEY={ex.AKIA_IMPOSSIBLE}\n", ".env", severity=Severity.WARNING),
         Example(f"# Setup\n\n```sh\nexport AWS_ACCESS_KEY_ID={ex.AKIA}\n```\n", "README.md"),
         Example(f"GET https://b.s3.amazonaws.com/k?X-Amz-Credential={ex.AKIA}%2F2024\n", "a.log"),
         Example(f'msg = "line\\n{ex.AKIA}"\n', line=1, column=14),

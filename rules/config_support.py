@@ -13,7 +13,7 @@ from typing import Any
 from rolecall import Confidence, Document, Finding, Rule, RuleContext, Severity, redact
 from rolecall.credential_names import CredentialValue, credential_value
 from rolecall.parsers.common import Entry
-from rolecall.secrets import account_id_from_key_id
+from rolecall.secrets import account_id_from_key_id, key_id_info
 
 # Fakes for the rules' examples, built by concatenation so no file holds key-shaped text.
 FAKE_KEY_ID = "AKIA" + "Q3ZR7HVTX2M4WYLB"
@@ -58,8 +58,8 @@ class Hit:
     cred: CredentialValue
     #: The access key id paired with this secret in the same group, when there is one.
     paired_key_id: str | None = None
-    #: Where that key id is (its line goes into the finding as ``key_id_line``).
-    key_entry: Entry | None = None
+    #: Where that key id is written (a related location of the finding).
+    paired_entry: Entry | None = None
 
 
 def find_credentials(pairs: Iterable[tuple[str, Entry]], ctx: RuleContext) -> list[Hit]:
@@ -78,11 +78,7 @@ def find_credentials(pairs: Iterable[tuple[str, Entry]], ctx: RuleContext) -> li
             continue
         hits.append(Hit(name, entry, cred))
     secrets = {h.entry.parent for h in hits if h.cred.kind == "secret"}
-    ids = {
-        h.entry.parent: h.entry
-        for h in hits
-        if h.cred.kind == "key_id" and h.entry.parent in secrets
-    }
+    ids = {h.entry.parent: h for h in hits if h.cred.kind == "key_id" and h.entry.parent in secrets}
     return [
         _pair(h, ids.get(h.entry.parent)) if h.cred.kind == "secret" else h
         for h in hits
@@ -90,19 +86,28 @@ def find_credentials(pairs: Iterable[tuple[str, Entry]], ctx: RuleContext) -> li
     ]
 
 
-def _pair(hit: Hit, key_entry: Entry | None) -> Hit:
-    if key_entry is None:
+def _pair(hit: Hit, key_hit: Hit | None) -> Hit:
+    key_id = key_hit.cred.key_id if key_hit is not None else None
+    if key_hit is None or key_id is None:
         return hit
-    key_id = key_entry.value.strip()
     # The secret of a temporary (ASIA) key pair is itself temporary.
     cred = replace(hit.cred, long_term=hit.cred.long_term and not key_id.startswith("ASIA"))
-    return replace(hit, paired_key_id=key_id, key_entry=key_entry, cred=cred)
+    return replace(hit, paired_key_id=key_id, paired_entry=key_hit.entry, cred=cred)
 
 
 def severity_of(cred: CredentialValue) -> Severity:
     if cred.example:
         return Severity.NOTE
-    return Severity.ERROR if cred.long_term else Severity.WARNING
+    severity = Severity.ERROR if cred.long_term else Severity.WARNING
+    if _impossible(cred):
+        return severity.lowered()  # reported all the same, one step lower
+    return severity
+
+
+def _impossible(cred: CredentialValue) -> str:
+    """Why AWS cannot have issued the key id ('' when nothing says so or no id)."""
+    info = key_id_info(cred.key_id) if cred.kind == "key_id" and cred.key_id else None
+    return info.impossible if info is not None else ""
 
 
 def describe(hit: Hit) -> tuple[str, str]:
@@ -112,6 +117,8 @@ def describe(hit: Hit) -> tuple[str, str]:
         term = "long-term" if cred.long_term else "temporary"
         account = account_id_from_key_id(cred.key_id)
         where = f" of account {account}" if account else ""
+        why = _impossible(cred)
+        where += f" ({why})" if why else ""
         return f"{term} access key id {cred.key_id}{where}", cred.key_id
     evidence = redact(hit.entry.value)
     if cred.kind == "session":
@@ -133,9 +140,6 @@ def report(
     key_id = hit.cred.key_id or hit.paired_key_id
     if key_id:
         props["key_id"] = key_id
-    if hit.key_entry is not None:
-        # The key id's own line: every line with credential material is named.
-        props["key_id_line"] = str(doc.index.position(hit.key_entry.start)[0])
     values: dict[str, Any] = {"name": hit.name, "what": what, "key_id": key_id or "<key id>"}
     values.update(fmt)
     return rule.finding(
@@ -149,8 +153,14 @@ def report(
         recommendation=recommendation,
         properties=props,
         covers=(hit.entry.value, *((key_id,) if key_id else ())),
+        related=_related(hit),
         **values,
     )
+
+
+def _related(hit: Hit) -> list[tuple[int, int, str]]:
+    entry = hit.paired_entry
+    return [] if entry is None else [(entry.start, entry.end, "access key id")]
 
 
 def binding_name(entry: Entry) -> str:

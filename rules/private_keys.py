@@ -109,6 +109,7 @@ class PrivateKey(Rule):
             filename="values.yaml",
         ),
         Example(_DASH + "BEGIN PUBLIC KEY" + _DASH + "\nMFkwEwYHKoZIzj0CAQYIKoZIzj0DAQcDQgAE\n"),
+        Example("\nEXAMPLE".join(fake("rsa_pem").split("\n", 1)), filename="docs/ec2-key.pem"),
     )
     INVALID = (
         Example(fake("rsa_pem"), filename="deploy/id_rsa", line=1, column=1),
@@ -137,6 +138,11 @@ class PrivateKey(Rule):
                 continue
             if shannon_entropy(material) < 4.5:
                 continue
+            # AWS's documentation shows key bodies that begin with EXAMPLE (EC2 key pairs,
+            # CloudFront signers): documented examples, like the example access keys.
+            example = material.upper().startswith("EXAMPLE")
+            if example and not ctx.report_examples:
+                continue
             if label.startswith("OPENSSH"):
                 cipher = openssh_cipher(material)
                 encrypted = encrypted or (cipher is not None and cipher != "none")
@@ -148,7 +154,7 @@ class PrivateKey(Rule):
                 match.end(),
                 material=material,
                 evidence=redact(material),
-                severity=Severity.WARNING if encrypted else None,
+                severity=Severity.NOTE if example else Severity.WARNING if encrypted else None,
                 confidence=Confidence.MEDIUM if encrypted else None,
                 label=kind[0].upper() + kind[1:],
                 properties={"key_type": label, "encrypted": str(encrypted).lower()},

@@ -6,13 +6,42 @@ model only when a file or format needs them. ``rolecall --version``, and a scan 
 from the result cache, never import the engine or a rule.
 """
 
-from __future__ import annotations
+# No ``from __future__`` import here: it would import ``__future__`` before the guard
+# below has run. The annotations in this module are valid at run time without it.
+import sys as _sys
 
-from typing import TYPE_CHECKING, Any
+
+def _drop_working_directory_from_path() -> None:
+    """Under ``python -m rolecall``, take the current directory off the import path.
+
+    ``python -m`` puts the current directory first on ``sys.path``, and a scan usually
+    runs in the repository being scanned: a ``json.py``, ``typing.py`` or ``hashlib.py``
+    there would run in place of the standard module the next time rolecall imports it.
+    This runs first thing in the package, before rolecall imports anything else. What
+    Python's ``runpy`` imports before any package code runs cannot be protected from
+    here; the README tells users to run the ``rolecall`` executable or ``python -P``.
+    Nothing is changed when rolecall is imported as a library or run otherwise.
+    """
+    argv = getattr(_sys, "orig_argv", [])
+    run_as_module = _sys.argv[:1] == ["-m"] and any(
+        argv[i : i + 2] in (["-m", "rolecall"], ["-m", "rolecall.__main__"])
+        for i in range(len(argv))
+    )
+    if not run_as_module or getattr(_sys.flags, "safe_path", False):
+        return  # a library import, another program, or python -P: nothing to do
+    import os  # already imported by the interpreter's start-up: no lookup on the path
+
+    here = os.getcwd()
+    _sys.path[:] = [p for p in _sys.path if p not in ("", ".", here)]
+
+
+_drop_working_directory_from_path()
+
+from typing import TYPE_CHECKING, Any  # noqa: E402 (after the path guard on purpose)
 
 # Imported now, not on first use: the module ``rolecall.redact`` shares the function's
 # name, and importing the module would otherwise leave the module in its place here.
-from rolecall.redact import redact, secret_hash
+from rolecall.redact import redact, secret_hash  # noqa: E402
 
 if TYPE_CHECKING:
     from rolecall.document import Decoded, DocKind, Document, LineIndex, View, ViewError, decode
@@ -24,6 +53,7 @@ if TYPE_CHECKING:
         Notice,
         NoticeCode,
         NoticeLevel,
+        RelatedLocation,
         Severity,
         TextEdit,
         fingerprint,
@@ -45,6 +75,7 @@ __all__ = [
     "Notice",
     "NoticeCode",
     "NoticeLevel",
+    "RelatedLocation",
     "Rule",
     "RuleContext",
     "RuleInfo",
@@ -74,6 +105,7 @@ _HOMES = {
             "Notice",
             "NoticeCode",
             "NoticeLevel",
+            "RelatedLocation",
             "Severity",
             "TextEdit",
             "fingerprint",

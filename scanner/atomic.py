@@ -1,7 +1,7 @@
 """Atomic file writes: a temporary file in the same directory, then a rename.
 
 Readers see the old file or the new one, never a half-written one; an existing file's
-permission bits are kept.
+permission bits, owner and group are kept.
 """
 
 from __future__ import annotations
@@ -16,15 +16,21 @@ def write_atomic(path: str, data: bytes) -> None:
     """Replace ``path`` with ``data`` atomically (creating it when missing)."""
     directory = os.path.dirname(os.path.abspath(path))
     try:
-        mode: int | None = stat.S_IMODE(os.stat(path).st_mode)
+        st: os.stat_result | None = os.stat(path)
     except FileNotFoundError:
-        mode = None
+        st = None
+    mode = stat.S_IMODE(st.st_mode) if st is not None else None
     fd, tmp = tempfile.mkstemp(prefix=".rolecall-", suffix=".tmp", dir=directory)
     try:
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
             fh.flush()
             os.fsync(fh.fileno())
+        if st is not None and hasattr(os, "chown"):
+            # Keep the owner and group (they differ when root fixes a user's file);
+            # where we may not, the new file is ours, as any editor would leave it.
+            with contextlib.suppress(OSError):
+                os.chown(tmp, st.st_uid, st.st_gid)
         if mode is not None:
             os.chmod(tmp, mode)
         else:

@@ -44,7 +44,7 @@ import time
 from typing import TYPE_CHECKING, Any
 
 from rolecall.cachecodec import decode_result, encode_result
-from rolecall.cachekey import load_secret, user_cache_dir
+from rolecall.cachekey import load_secret, private_directory, private_file, user_cache_dir
 from rolecall.model import Notice, NoticeCode, NoticeLevel
 
 if TYPE_CHECKING:
@@ -125,19 +125,43 @@ class ResultCache:
         self._conn = None
         import sqlite3
 
+        path = os.path.join(self.directory, DB_NAME)
+        conn = None
         try:
-            os.makedirs(self.directory, exist_ok=True)
+            private_directory(self.directory)
             _write_gitignore(self.directory)
-            conn = sqlite3.connect(
-                os.path.join(self.directory, DB_NAME),
-                timeout=BUSY_TIMEOUT,
-                isolation_level=None,
-                check_same_thread=False,
-            )
-            _setup(conn)
+            for attempt in (1, 2):
+                private_file(path)
+                conn = sqlite3.connect(
+                    path, timeout=BUSY_TIMEOUT, isolation_level=None, check_same_thread=False
+                )
+                try:
+                    _setup(conn)
+                    break
+                except sqlite3.OperationalError:
+                    raise
+                except sqlite3.DatabaseError:
+                    # Not a database (a crash mid-write, a truncated or foreign file):
+                    # rebuild it once rather than leave the cache off for good.
+                    conn.close()
+                    conn = None
+                    if attempt == 2:
+                        raise
+                    _remove_database(path)
+                    self.notices.append(
+                        Notice(
+                            code=NoticeCode.INTERNAL,
+                            message=f"result cache rebuilt: {DB_NAME} was not a usable database",
+                            path=None,
+                            level=NoticeLevel.INFO,
+                        )
+                    )
         except (OSError, sqlite3.Error) as exc:
+            if conn is not None:
+                conn.close()
             self._fail(f"cannot open {DB_NAME}: {type(exc).__name__}")
             return None
+        assert conn is not None
         self._conn, self._pid = conn, os.getpid()
         return conn
 
@@ -381,5 +405,13 @@ def _drop_oldest(conn: sqlite3.Connection, excess: int) -> int:
 def _write_gitignore(directory: str) -> None:
     path = os.path.join(directory, ".gitignore")
     if not os.path.exists(path):
-        with contextlib.suppress(OSError), open(path, "w", encoding="utf-8") as fh:
-            fh.write("# Created by rolecall: the result cache is local, never commit it.\n*\n")
+        with contextlib.suppress(OSError):
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+            with os.fdopen(fd, "w", encoding="utf-8") as fh:
+                fh.write("# Created by rolecall: the result cache is local, never commit it.\n*\n")
+
+
+def _remove_database(path: str) -> None:
+    for suffix in ("", "-wal", "-shm", "-journal"):
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(path + suffix)

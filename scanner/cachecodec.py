@@ -19,6 +19,7 @@ from rolecall.model import (
     Notice,
     NoticeCode,
     NoticeLevel,
+    RelatedLocation,
     Severity,
     TextEdit,
 )
@@ -26,7 +27,7 @@ from rolecall.model import (
 if TYPE_CHECKING:
     from rolecall.options import FileResult
 
-FORMAT = 2  # 2: findings carry the values they cover
+FORMAT = 3  # 2: findings carry the values they cover; 3: and their related locations
 
 
 def _loc(loc: Location, path: str) -> list[Any]:
@@ -69,11 +70,12 @@ def _finding(f: Finding, path: str) -> list[Any]:
         fix,
         f.suppression_reason,
         list(f.covers),
+        [[_loc(r.location, path), r.label] for r in f.related],
     ]
 
 
 def _unfinding(data: list[Any], path: str) -> Finding:
-    rule_id, name, sev, conf, msg, rec, loc, fp, evidence, props, fix, reason, covers = data
+    rule_id, name, sev, conf, msg, rec, loc, fp, evidence, props, fix, reason, covers, rel = data
     decoded_fix = None
     if fix is not None:
         description, safe, edits = fix
@@ -96,6 +98,7 @@ def _unfinding(data: list[Any], path: str) -> Finding:
         fix=decoded_fix,
         suppression_reason=None if reason is None else str(reason),
         covers=tuple(str(c) for c in covers),
+        related=tuple(RelatedLocation(_unloc(where, path), str(label)) for where, label in rel),
     )
 
 

@@ -11,7 +11,6 @@ import contextlib
 import hashlib
 import os
 import sys
-import time
 from collections.abc import Iterable
 
 SECRET_NAME = "cache-secret"
@@ -30,35 +29,66 @@ def user_cache_dir() -> str:
     return os.path.join(base, "rolecall")
 
 
+def private_directory(directory: str) -> None:
+    """Create ``directory`` (and its parents) with mode 0700; tighten it if it is ours.
+
+    The cache holds redacted reports and the HMAC key: nobody else on the machine needs
+    to list it, and an existing directory made by an older release is made private too.
+    """
+    os.makedirs(directory, mode=0o700, exist_ok=True)
+    st = os.stat(directory)
+    if st.st_mode & 0o077 and st.st_uid == getattr(os, "getuid", lambda: st.st_uid)():
+        os.chmod(directory, 0o700)
+
+
+def private_file(path: str) -> None:
+    """Make sure ``path`` exists with mode 0600 (created so, or tightened if it is ours).
+
+    sqlite creates a database with the process's umask (often 0644) and its WAL and
+    shared-memory files with the database's mode: creating the file first decides both.
+    """
+    fd = os.open(path, os.O_RDWR | os.O_CREAT | getattr(os, "O_NOFOLLOW", 0), 0o600)
+    try:
+        st = os.fstat(fd)
+        if st.st_mode & 0o077 and st.st_uid == getattr(os, "getuid", lambda: st.st_uid)():
+            os.fchmod(fd, 0o600)
+    finally:
+        os.close(fd)
+
+
 def load_secret(directory: str) -> bytes:
     """The per-user key of the cache's HMAC, created on first use (mode 0600).
 
     Parallel first runs race to create it: the key is written to a private temporary
-    file and hard-linked into place, which fails if another process was first; every
-    process then uses the key that is in place.
+    file and hard-linked into place (atomic: the file in place is never half written),
+    which fails if another process was first; every process then uses the key that is
+    in place. A key file that is too short (damaged) is replaced at once.
     """
     path = os.path.join(directory, SECRET_NAME)
-    for _ in range(50):
+    for _ in range(3):
         try:
             with open(path, "rb") as fh:
                 secret = fh.read(64)
-            if len(secret) >= 32:
-                return secret
         except FileNotFoundError:
             _create_secret(directory, path)
             continue
-        time.sleep(0.02)  # being written by another process right now
+        if len(secret) >= 32:
+            return secret
+        _create_secret(directory, path, replace=True)
     raise OSError(0, "cache key file is unusable")
 
 
-def _create_secret(directory: str, path: str) -> None:
+def _create_secret(directory: str, path: str, *, replace: bool = False) -> None:
     import tempfile
 
-    os.makedirs(directory, exist_ok=True)
+    private_directory(directory)
     fd, tmp = tempfile.mkstemp(prefix=".secret-", dir=directory)  # mode 0600
     try:
         os.write(fd, os.urandom(32))
         os.close(fd)
+        if replace:
+            os.replace(tmp, path)  # a damaged key: entries under it are lost, no harm
+            return
         try:
             os.link(tmp, path)
         except FileExistsError:

@@ -7,6 +7,7 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import io
 import os
 import sys
@@ -22,10 +23,10 @@ from rolecall.baseline_cmd import (
     use_baseline,
 )
 from rolecall.config import Config, ConfigError, default_config, load_config, parse_codes
-from rolecall.model import Severity
+from rolecall.model import Notice, NoticeCode, NoticeLevel, Severity
 from rolecall.options import EngineOptions, RuleSelection
 from rolecall.rules_cmd import cmd_explain, cmd_rules
-from rolecall.walker import DEFAULT_MAX_FILE_SIZE, PathNotFound, WalkOptions
+from rolecall.walker import DEFAULT_MAX_FILE_SIZE, PathNotFound, WalkOptions, display_path
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
 
@@ -146,6 +147,12 @@ def _add_fix_command(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -
         action="store_true",
         help="also apply fixes that change behaviour (removing literal keys)",
     )
+    p.add_argument(
+        "--force",
+        action="store_true",
+        help="also fix read-only files, and files with other hard links (rewritten in "
+        "place, so that every link loses the key)",
+    )
 
 
 def build_parser(only: str | None = None) -> argparse.ArgumentParser:
@@ -238,6 +245,15 @@ def _replace_fail_level(config: Config, level: Severity) -> Config:
     return dataclasses.replace(config, fail_level=level)
 
 
+def _passed_over(config: Config) -> list[Notice]:
+    """A notice for each ``pyproject.toml`` that was not rolecall's to read."""
+    base = os.getcwd()
+    return [
+        Notice(NoticeCode.UNPARSEABLE, reason, display_path(path, base), NoticeLevel.WARNING)
+        for path, reason in config.passed_over
+    ]
+
+
 def _use_color(choice: str, stream: TextIO) -> bool:
     if choice != "auto":
         return choice == "always"
@@ -286,6 +302,9 @@ def cmd_scan(args: argparse.Namespace, out: TextIO) -> int:
 
         progress = Progress(sys.stderr)
     report = run_scan(request, tool_version=__version__, progress=progress)
+    if config.passed_over:
+        report.notices.extend(_passed_over(config))
+        report.notices.sort(key=lambda n: n.sort_key)
     use_baseline(args, config, report, baseline)
     report.fail_level = config.fail_level
     verbose = args.verbose - args.quiet
@@ -338,7 +357,9 @@ def cmd_fix(args: argparse.Namespace, out: TextIO) -> int:
         for item in walk(args.paths, os.getcwd(), walk_options)
         if isinstance(item, FileEntry)
     ]
-    summary = run_fix(engine, files, unsafe=args.unsafe_fixes, diff_only=args.diff, out=out)
+    summary = run_fix(
+        engine, files, unsafe=args.unsafe_fixes, diff_only=args.diff, out=out, force=args.force
+    )
     out.write(summary.describe(diff_only=args.diff) + "\n")
     failed = summary.files_failed or (args.diff and summary.files_changed)
     return EXIT_FINDINGS if failed else EXIT_OK
@@ -354,7 +375,21 @@ COMMANDS = {
 }
 
 
+def _tolerate_narrow_encodings() -> None:
+    """Let stdout and stderr replace what their encoding cannot write.
+
+    Reports hold non-ASCII text (the ``…`` of every redaction, file names); under
+    ``PYTHONIOENCODING=ascii`` or a Latin-1 locale a strict stream raised
+    UnicodeEncodeError at the first finding. ``?`` in its place keeps the report.
+    """
+    for stream in (sys.stdout, sys.stderr):
+        if isinstance(stream, io.TextIOWrapper) and stream.errors == "strict":
+            with contextlib.suppress(ValueError, io.UnsupportedOperation):
+                stream.reconfigure(errors="replace")
+
+
 def main(argv: Sequence[str] | None = None) -> int:
+    _tolerate_narrow_encodings()
     words = list(sys.argv[1:] if argv is None else argv)
     parser = build_parser(words[0] if words and words[0] in COMMANDS else None)
     try:

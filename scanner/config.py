@@ -51,6 +51,9 @@ class Config:
     report_stale: bool = False
     report_unused_suppressions: bool = False
     cache: bool = True
+    #: ``(file, reason)`` for each ``pyproject.toml`` passed over on the way up because it
+    #: is not rolecall's to read (invalid TOML, ``tool`` not a table): scan notices.
+    passed_over: tuple[tuple[str, str], ...] = ()
 
 
 def _strings(key: str, value: Any) -> tuple[str, ...]:
@@ -194,29 +197,74 @@ def _read_toml(path: str) -> dict[str, Any]:
 
 def load_config_file(path: str) -> Config:
     """Read ``path`` (a ``.rolecall.toml`` or a ``pyproject.toml``)."""
-    data = _read_toml(path)
     root = os.path.dirname(os.path.abspath(path))
     if os.path.basename(path) == "pyproject.toml":
-        table = data.get("tool", {}).get("rolecall", {})
-        return config_from_mapping(_table("tool.rolecall", table), path=path, root=root)
-    return config_from_mapping(data, path=path, root=root)
+        table, _reason = _rolecall_table(path)
+        return config_from_mapping(table or {}, path=path, root=root)
+    return config_from_mapping(_read_toml(path), path=path, root=root)
+
+
+#: A ``[tool.rolecall]`` table header or a ``tool.rolecall.x = ...`` dotted key: a file
+#: that says so is rolecall's to judge even when it is not valid TOML.
+_OURS = re.compile(rb"(?m)^[ \t]*(?:\[[ \t]*)?tool[ \t]*\.[ \t]*rolecall\b")
+
+
+def _rolecall_table(path: str) -> tuple[Mapping[str, Any] | None, str]:
+    """The ``[tool.rolecall]`` table of a ``pyproject.toml`` (None when it has none), and
+    why the file was passed over ('' when it was not).
+
+    A ``pyproject.toml`` without the table is not rolecall's to judge: invalid TOML or a
+    ``tool`` that is not a table only passes the file over (the scan shows a notice).
+    Only a file that configures rolecall and is wrong is a :class:`ConfigError`.
+    """
+    try:
+        data = _read_toml(path)
+    except ConfigError as exc:
+        try:
+            with open(path, "rb") as fh:
+                ours = bool(_OURS.search(fh.read()))
+        except OSError:
+            ours = False
+        if ours:
+            raise
+        reason = str(exc).removeprefix(f"{path}: ")
+        return None, f"not read for rolecall's configuration: {reason}"
+    tool = data.get("tool")
+    if tool is None:
+        return None, ""
+    if not isinstance(tool, dict):
+        return None, "not read for rolecall's configuration: `tool` is not a table"
+    if "rolecall" not in tool:
+        return None, ""
+    return _table("tool.rolecall", tool["rolecall"]), ""
 
 
 def find_config_file(start: str) -> str | None:
     """The nearest configuration file at or above ``start``."""
+    return _find(start)[0]
+
+
+def _find(start: str) -> tuple[str | None, tuple[tuple[str, str], ...]]:
+    """The nearest configuration file at or above ``start``, and the ``pyproject.toml``
+    files passed over on the way with the reason."""
+    passed: list[tuple[str, str]] = []
     current = os.path.abspath(start)
     if not os.path.isdir(current):
         current = os.path.dirname(current)
     while True:
         own = os.path.join(current, ".rolecall.toml")
         if os.path.isfile(own):
-            return own
+            return own, tuple(passed)
         pyproject = os.path.join(current, "pyproject.toml")
-        if os.path.isfile(pyproject) and "rolecall" in _read_toml(pyproject).get("tool", {}):
-            return pyproject
+        if os.path.isfile(pyproject):
+            table, reason = _rolecall_table(pyproject)
+            if table is not None:
+                return pyproject, tuple(passed)
+            if reason:
+                passed.append((pyproject, reason))
         parent = os.path.dirname(current)
         if parent == current:
-            return None
+            return None, tuple(passed)
         current = parent
 
 
@@ -226,8 +274,13 @@ def load_config(start: str, explicit: str | None = None) -> Config:
         if not os.path.isfile(explicit):
             raise ConfigError(f"{explicit}: configuration file not found")
         return load_config_file(explicit)
-    found = find_config_file(start)
-    return default_config(start) if found is None else load_config_file(found)
+    found, passed = _find(start)
+    config = default_config(start) if found is None else load_config_file(found)
+    if passed:
+        import dataclasses
+
+        config = dataclasses.replace(config, passed_over=passed)
+    return config
 
 
 def default_config(start: str) -> Config:

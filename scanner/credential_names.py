@@ -17,6 +17,7 @@ from rolecall.secrets import (
     KEY_ID_PATTERN,
     is_documented_example,
     is_placeholder,
+    is_placeholder_key_id,
     is_reference,
     looks_like_secret_key,
     shannon_entropy,
@@ -107,6 +108,8 @@ def credential_value(name: str, value: str) -> CredentialValue | None:
         return None
     match = KEY_ID_PATTERN.fullmatch(v)
     if match is not None:
+        if not example and is_placeholder_key_id(v):
+            return None  # the same id policy as the text rules (RC101-RC103)
         return CredentialValue("key_id", v[:4] != "ASIA", True, v, example)
     if cred.kind == "key_id" or not _BASE64ISH.fullmatch(v):
         return None

@@ -8,6 +8,7 @@ suppressions, and returns findings and notices in a deterministic order.
 
 from __future__ import annotations
 
+import bisect
 import contextlib
 import dataclasses
 import re
@@ -25,7 +26,16 @@ from rolecall.document import (
     kind_family,
 )
 from rolecall.manifest import RuleSpec
-from rolecall.model import Finding, Notice, NoticeCode, NoticeLevel
+from rolecall.model import (
+    Finding,
+    Notice,
+    NoticeCode,
+    NoticeLevel,
+    RelatedLocation,
+    Severity,
+    merge_related,
+    related_label,
+)
 from rolecall.options import EngineOptions as EngineOptions  # re-exported: public API
 from rolecall.options import FileResult as FileResult  # re-exported
 from rolecall.options import RuleSelection as RuleSelection  # re-exported
@@ -217,24 +227,54 @@ class Engine:
 
     def _superseded(self, raw: list[Finding]) -> list[Finding]:
         """``raw`` without findings that a superseding rule reported on the same value
-        at the same or a higher severity."""
-        winners = [(f, self._supersedes[f.rule_id]) for f in raw if self._supersedes.get(f.rule_id)]
-        if not winners:
+        at the same or a higher severity.
+
+        The nearest such winner keeps each dropped finding's places as related
+        locations: a literal on a line of its own (a module constant, a dict entry, an
+        earlier assignment) stays in the report through the finding that used it. Linear
+        after sorting, also when one value repeats all over a file.
+        """
+        # Per value and per superseded prefix set: the most severe winners, by line.
+        best: dict[tuple[str, tuple[str, ...]], tuple[Severity, list[tuple[int, int]]]] = {}
+        for i, finding in enumerate(raw):
+            prefixes = self._supersedes.get(finding.rule_id)
+            if not prefixes:
+                continue
+            for value in dict.fromkeys(finding.covers):
+                key = (value, prefixes)
+                found = best.get(key)
+                if found is None or found[0] < finding.severity:
+                    best[key] = (finding.severity, [(finding.location.line, i)])
+                elif found[0] is finding.severity:
+                    found[1].append((finding.location.line, i))
+        if not best:
             return raw
+        by_value: dict[str, list[tuple[tuple[str, ...], Severity, list[tuple[int, int]]]]] = {}
+        for (value, prefixes), (severity, winners) in best.items():
+            winners.sort()
+            by_value.setdefault(value, []).append((prefixes, severity, winners))
+        adopted: dict[int, list[RelatedLocation]] = {}
         drop: set[int] = set()
-        for winner, prefixes in winners:
-            covered = set(winner.covers)
-            for other in raw:
-                if (
-                    other is not winner
-                    and other.rule_id.startswith(prefixes)
-                    and not covered.isdisjoint(other.covers)
+        for j, other in enumerate(raw):
+            for value in dict.fromkeys(other.covers):
+                for prefixes, severity, winners in by_value.get(value, ()):
                     # Never trade a finding for a milder one: a key id the SDK rule sees
                     # alone (warning) does not hide the text rule's paired key (error).
-                    and other.severity <= winner.severity
-                ):
-                    drop.add(id(other))
-        return [f for f in raw if id(f) not in drop]
+                    if not other.rule_id.startswith(prefixes) or severity < other.severity:
+                        continue
+                    winner = _nearest(winners, other.location.line, j)
+                    if winner is None:
+                        continue
+                    drop.add(j)
+                    places = adopted.setdefault(winner, [])
+                    places.append(RelatedLocation(other.location, related_label(other)))
+                    places.extend(other.related)
+        out = list(raw)
+        for i, places in adopted.items():
+            winner_finding = raw[i]
+            merged = merge_related(winner_finding.location, winner_finding.related, places)
+            out[i] = dataclasses.replace(winner_finding, related=merged)
+        return [f for j, f in enumerate(out) if j not in drop]
 
     def _finish(self, doc: Document, raw: list[Finding], result: FileResult) -> None:
         raw = self._superseded(raw)
@@ -257,7 +297,9 @@ class Engine:
             severity = sel.severity_for(finding.rule_id, finding.severity)
             if severity is not finding.severity:
                 finding = dataclasses.replace(finding, severity=severity)
-            suppression = match_suppression(table, loc.line, finding.rule_id)
+            # A comment on any line of the credential silences it: the key id's or the
+            # secret's, the SDK call's or the literal's it resolved.
+            suppression = match_suppression(table, finding.lines, finding.rule_id)
             if suppression is not None:
                 reason = suppression.reason or f"suppressed by a {suppression.source} comment"
                 result.suppressed.append(dataclasses.replace(finding, suppression_reason=reason))
@@ -296,6 +338,19 @@ class Engine:
         loc = finding.location
         span = doc.text[loc.start_offset : loc.end_offset]
         return any(p.search(span) for p in self._allow)
+
+
+def _nearest(winners: list[tuple[int, int]], line: int, not_index: int) -> int | None:
+    """The index of the winner (``(line, index)`` pairs, sorted) nearest to ``line``,
+    the later one on a tie (a call usually follows the constant it uses); never
+    ``not_index`` (a finding does not supersede itself)."""
+    at = bisect.bisect_left(winners, (line, -1))
+    choices = [w for w in winners[max(0, at - 2) : at + 2] if w[1] != not_index]
+    if not choices:
+        choices = [w for w in winners if w[1] != not_index][:1]
+    if not choices:
+        return None
+    return min(choices, key=lambda w: (abs(w[0] - line), -w[0]))[1]
 
 
 def _haystack(data: bytes, decoded: Decoded | None) -> bytes:

@@ -15,7 +15,8 @@ import difflib
 import json
 import os
 import re
-from collections.abc import Callable, Sequence
+import stat
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TextIO
@@ -25,6 +26,7 @@ from rolecall.atomic import write_atomic
 from rolecall.document import Decoded, DocKind, Document, decode
 from rolecall.engine import Engine
 from rolecall.fixes import OverlappingEdits, apply_edits, choose_fixes
+from rolecall.model import Finding
 from rolecall.redact import redact
 
 _BOMS = {
@@ -49,12 +51,19 @@ class FixSummary:
 
     def describe(self, *, diff_only: bool = False) -> str:
         verb = "would change" if diff_only else "changed"
-        text = f"{self.fixes_applied} fix(es), {verb} {self.files_changed} file(s)"
+        text = f"{plural(self.fixes_applied, 'fix')}, {verb} {plural(self.files_changed, 'file')}"
         if self.files_failed:
-            text += f", {self.files_failed} file(s) left alone"
+            text += f", {plural(self.files_failed, 'file')} left alone"
         if self.unsafe_skipped:
             text += f"; {self.unsafe_skipped} more with --unsafe-fixes"
         return text
+
+
+def plural(count: int, noun: str) -> str:
+    """``1 fix``, ``2 fixes``, ``0 files``."""
+    if count == 1:
+        return f"1 {noun}"
+    return f"{count} {noun}{'es' if noun.endswith(('x', 's', 'sh', 'ch')) else 's'}"
 
 
 class _FixFailed(Exception):
@@ -68,12 +77,14 @@ def run_fix(
     unsafe: bool,
     diff_only: bool,
     out: TextIO,
+    force: bool = False,
 ) -> FixSummary:
-    """Fix ``files`` (absolute path, display path); report to ``out``."""
+    """Fix ``files`` (absolute path, display path); report to ``out``. ``force`` also
+    writes read-only files and files with other hard links (see :func:`_write_checked`)."""
     changed = applied = failed = skipped = 0
     for path, display in files:
         try:
-            count, unsafe_left = _fix_file(engine, path, display, unsafe, diff_only, out)
+            count, unsafe_left = _fix_file(engine, path, display, unsafe, diff_only, out, force)
         except _FixFailed as exc:
             failed += 1
             out.write(f"{display}: not fixed: {exc}\n")
@@ -83,12 +94,18 @@ def run_fix(
             changed += 1
             applied += count
             if not diff_only:
-                out.write(f"{display}: applied {count} fix(es)\n")
+                out.write(f"{display}: applied {plural(count, 'fix')}\n")
     return FixSummary(changed, applied, failed, skipped)
 
 
 def _fix_file(
-    engine: Engine, path: str, display: str, unsafe: bool, diff_only: bool, out: TextIO
+    engine: Engine,
+    path: str,
+    display: str,
+    unsafe: bool,
+    diff_only: bool,
+    out: TextIO,
+    force: bool,
 ) -> tuple[int, int]:
     try:
         data = Path(path).read_bytes()
@@ -99,10 +116,14 @@ def _fix_file(
         raise _FixFailed("undecodable bytes; writing it back would change them")
     text, count, kind = decoded.text, 0, None
     unsafe_left = 0
+    reported: set[str] = set()  # every reported value of every pass, masked in a diff
     for _ in range(MAX_PASSES):
         doc = Document(display, _encode(text, decoded), decoded=_same(decoded, text))
         kind = doc.kind
-        findings = engine.scan_document(doc).findings
+        result = engine.scan_document(doc)
+        findings = result.findings
+        if diff_only:
+            reported.update(reported_values(text, [*findings, *result.suppressed]))
         fixes = choose_fixes(findings, unsafe=unsafe)
         unsafe_left = len(choose_fixes(findings, unsafe=True)) - len(fixes)
         if not fixes:
@@ -123,20 +144,42 @@ def _fix_file(
             fromfile=f"a/{display}",
             tofile=f"b/{display}",
         )
-        out.writelines(hide_secrets(line) for line in diff)
+        masks = sorted(reported, key=len, reverse=True)  # longest first: no partial masks
+        out.writelines(hide_secrets(line, masks) for line in diff)
         if not text.endswith(("\n", "\r")):
             out.write("\n\\ No newline at end of file\n")
         return count, unsafe_left
-    _write_atomically(path, data, new_data)
+    _write_checked(path, data, new_data, force)
     return count, unsafe_left
 
 
 _SECRET_LIKE = re.compile(r"(?<![A-Za-z0-9/+=])[A-Za-z0-9/+=]{32,}(?![A-Za-z0-9/+=])")
 
 
-def hide_secrets(line: str) -> str:
-    """A diff line with secret-looking strings redacted: a diff goes to terminals and CI
-    logs, which must never receive a whole secret. (It is for reading, not applying.)"""
+def reported_values(text: str, findings: Iterable[Finding]) -> set[str]:
+    """The secret values in ``text`` that ``findings`` (reported or suppressed) are about.
+
+    A finding's span, or a related location's (a pair's secret on another line), is a
+    value when the evidence shows it redacted (every token rule, every named secret);
+    spans the evidence shows whole (key ids, which users need
+    to deactivate the key) or that cover code around a value are not values.
+    """
+    values: set[str] = set()
+    for finding in findings:
+        for loc in (finding.location, *(r.location for r in finding.related)):
+            span = text[loc.start_offset : loc.end_offset]
+            if span and "\n" not in span and redact(span) in finding.evidence:
+                values.add(span)
+    return values
+
+
+def hide_secrets(line: str, reported: Sequence[str] = ()) -> str:
+    """A diff line with every reported value and every other secret-looking string
+    redacted: a diff goes to terminals and CI logs, which must never receive a whole
+    secret. (It is for reading, not applying.)"""
+    for value in reported:
+        if value in line:
+            line = line.replace(value, redact(value))
 
     def hide(match: re.Match[str]) -> str:
         value = match.group(0)
@@ -185,16 +228,51 @@ def _check_parses(kind: DocKind | None, text: str) -> None:
         raise _FixFailed("the fixed file would not parse; no change written") from None
 
 
-def _write_atomically(path: str, original: bytes, new_data: bytes) -> None:
+def _write_checked(path: str, original: bytes, new_data: bytes, force: bool) -> None:
+    """Write the fixed bytes, unless the file changed on disk or must not be rewritten.
+
+    A read-only file is refused (somebody meant it not to change), and so is a file
+    with other hard links: the atomic rename would give this path the fix and leave the
+    key in every other link. With ``force`` a read-only file is written anyway and a
+    hard-linked one is rewritten in place, so that every link gets the fix.
+    """
     real = os.path.realpath(path)  # through a symlink: the link stays a link
     try:
         with open(real, "rb") as handle:
             current = handle.read()
+            st = os.fstat(handle.fileno())
     except OSError as exc:
         raise _FixFailed(f"cannot re-read ({exc.strerror or type(exc).__name__})") from None
     if current != original:
         raise _FixFailed("changed on disk while being fixed; run again")
+    if not force:
+        if not st.st_mode & stat.S_IWUSR or not os.access(real, os.W_OK):
+            raise _FixFailed("read-only; make it writable or use --force")
+        if st.st_nlink > 1:
+            raise _FixFailed(
+                f"has {plural(st.st_nlink - 1, 'other hard link')}, which would keep the key; "
+                "use --force to rewrite it in place (all links)"
+            )
     try:
-        write_atomic(real, new_data)
+        if st.st_nlink > 1:
+            _write_in_place(real, new_data)
+        else:
+            write_atomic(real, new_data)
     except OSError as exc:
         raise _FixFailed(f"cannot write ({exc.strerror or type(exc).__name__})") from None
+
+
+def _write_in_place(path: str, data: bytes) -> None:
+    """Overwrite a hard-linked file's content (every link sees it); mode kept."""
+    mode = stat.S_IMODE(os.stat(path).st_mode)
+    if not mode & stat.S_IWUSR:
+        os.chmod(path, mode | stat.S_IWUSR)
+    try:
+        with open(path, "r+b") as fh:
+            fh.write(data)
+            fh.truncate()
+            fh.flush()
+            os.fsync(fh.fileno())
+    finally:
+        if not mode & stat.S_IWUSR:
+            os.chmod(path, mode)

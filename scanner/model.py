@@ -7,7 +7,7 @@ worker processes, compared in tests and hashed into baselines without surprises.
 from __future__ import annotations
 
 import enum
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
 
@@ -32,6 +32,10 @@ class Severity(enum.Enum):
         if not isinstance(other, Severity):
             return NotImplemented
         return self.rank <= other.rank
+
+    def lowered(self) -> Severity:
+        """One step down (error to warning, warning to note; note stays note)."""
+        return Severity.WARNING if self is Severity.ERROR else Severity.NOTE
 
     @classmethod
     def parse(cls, value: str) -> Severity:
@@ -112,6 +116,19 @@ class Fix:
     safe: bool
 
 
+@dataclass(frozen=True)
+class RelatedLocation:
+    """Another place that holds part of a finding's credential material.
+
+    A key id's secret on another line, or a literal that a superseding SDK or config
+    finding resolved. ``label`` names what is there ("secret access key") and, like all
+    output, never holds a whole secret.
+    """
+
+    location: Location
+    label: str
+
+
 def _frozen(mapping: Mapping[str, str] | None) -> Mapping[str, str]:
     return MappingProxyType(dict(mapping or {}))
 
@@ -141,6 +158,9 @@ class Finding:
     #: Short hashes of the credential values this finding is about (never the values),
     #: so that a rule that understands a file can supersede a generic text finding.
     covers: tuple[str, ...] = ()
+    #: Every other location holding this credential's material (in file order): one
+    #: credential is one finding, and each of its lines is one of the finding's locations.
+    related: tuple[RelatedLocation, ...] = ()
 
     def __post_init__(self) -> None:
         if not isinstance(self.properties, MappingProxyType):
@@ -164,13 +184,78 @@ class Finding:
                 self.fix,
                 self.suppression_reason,
                 self.covers,
+                self.related,
             ),
         )
+
+    @property
+    def lines(self) -> tuple[int, ...]:
+        """The line the finding starts on, then every line of its related locations in
+        its own file (where a suppression comment may stand)."""
+        loc = self.location
+        out = [loc.line]
+        for rel in self.related:
+            if rel.location.path == loc.path:
+                out.extend(range(rel.location.line, rel.location.end_line + 1))
+        return tuple(out)
 
     @property
     def sort_key(self) -> tuple[str, int, int, str]:
         loc = self.location
         return (loc.path, loc.line, loc.column, self.rule_id)
+
+
+def merge_related(
+    primary: Location, *groups: Iterable[RelatedLocation]
+) -> tuple[RelatedLocation, ...]:
+    """Related locations in file order, each place once, none inside ``primary``.
+
+    A place inside the primary span (the literal inside the reported argument) would
+    point the reader where the finding already points; a place overlapping an earlier
+    one (a text rule's span of the bare value inside a rule's span of the quoted
+    literal) is the same place. One sort and one sweep: linear after sorting.
+    """
+    items = [
+        item
+        for group in groups
+        for item in group
+        if not (item.location.path == primary.path and _within(item.location, primary))
+    ]
+    items.sort(key=lambda r: (r.location.path, _start(r.location), _negated_end(r.location)))
+    kept: list[RelatedLocation] = []
+    for item in items:
+        loc = item.location
+        if kept:
+            last = kept[-1].location
+            if last.path == loc.path and _start(loc) < _end(last):
+                continue
+        kept.append(item)
+    return tuple(kept)
+
+
+def _start(loc: Location) -> tuple[int, int]:
+    return (loc.line, loc.column)
+
+
+def _end(loc: Location) -> tuple[int, int]:
+    return (loc.end_line, loc.end_column)
+
+
+def _negated_end(loc: Location) -> tuple[int, int]:
+    return (-loc.end_line, -loc.end_column)
+
+
+def related_label(finding: Finding) -> str:
+    """What a finding's own location holds, named for another finding that adopts it
+    ("access key id", "secret access key"): the rule's name without its vendor prefix."""
+    if "key_id" in finding.properties and finding.rule_id.startswith("RC1"):
+        return "access key id"
+    name = finding.rule_name.removeprefix("aws-").replace("-", " ")
+    return name
+
+
+def _within(inner: Location, outer: Location) -> bool:
+    return _start(outer) <= _start(inner) and _end(inner) <= _end(outer)
 
 
 def _rebuild_finding(*args: object) -> Finding:

@@ -6,6 +6,13 @@ secrets and tokens only as their first four characters, an ellipsis and their le
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
+from rolecall.lazyre import lazy
+
+if TYPE_CHECKING:
+    import re
+
 SHOWN_PREFIX = 4
 
 
@@ -22,3 +29,28 @@ def secret_hash(secret: str) -> str:
     import hashlib
 
     return hashlib.sha256(secret.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+#: A run that could be a credential in free text (a suppression reason, a plugin's
+#: message): 16 or more characters of the token alphabets.
+_SECRETISH = lazy(r"(?<![A-Za-z0-9+/=_-])[A-Za-z0-9+/=_-]{16,}(?![A-Za-z0-9+/=_-])")
+
+
+def scrub(text: str) -> str:
+    """``text`` with every secret-shaped run redacted, for free text that reaches output.
+
+    A run of 16 or more characters of ``[A-Za-z0-9+/=_-]`` that mixes letters and digits
+    and has the character variety of generated material (10 or more distinct characters)
+    is shown as :func:`redact` shows a secret; words, paths, numbers and the usual
+    identifiers stay as they are.
+    """
+    return _SECRETISH.sub(_scrub_run, text)
+
+
+def _scrub_run(match: re.Match[str]) -> str:
+    value = match.group(0)
+    has_digit = any(c.isdigit() for c in value)
+    has_letter = any(c.isalpha() for c in value)
+    if has_digit and has_letter and len(set(value)) >= 10:
+        return redact(value)
+    return value

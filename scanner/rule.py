@@ -19,7 +19,16 @@ from dataclasses import dataclass, field
 from typing import ClassVar
 
 from rolecall.document import DocKind, Document
-from rolecall.model import Confidence, Finding, Fix, Severity, coverage_hash, fingerprint
+from rolecall.model import (
+    Confidence,
+    Finding,
+    Fix,
+    RelatedLocation,
+    Severity,
+    coverage_hash,
+    fingerprint,
+    merge_related,
+)
 
 RULE_ID = re.compile(r"^RC\d{3}$")
 RULE_NAME = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -132,6 +141,7 @@ class Rule:
         properties: Mapping[str, str] | None = None,
         fix: Fix | None = None,
         covers: Sequence[str] | None = None,
+        related: Sequence[tuple[int, int, str]] = (),
         **fmt: object,
     ) -> Finding:
         """Build a finding for ``doc.text[start:end]``.
@@ -139,11 +149,15 @@ class Rule:
         ``material`` is the secret (or, for code findings, a stable description of the
         pattern) that the fingerprint hashes; it is never stored. ``evidence`` must
         already be redacted. ``covers`` lists the credential values the finding is about
-        (default: ``material``); only short hashes of them are kept. Keyword arguments fill
-        the message/recommendation templates.
+        (default: ``material``); only short hashes of them are kept. ``related`` gives
+        ``(start, end, label)`` for every other span of ``doc.text`` holding the
+        credential's material (a paired secret, a literal the code resolved); ``label``
+        says what is there and must not hold the secret. Keyword arguments fill the
+        message/recommendation templates.
         """
         values = dict(fmt)
         values.setdefault("evidence", evidence)
+        location = doc.location(start, end)
         return Finding(
             rule_id=self.id,
             rule_name=self.name,
@@ -151,12 +165,15 @@ class Rule:
             confidence=confidence or self.confidence,
             message=_FORMATTER.vformat(message or self.message, (), values),
             recommendation=_FORMATTER.vformat(recommendation or self.recommendation, (), values),
-            location=doc.location(start, end),
+            location=location,
             fingerprint=fingerprint(self.id, material),
             evidence=evidence,
             properties=dict(properties or {}),
             fix=fix,
             covers=tuple(coverage_hash(v) for v in (covers if covers is not None else (material,))),
+            related=merge_related(
+                location, (RelatedLocation(doc.location(s, e), label) for s, e, label in related)
+            ),
         )
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import base64
 import binascii
 import hashlib
+import itertools
 import math
 import re
 from collections import Counter
@@ -31,8 +32,9 @@ IDENTIFIER_PREFIXES: frozenset[str] = frozenset(
     {"AIDA", "AROA", "AGPA", "AIPA", "ANPA", "ANVA", "APKA", "ASCA", "AEGA", "ACPA"}
 )
 
-#: A credential key id at word boundaries: 4-letter prefix + 16 characters. Legacy ids
-#: (5th character I or J) may hold any digit, so the tail is ``[A-Z0-9]``.
+#: A credential key id at word boundaries: 4-letter prefix + 16 characters. The tail is
+#: ``[A-Z0-9]``: nothing public restricts old-generation ids to base32 or to a 5th
+#: character, so no id of this shape is dropped for its characters.
 KEY_ID_PATTERN = lazy(r"(?<![A-Za-z0-9])((?:AKIA|ASIA|ABIA|ACCA)[A-Z0-9]{16})(?![A-Za-z0-9])")
 
 
@@ -40,8 +42,13 @@ KEY_ID_PATTERN = lazy(r"(?<![A-Za-z0-9])((?:AKIA|ASIA|ABIA|ACCA)[A-Z0-9]{16})(?!
 #: would defeat ``re``'s prefix search). :func:`find_key_ids` checks the left boundary.
 _KEY_ID_SCAN = lazy(r"(?:AKIA|ASIA|ABIA|ACCA)[A-Z0-9]{16}(?![A-Za-z0-9])")
 _BASE32 = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZ234567")
-_MODERN_FIFTH = frozenset("QRSTUVWXYZ234567")
-_LEGACY_FIFTH = frozenset("IJ")
+#: The 5th character of a new-generation id: the high bit of the first base32 digit is
+#: set, which marks an id that encodes its account (public bit-level analyses of key
+#: ids). Old-generation ids (5th character ``A``-``P``, or a digit) encode no account.
+_NEW_GENERATION_FIFTH = frozenset("QRSTUVWXYZ234567")
+#: The account id AWS's documentation uses in examples (``arn:aws:iam::123456789012:...``):
+#: an id that decodes to it was made for documentation or a test.
+DOCUMENTATION_ACCOUNT = "123456789012"
 #: Words that mark a key-id-shaped string as made up (``AKIAYOURKEYID...``). A random
 #: base32 tail holds one of them with a probability of about 1e-4.
 _ID_PLACEHOLDER_WORDS = (
@@ -55,33 +62,47 @@ class KeyIdInfo:
     key_id: str
     prefix: str
     kind: str  # human description of the prefix
-    account_id: str | None  # decoded offline for modern ids; None for legacy ones
-    legacy: bool = False  # 5th character I or J: an old id that encodes no account
+    account_id: str | None  # decoded offline for new-generation ids; None otherwise
+    legacy: bool = False  # old generation (5th character A-P): encodes no account
+    #: Why AWS cannot have issued this id ('' when nothing says so). Such an id is still
+    #: reported, at a lower severity, with this reason in the message.
+    impossible: str = ""
 
     @property
     def account_text(self) -> str:
-        """``account 123456789012`` or ``account not encoded``, for messages."""
-        return f"account {self.account_id}" if self.account_id else "account not encoded"
+        """``account 123456789012``, ``account not encoded``, ... for messages."""
+        if self.account_id:
+            return f"account {self.account_id}"
+        return "account not decodable" if not self.legacy else "account not encoded"
 
 
-def account_id_from_key_id(key_id: str) -> str | None:
-    """The 12-digit AWS account id encoded in a modern access key id, or None.
+def is_new_generation_key_id(key_id: str) -> bool:
+    """Whether the id's 5th character marks the generation that encodes the account."""
+    return len(key_id) >= 5 and key_id[4] in _NEW_GENERATION_FIFTH
 
-    Modern ids (5th character Q-Z or 2-7) carry the account id: base32-decode the 16
-    characters after the prefix, take the first 6 bytes big-endian, mask with
-    0x7FFFFFFFFF80 and shift right by 7. Legacy ids (I/J) do not encode it.
-    """
-    if len(key_id) != 20:
-        return None
-    fifth = key_id[4]
-    if not ("Q" <= fifth <= "Z" or "2" <= fifth <= "7"):
+
+def _encoded_account(key_id: str) -> int | None:
+    if len(key_id) != 20 or not is_new_generation_key_id(key_id):
         return None
     try:
         raw = base64.b32decode(key_id[4:])
     except (binascii.Error, ValueError):
+        return None  # characters outside base32 (0, 1, 8, 9): nothing to decode
+    return (int.from_bytes(raw[:6], "big") & 0x7FFFFFFFFF80) >> 7
+
+
+def account_id_from_key_id(key_id: str) -> str | None:
+    """The 12-digit AWS account id encoded in a new-generation access key id, or None.
+
+    New-generation ids (5th character Q-Z or 2-7) carry the account id: base32-decode
+    the 16 characters after the prefix, take the first 6 bytes big-endian, mask with
+    0x7FFFFFFFFF80 and shift right by 7. Old-generation ids (A-P) do not encode it; an
+    encoded number of more than 12 digits is no account (see :func:`key_id_info`).
+    """
+    account = _encoded_account(key_id)
+    if account is None or account > 999_999_999_999:
         return None
-    value = int.from_bytes(raw[:6], "big")
-    return f"{(value & 0x7FFFFFFFFF80) >> 7:012d}"
+    return f"{account:012d}"
 
 
 def key_id_info(key_id: str) -> KeyIdInfo | None:
@@ -90,38 +111,47 @@ def key_id_info(key_id: str) -> KeyIdInfo | None:
     kind = CREDENTIAL_PREFIXES.get(prefix)
     if kind is None or len(key_id) != 20:
         return None
-    legacy = key_id[4] in _LEGACY_FIFTH
-    return KeyIdInfo(key_id, prefix, kind, account_id_from_key_id(key_id), legacy)
+    legacy = not is_new_generation_key_id(key_id)
+    impossible = ""
+    account = _encoded_account(key_id)
+    if account is not None and account > 999_999_999_999:
+        impossible = (
+            f"AWS cannot have issued this id: it encodes a {len(str(account))}-digit account"
+        )
+    return KeyIdInfo(key_id, prefix, kind, account_id_from_key_id(key_id), legacy, impossible)
 
 
 def is_well_formed_key_id(key_id: str) -> bool:
-    """Whether a credential-prefixed 20-character string can be a key AWS issued.
+    """Whether a string has the shape of a credential key id: a credential prefix and
+    16 upper-case letters or digits.
 
-    Modern ids have a 5th character Q-Z or 2-7 (the flag bit that says an account id is
-    encoded) and a base32 tail (``A-Z2-7``); legacy ids have a 5th character I or J and
-    may hold any digit. Anything else (``AKIA`` + ``1234567890ABCDEF``, ``AKIA`` +
-    ``ABCDEFGHIJKLMNOP``) is made up, and so is a modern id whose encoded account has
-    more than 12 digits.
+    Shape only: an id is never dropped for its 5th character or its alphabet, since
+    nothing public proves that AWS cannot issue it. What structure does prove (a
+    new-generation id that encodes a 13-digit account) is :attr:`KeyIdInfo.impossible`,
+    which lowers the severity but keeps the finding.
     """
-    if len(key_id) != 20 or key_id[:4] not in CREDENTIAL_PREFIXES:
-        return False
-    fifth, tail = key_id[4], key_id[4:]
-    if fifth in _LEGACY_FIFTH:
-        return all(c.isdigit() or "A" <= c <= "Z" for c in tail)
-    if fifth not in _MODERN_FIFTH or not _BASE32.issuperset(tail):
-        return False
-    # The encoded field holds 40 bits, but account ids have 12 decimal digits: about one
-    # random tail in eleven decodes to more, which AWS cannot have issued.
-    account = account_id_from_key_id(key_id)
-    return account is not None and len(account) == 12
+    return (
+        len(key_id) == 20
+        and key_id[:4] in CREDENTIAL_PREFIXES
+        and all(c.isdigit() or "A" <= c <= "Z" for c in key_id[4:])
+    )
 
 
 def is_placeholder_key_id(key_id: str) -> bool:
-    """A key-id-shaped placeholder: few distinct characters or a placeholder word."""
+    """A key-id-shaped placeholder: few distinct characters, a placeholder word, or a
+    typed sequence (``1234567890ABCDEF``: a run of six ascending letters or digits, which
+    a random tail holds with a probability of about 1e-6)."""
     tail = key_id[4:].upper()
     if len(set(tail)) < 6:
         return True  # AKIA + XXXXXXXXXXXXXXXX, AKIA + QQQQ2222QQQQ2222
-    return any(word in tail for word in _ID_PLACEHOLDER_WORDS)
+    if any(word in tail for word in _ID_PLACEHOLDER_WORDS):
+        return True
+    run = 1
+    for before, after in itertools.pairwise(tail):
+        run = run + 1 if ord(after) == ord(before) + 1 else 1
+        if run >= 6:
+            return True
+    return False
 
 
 def find_key_ids(text: str) -> list[tuple[int, str]]:
@@ -129,8 +159,9 @@ def find_key_ids(text: str) -> list[tuple[int, str]]:
 
     The left boundary also accepts an escape sequence (``\\n`` in a JSON string or log)
     and a percent-encoded byte (``%2F`` in a URL), which would otherwise glue the id to
-    a letter or digit. Ids that are not well formed are left out; placeholders and
-    documented examples are not (callers decide with :func:`is_not_a_secret`).
+    a letter or digit. Every id of the right shape is returned; placeholders and
+    documented examples are too (callers decide with :func:`is_not_a_secret` and
+    :func:`is_placeholder_key_id`).
     """
     found: list[tuple[int, str]] = []
     for match in _KEY_ID_SCAN.finditer(text):
@@ -139,9 +170,7 @@ def find_key_ids(text: str) -> list[tuple[int, str]]:
             before = text[max(0, start - 3) : start]
             if not (before[-2:-1] == "\\" or (before[:1] == "%" and _is_hex(before[1:]))):
                 continue
-        key_id = match.group()
-        if is_well_formed_key_id(key_id):
-            found.append((start, key_id))
+        found.append((start, match.group()))
     return found
 
 
@@ -184,15 +213,32 @@ _TEMPLATE_REFERENCE = lazy(
 )
 
 
+#: The start of AWS's documented example secret key (``wJalrXUtnFEMI/K7MDENG/...``).
+#: Documentation and test suites vary its tail (``EXAMPLEKEY``, ``TESTKEY``) and its
+#: separator (the SigV4 test suite has ``+`` where the guides have ``/``).
+_EXAMPLE_SECRET_STEMS = ("wJalrXUtnFEMI/K7MDENG", "wJalrXUtnFEMI+K7MDENG")
+
+
 def is_documented_example(value: str) -> bool:
-    """Documented example keys: anything ending in EXAMPLE/EXAMPLEKEY (AWS's), AWS's
-    example session tokens (``EXAMPLE`` in the middle of a value longer than a secret
-    key, as in the STS and CLI documentation and moto's fake responses), and the
-    published emulator and documentation values listed in DOCUMENTED_VALUE_HASHES.
+    """Documented example keys and their derivatives.
+
+    - anything ending in ``EXAMPLE``/``EXAMPLEKEY`` (AWS's keys, the SigV4 test suite's
+      ``AKIDEXAMPLE``), and AWS's example session tokens (``EXAMPLE`` in the middle of a
+      value longer than a secret key, as in the STS and CLI documentation and moto's
+      fake responses);
+    - AWS's example secret with another tail (``...bPxRfiCYTESTKEY``);
+    - a key id that decodes to the documentation account ``123456789012``;
+    - the published emulator and documentation values in DOCUMENTED_VALUE_HASHES (the
+      S3 developer guide's signature version 2 keys, the Azurite key, ...).
     """
-    if value.upper().endswith(_EXAMPLE_SUFFIXES):
+    upper = value.upper()
+    if upper.endswith(_EXAMPLE_SUFFIXES):
         return True
     if len(value) > 40 and "EXAMPLE" in value:
+        return True
+    if value.startswith(_EXAMPLE_SECRET_STEMS):
+        return True
+    if len(value) == 20 and account_id_from_key_id(value) == DOCUMENTATION_ACCOUNT:
         return True
     return hashlib.sha256(value.encode("utf-8", "replace")).hexdigest() in DOCUMENTED_VALUE_HASHES
 
@@ -342,6 +388,9 @@ def looks_like_session_token(value: str) -> bool:
 DOCUMENTED_VALUE_HASHES: frozenset[str] = frozenset(
     {
         "0011cc25eb4320717494d2703e8cba85743e71b500283c21c8b88147992f9059",  # Azurite key
+        # The S3 developer guide's signature version 2 examples (key id, secret key).
+        "98304b21e305abfd613bf0fe104db682f384a9dd909d48e000bc6465a7dfb294",
+        "0114c1456f2504384f9111557e6dc0dd99de9fbc6644c6afa8a1bcac8ef391b1",
     }
 )
 

@@ -96,6 +96,9 @@ class FixtureSecretKey(Rule):
                     doc.location(start, end),
                 )
                 fix = Fix("Read the secret from the environment", (edit,), safe=False)
+            # Its key id elsewhere in the file is the pair's other location.
+            key_id = re.search(r"AKIA[A-Z2-7]{16}", doc.text)
+            related = [(key_id.start(), key_id.end(), "access key id")] if key_id else []
             yield self.finding(
                 doc,
                 match.start(1),
@@ -103,6 +106,7 @@ class FixtureSecretKey(Rule):
                 material=value,
                 evidence=redact(value),
                 fix=fix,
+                related=related,
             )
 
 

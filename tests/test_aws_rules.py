@@ -6,7 +6,7 @@ from __future__ import annotations
 import base64
 
 import pytest
-from rolecall import Confidence, Finding, Severity
+from rolecall import Confidence, Finding, Severity, redact
 from rolecall.document import Document, LineIndex
 from rolecall.engine import Engine, EngineOptions, FileResult
 from rolecall.registry import build_registry
@@ -27,6 +27,15 @@ def scan(path: str, text: str | bytes, *, report_examples: bool = False) -> File
     engine = Engine(REGISTRY, EngineOptions(report_examples=report_examples))
     data = text.encode("utf-8") if isinstance(text, str) else text
     result = engine.scan_document(Document(path, data))
+    assert result.notices == []
+    return result
+
+
+def scan_all(path: str, text: str) -> FileResult:
+    """Every built-in rule (text, config and encoded-text rules together)."""
+    from rolecall.registry import default_registry
+
+    result = Engine(default_registry()).scan_document(Document(path, text.encode("utf-8")))
     assert result.notices == []
     return result
 
@@ -101,6 +110,67 @@ def test_legacy_id_says_account_not_encoded() -> None:
     assert "(account not encoded)" in finding.message
     assert "account_id" not in finding.properties
     assert finding.properties["id_format"] == "legacy"
+
+
+@pytest.mark.parametrize("fifth", "ABCDEFGHIJKLMNOP")
+def test_every_old_generation_id_is_reported(fifth: str) -> None:
+    key_id = "AKIA" + fifth + ex.AKIA_OLD_C[5:]
+    (finding,) = scan("app.cs", f'var id = "{key_id}";\n').findings
+    assert finding.rule_id == "RC101" and finding.severity is Severity.ERROR
+    assert "(account not encoded)" in finding.message
+
+
+def test_impossible_id_is_reported_lower_with_the_reason() -> None:
+    (finding,) = scan("a.txt", f"{ex.AKIA_IMPOSSIBLE}\n").findings
+    assert finding.rule_id == "RC101" and finding.severity is Severity.WARNING
+    assert "AWS cannot have issued this id: it encodes a 13-digit account" in finding.message
+    assert finding.properties["impossible"].startswith("AWS cannot have issued")
+
+
+def test_one_id_policy_for_text_and_config_rules() -> None:
+    """The same literal is found, or not, whatever the file's format (issue: RC301 used
+    to report ids that RC101 dropped)."""
+    for key_id, reported in (
+        (ex.AKIA_OLD_C, True),
+        (ex.AKIA_IMPOSSIBLE, True),
+        ("AKIA" + "1234567890ABCDEF", False),
+        (ex.EXAMPLE_ID, False),
+    ):
+        for path, text in (
+            ("Program.cs", f'const string Id = "{key_id}";\n'),
+            ("config.ini", f"[default]\naws_access_key_id = {key_id}\n"),
+            (".env", f"AWS_ACCESS_KEY_ID={key_id}\n"),
+        ):
+            findings = scan_all(path, text).findings
+            assert bool(findings) is reported, (path, key_id)
+            if path != "Program.cs" and reported:
+                # A config rule (RC301 for .env, RC302 for a credentials-style INI file).
+                assert all(f.rule_id.startswith("RC3") for f in findings), path
+            if key_id == ex.AKIA_IMPOSSIBLE:
+                assert {f.severity for f in findings} == {Severity.WARNING}, path
+
+
+def test_documentation_derivatives_are_examples() -> None:
+    from rolecall.secrets import is_documented_example
+
+    doc_secret = "wJalrXUtnFEMI/K7MDENG/bPxRfiCY"
+    assert is_documented_example(doc_secret + "TESTKEY")
+    assert is_documented_example("wJalrXUtnFEMI/K7MDENG+bPxRfiCY" + "EXAMPLEKEY")
+    assert is_documented_example("AKID" + "EXAMPLE")
+    # An id that decodes to the documentation account 123456789012.
+    assert is_documented_example(_id_for_account("AKIA", 123456789012))
+    assert not is_documented_example(_id_for_account("AKIA", 123456789013))
+    # The S3 developer guide's signature version 2 keys (stored as hashes).
+    assert is_documented_example("0PN5J17HBG" + "ZHT7JJ3X82")
+    assert is_documented_example("uV3F3YluFJax1cknvbcG" + "wgjvx4QpvB+leU8dUj2o")
+    text = f"AWS_ACCESS_KEY_ID={_id_for_account('AKIA', 123456789012)}\n"
+    assert scan("a.env", text).findings == []
+
+
+def _id_for_account(prefix: str, account: int) -> str:
+    value = (1 << 47) | (account << 7) | 0x55  # the generation bit, the account, noise
+    raw = value.to_bytes(6, "big") + bytes([0x3C, 0xA7, 0x19, 0xE2])
+    return prefix + base64.b32encode(raw).decode()
 
 
 def test_recommendation_has_the_commands_with_the_id_filled_in() -> None:
@@ -295,3 +365,30 @@ def test_base64_encoded_secret_in_kubernetes_data() -> None:
 )
 def test_secret_name_syntaxes(text: str) -> None:
     assert [f.rule_id for f in scan("x.txt", text).findings] == ["RC104"]
+
+
+def test_base64_credentials_file_in_a_kubernetes_secret_is_one_finding_per_blob() -> None:
+    import base64 as b64
+
+    creds = (
+        f"[default]\naws_access_key_id = {ex.AKIA}\naws_secret_access_key = {ex.SECRET}\n"
+        f"[ci]\naws_access_key_id = {ex.AKIA_2}\naws_secret_access_key = {ex.SECRET_2}\n"
+    )
+    blob = b64.b64encode(creds.encode()).decode()
+    text = f"apiVersion: v1\nkind: Secret\ndata:\n  credentials: {blob}\n  other: {blob}\n"
+    findings = [f for f in scan_all("k8s/secret.yaml", text).findings if f.rule_id == "RC106"]
+    assert [f.location.line for f in findings] == [4, 5]
+    for finding in findings:
+        assert ex.AKIA in finding.message and ex.AKIA_2 in finding.message
+        assert ex.SECRET not in finding.message and ex.SECRET not in finding.evidence
+        assert redact(ex.SECRET) in finding.evidence
+
+
+def test_base64_runs_without_credentials_cost_no_decoding(monkeypatch: pytest.MonkeyPatch) -> None:
+    from rolecall.rules import aws_encoded
+
+    calls: list[str] = []
+    real = aws_encoded.decoded_text
+    monkeypatch.setattr(aws_encoded, "decoded_text", lambda b: calls.append(b) or real(b))
+    scan_all("page.md", f'<img src="{ex.PNG}"/>\n' * 50)
+    assert calls == []

@@ -14,7 +14,7 @@ import rolecall.runner as runner
 import rolecall.workers as workers
 from rolecall import DocKind, Document, Finding, RuleContext, Severity, View, ViewError
 from rolecall.engine import Engine, EngineOptions, RuleSelection, scan_text
-from rolecall.model import NoticeCode, NoticeLevel
+from rolecall.model import Location, NoticeCode, NoticeLevel, RelatedLocation, merge_related
 from rolecall.registry import Registry, build_registry
 from rolecall.rule import Rule
 from rolecall.rules.aws_keys import LongTermAccessKeyId
@@ -376,6 +376,77 @@ def test_a_rule_supersedes_generic_findings_on_the_same_value(
     registry = build_registry([("test", generic), ("test", specific)])
     result = Engine(registry).scan_document(Document("a.env", b"KEY=abc123\n"))
     assert sorted(f.rule_id for f in result.findings) == expected
+
+
+def test_the_superseding_finding_adopts_the_lines_it_replaced() -> None:
+    # The generic rule sees the value on line 3; the specific rule reports at "USE" on
+    # line 5, covering the same value: the value's line stays in the report through it.
+    def use_check(self: Rule, doc: Document, ctx: RuleContext) -> Iterator[Finding]:
+        at = doc.text.index("USE")
+        yield self.finding(doc, at, at + 3, material="use", covers=("abc123",))
+
+    generic = _value_rule("RC101", "generic-value")
+    specific = rule_class("RC301", "specific-use", check=use_check, supersedes=("RC1",))
+    registry = build_registry([("test", generic), ("test", specific)])
+    text = "# a\n\nKEY=abc123\n\nUSE\n"
+    result = Engine(registry).scan_document(Document("a.env", text.encode()))
+    (finding,) = result.findings
+    assert (finding.rule_id, finding.location.line) == ("RC301", 5)
+    assert [(r.location.line, r.location.column, r.label) for r in finding.related] == [
+        (3, 5, "generic value")
+    ]
+    # A comment on the adopted line silences the finding that adopted it.
+    quiet = text.replace("KEY=abc123", "KEY=abc123  # rolecall: ignore")
+    result = Engine(registry).scan_document(Document("a.env", quiet.encode()))
+    assert (result.findings, [f.rule_id for f in result.suppressed]) == ([], ["RC301"])
+
+
+def test_each_replaced_line_goes_to_the_nearest_superseding_finding() -> None:
+    # One value written twice, each time used just after: each use adopts its own line
+    # (not every occurrence in the file: with a value repeated n times that would be n²).
+    def use_check(self: Rule, doc: Document, ctx: RuleContext) -> Iterator[Finding]:
+        for match in re.finditer("USE", doc.text):
+            yield self.finding(doc, match.start(), match.end(), material="use", covers=("abc123",))
+
+    generic = _value_rule("RC101", "generic-value")
+    specific = rule_class("RC301", "specific-use", check=use_check, supersedes=("RC1",))
+    registry = build_registry([("test", generic), ("test", specific)])
+    text = "KEY=abc123\nUSE\n\n\nKEY=abc123\nUSE\n"
+    result = Engine(registry).scan_document(Document("a.env", text.encode()))
+    assert [
+        (f.rule_id, f.location.line, [r.location.line for r in f.related]) for f in result.findings
+    ] == [("RC301", 2, [1]), ("RC301", 6, [5])]
+
+
+def _related(
+    line: int, column: int, end_line: int, end_column: int, path: str = "a.py"
+) -> RelatedLocation:
+    loc = Location(path, line, column, end_line, end_column)
+    return RelatedLocation(loc, f"{line}:{column}-{end_line}:{end_column}")
+
+
+@pytest.mark.parametrize(
+    ("items", "expected"),
+    [
+        ([(5, 1, 5, 9), (2, 1, 2, 9)], ["2:1-2:9", "5:1-5:9"]),  # file order
+        ([(2, 1, 2, 9), (2, 1, 2, 9)], ["2:1-2:9"]),  # one place once
+        ([(2, 2, 2, 8), (2, 1, 2, 9)], ["2:1-2:9"]),  # the bare value inside the literal
+        ([(2, 1, 2, 5), (2, 5, 2, 9)], ["2:1-2:5", "2:5-2:9"]),  # touching is not overlapping
+        ([(1, 3, 1, 8)], []),  # inside the primary location (line 1, columns 1-20)
+        ([(1, 15, 2, 4)], ["1:15-2:4"]),  # starts inside, ends after: a place of its own
+        ([(3, 1, 4, 9), (4, 2, 4, 5)], ["3:1-4:9"]),  # inside a span over several lines
+    ],
+)
+def test_merge_related(items: list[tuple[int, int, int, int]], expected: list[str]) -> None:
+    primary = Location("a.py", 1, 1, 1, 20)
+    merged = merge_related(primary, [_related(*item) for item in items])
+    assert [r.label for r in merged] == expected
+
+
+def test_merge_related_keeps_places_in_other_files() -> None:
+    primary = Location("a.py", 1, 1, 1, 20)
+    merged = merge_related(primary, [_related(1, 3, 1, 8, "b.py"), _related(1, 3, 1, 8)])
+    assert [r.location.path for r in merged] == ["b.py"]
 
 
 def test_parallel_scan_started_mid_walk_counts_and_finds_like_one_process(

@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import dataclasses
 import os
+import pickle
 import sqlite3
+import stat
 import sys
 import time
 from pathlib import Path
@@ -14,7 +16,7 @@ import pytest
 import rolecall
 from rolecall.cache import DB_NAME, ResultCache
 from rolecall.cachecodec import decode_result, encode_result
-from rolecall.cachekey import scan_fingerprint
+from rolecall.cachekey import load_secret, scan_fingerprint
 from rolecall.cli import main
 from rolecall.engine import EngineOptions, FileResult, RuleSelection
 from rolecall.fakes import fake_key_id, fake_secret_key, fake_session_token
@@ -26,6 +28,7 @@ from rolecall.model import (
     Notice,
     NoticeCode,
     NoticeLevel,
+    RelatedLocation,
     Severity,
     TextEdit,
 )
@@ -83,6 +86,10 @@ def test_codec_round_trip() -> None:
         evidence="wJal\u2026(40 chars)",
         properties={"key_id": "k"},
         fix=Fix("use env", (TextEdit(10, 16, "os.environ['X']", loc),), safe=False),
+        related=(
+            RelatedLocation(Location("a.py", 5, 1, 5, 41, 1, 41, 60, 100), "secret access key"),
+            RelatedLocation(Location("b.py", 1, 2, 1, 3, 2, 3, 1, 2), "session token"),
+        ),
     )
     result = FileResult(
         path="a.py",
@@ -100,6 +107,9 @@ def test_codec_round_trip() -> None:
         result.notices,
         "python",
     )
+    # Worker processes send findings pickled: related locations survive that too.
+    assert pickle.loads(pickle.dumps(finding)) == finding
+    assert pickle.loads(pickle.dumps(finding)).related[0].label == "secret access key"
     empty = decode_result(encode_result(FileResult("b.env", kind="env", scanned=True)), "b.env")
     assert (empty.findings, empty.notices, empty.kind, empty.scanned) == ([], [], "env", True)
 
@@ -194,7 +204,7 @@ def test_results_with_rule_errors_are_not_stored(tmp_path: Path) -> None:
     assert cache.get(key, "a.py") is None
 
 
-def test_corrupt_database_turns_the_cache_off(tmp_path: Path) -> None:
+def test_corrupt_database_is_rebuilt_once(tmp_path: Path) -> None:
     root = tmp_path / "repo"
     _tree(root)
     cache = tmp_path / "cache"
@@ -202,7 +212,44 @@ def test_corrupt_database_turns_the_cache_off(tmp_path: Path) -> None:
     (cache / DB_NAME).write_bytes(b"this is not a database" * 100)
     report = run_scan(_request(root, cache))
     assert _summary(report)[:2] == _summary(run_scan(_request(root, None)))[:2]
-    assert any("result cache turned off" in n.message for n in report.notices)
+    assert [n.message for n in report.notices if "result cache" in n.message] == [
+        f"result cache rebuilt: {DB_NAME} was not a usable database"
+    ]
+    again = run_scan(_request(root, cache))  # the rebuilt cache answers the next run
+    assert again.stats.cached == 6 and _summary(again)[:2] == _summary(report)[:2]
+    assert not any("result cache" in n.message for n in again.notices)
+
+
+def test_cache_files_are_private(tmp_path: Path) -> None:
+    root = tmp_path / "repo"
+    _tree(root)
+    cache = tmp_path / "cache"
+    cache.mkdir(mode=0o755)
+    cache.chmod(0o755)  # as an older release (or the umask) left it
+    old_umask = os.umask(0o022)
+    try:
+        run_scan(_request(root, cache))
+        ResultCache(str(cache), b"fp", secret_dir=str(tmp_path / "keys")).key("a", b"x")
+    finally:
+        os.umask(old_umask)
+    assert stat.S_IMODE(cache.stat().st_mode) == 0o700
+    assert stat.S_IMODE((tmp_path / "keys").stat().st_mode) == 0o700
+    created = [p for p in [*cache.iterdir(), *(tmp_path / "keys").iterdir()] if p.is_file()]
+    assert {DB_NAME, ".gitignore"} <= {p.name for p in cache.iterdir()}
+    assert (tmp_path / "keys" / "cache-secret").is_file()
+    for path in created:
+        assert stat.S_IMODE(path.stat().st_mode) == 0o600, path.name
+
+
+def test_a_short_key_file_is_replaced_at_once(tmp_path: Path) -> None:
+    keys = tmp_path / "keys"
+    keys.mkdir()
+    (keys / "cache-secret").write_bytes(b"short")
+    started = time.perf_counter()
+    secret = load_secret(str(keys))
+    assert time.perf_counter() - started < 0.5  # it used to wait 50 x 20 ms first
+    assert len(secret) == 32 and (keys / "cache-secret").read_bytes() == secret
+    assert stat.S_IMODE((keys / "cache-secret").stat().st_mode) == 0o600
 
 
 def test_prune(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -98,11 +98,20 @@ class Env:
         self.git(self.hook_repo, "commit", "-q", "-m", "rolecall under test")
         self.rev = self.git(self.hook_repo, "rev-parse", "HEAD").stdout.strip()
 
-    def project(self, path: Path, hooks: tuple[str, ...] = ("rolecall",)) -> Path:
-        """A new git repository whose pre-commit configuration uses the rolecall hooks."""
+    def project(
+        self,
+        path: Path,
+        hooks: tuple[str, ...] = ("rolecall",),
+        args: list[str] | None = None,
+    ) -> Path:
+        """A new git repository whose pre-commit configuration uses the rolecall hooks
+        (with the user's ``args:`` when given)."""
         path.mkdir()
         self.git(path, "init", "-q")
-        entries = [{"id": hook} for hook in hooks]
+        entries: list[dict[str, object]] = [{"id": hook} for hook in hooks]
+        if args is not None:
+            for entry in entries:
+                entry["args"] = args
         config = {"repos": [{"repo": str(self.hook_repo), "rev": self.rev, "hooks": entries}]}
         # JSON is YAML: no YAML library needed to write the configuration.
         (path / ".pre-commit-config.yaml").write_text(json.dumps(config, indent=2) + "\n")
@@ -273,3 +282,36 @@ def test_fix_hook_applies_safe_fixes_then_passes(pc: Env) -> None:
     pc.git(repo, "add", "-A")
     proc = pc.pre_commit(repo, "run")
     assert proc.returncode == 0, proc.stdout + proc.stderr
+
+
+#: Staged files whose names are options of ``rolecall scan``: without the ``--`` that ends
+#: the options, one silenced every rule and the other overwrote README.md with the report.
+DASHED = ("--ignore=RC", "--output=README.md", "--select=RC999")
+
+
+def _dashed_repo(pc: Env, name: str, args: list[str] | None = None) -> tuple[Path, str]:
+    repo = pc.project(pc.root / name, args=args)
+    key_id = key()
+    write(repo, ".env", f"AWS_ACCESS_KEY_ID={key_id}\n")
+    write(repo, "README.md", "# demo\n")
+    for dashed in DASHED:
+        write(repo, dashed, "harmless\n")
+    pc.git(repo, "add", "-A")
+    return repo, key_id
+
+
+@pytest.mark.parametrize("args", [None, ["--fail-level=error", "--"]], ids=["default", "user"])
+def test_staged_names_that_look_like_options_are_paths(pc: Env, args: list[str] | None) -> None:
+    repo, key_id = _dashed_repo(pc, f"dashed-{'user' if args else 'default'}", args)
+    proc = pc.pre_commit(repo, "run", "--all-files")
+    assert proc.returncode == 1, proc.stdout + proc.stderr
+    assert key_id in proc.stdout and ".env:1:" in proc.stdout
+    assert (repo / "README.md").read_text() == "# demo\n"  # not overwritten by a report
+
+
+def test_manifest_ends_every_hook_s_options() -> None:
+    text = (SOURCE / ".pre-commit-hooks.yaml").read_text()
+    hooks = text.split("- id: ")[1:]
+    assert len(hooks) == 2
+    for hook in hooks:
+        assert '\n  args: ["--"]\n' in hook, hook.split("\n", 1)[0]

@@ -39,7 +39,7 @@ def test_writes_safe_fix_and_keeps_mode(tmp_path: Path) -> None:
     assert target.read_text() == ENV_FIXED
     assert stat.S_IMODE(target.stat().st_mode) == 0o751
     assert summary == FixSummary(files_changed=1, fixes_applied=1)
-    assert "app.py: applied 1 fix(es)" in report
+    assert "app.py: applied 1 fix" in report
     assert [p.name for p in tmp_path.iterdir()] == ["app.py"]  # no temporary file left
 
 
@@ -188,3 +188,105 @@ def test_corpus_round_trip(tmp_path: Path) -> None:
             libcst.parse_module(target.read_text())
     second, _ = fix(*targets, unsafe=True)
     assert (second.files_changed, second.fixes_applied) == (0, 0)
+
+
+# --- files that must not be rewritten blindly (issue: fix refused nothing) ---------------
+
+
+def _fix_forced(*paths: Path, force: bool) -> tuple[FixSummary, str]:
+    out = io.StringIO()
+    summary = run_fix(
+        ENGINE,
+        [(str(p), p.name) for p in paths],
+        unsafe=False,
+        diff_only=False,
+        out=out,
+        force=force,
+    )
+    return summary, out.getvalue()
+
+
+def test_read_only_file_is_refused_unless_forced(tmp_path: Path) -> None:
+    target = tmp_path / "app.py"
+    target.write_text(ENV)
+    target.chmod(0o444)
+    summary, report = _fix_forced(target, force=False)
+    assert target.read_text() == ENV and summary.files_failed == 1
+    assert "app.py: not fixed: read-only; make it writable or use --force" in report
+    summary, _ = _fix_forced(target, force=True)
+    assert target.read_text() == ENV_FIXED and summary.files_changed == 1
+    assert stat.S_IMODE(target.stat().st_mode) == 0o444
+
+
+def test_hard_linked_file_is_refused_unless_forced_then_every_link_is_fixed(
+    tmp_path: Path,
+) -> None:
+    target = tmp_path / "app.py"
+    target.write_text(ENV)
+    other = tmp_path / "copy-of-app.py"
+    other.hardlink_to(target)
+    summary, report = _fix_forced(target, force=False)
+    assert summary.files_failed == 1 and "has 1 other hard link, which would keep" in report
+    assert target.read_text() == other.read_text() == ENV
+    summary, _ = _fix_forced(target, force=True)
+    assert summary.files_changed == 1
+    assert target.read_text() == other.read_text() == ENV_FIXED  # one inode, both fixed
+    assert target.stat().st_ino == other.stat().st_ino
+
+
+def test_owner_and_group_are_kept(tmp_path: Path) -> None:
+    import os
+
+    if not hasattr(os, "geteuid") or os.geteuid() != 0:
+        pytest.skip("changing a file's owner needs root")
+    target = tmp_path / "app.py"
+    target.write_text(ENV)
+    os.chown(target, 4321, 4322)
+    summary, _ = fix(target)
+    assert summary.files_changed == 1 and target.read_text() == ENV_FIXED
+    st = target.stat()
+    assert (st.st_uid, st.st_gid) == (4321, 4322)
+
+
+def test_summary_speaks_plainly() -> None:
+    assert FixSummary(1, 1).describe() == "1 fix, changed 1 file"
+    assert FixSummary(2, 3, 1).describe(diff_only=True) == (
+        "3 fixes, would change 2 files, 1 file left alone"
+    )
+    assert FixSummary().describe() == "0 fixes, changed 0 files"
+
+
+# --- fix --diff masks every value a rule would report ------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("kind", "line"),
+    [
+        ("gitlab", 'GITLAB_TOKEN = "{}"\n'),
+        ("slack_bot", 'SLACK = "{}"\n'),
+        ("github", 'GH = "{}"  # deploy bot\n'),
+        ("npm", 'NPM_TOKEN = "{}"\n'),
+        ("openai", 'OPENAI_API_KEY = "{}"\n'),
+        ("anthropic", 'client = Anthropic(api_key="{}")\n'),
+    ],
+)
+def test_diff_masks_neighbouring_tokens_of_every_kind(tmp_path: Path, kind: str, line: str) -> None:
+    import random
+
+    from rolecall.fakes import FAKES
+
+    token = FAKES[kind](random.Random(kind))
+    target = tmp_path / "app.py"
+    # The token sits in the hunk's context, next to the line the safe fix changes.
+    target.write_text(ENV.replace("import os, boto3\n", "import os, boto3\n" + line.format(token)))
+    assert ENGINE.scan_document(_doc(target)).findings, "the token must be reported"
+    summary, diff = fix(target, diff_only=True)
+    assert summary.files_changed == 1 and '+s3 = boto3.client("s3")  # uploads' in diff
+    assert token not in diff
+    assert token[:4] + "…" in diff  # shown redacted, as in every report
+
+
+def _doc(path: Path) -> object:
+    from rolecall.document import Document
+
+    return Document(path.name, path.read_bytes())

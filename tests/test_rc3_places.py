@@ -5,7 +5,7 @@ IAM console's CSV downloads, saved AWS CLI output, Terraform state, API client
 exports and request files, Jenkins/plist/.NET XML and WinSCP's INI file. A file is
 scanned with the command line as a user would (``rolecall scan --format json``) and
 every line that holds credential material must be named by a finding: its own line,
-or the ``key_id_line``/``secret_line`` of the finding its partner is in. No other line
+or a related location of the finding its partner is in. No other line
 may be named (precision), and the hard negatives produce no finding at all.
 """
 
@@ -51,9 +51,7 @@ def named_lines(findings: list[dict[str, Any]]) -> set[int]:
     lines = set()
     for f in findings:
         lines.add(f["line"])
-        for prop in ("key_id_line", "secret_line"):
-            if prop in f["properties"]:
-                lines.add(int(f["properties"][prop]))
+        lines.update(r["line"] for r in f["related"])
     return lines
 
 

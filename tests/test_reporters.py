@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from rolecall import Confidence, Finding, Fix, Location, Notice, Severity, TextEdit
+from rolecall import Confidence, Finding, Fix, Location, Notice, RelatedLocation, Severity, TextEdit
 from rolecall.model import NoticeCode, NoticeLevel
 from rolecall.report import ScanReport, ScanStats
 from rolecall.reporters import FORMATS, get_reporter
@@ -52,7 +52,14 @@ def sample_report() -> ScanReport:
         tool_version="9.9.9",
         rules=[rule_info(HAY, "test"), rule_info(NEEDLE, "test")],
         findings=[
-            finding(NEEDLE, Severity.ERROR, first, evidence="need…(6 chars)", fix=fix),
+            finding(
+                NEEDLE,
+                Severity.ERROR,
+                first,
+                evidence="need…(6 chars)",
+                fix=fix,
+                related=(RelatedLocation(loc("src/app.py", 5, 9, 40, 70), "secret access key"),),
+            ),
             finding(
                 HAY,
                 Severity.WARNING,
@@ -110,7 +117,10 @@ def test_json_golden() -> None:
 
 def test_text_shape() -> None:
     lines = render("text").splitlines()
-    assert lines[0] == ("src/app.py:3:5: RC199 test-needle [error] test-needle in src/app.py")
+    assert lines[0] == (
+        "src/app.py:3:5: RC199 test-needle [error] test-needle in src/app.py"
+        " (secret access key on line 5)"
+    )
     assert lines[1] == "    recommendation: replace it with a role"
     assert lines[2] == "    safe fix available: use hay"
     assert lines[-1] == (
@@ -153,8 +163,19 @@ def test_json_schema_fields() -> None:
     assert list(first) == [
         "rule_id", "rule_name", "severity", "confidence", "message", "recommendation",
         "path", "line", "column", "end_line", "end_column", "fingerprint", "evidence",
-        "properties", "fix",
+        "properties", "fix", "related",
     ]  # fmt: skip
+    assert first["related"] == [
+        {
+            "path": "src/app.py",
+            "line": 5,
+            "column": 9,
+            "end_line": 5,
+            "end_column": 49,
+            "label": "secret access key",
+        }
+    ]
+    assert data["findings"][1]["related"] == []
     assert first["fix"] == {
         "description": "use hay",
         "safe": True,

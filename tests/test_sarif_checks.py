@@ -99,6 +99,28 @@ def _leaked_secret(log: Any) -> None:
     results(log)[0]["message"]["text"] += " " + SECRET
 
 
+def _with_related(log: Any) -> Any:
+    return next(r for r in results(log) if r.get("relatedLocations"))
+
+
+def _unlinked_related(log: Any) -> None:
+    result = _with_related(log)
+    result["message"]["text"] = result["message"]["text"].replace("](1)", "]")
+
+
+def _link_to_nothing(log: Any) -> None:
+    _with_related(log)["message"]["text"] += " See [line 9](7)."
+
+
+def _related_without_id(log: Any) -> None:
+    del _with_related(log)["relatedLocations"][0]["id"]
+
+
+def _related_absolute_uri(log: Any) -> None:
+    related = _with_related(log)["relatedLocations"][0]
+    related["physicalLocation"]["artifactLocation"]["uri"] = "/abs/a.py"
+
+
 DEFECTS: dict[str, tuple[Callable[[Any], None], str]] = {
     "numeric-security-severity": (_numeric_severity, "must be a string"),
     "word-security-severity": (_word_severity, "is not a number"),
@@ -111,6 +133,10 @@ DEFECTS: dict[str, tuple[Callable[[Any], None], str]] = {
     "implicit-level": (_implicit_level, "level must be explicit"),
     "absolute-uri": (_absolute_uri, "not a relative"),
     "secret-in-log": (_leaked_secret, "a secret"),
+    "unlinked-related-location": (_unlinked_related, "are not linked"),
+    "link-to-missing-location": (_link_to_nothing, "missing related locations [7]"),
+    "related-location-without-id": (_related_without_id, "not distinct non-negative"),
+    "related-location-absolute-uri": (_related_absolute_uri, "not a relative"),
 }
 
 

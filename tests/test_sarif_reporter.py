@@ -179,6 +179,37 @@ def test_fix_is_written(log: Any) -> None:
     assert fix["properties"] == {"safe": False}
 
 
+def test_related_locations_are_linked_from_the_message(log: Any) -> None:
+    # The fixture's secret (line 4) is paired with the key id on line 3.
+    (secret,) = [r for r in by_path(log, "app/settings.py") if r["ruleId"] == "RC198"]
+    assert secret["locations"][0]["physicalLocation"]["region"]["startLine"] == 4
+    (related,) = secret["relatedLocations"]
+    assert related["id"] == 1
+    assert related["message"] == {"text": "access key id"}
+    physical = related["physicalLocation"]
+    assert physical["artifactLocation"] == {"uri": "app/settings.py", "uriBaseId": "%SRCROOT%"}
+    assert physical["region"] == {"startLine": 3, "startColumn": 15, "endLine": 3, "endColumn": 35}
+    # GitHub's embedded-link syntax: "[text](id)" names the related location by its id.
+    assert "(access key id on [line 3](1))" in secret["message"]["text"]
+    # Results without related locations have no relatedLocations key at all.
+    assert all(
+        "relatedLocations" not in r for r in results(log) if "[line " not in r["message"]["text"]
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("plain text", "plain text"),
+        ('reads os.environ["KEY"]', 'reads os.environ["KEY"]'),
+        ('calls f["k"](x)', 'calls f\\["k"\\](x)'),
+        ("[line 3](1) and [a](b)", "\\[line 3\\](1) and \\[a\\](b)"),
+    ],
+)
+def test_link_shaped_text_in_messages_is_escaped(text: str, expected: str) -> None:
+    assert sarif_mod.escape_links(text) == expected
+
+
 def test_suppressed_findings_are_not_written(log: Any, report: ScanReport) -> None:
     assert [f.location.line for f in report.suppressed] == [7]
     assert KEY_IDS[2] not in json.dumps(log)

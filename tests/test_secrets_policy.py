@@ -109,23 +109,51 @@ def test_secret_key_shape() -> None:
 
 
 @pytest.mark.parametrize(
-    ("key_id", "ok"),
+    ("key_id", "ok", "generation", "impossible"),
     [
-        ("AKIA" + "Q3ZR7HVTX2M4WYLB", True),  # modern: Q + base32
-        ("ASIA" + "2QZR7HVTX5M4WYLB", True),
-        ("AKIA" + "7XQ2MZRT5VKW3LPN", False),  # encodes a 13-digit account
-        ("AKIA" + "J7Q2XK4M9TL0RB8W", True),  # legacy: J + any digit
-        ("AKIA" + "I0189ZZZZZZZZZZZ", True),
-        ("AKIA" + "Q3ZR7HVTX2M4WYL1", False),  # modern ids have no 0, 1, 8, 9
-        ("AKIA" + "1234567890ABCDEF", False),  # 5th character not a valid flag
-        ("AKIA" + "ABCDEFGHIJKLMNOP", False),
-        ("AROA" + "Q3ZR7HVTX2M4WYLB", False),  # identifier prefix
-        ("AKIA" + "Q3ZR7HVTX2M4WYL", False),  # too short
+        ("AKIA" + "Q3ZR7HVTX2M4WYLB", True, "new", ""),  # Q + base32
+        ("ASIA" + "2QZR7HVTX5M4WYLB", True, "new", ""),
+        # Encodes a 13-digit account: shaped right, reported with the reason.
+        ("AKIA" + "7XQ2MZRT5VKW3LPN", True, "new", "13-digit account"),
+        ("AKIA" + "J7Q2XK4M9TL0RB8W", True, "old", ""),
+        ("AKIA" + "I0189ZZZZZZZZZZZ", True, "old", ""),
+        # Old-generation ids with any 5th character A-P: nothing public excludes them.
+        ("AKIA" + "C7Q2XK4M9TL3RB6W", True, "old", ""),
+        ("ASIA" + "N5WL3QX7ZK2VMR4T", True, "old", ""),
+        # A new-generation id with a character outside base32: no account to decode,
+        # and no public source says it cannot be issued.
+        ("AKIA" + "Q3ZR7HVTX2M4WYL1", True, "new", ""),
+        ("AKIA" + "1234567890ABCDEF", True, "old", ""),
+        ("AROA" + "Q3ZR7HVTX2M4WYLB", False, "", ""),  # identifier prefix
+        ("AKIA" + "Q3ZR7HVTX2M4WYL", False, "", ""),  # too short
+        ("AKIA" + "Q3ZR7HVTX2M4WYLb", False, "", ""),  # lower case
     ],
     ids=short_id,
 )
-def test_well_formed_key_ids(key_id: str, ok: bool) -> None:
+def test_key_id_shape_generation_and_impossible_ids(
+    key_id: str, ok: bool, generation: str, impossible: str
+) -> None:
     assert is_well_formed_key_id(key_id) is ok
+    info = key_id_info(key_id)
+    if not ok:
+        assert info is None or len(key_id) != 20 or not key_id[4:].isupper()
+        return
+    assert info is not None
+    assert info.legacy is (generation == "old")
+    if impossible:
+        assert impossible in info.impossible and info.impossible.startswith("AWS cannot")
+        assert info.account_id is None
+    else:
+        assert info.impossible == ""
+    assert [k for _, k in find_key_ids(f"id = {key_id}\n")] == [key_id]
+
+
+def test_decodable_new_generation_id_names_its_account() -> None:
+    info = key_id_info("ASIA" + "Y34FZKBOKMUTVV7A")
+    assert info is not None and info.account_id == "609629065308"
+    assert info.account_text == "account 609629065308"
+    undecodable = key_id_info("AKIA" + "Q3ZR7HVTX2M4WYL1")
+    assert undecodable is not None and undecodable.account_text == "account not decodable"
 
 
 def test_find_key_ids_boundaries() -> None:

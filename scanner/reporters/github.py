@@ -13,6 +13,7 @@ from typing import TextIO
 
 from rolecall.model import Finding, Notice, NoticeLevel, Severity
 from rolecall.report import ScanReport
+from rolecall.reporters.related import with_related
 
 COMMAND: Mapping[Severity, str] = {
     Severity.ERROR: "error",
@@ -46,8 +47,10 @@ def command(name: str, message: str, **properties: object) -> str:
     return f"::{name}{' ' + props if props else ''}::{escape_data(message)}"
 
 
-def finding_text(finding: Finding) -> str:
-    message = finding.message.strip()
+def finding_text(finding: Finding, message: str | None = None) -> str:
+    """Message, related lines and recommendation as one text (``message`` replaces the
+    message with related lines, e.g. SARIF's, whose lines are links)."""
+    message = with_related(finding) if message is None else message.strip()
     if message and message[-1] not in ".!?":
         message += "."
     return f"{message} {finding.recommendation.strip()}".strip()

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any, TextIO
 
-from rolecall.model import Finding, Fix, Location, Notice
+from rolecall.model import Finding, Fix, Location, Notice, RelatedLocation
 from rolecall.report import ScanReport
 
 SCHEMA_VERSION = 1
@@ -29,6 +29,10 @@ def fix_json(fix: Fix) -> dict[str, Any]:
     }
 
 
+def related_json(related: RelatedLocation) -> dict[str, Any]:
+    return {**location_json(related.location), "label": related.label}
+
+
 def finding_json(finding: Finding) -> dict[str, Any]:
     out: dict[str, Any] = {
         "rule_id": finding.rule_id,
@@ -42,6 +46,7 @@ def finding_json(finding: Finding) -> dict[str, Any]:
         "evidence": finding.evidence,
         "properties": dict(finding.properties),
         "fix": fix_json(finding.fix) if finding.fix is not None else None,
+        "related": [related_json(r) for r in finding.related],
     }
     if finding.suppression_reason is not None:
         out["suppression_reason"] = finding.suppression_reason

@@ -35,6 +35,7 @@ from rolecall.model import (
 from rolecall.report import ScanReport
 from rolecall.reporters.github import finding_text
 from rolecall.reporters.linehash import line_hashes
+from rolecall.reporters.related import with_related
 from rolecall.reporters.sarif_json import dumps, om
 from rolecall.reporters.sarif_rules import notice_descriptor, rule_descriptor
 
@@ -235,26 +236,40 @@ def _result(finding: Finding, rule_index: int, hashes: Mapping[tuple[str, int], 
         fingerprints[LINE_HASH_KEY] = line_hash
     properties: dict[str, Any] = {"confidence": finding.confidence.value}
     properties.update(finding.properties)
+    # GitHub shows a related location only when the message links to it: "[line 7](1)".
+    message = with_related(
+        finding, lambda n, text: f"[{text}]({n})", message=escape_links(finding.message)
+    )
     return om(
         so.Result,
         rule_id=finding.rule_id,
         rule_index=rule_index,
         level=finding.severity.value,
-        message=om(so.Message, text=finding_text(finding)),
-        locations=[
-            om(
-                so.Location,
-                physical_location=om(
-                    so.PhysicalLocation,
-                    artifact_location=_artifact(loc.path),
-                    region=_region(loc),
-                ),
-            )
-        ],
+        message=om(so.Message, text=finding_text(finding, message)),
+        locations=[_location(loc)],
+        related_locations=[
+            _location(r.location, id=n, message=om(so.Message, text=r.label))
+            for n, r in enumerate(finding.related, 1)
+        ]
+        or None,
         partial_fingerprints=fingerprints,
         fixes=[_fix(finding.fix)] if finding.fix is not None and finding.fix.edits else None,
         properties=properties,
     )
+
+
+def _location(loc: Location, **extra: Any) -> so.Location:
+    physical = om(so.PhysicalLocation, artifact_location=_artifact(loc.path), region=_region(loc))
+    return om(so.Location, physical_location=physical, **extra)
+
+
+_LINK_SHAPED = re.compile(r"\[([^\[\]]*)\]\(")
+
+
+def escape_links(text: str) -> str:
+    """``text`` with brackets escaped where they would read as an embedded link
+    (SARIF 2.1.0 §3.11.6): code such as ``f["k"](x)`` in a message is not a link."""
+    return _LINK_SHAPED.sub(lambda m: "\\[" + m.group(1) + "\\](", text)
 
 
 def _fix(fix: Fix) -> so.Fix:

@@ -146,7 +146,9 @@ def _check_result(result: Any, rules: Sequence[Any]) -> list[str]:
     locations = result.get("locations") or []
     if len(locations) != MAX_LOCATIONS:
         problems.append(f"{len(locations)} locations; expected exactly one")
-    for loc in locations:
+    related = result.get("relatedLocations") or []
+    problems.extend(_check_related(related, (result.get("message") or {}).get("text") or ""))
+    for loc in [*locations, *related]:
         physical = loc.get("physicalLocation") or {}
         uri = (physical.get("artifactLocation") or {}).get("uri", "")
         if not uri or "://" in uri or uri.startswith("/") or not _URI_SAFE.match(uri):
@@ -160,6 +162,26 @@ def _check_result(result: Any, rules: Sequence[Any]) -> list[str]:
     fingerprints = result.get("partialFingerprints") or {}
     if "primaryLocationLineHash" not in fingerprints:
         problems.append("no primaryLocationLineHash")
+    return problems
+
+
+_LINK = re.compile(r"(?<!\\)\[(?:[^\[\]\\]|\\.)*\]\((\d+)\)")
+
+
+def _check_related(related: Sequence[Any], message: str) -> list[str]:
+    """Related locations need distinct ids, a message, and a link from the result's
+    message: GitHub shows only the ones the message links to (``[line 7](1)``)."""
+    problems = []
+    ids = [loc.get("id") for loc in related]
+    if any(not isinstance(i, int) or i < 0 for i in ids) or len(set(ids)) != len(ids):
+        problems.append(f"related location ids {ids!r} are not distinct non-negative integers")
+    if any(not (loc.get("message") or {}).get("text") for loc in related):
+        problems.append("a related location has no message.text")
+    linked = {int(target) for target in _LINK.findall(message)}
+    if linked - set(ids):
+        problems.append(f"message links to missing related locations {sorted(linked - set(ids))}")
+    if set(ids) - linked:
+        problems.append(f"related locations {sorted(set(ids) - linked)} are not linked")
     return problems
 
 

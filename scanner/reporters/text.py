@@ -13,6 +13,7 @@ from typing import TextIO
 
 from rolecall.model import Finding, Notice, NoticeLevel, Severity
 from rolecall.report import ScanReport
+from rolecall.reporters.related import with_related
 
 _COLORS = {
     Severity.ERROR: "\033[31m",
@@ -36,7 +37,8 @@ class TextReporter:
         loc = finding.location
         where = self._c(_BOLD, f"{loc.path}:{loc.line}:{loc.column}:")
         level = self._c(_COLORS[finding.severity], f"[{finding.severity.value}]")
-        return f"{where} {finding.rule_id} {finding.rule_name} {level} {finding.message}"
+        message = with_related(finding)
+        return f"{where} {finding.rule_id} {finding.rule_name} {level} {message}"
 
     def write(self, report: ScanReport, out: TextIO) -> None:
         quiet = self.verbose < 0

@@ -70,7 +70,7 @@ def test_fix_keeps_every_files_encoding_line_breaks_and_mode(
         assert stat.S_IMODE(path.stat().st_mode) == modes[path]
     assert _leftovers(tmp_path) == []
     code, printed = run_cli(capsys, "fix", ".")  # a second run changes nothing
-    assert "changed 0 file(s)" in printed
+    assert "changed 0 files" in printed
 
 
 @pytest.mark.parametrize("fail_at", [1, 2, 4])
@@ -109,14 +109,14 @@ def test_fix_never_writes_a_file_changed_on_disk_meanwhile(
 
     files = _tree(tmp_path)
     victim = next(iter(files))
-    real_write = fixer._write_atomically
+    real_write = fixer._write_checked
 
-    def edit_then_write(path: str, original: bytes, new_data: bytes) -> None:
+    def edit_then_write(path: str, original: bytes, new_data: bytes, force: bool) -> None:
         if Path(path) == victim:
             victim.write_bytes(original + b"# edited meanwhile\n")
-        real_write(path, original, new_data)
+        real_write(path, original, new_data, force)
 
-    monkeypatch.setattr(fixer, "_write_atomically", edit_then_write)
+    monkeypatch.setattr(fixer, "_write_checked", edit_then_write)
     monkeypatch.chdir(tmp_path)
     code, printed = run_cli(capsys, "fix", ".")
     assert code == 1 and "changed on disk" in printed
