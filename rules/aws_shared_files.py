@@ -5,7 +5,12 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from rolecall import Confidence, DocKind, Document, Example, Finding, Rule, RuleContext, Severity
-from rolecall.rules.config_places import AWS_SHARED_KEYS, config_entries, is_aws_shared_file
+from rolecall.rules.config_places import (
+    AWS_SHARED_KEYS,
+    config_entries,
+    is_aws_shared_file,
+    tool_config,
+)
 from rolecall.rules.config_support import (
     FAKE_KEY_ID,
     FAKE_SECRET,
@@ -25,7 +30,8 @@ class AwsSharedCredentialsFile(Rule):
     ``aws_access_key_id``, ``aws_secret_access_key`` or ``aws_session_token`` with a
     literal value in a profile of an AWS shared ``credentials``/``config`` file (an
     ``.aws/`` folder, a file named ``credentials``/``config`` in that format, or any INI
-    file using those keys). One finding per key pair, at the secret.
+    file using those keys). One finding per key pair, at the secret. Tools' own files
+    that use the same keys (boto 2's ``.boto``) are RC313's.
 
     ## Why it is risky
     The file is the AWS CLI's key store: a committed copy hands the profile's long-term
@@ -89,6 +95,8 @@ class AwsSharedCredentialsFile(Rule):
     )
 
     def check(self, doc: Document, ctx: RuleContext) -> Iterator[Finding]:
+        if tool_config(doc) is not None:
+            return  # boto's [Credentials], s3cmd, ...: RC313 names the tool's alternative
         shared = is_aws_shared_file(doc)
         pairs = [
             (e.key, e) for e in config_entries(doc) if shared or e.key.lower() in AWS_SHARED_KEYS

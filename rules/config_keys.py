@@ -49,8 +49,10 @@ class LiteralCredentialInConfig(Rule):
     ## What it finds
     A key such as ``AWS_SECRET_ACCESS_KEY``, ``aws_secret_access_key``, ``secretAccessKey``,
     ``aws_access_key_id`` or ``aws_session_token`` bound to a literal value of the right
-    shape in a ``.env``, INI, YAML, JSON, TOML or Terraform/HCL file. An access key id and
-    its secret in the same section are one finding, at the secret. References
+    shape in a ``.env``, INI, YAML, JSON, TOML or Terraform/HCL file. Beside an access key
+    id (same section, map or object) a secret-key-shaped value or an STS token is
+    reported whatever its name (ODBC ``UID=``/``PWD=``, ``MY_SECRET``). An access key id
+    and its secret in the same section are one finding, at the secret. References
     (``${VAR}``, ``$VAR``, ``!Ref``, ``{{resolve:...}}``, secret-store ARNs, Vault/SOPS),
     empty values, placeholders and AWS's documented example keys are not reported. Places
     with their own rule (workflows, GitLab CI, AWS shared files, container environments,
@@ -103,6 +105,12 @@ class LiteralCredentialInConfig(Rule):
             severity=Severity.ERROR,
         ),
         Example(f"AWS_ACCESS_KEY_ID={_ID}\n", "config/app.env", line=1, column=19),
+        Example(
+            f"[AthenaProd]\nAuthenticationType=IAM Credentials\nUID={_ID}\nPWD={_SECRET}\n",
+            "config/athena-dsn.ini",
+            line=4,
+            column=5,
+        ),
         Example(f"[aws]\nsession_token = {_TOKEN}\n", "app.ini", severity=Severity.WARNING),
         Example(
             f'storage:\n  s3:\n    accessKeyId: "{_ID}"\n    secretAccessKey: "{_SECRET}"\n',

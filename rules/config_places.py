@@ -17,8 +17,23 @@ from rolecall.parsers.shell import scan_shell
 
 #: Keys under which containers and functions get their environment (lower case).
 ENV_KEYS = frozenset(
-    {"env", "environment", "extraenv", "envvars", "extraenvvars", "environmentvariables"}
+    {
+        "env",
+        "environment",
+        "extraenv",
+        "envvars",
+        "extraenvvars",
+        "environmentvariables",  # also Chalice's environment_variables
+        "awsenvironmentvariables",  # Zappa: set on the Lambda function
+    }
 )
+
+
+def is_env_key(key: str) -> bool:
+    """Whether ``key`` names an environment block (any case, ``_``/``-`` ignored)."""
+    return key.lower().replace("_", "").replace("-", "") in ENV_KEYS
+
+
 AWS_SHARED_KEYS = frozenset({"aws_access_key_id", "aws_secret_access_key", "aws_session_token"})
 
 
@@ -41,6 +56,33 @@ def is_aws_shared_file(doc: Document) -> bool:
     return doc.kind is DocKind.INI and (parent == ".aws" or name in ("credentials", "config"))
 
 
+#: Tools that keep S3 or Athena/Redshift credentials in a configuration file of their
+#: own, by file name (lower case); DVC's files are matched by their folder.
+_TOOL_FILES = {
+    ".s3cfg": "s3cmd",
+    "s3cfg": "s3cmd",
+    "rclone.conf": "rclone",
+    ".boto": "boto",
+    "boto.cfg": "boto",
+    "boto.config": "boto",
+    ".passwd-s3fs": "s3fs",
+    "passwd-s3fs": "s3fs",
+    "odbc.ini": "odbc",
+    ".odbc.ini": "odbc",
+    "odbcinst.ini": "odbc",
+}
+
+
+def tool_config(doc: Document) -> str | None:
+    """The tool whose own configuration file ``doc`` is (s3cmd, rclone, dvc, boto, s3fs,
+    odbc), or None. Such files are RC313's."""
+    name = posixpath.basename(doc.path).lower()
+    if name in ("config", "config.local"):
+        parent = posixpath.basename(posixpath.dirname(doc.path))
+        return "dvc" if parent == ".dvc" else None
+    return _TOOL_FILES.get(name)
+
+
 def is_cloudformation(root: Node) -> bool:
     if not isinstance(root, MapNode):
         return False
@@ -59,13 +101,15 @@ def _text(node: Node | None) -> str | None:
 
 def in_env_block(path: tuple[str, ...]) -> bool:
     """Whether ``path`` goes through an environment key (container/function env)."""
-    return any(part.lower() in ENV_KEYS for part in path[:-1])
+    return any(is_env_key(part) for part in path[:-1])
 
 
 def owned_elsewhere(doc: Document, entry: Entry) -> bool:
     """Whether a place-specific rule reports ``entry`` (so RC301 does not)."""
     if is_github_workflow(doc) or is_gitlab_ci(doc):
         return True  # RC304 / RC306
+    if doc.kind is DocKind.INI and tool_config(doc) is not None:
+        return True  # RC313
     if doc.kind is DocKind.INI and (is_aws_shared_file(doc) or entry.key in AWS_SHARED_KEYS):
         return True  # RC302
     if doc.kind is DocKind.TERRAFORM:
@@ -97,7 +141,7 @@ def name_value_pairs(root: Node) -> Iterator[tuple[tuple[str, ...], str, Scalar]
 def env_list_items(root: Node) -> Iterator[tuple[tuple[str, ...], str, Entry]]:
     """Compose-style ``environment: ["KEY=value", ...]`` items: (path, KEY, value entry)."""
     for path, node in walk(root):
-        if not (path and path[-1].lower() in ENV_KEYS and isinstance(node, SeqNode)):
+        if not (path and is_env_key(path[-1]) and isinstance(node, SeqNode)):
             continue
         for item in node.items:
             if isinstance(item, Scalar) and "=" in item.value and item.is_string:
@@ -205,6 +249,8 @@ SCRIPT_KEYS = frozenset(
         "args",
         "bash",
         "sh",
+        "runcmd",  # cloud-init user data
+        "bootcmd",
     }
 )
 

@@ -6,14 +6,25 @@ Terraform providers, scripts) is :mod:`rolecall.rules.config_places`.
 
 from __future__ import annotations
 
+from collections import deque
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from typing import Any
 
 from rolecall import Confidence, Document, Finding, Rule, RuleContext, Severity, redact
-from rolecall.credential_names import CredentialValue, credential_value
+from rolecall.credential_names import CredentialValue, credential_name, credential_value
+from rolecall.lazyre import lazy
 from rolecall.parsers.common import Entry
-from rolecall.secrets import account_id_from_key_id, key_id_info
+from rolecall.secrets import (
+    account_id_from_key_id,
+    decodes_to_text,
+    has_placeholder_word,
+    key_id_info,
+)
+
+_LONE_KEY_ID = lazy(r"(?:AKIA|ASIA|ABIA|ACCA)[A-Z0-9]{16}")
+#: How STS session tokens start (base64 of their binary header).
+SESSION_TOKEN_PREFIXES = ("IQoJb3JpZ2lu", "FwoGZXIvYXdz", "FQoGZXIvYXdz", "AgoJb3JpZ2lu")
 
 # Fakes for the rules' examples, built by concatenation so no file holds key-shaped text.
 FAKE_KEY_ID = "AKIA" + "Q3ZR7HVTX2M4WYLB"
@@ -58,41 +69,149 @@ class Hit:
     cred: CredentialValue
     #: The access key id paired with this secret in the same group, when there is one.
     paired_key_id: str | None = None
-    #: Where that key id is written (a related location of the finding).
+    #: Where that key id is written (its own line is a location of the same credential).
     paired_entry: Entry | None = None
 
 
 def find_credentials(pairs: Iterable[tuple[str, Entry]], ctx: RuleContext) -> list[Hit]:
     """The credentials among ``(binding name, entry)`` pairs, one hit per credential set.
 
-    Only literal entries count. Within one group (same parent path: a profile, an env
-    map, a file) an access key id is folded into the secret it belongs with, so a key
-    pair is one finding, at the secret, naming the key id.
+    Only literal entries count. A value counts when its name is credential-named, and,
+    whatever its name, when it sits in a group (a profile, an env map, an INI section,
+    a file) beside an access key id: a secret-key-shaped value next to ``UID=AKIA...``
+    is its ``PWD``. Within one group each secret takes the nearest access key id (by
+    order in the group), so a key pair is one finding, at the secret, naming the key id.
     """
-    hits: list[Hit] = []
-    for name, entry in pairs:
-        if not entry.literal:
-            continue
+    literal = _distinct([(name, entry) for name, entry in pairs if entry.literal])
+    found: list[Hit | None] = []
+    for name, entry in literal:
         cred = credential_value(name, entry.value)
-        if cred is None or (cred.example and not ctx.report_examples):
-            continue
-        hits.append(Hit(name, entry, cred))
-    secrets = {h.entry.parent for h in hits if h.cred.kind == "secret"}
-    ids = {h.entry.parent: h for h in hits if h.cred.kind == "key_id" and h.entry.parent in secrets}
+        quiet = cred is None or (cred.example and not ctx.report_examples)
+        found.append(None if quiet or cred is None else Hit(name, entry, cred))
+    groups: dict[tuple[str, ...], list[int]] = {}
+    for i, (_, entry) in enumerate(literal):
+        groups.setdefault(_group(entry), []).append(i)
+    for members in groups.values():
+        _by_position(literal, found, members, ctx)
+    return _pair_in_groups([h for h in found if h is not None])
+
+
+def _distinct(pairs: list[tuple[str, Entry]]) -> list[tuple[str, Entry]]:
+    """One pair per value: a rule may reach a value twice (``{name: X, value: Y}`` as the
+    binding ``X`` and as the key ``value``); the credential name wins."""
+    at: dict[tuple[int, str], int] = {}
+    kept: list[tuple[str, Entry]] = []
+    for name, entry in pairs:
+        seen = at.get((entry.start, entry.value))
+        if seen is None:
+            at[(entry.start, entry.value)] = len(kept)
+            kept.append((name, entry))
+        elif credential_name(name) is not None and credential_name(kept[seen][0]) is None:
+            kept[seen] = (name, entry)
+    return kept
+
+
+def _group(entry: Entry) -> tuple[str, ...]:
+    """The group whose members belong together: ``default``/``value`` entries (template
+    parameters, ``- name: X / value: Y`` env items) group with their siblings' parent."""
+    if entry.key.lower() in ("default", "value") and len(entry.path) >= 2:
+        return entry.path[:-2]
+    return entry.parent
+
+
+def _by_position(
+    literal: list[tuple[str, Entry]], found: list[Hit | None], members: list[int], ctx: RuleContext
+) -> None:
+    """Add the credential-shaped values of a group with a key id, whatever their names.
+
+    A secret key or session token beside a key id is that key's. A key id under another
+    name (``UID``, ``User``) joins only when a secret is beside it, so that the pair is one
+    finding; alone it is left to the text rules (RC1xx), which report every key id.
+    """
+    shaped: dict[int, CredentialValue] = {}
+    for i in members:
+        name, entry = literal[i]
+        if found[i] is not None or credential_name(name) is not None:
+            continue  # judged by its name (a credential name with another shape is not one)
+        cred = _shaped(entry.value.strip())
+        if cred is not None and not (cred.example and not ctx.report_examples):
+            shaped[i] = cred
+    kinds = {i: found[i].cred.kind for i in members if found[i] is not None}  # type: ignore[union-attr]
+    kinds.update((i, cred.kind) for i, cred in shaped.items())
+    if "key_id" not in kinds.values():
+        return
+    has_secret = "secret" in kinds.values()
+    for i, cred in shaped.items():
+        if cred.kind != "key_id" or has_secret:
+            found[i] = Hit(literal[i][0], literal[i][1], cred)
+
+
+def _shaped(value: str) -> CredentialValue | None:
+    """The credential ``value`` is by its shape alone: a key id, a random 40-character
+    secret key (not hex, not a word or path) or a token with an STS prefix."""
+    if _LONE_KEY_ID.fullmatch(value):
+        return credential_value("aws_access_key_id", value)
+    if len(value) == 40:
+        # Beside a key id, an AWS name's rule (40 characters, not hex, high entropy) with
+        # the path and placeholder checks, but not looks_like_secret_key's "//" test:
+        # random secrets contain "//" (about one in 100).
+        if value.startswith("/") or value.count("/") > 4:
+            return None
+        if has_placeholder_word(value) or decodes_to_text(value):
+            return None
+        return credential_value("aws_secret_access_key", value)
+    if value.startswith(SESSION_TOKEN_PREFIXES):
+        return credential_value("aws_session_token", value)
+    return None
+
+
+def _pair_in_groups(hits: list[Hit]) -> list[Hit]:
+    """Fold each key id into a secret of its group, in one pass (each id used once).
+
+    A secret takes the nearest unpaired id written before it; a secret with none takes
+    the first id after it, unless that id is directly followed by a secret of its own.
+    """
+    by_group: dict[tuple[str, ...], list[int]] = {}
+    for i, hit in enumerate(hits):
+        by_group.setdefault(_group(hit.entry), []).append(i)
+    folded: set[int] = set()
+    partner: dict[int, Hit] = {}
+
+    def fold(secret: int, key: int) -> None:
+        folded.add(key)
+        if hits[key].cred.key_id is not None:
+            partner[secret] = hits[key]
+
+    for members in by_group.values():
+        before: list[int] = []  # unpaired ids so far, the nearest last
+        waiting: deque[int] = deque()  # secrets that found no id before them
+        for pos, i in enumerate(members):
+            kind = hits[i].cred.kind
+            if kind == "secret":
+                if before:
+                    fold(i, before.pop())
+                else:
+                    waiting.append(i)
+            elif kind == "key_id":
+                follows = pos + 1 < len(members) and hits[members[pos + 1]].cred.kind == "secret"
+                if waiting and not follows:
+                    fold(waiting.popleft(), i)
+                else:
+                    before.append(i)
     return [
-        _pair(h, ids.get(h.entry.parent)) if h.cred.kind == "secret" else h
-        for h in hits
-        if not (h.cred.kind == "key_id" and h.entry.parent in secrets)
+        _pair(hit, partner.get(i)) if hit.cred.kind == "secret" else hit
+        for i, hit in enumerate(hits)
+        if i not in folded
     ]
 
 
-def _pair(hit: Hit, key_hit: Hit | None) -> Hit:
-    key_id = key_hit.cred.key_id if key_hit is not None else None
-    if key_hit is None or key_id is None:
+def _pair(hit: Hit, key: Hit | None) -> Hit:
+    key_id = None if key is None else key.cred.key_id
+    if key is None or key_id is None:
         return hit
     # The secret of a temporary (ASIA) key pair is itself temporary.
     cred = replace(hit.cred, long_term=hit.cred.long_term and not key_id.startswith("ASIA"))
-    return replace(hit, paired_key_id=key_id, paired_entry=key_hit.entry, cred=cred)
+    return replace(hit, paired_key_id=key_id, paired_entry=key.entry, cred=cred)
 
 
 def severity_of(cred: CredentialValue) -> Severity:

@@ -51,9 +51,11 @@ def _alternative(doc: Document, root: Node, path: tuple[str, ...]) -> str:
     lowered = {p.lower() for p in path}
     if "containerdefinitions" in lowered:
         return _ECS
+    name = posixpath.basename(doc.path).lower()
     if is_cloudformation(root) or (isinstance(root, MapNode) and "provider" in lowered):
         return _LAMBDA  # CloudFormation/SAM function Environment, serverless.yml provider
-    name = posixpath.basename(doc.path).lower()
+    if name.startswith("zappa_settings") or "/.chalice/" in f"/{doc.path}":
+        return _LAMBDA  # Zappa and Chalice set these on the Lambda function
     if "compose" in name or (isinstance(root, MapNode) and path[:1] == ("services",)):
         return _COMPOSE
     if isinstance(root, MapNode) and (root.get("apiVersion") or root.get("kind")):
@@ -71,7 +73,8 @@ class LiteralAwsKeyInContainerEnv(Rule):
     credential name) with a literal value in a container's environment: Kubernetes
     ``env: [{name, value}]``, Helm values ``env:`` maps, docker-compose ``environment:``
     (map or ``KEY=value`` list), ECS task definitions and CloudFormation/SAM/serverless
-    function environments.
+    function environments, Zappa ``aws_environment_variables``/``environment_variables``
+    and Chalice ``environment_variables``.
 
     ## Why it is risky
     Manifests and compose files are committed, templated and copied between clusters;

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from rolecall import Confidence, DocKind, Document, Example, Finding, Rule, RuleContext, Severity
+from rolecall.parsers.winscripts import script_language
 from rolecall.rules.config_places import (
     ci_oidc_alternative,
     is_github_workflow,
@@ -31,8 +32,12 @@ class AwsCredentialsSetByShellCommand(Rule):
     (``*.sh``, ``.envrc``, scripts with a shell ``#!`` line) and in Jupyter notebooks
     (``%env NAME=value``, ``!`` lines, ``%%bash`` cells) and in the script keys of CI
     files and manifests (``script:``, ``run:``, ``command:``... of Bitbucket, CircleCI,
-    Travis, Azure Pipelines, Kubernetes; GitHub and GitLab have RC304/RC306). Values
-    taken from variables, command substitutions or secret stores are not reported.
+    Travis, Azure Pipelines, cloud-init ``runcmd``, Kubernetes; GitHub and GitLab have
+    RC304/RC306). Also PowerShell (``$env:AWS_SECRET_ACCESS_KEY = ...``,
+    ``[Environment]::SetEnvironmentVariable``, ``Set-AWSCredential -AccessKey ...
+    -SecretKey ...``, ``Initialize-AWSDefaultConfiguration``), Windows batch files (``set``,
+    ``setx``) and Makefiles (``export AWS_SECRET_ACCESS_KEY := ...``, ``?=``, recipes).
+    Values taken from variables, command substitutions or secret stores are not reported.
 
     ## Why it is risky
     Deployment and setup scripts are shared and copied; a key in one is a key for
@@ -63,9 +68,16 @@ class AwsCredentialsSetByShellCommand(Rule):
         "the default provider chain (AWS_PROFILE pointing at an SSO or role_arn profile "
         "locally, the instance/task role on AWS, OIDC in CI)."
     )
-    kinds = frozenset({DocKind.SHELL, DocKind.NOTEBOOK, DocKind.YAML})
+    kinds = frozenset({DocKind.SHELL, DocKind.NOTEBOOK, DocKind.YAML, DocKind.TEXT})
     keywords = CREDENTIAL_WORDS
     VALID = (
+        Example(
+            '$env:AWS_PROFILE = "deploy-sso"\nSet-AWSCredential -ProfileName deploy-sso\n', "a.ps1"
+        ),
+        Example("set AWS_SECRET_ACCESS_KEY=%VAULT_SECRET%\r\n", "env.cmd"),
+        Example(
+            "AWS_SECRET_ACCESS_KEY ?= $(shell vault kv get -field=secret aws/ci)\n", "Makefile"
+        ),
         Example(
             "#!/bin/sh\nset -eu\nexport AWS_PROFILE=deploy\n"
             'export AWS_SECRET_ACCESS_KEY="$(vault kv get -field=secret aws/deploy)"\n'
@@ -75,6 +87,32 @@ class AwsCredentialsSetByShellCommand(Rule):
         Example('aws configure set aws_secret_access_key "$SECRET" --profile ci\n', "ci/setup.sh"),
     )
     INVALID = (
+        Example(
+            f"Import-Module AWS.Tools.Common\nSet-AWSCredential -AccessKey {_ID} "
+            f"-SecretKey {_SECRET} -StoreAs deploy\n",
+            "scripts/setup.ps1",
+            line=2,
+            column=62,
+        ),
+        Example(
+            f'$env:AWS_ACCESS_KEY_ID = "{_ID}"\r\n$env:AWS_SECRET_ACCESS_KEY = "{_SECRET}"\r\n',
+            "deploy.ps1",
+            line=2,
+        ),
+        Example(
+            f"@echo off\r\nset AWS_ACCESS_KEY_ID={_ID}\r\n"
+            f'set "AWS_SECRET_ACCESS_KEY={_SECRET}"\r\n',
+            "env.bat",
+            line=3,
+            column=28,
+        ),
+        Example(
+            f"export AWS_ACCESS_KEY_ID := {_ID}\nexport AWS_SECRET_ACCESS_KEY ?= {_SECRET}\n"
+            "deploy:\n\taws s3 sync build/ s3://example-site/\n",
+            "Makefile",
+            line=2,
+            column=33,
+        ),
         Example(
             f"#!/usr/bin/env bash\nset -euo pipefail\nexport AWS_ACCESS_KEY_ID={_ID}\n"
             f'export AWS_SECRET_ACCESS_KEY="{_SECRET}"\naws s3 sync dist/ s3://example-bucket/\n',
@@ -104,9 +142,17 @@ class AwsCredentialsSetByShellCommand(Rule):
         ),
     )
 
+    def applies_to(self, doc: Document) -> bool:
+        if doc.kind is DocKind.TEXT:
+            return script_language(doc.path) is not None  # PowerShell, cmd, Make
+        return super().applies_to(doc)
+
     def check(self, doc: Document, ctx: RuleContext) -> Iterator[Finding]:
         from rolecall.parsers.shell import SHELL_VIEW
 
+        if doc.kind is DocKind.TEXT:
+            yield from self._windows_or_make(doc, ctx)
+            return
         if DocKind.NOTEBOOK in doc.kinds:
             from rolecall.parsers.notebook import NOTEBOOK_SHELL_VIEW
 
@@ -121,3 +167,22 @@ class AwsCredentialsSetByShellCommand(Rule):
         advice = None if ci is None else f"Rotate the key ({{key_id}}) and use {ci}."
         for hit in find_credentials([(e.key, e) for e in entries], ctx):
             yield report(self, doc, hit, recommendation=advice)
+
+    def _windows_or_make(self, doc: Document, ctx: RuleContext) -> Iterator[Finding]:
+        from rolecall.parsers.winscripts import script_entries
+
+        language = script_language(doc.path)
+        if language is None:
+            return
+        advice = _POWERSHELL_ADVICE if language == "powershell" else None
+        entries = script_entries(language, doc.text)
+        for hit in find_credentials([(e.key, e) for e in entries], ctx):
+            yield report(self, doc, hit, recommendation=advice)
+
+
+_POWERSHELL_ADVICE = (
+    "Rotate the key ({key_id}) and store none: `Set-AWSCredential -ProfileName <profile>` "
+    "with an IAM Identity Center (SSO) profile made by `aws configure sso` (the AWS Tools "
+    "read SSO profiles from the shared config), the instance or task role when the script "
+    "runs on AWS, OIDC in CI."
+)

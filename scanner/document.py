@@ -91,6 +91,7 @@ _NAME_KINDS: dict[str, DocKind] = {
     "config": DocKind.INI,
     ".pypirc": DocKind.INI,
     ".s3cfg": DocKind.INI,  # s3cmd
+    "s3cfg": DocKind.INI,  # s3cmd, copied without its dot
     ".boto": DocKind.INI,  # boto 2 / gsutil
     ".flaskenv": DocKind.ENV,
     ".npmrc": DocKind.INI,
@@ -130,6 +131,8 @@ def detect_kind(path: str, text: str = "") -> DocKind:
     suffix = posixpath.splitext(lower)[1]
     if suffix in (".yml", ".yaml") and parent == "workflows" and grandparent == ".github":
         return DocKind.GITHUB_WORKFLOW
+    if parent == ".dvc" and lower in ("config", "config.local"):
+        return DocKind.INI  # DVC's repository config and its uncommitted local part
     if lower in ("credentials", "config"):
         # Only the AWS shared files are INI; a bare "config" elsewhere is anything, but a
         # copy of ~/.aws/credentials committed under another folder still reads as one.
@@ -162,6 +165,8 @@ _AWS_SHARED_FILE = re.compile(
 
 
 def _by_content(text: str) -> DocKind:
+    if text.startswith("#cloud-config"):
+        return DocKind.YAML  # cloud-init user data, whatever the file is called
     if text.startswith("#!"):
         first = text.split("\n", 1)[0]
         for needle, kind in _SHEBANG_KINDS:

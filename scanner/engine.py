@@ -362,7 +362,7 @@ def _haystack(data: bytes, decoded: Decoded | None) -> bytes:
 
 def _first_line(data: bytes, skip: int) -> str:
     """The decoded first line, which is all kind detection reads of the content."""
-    if not data.startswith(b"#!", skip):
+    if not data.startswith((b"#!", b"#cloud-config"), skip):
         return ""
     end = data.find(b"\n", skip)
     return data[skip : end if end >= 0 else len(data)].decode("utf-8", "replace")

@@ -1,595 +1,711 @@
-"""The places real leaks live (issue 14, section 3, part A), scanned from disk.
+"""The places real leaks live (issue 14 §3, part B): tool configs, DSNs, frameworks and
+scripts, scanned from real files on disk through the command line.
 
-Each file below is written in the shape its tool's public documentation gives: the
-IAM console's CSV downloads, saved AWS CLI output, Terraform state, API client
-exports and request files, Jenkins/plist/.NET XML and WinSCP's INI file. A file is
-scanned with the command line as a user would (``rolecall scan --format json``) and
-every line that holds credential material must be named by a finding: its own line,
-or a related location of the finding its partner is in. No other line
-may be named (precision), and the hard negatives produce no finding at all.
+Each file is written the way the tool's or framework's public documentation shows it,
+with generated fake keys in place of ``<ID1>``, ``<S1>``, ``<T1>`` ... markers. Every line
+that holds credential material must be pointed at by a finding: its primary location,
+or, for a key pair reported at the secret, the key id the finding names.
 """
 
 from __future__ import annotations
 
 import json
 import random
+import re
+import time
 from pathlib import Path
 from typing import Any
 
 import pytest
 from rolecall.cli import main
 from rolecall.fakes import fake_key_id, fake_secret_key, fake_session_token
-from rolecall.secrets import looks_like_secret_key
 
-RNG = random.Random("rolecall-places-a")
-
-
-def _secret() -> str:
-    while True:  # a draw the shared shape test accepts, so each case tests its place
-        value = fake_secret_key(RNG)
-        if looks_like_secret_key(value):
-            return value
+MARKER = re.compile(r"<(ID|TMP|S|T)(\d)>")
 
 
-AKIA = fake_key_id("AKIA", RNG)
-ASIA = fake_key_id("ASIA", RNG)
-SECRET = _secret()
-TEMP_SECRET = _secret()
-TOKEN = fake_session_token(RNG)
-SMTP = "BF" + _secret()[:42]
-MARK = "<<"  # a line holding credential material ends with this marker in the cases
+def render(template: str, seed: int = 14) -> str:
+    """``template`` with each distinct marker replaced by one fresh fake value."""
+    rng = random.Random(seed)
+    made: dict[str, str] = {}
+
+    def fake(match: re.Match[str]) -> str:
+        kind = match.group(1)
+        if match.group() not in made:
+            made[match.group()] = {
+                "ID": lambda: fake_key_id("AKIA", rng),
+                "TMP": lambda: fake_key_id("ASIA", rng),
+                "S": lambda: fake_secret_key(rng),
+                "T": lambda: fake_session_token(rng),
+            }[kind]()
+        return made[match.group()]
+
+    # An en dash before a parameter, as pasted from documents (PowerShell accepts it).
+    return MARKER.sub(fake, template).replace("<DASH>", "\N{EN DASH}")
 
 
-def scan(path: Path, capsys: pytest.CaptureFixture[str]) -> list[dict[str, Any]]:
-    main(["scan", "--format", "json", "--no-cache", "--isolated", str(path)])
-    report = json.loads(capsys.readouterr().out)
-    findings: list[dict[str, Any]] = report["findings"]
+def scan_file(
+    root: Path, rel: str, text: str, capsys: pytest.CaptureFixture[str], *argv: str
+) -> list[dict[str, Any]]:
+    path = root / rel
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+    main(["scan", "--format", "json", "--no-cache", *argv, str(path)])
+    findings: list[dict[str, Any]] = json.loads(capsys.readouterr().out)["findings"]
     return findings
 
 
-def named_lines(findings: list[dict[str, Any]]) -> set[int]:
-    lines = set()
+def pointed_lines(findings: list[dict[str, Any]], text: str) -> set[int]:
+    """Lines a finding points at: its own, and the line of the key id a pair names."""
+    lines = text.splitlines()
+    pointed = {f["line"] for f in findings}
     for f in findings:
-        lines.add(f["line"])
-        lines.update(r["line"] for r in f["related"])
-    return lines
+        key_id = f.get("properties", {}).get("key_id")
+        if key_id:
+            pointed.update(n for n, line in enumerate(lines, 1) if key_id in line)
+        secret_line = f.get("properties", {}).get("secret_line")
+        if secret_line:
+            pointed.add(int(secret_line))
+    return pointed
 
 
-def write(tmp_path: Path, name: str, marked: str, encoding: str = "utf-8") -> tuple[Path, set[int]]:
-    """Write ``marked`` without its markers; return the path and the marked lines."""
-    lines = marked.split("\n")
-    expected = {n for n, line in enumerate(lines, start=1) if line.endswith(MARK)}
-    text = "\n".join(line.removesuffix(MARK) for line in lines)
-    path = tmp_path / name
-    path.parent.mkdir(parents=True, exist_ok=True)
-    newline = "\r\n" if name.endswith((".csv", ".ini")) else "\n"
-    path.write_bytes(text.replace("\n", newline).encode(encoding))
-    return path, expected
+def credential_lines(template: str) -> set[int]:
+    """Lines of ``template`` that hold a credential marker."""
+    return {n for n, line in enumerate(template.splitlines(), 1) if MARKER.search(line)}
 
 
-def _json(value: object) -> str:
-    """Pretty JSON with MARK after every line holding generated credential material."""
-    material = (AKIA, ASIA, SECRET, TEMP_SECRET, TOKEN, SMTP)
-    return "\n".join(
-        line + (MARK if any(m in line for m in material) else "")
-        for line in json.dumps(value, indent=4).split("\n")
-    )
+def rules_at(findings: list[dict[str, Any]]) -> dict[int, str]:
+    return {f["line"]: f["rule_id"] for f in findings}
 
 
-_STATE = {
-    "version": 4,
-    "terraform_version": "1.7.5",
-    "serial": 12,
-    "lineage": "b0f5d7b6-5b0e-4f0a-8a43-2c1e9d6f7a10",
-    "outputs": {
-        "ci_user": {"value": "ci-deployer", "type": "string"},
-        "ci_secret": {"value": SECRET, "type": "string", "sensitive": True},
-    },
-    "resources": [
-        {
-            "mode": "managed",
-            "type": "aws_iam_user",
-            "name": "ci",
-            "provider": 'provider["registry.terraform.io/hashicorp/aws"]',
-            "instances": [{"schema_version": 0, "attributes": {"name": "ci-deployer"}}],
-        },
-        {
-            "mode": "managed",
-            "type": "aws_iam_access_key",
-            "name": "ci",
-            "provider": 'provider["registry.terraform.io/hashicorp/aws"]',
-            "instances": [
-                {
-                    "schema_version": 0,
-                    "attributes": {
-                        "create_date": "2024-03-11T10:02:44Z",
-                        "encrypted_secret": None,
-                        "encrypted_ses_smtp_password_v4": None,
-                        "id": AKIA,
-                        "key_fingerprint": None,
-                        "pgp_key": None,
-                        "secret": SECRET,
-                        "ses_smtp_password_v4": SMTP,
-                        "status": "Active",
-                        "user": "ci-deployer",
-                    },
-                    "sensitive_attributes": [],
-                    "dependencies": ["aws_iam_user.ci"],
-                }
-            ],
-        },
-        {
-            "mode": "managed",
-            "type": "aws_secretsmanager_secret_version",
-            "name": "ci",
-            "provider": 'provider["registry.terraform.io/hashicorp/aws"]',
-            "instances": [
-                {
-                    "schema_version": 0,
-                    "attributes": {
-                        "secret_id": "arn:aws:secretsmanager:eu-west-1:111122223333:"
-                        "secret:ci-AbCdEf",
-                        "secret_string": json.dumps({"id": AKIA, "secret": SECRET}),
-                        "version_stages": ["AWSCURRENT"],
-                    },
-                }
-            ],
-        },
-    ],
-    "check_results": None,
+# --- a secret beside a key id is its secret, whatever its name -----------------------
+
+ODBC_INI = """\
+[ODBC Data Sources]
+AthenaProd=Amazon Athena ODBC (x64)
+
+[AthenaProd]
+Driver=/opt/athena/odbc/lib/libathena-odbc.so
+AwsRegion=us-west-2
+Catalog=AwsDataCatalog
+Workgroup=reporting
+S3OutputLocation=s3://example-athena-results/reporting/
+AuthenticationType=IAM Credentials
+UID=<ID1>
+PWD=<S1>
+"""
+
+ODBC_SESSION = """\
+[AthenaTemp]
+Driver=Amazon Athena ODBC Driver
+AwsRegion=eu-central-1
+AuthenticationType=IAM Credentials
+UID=<TMP1>
+PWD=<S1>
+SessionToken=<T1>
+"""
+
+CHALICE = """\
+{
+  "version": "2.0",
+  "app_name": "helloworld",
+  "environment_variables": {
+    "MY_ACCESS_KEY": "<ID1>",
+    "MY_SECRET": "<S1>"
+  },
+  "stages": {
+    "dev": {
+      "api_gateway_stage": "api",
+      "environment_variables": {"UPLOAD_KEY": "<ID2>", "UPLOAD_SECRET": "<S2>"}
+    }
+  }
 }
+"""
 
-_POSTMAN_COLLECTION = {
-    "info": {
-        "_postman_id": "0d3c1f8e-7a3e-4c55-9d0f-5b8a2e6c4f11",
-        "name": "S3 admin",
-        "schema": "https://schema.getpostman.com/json/collection/v2.1.0/collection.json",
-    },
-    "auth": {
-        "type": "awsv4",
-        "awsv4": [
-            {"key": "accessKey", "value": ASIA, "type": "string"},
-            {"key": "secretKey", "value": TEMP_SECRET, "type": "string"},
-            {"key": "sessionToken", "value": TOKEN, "type": "string"},
-            {"key": "region", "value": "eu-central-1", "type": "string"},
-            {"key": "service", "value": "s3", "type": "string"},
-        ],
-    },
-    "item": [
-        {"name": "ListBuckets", "request": {"method": "GET", "url": "https://s3.amazonaws.com/"}}
-    ],
-}
-
-_INSOMNIA = {
-    "_type": "export",
-    "__export_format": 4,
-    "__export_date": "2024-04-02T08:00:00.000Z",
-    "__export_source": "insomnia.desktop.app:v8.6.1",
-    "resources": [
-        {
-            "_id": "req_3c1d",
-            "parentId": "wrk_77aa",
-            "_type": "request",
-            "name": "List buckets",
-            "method": "GET",
-            "url": "https://s3.amazonaws.com/",
-            "authentication": {
-                "type": "iam",
-                "accessKeyId": AKIA,
-                "secretAccessKey": SECRET,
-                "sessionToken": "",
-                "region": "us-east-1",
-                "service": "s3",
-            },
+ZAPPA = """\
+{
+    "production": {
+        "app_function": "app.app",
+        "aws_region": "us-east-1",
+        "s3_bucket": "zappa-billing-deploys",
+        "aws_environment_variables": {
+            "S3_ACCESS_KEY": "<ID1>",
+            "S3_SECRET_KEY": "<S1>"
         },
-        {
-            "_id": "env_5e2f",
-            "parentId": "wrk_77aa",
-            "_type": "environment",
-            "name": "Base Environment",
-            "data": {"base_url": "https://api.example.com", "aws_key": AKIA, "aws_secret": SECRET},
-        },
-    ],
+        "environment_variables": {
+            "MEDIA_KEY_ID": "<ID2>",
+            "MEDIA_SECRET": "<S2>"
+        }
+    }
 }
+"""
 
-CASES: list[tuple[str, str, str]] = [
-    # IAM console downloads: UTF-8 with a BOM and CRLF; Excel's "Unicode text": UTF-16.
-    (
-        "keys/accessKeys.csv",
-        f"\ufeffAccess key ID,Secret access key\n{AKIA},{SECRET}{MARK}\n",
-        "utf-8",
-    ),
-    (
-        "ops/ci-deployer_credentials.csv",
-        "User name,Password,Access key ID,Secret access key,Console login link\n"
-        f"ci-deployer,,{AKIA},{SECRET},https://111122223333.signin.aws.amazon.com/console{MARK}\n",
-        "utf-8",
-    ),
-    (
-        "ops/accessKeys.csv",
-        f"\ufeffAccess key ID\tSecret access key\n{AKIA}\t{SECRET}{MARK}\n",
-        "utf-16-le",
-    ),
-    (
-        "exports/keys-quoted.csv",
-        f'"Access key ID";"Secret access key"\n"{AKIA}";"{SECRET}"{MARK}\n',
-        "utf-8",
-    ),
-    # Saved AWS CLI output.
-    (
-        "notes/new-key.json",
-        _json(
-            {
-                "AccessKey": {
-                    "UserName": "ci-deployer",
-                    "AccessKeyId": AKIA,
-                    "Status": "Active",
-                    "SecretAccessKey": SECRET,
-                    "CreateDate": "2024-03-11T10:02:44+00:00",
-                }
-            }
-        ),
-        "utf-8",
-    ),
-    (
-        "notes/assume-role.json",
-        _json(
-            {
-                "Credentials": {
-                    "AccessKeyId": ASIA,
-                    "SecretAccessKey": TEMP_SECRET,
-                    "SessionToken": TOKEN,
-                    "Expiration": "2024-03-11T11:02:44+00:00",
-                },
-                "AssumedRoleUser": {
-                    "AssumedRoleId": "AROA3XFRBF23EXAMPLE:deploy",
-                    "Arn": "arn:aws:sts::111122223333:assumed-role/deploy/deploy",
-                },
-            }
-        ),
-        "utf-8",
-    ),
-    (
-        "notes/federation.json",
-        _json(
-            {
-                "Credentials": {
-                    "AccessKeyId": ASIA,
-                    "SecretAccessKey": TEMP_SECRET,
-                    "SessionToken": TOKEN,
-                    "Expiration": "2024-03-11T22:02:44+00:00",
-                },
-                "FederatedUser": {
-                    "FederatedUserId": "111122223333:partner",
-                    "Arn": "arn:aws:sts::111122223333:federated-user/partner",
-                },
-                "PackedPolicySize": 6,
-            }
-        ),
-        "utf-8",
-    ),
-    (
-        "notes/export.json",
-        _json(
-            {
-                "Version": 1,
-                "AccessKeyId": ASIA,
-                "SecretAccessKey": TEMP_SECRET,
-                "SessionToken": TOKEN,
-                "Expiration": "2024-03-11T11:02:44+00:00",
-            }
-        ),
-        "utf-8",
-    ),
-    (
-        "notes/session.env",
-        f"export AWS_ACCESS_KEY_ID={ASIA}{MARK}\nexport AWS_SECRET_ACCESS_KEY={TEMP_SECRET}{MARK}\n"
-        f"export AWS_SESSION_TOKEN={TOKEN}{MARK}\n"
-        "export AWS_CREDENTIAL_EXPIRATION=2024-03-11T11:02:44+00:00\n",
-        "utf-8",
-    ),
-    (
-        "notes/session-powershell.txt",
-        f'$Env:AWS_ACCESS_KEY_ID="{ASIA}"{MARK}\n$Env:AWS_SECRET_ACCESS_KEY="{TEMP_SECRET}"{MARK}\n'
-        f'$Env:AWS_SESSION_TOKEN="{TOKEN}"{MARK}\n',
-        "utf-8",
-    ),
-    (
-        "notes/session-cmd.txt",
-        f"set AWS_ACCESS_KEY_ID={ASIA}{MARK}\nset AWS_SECRET_ACCESS_KEY={TEMP_SECRET}{MARK}\n"
-        f"set AWS_SESSION_TOKEN={TOKEN}{MARK}\n",
-        "utf-8",
-    ),
-    # Terraform state and its backup.
-    ("infra/terraform.tfstate", _json(_STATE), "utf-8"),
-    ("infra/terraform.tfstate.backup", _json(_STATE), "utf-8"),
-    # API clients.
-    (
-        "postman/prod.postman_environment.json",
-        _json(
-            {
-                "id": "4a6f0e7e-2c1b-4f6e-8c3d-9b1a0e2d3c4f",
-                "name": "prod",
-                "values": [
-                    {"key": "baseUrl", "value": "https://api.example.com", "enabled": True},
-                    {"key": "awsKey", "value": AKIA, "type": "default", "enabled": True},
-                    {"key": "awsSecret", "value": SECRET, "type": "secret", "enabled": True},
-                ],
-                "_postman_variable_scope": "environment",
-                "_postman_exported_at": "2024-05-02T09:14:27.113Z",
-                "_postman_exported_using": "Postman/11.0.9",
-            }
-        ),
-        "utf-8",
-    ),
-    ("postman/s3.postman_collection.json", _json(_POSTMAN_COLLECTION), "utf-8"),
-    ("insomnia/Insomnia_2024-04-02.json", _json(_INSOMNIA), "utf-8"),
-    (
-        "httpie/sessions/s3.amazonaws.com/prod.json",
-        _json(
-            {
-                "__meta__": {
-                    "about": "HTTPie session file",
-                    "help": "https://httpie.io/docs#sessions",
-                    "httpie": "3.2.2",
-                },
-                "auth": {"type": "aws4", "raw_auth": f"{AKIA}:{SECRET}"},
-                "cookies": [],
-                "headers": [],
-            }
-        ),
-        "utf-8",
-    ),
-    (
-        "api/http-client.private.env.json",
-        _json(
-            {"dev": {"host": "https://s3.amazonaws.com"}, "prod": {"key": AKIA, "secret": SECRET}}
-        ),
-        "utf-8",
-    ),
-    (
-        ".vscode/settings.json",
-        _json(
-            {
-                "editor.formatOnSave": True,
-                "rest-client.environmentVariables": {
-                    "$shared": {"region": "eu-west-1"},
-                    "prod": {"awsKey": AKIA, "awsSecret": SECRET},
-                },
-            }
-        ),
-        "utf-8",
-    ),
-    (
-        "bruno/s3/ListBuckets.bru",
-        "meta {\n  name: ListBuckets\n  type: http\n  seq: 1\n}\n\n"
-        "get {\n  url: https://s3.amazonaws.com/\n  body: none\n  auth: awsv4\n}\n\n"
-        f"auth:awsv4 {{\n  accessKeyId: {ASIA}{MARK}\n  secretAccessKey: {TEMP_SECRET}{MARK}\n"
-        f"  sessionToken: {TOKEN}{MARK}\n  service: s3\n  region: us-east-1\n"
-        "  profileName: \n}\n\n"
-        'script:pre-request {\n  req.setHeader("x-trace", "1");\n}\n',
-        "utf-8",
-    ),
-    (
-        "bruno/s3/environments/prod.bru",
-        f"vars {{\n  host: https://s3.amazonaws.com\n  awsKey: {AKIA}{MARK}\n"
-        f"  awsSecret: {SECRET}{MARK}\n}}\nvars:secret [\n  dbPassword\n]\n",
-        "utf-8",
-    ),
-    (
-        "api/s3.http",
-        f"@host = https://s3.amazonaws.com\n@accessKey = {AKIA}{MARK}\n"
-        f"@secretKey = {SECRET}{MARK}\n\n"
-        "### list buckets\nGET {{host}}/ HTTP/1.1\n"
-        "Authorization: AWS {{accessKey}} {{secretKey}} region:us-east-1 service:s3\n\n"
-        "### with temporary credentials\nGET {{host}}/ HTTP/1.1\n"
-        f"Authorization: AWS {ASIA} {TEMP_SECRET} token:{TOKEN} region:us-east-1{MARK}\n",
-        "utf-8",
-    ),
-    # XML.
-    (
-        "jenkins_home/credentials.xml",
-        "<?xml version='1.1' encoding='UTF-8'?>\n"
-        '<com.cloudbees.plugins.credentials.SystemCredentialsProvider plugin="credentials@1337">\n'
-        '  <domainCredentialsMap class="hudson.util.CopyOnWriteMap$Hash">\n'
-        "    <entry>\n      <com.cloudbees.plugins.credentials.domains.Domain>\n"
-        "        <specifications/>\n      </com.cloudbees.plugins.credentials.domains.Domain>\n"
-        "      <java.util.concurrent.CopyOnWriteArrayList>\n"
-        "        <com.cloudbees.jenkins.plugins.awscredentials.AWSCredentialsImpl"
-        ' plugin="aws-credentials@231">\n'
-        "          <scope>GLOBAL</scope>\n          <id>aws-deploy</id>\n"
-        "          <description>deploy user</description>\n"
-        f"          <accessKey>{AKIA}</accessKey>{MARK}\n"
-        f"          <secretKey>{SECRET}</secretKey>{MARK}\n"
-        "          <iamRoleArn></iamRoleArn>\n          <iamMfaSerialNumber></iamMfaSerialNumber>\n"
-        "          <stsTokenDuration>3600</stsTokenDuration>\n"
-        "        </com.cloudbees.jenkins.plugins.awscredentials.AWSCredentialsImpl>\n"
-        "      </java.util.concurrent.CopyOnWriteArrayList>\n    </entry>\n"
-        "  </domainCredentialsMap>\n"
-        "</com.cloudbees.plugins.credentials.SystemCredentialsProvider>\n",
-        "utf-8",
-    ),
-    (
-        "Bookmarks/backups.duck",
-        '<?xml version="1.0" encoding="UTF-8"?>\n'
-        '<!DOCTYPE plist PUBLIC "-//Apple//DTD PLIST 1.0//EN" '
-        '"http://www.apple.com/DTDs/PropertyList-1.0.dtd">\n<plist version="1.0">\n<dict>\n'
-        "\t<key>Protocol</key>\n\t<string>s3</string>\n\t<key>Nickname</key>\n"
-        "\t<string>backups</string>\n\t<key>Hostname</key>\n\t<string>s3.amazonaws.com</string>\n"
-        f"\t<key>Username</key>\n\t<string>{AKIA}</string>{MARK}\n"
-        f"\t<key>Password</key>\n\t<string>{SECRET}</string>{MARK}\n"
-        "\t<key>Anonymous Login</key>\n\t<false/>\n</dict>\n</plist>\n",
-        "utf-8",
-    ),
-    (
-        "App/App.config",
-        '<?xml version="1.0" encoding="utf-8"?>\n<configuration>\n  <appSettings>\n'
-        '    <add key="AWSProfileName" value="default"/>\n'
-        f'    <add key="AWSAccessKey" value="{AKIA}"/>{MARK}\n'
-        f'    <add key="AWSSecretKey" value="{SECRET}"/>{MARK}\n'
-        '    <add key="AWSRegion" value="eu-west-1"/>\n  </appSettings>\n</configuration>\n',
-        "utf-8",
-    ),
-    (
-        "Uploader/Properties/Settings.settings",
-        "<?xml version='1.0' encoding='utf-8'?>\n"
-        '<SettingsFile xmlns="http://schemas.microsoft.com/VisualStudio/2004/01/settings"'
-        ' CurrentProfile="(Default)" GeneratedClassNamespace="Uploader.Properties"'
-        ' GeneratedClassName="Settings">\n  <Profiles />\n  <Settings>\n'
-        '    <Setting Name="Bucket" Type="System.String" Scope="Application">\n'
-        '      <Value Profile="(Default)">uploads-prod</Value>\n    </Setting>\n'
-        '    <Setting Name="AwsKeyId" Type="System.String" Scope="Application">\n'
-        f'      <Value Profile="(Default)">{AKIA}</Value>{MARK}\n    </Setting>\n'
-        '    <Setting Name="AwsSecret" Type="System.String" Scope="Application">\n'
-        f'      <Value Profile="(Default)">{SECRET}</Value>{MARK}\n    </Setting>\n'
-        "  </Settings>\n</SettingsFile>\n",
-        "utf-8",
-    ),
-    (
-        "portable/WinSCP.ini",
-        "[Configuration\\Interface]\nRandomSeedFile=%APPDATA%\\winscp.rnd\n\n"
-        "[Sessions\\backups]\nHostName=s3.amazonaws.com\n"
-        f"UserName={AKIA}{MARK}\nFSProtocol=7\nS3DefaultRegion=eu-west-1\n"
-        f"Password={'A35C4D5F2E6B0A196D6E6C6F3B3A392E' + '3133' * 12}{MARK}\n",
-        "utf-8",
-    ),
+SERVERLESS = """\
+service: image-resizer
+frameworkVersion: '3'
+
+custom:
+  bucket: example-images
+  legacyAccessKey: <ID1>
+  legacySecret: <S1>
+
+provider:
+  name: aws
+  runtime: python3.11
+  environment:
+    BUCKET: ${self:custom.bucket}
+    AWS_KEY: <ID2>
+    AWS_SECRET: <S2>
+"""
+
+SAM = """\
+AWSTemplateFormatVersion: '2010-09-09'
+Transform: AWS::Serverless-2016-10-31
+Parameters:
+  UploaderKeyId:
+    Type: String
+    Default: <ID1>
+  UploaderSecret:
+    Type: String
+    NoEcho: true
+    Default: <S1>
+Resources:
+  ThumbnailFunction:
+    Type: AWS::Serverless::Function
+    Properties:
+      Handler: app.lambda_handler
+      Runtime: python3.11
+      Environment:
+        Variables:
+          PARTNER_ACCESS_KEY: <ID2>
+          PARTNER_SECRET_KEY: <S2>
+"""
+
+ANSIBLE_VARS = """\
+---
+aws_region: us-east-1
+aws_access_key: <ID1>
+aws_secret_key: <S1>
+ec2_access_key: <ID2>
+ec2_secret_key: <S2>
+security_token: <T1>
+"""
+
+SPRING_PROPERTIES = """\
+cloud.aws.credentials.access-key=<ID1>
+cloud.aws.credentials.secret-key=<S1>
+cloud.aws.region.static=us-east-1
+"""
+
+SPRING_YAML = """\
+cloud:
+  aws:
+    credentials:
+      access-key: <ID1>
+      secret-key: <S1>
+    region:
+      static: us-east-1
+"""
+
+RAILS_STORAGE = """\
+local:
+  service: Disk
+  root: <%= Rails.root.join("storage") %>
+
+amazon:
+  service: S3
+  access_key_id: <ID1>
+  secret_access_key: <S1>
+  region: us-east-1
+  bucket: example-app-production
+"""
+
+HELM_VALUES = """\
+replicaCount: 2
+s3:
+  bucket: example-uploads
+  accessKey: <ID1>
+  secretKey: <S1>
+env:
+  - name: AWS_ACCESS_KEY_ID
+    value: <ID2>
+  - name: AWS_SECRET_ACCESS_KEY
+    value: <S2>
+"""
+
+LARAVEL_ENV = """\
+APP_NAME=Laravel
+APP_ENV=production
+AWS_ACCESS_KEY_ID=<ID1>
+AWS_SECRET_ACCESS_KEY=<S1>
+AWS_DEFAULT_REGION=us-east-1
+AWS_BUCKET=example-laravel
+"""
+
+CONFIG_FILES = [
+    ("odbc.ini", ODBC_INI),
+    ("etc/odbc.ini", ODBC_SESSION),
+    (".chalice/config.json", CHALICE),
+    ("zappa_settings.json", ZAPPA),
+    ("serverless.yml", SERVERLESS),
+    ("template.yaml", SAM),
+    ("group_vars/all.yml", ANSIBLE_VARS),
+    ("src/main/resources/application.properties", SPRING_PROPERTIES),
+    ("src/main/resources/application.yml", SPRING_YAML),
+    ("config/storage.yml", RAILS_STORAGE),
+    ("charts/api/values.yaml", HELM_VALUES),
+    (".env", LARAVEL_ENV),
 ]
 
 
-@pytest.mark.parametrize(("name", "marked", "encoding"), CASES, ids=[c[0] for c in CASES])
-def test_every_credential_line_is_named(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str], name: str, marked: str, encoding: str
+@pytest.mark.parametrize(("rel", "template"), CONFIG_FILES, ids=[r for r, _ in CONFIG_FILES])
+def test_every_credential_line_in_config_files_is_pointed_at(
+    rel: str, template: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    path, expected = write(tmp_path, name, marked, encoding)
-    assert expected, "a case must mark its credential lines"
-    findings = scan(path, capsys)
-    assert named_lines(findings) == expected
-    output = json.dumps(findings)
-    assert all(s not in output for s in (SECRET, TEMP_SECRET, TOKEN, SMTP))
+    text = render(template)
+    findings = scan_file(tmp_path, rel, text, capsys)
+    assert credential_lines(template) <= pointed_lines(findings, text)
+    # A configuration file's credentials are reported by the rules that read the file.
+    assert all(f["rule_id"].startswith("RC3") for f in findings), rules_at(findings)
 
 
-@pytest.mark.parametrize(
-    ("name", "rule"),
-    [
-        ("infra/terraform.tfstate", "RC320"),
-        ("postman/prod.postman_environment.json", "RC321"),
-        ("bruno/s3/environments/prod.bru", "RC321"),
-        ("api/s3.http", "RC321"),
-        ("jenkins_home/credentials.xml", "RC322"),
-        ("Bookmarks/backups.duck", "RC322"),
-        ("portable/WinSCP.ini", "RC323"),
-        ("keys/accessKeys.csv", "RC324"),
-        ("ops/accessKeys.csv", "RC324"),
-        ("ops/ci-deployer_credentials.csv", "RC324"),
-    ],
-)
-def test_the_place_rule_reports_with_its_own_advice(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str], name: str, rule: str
-) -> None:
-    marked, encoding = next((m, e) for n, m, e in CASES if n == name)
-    path, _ = write(tmp_path, name, marked, encoding)
-    findings = scan(path, capsys)
-    assert {f["rule_id"] for f in findings} == {rule}
-    # A long-term pair is an error, whatever the place calls its two values.
-    assert any(f["severity"] == "error" and f["properties"].get("key_id") for f in findings)
-
-
-@pytest.mark.parametrize(
-    "name",
-    ["notes/new-key.json", "notes/assume-role.json", "notes/federation.json", "notes/export.json"],
-)
-def test_saved_cli_output_gets_run_time_credentials_advice(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str], name: str
-) -> None:
-    marked = next(m for n, m, _ in CASES if n == name)
-    path, _ = write(tmp_path, name, marked)
-    findings = scan(path, capsys)
-    assert findings
-    assert all("aws configure export-credentials" in f["recommendation"] for f in findings)
-
-
-def test_temporary_credentials_are_warnings(
+def test_positional_secret_is_paired_with_the_key_id_beside_it(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    marked = next(m for n, m, _ in CASES if n == "bruno/s3/ListBuckets.bru")
-    path, _ = write(tmp_path, "ListBuckets.bru", marked)
-    findings = scan(path, capsys)
-    assert findings and {f["severity"] for f in findings} == {"warning"}
+    text = render(ODBC_INI)
+    findings = scan_file(tmp_path, "odbc.ini", text, capsys)
+    assert len(findings) == 1
+    (pair,) = findings
+    assert (pair["line"], pair["severity"]) == (12, "error")
+    assert pair["properties"]["key_id"] in text.splitlines()[10]
+    # The secret itself is never printed whole.
+    secret = text.splitlines()[11].partition("=")[2]
+    assert secret not in json.dumps(findings)
 
 
-NEGATIVES: list[tuple[str, str]] = [
+def test_two_key_pairs_in_one_group_pair_by_position(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    text = render(ANSIBLE_VARS)
+    lines = text.splitlines()
+    findings = scan_file(tmp_path, "group_vars/all.yml", text, capsys)
+    by_line = {f["line"]: f for f in findings}
+    assert sorted(by_line) == [4, 6, 7]
+    assert by_line[4]["properties"]["key_id"] in lines[2]
+    assert by_line[6]["properties"]["key_id"] in lines[4]
+    assert by_line[7]["properties"]["credential"] == "session"
+
+
+def test_temporary_pair_with_positional_token_is_a_warning(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    findings = scan_file(tmp_path, "odbc.ini", render(ODBC_SESSION), capsys)
+    assert sorted((f["line"], f["severity"]) for f in findings) == [(6, "warning"), (7, "warning")]
+
+
+NOT_PAIRED = [
+    # No key id in the group: a random-looking value under a neutral name is not a key.
+    ("[build]\nchecksum=<S1>\nname=web\n", "app.ini"),
+    # A hex digest beside a key id is not its secret.
+    (f"[athena]\nUID=<ID1>\nsha={'0a1b2c3d4e' * 4}\n", "odbc.ini"),
+    # A secret-shaped value in another section than the key id.
+    ("[a]\nUID=<ID1>\n[b]\ncommit_sig=<S1>\n", "odbc.ini"),
+]
+
+
+@pytest.mark.parametrize(("template", "rel"), NOT_PAIRED)
+def test_values_not_beside_a_key_id_are_not_secrets(
+    template: str, rel: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    findings = scan_file(tmp_path, rel, render(template), capsys, "--select", "RC3")
+    assert findings == []
+
+
+@pytest.mark.parametrize(
+    ("rel", "template"), [("zappa_settings.json", ZAPPA), (".chalice/config.json", CHALICE)]
+)
+def test_zappa_and_chalice_environments_are_the_lambda_functions(
+    rel: str, template: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    findings = scan_file(tmp_path, rel, render(template), capsys)
+    assert [f["rule_id"] for f in findings] == ["RC307", "RC307"]
+    assert all("execution role" in f["recommendation"] for f in findings)
+
+
+# --- tools' own configuration files (RC313) --------------------------------------------
+
+S3CFG = """\
+[default]
+access_key = <ID1>
+access_token =
+bucket_location = US
+host_base = s3.amazonaws.com
+host_bucket = %(bucket)s.s3.amazonaws.com
+secret_key = <S1>
+signature_v2 = False
+use_https = True
+"""
+
+RCLONE = """\
+[s3-backup]
+type = s3
+provider = AWS
+env_auth = false
+access_key_id = <ID1>
+secret_access_key = <S1>
+region = us-east-1
+
+[s3-temp]
+type = s3
+provider = AWS
+access_key_id = <TMP1>
+secret_access_key = <S2>
+session_token = <T1>
+"""
+
+DVC_LOCAL = """\
+['remote "storage"']
+    access_key_id = <ID1>
+    secret_access_key = <S1>
+['remote "scratch"']
+    access_key_id = <TMP1>
+    secret_access_key = <S2>
+    session_token = <T1>
+"""
+
+BOTO = """\
+[Credentials]
+aws_access_key_id = <ID1>
+aws_secret_access_key = <S1>
+
+[Boto]
+debug = 0
+num_retries = 10
+"""
+
+S3FS_ONE = "<ID1>:<S1>\n"
+S3FS_BUCKETS = "# bucket:id:secret\nexample-logs:<ID1>:<S1>\nexample-media:<ID2>:<S2>\n"
+
+TOOL_FILES = [
+    (".s3cfg", S3CFG, "s3cmd", "access_token"),
+    ("deploy/s3cfg", S3CFG, "s3cmd", "access_token"),
+    ("backup/rclone.conf", RCLONE, "rclone", "env_auth = true"),
+    (".dvc/config.local", DVC_LOCAL, "DVC", "dvc remote modify"),
+    (".boto", BOTO, "boto 2", "boto3"),
+    ("etc/boto.cfg", BOTO, "boto 2", "boto3"),
+    (".passwd-s3fs", S3FS_ONE, "s3fs", "iam_role=auto"),
+    ("etc/passwd-s3fs", S3FS_BUCKETS, "s3fs", "iam_role=auto"),
+    ("odbc.ini", ODBC_INI, "ODBC", "AuthenticationType=Default Credentials"),
+    (".odbc.ini", ODBC_SESSION, "ODBC", "IAM Profile"),
+]
+
+
+@pytest.mark.parametrize(
+    ("rel", "template", "tool", "advice"), TOOL_FILES, ids=[t[0] for t in TOOL_FILES]
+)
+def test_tool_config_files_name_the_tools_role_based_setting(
+    rel: str,
+    template: str,
+    tool: str,
+    advice: str,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    text = render(template)
+    findings = scan_file(tmp_path, rel, text, capsys)
+    assert credential_lines(template) <= pointed_lines(findings, text)
+    assert {f["rule_id"] for f in findings} == {"RC313"}
+    assert all(tool in f["message"] and advice in f["recommendation"] for f in findings)
+
+
+def test_one_s3fs_finding_per_bucket_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    text = render(S3FS_BUCKETS)
+    findings = scan_file(tmp_path, "etc/passwd-s3fs", text, capsys)
+    assert sorted(f["line"] for f in findings) == [2, 3]
+    for f in findings:
+        assert f["properties"]["key_id"] in text.splitlines()[f["line"] - 1]
+
+
+ROLE_BASED_TOOL_FILES = [
+    ("rclone.conf", "[s3]\ntype = s3\nprovider = AWS\nenv_auth = true\nregion = us-east-1\n"),
     (
-        "postman/shared.postman_environment.json",
-        json.dumps(
-            {
-                "name": "shared",
-                "values": [
-                    {"key": "accessKey", "value": "{{AWS_ACCESS_KEY_ID}}", "enabled": True},
-                    {"key": "secretKey", "value": "", "type": "secret", "enabled": True},
-                    {"key": "commitSha", "value": "3f786850e387550fdab836ed7e6dc881de23001b"},
-                ],
-                "_postman_variable_scope": "environment",
-            },
-            indent="\t",
-        ),
+        ".dvc/config",
+        "[core]\n    remote = storage\n['remote \"storage\"']\n"
+        "    url = s3://example-ml/dvcstore\n    profile = ml-sso\n",
     ),
+    (".s3cfg", "[default]\naccess_key =\nsecret_key =\nhost_base = s3.amazonaws.com\n"),
+    (".passwd-s3fs", "# replaced by: s3fs example /mnt/s3 -o iam_role=auto\n"),
     (
-        "infra/terraform.tfstate",
-        json.dumps(
-            {
-                "version": 4,
-                "resources": [
-                    {
-                        "mode": "managed",
-                        "type": "aws_iam_role",
-                        "name": "ci",
-                        "instances": [
-                            {"attributes": {"arn": "arn:aws:iam::111122223333:role/ci", "id": "ci"}}
-                        ],
-                    }
-                ],
-            },
-            indent=2,
-        ),
-    ),
-    (
-        "jenkins_home/credentials.xml",
-        "<com.cloudbees.jenkins.plugins.awscredentials.AWSCredentialsImpl>\n"
-        "  <id>deploy</id>\n  <accessKey></accessKey>\n  <secretKey></secretKey>\n"
-        "  <iamRoleArn>arn:aws:iam::111122223333:role/jenkins</iamRoleArn>\n"
-        "</com.cloudbees.jenkins.plugins.awscredentials.AWSCredentialsImpl>\n",
-    ),
-    (
-        "bruno/s3/ListBuckets.bru",
-        "auth:awsv4 {\n  accessKeyId: {{awsKey}}\n  secretAccessKey: {{awsSecret}}\n"
-        "  service: s3\n  region: us-east-1\n  profileName: sso-dev\n}\n",
-    ),
-    (
-        "api/s3.http",
-        "@host = https://s3.amazonaws.com\n\nGET {{host}}/ HTTP/1.1\n"
-        "Authorization: AWS {{$processEnv AWS_ACCESS_KEY_ID}}"
-        " {{$processEnv AWS_SECRET_ACCESS_KEY}}\n",
-    ),
-    (
-        "Info.plist",
-        '<?xml version="1.0" encoding="UTF-8"?>\n<plist version="1.0">\n<dict>\n'
-        "\t<key>CFBundleIdentifier</key>\n\t<string>com.example.app</string>\n"
-        "\t<key>BuildHash</key>\n\t<string>9c1185a5c5e9fc54612808977ee8f548b2258d31</string>\n"
-        "</dict>\n</plist>\n",
-    ),
-    (
-        "portable/WinSCP.ini",
-        "[Sessions\\web]\nHostName=sftp.example.com\nUserName=deploy\n"
-        "Password=A35C4D5F2E6B0A196D6E6C6F3B3A392E313331333133\n",
+        "odbc.ini",
+        "[Athena]\nDriver=Amazon Athena ODBC Driver\nAuthenticationType=Instance Profile\n",
     ),
 ]
 
 
-@pytest.mark.parametrize(("name", "text"), NEGATIVES, ids=[n[0] for n in NEGATIVES])
-def test_hard_negatives_are_quiet(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str], name: str, text: str
+@pytest.mark.parametrize(("rel", "text"), ROLE_BASED_TOOL_FILES)
+def test_role_based_tool_configs_are_quiet(
+    rel: str, text: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    path = tmp_path / name
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(text, encoding="utf-8")
-    assert scan(path, capsys) == []
+    assert scan_file(tmp_path, rel, text, capsys) == []
+
+
+def test_dvc_keys_indented_alike_are_keys_not_continuations() -> None:
+    from rolecall.parsers.ini import parse_ini
+
+    doc = parse_ini("['remote \"s\"']\n    url = s3://b/p\n    profile = dev\n")
+    assert [e.path for e in doc.entries] == [
+        ("'remote \"s\"'", "url"),
+        ("'remote \"s\"'", "profile"),
+    ]
+    # A line indented deeper than its key still continues the value (configparser).
+    doc = parse_ini("[a]\nkey = one\n    two\nother = 3\n")
+    assert [e.key for e in doc.entries] == ["key", "other"]
+
+
+# --- connection strings (RC314) ---------------------------------------------------------
+
+JDBC_PROPERTIES = """\
+# Athena JDBC 2.x
+athena.url=jdbc:awsathena://AwsRegion=us-east-1;S3OutputLocation=s3://example-results/;User=<ID1>;Password=<S1>;
+# Athena JDBC 3.x with temporary credentials
+athena.v3.url=jdbc:athena://Region=us-east-1;WorkGroup=primary;AccessKeyId=<TMP1>;SecretAccessKey=<S2>;SessionToken=<T1>
+redshift.url=jdbc:redshift:iam://examplecluster.abc123xyz789.us-west-2.redshift.amazonaws.com:5439/dev;AccessKeyID=<ID2>;SecretAccessKey=<S3>
+"""
+
+JDBC_V1_SHELL = """\
+# Athena JDBC 1.x (com.amazonaws.athena.jdbc.AthenaDriver): URL parameters
+export ATHENA_URI='jdbc:awsathena://athena.us-east-1.amazonaws.com:443?s3_staging_dir=s3://example-results/&user=<ID1>&password=<S1>'
+"""
+
+JDBC_YAML = """\
+spring:
+  datasource:
+    url: "jdbc:redshift:iam://analytics.cxyz.us-east-1.redshift.amazonaws.com:5439/dev?AccessKeyID=<ID1>&SecretAccessKey=<S1>&DbUser=etl"
+"""
+
+JDBC_JAVA = """\
+public final class Reports {
+    static final String URL =
+        "jdbc:athena://Region=us-east-1;AccessKeyId=<ID1>;SecretAccessKey=<S1>;";
+}
+"""
+
+ODBC_PYTHON = (
+    "import pyodbc\n\n"
+    'CONN = "Driver=Amazon Athena ODBC Driver;AwsRegion=us-west-2;'
+    'AuthenticationType=IAM Credentials;UID=<ID1>;PWD=<S1>;"\n'
+    "conn = pyodbc.connect(CONN, autocommit=True)\n"
+)
+
+CONNECTION_STRINGS = [
+    ("src/main/resources/connections.properties", JDBC_PROPERTIES, 3),
+    ("config/datasource.yml", JDBC_YAML, 1),
+    ("deploy/env.sh", JDBC_V1_SHELL, 1),
+    ("src/Reports.java", JDBC_JAVA, 1),
+    ("athena_report.py", ODBC_PYTHON, 1),
+]
+
+
+@pytest.mark.parametrize(
+    ("rel", "template", "pairs"), CONNECTION_STRINGS, ids=[c[0] for c in CONNECTION_STRINGS]
+)
+def test_connection_strings_with_keys(
+    rel: str, template: str, pairs: int, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    text = render(template)
+    findings = scan_file(tmp_path, rel, text, capsys)
+    assert credential_lines(template) <= pointed_lines(findings, text)
+    secrets = [f for f in findings if f["properties"].get("credential") == "secret"]
+    assert len(secrets) == pairs
+    assert all(f["rule_id"] == "RC314" and "key_id" in f["properties"] for f in secrets)
+    assert all("DefaultChain" in f["recommendation"] for f in findings)
+
+
+def test_redshift_database_login_is_not_an_aws_key(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    text = "url=jdbc:redshift://examplecluster:5439/dev;User=report;Password=Rep0rt-Pass-2024\n"
+    assert scan_file(tmp_path, "db.properties", text, capsys) == []
+
+
+# --- PowerShell, Windows batch files, Makefiles (RC312) -------------------------------
+
+POWERSHELL = """\
+Import-Module AWS.Tools.Common
+Set-AWSCredential -AccessKey <ID1> -SecretKey <S1> -StoreAs deploy
+Initialize-AWSDefaultConfiguration -AccessKey <ID2> -SecretKey <S2> -Region us-west-2
+$env:AWS_ACCESS_KEY_ID = "<ID3>"
+$env:AWS_SECRET_ACCESS_KEY = "<S3>"
+[Environment]::SetEnvironmentVariable("AWS_SESSION_TOKEN", "<T1>", "User")
+Set-AWSCredential -AccessKey <TMP1> <DASH>SecretKey <S4> -SessionToken <T2>
+$creds = @{
+    AccessKey = '<ID4>'
+    SecretKey = '<S5>'
+}
+Set-AWSCredential @creds -StoreAs splat
+"""
+
+BATCH = """\
+@echo off
+rem Deploy from the build agent
+set AWS_ACCESS_KEY_ID=<ID1>
+set "AWS_SECRET_ACCESS_KEY=<S1>"
+set AWS_DEFAULT_REGION=eu-west-1
+setx AWS_ACCESS_KEY_ID <ID2>
+setx AWS_SECRET_ACCESS_KEY "<S2>"
+aws s3 sync public\\ s3://example-site/ --delete
+"""
+
+MAKEFILE = """\
+export AWS_ACCESS_KEY_ID := <ID1>
+export AWS_SECRET_ACCESS_KEY := <S1>
+AWS_SESSION_TOKEN ?= <T1>
+AWS_REGION ?= us-east-1
+
+deploy:
+\taws configure set aws_access_key_id <ID2>
+\taws configure set aws_secret_access_key <S2>
+\taws s3 sync build/ s3://example-site/
+"""
+
+SCRIPTS = [
+    ("scripts/setup.ps1", POWERSHELL, "Set-AWSCredential -ProfileName"),
+    ("ci/env.bat", BATCH, "AWS_PROFILE"),
+    ("ci/deploy.cmd", BATCH, "AWS_PROFILE"),
+    ("Makefile", MAKEFILE, "AWS_PROFILE"),
+    ("build/deploy.mk", MAKEFILE, "AWS_PROFILE"),
+]
+
+
+@pytest.mark.parametrize(("rel", "template", "advice"), SCRIPTS, ids=[s[0] for s in SCRIPTS])
+def test_windows_scripts_and_makefiles(
+    rel: str, template: str, advice: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    text = render(template)
+    findings = scan_file(tmp_path, rel, text, capsys)
+    assert credential_lines(template) <= pointed_lines(findings, text)
+    assert {f["rule_id"] for f in findings} == {"RC312"}
+    assert all(advice in f["recommendation"] for f in findings)
+
+
+QUIET_SCRIPTS = [
+    ("a.ps1", '$env:AWS_PROFILE = "deploy-sso"\nSet-AWSCredential -ProfileName deploy-sso\n'),
+    ("a.ps1", "$env:AWS_SECRET_ACCESS_KEY = $secret.SecretString\n"),
+    ("a.ps1", 'Set-AWSCredential -AccessKey $Key -SecretKey "$($s.Secret)" -StoreAs x\n'),
+    ("env.cmd", "set AWS_SECRET_ACCESS_KEY=%VAULT_SECRET%\r\n"),
+    ("Makefile", "AWS_SECRET_ACCESS_KEY ?= $(shell vault kv get -field=secret aws/ci)\n"),
+    ("Makefile", "upload:\n\tAWS_SECRET_ACCESS_KEY=$(SECRET) aws s3 cp dist s3://b/\n"),
+]
+
+
+@pytest.mark.parametrize(("rel", "text"), QUIET_SCRIPTS)
+def test_scripts_taking_credentials_from_elsewhere_are_quiet(
+    rel: str, text: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert scan_file(tmp_path, rel, text, capsys) == []
+
+
+# --- Windows files in UTF-16 LE with a BOM and CRLF line ends --------------------------
+
+UTF16_FILES = [
+    ("scripts/setup.ps1", POWERSHELL),
+    ("ci/env.bat", BATCH),
+    ("odbc.ini", ODBC_INI),
+    (".env", LARAVEL_ENV),
+    ("src/main/resources/connections.properties", JDBC_PROPERTIES),
+]
+
+
+@pytest.mark.parametrize(("rel", "template"), UTF16_FILES, ids=[u[0] for u in UTF16_FILES])
+def test_utf16_crlf_files_give_the_same_findings_as_utf8(
+    rel: str, template: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    text = render(template)
+    utf8 = scan_file(tmp_path / "utf8", rel, text, capsys)
+    path = tmp_path / "utf16" / rel
+    path.parent.mkdir(parents=True)
+    path.write_bytes(b"\xff\xfe" + text.replace("\n", "\r\n").encode("utf-16-le"))
+    main(["scan", "--format", "json", "--no-cache", str(path)])
+    utf16 = json.loads(capsys.readouterr().out)["findings"]
+
+    def where(findings: list[dict[str, Any]]) -> list[tuple[str, int, int, int]]:
+        return sorted((f["rule_id"], f["line"], f["column"], f["end_column"]) for f in findings)
+
+    assert utf8 and where(utf16) == where(utf8)
+    assert credential_lines(template) <= pointed_lines(utf16, text)
+
+
+CLOUD_INIT = """\
+#cloud-config
+package_update: true
+packages:
+  - awscli
+write_files:
+  - path: /root/.aws/credentials
+    permissions: '0600'
+    content: |
+      [default]
+      aws_access_key_id = <ID1>
+      aws_secret_access_key = <S1>
+runcmd:
+  - export AWS_ACCESS_KEY_ID=<ID2>
+  - export AWS_SECRET_ACCESS_KEY=<S2>
+  - [ sh, -c, "aws s3 cp s3://example-bootstrap/app.tar.gz /opt/" ]
+"""
+
+
+@pytest.mark.parametrize("rel", ["user-data", "cloud-init/user-data.yaml"])
+def test_cloud_init_user_data(rel: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    text = render(CLOUD_INIT)
+    findings = scan_file(tmp_path, rel, text, capsys)
+    assert credential_lines(CLOUD_INIT) <= pointed_lines(findings, text)
+    # runcmd is shell: RC312 names the role-based way to run it.
+    assert rules_at(findings)[14] == "RC312"
+
+
+# --- pairing stays linear in the number of values of one group ---------------------------
+
+
+def _hits(pairs: int) -> list[Any]:
+    from rolecall.credential_names import CredentialValue
+    from rolecall.parsers.common import Entry
+    from rolecall.rules.config_support import Hit
+
+    key_id = CredentialValue("key_id", True, True, key_id=fake_key_id("AKIA", random.Random(1)))
+    secret = CredentialValue("secret", True, True)
+    hits = []
+    for n in range(2 * pairs):
+        cred, name = (key_id, "UID") if n % 2 == 0 else (secret, "PWD")
+        hits.append(Hit(name, Entry(("many", name), "v", n * 60, n * 60 + 40), cred))
+    return hits
+
+
+def test_pairing_many_keys_in_one_group_is_linear() -> None:
+    from rolecall.rules.config_support import _pair_in_groups
+
+    small, large = _hits(1_000), _hits(10_000)
+
+    def cpu(hits: list[Any]) -> float:
+        start = time.process_time()
+        assert len(_pair_in_groups(hits)) == len(hits) // 2
+        return time.process_time() - start
+
+    cpu(small)
+    per_small = min(cpu(small) for _ in range(3))
+    ratio = min(cpu(large) for _ in range(2)) / max(per_small, 1e-6)
+    # Ten times the pairs: linear is about 10, quadratic about 100.
+    assert ratio < 30, f"10,000 pairs / 1,000 pairs = {ratio:.1f}"
+
+
+def test_a_pair_keeps_where_its_key_id_is_written() -> None:
+    from rolecall.parsers.ini import parse_ini
+    from rolecall.rule import RuleContext
+    from rolecall.rules.config_support import find_credentials
+
+    text = render(ODBC_INI)
+    entries = parse_ini(text).entries
+    (hit,) = find_credentials([(e.key, e) for e in entries], RuleContext())
+    assert hit.paired_entry is not None
+    assert text[hit.paired_entry.start : hit.paired_entry.end] == hit.paired_key_id
+    assert text.count("\n", 0, hit.paired_entry.start) + 1 == 11  # the UID= line

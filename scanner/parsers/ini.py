@@ -51,6 +51,7 @@ def parse_ini(text: str, *, strict: bool = True) -> IniDocument:
     name, name_start, name_end = "", 0, 0
     entries: list[Entry] = []
     nested_under: str | None = None
+    key_lead = 0  # indentation of the last key that was not nested
     offset = 0
     for number, line in enumerate(text.splitlines(keepends=True), start=1):
         start, offset = offset, offset + len(line)
@@ -70,10 +71,14 @@ def parse_ini(text: str, *, strict: bool = True) -> IniDocument:
             name = match.group(1).strip()
             name_start = start + body.index("[") + 1
             name_end, entries, nested_under = name_start + len(match.group(1)), [], None
+            key_lead = 0
             continue
         lead = len(body) - len(body.lstrip())
         match = _PAIR.match(body, lead)
-        if indented and entries and (match is None or nested_under is None):
+        # As in configparser, only a line indented deeper than its key continues it:
+        # DVC's and git's config files indent every key of a section alike.
+        deeper = indented and bool(entries) and lead > key_lead
+        if deeper and (match is None or nested_under is None):
             continue  # continuation of the previous value
         if match is None:
             if not strict:
@@ -81,9 +86,9 @@ def parse_ini(text: str, *, strict: bool = True) -> IniDocument:
             raise ViewError(f"expected 'key = value' (line {number})", number)
         key, value = match.group(1).strip(), match.group(2)
         value_start = start + match.start(2)
-        path = (name, nested_under, key) if (indented and nested_under) else (name, key)
-        if not indented:
-            nested_under = key if not value else None
+        path = (name, nested_under, key) if (deeper and nested_under) else (name, key)
+        if not deeper:
+            nested_under, key_lead = (key if not value else None), lead
         quoted = len(value) >= 2 and value[0] == value[-1] and value[0] in "\"'"
         if quoted:
             value, value_start = value[1:-1], value_start + 1
