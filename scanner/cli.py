@@ -352,10 +352,13 @@ def cmd_fix(args: argparse.Namespace, out: TextIO) -> int:
 
     _, walk_options, engine_options, _ = scan_settings(args)
     engine = Engine(default_registry(), engine_options)
+    from rolecall.files import PARSE_LIMIT
+
+    # Fixes come from parsed views, which files above the parse limit do not get.
     files = [
         (item.path, item.display)
         for item in walk(args.paths, os.getcwd(), walk_options)
-        if isinstance(item, FileEntry)
+        if isinstance(item, FileEntry) and item.size <= PARSE_LIMIT
     ]
     summary = run_fix(
         engine, files, unsafe=args.unsafe_fixes, diff_only=args.diff, out=out, force=args.force

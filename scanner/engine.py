@@ -113,6 +113,20 @@ class Engine:
         selected = self._select(doc.path, doc.kinds, hits)
         return self._run(doc, selected, result)
 
+    def reads_text(self, index: int) -> bool:
+        """Whether the rule at ``index`` reads plain text: it declares no kinds (any
+        file) or plain text among them, so a window of a file too large to parse is a
+        document it can read."""
+        kinds = self.specs[index].kinds
+        return kinds is None or DocKind.TEXT.value in kinds
+
+    def scan_text_rules(self, doc: Document) -> FileResult:
+        """Run only the rules that read text, not a parsed view (see :meth:`reads_text`),
+        on ``doc``: a window of a file too large to parse (see ``chunks``)."""
+        hits = self.keywords.search(_haystack(doc.data, doc.decoded))
+        selected = [i for i in self._select(doc.path, doc.kinds, hits) if self.reads_text(i)]
+        return self._run(doc, selected, FileResult(path=doc.path, size=len(doc.data)))
+
     def scan_bytes(self, path: str, data: bytes, result: FileResult | None = None) -> FileResult:
         """Scan a file's bytes, decoding and parsing them only if a rule will run.
 

@@ -15,6 +15,9 @@ if TYPE_CHECKING:
     from rolecall.document import Document
 
 BINARY_SNIFF = 8192
+#: Files up to this size are read whole and every rule runs on them; larger ones are read
+#: by the text rules in windows (:mod:`rolecall.chunks`).
+PARSE_LIMIT = 5 * 1024 * 1024
 
 
 def read_bytes(entry: FileEntry, max_size: int) -> bytes | Notice:

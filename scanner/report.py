@@ -16,6 +16,8 @@ class ScanStats:
     files_seen: int = 0  # files the walker offered
     files_scanned: int = 0  # files whose content the rules saw
     files_skipped: int = 0  # binary, too large, unreadable, special
+    #: Paths an ignore rule (git's) left out; an ignored directory counts once.
+    files_ignored: int = 0
     bytes_scanned: int = 0
     seconds: float = 0.0
     jobs: int = 1
@@ -43,6 +45,8 @@ class ScanReport:
     #: Paths of the files whose content the rules saw (the baseline judges staleness
     #: only for these: a pre-commit batch must not call other files' entries stale).
     scanned_paths: list[str] = field(default_factory=list)
+    #: Paths an ignore rule left out, in walk order; a directory's ends in '/'.
+    ignored_paths: list[str] = field(default_factory=list)
 
     def failing(self) -> list[Finding]:
         """Findings at or above the fail level: they make the exit code 1."""

@@ -14,6 +14,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from rolecall import files
 from rolecall.files import read_entry
 from rolecall.model import Notice, NoticeCode, NoticeLevel
 from rolecall.options import EngineOptions, FileResult
@@ -64,7 +65,11 @@ def _scan_entry(
 ) -> FileResult:
     result = FileResult(path=entry.display, size=entry.size)
     try:
-        data, notices = read_entry(entry, max_size)
+        if entry.size > files.PARSE_LIMIT:
+            return _scan_large(engine, entry, max_size)
+        data, notices = read_entry(entry, min(max_size, files.PARSE_LIMIT))
+        if data is None and max_size > files.PARSE_LIMIT and _grew(notices):
+            return _scan_large(engine, entry, max_size)
         result.notices.extend(notices)
         if data is None:
             return result
@@ -92,6 +97,19 @@ def _scan_entry(
     return result
 
 
+def _grew(notices: list[Notice]) -> bool:
+    """Whether reading stopped because the file grew past the parse limit."""
+    return any(n.code is NoticeCode.TOO_LARGE for n in notices)
+
+
+def _scan_large(engine: Engine, entry: FileEntry, max_size: int) -> FileResult:
+    """A file too large to parse: its text, window by window (no content cache: hashing
+    hundreds of megabytes costs more than the text rules)."""
+    from rolecall.chunks import scan_large
+
+    return scan_large(engine, entry, limit=max_size)
+
+
 def effective_jobs(jobs: int) -> int:
     if jobs > 0:
         return jobs
@@ -108,6 +126,7 @@ def iter_results(
     on_notice: Callable[[Notice], None],
     cache: ResultCache | None = None,
     progress: Progress | None = None,
+    on_ignored: Callable[[str], None] | None = None,
 ) -> Iterator[FileResult]:
     """Walk ``request.paths`` and yield one result per file.
 
@@ -120,7 +139,12 @@ def iter_results(
     shard = request.shard
     jobs = effective_jobs(request.jobs)
     max_size = request.walk.max_file_size
-    items = iter(walk(request.paths, request.base, request.walk))
+
+    def ignored(path: str) -> None:
+        if on_ignored is not None and in_shard(path.rstrip("/"), shard):
+            on_ignored(path)
+
+    items = iter(walk(request.paths, request.base, request.walk, ignored))
     index = cache.open_index(os.path.abspath(request.base)) if cache is not None else {}
     from rolecall.cachecodec import decode_result  # with the cache, already imported
 
@@ -258,7 +282,13 @@ def run_scan(
     cache = open_cache(request, registry)
     try:
         results = iter_results(
-            request, loaded.engine, stats, report.notices.append, cache, progress
+            request,
+            loaded.engine,
+            stats,
+            report.notices.append,
+            cache,
+            progress,
+            report.ignored_paths.append,
         )
         for result in results:
             if progress is not None:
@@ -289,6 +319,7 @@ def run_scan(
     report.findings.sort(key=lambda f: f.sort_key)
     report.suppressed.sort(key=lambda f: f.sort_key)
     report.notices.sort(key=lambda n: n.sort_key)
+    stats.files_ignored = len(report.ignored_paths)
     stats.seconds = time.perf_counter() - started
     return report
 

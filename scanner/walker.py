@@ -8,6 +8,13 @@ and nothing inside an ignored directory can be re-included. Configured excludes 
 same syntax, relative to the configuration's directory, and also apply to files named on
 the command line (pre-commit passes files that way). ``.git`` is never entered.
 
+Inside a git work tree the file list is git's own (:mod:`rolecall.gitlist`): tracked
+files always, untracked files unless git ignores them; the walk above is the fallback
+when git is missing or fails (with a notice), outside a work tree, for a directory git
+ignores that was named on the command line, and for paths git lists as directories
+(nested repositories). Paths skipped by an ignore rule are passed to the ``on_ignored``
+callback, whatever the source, so a report can count and list them.
+
 Everything not scanned for a reason other than being ignored becomes a notice: symlinks
 (not followed by default, never outside the scan root), FIFOs, sockets and devices,
 unreadable directories, files above the size limit, files with a binary suffix.
@@ -17,19 +24,21 @@ from __future__ import annotations
 
 import os
 import stat
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from rolecall.gitlist import GitUnavailable, ignores_directory, list_files
 from rolecall.ignore import IgnorePolicy, IgnoreRules, IgnoreSource, find_repo_root
 from rolecall.model import Notice, NoticeCode, NoticeLevel
+from rolecall.paths import display_path as display_path  # re-exported: public name
 
 if TYPE_CHECKING:
     pass
 
-DEFAULT_MAX_FILE_SIZE = 5 * 1024 * 1024
-#: Deepest directory nesting walked: each level costs generator frames on the stack.
-MAX_DIR_DEPTH = 200
+#: Larger files are skipped with a notice. Files above the parse limit (see
+#: :mod:`rolecall.chunks`) are read by the text rules in windows, so memory stays flat.
+DEFAULT_MAX_FILE_SIZE = 256 * 1024 * 1024
 
 #: Suffixes of files that are binary by nature; skipped with a notice without reading.
 BINARY_SUFFIXES = frozenset(
@@ -76,45 +85,6 @@ class PathNotFound(Exception):
     """A path given to scan does not exist (a usage error: exit 2)."""
 
 
-def display_path(path: str, base: str) -> str:
-    """``path`` relative to ``base`` with '/' separators; absolute when outside ``base``.
-
-    Undecodable bytes in names (kept by Python as surrogate escapes) are shown as
-    U+FFFD so the name can be printed and serialised.
-    """
-    prefix = base if base.endswith(os.sep) else base + os.sep
-    if path.startswith(prefix) and os.path.isabs(base) and _normal(path, len(prefix)):
-        # The walker's own paths: already absolute and normal, so relpath's answer is
-        # the remainder (relpath normalises both paths at every call: a third of the walk).
-        rel = path[len(prefix) :]
-    else:
-        try:
-            rel = os.path.relpath(path, base)
-        except ValueError:  # another drive on Windows
-            rel = path
-    if rel == os.curdir:
-        rel = os.path.basename(os.path.abspath(path))
-    elif rel.startswith(os.pardir + os.sep) or rel == os.pardir:
-        rel = os.path.abspath(path)
-    rel = rel.replace(os.sep, "/")
-    return rel.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
-
-
-def _normal(path: str, start: int) -> bool:
-    """No empty, '.' or '..' components in ``path[start:]``."""
-    rest = path[start:]
-    if not rest:
-        return False
-    sep = os.sep
-    parts = rest.split(sep)
-    return (
-        "" not in parts
-        and "." not in parts
-        and ".." not in parts
-        and (os.altsep is None or os.altsep not in rest)
-    )
-
-
 @dataclass
 class _Frame:
     """One directory being walked: its sorted listing and how far the walk got."""
@@ -130,6 +100,8 @@ class _Frame:
 class _Walker:
     base: str
     options: WalkOptions
+    #: Called with the display path of each path an ignore rule skips.
+    on_ignored: Callable[[str], None] | None = None
     ignore: IgnorePolicy = field(init=False)
     _visited_dirs: set[tuple[int, int]] = field(default_factory=set)
     #: Directories being walked right now (root to current): a link to one is a loop.
@@ -152,16 +124,79 @@ class _Walker:
             path = os.path.abspath(raw)
             if not os.path.lexists(path):
                 raise PathNotFound(raw)
+            items = self._walk_root(path)
             if self.options.use_gitignore:
-                self.ignore.set_repository(
-                    find_repo_root(path if os.path.isdir(path) else os.path.dirname(path))
-                )
-            for item in self._walk_root(path):
+                is_dir = os.path.isdir(path) and not os.path.islink(path)
+                repo = find_repo_root(path if is_dir else os.path.dirname(path))
+                self.ignore.set_repository(repo)
+                if repo is not None and is_dir:
+                    items = self._walk_repository(path, repo)
+            for item in items:
                 if isinstance(item, FileEntry):
                     if item.path in seen:
                         continue
                     seen.add(item.path)
                 yield item
+
+    def _walk_repository(self, path: str, repo: str) -> Iterator[FileEntry | Notice]:
+        """The files of directory ``path`` in work tree ``repo``, as git lists them."""
+        if ignores_directory(repo, path):
+            # Named on the command line although git ignores it (a virtual environment):
+            # scanned, with only the ignore files inside it (see root_sources).
+            yield from self._walk_root(path)
+            return
+        try:
+            listing = list_files(path)
+        except GitUnavailable as exc:
+            yield self._notice(
+                NoticeCode.UNREADABLE,
+                path,
+                f"{exc}; the .gitignore files were read by rolecall instead",
+                NoticeLevel.INFO,
+            )
+            yield from self._walk_root(path)
+            return
+        if self.on_ignored is not None:
+            for rel in listing.ignored:
+                ignored = os.path.join(path, rel.rstrip("/"))
+                if not self.ignore.excluded_named_file(ignored):
+                    self.on_ignored(display_path(ignored, self.base) + "/" * rel.endswith("/"))
+        scan_root = os.path.realpath(path)
+        for listed in listing.files:
+            file = os.path.join(path, listed.path)
+            if self.ignore.excluded_named_file(file) or not self.ignore.included(file):
+                continue
+            try:
+                st = os.lstat(file)
+            except FileNotFoundError:
+                continue  # tracked but deleted in the work tree: nothing to scan
+            except OSError as exc:
+                yield self._notice(NoticeCode.UNREADABLE, file, _os_reason(exc))
+                continue
+            if stat.S_ISDIR(st.st_mode):
+                # A submodule or a nested repository: git lists it, not its files.
+                yield from self._walk_nested(file)
+            elif stat.S_ISLNK(st.st_mode):
+                item = self._symlink(file, [], scan_root)
+                if isinstance(item, str):
+                    yield from self._walk_dir(item, self.ignore.root_sources(item), scan_root)
+                elif item is not None:
+                    yield item
+            else:
+                yield self._file(file, st)
+
+    def _walk_nested(self, directory: str) -> Iterator[FileEntry | Notice]:
+        """A nested repository's files, by its own git (or walked, when it has none)."""
+        outer = (self.ignore.repo_root, self.ignore.info_exclude)
+        nested = find_repo_root(directory)
+        self.ignore.set_repository(nested)
+        try:
+            if nested is not None and nested == directory:
+                yield from self._walk_repository(directory, nested)
+            else:
+                yield from self._walk_root(directory)
+        finally:
+            self.ignore.repo_root, self.ignore.info_exclude = outer
 
     def _walk_root(self, path: str) -> Iterator[FileEntry | Notice]:
         try:
@@ -217,9 +252,11 @@ class _Walker:
             mode = st.st_mode
             is_link = stat.S_ISLNK(mode)
             is_dir = os.path.isdir(entry.path) if is_link else stat.S_ISDIR(mode)
-            if self.ignore.excluded(entry.path, is_dir) or self.ignore.ignored(
-                entry.path, is_dir, frame.sources
-            ):
+            if self.ignore.excluded(entry.path, is_dir):
+                continue
+            if self.ignore.ignored(entry.path, is_dir, frame.sources):
+                if self.on_ignored is not None:
+                    self.on_ignored(display_path(entry.path, self.base) + "/" * is_dir)
                 continue
             if is_link:
                 item = self._symlink(entry.path, frame.sources, frame.scan_root)
@@ -248,12 +285,6 @@ class _Walker:
         For a ``child`` directory, ``sources`` are its parent's: its own ``.gitignore``
         is added when the listing has one (no failed open per directory without one).
         """
-        if len(stack) >= MAX_DIR_DEPTH:
-            return self._notice(
-                NoticeCode.LIMIT,
-                directory,
-                f"directory nested deeper than {MAX_DIR_DEPTH} levels; not scanned",
-            )
         key = None
         if self.options.follow_symlinks:
             try:
@@ -351,11 +382,16 @@ def _os_reason(exc: OSError) -> str:
 
 
 def walk(
-    paths: Sequence[str], base: str, options: WalkOptions | None = None
+    paths: Sequence[str],
+    base: str,
+    options: WalkOptions | None = None,
+    on_ignored: Callable[[str], None] | None = None,
 ) -> Iterator[FileEntry | Notice]:
     """Files under ``paths`` to scan, and notices for what was not scanned.
 
+    ``on_ignored`` receives the display path of every path an ignore rule (git's, not a
+    configured exclude) leaves out; a directory's ends in '/' and stands for all in it.
     Raises :class:`PathNotFound` for a path that does not exist.
     """
-    walker = _Walker(os.path.abspath(base), options or WalkOptions())
+    walker = _Walker(os.path.abspath(base), options or WalkOptions(), on_ignored)
     yield from walker.walk(paths)

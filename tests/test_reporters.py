@@ -82,8 +82,14 @@ def sample_report() -> ScanReport:
             Notice(NoticeCode.UNPARSEABLE, "cannot parse as yaml: bad indent", "c.yml", line=4),
         ],
         stats=ScanStats(
-            files_seen=6, files_scanned=3, files_skipped=3, bytes_scanned=2048, seconds=0.25
+            files_seen=6,
+            files_scanned=3,
+            files_skipped=3,
+            files_ignored=2,
+            bytes_scanned=2048,
+            seconds=0.25,
         ),
+        ignored_paths=["build/", "debug.log"],
     )
     return report
 
@@ -125,7 +131,8 @@ def test_text_shape() -> None:
     assert lines[2] == "    safe fix available: use hay"
     assert lines[-1] == (
         "Found 3 findings (1 error, 1 warning, 1 note) in 2 files; scanned 3 files "
-        "(0.0 MB) in 0.25s; 1 suppressed, 3 notices (1 informational, shown with -v)."
+        "(0.0 MB) in 0.25s; 1 suppressed, 2 ignored by git's ignore rules (listed with -v), "
+        "3 notices (1 informational, shown with -v)."
     )
     # Files are separated by a blank line; findings of one file are not.
     assert lines[6] == "" and lines[7].startswith("z/é.txt:1:1:")
@@ -216,6 +223,7 @@ def test_json_schema_fields() -> None:
         "files_seen": 6,
         "files_scanned": 3,
         "files_skipped": 3,
+        "files_ignored": 2,
         "bytes_scanned": 2048,
         "seconds": 0.25,
         "jobs": 1,

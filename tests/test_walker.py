@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pytest
 from rolecall.files import BINARY_SNIFF, load_document
+from rolecall.gitlist import GitUnavailable
 from rolecall.model import Notice, NoticeCode, NoticeLevel
 from rolecall.report import ScanReport
 from rolecall.runner import ScanRequest, run_scan
@@ -50,6 +51,20 @@ def git_init(root: Path) -> None:
 def git_files(root: Path) -> set[str]:
     out = git(root, "ls-files", "-z", "--others", "--cached", "--exclude-standard").stdout
     return {p for p in out.split("\0") if p}
+
+
+@pytest.fixture(params=["git-list", "own-reading"])
+def source(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
+    """Both file sources must agree with git: its own list, and the walk that reads the
+    ignore files itself (used when git is missing or fails)."""
+    if request.param == "own-reading":
+        import rolecall.walker
+
+        def unavailable(directory: str) -> object:
+            raise GitUnavailable("git is not installed")
+
+        monkeypatch.setattr(rolecall.walker, "list_files", unavailable)
+    return str(request.param)
 
 
 def walked(paths: list[Path], base: Path, options: WalkOptions | None = None) -> list[FileEntry]:
@@ -291,7 +306,7 @@ GIT_CASES: dict[str, dict[str, str]] = {
 
 @pytest.mark.integration
 @pytest.mark.parametrize("files", list(GIT_CASES.values()), ids=list(GIT_CASES))
-def test_walker_agrees_with_git(tmp_path: Path, files: dict[str, str]) -> None:
+def test_walker_agrees_with_git(tmp_path: Path, files: dict[str, str], source: str) -> None:
     root = tmp_path / "repo"
     git_init(root)
     write_tree(root, files)
@@ -328,7 +343,7 @@ def random_tree(rng: random.Random) -> dict[str, str]:
 
 @pytest.mark.integration
 @pytest.mark.parametrize("seed", range(40))
-def test_walker_agrees_with_git_on_random_trees(tmp_path: Path, seed: int) -> None:
+def test_walker_agrees_with_git_on_random_trees(tmp_path: Path, seed: int, source: str) -> None:
     root = tmp_path / "repo"
     git_init(root)
     files = random_tree(random.Random(seed))
@@ -337,7 +352,7 @@ def test_walker_agrees_with_git_on_random_trees(tmp_path: Path, seed: int) -> No
 
 
 @pytest.mark.integration
-def test_info_exclude_and_its_precedence(tmp_path: Path) -> None:
+def test_info_exclude_and_its_precedence(tmp_path: Path, source: str) -> None:
     root = tmp_path / "repo"
     git_init(root)
     (root / ".git" / "info").mkdir(exist_ok=True)
@@ -361,7 +376,7 @@ def test_info_exclude_and_its_precedence(tmp_path: Path) -> None:
 
 
 @pytest.mark.integration
-def test_check_ignore_refuses_reinclude_and_walker_agrees(tmp_path: Path) -> None:
+def test_check_ignore_refuses_reinclude_and_walker_agrees(tmp_path: Path, source: str) -> None:
     root = tmp_path / "repo"
     git_init(root)
     write_tree(root, {".gitignore": "logs/\n!logs/keep.txt\n", "logs/keep.txt": ""})
@@ -371,7 +386,7 @@ def test_check_ignore_refuses_reinclude_and_walker_agrees(tmp_path: Path) -> Non
 
 
 @pytest.mark.integration
-def test_scanning_a_subdirectory_uses_the_parents_gitignore(tmp_path: Path) -> None:
+def test_scanning_a_subdirectory_uses_the_parents_gitignore(tmp_path: Path, source: str) -> None:
     root = tmp_path / "repo"
     git_init(root)
     write_tree(
@@ -393,7 +408,7 @@ def test_scanning_a_subdirectory_uses_the_parents_gitignore(tmp_path: Path) -> N
 
 
 @pytest.mark.integration
-def test_tracked_tree_matches_git_after_commit(tmp_path: Path) -> None:
+def test_tracked_tree_matches_git_after_commit(tmp_path: Path, source: str) -> None:
     root = tmp_path / "repo"
     git_init(root)
     write_tree(root, {".gitignore": "*.pyc\n", "a.py": "", "a.pyc": "", "pkg/b.py": ""})

@@ -82,15 +82,38 @@ def parse_python(source: str, *, to_doc: Callable[[int], int] | None = None) -> 
     # keeps ast.parse and them away from recursion and memory limits.
     check_complexity(source)
     try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")  # SyntaxWarning for odd escapes in old code
-            tree = ast.parse(source)
+        tree = _parse(source)
     except SyntaxError as exc:
-        raise ViewError("not valid Python 3 (syntax error)", line=exc.lineno) from None
+        tree = _parse_newer(source, exc.lineno)
     except (ValueError, TypeError, RecursionError, MemoryError) as exc:
         # ValueError: a NUL byte in the source; the others: nesting beyond the parser.
-        raise ViewError(f"not valid Python 3 ({type(exc).__name__})") from None
+        raise ViewError(f"not valid Python ({type(exc).__name__})") from None
+    # Positions are those of ``source``: a rewrite for newer syntax keeps every line's
+    # UTF-8 byte length, and ``ast`` columns are byte columns.
     return PythonModule(tree, source, to_doc=to_doc)
+
+
+def _parse(source: str) -> ast.Module:
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # SyntaxWarning for odd escapes in old code
+        return ast.parse(source)
+
+
+def _parse_newer(source: str, line: int | None) -> ast.Module:
+    """``source`` parsed through a same-layout rewrite of the syntax newer than this
+    Python (see :mod:`rolecall.parsers.pynewer`), or a :class:`ViewError` by cause."""
+    from rolecall.parsers.pynewer import rewrite_newer
+
+    newer = rewrite_newer(source)
+    if newer is None:
+        raise ViewError("not valid Python (syntax error)", line=line)
+    if newer.version is not None:
+        try:
+            return _parse(newer.source)
+        except (SyntaxError, ValueError, TypeError, RecursionError, MemoryError):
+            pass
+        raise ViewError(f"{newer.describe()}; RC2xx rules did not run", line=line)
+    raise ViewError(newer.describe(), line=line)
 
 
 def _build(doc: Document) -> PythonModule:

@@ -97,6 +97,7 @@ def report_json(report: ScanReport) -> dict[str, Any]:
             "files_seen": stats.files_seen,
             "files_scanned": stats.files_scanned,
             "files_skipped": stats.files_skipped,
+            "files_ignored": stats.files_ignored,
             "bytes_scanned": stats.bytes_scanned,
             "seconds": round(stats.seconds, 3),
             "jobs": stats.jobs,

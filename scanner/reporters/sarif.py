@@ -23,6 +23,7 @@ from typing import Any, TextIO
 from urllib.parse import quote
 
 import sarif_om as so  # type: ignore[import-untyped]  # generated attrs classes, untyped
+from rolecall import files as _files
 from rolecall.model import (
     Confidence,
     Finding,
@@ -143,7 +144,11 @@ def build_log(
         automation_details=om(so.RunAutomationDetails, id=automation_id(report.shard)),
         column_kind="utf16CodeUnits",
         original_uri_base_ids={SRCROOT: _root_location(report.root)},
-        invocations=[_invocation(notices, index, {c: n for n, c in enumerate(codes)})],
+        invocations=[
+            _invocation(
+                notices, index, {c: n for n, c in enumerate(codes)}, report.stats.files_ignored
+            )
+        ],
         results=results,
     )
     return om(so.SarifLog, version="2.1.0", schema_uri=SCHEMA_URI, runs=[run])
@@ -220,6 +225,10 @@ def _line_hashes(root: str, findings: Iterable[Finding]) -> dict[tuple[str, int]
     base = Path(root)
     for path, max_line in wanted.items():
         try:
+            if (base / path).stat().st_size > _files.PARSE_LIMIT:
+                # Hashing reads the whole file into memory several times over; above the
+                # parse limit the upload action fills the hash in itself.
+                continue
             data = (base / path).read_bytes()
         except OSError:
             continue  # gone since the scan: GitHub's action would not hash it either
@@ -336,11 +345,16 @@ def _notification(
 
 
 def _invocation(
-    notices: Sequence[Notice], index: Mapping[str, int], codes: Mapping[NoticeCode, int]
+    notices: Sequence[Notice],
+    index: Mapping[str, int],
+    codes: Mapping[NoticeCode, int],
+    files_ignored: int,
 ) -> so.Invocation:
     ordered = sorted(notices, key=lambda n: n.sort_key)
     return om(
         so.Invocation,
         execution_successful=not any(n.level is NoticeLevel.ERROR for n in ordered),
         tool_execution_notifications=[_notification(n, index, codes) for n in ordered] or None,
+        # Paths git's ignore rules left out: a count (a list would swamp the log).
+        properties={"filesIgnored": files_ignored} if files_ignored else None,
     )

@@ -64,7 +64,12 @@ class TextReporter:
             out.write("\nNotices:\n")
             for notice in shown:
                 out.write("  " + self.notice_line(notice) + "\n")
-        if current is not None or shown or (self.verbose >= 1 and report.suppressed):
+        listed = self.verbose >= 1 and report.ignored_paths
+        if listed:
+            out.write("\nIgnored (by .gitignore, .git/info/exclude or core.excludesFile):\n")
+            for path in report.ignored_paths:
+                out.write(f"  {path}\n")
+        if current is not None or shown or listed or (self.verbose >= 1 and report.suppressed):
             out.write("\n")  # a blank line after the findings and notices, not before nothing
         out.write(self.summary(report) + "\n")
 
@@ -95,6 +100,9 @@ class TextReporter:
         extra = []
         if report.suppressed:
             extra.append(f"{len(report.suppressed)} suppressed")
+        if stats.files_ignored:
+            ignored = f"{stats.files_ignored} ignored by git's ignore rules"
+            extra.append(ignored + (" (listed with -v)" if self.verbose < 1 else ""))
         hidden = sum(1 for n in report.notices if n.level is NoticeLevel.INFO)
         if report.notices:
             note = _count(len(report.notices), "notice")
