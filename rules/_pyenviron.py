@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 from rolecall.rules._pynodes import call_args
 from rolecall.rules._pyscope import Scope
-from rolecall.rules._pyvalues import string_of
+from rolecall.rules._pyvalues import Source, string_of
 
 if TYPE_CHECKING:
     from rolecall.rules._pysdk import CredArg, Use, _Finder
@@ -35,6 +35,7 @@ def environ_uses(finder: _Finder) -> Iterator[Use]:
             and qualify(node.target, scope) == "os.environ"
         ):
             args.extend(_dict_args(node.value, scope, finder))
+        args = [a for a in args if not _restores(a)]
         if args:
             yield Use("environ", "os.environ", tuple(args), True, fixable=False)
     for call, scope in finder.collector.calls:
@@ -55,8 +56,16 @@ def environ_uses(finder: _Finder) -> Iterator[Use]:
                 elif item.keyword is not None and item.keyword in ENV_VARS:
                     key = item.keyword
                     args.append(finder.arg(call, item, key, ENV_VARS[key], scope))
+        args = [a for a in args if not _restores(a)]
         if args and name is not None:
             yield Use("environ", name, tuple(args), True, fixable=False)
+
+
+def _restores(arg: CredArg) -> bool:
+    """Putting back the value the same variable had before (a ``tearDown`` or ``finally``
+    restoring what ``setUp`` saved): no credential comes from the code."""
+    value = arg.value
+    return value.source is Source.ENVIRONMENT and value.env_var == arg.name
 
 
 def _at(arg: CredArg, span: tuple[int, int]) -> CredArg:

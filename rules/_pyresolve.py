@@ -74,8 +74,8 @@ class Resolver:
             and expr.value.id == "self"
         ):
             cls = _method_scope(scope)
-            for value in cls.attrs.get(expr.attr, []) if cls else []:
-                got = self.instance_of(value, cls or scope, types, depth + 1)
+            for value, where in cls.attrs.get(expr.attr, []) if cls else []:
+                got = self.instance_of(value, where, types, depth + 1)
                 if got:
                     return got
         return None

@@ -35,7 +35,8 @@ class Scope:
     name: str = ""
     bindings: dict[str, list[Binding]] = field(default_factory=dict)
     globals: set[str] = field(default_factory=set)
-    attrs: dict[str, list[ast.expr]] = field(default_factory=dict)  # self.x = ...
+    #: ``self.x = value`` in the methods of a class: each value with the method's scope.
+    attrs: dict[str, list[tuple[ast.expr, Scope]]] = field(default_factory=dict)
 
     def bind(self, name: str, binding: Binding) -> None:
         self.bindings.setdefault(name, []).append(binding)
@@ -193,7 +194,7 @@ class Collector:
         ):
             owner = self.scope.enclosing_class
             if owner is not None:
-                owner.attrs.setdefault(target.attr, []).append(value)
+                owner.attrs.setdefault(target.attr, []).append((value, self.scope))
 
     # --- candidates -----------------------------------------------------------------
     def visit_Call(self, node: ast.Call) -> None:

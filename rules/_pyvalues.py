@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import ast
 import enum
+import re
 from dataclasses import dataclass, field
 
 from rolecall import secrets
@@ -38,6 +39,8 @@ STS_METHODS = frozenset(
 _CHAIN_ATTRS = frozenset({"access_key", "secret_key", "token"})
 _CHAIN_METHODS = frozenset({"get_credentials", "get_frozen_credentials"})
 _ENV_GETTERS = frozenset({"os.getenv", "os.environ.get", "os.environ.setdefault"})
+#: Packages of AWS emulators: credentials they define are their own test values.
+EMULATOR_PACKAGES = frozenset({"localstack", "moto"})
 _CONFIG_GETTERS = frozenset({"env", "config", "getenv", "get_env", "get_setting", "decouple"})
 
 
@@ -66,6 +69,7 @@ class Value:
     #: written (a module constant, a class attribute, the parts of a concatenation), so
     #: that a finding can point at every line holding the credential.
     parts: tuple[ast.expr, ...] = field(default=(), compare=False)
+    name: str | None = None  # PARAMETER: the parameter's name
 
 
 ABSENT = Value(Source.ABSENT)
@@ -108,6 +112,8 @@ class Classifier:
             return _literal(literal, tuple(parts))
         if isinstance(expr, ast.Constant) and expr.value is None:
             return ABSENT
+        if isinstance(expr, (ast.Name, ast.Attribute)) and self._emulator_constant(expr, scope):
+            return ABSENT
         if isinstance(expr, ast.Name):
             return self._name(expr, scope, depth)
         if isinstance(expr, ast.BoolOp):
@@ -123,11 +129,21 @@ class Classifier:
             )
         if isinstance(expr, ast.Subscript):
             return self._subscript(expr, scope)
+        if isinstance(expr, ast.JoinedStr) and _names_itself(expr):
+            return ABSENT
         if isinstance(expr, ast.Call):
             return self._call(expr, scope, depth)
         if isinstance(expr, ast.Attribute):
             if expr.attr in _CHAIN_ATTRS and self._from_chain(expr.value, scope, depth):
                 return Value(Source.STS)
+            assigned = _self_attribute(expr, scope)
+            if assigned:
+                # ``self.key``: what the class's methods assign to it (``self.key = "foo"``
+                # in setUp is a test value, ``self.key = key`` in __init__ a parameter).
+                result = self.classify(assigned[0][0], assigned[0][1], depth + 1)
+                for value, where in assigned[1:]:
+                    result = worst(result, self.classify(value, where, depth + 1))
+                return result
             return Value(Source.CONFIG)
         return Value(Source.VARIABLE)
 
@@ -155,6 +171,13 @@ class Classifier:
             if body is not None:
                 return self._bound_literal(expr.attr, body, depth, parts)
         return None
+
+    def _emulator_constant(self, expr: ast.expr, scope: Scope) -> bool:
+        """A name imported from an AWS emulator's package (``from localstack.constants
+        import INTERNAL_AWS_SECRET_ACCESS_KEY``, ``config.X`` after ``from localstack
+        import config``): the emulator's own dummy credentials, only it accepts them."""
+        name = self.resolver.qualify(expr, scope)
+        return name is not None and name.split(".", 1)[0] in EMULATOR_PACKAGES
 
     def _bound_literal(
         self, name: str, scope: Scope, depth: int, parts: list[ast.expr] | None
@@ -188,7 +211,7 @@ class Classifier:
             return Value(Source.VARIABLE)
         bindings, owner = found
         if any(b.kind == "param" for b in bindings):
-            return Value(Source.PARAMETER)
+            return Value(Source.PARAMETER, name=expr.id)
         if any(b.kind == "import" for b in bindings):
             return Value(Source.CONFIG)
         values = [
@@ -214,9 +237,34 @@ class Classifier:
             base = base.value
         if keys and keys[0] in STS_FIELDS and not self._iam_key(keys, base, scope):
             return Value(Source.STS)
-        if len(keys) == 1 and self.resolver.qualify(base, scope) == "os.environ":
+        if len(keys) == 1 and self._environment(base, scope):
             return Value(Source.ENVIRONMENT, env_var=keys[0])
         return Value(Source.CONFIG)
+
+    def _environment(self, expr: ast.expr, scope: Scope, depth: int = 0) -> bool:
+        """``os.environ``, or a copy of it saved earlier (``saved = os.environ.copy()``,
+        ``self._env = dict(os.environ)``)."""
+        if self.resolver.qualify(expr, scope) == "os.environ":
+            return True
+        if depth > 2:
+            return False
+        if isinstance(expr, ast.Call):
+            func = expr.func
+            if isinstance(func, ast.Attribute) and func.attr == "copy" and not expr.args:
+                return self._environment(func.value, scope, depth + 1)
+            if isinstance(func, ast.Name) and func.id == "dict" and len(expr.args) == 1:
+                return self._environment(expr.args[0], scope, depth + 1)
+            return False
+        assigned: list[tuple[ast.expr, Scope]] = []
+        if isinstance(expr, ast.Name):
+            found = lookup(scope, expr.id)
+            if found is not None:
+                assigned = [(b.value, found[1]) for b in found[0] if b.value is not None]
+        elif isinstance(expr, ast.Attribute):
+            assigned = _self_attribute(expr, scope)
+        return bool(assigned) and all(
+            self._environment(value, where, depth + 1) for value, where in assigned
+        )
 
     def _iam_key(self, keys: list[str], base: ast.expr, scope: Scope) -> bool:
         """``create_access_key()["AccessKey"]``: a new long-term key, not STS credentials."""
@@ -237,6 +285,13 @@ class Classifier:
         if isinstance(func, ast.Name) and func.id == "str" and len(args) == 1:
             return self.classify(args[0], scope, depth + 1)
         callee = self.resolver.qualify(func, scope)
+        if (
+            isinstance(func, ast.Attribute)
+            and func.attr == "get"
+            and callee not in _ENV_GETTERS
+            and self._environment(func.value, scope)
+        ):
+            callee = "os.environ.get"  # a saved copy of the environment
         if callee in _ENV_GETTERS and first is not None:
             default = args[1] if len(args) > 1 else None
             if default is not None:
@@ -264,6 +319,34 @@ class Classifier:
                 for b in found[0]
             )
         return False
+
+
+def _self_attribute(expr: ast.Attribute, scope: Scope) -> list[tuple[ast.expr, Scope]]:
+    """The values the methods of the enclosing class assign to ``self.<attr>``."""
+    if not (isinstance(expr.value, ast.Name) and expr.value.id == "self"):
+        return []
+    current: Scope | None = scope
+    while current is not None and current.enclosing_class is None:
+        current = current.parent
+    owner = current.enclosing_class if current is not None else None
+    return owner.attrs.get(expr.attr, []) if owner is not None else []
+
+
+#: The text of an f-string around its run-time parts, when it only names what the
+#: value is: ``f"{profile}-access-key"``, ``f"fake-{rand(15)}"``, ``f"{user}_secret"``.
+_NAMING_TEXT = re.compile(r"[-_./: ]*(?:[a-z]+[-_./: ]*)+")
+
+
+def _names_itself(expr: ast.JoinedStr) -> bool:
+    """An f-string whose every literal part is lower-case words and separators around
+    run-time values: a generated test value, never an embedded key."""
+    parts = [p.value for p in expr.values if isinstance(p, ast.Constant)]
+    has_insert = any(isinstance(p, ast.FormattedValue) for p in expr.values)
+    return (
+        has_insert
+        and bool(parts)
+        and all(isinstance(p, str) and _NAMING_TEXT.fullmatch(p) for p in parts)
+    )
 
 
 def positional(call: ast.Call) -> list[ast.expr]:

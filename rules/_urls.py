@@ -105,8 +105,32 @@ def is_index_url(cred: UrlCredential, text: str) -> bool:
 
 
 def _is_literal(user: str, password: str, host: str) -> bool:
-    if is_not_a_literal_secret(password) or password.lower() in _DEV_PASSWORDS:
+    if is_not_a_literal_secret(password) or _names_itself(password):
         return False
     if password == user or _DEV_HOSTS.match(host) or len(password) < 4:
         return False
     return not has_known_token_prefix(password)  # the token's own rule reports it
+
+
+#: Words that a test or documentation password spells out (``my-pass``, ``pass pass``,
+#: ``aws_secret_access_key``): the development passwords and the credential names.
+_SELF_NAMING_WORDS = _DEV_PASSWORDS | {
+    "my",
+    "your",
+    "aws",
+    "access",
+    "key",
+    "id",
+    "login",
+    "token",
+}
+_WORD_SPLIT = lazy(r"[^a-z0-9]+")
+
+
+def _names_itself(password: str) -> bool:
+    """A password made only of development-password and credential-name words between
+    any separators, percent-decoded (``pass%20pass``, ``pass%23pass``)."""
+    from urllib.parse import unquote
+
+    words = [w for w in _WORD_SPLIT.split(unquote(password).lower()) if w]
+    return bool(words) and all(w in _SELF_NAMING_WORDS for w in words)

@@ -10,12 +10,14 @@ import re
 from collections.abc import Iterator
 
 from rolecall import Confidence, DocKind, Document, Example, Finding, Rule, RuleContext, Severity
-
-_SECRET_REF = r"\$\{\{\s{0,8}secrets\.([A-Za-z0-9_]{1,100})\s{0,8}\}\}"
-_PUBLISH_INPUT = re.compile(
-    r"(?m)^[ \t-]*(password|TWINE_PASSWORD|UV_PUBLISH_TOKEN|POETRY_PYPI_TOKEN_PYPI|"
-    r"FLIT_PASSWORD|HATCH_INDEX_AUTH|PDM_PUBLISH_PASSWORD)[ \t]*:[ \t]*[\"']?" + _SECRET_REF
+from rolecall.rules._ci_steps import (
+    OTHER_PASSWORDS,
+    PUBLISH_INPUT,
+    PUBLISH_PASSWORDS,
+    SECRET_REF,
+    publish_action_passwords,
 )
+
 _PUBLISHERS = re.compile(r"pypa/gh-action-pypi-publish|twine|uv publish|poetry publish|flit|hatch")
 
 
@@ -26,6 +28,8 @@ class PypiTokenSecretInCi(Rule):
     GitHub Actions workflows that pass ``${{ secrets.X }}`` as the ``password`` of
     ``pypa/gh-action-pypi-publish`` or as ``TWINE_PASSWORD``, ``UV_PUBLISH_TOKEN``,
     ``POETRY_PYPI_TOKEN_PYPI``, ``FLIT_PASSWORD``, ``HATCH_INDEX_AUTH`` to a publish step.
+    Another action's ``password`` input in the same workflow (``docker/login-action``, a
+    job container's registry credentials) is not a PyPI token and is left alone.
     Uploads to a private index (a ``repository-url`` without ``pypi``) are left alone.
 
     ## Why it is risky
@@ -67,6 +71,7 @@ class PypiTokenSecretInCi(Rule):
             "      password: ${{ secrets.INTERNAL_TOKEN }}\n",
             filename=".github/workflows/release.yml",
         ),
+        *OTHER_PASSWORDS,
     )
     INVALID = (
         Example(
@@ -82,6 +87,7 @@ class PypiTokenSecretInCi(Rule):
             filename=".github/workflows/release.yml",
             line=5,
         ),
+        *PUBLISH_PASSWORDS,
     )
 
     def check(self, doc: Document, ctx: RuleContext) -> Iterator[Finding]:
@@ -93,8 +99,16 @@ class PypiTokenSecretInCi(Rule):
         ):
             if "pypi" not in url.group(1).lower():
                 return  # a private index: Trusted Publishing does not apply
-        for match in _PUBLISH_INPUT.finditer(text):
+        passwords: frozenset[int] | None = None
+        for match in PUBLISH_INPUT.finditer(text):
             field, secret = match.group(1), match.group(2)
+            if field == "password":
+                # ``password:`` is any action's input (docker/login-action, a database
+                # service); only the PyPI publish action's own one is a PyPI token.
+                if passwords is None:
+                    passwords = publish_action_passwords(doc)
+                if match.start(2) not in passwords:
+                    continue
             yield self.finding(
                 doc,
                 doc.text.rfind("${{", match.start(), match.start(2)),
@@ -108,7 +122,7 @@ class PypiTokenSecretInCi(Rule):
 
 _GITHUB_TOKEN_INPUT = re.compile(
     r"(?m)^[ \t-]*(github[-_]token|repo[-_]token|GH_TOKEN|GITHUB_TOKEN|GH_PAT|token)[ \t]*:"
-    r"[ \t]*[\"']?" + _SECRET_REF
+    r"[ \t]*[\"']?" + SECRET_REF
 )
 _PAT_NAME = re.compile(r"(?i)pat\b|pat_|personal|(?:^|_)gh(?:_|$)|github|bot_token|repo_token")
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from rolecall import Confidence, Document, Example, Finding, Rule, RuleContext, Severity
+from rolecall.rules._pyexamples import BOTO3_INVALID, BOTO3_VALID
 from rolecall.rules._pytext import (
     BOTO_KEYWORDS,
     CHAIN,
@@ -32,7 +33,9 @@ class Boto3StaticCredentials(Rule):
     (``import boto3 as b``, ``from boto3 import client as mk``). A string literal, or a
     name bound to one, is an error; a value read from the environment, configuration or
     a parameter is a warning. Credentials taken from an STS response
-    (``assume_role(...)["Credentials"]``) are the recommended pattern and not reported.
+    (``assume_role(...)["Credentials"]``) are the recommended pattern and not reported;
+    neither are keys passed with a session token from a run-time value (temporary
+    credentials) nor a wrapper's own ``aws_*`` parameters passed on under the same name.
 
     ## Why it is risky
     Explicit keys switch off the default credential provider chain: the code then needs
@@ -106,6 +109,7 @@ class Boto3StaticCredentials(Rule):
         Example(
             'import boto3\nboto3.client("s3", aws_access_key_id="ak", aws_secret_access_key="sk")\n'
         ),
+        *BOTO3_VALID,
     )
     INVALID = (
         Example(
@@ -133,6 +137,7 @@ class Boto3StaticCredentials(Rule):
             severity=Severity.WARNING,
             fixed='import os\nimport boto3 as b\ndb = b.resource("dynamodb")\n',
         ),
+        *BOTO3_INVALID,
         Example(
             "from boto3 import client as mk\n"
             f'KEY = "{KEY_ID}"\nSECRET = "{SECRET[:20]}" + "{SECRET[20:]}"\n'

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from rolecall import Confidence, Document, Example, Finding, Rule, RuleContext, Severity
+from rolecall.rules._pyexamples import BOTOCORE_VALID
 from rolecall.rules._pytext import BOTO_KEYWORDS, CHAIN, CROSS_ACCOUNT, KEY_ID, PYTHON_KINDS, SECRET
 
 
@@ -18,7 +19,9 @@ class BotocoreStaticCredentials(Rule):
     ``session.set_credentials(access_key, secret_key, token)``, and
     ``botocore.credentials.Credentials(...)`` / ``ReadOnlyCredentials(...)`` built from
     static values. Literals are errors; environment or configuration values warnings;
-    values from an STS response are not reported.
+    values from an STS response, keys passed with a session token from a run-time value
+    (temporary credentials) and credential objects built from a caller's parameters
+    (providers, signers) are not reported.
 
     ## Why it is risky
     Static credentials bypass botocore's credential resolver, so the code needs a
@@ -67,6 +70,7 @@ class BotocoreStaticCredentials(Rule):
             "    session.set_credentials(\n"
             '        c["AccessKeyId"], c["SecretAccessKey"], c["SessionToken"]\n    )\n'
         ),
+        *BOTOCORE_VALID,
     )
     INVALID = (
         Example(

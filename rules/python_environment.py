@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from rolecall import Confidence, Document, Example, Finding, Rule, RuleContext, Severity
+from rolecall.rules._pyexamples import ENVIRON_INVALID, ENVIRON_VALID
 from rolecall.rules._pytext import BOTO_KEYWORDS, KEY_ID, PYTHON_KINDS, SECRET
 
 
@@ -17,7 +18,9 @@ class EnvironCredentialWrite(Rule):
     ``os.environ.setdefault(...)``, ``os.environ |= {...}`` and ``os.putenv(...)`` for
     ``AWS_ACCESS_KEY_ID``, ``AWS_SECRET_ACCESS_KEY`` and ``AWS_SESSION_TOKEN``. Literal
     values are errors; values copied from configuration or other variables warnings.
-    Exporting credentials from an STS response (``assume_role``) is not reported.
+    Exporting credentials from an STS response (``assume_role``) is not reported, nor is
+    putting back the value a variable had before (a ``tearDown`` or ``finally`` restoring
+    what was saved from ``os.environ``).
 
     ## Why it is risky
     The environment variables come first in the default credential chain, so the copied
@@ -60,6 +63,7 @@ class EnvironCredentialWrite(Rule):
             'os.environ["AWS_SECRET_ACCESS_KEY"] = c["SecretAccessKey"]\n'
         ),
         Example('env = {}\nenv["AWS_ACCESS_KEY_ID"] = key\n'),
+        *ENVIRON_VALID,
     )
     INVALID = (
         Example(
@@ -84,6 +88,7 @@ class EnvironCredentialWrite(Rule):
             f'import os\nos.environ.setdefault("AWS_SESSION_TOKEN", "{SECRET}")\n',
             severity=Severity.ERROR,
         ),
+        *ENVIRON_INVALID,
     )
 
     def check(self, doc: Document, ctx: RuleContext) -> Iterator[Finding]:

@@ -15,8 +15,9 @@ class UrlEmbeddedPassword(Rule):
     ## What it finds
     Database, broker, cache and HTTP URLs with a literal password in their userinfo:
     ``postgresql://app:...@db.internal/app``, ``amqp://svc:...@mq:5672``. Placeholders,
-    ``${VAR}``/``{password}``/``%(pw)s`` references, local development hosts and
-    passwords equal to the user name are not reported.
+    ``${VAR}``/``{password}``/``%(pw)s`` references, local development hosts,
+    passwords equal to the user name and passwords that only spell out credential words
+    (``my-pass``, ``pass%20pass``, ``aws_secret_access_key``) are not reported.
 
     ## Why it is risky
     Connection strings travel into logs, error messages and every clone; the password in
@@ -53,6 +54,14 @@ class UrlEmbeddedPassword(Rule):
         Example('url = "postgresql://postgres:postgres@localhost:5432/app"\n'),
         Example('url = "redis://:<password>@cache.internal:6379/0"\n'),
         Example("DATABASE_URL=mysql://user:password@db.example.com/app\n", filename=".env"),
+        # Test values that spell out what they are (also percent-encoded).
+        Example('URI = "postgres://my-login:my-pass@my-host:5432/my-schema"\n'),
+        Example('("http://user:pass%20pass@complex.url.com/path", ("user", "pass pass"))\n'),
+        Example('("http://user:pass%23pass@complex.url.com/path", ("user", "pass#pass"))\n'),
+        Example(
+            'expected = "awsathena+rest://aws_access_key_id:aws_secret_access_key'
+            '@athena.us-east-1.amazonaws.com:443/schema"\n'
+        ),
     )
     INVALID = (
         Example(
