@@ -10,6 +10,7 @@ from rolecall.credential_names import may_hold_credential_value
 from rolecall.parsers.common import Entry, MapNode, Scalar, scalar_text
 from rolecall.rules.config_places import (
     ci_oidc_alternative,
+    cli_output_alternative,
     config_entries,
     owned_elsewhere,
     tree_roots,
@@ -155,7 +156,11 @@ class LiteralCredentialInConfig(Rule):
         # where the anchor is defined: one value, one finding.
         pairs = [(binding_name(e), e) for e in entries if e.start not in owned]
         pairs += _kubernetes_secret_data(doc)
-        alternative = ci_oidc_alternative(doc) or _ALTERNATIVES.get(doc.kind, _DEFAULT_ALTERNATIVE)
+        alternative = (
+            ci_oidc_alternative(doc)
+            or cli_output_alternative(doc)
+            or _ALTERNATIVES.get(doc.kind, _DEFAULT_ALTERNATIVE)
+        )
         for hit in find_credentials(pairs, ctx):
             yield report(self, doc, hit, alternative=alternative)
 

@@ -310,3 +310,32 @@ def ci_oidc_alternative(doc: Document) -> str | None:
     """The keyless alternative for a CI configuration file, or None for other files."""
     system = ci_system(doc)
     return None if system is None else _CI_OIDC.get(system, _CI_GENERIC)
+
+
+_CLI_OUTPUT = (
+    "the default provider chain at run time instead of a saved copy of AWS CLI output "
+    "(an IAM Identity Center profile from `aws configure sso`, or `credential_process`; "
+    "or pipe `aws configure export-credentials --format env` into the one process that "
+    "needs them, never into a file), and a role the consumer assumes instead of a new "
+    "IAM user key"
+)
+
+
+def cli_output_alternative(doc: Document) -> str | None:
+    """The keyless alternative for saved ``aws iam create-access-key``, ``aws sts
+    assume-role``/``get-session-token``/``get-federation-token`` or ``aws configure
+    export-credentials`` JSON output, or None for other files."""
+    if DocKind.JSON not in doc.kinds or doc.text[:256].lstrip("\ufeff \t\r\n")[:1] != "{":
+        return None
+    for root in tree_roots(doc):
+        if not isinstance(root, MapNode):
+            continue
+        access_key = root.get("AccessKey")
+        credentials = root.get("Credentials")
+        if isinstance(access_key, MapNode) and access_key.get("SecretAccessKey") is not None:
+            return _CLI_OUTPUT
+        if isinstance(credentials, MapNode) and credentials.get("SessionToken") is not None:
+            return _CLI_OUTPUT
+        if root.get("Version") is not None and root.get("SecretAccessKey") is not None:
+            return _CLI_OUTPUT
+    return None

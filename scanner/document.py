@@ -38,6 +38,9 @@ class DocKind(enum.Enum):
     DOCKERFILE = "dockerfile"
     SHELL = "shell"
     TERRAFORM = "terraform"
+    XML = "xml"  # XML, property lists (.plist, Cyberduck .duck bookmarks)
+    BRUNO = "bruno"  # Bruno API client .bru files
+    HTTP = "http"  # VS Code REST Client / JetBrains HTTP Client .http files
     GITHUB_WORKFLOW = "github-workflow"
     TEXT = "text"
 
@@ -72,6 +75,13 @@ _SUFFIX_KINDS: dict[str, DocKind] = {
     ".tfvars": DocKind.TERRAFORM,
     ".hcl": DocKind.TERRAFORM,
     ".dockerfile": DocKind.DOCKERFILE,
+    ".tfstate": DocKind.JSON,  # Terraform state
+    ".xml": DocKind.XML,
+    ".plist": DocKind.XML,
+    ".duck": DocKind.XML,  # Cyberduck bookmark (a property list)
+    ".bru": DocKind.BRUNO,
+    ".http": DocKind.HTTP,
+    ".rest": DocKind.HTTP,
 }
 
 _NAME_KINDS: dict[str, DocKind] = {
@@ -137,8 +147,16 @@ def detect_kind(path: str, text: str = "") -> DocKind:
         return DocKind.DOCKERFILE
     if suffix in _SUFFIX_KINDS:
         return _SUFFIX_KINDS[suffix]
+    if lower.endswith(".tfstate.backup"):
+        return DocKind.JSON
+    if suffix in _XML_IF_MARKUP and text[:256].lstrip("\ufeff \t\r\n").startswith("<"):
+        return DocKind.XML  # .NET app.config / web.config, settings, resources, profiles
     return _by_content(text)
 
+
+#: Suffixes that are XML when the file starts with markup (.NET configuration, settings,
+#: resources and publish profiles); otherwise they are left to the text rules.
+_XML_IF_MARKUP = frozenset({".config", ".settings", ".resx", ".pubxml"})
 
 _AWS_SHARED_FILE = re.compile(
     r"(?m)^[ \t]*\[(?:default|profile [^\]\n]+)\][ \t]*\r?\n(?:[ \t]*(?:[#;].*)?\r?\n)*"

@@ -16,23 +16,32 @@ import random
 import string
 from collections.abc import Callable
 
-from rolecall.secrets import BASE62, account_id_from_key_id, crc32_base62
+from rolecall.secrets import (
+    BASE62,
+    account_id_from_key_id,
+    crc32_base62,
+    is_not_a_secret,
+    is_placeholder_key_id,
+    looks_like_secret_key,
+)
 
 BASE32 = string.ascii_uppercase + "234567"
 BASE64 = string.ascii_letters + string.digits + "+/"
 
 
 def fake_key_id(prefix: str = "AKIA", rng: random.Random | None = None) -> str:
-    """A modern-format key id (5th character Q-Z or 2-7, so it encodes an account).
+    """A new-generation key id (5th character Q-Z or 2-7, so it encodes an account).
 
-    Tails whose encoded account would exceed 12 digits are drawn again: AWS never issues
-    them, and the rules treat such ids as made up.
+    Tails whose encoded account would exceed 12 digits are drawn again (AWS never issues
+    them; the rules report such ids one severity lower), and so are the few random tails
+    that read as a placeholder (``TEST``, ``0000``, six ascending characters: about one
+    in 12,000), which the rules do not report: a fake must be reported like a real key.
     """
     rng = rng or random.SystemRandom()
     while True:
         key_id = prefix + rng.choice("QRSTUVWXYZ234567") + "".join(rng.choices(BASE32, k=15))
         account = account_id_from_key_id(key_id)
-        if account is not None and len(account) == 12:
+        if account is not None and len(account) == 12 and not is_placeholder_key_id(key_id):
             return key_id
 
 
@@ -46,8 +55,10 @@ def fake_secret_key(rng: random.Random | None = None) -> str:
             and any(c.islower() for c in value)
             and any(c.isdigit() for c in value)
             and value.count("/") <= 2
+            and looks_like_secret_key(value)
+            and not is_not_a_secret(value)
         ):
-            return value
+            return value  # and never one of the rare draws the policy calls a placeholder
 
 
 def fake_session_token(rng: random.Random | None = None) -> str:

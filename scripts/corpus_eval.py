@@ -40,6 +40,7 @@ from rolecall.fakes import (
     fake_session_token,
 )
 from rolecall.registry import default_registry
+from rolecall.secrets import is_placeholder_key_id
 
 ROOT = Path(__file__).resolve().parent.parent / "corpus"
 TOKEN = re.compile(r"\{\{([A-Z0-9_]+)(?::([A-Za-z0-9_-]+))?\}\}")
@@ -57,8 +58,13 @@ def _base64_of(make: Callable[[random.Random], str]) -> Callable[[random.Random]
 
 
 def _legacy_key_id(rng: random.Random) -> str:
-    # Old ids: fifth character I or J, and any digit in the tail.
-    return "AKIA" + rng.choice("IJ") + "".join(rng.choices(string.ascii_uppercase + "0189", k=15))
+    # Old-generation ids: a fifth character A-P (no account encoded); drawn again in the
+    # rare case that the tail reads as a placeholder.
+    while True:
+        key_id = "AKIA" + rng.choice("ABCDEFGHIJKLMNOP")
+        key_id += "".join(rng.choices(string.ascii_uppercase + "234567", k=15))
+        if not is_placeholder_key_id(key_id):
+            return key_id
 
 
 def _constant(value: str) -> Callable[[random.Random], str]:

@@ -36,6 +36,11 @@ KIND_NAMES: tuple[str, ...] = (
     "infra/main.tf",
     ".github/workflows/ci.yml",
     "notes.txt",
+    "jenkins/credentials.xml",
+    "collections/list.bru",
+    "api/requests.http",
+    "infra/terraform.tfstate",
+    "tools/WinSCP.ini",
 )
 
 #: A corpus file (rendered) per kind name, for the size-ratio checks.
