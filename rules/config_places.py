@@ -8,6 +8,7 @@ which entries a place-specific rule reports, so one value is reported once by RC
 
 from __future__ import annotations
 
+import functools
 import posixpath
 from collections.abc import Iterator
 
@@ -29,8 +30,12 @@ ENV_KEYS = frozenset(
 )
 
 
+@functools.lru_cache(maxsize=4096)
 def is_env_key(key: str) -> bool:
-    """Whether ``key`` names an environment block (any case, ``_``/``-`` ignored)."""
+    """Whether ``key`` names an environment block (any case, ``_``/``-`` ignored).
+
+    Cached: a parsed file asks for every key of every path (botocore's API models ask
+    hundreds of thousands of times for a few thousand distinct keys)."""
     return key.lower().replace("_", "").replace("-", "") in ENV_KEYS
 
 

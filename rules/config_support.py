@@ -128,6 +128,8 @@ def _by_position(
     name (``UID``, ``User``) joins only when a secret is beside it, so that the pair is one
     finding; alone it is left to the text rules (RC1xx), which report every key id.
     """
+    if not any(_may_be_key_id(literal[i][1].value) for i in members):
+        return  # no key id in the group: nothing is anybody's secret by position
     shaped: dict[int, CredentialValue] = {}
     for i in members:
         name, entry = literal[i]
@@ -144,6 +146,12 @@ def _by_position(
     for i, cred in shaped.items():
         if cred.kind != "key_id" or has_secret:
             found[i] = Hit(literal[i][0], literal[i][1], cred)
+
+
+def _may_be_key_id(value: str) -> bool:
+    """A cheap first look: could ``value`` (surrounding blanks aside) be a key id?"""
+    value = value.strip()
+    return len(value) == 20 and value[:4] in ("AKIA", "ASIA", "ABIA", "ACCA")
 
 
 def _shaped(value: str) -> CredentialValue | None:
