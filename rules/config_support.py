@@ -82,18 +82,40 @@ def find_credentials(pairs: Iterable[tuple[str, Entry]], ctx: RuleContext) -> li
     is its ``PWD``. Within one group each secret takes the nearest access key id (by
     order in the group), so a key pair is one finding, at the secret, naming the key id.
     """
-    literal = _distinct([(name, entry) for name, entry in pairs if entry.literal])
-    found: list[Hit | None] = []
-    for name, entry in literal:
-        cred = credential_value(name, entry.value)
-        quiet = cred is None or (cred.example and not ctx.report_examples)
-        found.append(None if quiet or cred is None else Hit(name, entry, cred))
+    literal = [(name, entry) for name, entry in pairs if entry.literal]
+    if not any(20 <= len(e.value) <= 40 and _may_be_key_id(e.value) for _, e in literal):
+        # No key id anywhere: nothing is a secret by position, and only credential
+        # names count (a large file, such as an API model, is judged in one pass).
+        named = [_named_hit(n, e, ctx) for n, e in literal if credential_name(n) is not None]
+        return _pair_in_groups(_first_per_value([h for h in named if h is not None]))
+    literal = _distinct(literal)
+    found = [_named_hit(name, entry, ctx) for name, entry in literal]
     groups: dict[tuple[str, ...], list[int]] = {}
     for i, (_, entry) in enumerate(literal):
         groups.setdefault(_group(entry), []).append(i)
     for members in groups.values():
         _by_position(literal, found, members, ctx)
     return _pair_in_groups([h for h in found if h is not None])
+
+
+def _named_hit(name: str, entry: Entry, ctx: RuleContext) -> Hit | None:
+    """The credential a credential-named entry holds (None for other names or values)."""
+    cred = credential_value(name, entry.value)
+    if cred is None or (cred.example and not ctx.report_examples):
+        return None
+    return Hit(name, entry, cred)
+
+
+def _first_per_value(hits: list[Hit]) -> list[Hit]:
+    """One hit per value (what :func:`_distinct` does, for hits that all have names)."""
+    seen: set[tuple[int, str]] = set()
+    kept: list[Hit] = []
+    for hit in hits:
+        key = (hit.entry.start, hit.entry.value)
+        if key not in seen:
+            seen.add(key)
+            kept.append(hit)
+    return kept
 
 
 def _distinct(pairs: list[tuple[str, Entry]]) -> list[tuple[str, Entry]]:
