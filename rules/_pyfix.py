@@ -9,6 +9,7 @@ analysis counts the same way (every argument in source order).
 
 from __future__ import annotations
 
+import difflib
 import re
 from collections.abc import Mapping
 
@@ -18,29 +19,32 @@ from rolecall import Document, TextEdit
 _LINE_BREAK = re.compile(r"\r\n?|\n")
 
 
-def removal_edit(
+def removal_edits(
     doc: Document, source: str, start: int, end: int, drop: Mapping[int, set[int] | None]
-) -> TextEdit | None:
-    """The edit that rewrites ``source[start:end]`` (a call or a dictionary) without the
+) -> tuple[TextEdit, ...] | None:
+    """The edits that rewrite ``source[start:end]`` (a call or a dictionary) without the
     arguments or entries in ``drop`` (see :meth:`rolecall.rules._pynodes.Measure.without`);
-    None when libcst cannot read that code."""
+    None when libcst cannot read that code.
+
+    One edit per changed stretch: the text between two removed arguments (a kept
+    ``endpoint_url`` with a password in it) is never part of an edit, so a report's
+    ``replacement`` holds only the commas, blanks and comments that move.
+    """
     old_code = source[start:end]
     new_code = rebuilt(source, start, end, drop)
     if new_code is None:
         return None
-    prefix = 0
-    limit = min(len(old_code), len(new_code))
-    while prefix < limit and old_code[prefix] == new_code[prefix]:
-        prefix += 1
-    suffix = 0
-    while (
-        suffix < limit - prefix
-        and old_code[len(old_code) - 1 - suffix] == new_code[len(new_code) - 1 - suffix]
-    ):
-        suffix += 1
-    edit_start, edit_end = start + prefix, end - suffix
-    replacement = new_code[prefix : len(new_code) - suffix]
-    return TextEdit(edit_start, edit_end, replacement, doc.location(edit_start, edit_end))
+    matcher = difflib.SequenceMatcher(None, old_code, new_code, autojunk=False)
+    edits: list[TextEdit] = []
+    for op, a0, a1, b0, b1 in matcher.get_opcodes():
+        if op == "equal":
+            continue
+        edit_start, edit_end = start + a0, start + a1
+        replacement = new_code[b0:b1]
+        edits.append(
+            TextEdit(edit_start, edit_end, replacement, doc.location(edit_start, edit_end))
+        )
+    return tuple(edits)
 
 
 def rebuilt(source: str, start: int, end: int, drop: Mapping[int, set[int] | None]) -> str | None:
@@ -91,11 +95,40 @@ def drop_arguments(call: cst.Call, drop: set[int]) -> cst.Call:
     if not kept:
         return call.with_changes(args=(), whitespace_before_args=cst.SimpleWhitespace(""))
     if kept[-1] is not original[-1]:
-        last = original[-1]
-        kept[-1] = kept[-1].with_changes(
-            comma=last.comma, whitespace_after_arg=last.whitespace_after_arg
-        )
+        kept[-1] = _now_last(kept[-1], original[-1])
     return call.with_changes(args=kept)
+
+
+def _now_last(arg: cst.Arg, last: cst.Arg) -> cst.Arg:
+    """``arg``, which the removal of ``last`` (and what followed it) made the last one.
+
+    It takes over the call's ending from ``last`` (a trailing comma or none, the line
+    break and indentation before the closing parenthesis) and keeps its own comment:
+    the comment after its comma describes it; ``last``'s comment leaves with ``last``.
+    """
+    own = arg.comma.whitespace_after if isinstance(arg.comma, cst.Comma) else None
+    if isinstance(last.comma, cst.Comma):
+        after = _keep_comment(own, last.comma.whitespace_after)
+        comma = (
+            arg.comma.with_changes(whitespace_after=after)
+            if isinstance(arg.comma, cst.Comma)
+            else last.comma
+        )
+        return arg.with_changes(comma=comma, whitespace_after_arg=last.whitespace_after_arg)
+    ending = _keep_comment(own, last.whitespace_after_arg)
+    return arg.with_changes(comma=cst.MaybeSentinel.DEFAULT, whitespace_after_arg=ending)
+
+
+def _keep_comment(
+    own: cst.BaseParenthesizableWhitespace | None, ending: cst.BaseParenthesizableWhitespace
+) -> cst.BaseParenthesizableWhitespace:
+    """``ending`` (the blanks before the closing parenthesis), with the comment that
+    ``own`` (the blanks after the kept argument's comma) carried on its first line."""
+    if isinstance(own, cst.ParenthesizedWhitespace) and isinstance(
+        ending, cst.ParenthesizedWhitespace
+    ):
+        return ending.with_changes(first_line=own.first_line)
+    return ending
 
 
 def _drop_elements(node: cst.Dict, drop: set[int]) -> cst.Dict:

@@ -161,11 +161,52 @@ class Measure:
             if n + 1 < len(texts):
                 # The separator after a kept part is its own: comma, spaces, comments.
                 pieces.append(text + self.code(parts[i].end, parts[i + 1].start))
-            else:
-                # The last kept part takes the original last part's trailing comma/spaces.
+            elif i == last:
                 pieces.append(text + self.code(parts[last].end, close))
+            else:
+                # The last kept part takes the call's ending from the original last part
+                # (its trailing comma or none, the blanks before the parenthesis) and
+                # keeps its own comment, as the libcst fix does (rules/_pyfix.py).
+                own = self.code(parts[i].end, parts[i + 1].start)
+                tail = self.code(parts[last].end, close)
+                pieces.append(text + _now_last(own, tail))
         pieces.append(self.code(close, layout.end))
         return "".join(pieces)
+
+
+def _now_last(own: str, tail: str) -> str:
+    """The separator after a part that became the last one: ``own`` is what followed it
+    (its comma, comment, line break), ``tail`` what followed the original last part."""
+    own_comma, tail_comma = _comma_at(own), _comma_at(tail)
+    own_after = own[own_comma + 1 :] if own_comma >= 0 else own
+    if tail_comma >= 0:
+        head = own[: own_comma + 1] if own_comma >= 0 else tail[: tail_comma + 1]
+        return head + _keep_first_line(own_after, tail[tail_comma + 1 :])
+    return _keep_first_line(own_after, tail)
+
+
+def _keep_first_line(own_after: str, ending: str) -> str:
+    """``ending`` with its first line (blanks, comment, line break) replaced by that of
+    ``own_after``, when both run over more than one line."""
+    if "\n" in own_after and "\n" in ending:
+        return own_after[: own_after.index("\n") + 1] + ending[ending.index("\n") + 1 :]
+    return ending
+
+
+def _comma_at(text: str) -> int:
+    """The offset of the first comma of ``text`` outside a comment, or -1."""
+    i = 0
+    while i < len(text):
+        char = text[i]
+        if char == ",":
+            return i
+        if char == "#":
+            newline = text.find("\n", i)
+            if newline == -1:
+                return -1
+            i = newline
+        i += 1
+    return -1
 
 
 def _passed_dict(node: ast.Call | ast.Dict, index: int) -> ast.Dict | None:

@@ -9,6 +9,7 @@ loads libcst. The "resulting code" in the recommendation comes from the source t
 
 from __future__ import annotations
 
+import ast
 import re
 from collections.abc import Iterator, Sequence
 
@@ -24,6 +25,7 @@ from rolecall import (
     secrets,
 )
 from rolecall.parsers.python import PythonModule
+from rolecall.redact import scrub as scrub_text
 from rolecall.rules._pyapis import STANDARD_ENV
 from rolecall.rules._pynodes import Measure
 from rolecall.rules._pysdk import AWS_CREDENTIALS, CredArg, Use
@@ -181,9 +183,11 @@ def _rotate(reported: Sequence[CredArg], key_id: str | None) -> str:
 
 
 def fix_is_safe(use: Use) -> bool:
-    """Dropping the arguments is safe when every one of them reads the standard AWS
-    environment variable for its role (the default chain reads the same variable) and
-    no profile is named alongside them."""
+    """Dropping the arguments is safe only when the default chain provably reads the
+    same values: every argument is itself a plain read of the standard AWS environment
+    variable for its role (``os.environ[...]``, ``os.getenv(...)`` without a default; not
+    ``os.getenv(...) or fallback``, not a variable holding one), and neither the call nor
+    the session it is made from names a profile or another credential source."""
     if use.profile:
         return False
     for arg in use.args:
@@ -194,6 +198,8 @@ def fix_is_safe(use: Use) -> bool:
             return False
         if value.env_var != STANDARD_ENV[arg.role]:
             return False
+        if not isinstance(arg.value_node, (ast.Call, ast.Subscript)):
+            return False  # a fallback (``or``, ``if``) or a name: more than the variable
     return True
 
 
@@ -214,13 +220,15 @@ def _fix(
     description = f"Remove {names} so the default credential provider chain is used"
     if not ctx.fix_edits:
         return Fix(description, (), safe=safe), after
-    from rolecall.rules._pyfix import removal_edit
+    from rolecall.rules._pyfix import removal_edits
 
     layout = measure.layout(container)
-    edit = removal_edit(doc, module.source, layout.start, layout.end, drop)
-    if edit is None:
+    edits = removal_edits(doc, module.source, layout.start, layout.end, drop)
+    if edits is None:
         return None, after  # libcst cannot rebuild this code: no fix rather than a bad one
-    return Fix(description, (edit,), safe=safe), after
+    if any(scrub_text(e.replacement) != e.replacement for e in edits):
+        return None, after  # an edit would carry secret-shaped text: no fix
+    return Fix(description, edits, safe=safe), after
 
 
 def removal(use: Use) -> dict[int, set[int] | None]:

@@ -81,6 +81,29 @@ class Resolver:
         return None
 
 
+def constructor_of(expr: ast.expr, scope: Scope, depth: int = 0) -> ast.Call | None:
+    """The call that made the object ``expr`` evaluates to, when a single assignment (or
+    the expression itself) shows it: ``boto3.Session(profile_name="dev")`` for ``s`` in
+    ``s = boto3.Session(profile_name="dev"); s.client("s3")``."""
+    if depth > _MAX_DEPTH:
+        return None
+    if isinstance(expr, ast.Await):
+        return constructor_of(expr.value, scope, depth + 1)
+    if isinstance(expr, ast.Call):
+        return expr
+    if isinstance(expr, ast.Name):
+        found = lookup(scope, expr.id)
+        if found is None:
+            return None
+        bindings, owner = found
+        assigned = [b for b in bindings if b.kind == "assign" and b.value is not None]
+        if len(assigned) == 1 and len(bindings) == 1:
+            value = assigned[0].value
+            assert value is not None
+            return constructor_of(value, owner, depth + 1)
+    return None
+
+
 def _visible(imports: list[Binding], same_scope: bool, use: tuple[int, int]) -> list[Binding]:
     """The imports a use can see when the name is rebound as well: in its own scope,
     those written before it; from a nested function, all of them."""

@@ -25,6 +25,7 @@ from rolecall.rules._pyapis import (
     BOTO_KW,
     BY_NAME,
     S3FS_KW,
+    STANDARD_ENV,
     STORAGE_KEYS,
     TYPES,
     WATCHED_NAMES,
@@ -32,7 +33,7 @@ from rolecall.rules._pyapis import (
 )
 from rolecall.rules._pynodes import Arg, Measure, call_args
 from rolecall.rules._pyplaces import local_endpoint, s3_target
-from rolecall.rules._pyresolve import Resolver, dict_of
+from rolecall.rules._pyresolve import Resolver, constructor_of, dict_of
 from rolecall.rules._pyscope import Collector, Scope
 from rolecall.rules._pyvalues import ABSENT, Classifier, Source, Value, positional, string_of
 
@@ -50,6 +51,14 @@ _PRECHECK = re.compile(
     """,
     re.IGNORECASE | re.VERBOSE,
 )
+#: Session arguments that give it a credential source of its own (keys count unless
+#: they are plain reads of the standard environment variables, see _standard_env_read).
+_SESSION_SOURCES = frozenset({"profile_name", "botocore_session"})
+_SESSION_KEY_ROLES = {
+    "aws_access_key_id": "key_id",
+    "aws_secret_access_key": "secret",
+    "aws_session_token": "token",
+}
 _DJANGO_MARKERS = ("INSTALLED_APPS", "STORAGES", "DEFAULT_FILE_STORAGE", "ROOT_URLCONF")
 
 
@@ -209,8 +218,44 @@ class _Finder:
         keeps_order = api.positional == 0 or len(plain) <= api.positional
         fixable = keeps_order and not name.endswith(("set_credentials", "Credentials"))
         profile = any(a.keyword == "profile_name" for a in every)
+        profile = profile or self._session_has_credentials(call, scope)
         self.uses.append(
             Use(api.family, name, tuple(args), resolved, call, fixable=fixable, profile=profile)
+        )
+
+    def _session_has_credentials(self, call: ast.Call, scope: Scope) -> bool:
+        """Whether ``call`` is a method of a session made with a credential source of its
+        own (``boto3.Session(profile_name="dev").client(...)``): dropping the client's
+        keys would then switch it to that source, not to the default chain. A session
+        whose making is not visible here counts as one with a source."""
+        func = call.func
+        if not isinstance(func, ast.Attribute):
+            return False
+        if self.resolver.instance_of(func.value, scope, TYPES) is None:
+            # boto3.client(...): a module's function, no session involved; anything else
+            # (a parameter, an attribute) is a session whose source is not known here.
+            return self.resolver.qualify(func.value, scope) is None
+        made = constructor_of(func.value, scope)
+        if made is None or made.args:
+            return True
+        for kw in made.keywords:
+            role = _SESSION_KEY_ROLES.get(kw.arg or "")
+            if role is not None:
+                if not self._standard_env_read(kw.value, role, scope):
+                    return True  # its own keys: dropping the client's switches to them
+            elif kw.arg is None or kw.arg in _SESSION_SOURCES:
+                return True
+        return False
+
+    def _standard_env_read(self, node: ast.expr, role: str, scope: Scope) -> bool:
+        """``os.environ["AWS_..."]`` / ``os.getenv("AWS_...")`` of the standard variable
+        for ``role``, without a default: what the default chain reads anyway."""
+        value = self.value(node, scope)
+        return (
+            isinstance(node, (ast.Call, ast.Subscript))
+            and value.source is Source.ENVIRONMENT
+            and not value.has_default
+            and value.env_var == STANDARD_ENV[role]
         )
 
     def _expanded(self, arg: Arg, scope: Scope, api: Api, name: str, resolved: bool) -> None:
