@@ -8,10 +8,10 @@ import binascii
 import re
 from collections.abc import Iterator
 
-from rolecall import Confidence, Document, Example, Finding, Rule, RuleContext, Severity, redact
+from rolecall import Confidence, Document, Example, Finding, Rule, RuleContext, Severity
 from rolecall.rules import _aws_examples as ex
 from rolecall.rules._aws_base import CHAIN
-from rolecall.rules._aws_material import Material, material
+from rolecall.rules._decoded import report_decoded
 
 #: Base64 of the words that mark AWS credential material, at each of the three byte
 #: alignments a word can have inside encoded text (the characters that depend on the
@@ -174,52 +174,5 @@ class EncodedAwsCredentials(Rule):
         text = doc.text
         for start, end in _runs(text):
             plain = decoded_text(text[start:end])
-            if plain is None:
-                continue
-            found = material(Document(doc.path, plain.encode("utf-8")), ctx.report_examples)
-            if not (found.ids or found.secrets or found.tokens):
-                continue
-            what, key_id, long_term, example = _describe(found)
-            if example and not ctx.report_examples:
-                continue
-            severity = Severity.ERROR if long_term else Severity.WARNING
-            yield self.finding(
-                doc,
-                start,
-                end,
-                material=plain,
-                covers=(
-                    *(h.info.key_id for h in found.ids),
-                    *(s.value for s in found.secrets),
-                    *(s.value for s in found.pairs.values()),
-                    *(t.value for t in found.tokens),
-                ),
-                evidence=what,
-                severity=Severity.NOTE if example else severity,
-                properties={"key_id": key_id} if key_id != "<key-id>" else {},
-                what=what,
-                key_id=key_id,
-            )
-
-
-def _describe(found: Material) -> tuple[str, str, bool, bool]:
-    """(what the blob holds, its first key id or a placeholder, long-term, all examples)."""
-    parts: list[str] = []
-    long_term = False
-    for hit in found.ids:
-        secret = found.pairs.get(hit.start)
-        with_secret = f" with its secret {redact(secret.value)}" if secret else ""
-        parts.append(f"access key id {hit.info.key_id}{with_secret}")
-        long_term = long_term or (hit.info.prefix == "AKIA" and not hit.info.impossible)
-    paired = found.paired_secrets
-    for secret in found.secrets:
-        if secret.start not in paired:
-            parts.append(f"secret access key {redact(secret.value)}")
-            # A secret next to a session token belongs to temporary credentials.
-            long_term = long_term or not found.tokens
-    for token in found.tokens:
-        parts.append(f"session token {redact(token.value)}")
-    examples = [h.example for h in found.ids] + [s.example for s in found.secrets]
-    examples += [t.example for t in found.tokens]
-    key_id = found.ids[0].info.key_id if found.ids else "<key-id>"
-    return "AWS " + ", ".join(parts), key_id, long_term, all(examples)
+            if plain is not None:
+                yield from report_decoded(self, doc, ctx, start, end, plain)

@@ -412,3 +412,18 @@ def test_a_secret_without_a_digit_is_reported_with_medium_confidence() -> None:
     assert finding.rule_id == "RC104" and finding.confidence is Confidence.MEDIUM
     (finding,) = scan("credentials", f"aws_secret_access_key = {ex.SECRET}\n").findings
     assert finding.confidence is Confidence.HIGH
+
+
+@pytest.mark.parametrize("rule_id", ["RC106", "RC107"])
+def test_decoded_text_rules_fill_every_placeholder(rule_id: str) -> None:
+    import base64 as b64
+
+    text = {
+        "RC106": "v: " + b64.b64encode(f"AWS_ACCESS_KEY_ID={ex.AKIA}\n".encode()).decode(),
+        "RC107": "v = '" + "".join(f"\\u{ord(c):04x}" for c in ex.AKIA) + "'",
+    }[rule_id]
+    (finding,) = [f for f in scan_all("x.txt", text + "\n").findings if f.rule_id == rule_id]
+    for part in (finding.message, finding.recommendation):
+        assert "{" not in part and "}" not in part, part
+    assert f"rolecall explain {rule_id}" in finding.recommendation
+    assert ex.AKIA in finding.recommendation

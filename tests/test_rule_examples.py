@@ -25,3 +25,24 @@ def test_every_builtin_rule_loaded() -> None:
 @pytest.mark.parametrize(("rule", "example", "valid"), CASES)
 def test_rule_example(rule: type[Rule], example: Example, valid: bool) -> None:
     assert check_example(rule, example, valid=valid) == []
+
+
+def test_invalid_examples_leave_no_placeholder_unfilled() -> None:
+    """Every message and recommendation of every INVALID example's findings is filled
+    in: a ``{rule_id}`` or ``{key_id}`` left in the text is a rule that forgot a value."""
+    import re
+
+    from rolecall.document import Document
+    from rolecall.engine import Engine, EngineOptions, RuleSelection
+
+    engine = Engine(REGISTRY, EngineOptions(selection=RuleSelection(select=("ALL",))))
+    placeholder = re.compile(r"\{[a-z_]+\}")
+    seen = 0
+    for cls in REGISTRY.rules:
+        for example in cls.INVALID:
+            code = example.code.encode() if isinstance(example.code, str) else example.code
+            for finding in engine.scan_document(Document(example.filename, code)).findings:
+                seen += 1
+                for text in (finding.message, finding.recommendation):
+                    assert placeholder.search(text) is None, (finding.rule_id, text)
+    assert seen > 100
