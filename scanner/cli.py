@@ -334,7 +334,12 @@ def cmd_demo(args: argparse.Namespace, out: TextIO) -> int:
         os.makedirs(target, exist_ok=True)
         return _demo_scan(write_sample(target), out)
     with tempfile.TemporaryDirectory(prefix="rolecall-demo-") as tmp:
-        return _demo_scan(write_sample(tmp), out)
+        code = _demo_scan(write_sample(tmp), out)
+    out.write(
+        "\nThe sample was in a temporary directory and is removed now; "
+        "`rolecall demo --keep DIR` keeps it, to try `rolecall fix` and the baseline on.\n"
+    )
+    return code
 
 
 def _demo_scan(directory: str, out: TextIO) -> int:

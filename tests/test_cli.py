@@ -385,7 +385,7 @@ def test_explain(capsys: pytest.CaptureFixture[str], name: str) -> None:
     assert out.startswith("RC101 aws-long-term-access-key-id\nseverity: error, confidence: ")
     for heading in ("## What it finds", "## Why it is risky", "## Use instead", "## Example"):
         assert heading in out
-    assert "## Reported (examples, run as tests)" in out and "--- .env" in out
+    assert "## Reported by a plain scan (examples, run as tests)" in out and "--- .env" in out
 
 
 def test_demo_in_process(in_tmp: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -471,3 +471,16 @@ def test_fix_diff_then_fix_then_clean(in_tmp: Path, capsys: pytest.CaptureFixtur
     assert code == 0 and "changed 0 file" in out.replace("would change", "changed")
     code, _, _ = run(["scan", "--isolated", "--select", "RC2"], capsys)
     assert code == 0
+
+
+def test_demo_without_keep_says_the_sample_is_gone_and_how_to_keep_it(
+    in_tmp: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, out, _ = run(["demo"], capsys)
+    assert code == 1
+    first = out.splitlines()[0]
+    sample_dir = first.rsplit(": ", 1)[1]
+    assert not os.path.exists(sample_dir)  # removed, as the last line says
+    assert out.rstrip().endswith(
+        "`rolecall demo --keep DIR` keeps it, to try `rolecall fix` and the baseline on."
+    )

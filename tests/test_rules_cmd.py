@@ -1,0 +1,48 @@
+"""``rolecall rules`` and ``rolecall explain``: what a user reads in a terminal."""
+
+from __future__ import annotations
+
+import pytest
+from rolecall.cli import main
+from rolecall.model import NoticeCode
+from rolecall.registry import default_registry
+
+
+@pytest.mark.parametrize("code", [c.value for c in NoticeCode])
+def test_explain_knows_every_notice(code: str, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["explain", code.lower()]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith(f"{code} ") and "What to do: " in out
+
+
+def test_explain_shows_plain_backticks_and_says_which_examples_need_a_flag(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    assert main(["explain", "RC101"]) == 0
+    out = capsys.readouterr().out
+    assert "``" not in out.split("\n## Reported", 1)[0]  # the docs (examples are verbatim)
+    headings = [line for line in out.splitlines() if line.startswith("## Reported")]
+    assert headings == [
+        "## Reported by a plain scan (examples, run as tests)",
+        "## Reported only with --report-examples; documentation keys are quiet by default "
+        "(examples, run as tests)",
+    ]
+
+
+def test_rules_table_shows_whole_summaries_without_rst_markup(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    assert main(["rules"]) == 0
+    out = capsys.readouterr().out
+    assert "``" not in out
+    rules = default_registry().rules
+    assert len(out.splitlines()) == len(rules) + 1
+    for line in out.splitlines()[1:]:
+        assert line.rstrip().endswith((".", ")")), line  # a whole sentence, never cut
+
+
+def test_every_rule_explains_without_rst_markup(capsys: pytest.CaptureFixture[str]) -> None:
+    for cls in default_registry().rules:
+        assert main(["explain", cls.id]) == 0
+        docs = capsys.readouterr().out.split("\n## Reported", 1)[0]
+        assert "``" not in docs, cls.id
