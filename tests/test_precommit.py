@@ -315,3 +315,78 @@ def test_manifest_ends_every_hook_s_options() -> None:
     assert len(hooks) == 2
     for hook in hooks:
         assert '\n  args: ["--"]\n' in hook, hook.split("\n", 1)[0]
+
+
+# --- the README's set-up paths, run as written (a local copy in place of the URL) ----------
+
+_README = (SOURCE / "README.md").read_text()
+_URL = "https://github.com/OWNER/rolecall"
+
+
+def _fenced(text: str, language: str) -> list[str]:
+    blocks, inside, lines = [], False, []
+    for line in text.splitlines():
+        if line.startswith("```"):
+            if inside:
+                blocks.append("\n".join(lines) + "\n")
+                inside, lines = False, []
+            elif line[3:].strip() == language:
+                inside = True
+            continue
+        if inside:
+            lines.append(line)
+    return blocks
+
+
+def test_readme_pre_commit_snippet_works_as_written(pc: Env) -> None:
+    (snippet,) = [b for b in _fenced(_README, "yaml") if "repos:" in b]
+    assert _URL in snippet and "rev: main" in snippet
+    repo = pc.project(pc.root / "readme-snippet")
+    # The hook repository's default branch plays the part of `main`.
+    branch = pc.git(pc.hook_repo, "rev-parse", "--abbrev-ref", "HEAD").stdout.strip()
+    config = snippet.replace(_URL, str(pc.hook_repo)).replace("rev: main", f"rev: {branch}")
+    (repo / ".pre-commit-config.yaml").write_text(config)
+    # The documented next step pins a full commit SHA.
+    proc = pc.pre_commit(repo, "autoupdate", "--freeze")
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    pinned = (repo / ".pre-commit-config.yaml").read_text()
+    assert f"rev: {pc.rev}" in pinned
+    write(repo, ".env", f"AWS_ACCESS_KEY_ID={key()}\n")
+    pc.git(repo, "add", "-A")
+    proc = pc.pre_commit(repo, "run", "--all-files")
+    assert proc.returncode == 1 and ".env:1:" in proc.stdout, proc.stdout + proc.stderr
+
+
+def test_readme_pip_install_from_the_repository_works(pc: Env, tmp_path: Path) -> None:
+    (command,) = [
+        line.split("#", 1)[0].strip()
+        for block in _fenced(_README, "sh")
+        for line in block.splitlines()
+        if "git+" in line
+    ]
+    assert command.startswith("pip install ") and f"{_URL}@main" in command
+    requirement = command.removeprefix("pip install ").strip().strip('"')
+    local = requirement.replace(_URL, f"file://{pc.hook_repo}").replace("@main", f"@{pc.rev}")
+    proc = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "install",
+            "--dry-run",
+            "--no-deps",
+            "--report",
+            str(tmp_path / "report.json"),
+            local,
+        ],
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    report = json.loads((tmp_path / "report.json").read_text())
+    (item,) = report["install"]
+    import rolecall
+
+    assert item["metadata"]["name"] == "rolecall"
+    assert item["metadata"]["version"] == rolecall.__version__  # one version, one place
