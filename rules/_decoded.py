@@ -12,6 +12,18 @@ from rolecall import Document, Finding, Rule, RuleContext, Severity, redact
 from rolecall.rules._aws_material import Material, material
 
 
+def occurrences(text: str, words: tuple[str, ...]) -> list[int]:
+    """Every offset where one of ``words`` starts in ``text``, in order (``str.find``
+    per word: linear in the text for a fixed set of words)."""
+    found: list[int] = []
+    for word in words:
+        pos = text.find(word)
+        while pos != -1:
+            found.append(pos)
+            pos = text.find(word, pos + 1)
+    return sorted(found)
+
+
 def report_decoded(
     rule: Rule, doc: Document, ctx: RuleContext, start: int, end: int, plain: str
 ) -> Iterator[Finding]:

@@ -11,7 +11,7 @@ from collections.abc import Iterator
 from rolecall import Confidence, Document, Example, Finding, Rule, RuleContext, Severity
 from rolecall.rules import _aws_examples as ex
 from rolecall.rules._aws_base import CHAIN
-from rolecall.rules._decoded import report_decoded
+from rolecall.rules._decoded import occurrences, report_decoded
 
 #: Base64 of the words that mark AWS credential material, at each of the three byte
 #: alignments a word can have inside encoded text (the characters that depend on the
@@ -37,14 +37,8 @@ _PADDING = re.compile(r"={0,2}")
 def _runs(text: str) -> Iterator[tuple[int, int]]:
     """``(start, end)`` of each base64 run that contains an encoded credential word,
     each run once, left to right: linear in the text (runs are never re-read)."""
-    hits: list[int] = []
-    for word in ENCODED_WORDS:
-        pos = text.find(word)
-        while pos != -1:
-            hits.append(pos)
-            pos = text.find(word, pos + 1)
     done = 0
-    for pos in sorted(hits):
+    for pos in occurrences(text, ENCODED_WORDS):
         if pos < done:
             continue
         start = pos

@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from rolecall import Confidence, Document, Example, Finding, Rule, RuleContext, Severity
 from rolecall.rules import _aws_examples as ex
 from rolecall.rules._aws_base import CHAIN
-from rolecall.rules._decoded import report_decoded
+from rolecall.rules._decoded import occurrences, report_decoded
 
 #: One escaped character or one plain character of a run: ``\u0041``, ``\u{41}``,
 #: ``\U00000041``, ``\x41``, ``&#x41;``, ``&#65;``, or a letter, digit, ``/``, ``+``, ``=``.
@@ -19,7 +19,7 @@ _TOKEN = re.compile(
 )
 #: How each form writes ``AK`` and ``AS``, the start of every credential key id (``AKIA``,
 #: ``ASIA``; ``ABIA``/``ACCA`` are rare enough to leave to the plain-text rules). Lower
-#: case: the engine's keyword search and :func:`_starts` ignore case.
+#: case: the engine's keyword search and the rule's search ignore case.
 ESCAPED_STARTS = tuple(
     form.format(a, b)
     for form, a, b in (
@@ -36,16 +36,6 @@ ESCAPED_STARTS = tuple(
     )
 )
 _MAX_RUN = 1 << 16  # characters: an escaped credentials file is a few thousand at most
-
-
-def _starts(lowered: str) -> list[int]:
-    found: list[int] = []
-    for start in ESCAPED_STARTS:
-        pos = lowered.find(start)
-        while pos != -1:
-            found.append(pos)
-            pos = lowered.find(start, pos + 1)
-    return sorted(found)
 
 
 def decode_run(text: str, start: int) -> tuple[int, str, int]:
@@ -149,7 +139,7 @@ class EscapedAwsKeyId(Rule):
         if len(lowered) != len(text):  # a few characters change length when lower-cased
             lowered = text.encode("ascii", "replace").decode("ascii").lower()
         done = 0
-        for start in _starts(lowered):
+        for start in occurrences(lowered, ESCAPED_STARTS):
             if start < done:
                 continue
             end, plain, escapes = decode_run(text, start)
