@@ -96,8 +96,17 @@ def _add_scan_options(p: argparse.ArgumentParser) -> None:
     from rolecall.reporters import FORMATS
 
     add_selection_options(p)
-    p.add_argument("--format", choices=sorted(FORMATS), default="text", help="output format")
-    p.add_argument("-o", "--output", metavar="FILE", help="write the report to FILE (atomically)")
+    p.add_argument(
+        "--format",
+        choices=sorted(FORMATS),
+        help="output format (default: from --output's extension, .sarif or .json; else text)",
+    )
+    p.add_argument(
+        "-o",
+        "--output",
+        metavar="FILE",
+        help="write the report to FILE (atomically); the summary still goes to stderr",
+    )
     p.add_argument(
         "--fail-level",
         choices=[s.value for s in Severity],
@@ -262,9 +271,33 @@ def _use_color(choice: str, stream: TextIO) -> bool:
     )
 
 
+def output_format(fmt: str | None, output: str | None) -> str:
+    """The report format: ``--format``, else what ``--output``'s extension names
+    (``.sarif``/``.sarif.json``: sarif, ``.json``: json), else text. A file named for one
+    format never receives another: that is a usage error."""
+    name = (output or "").lower()
+    named = (
+        "sarif"
+        if name.endswith((".sarif", ".sarif.json"))
+        else "json"
+        if name.endswith(".json")
+        else None
+    )
+    if fmt is None:
+        return named or "text"
+    if named is not None and fmt != named:
+        raise UsageError(
+            f"--output {output}: a .{named} file name, but --format {fmt}; "
+            f"use --format {named} or another file name"
+        )
+    return fmt
+
+
 def cmd_scan(args: argparse.Namespace, out: TextIO) -> int:
     from rolecall.reporters import get_reporter
     from rolecall.runner import ScanRequest, run_scan
+
+    args.format = output_format(args.format, args.output)
 
     config, walk, engine_options, jobs = scan_settings(args)
     if args.output and not os.path.isdir(os.path.dirname(os.path.abspath(args.output))):
@@ -319,6 +352,11 @@ def cmd_scan(args: argparse.Namespace, out: TextIO) -> int:
             write_atomic(args.output, buffer.getvalue().encode("utf-8"))
         except OSError as exc:
             raise UsageError(f"--output {args.output}: cannot write: {exc.strerror}") from None
+        if args.quiet == 0:  # the terminal still hears how the scan went
+            from rolecall.reporters.text import TextReporter
+
+            summary = TextReporter().summary(report)
+            print(f"{summary} Report written to {args.output} ({args.format}).", file=sys.stderr)
     else:
         reporter.write(report, out)
     return EXIT_FINDINGS if report.failing() else EXIT_OK

@@ -484,3 +484,48 @@ def test_demo_without_keep_says_the_sample_is_gone_and_how_to_keep_it(
     assert out.rstrip().endswith(
         "`rolecall demo --keep DIR` keeps it, to try `rolecall fix` and the baseline on."
     )
+
+
+@pytest.mark.parametrize(
+    ("name", "fmt"),
+    [
+        ("report.sarif", "sarif"),
+        ("out/rolecall.sarif.json", "sarif"),
+        ("r.json", "json"),
+        ("report.txt", "text"),
+    ],
+)
+def test_output_file_name_decides_the_format(
+    in_tmp: Path, capsys: pytest.CaptureFixture[str], name: str, fmt: str
+) -> None:
+    (in_tmp / "out").mkdir()
+    (in_tmp / "src").mkdir()
+    (in_tmp / "src" / ".env").write_text(
+        f"AWS_ACCESS_KEY_ID={DOC_EXAMPLE_ID[:4]}Q3ZR7HVTX2M4WYLB\n"
+    )
+    code, out, err = run(["scan", "--no-cache", "-o", name, "src"], capsys)
+    assert code == 1 and out == ""
+    written = (in_tmp / name).read_text()
+    if fmt == "text":
+        assert written.startswith("src/.env:1:")
+    else:
+        data = json.loads(written)
+        assert ("runs" in data) is (fmt == "sarif")
+    # The report went to the file; the terminal still gets the one-line summary.
+    assert err.startswith("Found 1 finding") and f"Report written to {name} ({fmt})." in err
+
+
+def test_output_file_name_and_format_must_agree(
+    in_tmp: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, _out, err = run(["scan", "--format", "text", "-o", "r.sarif", "."], capsys)
+    assert code == 2 and not (in_tmp / "r.sarif").exists()
+    assert err == (
+        "rolecall: error: --output r.sarif: a .sarif file name, but --format text; "
+        "use --format sarif or another file name\n"
+    )
+
+
+def test_quiet_output_file_prints_nothing(in_tmp: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, err = run(["scan", "--no-cache", "-q", "-o", "r.json", "."], capsys)
+    assert code == 0 and out == "" and err == ""
