@@ -12,7 +12,7 @@ import io
 import os
 import sys
 from collections.abc import Sequence
-from typing import TextIO
+from typing import NoReturn, TextIO, cast
 
 from rolecall import __version__
 from rolecall.baseline_cmd import (
@@ -127,7 +127,13 @@ def _add_scan_options(p: argparse.ArgumentParser) -> None:
         action="store_true",
         help="report suppression comments that silence nothing",
     )
-    p.add_argument("--color", choices=["auto", "always", "never"], default="auto")
+    p.add_argument(
+        "--color",
+        choices=["auto", "always", "never"],
+        default="auto",
+        help="colour the text report: auto (only on a terminal, and not with NO_COLOR or "
+        "TERM=dumb), always, never",
+    )
     p.add_argument("-q", "--quiet", action="count", default=0, help="print finding lines only")
     p.add_argument(
         "-v",
@@ -164,16 +170,28 @@ def _add_fix_command(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -
     )
 
 
+class _Parser(argparse.ArgumentParser):
+    """argparse, with a usage error said in one line (the usage is one ``--help`` away)."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(EXIT_USAGE, f"rolecall: error: {message} (see `{self.prog} --help`)\n")
+
+
 def build_parser(only: str | None = None) -> argparse.ArgumentParser:
     """The command line parser; with ``only``, just that command's subparser (building
     every command's options is a few ms of a pre-commit run; help lists them all)."""
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="rolecall",
         description="Find long-lived cloud credentials in code and configuration, and "
         "replace them with role-based, short-lived credentials.",
     )
     parser.add_argument("--version", action="version", version=f"rolecall {__version__}")
-    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    # Subparsers are _Parser too (argparse makes them of the parent's class); typed as
+    # plain parsers for the helpers that add commands.
+    sub = cast(
+        "argparse._SubParsersAction[argparse.ArgumentParser]",
+        parser.add_subparsers(dest="command", metavar="COMMAND"),
+    )
     if only in (None, "scan"):
         scan = sub.add_parser("scan", help="scan files and directories")
         _add_scan_options(scan)

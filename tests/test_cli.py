@@ -529,3 +529,19 @@ def test_output_file_name_and_format_must_agree(
 def test_quiet_output_file_prints_nothing(in_tmp: Path, capsys: pytest.CaptureFixture[str]) -> None:
     code, out, err = run(["scan", "--no-cache", "-q", "-o", "r.json", "."], capsys)
     assert code == 0 and out == "" and err == ""
+
+
+@pytest.mark.parametrize(
+    ("argv", "said"),
+    [
+        (["scan", "--format", "xml", "."], "argument --format: invalid choice: 'xml'"),
+        (["scan", "--fail-level", "bad", "."], "argument --fail-level: invalid choice: 'bad'"),
+        (["bogus"], "argument COMMAND: invalid choice: 'bogus'"),
+    ],
+)
+def test_usage_errors_are_one_line_and_exit_2(
+    capsys: pytest.CaptureFixture[str], argv: list[str], said: str
+) -> None:
+    code, out, err = run(argv, capsys)
+    assert code == 2 and out == ""
+    assert err.count("\n") == 1 and err.startswith(f"rolecall: error: {said}")
