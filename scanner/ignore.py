@@ -6,8 +6,8 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
 from typing import Any
 
 
@@ -102,11 +102,31 @@ def rel_path(path: str, directory: str) -> str:
     return os.path.relpath(path, directory).replace(os.sep, "/")
 
 
+@dataclass(frozen=True)
+class ExcludeScope:
+    """One configuration's include and exclude patterns and the directory they are
+    relative to."""
+
+    root: str
+    exclude: IgnoreRules | None = None
+    include: IgnoreRules | None = None
+
+
+#: The scope that governs a directory (its nearest configuration's); see ``scopes``.
+ScopeResolver = Callable[[str], ExcludeScope]
+
+
 @dataclass
 class IgnorePolicy:
     """What a walk leaves out: the configured exclude and include patterns (relative to
     ``exclude_root``) and, with ``use_gitignore``, git's ignore files of the repository
-    the scanned path is in."""
+    the scanned path is in.
+
+    With ``scopes``, the patterns are per directory instead: a path is judged by the
+    scope governing the directory it is listed in (a directory by its parent's, so a
+    configuration cannot exclude the directory it sits in, and its parent's excludes
+    still keep the walk out of it).
+    """
 
     exclude_root: str
     use_gitignore: bool
@@ -114,6 +134,8 @@ class IgnorePolicy:
     include: IgnoreRules | None = None
     repo_root: str | None = None
     info_exclude: IgnoreRules | None = None
+    scopes: ScopeResolver | None = None
+    _excluded_dirs: dict[str, bool] = field(default_factory=dict, repr=False)
 
     def set_repository(self, root: str | None) -> None:
         """The repository (its root) whose ignore files apply to the next path."""
@@ -122,17 +144,27 @@ class IgnorePolicy:
             read_spec(os.path.join(root, ".git", "info", "exclude")) if root else None
         )
 
+    def _scope(self, directory: str) -> ExcludeScope:
+        if self.scopes is not None:
+            return self.scopes(directory)
+        return ExcludeScope(self.exclude_root, self.exclude, self.include)
+
     def excluded(self, path: str, is_dir: bool) -> bool:
         """Whether a configured exclude pattern matches ``path``."""
-        if self.exclude is None:
+        if self.scopes is None and self.exclude is None:
             return False
-        rel = rel_path(path, self.exclude_root)
+        scope = self._scope(os.path.dirname(path))
+        if scope.exclude is None:
+            return False
+        rel = rel_path(path, scope.root)
         if rel.startswith("../"):
             return False
-        return self.exclude.verdict(rel, is_dir) is True
+        return scope.exclude.verdict(rel, is_dir) is True
 
     def excluded_named_file(self, path: str) -> bool:
         """Whether a file named on the command line, or a directory above it, is excluded."""
+        if self.scopes is not None:
+            return self.excluded(path, False) or self._excluded_dir(os.path.dirname(path))
         if self.exclude is None:
             return False
         rel = rel_path(path, self.exclude_root)
@@ -144,14 +176,40 @@ class IgnorePolicy:
             for n in range(1, len(parts) + 1)
         )
 
+    def _excluded_dir(self, directory: str) -> bool:
+        """Whether a walk from any directory above would have left ``directory`` out:
+        it or an ancestor excluded by the scope of the directory it is listed in."""
+        chain: list[str] = []
+        verdict = False
+        current = directory
+        while True:
+            known = self._excluded_dirs.get(current)
+            if known is not None:
+                verdict = known
+                break
+            parent = os.path.dirname(current)
+            if parent == current:
+                break
+            chain.append(current)
+            if self.excluded(current, True):
+                verdict = True
+                break
+            current = parent
+        for folder in chain:
+            self._excluded_dirs[folder] = verdict
+        return verdict
+
     def included(self, path: str) -> bool:
         """Whether a file passes the configured include patterns (all do when unset)."""
-        if self.include is None:
+        if self.scopes is None and self.include is None:
+            return True
+        scope = self._scope(os.path.dirname(path))
+        if scope.include is None:
             return True
         # "src/" includes everything below src: the deepest level with a verdict decides.
-        parts = rel_path(path, self.exclude_root).split("/")
+        parts = rel_path(path, scope.root).split("/")
         for n in range(len(parts), 0, -1):
-            verdict = self.include.verdict("/".join(parts[:n]), is_dir=n < len(parts))
+            verdict = scope.include.verdict("/".join(parts[:n]), is_dir=n < len(parts))
             if verdict is not None:
                 return verdict
         return False
