@@ -309,9 +309,13 @@ class ConfigTree:
 
     def for_directory(self, directory: str) -> Config:
         """The configuration governing ``directory`` (an absolute or relative path)."""
+        found = self._dirs.get(directory)  # the walk asks with absolute, normal paths
+        if found is not None:
+            return found
         current = os.path.abspath(directory)
         found = self._dirs.get(current)
         if found is not None:
+            self._dirs[directory] = found
             return found
         chain: list[str] = []
         config: Config | None = None
@@ -332,6 +336,7 @@ class ConfigTree:
             current = parent
         for folder in chain:
             self._dirs[folder] = config
+        self._dirs[directory] = config
         return config
 
     def for_file(self, path: str) -> Config:

@@ -93,6 +93,9 @@ class Settings:
         self.flags = flags
         self._profiles: dict[str, Profile] = {}
         self._scopes: dict[str, ExcludeScope] = {}
+        # By directory: the walk asks for every entry, so one lookup answers.
+        self._dir_profiles: dict[str, Profile] = {}
+        self._dir_scopes: dict[str, ExcludeScope] = {}
 
     @staticmethod
     def _name(config: Config) -> str:
@@ -100,16 +103,24 @@ class Settings:
 
     def profile(self, path: str) -> Profile:
         """The engine profile of the file at ``path``."""
-        config = self.tree.for_file(path)
+        directory = os.path.dirname(path)
+        profile = self._dir_profiles.get(directory)
+        if profile is not None:
+            return profile
+        config = self.tree.for_directory(directory or os.curdir)
         name = self._name(config)
         profile = self._profiles.get(name)
         if profile is None:
             profile = make_profile(engine_options(config, self.flags))
             self._profiles[name] = profile
+        self._dir_profiles[directory] = profile
         return profile
 
     def scope(self, directory: str) -> ExcludeScope:
         """The include and exclude patterns for the entries of ``directory``."""
+        scope = self._dir_scopes.get(directory)
+        if scope is not None:
+            return scope
         config = self.tree.for_directory(directory)
         name = self._name(config)
         scope = self._scopes.get(name)
@@ -121,4 +132,5 @@ class Settings:
                 include=IgnoreRules(config.include) if config.include else None,
             )
             self._scopes[name] = scope
+        self._dir_scopes[directory] = scope
         return scope
