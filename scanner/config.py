@@ -1,9 +1,11 @@
 """Configuration: ``[tool.rolecall]`` in ``pyproject.toml`` or a ``.rolecall.toml``.
 
-The file is found by walking up from the scan root; in one directory ``.rolecall.toml``
+A file is found by walking up from a directory; in one directory ``.rolecall.toml``
 wins over ``pyproject.toml``, and a ``pyproject.toml`` without a ``[tool.rolecall]``
-table is passed over. Every key is validated: an unknown key or a bad value is a
-:class:`ConfigError` naming the key (exit 2). Command-line flags override the file.
+table is passed over. Each scanned file gets the configuration of its own directory
+(:class:`ConfigTree`; how it is applied is :mod:`rolecall.settings`). Every key is
+validated: an unknown key or a bad value is a :class:`ConfigError` naming the key
+(exit 2). Command-line flags override the file.
 """
 
 from __future__ import annotations
