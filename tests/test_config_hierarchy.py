@@ -384,3 +384,23 @@ def test_workers_get_each_files_config(
         ("p3/a.txt", "note"),
         ("p5/a.txt", "note"),
     ]
+
+
+def test_invalid_nested_config_is_a_configuration_error(
+    in_tmp: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    write_tree(
+        in_tmp,
+        {
+            "a.txt": "nothing\n",
+            "sub/.rolecall.toml": 'ignore = "RC101"\n',
+            "sub/b.txt": "nothing\n",
+        },
+    )
+    capsys.readouterr()
+    assert main(["scan", "a.txt"]) == 0  # sub's file is not read for a.txt
+    capsys.readouterr()
+    assert main(["scan", "--format", "json", "a.txt", "sub/b.txt"]) == 2
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    assert captured.err == "rolecall: error: ignore: expected a list of strings\n"
