@@ -404,3 +404,48 @@ def test_invalid_nested_config_is_a_configuration_error(
     captured = capsys.readouterr()
     assert captured.out == ""
     assert captured.err == "rolecall: error: ignore: expected a list of strings\n"
+
+
+# --- fix and the report's rule list ------------------------------------------------
+
+FIXABLE = (
+    "import os\nimport boto3\n\n"
+    's3 = boto3.client("s3", aws_access_key_id=os.environ["AWS_ACCESS_KEY_ID"],\n'
+    '                  aws_secret_access_key=os.environ["AWS_SECRET_ACCESS_KEY"])\n'
+)
+
+
+def test_fix_uses_each_files_config(in_tmp: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    write_tree(
+        in_tmp,
+        {
+            "app/upload.py": FIXABLE,
+            "legacy/.rolecall.toml": 'ignore = ["RC2"]\n',
+            "legacy/upload.py": FIXABLE,
+        },
+    )
+    capsys.readouterr()
+    assert main(["fix", "legacy/upload.py", "app/upload.py"]) == 0
+    assert "changed 1 file" in capsys.readouterr().out
+    fixed = 'import os\nimport boto3\n\ns3 = boto3.client("s3")\n'
+    assert (in_tmp / "app" / "upload.py").read_text() == fixed
+    assert (in_tmp / "legacy" / "upload.py").read_text() == FIXABLE  # RC2 is off there
+
+
+def test_report_lists_every_rule_some_files_config_enables(
+    in_tmp: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    write_tree(
+        in_tmp,
+        {
+            ".rolecall.toml": 'select = ["RC3"]\n',
+            "a.txt": "nothing\n",
+            "sub/.rolecall.toml": 'select = ["RC101"]\n',
+            "sub/b.txt": f"id {key_id()}\n",
+        },
+    )
+    code, doc = scan(capsys, ".")
+    assert (code, found(doc)) == (1, [("sub/b.txt", "RC101")])
+    rules = {rule["id"] for rule in doc["rules"]}
+    assert "RC101" in rules and "RC301" in rules
+    assert not {r for r in rules if r.startswith("RC2")}
