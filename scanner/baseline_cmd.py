@@ -98,9 +98,10 @@ def cmd_baseline(args: argparse.Namespace, out: TextIO) -> int:
     """Write (or ``--update``) the baseline from a scan's findings."""
     from rolecall import __version__
     from rolecall.baseline import build_baseline, load_baseline, write_baseline
-    from rolecall.cli import EXIT_OK, scan_setup
+    from rolecall.cli import EXIT_OK
     from rolecall.model import NoticeLevel
     from rolecall.runner import ScanRequest, run_scan
+    from rolecall.settings import scan_setup
 
     setup = scan_setup(args)
     path = baseline_path(args, setup.config) or DEFAULT_BASELINE

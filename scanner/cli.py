@@ -12,7 +12,6 @@ import io
 import os
 import sys
 from collections.abc import Sequence
-from dataclasses import dataclass
 from typing import TextIO
 
 from rolecall import __version__
@@ -26,16 +25,13 @@ from rolecall.baseline_cmd import (
 from rolecall.config import (
     Config,
     ConfigError,
-    ConfigTree,
-    default_config,
-    load_config,
-    parse_codes,
 )
-from rolecall.model import Notice, NoticeCode, NoticeLevel, Severity
+from rolecall.model import Severity
 from rolecall.options import EngineOptions
 from rolecall.rules_cmd import cmd_explain, cmd_rules
-from rolecall.settings import Flags, Settings, engine_options, top_directory
-from rolecall.walker import DEFAULT_MAX_FILE_SIZE, PathNotFound, WalkOptions, display_path
+from rolecall.settings import ScanSetup as ScanSetup  # re-exported
+from rolecall.settings import passed_over_notices, scan_setup
+from rolecall.walker import DEFAULT_MAX_FILE_SIZE, PathNotFound, WalkOptions
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
 
@@ -194,104 +190,10 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
     return parser
 
 
-def _split_codes(key: str, values: Sequence[str]) -> tuple[str, ...]:
-    out: list[str] = []
-    for value in values:
-        out.extend(parse_codes(key, value))
-    return tuple(out)
-
-
-#: Report formats that show whether a fix exists but not its edits.
-_NO_EDITS = frozenset({"text", "github"})
-
-
-@dataclass(frozen=True)
-class ScanSetup:
-    """What ``scan``, ``baseline`` and ``fix`` run with (see :func:`scan_setup`)."""
-
-    #: The run's configuration: its global settings (fail level, baseline, jobs, ...).
-    config: Config
-    walk: WalkOptions
-    #: The engine options of the files ``config`` governs (and the cache's fingerprint).
-    engine: EngineOptions
-    jobs: int
-    #: Each file's own configuration; None with ``--config`` or ``--isolated``.
-    settings: Settings | None
-
-
 def scan_settings(args: argparse.Namespace) -> tuple[Config, WalkOptions, EngineOptions, int]:
     """Merge the configuration files and the flags (flags win); see :func:`scan_setup`."""
     setup = scan_setup(args)
     return setup.config, setup.walk, setup.engine, setup.jobs
-
-
-def scan_setup(args: argparse.Namespace) -> ScanSetup:
-    """Merge the configuration files and the flags (flags win).
-
-    Each file gets the configuration governing its own directory (``settings``); the
-    run's global settings come from the configuration governing
-    :func:`~rolecall.settings.top_directory`. ``--config FILE`` and ``--isolated`` apply
-    one configuration to every file.
-    """
-    paths = args.paths or ["."]
-    start = paths[0]
-    flags = Flags(
-        base=os.path.abspath("."),
-        select=_split_codes("--select", args.select),
-        ignore=_split_codes("--ignore", args.ignore),
-        exclude=tuple(args.exclude),
-        report_examples=args.report_examples,
-        report_unused_suppressions=args.report_unused_suppressions,
-        # Only fixing and the JSON/SARIF reports use edits; building them costs libcst.
-        fix_edits=args.command == "fix" or getattr(args, "format", "text") not in _NO_EDITS,
-    )
-    settings = None
-    if args.isolated:
-        config = default_config(start)
-    elif args.config is not None:
-        config = load_config(start, args.config)
-    else:
-        tree = ConfigTree(default_config(start))
-        config = tree.for_directory(top_directory(paths, os.getcwd()))
-        settings = Settings(tree, flags)
-    max_size = args.max_file_size or config.max_file_size or DEFAULT_MAX_FILE_SIZE
-    if args.max_file_size is not None and args.max_file_size < 1:
-        raise UsageError("--max-file-size: expected a positive number of bytes")
-    jobs = args.jobs if args.jobs is not None else config.jobs
-    if jobs < 0:
-        raise UsageError("--jobs: expected 0 (all cores) or more")
-    walk = WalkOptions(
-        include=config.include,
-        exclude=config.exclude + flags.exclude,
-        exclude_root=config.root,
-        use_gitignore=config.respect_gitignore and not args.no_gitignore,
-        follow_symlinks=config.follow_symlinks or args.follow_symlinks,
-        max_file_size=max_size,
-        scopes=settings.scope if settings is not None else None,
-    )
-    engine = engine_options(config, flags)
-    if args.fail_level:
-        config = _replace_fail_level(config, Severity.parse(args.fail_level))
-    return ScanSetup(config, walk, engine, jobs, settings)
-
-
-def _replace_fail_level(config: Config, level: Severity) -> Config:
-    import dataclasses
-
-    return dataclasses.replace(config, fail_level=level)
-
-
-def _passed_over(setup: ScanSetup) -> list[Notice]:
-    """A notice for each ``pyproject.toml`` that was not rolecall's to read: on the way
-    up from a scanned file's directory, or from the run's top directory."""
-    base = os.getcwd()
-    passed = dict(setup.config.passed_over)
-    if setup.settings is not None:
-        passed.update(setup.settings.tree.passed_over)
-    return [
-        Notice(NoticeCode.UNPARSEABLE, reason, display_path(path, base), NoticeLevel.WARNING)
-        for path, reason in passed.items()
-    ]
 
 
 def _use_color(choice: str, stream: TextIO) -> bool:
@@ -344,7 +246,7 @@ def cmd_scan(args: argparse.Namespace, out: TextIO) -> int:
 
         progress = Progress(sys.stderr)
     report = run_scan(request, tool_version=__version__, progress=progress)
-    passed_over = _passed_over(setup)
+    passed_over = passed_over_notices(setup)
     if passed_over:
         report.notices.extend(passed_over)
         report.notices.sort(key=lambda n: n.sort_key)

@@ -16,17 +16,23 @@ The settings that belong to the whole run (``jobs``, ``cache``, ``baseline``,
 directory when every scanned path is inside it (pre-commit and CI run at the
 repository's root), else the one governing the deepest directory that holds every
 scanned path. See :func:`top_directory`.
+
+:func:`scan_setup` merges the configuration files and the command line's flags for
+``scan``, ``baseline`` and ``fix``.
 """
 
 from __future__ import annotations
 
+import argparse
 import os
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from rolecall.config import Config, ConfigTree
+from rolecall.config import Config, ConfigTree, default_config, load_config, parse_codes
 from rolecall.ignore import ExcludeScope, IgnoreRules
+from rolecall.model import Notice, NoticeCode, NoticeLevel, Severity
 from rolecall.options import EngineOptions, Profile, RuleSelection, make_profile
+from rolecall.walker import DEFAULT_MAX_FILE_SIZE, WalkOptions, display_path
 
 
 @dataclass(frozen=True)
@@ -75,7 +81,10 @@ def top_directory(paths: Sequence[str], cwd: str) -> str:
     absolute = [os.path.abspath(p) for p in paths] or [cwd]
     if all(_within(path, cwd) for path in absolute):
         return cwd
-    common = os.path.commonpath(absolute)
+    try:
+        common = os.path.commonpath(absolute)
+    except ValueError:  # no common directory (Windows drives)
+        return cwd
     return common if os.path.isdir(common) else os.path.dirname(common)
 
 
@@ -134,3 +143,106 @@ class Settings:
             self._scopes[name] = scope
         self._dir_scopes[directory] = scope
         return scope
+
+
+# --- the command line: flags and configuration files merged ---------------------------
+
+
+def _usage_error(message: str) -> Exception:
+    from rolecall.cli import UsageError  # the command line's own error type (exit 2)
+
+    return UsageError(message)
+
+
+def _split_codes(key: str, values: Sequence[str]) -> tuple[str, ...]:
+    out: list[str] = []
+    for value in values:
+        out.extend(parse_codes(key, value))
+    return tuple(out)
+
+
+#: Report formats that show whether a fix exists but not its edits.
+_NO_EDITS = frozenset({"text", "github"})
+
+
+@dataclass(frozen=True)
+class ScanSetup:
+    """What ``scan``, ``baseline`` and ``fix`` run with (see :func:`scan_setup`)."""
+
+    #: The run's configuration: its global settings (fail level, baseline, jobs, ...).
+    config: Config
+    walk: WalkOptions
+    #: The engine options of the files ``config`` governs (and the cache's fingerprint).
+    engine: EngineOptions
+    jobs: int
+    #: Each file's own configuration; None with ``--config`` or ``--isolated``.
+    settings: Settings | None
+
+
+def scan_setup(args: argparse.Namespace) -> ScanSetup:
+    """Merge the configuration files and the flags (flags win).
+
+    Each file gets the configuration governing its own directory (``settings``); the
+    run's global settings come from the configuration governing
+    :func:`~rolecall.settings.top_directory`. ``--config FILE`` and ``--isolated`` apply
+    one configuration to every file.
+    """
+    paths = args.paths or ["."]
+    start = paths[0]
+    flags = Flags(
+        base=os.path.abspath("."),
+        select=_split_codes("--select", args.select),
+        ignore=_split_codes("--ignore", args.ignore),
+        exclude=tuple(args.exclude),
+        report_examples=args.report_examples,
+        report_unused_suppressions=args.report_unused_suppressions,
+        # Only fixing and the JSON/SARIF reports use edits; building them costs libcst.
+        fix_edits=args.command == "fix" or getattr(args, "format", "text") not in _NO_EDITS,
+    )
+    settings = None
+    if args.isolated:
+        config = default_config(start)
+    elif args.config is not None:
+        config = load_config(start, args.config)
+    else:
+        tree = ConfigTree(default_config(start))
+        config = tree.for_directory(top_directory(paths, os.getcwd()))
+        settings = Settings(tree, flags)
+    max_size = args.max_file_size or config.max_file_size or DEFAULT_MAX_FILE_SIZE
+    if args.max_file_size is not None and args.max_file_size < 1:
+        raise _usage_error("--max-file-size: expected a positive number of bytes")
+    jobs = args.jobs if args.jobs is not None else config.jobs
+    if jobs < 0:
+        raise _usage_error("--jobs: expected 0 (all cores) or more")
+    walk = WalkOptions(
+        include=config.include,
+        exclude=config.exclude + flags.exclude,
+        exclude_root=config.root,
+        use_gitignore=config.respect_gitignore and not args.no_gitignore,
+        follow_symlinks=config.follow_symlinks or args.follow_symlinks,
+        max_file_size=max_size,
+        scopes=settings.scope if settings is not None else None,
+    )
+    engine = engine_options(config, flags)
+    if args.fail_level:
+        config = _replace_fail_level(config, Severity.parse(args.fail_level))
+    return ScanSetup(config, walk, engine, jobs, settings)
+
+
+def _replace_fail_level(config: Config, level: Severity) -> Config:
+    import dataclasses
+
+    return dataclasses.replace(config, fail_level=level)
+
+
+def passed_over_notices(setup: ScanSetup) -> list[Notice]:
+    """A notice for each ``pyproject.toml`` that was not rolecall's to read: on the way
+    up from a scanned file's directory, or from the run's top directory."""
+    base = os.getcwd()
+    passed = dict(setup.config.passed_over)
+    if setup.settings is not None:
+        passed.update(setup.settings.tree.passed_over)
+    return [
+        Notice(NoticeCode.UNPARSEABLE, reason, display_path(path, base), NoticeLevel.WARNING)
+        for path, reason in passed.items()
+    ]
