@@ -29,7 +29,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from rolecall.config import Config, ConfigTree, default_config, load_config, parse_codes
-from rolecall.ignore import ExcludeScope, IgnoreRules
+from rolecall.ignore import ExcludeScope, IgnoreRules, parent_directory
 from rolecall.model import Notice, NoticeCode, NoticeLevel, Severity
 from rolecall.options import EngineOptions, Profile, RuleSelection, make_profile
 from rolecall.walker import DEFAULT_MAX_FILE_SIZE, WalkOptions, display_path
@@ -112,11 +112,11 @@ class Settings:
 
     def profile(self, path: str) -> Profile:
         """The engine profile of the file at ``path``."""
-        directory = os.path.dirname(path)
+        directory = parent_directory(path if os.path.isabs(path) else os.path.abspath(path))
         profile = self._dir_profiles.get(directory)
         if profile is not None:
             return profile
-        config = self.tree.for_directory(directory or os.curdir)
+        config = self.tree.for_directory(directory)
         name = self._name(config)
         profile = self._profiles.get(name)
         if profile is None:
