@@ -98,15 +98,21 @@ def cmd_baseline(args: argparse.Namespace, out: TextIO) -> int:
     """Write (or ``--update``) the baseline from a scan's findings."""
     from rolecall import __version__
     from rolecall.baseline import build_baseline, load_baseline, write_baseline
-    from rolecall.cli import EXIT_OK, scan_settings
+    from rolecall.cli import EXIT_OK
     from rolecall.model import NoticeLevel
     from rolecall.runner import ScanRequest, run_scan
+    from rolecall.settings import scan_setup
 
-    config, walk, engine_options, jobs = scan_settings(args)
-    path = baseline_path(args, config) or DEFAULT_BASELINE
+    setup = scan_setup(args)
+    path = baseline_path(args, setup.config) or DEFAULT_BASELINE
     previous = load_baseline(path) if args.update and os.path.exists(path) else None
     request = ScanRequest(
-        paths=tuple(args.paths), base=os.getcwd(), walk=walk, engine=engine_options, jobs=jobs
+        paths=tuple(args.paths),
+        base=os.getcwd(),
+        walk=setup.walk,
+        engine=setup.engine,
+        jobs=setup.jobs,
+        profiles=setup.settings.profile if setup.settings is not None else None,
     )
     report = run_scan(request, tool_version=__version__)
     update = build_baseline(report, path, previous)

@@ -4,11 +4,12 @@ Key: an HMAC-SHA256, under a secret kept in the user's cache directory, of the *
 fingerprint* (rolecall version, the enabled rules with the distribution and version of
 the plugin that provides each, the rule and engine source files' sizes and mtimes, every
 engine option that changes results, the file-size limit, the Python version), the file's
-display path (findings carry it; per-file ignores and kind detection depend on it) and
-the file's bytes. Any change to any of them is a miss; nothing is ever invalidated in
-place. The secret means a cache directory committed to a repository (or planted in one)
-cannot inject or hide results: its keys cannot be computed without the secret, so every
-lookup misses.
+display path (findings carry it; per-file ignores and kind detection depend on it), the
+digest of the file's own engine options (each file gets its own directory's
+configuration) and the file's bytes. Any change to any of them is a miss; nothing is ever
+invalidated in place. The secret means a cache directory committed to a repository (or
+planted in one) cannot inject or hide results: its keys cannot be computed without the
+secret, so every lookup misses.
 
 Value: the file's result (findings, suppressed findings, notices, kind) as JSON. Findings
 carry only redacted evidence, fingerprints (SHA-256 over rule id and material) and key
@@ -104,11 +105,15 @@ class ResultCache:
                 return None
         return hmac.new(self._secret, self.fingerprint, "sha256")
 
-    def key(self, path: str, data: bytes) -> bytes | None:
-        """The entry key of ``path`` with content ``data`` (None when the cache is off)."""
+    def key(self, path: str, data: bytes, profile: str = "") -> bytes | None:
+        """The entry key of ``path`` with content ``data`` (None when the cache is off),
+        scanned with the options whose digest is ``profile`` (the file's own
+        configuration's, when it differs from the scan's; see ``options.Profile``)."""
         mac = self._mac()
         if mac is None:
             return None
+        if profile:
+            mac.update(b"\0profile\0" + profile.encode("ascii") + b"\0")
         mac.update(path.encode("utf-8", "surrogatepass"))
         mac.update(b"\0")
         mac.update(data)

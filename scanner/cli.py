@@ -22,11 +22,16 @@ from rolecall.baseline_cmd import (
     scan_baseline,
     use_baseline,
 )
-from rolecall.config import Config, ConfigError, default_config, load_config, parse_codes
-from rolecall.model import Notice, NoticeCode, NoticeLevel, Severity
-from rolecall.options import EngineOptions, RuleSelection
+from rolecall.config import (
+    Config,
+    ConfigError,
+)
+from rolecall.model import Severity
+from rolecall.options import EngineOptions
 from rolecall.rules_cmd import cmd_explain, cmd_rules
-from rolecall.walker import DEFAULT_MAX_FILE_SIZE, PathNotFound, WalkOptions, display_path
+from rolecall.settings import ScanSetup as ScanSetup  # re-exported
+from rolecall.settings import passed_over_notices, scan_setup
+from rolecall.walker import DEFAULT_MAX_FILE_SIZE, PathNotFound, WalkOptions
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
 
@@ -212,73 +217,10 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
     return parser
 
 
-def _split_codes(key: str, values: Sequence[str]) -> tuple[str, ...]:
-    out: list[str] = []
-    for value in values:
-        out.extend(parse_codes(key, value))
-    return tuple(out)
-
-
-#: Report formats that show whether a fix exists but not its edits.
-_NO_EDITS = frozenset({"text", "github"})
-
-
 def scan_settings(args: argparse.Namespace) -> tuple[Config, WalkOptions, EngineOptions, int]:
-    """Merge the configuration file and the flags (flags win)."""
-    start = args.paths[0] if args.paths else "."
-    config = default_config(start) if args.isolated else load_config(start, args.config)
-    select = _split_codes("--select", args.select) or config.select
-    ignore = config.ignore + _split_codes("--ignore", args.ignore)
-    max_size = args.max_file_size or config.max_file_size or DEFAULT_MAX_FILE_SIZE
-    if args.max_file_size is not None and args.max_file_size < 1:
-        raise UsageError("--max-file-size: expected a positive number of bytes")
-    jobs = args.jobs if args.jobs is not None else config.jobs
-    if jobs < 0:
-        raise UsageError("--jobs: expected 0 (all cores) or more")
-    walk = WalkOptions(
-        include=config.include,
-        exclude=config.exclude + tuple(args.exclude),
-        exclude_root=config.root,
-        use_gitignore=config.respect_gitignore and not args.no_gitignore,
-        follow_symlinks=config.follow_symlinks or args.follow_symlinks,
-        max_file_size=max_size,
-    )
-    engine = EngineOptions(
-        selection=RuleSelection(
-            select=select,
-            ignore=ignore,
-            severity_overrides=config.severity_overrides,
-            per_file_ignores=config.per_file_ignores,
-            base=os.path.abspath("."),
-            root=config.root,
-        ),
-        allowlist=config.allowlist,
-        report_examples=config.report_examples or args.report_examples,
-        report_unused_suppressions=(
-            args.report_unused_suppressions or config.report_unused_suppressions
-        ),
-        foreign_pragmas=config.foreign_suppressions,
-        # Only fixing and the JSON/SARIF reports use edits; building them costs libcst.
-        fix_edits=args.command == "fix" or getattr(args, "format", "text") not in _NO_EDITS,
-    )
-    if args.fail_level:
-        config = _replace_fail_level(config, Severity.parse(args.fail_level))
-    return config, walk, engine, jobs
-
-
-def _replace_fail_level(config: Config, level: Severity) -> Config:
-    import dataclasses
-
-    return dataclasses.replace(config, fail_level=level)
-
-
-def _passed_over(config: Config) -> list[Notice]:
-    """A notice for each ``pyproject.toml`` that was not rolecall's to read."""
-    base = os.getcwd()
-    return [
-        Notice(NoticeCode.UNPARSEABLE, reason, display_path(path, base), NoticeLevel.WARNING)
-        for path, reason in config.passed_over
-    ]
+    """Merge the configuration files and the flags (flags win); see :func:`scan_setup`."""
+    setup = scan_setup(args)
+    return setup.config, setup.walk, setup.engine, setup.jobs
 
 
 def _use_color(choice: str, stream: TextIO) -> bool:
@@ -316,8 +258,8 @@ def cmd_scan(args: argparse.Namespace, out: TextIO) -> int:
     from rolecall.runner import ScanRequest, run_scan
 
     args.format = output_format(args.format, args.output)
-
-    config, walk, engine_options, jobs = scan_settings(args)
+    setup = scan_setup(args)
+    config = setup.config
     if args.output and not os.path.isdir(os.path.dirname(os.path.abspath(args.output))):
         raise UsageError(f"--output {args.output}: the directory does not exist")
     baseline = scan_baseline(args, config)
@@ -338,14 +280,15 @@ def cmd_scan(args: argparse.Namespace, out: TextIO) -> int:
     request = ScanRequest(
         paths=tuple(args.paths),
         base=os.getcwd(),
-        walk=walk,
-        engine=engine_options,
-        jobs=jobs,
+        walk=setup.walk,
+        engine=setup.engine,
+        jobs=setup.jobs,
         cache_dir=cache_dir,
         shard=shard,
         # Only these need the rules' metadata: without it, a text scan that the cache
         # answers never loads a rule.
         rule_infos=args.format in ("json", "sarif") or baseline is not None,
+        profiles=setup.settings.profile if setup.settings is not None else None,
     )
     progress = None
     if args.quiet == 0 and sys.stderr.isatty() and os.environ.get("TERM") != "dumb":
@@ -353,8 +296,9 @@ def cmd_scan(args: argparse.Namespace, out: TextIO) -> int:
 
         progress = Progress(sys.stderr)
     report = run_scan(request, tool_version=__version__, progress=progress)
-    if config.passed_over:
-        report.notices.extend(_passed_over(config))
+    passed_over = passed_over_notices(setup)
+    if passed_over:
+        report.notices.extend(passed_over)
         report.notices.sort(key=lambda n: n.sort_key)
     use_baseline(args, config, report, baseline)
     report.fail_level = config.fail_level
@@ -407,23 +351,48 @@ def _demo_scan(directory: str, out: TextIO) -> int:
 def cmd_fix(args: argparse.Namespace, out: TextIO) -> int:
     """Apply fixes; exit 1 when a file could not be fixed, or (``--diff``) would change."""
     from rolecall.engine import Engine
-    from rolecall.fixer import run_fix
+    from rolecall.fixer import FixSummary, run_fix
+    from rolecall.options import make_profile
     from rolecall.registry import default_registry
     from rolecall.walker import FileEntry, walk
 
-    _, walk_options, engine_options, _ = scan_settings(args)
-    engine = Engine(default_registry(), engine_options)
+    setup = scan_setup(args)
+    registry = default_registry()
+    engines: dict[str, Engine] = {}
+    default = make_profile(setup.engine)
+
+    def engine_for(path: str) -> Engine:
+        """The engine of the configuration governing ``path``'s directory."""
+        profile = default if setup.settings is None else setup.settings.profile(path)
+        engine = engines.get(profile.key)
+        if engine is None:
+            engine = engines[profile.key] = Engine(registry, profile.options)
+        return engine
+
     from rolecall.files import PARSE_LIMIT
 
     # Fixes come from parsed views, which files above the parse limit do not get.
     files = [
         (item.path, item.display)
-        for item in walk(args.paths, os.getcwd(), walk_options)
+        for item in walk(args.paths, os.getcwd(), setup.walk)
         if isinstance(item, FileEntry) and item.size <= PARSE_LIMIT
     ]
-    summary = run_fix(
-        engine, files, unsafe=args.unsafe_fixes, diff_only=args.diff, out=out, force=args.force
-    )
+    summary = FixSummary()
+    for file in files:  # one at a time: each with its own configuration's engine
+        part = run_fix(
+            engine_for(file[0]),
+            [file],
+            unsafe=args.unsafe_fixes,
+            diff_only=args.diff,
+            out=out,
+            force=args.force,
+        )
+        summary = FixSummary(
+            summary.files_changed + part.files_changed,
+            summary.fixes_applied + part.fixes_applied,
+            summary.files_failed + part.files_failed,
+            summary.unsafe_skipped + part.unsafe_skipped,
+        )
     out.write(summary.describe(diff_only=args.diff) + "\n")
     failed = summary.files_failed or (args.diff and summary.files_changed)
     return EXIT_FINDINGS if failed else EXIT_OK

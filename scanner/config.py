@@ -1,9 +1,11 @@
 """Configuration: ``[tool.rolecall]`` in ``pyproject.toml`` or a ``.rolecall.toml``.
 
-The file is found by walking up from the scan root; in one directory ``.rolecall.toml``
+A file is found by walking up from a directory; in one directory ``.rolecall.toml``
 wins over ``pyproject.toml``, and a ``pyproject.toml`` without a ``[tool.rolecall]``
-table is passed over. Every key is validated: an unknown key or a bad value is a
-:class:`ConfigError` naming the key (exit 2). Command-line flags override the file.
+table is passed over. Each scanned file gets the configuration of its own directory
+(:class:`ConfigTree`; how it is applied is :mod:`rolecall.settings`). Every key is
+validated: an unknown key or a bad value is a :class:`ConfigError` naming the key
+(exit 2). Command-line flags override the file.
 """
 
 from __future__ import annotations
@@ -287,3 +289,78 @@ def default_config(start: str) -> Config:
     """The defaults, with excludes relative to the scan root ``start`` (a directory),
     or to the working directory when ``start`` is a file."""
     return Config(root=os.path.abspath(start if os.path.isdir(start) else os.curdir))
+
+
+class ConfigTree:
+    """The configuration that governs each directory: the nearest configuration file at
+    or above it (ruff's hierarchy: no merging, the nearest file governs alone), else
+    ``default``.
+
+    Answers are cached per directory, and each walk up stops at the first directory
+    already answered, so a scan stats each directory's two candidate files once, and
+    reads each configuration file once, however many files it governs. The
+    ``pyproject.toml`` files passed over on the way are collected in ``passed_over``.
+    """
+
+    def __init__(self, default: Config) -> None:
+        self.default = default
+        self._dirs: dict[str, Config] = {}
+        self._files: dict[str, Config] = {}
+        #: file -> why it was not read for rolecall, in the order they were met.
+        self.passed_over: dict[str, str] = {}
+
+    def for_directory(self, directory: str) -> Config:
+        """The configuration governing ``directory`` (an absolute or relative path)."""
+        found = self._dirs.get(directory)  # the walk asks with absolute, normal paths
+        if found is not None:
+            return found
+        current = os.path.abspath(directory)
+        found = self._dirs.get(current)
+        if found is not None:
+            self._dirs[directory] = found
+            return found
+        chain: list[str] = []
+        config: Config | None = None
+        while True:
+            cached = self._dirs.get(current)
+            if cached is not None:
+                config = cached
+                break
+            chain.append(current)
+            path = self._own_file(current)
+            if path is not None:
+                config = self._load(path)
+                break
+            parent = os.path.dirname(current)
+            if parent == current:
+                config = self.default
+                break
+            current = parent
+        for folder in chain:
+            self._dirs[folder] = config
+        self._dirs[directory] = config
+        return config
+
+    def for_file(self, path: str) -> Config:
+        """The configuration governing the directory of file ``path``."""
+        return self.for_directory(os.path.dirname(os.path.abspath(path)))
+
+    def _own_file(self, directory: str) -> str | None:
+        own = os.path.join(directory, ".rolecall.toml")
+        if os.path.isfile(own):
+            return own
+        pyproject = os.path.join(directory, "pyproject.toml")
+        if os.path.isfile(pyproject):
+            table, reason = _rolecall_table(pyproject)
+            if table is not None:
+                return pyproject
+            if reason:
+                self.passed_over.setdefault(pyproject, reason)
+        return None
+
+    def _load(self, path: str) -> Config:
+        config = self._files.get(path)
+        if config is None:
+            config = load_config_file(path)
+            self._files[path] = config
+        return config

@@ -6,8 +6,8 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
 from typing import Any
 
 
@@ -98,15 +98,43 @@ def read_spec(path: str) -> IgnoreRules | None:
     return rules if rules else None
 
 
+def parent_directory(path: str) -> str:
+    """The directory of an absolute, normal ``path`` (what the walker passes): cheaper
+    than ``os.path.dirname``, and asked for every entry of a walk."""
+    if os.altsep:  # pragma: no cover - Windows
+        return os.path.dirname(path)
+    return path.rpartition(os.sep)[0] or os.sep
+
+
 def rel_path(path: str, directory: str) -> str:
     return os.path.relpath(path, directory).replace(os.sep, "/")
+
+
+@dataclass(frozen=True)
+class ExcludeScope:
+    """One configuration's include and exclude patterns and the directory they are
+    relative to."""
+
+    root: str
+    exclude: IgnoreRules | None = None
+    include: IgnoreRules | None = None
+
+
+#: The scope that governs a directory (its nearest configuration's); see ``scopes``.
+ScopeResolver = Callable[[str], ExcludeScope]
 
 
 @dataclass
 class IgnorePolicy:
     """What a walk leaves out: the configured exclude and include patterns (relative to
     ``exclude_root``) and, with ``use_gitignore``, git's ignore files of the repository
-    the scanned path is in."""
+    the scanned path is in.
+
+    With ``scopes``, the patterns are per directory instead: a path is judged by the
+    scope governing the directory it is listed in (a directory by its parent's, so a
+    configuration cannot exclude the directory it sits in, and its parent's excludes
+    still keep the walk out of it).
+    """
 
     exclude_root: str
     use_gitignore: bool
@@ -114,6 +142,8 @@ class IgnorePolicy:
     include: IgnoreRules | None = None
     repo_root: str | None = None
     info_exclude: IgnoreRules | None = None
+    scopes: ScopeResolver | None = None
+    _excluded_dirs: dict[str, bool] = field(default_factory=dict, repr=False)
 
     def set_repository(self, root: str | None) -> None:
         """The repository (its root) whose ignore files apply to the next path."""
@@ -124,15 +154,22 @@ class IgnorePolicy:
 
     def excluded(self, path: str, is_dir: bool) -> bool:
         """Whether a configured exclude pattern matches ``path``."""
-        if self.exclude is None:
+        if self.scopes is None:
+            exclude, root = self.exclude, self.exclude_root
+        else:
+            scope = self.scopes(parent_directory(path))
+            exclude, root = scope.exclude, scope.root
+        if exclude is None:
             return False
-        rel = rel_path(path, self.exclude_root)
+        rel = rel_path(path, root)
         if rel.startswith("../"):
             return False
-        return self.exclude.verdict(rel, is_dir) is True
+        return exclude.verdict(rel, is_dir) is True
 
     def excluded_named_file(self, path: str) -> bool:
         """Whether a file named on the command line, or a directory above it, is excluded."""
+        if self.scopes is not None:
+            return self.excluded(path, False) or self._excluded_dir(parent_directory(path))
         if self.exclude is None:
             return False
         rel = rel_path(path, self.exclude_root)
@@ -144,14 +181,42 @@ class IgnorePolicy:
             for n in range(1, len(parts) + 1)
         )
 
+    def _excluded_dir(self, directory: str) -> bool:
+        """Whether a walk from any directory above would have left ``directory`` out:
+        it or an ancestor excluded by the scope of the directory it is listed in."""
+        chain: list[str] = []
+        verdict = False
+        current = directory
+        while True:
+            known = self._excluded_dirs.get(current)
+            if known is not None:
+                verdict = known
+                break
+            parent = os.path.dirname(current)
+            if parent == current:
+                break
+            chain.append(current)
+            if self.excluded(current, True):
+                verdict = True
+                break
+            current = parent
+        for folder in chain:
+            self._excluded_dirs[folder] = verdict
+        return verdict
+
     def included(self, path: str) -> bool:
         """Whether a file passes the configured include patterns (all do when unset)."""
-        if self.include is None:
+        if self.scopes is None:
+            include, root = self.include, self.exclude_root
+        else:
+            scope = self.scopes(parent_directory(path))
+            include, root = scope.include, scope.root
+        if include is None:
             return True
         # "src/" includes everything below src: the deepest level with a verdict decides.
-        parts = rel_path(path, self.exclude_root).split("/")
+        parts = rel_path(path, root).split("/")
         for n in range(len(parts), 0, -1):
-            verdict = self.include.verdict("/".join(parts[:n]), is_dir=n < len(parts))
+            verdict = include.verdict("/".join(parts[:n]), is_dir=n < len(parts))
             if verdict is not None:
                 return verdict
         return False

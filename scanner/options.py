@@ -8,8 +8,9 @@ their parsers (start-up is most of a pre-commit run).
 from __future__ import annotations
 
 import fnmatch
+import hashlib
 import os
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 
 from rolecall.model import Finding, Notice, Severity
@@ -86,6 +87,37 @@ class EngineOptions:
     #: Whether fixes carry their edits (``rolecall fix``, JSON and SARIF reports need
     #: them; a text report only names the fix). See :class:`rolecall.RuleContext`.
     fix_edits: bool = True
+
+
+def describe_options(options: EngineOptions) -> list[str]:
+    """Every option that changes a file's result, as text (cache keys are made of it)."""
+    sel = options.selection
+    return [
+        f"select {sel.select!r} ignore {sel.ignore!r} enable {sel.enable!r}",
+        f"severity {sorted((k, v.value) for k, v in sel.severity_overrides.items())!r}",
+        f"per-file-ignores {sel.per_file_ignores!r} base {sel.base!r} root {sel.root!r}",
+        f"allowlist {options.allowlist!r}",
+        f"examples {options.report_examples} unused {options.report_unused_suppressions}",
+        f"foreign-pragmas {options.foreign_pragmas} fix-edits {options.fix_edits}",
+    ]
+
+
+@dataclass(frozen=True)
+class Profile:
+    """The engine options of the files that one configuration governs, and ``key``, a
+    digest of them: the engine for them is chosen, and their cached results found, by it."""
+
+    options: EngineOptions
+    key: str
+
+
+def make_profile(options: EngineOptions) -> Profile:
+    digest = hashlib.sha256("\0".join(describe_options(options)).encode("utf-8", "surrogatepass"))
+    return Profile(options, digest.hexdigest()[:32])
+
+
+#: The profile of the file at an (absolute) path: its own directory's configuration's.
+ProfileResolver = Callable[[str], Profile]
 
 
 @dataclass

@@ -17,7 +17,14 @@ from typing import TYPE_CHECKING
 from rolecall import files
 from rolecall.files import read_entry
 from rolecall.model import Notice, NoticeCode, NoticeLevel
-from rolecall.options import EngineOptions, FileResult
+from rolecall.options import (
+    EngineOptions,
+    FileResult,
+    Profile,
+    ProfileResolver,
+    describe_options,
+    make_profile,
+)
 from rolecall.report import ScanReport, ScanStats
 from rolecall.shard import in_shard
 from rolecall.walker import FileEntry, WalkOptions, walk
@@ -47,21 +54,40 @@ class ScanRequest:
     #: Fill ``ScanReport.rules`` (JSON, SARIF and the baseline need it; text does not,
     #: and without it a scan answered from the cache never loads the rules).
     rule_infos: bool = True
+    #: Each file's engine options (its own directory's configuration's, see
+    #: :class:`rolecall.settings.Settings`); None: ``engine`` for every file.
+    profiles: ProfileResolver | None = None
 
 
 def scan_entry(
-    engine: Engine, entry: FileEntry, max_size: int, cache: ResultCache | None = None
+    engine: Engine,
+    entry: FileEntry,
+    max_size: int,
+    cache: ResultCache | None = None,
+    profile: str = "",
 ) -> FileResult:
     """Read and scan one file (or take its result from the cache); every failure is a
-    notice on its result. The result goes into the cache's file index."""
-    result = _scan_entry(engine, entry, max_size, cache)
+    notice on its result. The result goes into the cache's file index.
+
+    ``profile`` is the key of the engine's options when they are the file's own (see
+    :class:`rolecall.options.Profile`): the cache keys of the file include it.
+    """
+    result = _scan_entry(engine, entry, max_size, cache, profile)
     if cache is not None:
-        cache.put_file(entry.display, entry.stamp, entry.changed_ns, result)
+        cache.put_file(entry.display, index_stamp(entry, profile), entry.changed_ns, result)
     return result
 
 
+def index_stamp(entry: FileEntry, profile: str) -> str:
+    """The file index's stamp of ``entry``: what the file system says of its content,
+    and the options it is scanned with (a changed configuration is a miss)."""
+    if not entry.stamp or not profile:
+        return entry.stamp
+    return f"{entry.stamp}|{profile}"
+
+
 def _scan_entry(
-    engine: Engine, entry: FileEntry, max_size: int, cache: ResultCache | None
+    engine: Engine, entry: FileEntry, max_size: int, cache: ResultCache | None, profile: str
 ) -> FileResult:
     result = FileResult(path=entry.display, size=entry.size)
     try:
@@ -76,7 +102,7 @@ def _scan_entry(
         plan = engine.plan(entry.display, data, result)
         if plan is None:
             return result  # no rule wants the file: cheaper than a cache lookup
-        key = cache.key(entry.display, data) if cache is not None else None
+        key = cache.key(entry.display, data, profile) if cache is not None else None
         if key is not None and cache is not None:
             hit = cache.get(key, entry.display)
             if hit is not None:
@@ -121,12 +147,13 @@ def effective_jobs(jobs: int) -> int:
 
 def iter_results(
     request: ScanRequest,
-    get_engine: Callable[[], Engine],
+    get_engine: Callable[[Profile], Engine],
     stats: ScanStats,
     on_notice: Callable[[Notice], None],
     cache: ResultCache | None = None,
     progress: Progress | None = None,
     on_ignored: Callable[[str], None] | None = None,
+    seen_profiles: dict[str, Profile] | None = None,
 ) -> Iterator[FileResult]:
     """Walk ``request.paths`` and yield one result per file.
 
@@ -139,6 +166,14 @@ def iter_results(
     shard = request.shard
     jobs = effective_jobs(request.jobs)
     max_size = request.walk.max_file_size
+    default = make_profile(request.engine)
+    resolve = request.profiles
+    profiles = seen_profiles if seen_profiles is not None else {}
+
+    def profile_of(entry: FileEntry) -> Profile:
+        profile = default if resolve is None else resolve(entry.path)
+        profiles.setdefault(profile.key, profile)
+        return profile
 
     def ignored(path: str) -> None:
         if on_ignored is not None and in_shard(path.rstrip("/"), shard):
@@ -148,7 +183,7 @@ def iter_results(
     index = cache.open_index(os.path.abspath(request.base)) if cache is not None else {}
     from rolecall.cachecodec import decode_result  # with the cache, already imported
 
-    entries: list[FileEntry] = []  # files to scan
+    entries: list[tuple[FileEntry, Profile]] = []  # files to scan
     seen = [0]  # files the walker offered (stats.files_seen)
 
     def accept(item: FileEntry | Notice) -> FileEntry | None:
@@ -167,9 +202,9 @@ def iter_results(
             progress.start(seen[0])
         return item
 
-    def from_index(entry: FileEntry) -> FileResult | None:
+    def from_index(entry: FileEntry, profile: Profile) -> FileResult | None:
         row = index.get(entry.display) if entry.stamp else None
-        if row is None or row[0] != entry.stamp or cache is None:
+        if row is None or row[0] != index_stamp(entry, profile.key) or cache is None:
             return None
         try:
             result = decode_result(row[1], entry.display)
@@ -188,39 +223,41 @@ def iter_results(
         entry = accept(item)
         if entry is None:
             continue
-        hit = from_index(entry)
+        profile = profile_of(entry)
+        hit = from_index(entry, profile)
         if hit is not None:
             yield hit
             continue
-        entries.append(entry)
+        entries.append((entry, profile))
         total += entry.size
         if jobs > 1 and (total >= PARALLEL_MIN_BYTES or len(entries) >= PARALLEL_MIN_FILES):
             parallel = True
             break
     if not parallel:
         stats.jobs = 1
-        for entry in entries:
-            yield scan_entry(get_engine(), entry, max_size, cache)
+        for entry, profile in entries:
+            yield scan_entry(get_engine(profile), entry, max_size, cache, profile.key)
         return
     stats.jobs = jobs
     later: list[FileResult] = []  # index hits found while the workers run
 
-    def all_entries() -> Iterator[FileEntry]:
+    def all_entries() -> Iterator[tuple[FileEntry, Profile]]:
         yield from list(entries)
         for item in items:
             entry = accept(item)
             if entry is None:
                 continue
-            hit = from_index(entry)
+            profile = profile_of(entry)
+            hit = from_index(entry, profile)
             if hit is None:
-                yield entry
+                yield entry, profile
             else:
                 later.append(hit)
 
     from rolecall import workers
 
     batches = workers.batches(all_entries())
-    yield from workers.parallel(get_engine(), batches, jobs, max_size, cache)
+    yield from workers.parallel(get_engine, default, batches, jobs, max_size, cache)
     yield from later
 
 
@@ -237,17 +274,10 @@ def open_cache(request: ScanRequest, registry: Registry | None = None) -> Result
     from rolecall.cache import ResultCache
     from rolecall.cachekey import scan_fingerprint
 
-    opts = request.engine
-    sel = opts.selection
     parts = [
         f"rolecall {__version__}",
         f"max-file-size {request.walk.max_file_size}",
-        f"select {sel.select!r} ignore {sel.ignore!r} enable {sel.enable!r}",
-        f"severity {sorted((k, v.value) for k, v in sel.severity_overrides.items())!r}",
-        f"per-file-ignores {sel.per_file_ignores!r} base {sel.base!r} root {sel.root!r}",
-        f"allowlist {opts.allowlist!r}",
-        f"examples {opts.report_examples} unused {opts.report_unused_suppressions}",
-        f"foreign-pragmas {opts.foreign_pragmas} fix-edits {opts.fix_edits}",
+        *describe_options(request.engine),
     ]
     modules = {"rolecall.engine", "rolecall.document", "rolecall.parsers.common"}
     if registry is not None:
@@ -280,6 +310,7 @@ def run_scan(
     loaded = _Loaded(request.engine, registry)
     stats = report.stats
     cache = open_cache(request, registry)
+    seen: dict[str, Profile] = {}
     try:
         results = iter_results(
             request,
@@ -289,6 +320,7 @@ def run_scan(
             cache,
             progress,
             report.ignored_paths.append,
+            seen,
         )
         for result in results:
             if progress is not None:
@@ -306,8 +338,11 @@ def run_scan(
                 stats.files_skipped += 1
         report.notices.extend(_load_notices(loaded, cache, request.rule_infos))
         if request.rule_infos:
+            # Every rule that some file's configuration enables.
             engine = loaded.engine()
             enabled = set(engine.rule_ids)
+            for profile in seen.values():
+                enabled.update(loaded.engine(profile).rule_ids)
             report.rules = [i for i in engine.registry.infos() if i.id in enabled]
     finally:
         if progress is not None:
@@ -325,25 +360,31 @@ def run_scan(
 
 
 class _Loaded:
-    """The rules and the engine, loaded on first use: never, when the cache answers all."""
+    """The rules and an engine per set of options, loaded on first use: never, when the
+    cache answers all."""
 
     def __init__(self, options: EngineOptions, registry: Registry | None) -> None:
-        self.options = options
+        self.default = make_profile(options)
         self.registry = registry
-        self._engine: Engine | None = None
+        self._engines: dict[str, Engine] = {}
 
     @property
     def loaded(self) -> bool:
-        return self._engine is not None
+        return bool(self._engines)
 
-    def engine(self) -> Engine:
-        if self._engine is None:
+    def engine(self, profile: Profile | None = None) -> Engine:
+        """The engine for ``profile`` (default: the request's options)."""
+        profile = profile or self.default
+        engine = self._engines.get(profile.key)
+        if engine is None:
             from rolecall.engine import Engine
             from rolecall.registry import default_registry
 
-            registry = self.registry if self.registry is not None else default_registry()
-            self._engine = Engine(registry, self.options)
-        return self._engine
+            if self.registry is None:
+                self.registry = default_registry()
+            engine = Engine(self.registry, profile.options)
+            self._engines[profile.key] = engine
+        return engine
 
 
 _LOAD_NOTICES = "rule-load-notices"

@@ -29,7 +29,13 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from rolecall.gitlist import GitUnavailable, ignores_directory, list_files
-from rolecall.ignore import IgnorePolicy, IgnoreRules, IgnoreSource, find_repo_root
+from rolecall.ignore import (
+    IgnorePolicy,
+    IgnoreRules,
+    IgnoreSource,
+    ScopeResolver,
+    find_repo_root,
+)
 from rolecall.model import Notice, NoticeCode, NoticeLevel
 from rolecall.paths import display_path as display_path  # re-exported: public name
 
@@ -63,6 +69,9 @@ class WalkOptions:
     use_gitignore: bool = True
     follow_symlinks: bool = False
     max_file_size: int = DEFAULT_MAX_FILE_SIZE
+    #: Per-directory include/exclude patterns (each directory's own configuration's);
+    #: when set, ``include``, ``exclude`` and ``exclude_root`` are not used.
+    scopes: ScopeResolver | None = None
 
 
 @dataclass(frozen=True)
@@ -114,6 +123,7 @@ class _Walker:
             use_gitignore=opts.use_gitignore,
             exclude=IgnoreRules(opts.exclude) if opts.exclude else None,
             include=IgnoreRules(opts.include) if opts.include else None,
+            scopes=opts.scopes,
         )
 
     # --- walking ------------------------------------------------------------------

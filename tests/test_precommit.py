@@ -390,3 +390,21 @@ def test_readme_pip_install_from_the_repository_works(pc: Env, tmp_path: Path) -
 
     assert item["metadata"]["name"] == "rolecall"
     assert item["metadata"]["version"] == rolecall.__version__  # one version, one place
+
+
+def test_each_staged_file_gets_its_own_directorys_config(pc: Env) -> None:
+    # Issue 17 #10: pre-commit passes the staged files in git's order, aaa/ before app/;
+    # aaa's configuration (ignore every rule) must not reach app's key.
+    repo = pc.project(pc.root / "hierarchy")
+    write(repo, "aaa/.rolecall.toml", 'ignore = ["RC"]\n')
+    write(repo, "aaa/x.py", f'KEY_ID = "{key()}"\n')
+    app_key = key()
+    write(repo, "app/.env", f"AWS_ACCESS_KEY_ID={app_key}\n")
+    pc.git(repo, "add", "-A")
+    proc = pc.pre_commit(repo, "run")
+    assert proc.returncode == 1, proc.stdout + proc.stderr
+    assert "app/.env:" in proc.stdout and app_key in proc.stdout
+    assert "aaa/x.py:" not in proc.stdout
+    # The same verdict for app/.env alone.
+    alone = pc.pre_commit(repo, "run", "--files", "app/.env")
+    assert alone.returncode == 1 and app_key in alone.stdout
