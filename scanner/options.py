@@ -100,3 +100,6 @@ class FileResult:
     size: int = 0
     scanned: bool = False
     cached: bool = False  # answered from the result cache
+    #: GitHub's ``primaryLocationLineHash`` of each line a finding starts on, computed
+    #: from the bytes the scan read (SARIF output never opens a file again).
+    line_hashes: dict[int, str] = field(default_factory=dict)

@@ -47,6 +47,9 @@ class ScanReport:
     scanned_paths: list[str] = field(default_factory=list)
     #: Paths an ignore rule left out, in walk order; a directory's ends in '/'.
     ignored_paths: list[str] = field(default_factory=list)
+    #: GitHub's ``primaryLocationLineHash`` by (path, line) for the lines findings start
+    #: on, computed from the bytes the scan read; files above the parse limit have none.
+    line_hashes: dict[tuple[str, int], str] = field(default_factory=dict)
 
     def failing(self) -> list[Finding]:
         """Findings at or above the fail level: they make the exit code 1."""

@@ -79,6 +79,12 @@ class FileEntry:
     stamp: str = ""
     #: Modification or status change time (ns), whichever is later.
     changed_ns: int = 0
+    #: The file's device and inode when walked (0: unknown); the reader refuses a
+    #: descriptor that is not this file (it was swapped since the walk).
+    dev: int = 0
+    ino: int = 0
+    #: Reached through a symbolic link (``--follow-symlinks``): opened following it.
+    via_link: bool = False
 
 
 class PathNotFound(Exception):
@@ -324,7 +330,7 @@ class _Walker:
         except OSError as exc:
             return self._notice(NoticeCode.UNREADABLE, path, _os_reason(exc))
         if not stat.S_ISDIR(st.st_mode):
-            return self._file(path, st)
+            return self._file(path, st, via_link=True)
         key = (st.st_dev, st.st_ino)
         if key in self._ancestors:
             return self._notice(NoticeCode.SKIPPED_SPECIAL, path, "symbolic link loop not followed")
@@ -335,8 +341,9 @@ class _Walker:
         self._visited_dirs.add(key)
         return path
 
-    def _file(self, path: str, st: os.stat_result) -> FileEntry | Notice:
-        """The entry of a file that is not a symbolic link, or why it is not scanned."""
+    def _file(self, path: str, st: os.stat_result, *, via_link: bool = False) -> FileEntry | Notice:
+        """The entry of a file (``st`` is the file's own status, also when ``path`` is a
+        followed symbolic link), or why it is not scanned."""
         mode = st.st_mode
         if not stat.S_ISREG(mode):
             what = (
@@ -369,6 +376,9 @@ class _Walker:
             st.st_size,
             f"{st.st_size}:{st.st_mtime_ns}:{st.st_ctime_ns}:{st.st_ino}:{st.st_dev}",
             max(st.st_mtime_ns, st.st_ctime_ns),
+            st.st_dev,
+            st.st_ino,
+            via_link,
         )
 
     def _notice(

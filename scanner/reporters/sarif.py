@@ -4,8 +4,10 @@ One run per log. ``tool.driver.rules`` lists every rule that ran, with help gene
 from the rule's own documentation; results carry an explicit level, exactly one location
 with a repository-relative URI and a full UTF-16 region, partial fingerprints that
 survive code moves (rolecall's own) and match GitHub's (``primaryLocationLineHash``),
-and fixes where the rule offers one. Inline-suppressed findings are not written: GitHub
-ignores SARIF suppressions, and the JSON output is where they are listed.
+and fixes where the rule offers one. The line hashes come from the bytes the scan read
+(:attr:`ScanReport.line_hashes`): no file is opened again after the scan.
+Inline-suppressed findings are not written: GitHub ignores SARIF suppressions, and the
+JSON output is where they are listed.
 
 Built on the sarif-om object model (imported here, never at package import time) and
 written by :mod:`rolecall.reporters.sarif_json`, which keeps every explicit value.
@@ -17,13 +19,12 @@ import gzip
 import os
 import re
 from collections import defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any, TextIO
 from urllib.parse import quote
 
 import sarif_om as so  # type: ignore[import-untyped]  # generated attrs classes, untyped
-from rolecall import files as _files
 from rolecall.model import (
     Confidence,
     Finding,
@@ -35,7 +36,6 @@ from rolecall.model import (
 )
 from rolecall.report import ScanReport
 from rolecall.reporters.github import finding_text
-from rolecall.reporters.linehash import line_hashes
 from rolecall.reporters.related import with_related
 from rolecall.reporters.sarif_json import dumps, om
 from rolecall.reporters.sarif_rules import notice_descriptor, rule_descriptor
@@ -126,7 +126,7 @@ def build_log(
                 level=NoticeLevel.ERROR,
             )
         )
-    hashes = _line_hashes(report.root, kept)
+    hashes = report.line_hashes
     results = [_result(f, index[f.rule_id], hashes) for f in kept]
     codes = sorted({n.code for n in notices}, key=lambda c: c.value)
     driver = om(
@@ -214,27 +214,6 @@ def _region(loc: Location) -> so.Region:
         end_line=loc.end_line,
         end_column=loc.end_column_utf16,
     )
-
-
-def _line_hashes(root: str, findings: Iterable[Finding]) -> dict[tuple[str, int], str]:
-    wanted: dict[str, int] = defaultdict(int)
-    for finding in findings:
-        loc = finding.location
-        wanted[loc.path] = max(wanted[loc.path], loc.line)
-    out: dict[tuple[str, int], str] = {}
-    base = Path(root)
-    for path, max_line in wanted.items():
-        try:
-            if (base / path).stat().st_size > _files.PARSE_LIMIT:
-                # Hashing reads the whole file into memory several times over; above the
-                # parse limit the upload action fills the hash in itself.
-                continue
-            data = (base / path).read_bytes()
-        except OSError:
-            continue  # gone since the scan: GitHub's action would not hash it either
-        for line, value in line_hashes(data, max_line).items():
-            out[(path, line)] = value
-    return out
 
 
 def _result(finding: Finding, rule_index: int, hashes: Mapping[tuple[str, int], str]) -> so.Result:
