@@ -12,7 +12,7 @@ from __future__ import annotations
 from typing import TextIO
 
 from rolecall.model import Finding, Notice, NoticeLevel, Severity
-from rolecall.report import ScanReport
+from rolecall.report import ScanReport, skipped_summary
 from rolecall.reporters.related import with_related
 
 _COLORS = {
@@ -98,6 +98,9 @@ class TextReporter:
         scanned = _count(stats.files_scanned, "file")
         tail = f"; scanned {scanned} ({mb:.1f} MB) in {stats.seconds:.2f}s"
         extra = []
+        skipped = skipped_summary(report.skipped())
+        if skipped:
+            extra.append(skipped)
         if report.suppressed:
             extra.append(f"{len(report.suppressed)} suppressed")
         if stats.files_ignored:
