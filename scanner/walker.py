@@ -83,8 +83,11 @@ class FileEntry:
     #: descriptor that is not this file (it was swapped since the walk).
     dev: int = 0
     ino: int = 0
-    #: Reached through a symbolic link (``--follow-symlinks``): opened following it.
+    #: The path is a symbolic link (``--follow-symlinks``): opened following it.
     via_link: bool = False
+    #: A symbolic link is on the way from the scan path (the file itself or a directory):
+    #: with ``--follow-symlinks`` the file's own path is preferred when both are walked.
+    through_link: bool = False
 
 
 class PathNotFound(Exception):
@@ -99,6 +102,7 @@ class _Frame:
     sources: list[IgnoreSource]
     scan_root: str
     key: tuple[int, int] | None  # (device, inode) while it is an ancestor, for loops
+    linked: bool = False  # entered through a symbolic link
     next: int = 0
 
 
@@ -126,6 +130,12 @@ class _Walker:
 
     def walk(self, paths: Sequence[str]) -> Iterator[FileEntry | Notice]:
         seen: set[str] = set()
+        #: With --follow-symlinks, (device, inode) -> display path of the files given
+        #: out: two links to one file (or a link and the file) are scanned once, under
+        #: the file's own path when the walk meets it (files reached through a link
+        #: wait until the end).
+        files: dict[tuple[int, int], str] = {}
+        through_links: list[FileEntry] = []
         for raw in paths:
             path = os.path.abspath(raw)
             if not os.path.lexists(path):
@@ -142,7 +152,30 @@ class _Walker:
                     if item.path in seen:
                         continue
                     seen.add(item.path)
+                    if self.options.follow_symlinks and item.ino:
+                        if item.through_link:
+                            through_links.append(item)
+                            continue
+                        duplicate = self._duplicate(item, files)
+                        if duplicate is not None:
+                            yield duplicate
+                            continue
                 yield item
+        for item in through_links:
+            duplicate = self._duplicate(item, files)
+            yield item if duplicate is None else duplicate
+
+    def _duplicate(self, item: FileEntry, files: dict[tuple[int, int], str]) -> Notice | None:
+        """A notice when ``item``'s file was already given out under another path."""
+        first = files.setdefault((item.dev, item.ino), item.display)
+        if first == item.display:
+            return None
+        return self._notice(
+            NoticeCode.SKIPPED_SPECIAL,
+            item.path,
+            f"same file as {first}, already scanned",
+            NoticeLevel.INFO,
+        )
 
     def _walk_repository(self, path: str, repo: str) -> Iterator[FileEntry | Notice]:
         """The files of directory ``path`` in work tree ``repo``, as git lists them."""
@@ -185,7 +218,9 @@ class _Walker:
             elif stat.S_ISLNK(st.st_mode):
                 item = self._symlink(file, [], scan_root)
                 if isinstance(item, str):
-                    yield from self._walk_dir(item, self.ignore.root_sources(item), scan_root)
+                    yield from self._walk_dir(
+                        item, self.ignore.root_sources(item), scan_root, linked=True
+                    )
                 elif item is not None:
                     yield item
             else:
@@ -215,7 +250,7 @@ class _Walker:
             yield from self._walk_dir(path, self.ignore.root_sources(path), os.path.realpath(path))
         elif stat.S_ISLNK(st.st_mode) and os.path.isdir(path) and self.options.follow_symlinks:
             real = os.path.realpath(path)
-            yield from self._walk_dir(path, self.ignore.root_sources(path), real)
+            yield from self._walk_dir(path, self.ignore.root_sources(path), real, linked=True)
         else:
             # A file named explicitly: git ignore rules do not apply (pre-commit only
             # passes tracked files), configured excludes do.
@@ -231,12 +266,12 @@ class _Walker:
                 yield item
 
     def _walk_dir(
-        self, top: str, sources: list[IgnoreSource], scan_root: str
+        self, top: str, sources: list[IgnoreSource], scan_root: str, *, linked: bool = False
     ) -> Iterator[FileEntry | Notice]:
         """Depth first, each directory's entries in name order, with an explicit stack:
         a deep tree costs neither recursion nor a chain of generators per level."""
         stack: list[_Frame] = []
-        notice = self._enter(top, sources, scan_root, stack)
+        notice = self._enter(top, sources, scan_root, stack, linked=linked)
         if notice is not None:
             yield notice
         while stack:
@@ -267,15 +302,24 @@ class _Walker:
             if is_link:
                 item = self._symlink(entry.path, frame.sources, frame.scan_root)
                 if isinstance(item, str):
-                    item = self._enter(item, frame.sources, frame.scan_root, stack, child=True)
+                    item = self._enter(
+                        item, frame.sources, frame.scan_root, stack, child=True, linked=True
+                    )
                 if item is not None:
                     yield item
             elif is_dir:
-                notice = self._enter(entry.path, frame.sources, frame.scan_root, stack, child=True)
+                notice = self._enter(
+                    entry.path,
+                    frame.sources,
+                    frame.scan_root,
+                    stack,
+                    child=True,
+                    linked=frame.linked,
+                )
                 if notice is not None:
                     yield notice
             elif self.ignore.included(entry.path):
-                yield self._file(entry.path, st)
+                yield self._file(entry.path, st, through_link=frame.linked)
 
     def _enter(
         self,
@@ -285,6 +329,7 @@ class _Walker:
         stack: list[_Frame],
         *,
         child: bool = False,
+        linked: bool = False,
     ) -> Notice | None:
         """Push ``directory``'s listing on ``stack``, or say why it is not walked.
 
@@ -309,7 +354,7 @@ class _Walker:
             key = None  # already on the stack (a loop is refused before this)
         if key is not None:
             self._ancestors.add(key)
-        stack.append(_Frame(entries, sources, scan_root, key))
+        stack.append(_Frame(entries, sources, scan_root, key, linked))
         return None
 
     def _symlink(
@@ -341,7 +386,14 @@ class _Walker:
         self._visited_dirs.add(key)
         return path
 
-    def _file(self, path: str, st: os.stat_result, *, via_link: bool = False) -> FileEntry | Notice:
+    def _file(
+        self,
+        path: str,
+        st: os.stat_result,
+        *,
+        via_link: bool = False,
+        through_link: bool = False,
+    ) -> FileEntry | Notice:
         """The entry of a file (``st`` is the file's own status, also when ``path`` is a
         followed symbolic link), or why it is not scanned."""
         mode = st.st_mode
@@ -379,6 +431,7 @@ class _Walker:
             st.st_dev,
             st.st_ino,
             via_link,
+            via_link or through_link,
         )
 
     def _notice(

@@ -225,7 +225,11 @@ def test_file_swapped_for_a_link_outside_the_root_is_not_read(
 
     monkeypatch.setattr(runner, "read_entry", swap)
     request = ScanRequest(paths=(str(root),), base=str(root), jobs=1)
-    request = replace(request, walk=replace(request.walk, follow_symlinks=follow))
+    # The link's target is excluded, so the link itself is the file's only path.
+    request = replace(
+        request,
+        walk=replace(request.walk, follow_symlinks=follow, exclude=("target.txt",)),
+    )
     report = run_scan(request)
     count("tree", 3)
     assert swapped
