@@ -9,11 +9,13 @@ or emptied between the walk and the read, and a whole scan over a tree mixing it
 from __future__ import annotations
 
 import os
+import random
 import socket
 from pathlib import Path
 
 import pytest
 import rolecall.runner as runner
+from rolecall.fakes import fake_secret_key
 from rolecall.model import NoticeCode
 from rolecall.runner import ScanRequest, run_scan
 from rolecall.walker import FileEntry
@@ -135,7 +137,7 @@ def test_a_scan_over_every_hazard_at_once(tmp_path: Path) -> None:
 
 # --- races between the walk, the read and the report (issue 17 #11) -------------------
 
-_SECRET_LINE = "aws_secret_access_key = wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY\n"
+_SECRET_LINE = f"aws_secret_access_key = {fake_secret_key(rng=random.Random(11))}\n"
 
 
 def _key_file(key: str) -> str:
