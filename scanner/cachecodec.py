@@ -27,7 +27,9 @@ from rolecall.model import (
 if TYPE_CHECKING:
     from rolecall.options import FileResult
 
-FORMAT = 3  # 2: findings carry the values they cover; 3: and their related locations
+#: 2: findings carry the values they cover; 3: and their related locations; 4: results
+#: carry the line hashes of their findings' lines.
+FORMAT = 4
 
 
 def _loc(loc: Location, path: str) -> list[Any]:
@@ -140,6 +142,7 @@ def encode_result(result: FileResult) -> bytes:
         [_finding(f, path) for f in result.findings],
         [_finding(f, path) for f in result.suppressed],
         [_notice(n, path) for n in result.notices],
+        [[line, value] for line, value in sorted(result.line_hashes.items())],
     ]
     return json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
 
@@ -150,7 +153,7 @@ def decode_result(value: bytes, path: str) -> FileResult:
     if value[:1] == EMPTY:
         kind_text = value[1:].decode("utf-8")
         return FileResult(path=path, kind=kind_text or None, scanned=True, cached=True)
-    fmt, kind, scanned, findings, suppressed, notices = json.loads(value)
+    fmt, kind, scanned, findings, suppressed, notices, hashes = json.loads(value)
     if fmt != FORMAT:
         raise ValueError(f"cache entry format {fmt!r}")
     return FileResult(
@@ -161,6 +164,7 @@ def decode_result(value: bytes, path: str) -> FileResult:
         kind=None if kind is None else str(kind),
         scanned=bool(scanned),
         cached=True,
+        line_hashes={int(line): str(text) for line, text in hashes},
     )
 
 

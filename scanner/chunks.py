@@ -21,10 +21,8 @@ from __future__ import annotations
 
 import codecs
 import dataclasses
-import errno
 import os
 import re
-import stat
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
@@ -222,22 +220,14 @@ def scan_large(
 ) -> FileResult:
     """Scan ``entry`` window by window with the text rules (see the module docstring);
     a file that grows past ``limit`` bytes while it is read is not reported on."""
-    from rolecall.files import is_binary
+    from rolecall.files import is_binary, open_entry
 
     result = FileResult(path=entry.display, size=entry.size)
-    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
-    try:
-        fd = os.open(entry.path, flags)
-    except OSError as exc:
-        why = "file vanished during the scan" if exc.errno == errno.ENOENT else "cannot open"
-        result.notices.append(_notice(entry, f"{why}: {exc.strerror}", NoticeCode.UNREADABLE))
+    fd = open_entry(entry)
+    if isinstance(fd, Notice):
+        result.notices.append(fd)
         return result
     try:
-        if not stat.S_ISREG(os.fstat(fd).st_mode):
-            result.notices.append(
-                _notice(entry, "not a regular file when opened", NoticeCode.SKIPPED_SPECIAL)
-            )
-            return result
         head = os.pread(fd, 8192, 0)
         if is_binary(head):
             result.notices.append(

@@ -18,22 +18,59 @@ BINARY_SNIFF = 8192
 #: Files up to this size are read whole and every rule runs on them; larger ones are read
 #: by the text rules in windows (:mod:`rolecall.chunks`).
 PARSE_LIMIT = 5 * 1024 * 1024
+#: What ``open`` with ``O_NOFOLLOW`` fails with on a symbolic link (Linux/macOS: ELOOP,
+#: FreeBSD: EMLINK).
+_LINK_ERRNOS = frozenset({errno.ELOOP, errno.EMLINK})
 
 
-def read_bytes(entry: FileEntry, max_size: int) -> bytes | Notice:
-    """The file's bytes, or a notice saying why they could not be read."""
+def open_entry(entry: FileEntry) -> int | Notice:
+    """A descriptor open on the walked file itself, or a notice saying why not.
+
+    Never follows a symbolic link the walk did not follow (``O_NOFOLLOW``), never blocks
+    on a FIFO (``O_NONBLOCK``), and checks the descriptor (``fstat``): it must be a
+    regular file and, where the walk saw one, the same device and inode. A file swapped
+    for a link, a FIFO or another file between the walk and the read is not read.
+    """
     flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
+    if not entry.via_link:
+        flags |= getattr(os, "O_NOFOLLOW", 0)
     try:
         fd = os.open(entry.path, flags)
     except OSError as exc:
         if exc.errno == errno.ENOENT:
             return _notice(NoticeCode.UNREADABLE, entry, "file vanished during the scan")
+        if exc.errno in _LINK_ERRNOS and not entry.via_link and os.path.islink(entry.path):
+            return _notice(
+                NoticeCode.SKIPPED_SPECIAL,
+                entry,
+                "replaced by a symbolic link after the walk; not followed",
+            )
         return _notice(NoticeCode.UNREADABLE, entry, f"cannot open: {exc.strerror}")
     try:
         st = os.fstat(fd)
-        if not stat.S_ISREG(st.st_mode):
-            # Swapped for a FIFO or device after the walk: never read it.
-            return _notice(NoticeCode.SKIPPED_SPECIAL, entry, "not a regular file when opened")
+    except OSError as exc:
+        os.close(fd)
+        return _notice(NoticeCode.UNREADABLE, entry, f"cannot read: {exc.strerror}")
+    if not stat.S_ISREG(st.st_mode):
+        # Swapped for a FIFO or device after the walk: never read it.
+        os.close(fd)
+        return _notice(NoticeCode.SKIPPED_SPECIAL, entry, "not a regular file when opened")
+    if entry.ino and (st.st_dev, st.st_ino) != (entry.dev, entry.ino):
+        os.close(fd)
+        return _notice(
+            NoticeCode.SKIPPED_SPECIAL,
+            entry,
+            "replaced by another file after the walk; not read (scan again)",
+        )
+    return fd
+
+
+def read_bytes(entry: FileEntry, max_size: int) -> bytes | Notice:
+    """The file's bytes, or a notice saying why they could not be read."""
+    fd = open_entry(entry)
+    if isinstance(fd, Notice):
+        return fd
+    try:
         chunks: list[bytes] = []
         remaining = max_size + 1
         while remaining > 0:

@@ -87,6 +87,9 @@ class EngineOptions:
     #: Whether fixes carry their edits (``rolecall fix``, JSON and SARIF reports need
     #: them; a text report only names the fix). See :class:`rolecall.RuleContext`.
     fix_edits: bool = True
+    #: Whether results carry GitHub's ``primaryLocationLineHash`` of their findings'
+    #: lines (SARIF reports need them; computing them reads each file with findings).
+    line_hashes: bool = False
 
 
 def describe_options(options: EngineOptions) -> list[str]:
@@ -99,6 +102,7 @@ def describe_options(options: EngineOptions) -> list[str]:
         f"allowlist {options.allowlist!r}",
         f"examples {options.report_examples} unused {options.report_unused_suppressions}",
         f"foreign-pragmas {options.foreign_pragmas} fix-edits {options.fix_edits}",
+        f"line-hashes {options.line_hashes}",
     ]
 
 
@@ -132,3 +136,6 @@ class FileResult:
     size: int = 0
     scanned: bool = False
     cached: bool = False  # answered from the result cache
+    #: GitHub's ``primaryLocationLineHash`` of each line a finding starts on, computed
+    #: from the bytes the scan read (SARIF output never opens a file again).
+    line_hashes: dict[int, str] = field(default_factory=dict)

@@ -26,6 +26,7 @@ from rolecall.options import (
     make_profile,
 )
 from rolecall.report import ScanReport, ScanStats
+from rolecall.reporters.linehash import finding_line_hashes
 from rolecall.shard import in_shard
 from rolecall.walker import FileEntry, WalkOptions, walk
 
@@ -109,6 +110,8 @@ def _scan_entry(
                 hit.size = entry.size
                 return hit
         engine.run_plan(plan, result)
+        if engine.options.line_hashes:
+            result.line_hashes = finding_line_hashes(data, result.findings)
         if key is not None and cache is not None:
             cache.put(key, result)
     except Exception as exc:  # a bug must not lose the other files' results
@@ -328,6 +331,8 @@ def run_scan(
             report.findings.extend(result.findings)
             report.suppressed.extend(result.suppressed)
             report.notices.extend(result.notices)
+            for line, value in result.line_hashes.items():
+                report.line_hashes[(result.path, line)] = value
             if result.cached:
                 stats.cached += 1
             if result.scanned:

@@ -47,6 +47,7 @@ class Flags:
     report_examples: bool = False
     report_unused_suppressions: bool = False
     fix_edits: bool = True
+    line_hashes: bool = False
 
 
 def engine_options(config: Config, flags: Flags) -> EngineOptions:
@@ -67,6 +68,7 @@ def engine_options(config: Config, flags: Flags) -> EngineOptions:
         ),
         foreign_pragmas=config.foreign_suppressions,
         fix_edits=flags.fix_edits,
+        line_hashes=flags.line_hashes,
     )
 
 
@@ -198,6 +200,8 @@ def scan_setup(args: argparse.Namespace) -> ScanSetup:
         report_unused_suppressions=args.report_unused_suppressions,
         # Only fixing and the JSON/SARIF reports use edits; building them costs libcst.
         fix_edits=args.command == "fix" or getattr(args, "format", "text") not in _NO_EDITS,
+        # Only SARIF reports carry line hashes; a text scan (the hook) never pays for them.
+        line_hashes=getattr(args, "format", "text") == "sarif",
     )
     settings = None
     if args.isolated:

@@ -88,6 +88,15 @@ class FileEntry:
     stamp: str = ""
     #: Modification or status change time (ns), whichever is later.
     changed_ns: int = 0
+    #: The file's device and inode when walked (0: unknown); the reader refuses a
+    #: descriptor that is not this file (it was swapped since the walk).
+    dev: int = 0
+    ino: int = 0
+    #: The path is a symbolic link (``--follow-symlinks``): opened following it.
+    via_link: bool = False
+    #: A symbolic link is on the way from the scan path (the file itself or a directory):
+    #: with ``--follow-symlinks`` the file's own path is preferred when both are walked.
+    through_link: bool = False
 
 
 class PathNotFound(Exception):
@@ -102,6 +111,7 @@ class _Frame:
     sources: list[IgnoreSource]
     scan_root: str
     key: tuple[int, int] | None  # (device, inode) while it is an ancestor, for loops
+    linked: bool = False  # entered through a symbolic link
     next: int = 0
 
 
@@ -130,6 +140,12 @@ class _Walker:
 
     def walk(self, paths: Sequence[str]) -> Iterator[FileEntry | Notice]:
         seen: set[str] = set()
+        #: With --follow-symlinks, (device, inode) -> display path of the files given
+        #: out: two links to one file (or a link and the file) are scanned once, under
+        #: the file's own path when the walk meets it (files reached through a link
+        #: wait until the end).
+        files: dict[tuple[int, int], str] = {}
+        through_links: list[FileEntry] = []
         for raw in paths:
             path = os.path.abspath(raw)
             if not os.path.lexists(path):
@@ -146,7 +162,30 @@ class _Walker:
                     if item.path in seen:
                         continue
                     seen.add(item.path)
+                    if self.options.follow_symlinks and item.ino:
+                        if item.through_link:
+                            through_links.append(item)
+                            continue
+                        duplicate = self._duplicate(item, files)
+                        if duplicate is not None:
+                            yield duplicate
+                            continue
                 yield item
+        for item in through_links:
+            duplicate = self._duplicate(item, files)
+            yield item if duplicate is None else duplicate
+
+    def _duplicate(self, item: FileEntry, files: dict[tuple[int, int], str]) -> Notice | None:
+        """A notice when ``item``'s file was already given out under another path."""
+        first = files.setdefault((item.dev, item.ino), item.display)
+        if first == item.display:
+            return None
+        return self._notice(
+            NoticeCode.SKIPPED_SPECIAL,
+            item.path,
+            f"same file as {first}, already scanned",
+            NoticeLevel.INFO,
+        )
 
     def _walk_repository(self, path: str, repo: str) -> Iterator[FileEntry | Notice]:
         """The files of directory ``path`` in work tree ``repo``, as git lists them."""
@@ -189,7 +228,9 @@ class _Walker:
             elif stat.S_ISLNK(st.st_mode):
                 item = self._symlink(file, [], scan_root)
                 if isinstance(item, str):
-                    yield from self._walk_dir(item, self.ignore.root_sources(item), scan_root)
+                    yield from self._walk_dir(
+                        item, self.ignore.root_sources(item), scan_root, linked=True
+                    )
                 elif item is not None:
                     yield item
             else:
@@ -219,7 +260,7 @@ class _Walker:
             yield from self._walk_dir(path, self.ignore.root_sources(path), os.path.realpath(path))
         elif stat.S_ISLNK(st.st_mode) and os.path.isdir(path) and self.options.follow_symlinks:
             real = os.path.realpath(path)
-            yield from self._walk_dir(path, self.ignore.root_sources(path), real)
+            yield from self._walk_dir(path, self.ignore.root_sources(path), real, linked=True)
         else:
             # A file named explicitly: git ignore rules do not apply (pre-commit only
             # passes tracked files), configured excludes do.
@@ -235,12 +276,12 @@ class _Walker:
                 yield item
 
     def _walk_dir(
-        self, top: str, sources: list[IgnoreSource], scan_root: str
+        self, top: str, sources: list[IgnoreSource], scan_root: str, *, linked: bool = False
     ) -> Iterator[FileEntry | Notice]:
         """Depth first, each directory's entries in name order, with an explicit stack:
         a deep tree costs neither recursion nor a chain of generators per level."""
         stack: list[_Frame] = []
-        notice = self._enter(top, sources, scan_root, stack)
+        notice = self._enter(top, sources, scan_root, stack, linked=linked)
         if notice is not None:
             yield notice
         while stack:
@@ -271,15 +312,24 @@ class _Walker:
             if is_link:
                 item = self._symlink(entry.path, frame.sources, frame.scan_root)
                 if isinstance(item, str):
-                    item = self._enter(item, frame.sources, frame.scan_root, stack, child=True)
+                    item = self._enter(
+                        item, frame.sources, frame.scan_root, stack, child=True, linked=True
+                    )
                 if item is not None:
                     yield item
             elif is_dir:
-                notice = self._enter(entry.path, frame.sources, frame.scan_root, stack, child=True)
+                notice = self._enter(
+                    entry.path,
+                    frame.sources,
+                    frame.scan_root,
+                    stack,
+                    child=True,
+                    linked=frame.linked,
+                )
                 if notice is not None:
                     yield notice
             elif self.ignore.included(entry.path):
-                yield self._file(entry.path, st)
+                yield self._file(entry.path, st, through_link=frame.linked)
 
     def _enter(
         self,
@@ -289,6 +339,7 @@ class _Walker:
         stack: list[_Frame],
         *,
         child: bool = False,
+        linked: bool = False,
     ) -> Notice | None:
         """Push ``directory``'s listing on ``stack``, or say why it is not walked.
 
@@ -313,7 +364,7 @@ class _Walker:
             key = None  # already on the stack (a loop is refused before this)
         if key is not None:
             self._ancestors.add(key)
-        stack.append(_Frame(entries, sources, scan_root, key))
+        stack.append(_Frame(entries, sources, scan_root, key, linked))
         return None
 
     def _symlink(
@@ -334,7 +385,7 @@ class _Walker:
         except OSError as exc:
             return self._notice(NoticeCode.UNREADABLE, path, _os_reason(exc))
         if not stat.S_ISDIR(st.st_mode):
-            return self._file(path, st)
+            return self._file(path, st, via_link=True)
         key = (st.st_dev, st.st_ino)
         if key in self._ancestors:
             return self._notice(NoticeCode.SKIPPED_SPECIAL, path, "symbolic link loop not followed")
@@ -345,8 +396,16 @@ class _Walker:
         self._visited_dirs.add(key)
         return path
 
-    def _file(self, path: str, st: os.stat_result) -> FileEntry | Notice:
-        """The entry of a file that is not a symbolic link, or why it is not scanned."""
+    def _file(
+        self,
+        path: str,
+        st: os.stat_result,
+        *,
+        via_link: bool = False,
+        through_link: bool = False,
+    ) -> FileEntry | Notice:
+        """The entry of a file (``st`` is the file's own status, also when ``path`` is a
+        followed symbolic link), or why it is not scanned."""
         mode = st.st_mode
         if not stat.S_ISREG(mode):
             what = (
@@ -379,6 +438,10 @@ class _Walker:
             st.st_size,
             f"{st.st_size}:{st.st_mtime_ns}:{st.st_ctime_ns}:{st.st_ino}:{st.st_dev}",
             max(st.st_mtime_ns, st.st_ctime_ns),
+            st.st_dev,
+            st.st_ino,
+            via_link,
+            via_link or through_link,
         )
 
     def _notice(

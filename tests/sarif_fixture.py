@@ -41,6 +41,7 @@ from rolecall import (
 from rolecall.engine import Engine
 from rolecall.registry import ENTRY_POINT_GROUP, Registry, build_registry
 from rolecall.report import ScanReport, ScanStats
+from rolecall.reporters.linehash import finding_line_hashes
 
 _RNG = random.Random(20261129)
 _B32 = string.ascii_uppercase + "234567"
@@ -247,6 +248,8 @@ def scan_tree(root: Path, registry: Registry, *, shard: str | None = None) -> Sc
             report.stats.files_skipped += 1
             continue
         result = engine.scan_document(Document(rel, data))
+        for line, value in finding_line_hashes(data, result.findings).items():
+            report.line_hashes[(rel, line)] = value
         report.findings.extend(result.findings)
         report.suppressed.extend(result.suppressed)
         report.notices.extend(result.notices)

@@ -254,7 +254,12 @@ def test_sarif_leaves_the_line_hash_of_large_files_to_the_upload_action(
     monkeypatch.setattr(files, "PARSE_LIMIT", 2000)
     (tmp_path / "big.js").write_text(BUNDLE)
     (tmp_path / "small.env").write_text(f"AWS_ACCESS_KEY_ID={KEY2}\n")
-    report = run_scan(ScanRequest(paths=(str(tmp_path),), base=str(tmp_path), jobs=1))
+    from rolecall.options import EngineOptions
+
+    sarif_run = EngineOptions(line_hashes=True)  # as `--format sarif` asks
+    report = run_scan(
+        ScanRequest(paths=(str(tmp_path),), base=str(tmp_path), jobs=1, engine=sarif_run)
+    )
     out = io.StringIO()
     get_reporter("sarif").write(report, out)
     hashed = {

@@ -294,8 +294,13 @@ def test_follow_symlinks(in_tmp: Path, capsys: pytest.CaptureFixture[str], key_i
     _, report = run_json(["--isolated", "src"], capsys)
     assert [f["path"] for f in report["findings"]] == ["src/real/k.py"]
     _, report = run_json(["--isolated", "--follow-symlinks", "src"], capsys)
-    assert [f["path"] for f in report["findings"]] == ["src/link/k.py", "src/real/k.py"]
-    assert [n["path"] for n in report["notices"]] == ["src/out"]  # outside the scan root
+    # One file, reported once under its own path (issue 17 #15); the link says so.
+    assert [f["path"] for f in report["findings"]] == ["src/real/k.py"]
+    notices = {n["path"]: n["message"] for n in report["notices"]}
+    assert notices == {
+        "src/link/k.py": "same file as src/real/k.py, already scanned",
+        "src/out": "symbolic link points outside the scan root",
+    }
 
 
 def test_report_unused_suppressions(project: Path, capsys: pytest.CaptureFixture[str]) -> None:

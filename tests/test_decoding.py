@@ -75,9 +75,27 @@ def test_truncated_utf16_is_a_decoding_notice(tmp_path: Path) -> None:
     assert notices == [NoticeCode.DECODING.value]
 
 
-def test_utf16_without_bom_is_treated_as_binary(tmp_path: Path, key_id: str) -> None:
-    _, notices = scan_file(tmp_path, "a.txt", key_id.encode("utf-16-le"))
-    assert notices == [NoticeCode.BINARY.value]
+@pytest.mark.parametrize("encoding", ["utf-16-le", "utf-16-be", "utf-32-le", "utf-32-be"])
+def test_wide_text_without_bom_is_scanned(tmp_path: Path, key_id: str, encoding: str) -> None:
+    """UTF-16/32 without a byte-order mark (issue 17 #14; skipped as binary before):
+    its NUL pattern shows the encoding, and positions are those of the text."""
+    text = f"# café ✓\r\nkey = '{key_id}'\r\n"
+    decoded = decode(text.encode(encoding))
+    assert (decoded.text, decoded.encoding, decoded.bom, decoded.errors) == (
+        text,
+        encoding,
+        False,
+        0,
+    )
+    where, notices = scan_file(tmp_path, "a.txt", text.encode(encoding))
+    assert where == [(2, 8)]
+    assert notices == []
+
+
+def test_a_lone_id_in_utf16_without_bom_is_scanned(tmp_path: Path, key_id: str) -> None:
+    where, notices = scan_file(tmp_path, "a.txt", key_id.encode("utf-16-le"))
+    assert where == [(1, 1)]
+    assert notices == []
 
 
 @pytest.mark.parametrize(

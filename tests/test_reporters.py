@@ -131,8 +131,8 @@ def test_text_shape() -> None:
     assert lines[2] == "    safe fix available: use hay"
     assert lines[-1] == (
         "Found 3 findings (1 error, 1 warning, 1 note) in 2 files; scanned 3 files "
-        "(0.0 MB) in 0.25s; 1 suppressed, 2 ignored by git's ignore rules (listed with -v), "
-        "3 notices (1 informational, shown with -v)."
+        "(0.0 MB) in 0.25s; 1 skipped (1 binary), 1 suppressed, 2 ignored by git's ignore "
+        "rules (listed with -v), 3 notices (1 informational, shown with -v)."
     )
     # Files are separated by a blank line; findings of one file are not.
     assert lines[6] == "" and lines[7].startswith("z/é.txt:1:1:")

@@ -41,7 +41,11 @@ def test_fixture_tree_annotations(tmp_path: Path) -> None:
     out = io.StringIO()
     get_reporter("github").write(report, out)
     lines = out.getvalue().splitlines()
-    assert len(lines) == len(report.findings) + 1  # the INFO notice (binary) is quiet
+    # The INFO notice (binary) is quiet; the count of skipped files is not.
+    assert len(lines) == len(report.findings) + 2
+    assert lines[-1] == (
+        "::notice title=rolecall skipped files::1 skipped (1 binary) (each listed with -v)"
+    )
     first = next(line for line in lines if KEY_IDS[0] in line)
     assert first.startswith(
         "::error file=app/settings.py,line=3,col=15,endLine=3,endColumn=35,"

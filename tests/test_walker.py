@@ -540,9 +540,19 @@ def test_follow_symlinks_inside_root_only(tmp_path: Path) -> None:
     (root / "relative-out").symlink_to(Path("..") / "outside" / "secret.txt")
     (root / "dangling").symlink_to(root / "missing")
     files, notices = walk_all([root], root, WalkOptions(follow_symlinks=True))
-    assert files == ["f.txt", "link-dir/a.txt", "link-file", "real/a.txt"]
+    # Links to files inside the root give no second entry for the same file.
+    assert files == ["f.txt", "real/a.txt"]
     by_path = {n.path: n for n in notices}
-    assert set(by_path) == {"out-dir", "out-file", "relative-out", "dangling"}
+    assert set(by_path) == {
+        "out-dir",
+        "out-file",
+        "relative-out",
+        "dangling",
+        "link-dir/a.txt",
+        "link-file",
+    }
+    assert by_path["link-dir/a.txt"].message == "same file as real/a.txt, already scanned"
+    assert by_path["link-file"].message == "same file as f.txt, already scanned"
     for name in ("out-dir", "out-file", "relative-out"):
         assert "outside the scan root" in by_path[name].message
     assert by_path["dangling"].code is NoticeCode.UNREADABLE

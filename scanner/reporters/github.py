@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from typing import TextIO
 
 from rolecall.model import Finding, Notice, NoticeLevel, Severity
-from rolecall.report import ScanReport
+from rolecall.report import ScanReport, skipped_summary
 from rolecall.reporters.related import with_related
 
 COMMAND: Mapping[Severity, str] = {
@@ -93,3 +93,8 @@ class GithubReporter:
             if notice.level is NoticeLevel.INFO and not self.verbose:
                 continue  # skipped binaries and the like: noise in a pull request
             out.write(notice_command(notice) + "\n")
+        skipped = skipped_summary(report.skipped())
+        if skipped:
+            # Informational skip notices are hidden above: the count is never hidden.
+            hint = "" if self.verbose else " (each listed with -v)"
+            out.write(command("notice", f"{skipped}{hint}", title="rolecall skipped files") + "\n")

@@ -16,6 +16,11 @@ occurred so far in the file (identical lines stay distinguishable).
 from __future__ import annotations
 
 from array import array
+from collections.abc import Iterable
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from rolecall.model import Finding
 
 BLOCK_SIZE = 100
 _BASE = 37
@@ -67,3 +72,14 @@ def line_hashes(data: bytes, max_line: int | None = None) -> dict[int, str]:
         seen[text] = seen.get(text, 0) + 1
         out[line] = f"{text}:{seen[text]}"
     return out
+
+
+def finding_line_hashes(data: bytes, findings: Iterable[Finding]) -> dict[int, str]:
+    """The hashes of the lines ``findings`` start on, from ``data`` (the bytes the scan
+    read): the report never reads a file again, which might since have become a FIFO, a
+    link or other content."""
+    lines = {f.location.line for f in findings}
+    if not lines:
+        return {}
+    hashes = line_hashes(data, max(lines))
+    return {line: hashes[line] for line in sorted(lines) if line in hashes}

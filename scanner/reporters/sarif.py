@@ -4,8 +4,10 @@ One run per log. ``tool.driver.rules`` lists every rule that ran, with help gene
 from the rule's own documentation; results carry an explicit level, exactly one location
 with a repository-relative URI and a full UTF-16 region, partial fingerprints that
 survive code moves (rolecall's own) and match GitHub's (``primaryLocationLineHash``),
-and fixes where the rule offers one. Inline-suppressed findings are not written: GitHub
-ignores SARIF suppressions, and the JSON output is where they are listed.
+and fixes where the rule offers one. The line hashes come from the bytes the scan read
+(:attr:`ScanReport.line_hashes`): no file is opened again after the scan.
+Inline-suppressed findings are not written: GitHub ignores SARIF suppressions, and the
+JSON output is where they are listed.
 
 Built on the sarif-om object model (imported here, never at package import time) and
 written by :mod:`rolecall.reporters.sarif_json`, which keeps every explicit value.
@@ -15,15 +17,15 @@ from __future__ import annotations
 
 import gzip
 import os
+import posixpath
 import re
 from collections import defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any, TextIO
 from urllib.parse import quote
 
 import sarif_om as so  # type: ignore[import-untyped]  # generated attrs classes, untyped
-from rolecall import files as _files
 from rolecall.model import (
     Confidence,
     Finding,
@@ -35,7 +37,6 @@ from rolecall.model import (
 )
 from rolecall.report import ScanReport
 from rolecall.reporters.github import finding_text
-from rolecall.reporters.linehash import line_hashes
 from rolecall.reporters.related import with_related
 from rolecall.reporters.sarif_json import dumps, om
 from rolecall.reporters.sarif_rules import notice_descriptor, rule_descriptor
@@ -126,8 +127,9 @@ def build_log(
                 level=NoticeLevel.ERROR,
             )
         )
-    hashes = _line_hashes(report.root, kept)
-    results = [_result(f, index[f.rule_id], hashes) for f in kept]
+    hashes = report.line_hashes
+    bases = UriBases(report.root, _paths(kept, notices))
+    results = [_result(f, index[f.rule_id], hashes, bases) for f in kept]
     codes = sorted({n.code for n in notices}, key=lambda c: c.value)
     driver = om(
         so.ToolComponent,
@@ -143,10 +145,14 @@ def build_log(
         tool=om(so.Tool, driver=driver),
         automation_details=om(so.RunAutomationDetails, id=automation_id(report.shard)),
         column_kind="utf16CodeUnits",
-        original_uri_base_ids={SRCROOT: _root_location(report.root)},
+        original_uri_base_ids=bases.original_uri_base_ids(),
         invocations=[
             _invocation(
-                notices, index, {c: n for n, c in enumerate(codes)}, report.stats.files_ignored
+                notices,
+                index,
+                {c: n for n, c in enumerate(codes)},
+                report.stats.files_ignored,
+                bases,
             )
         ],
         results=results,
@@ -202,8 +208,84 @@ def artifact_uri(path: str) -> str:
     return quote(raw, safe="/")
 
 
-def _artifact(path: str) -> so.ArtifactLocation:
-    return om(so.ArtifactLocation, uri=artifact_uri(path), uri_base_id=SRCROOT)
+def _is_absolute(path: str) -> bool:
+    """Whether a display path is absolute: a scanned file outside the scan's base
+    directory (``/srv/x.env``, or ``C:/x.env`` on Windows)."""
+    return path.startswith("/") or re.match(r"[A-Za-z]:/", path) is not None
+
+
+def _dir_uri(directory: str) -> str:
+    """A ``file:`` URI for an absolute '/'-separated directory path, ending in '/'."""
+    # artifact_uri drops the leading '/'; a Windows drive keeps its ':' (file:///C:/...).
+    uri = "file:///" + artifact_uri(directory).replace("%3A", ":", 1)
+    return uri if uri.endswith("/") else uri + "/"
+
+
+class UriBases:
+    """The ``uriBaseId`` and relative URI of every path in the log.
+
+    Paths relative to the scan's base resolve against ``%SRCROOT%``. A file scanned
+    outside the base (``cd /tmp/x && rolecall scan /tmp/y``) has an absolute display
+    path: it gets a URI relative to an extra base, ``OUTSIDE`` (``OUTSIDE2``... for other
+    drives), the deepest directory holding all such files. Every URI stays a relative
+    reference with a base that resolves, as GitHub and the SARIF validators require.
+    """
+
+    def __init__(self, root: str, paths: Iterable[str]) -> None:
+        self.root = root
+        groups: dict[str, list[str]] = {}
+        for path in paths:
+            if _is_absolute(path):
+                drive = path.split("/", 1)[0]  # "" on POSIX, "C:" on Windows
+                groups.setdefault(drive, []).append(path.rsplit("/", 1)[0] or "/")
+        self.bases: dict[str, tuple[str, str]] = {}  # drive -> (base id, directory)
+        for n, (drive, dirs) in enumerate(sorted(groups.items()), 1):
+            top = posixpath.commonpath(dirs) if drive == "" else _common(dirs)
+            self.bases[drive] = (f"OUTSIDE{n if n > 1 else ''}", top)
+
+    def artifact(self, path: str) -> so.ArtifactLocation:
+        if not _is_absolute(path):
+            return om(so.ArtifactLocation, uri=artifact_uri(path), uri_base_id=SRCROOT)
+        base_id, top = self.bases[path.split("/", 1)[0]]
+        rel = path[len(top) :].lstrip("/")
+        return om(so.ArtifactLocation, uri=artifact_uri(rel), uri_base_id=base_id)
+
+    def original_uri_base_ids(self) -> dict[str, so.ArtifactLocation]:
+        out = {SRCROOT: _root_location(self.root)}
+        for base_id, top in self.bases.values():
+            out[base_id] = om(
+                so.ArtifactLocation,
+                uri=_dir_uri(top),
+                description=om(
+                    so.Message, text="A scanned directory outside the one %SRCROOT% names."
+                ),
+            )
+        return out
+
+
+def _common(dirs: list[str]) -> str:
+    """The deepest directory common to '/'-separated paths that start with a drive."""
+    parts = [d.split("/") for d in dirs]
+    common: list[str] = []
+    for names in zip(*parts, strict=False):
+        if len(set(names)) != 1:
+            break
+        common.append(names[0])
+    return "/".join(common) + ("/" if len(common) == 1 else "")
+
+
+def _paths(findings: Iterable[Finding], notices: Iterable[Notice]) -> Iterator[str]:
+    """Every path the log names."""
+    for finding in findings:
+        yield finding.location.path
+        for related in finding.related:
+            yield related.location.path
+        if finding.fix is not None:
+            for edit in finding.fix.edits:
+                yield edit.location.path
+    for notice in notices:
+        if notice.path:
+            yield notice.path
 
 
 def _region(loc: Location) -> so.Region:
@@ -216,28 +298,12 @@ def _region(loc: Location) -> so.Region:
     )
 
 
-def _line_hashes(root: str, findings: Iterable[Finding]) -> dict[tuple[str, int], str]:
-    wanted: dict[str, int] = defaultdict(int)
-    for finding in findings:
-        loc = finding.location
-        wanted[loc.path] = max(wanted[loc.path], loc.line)
-    out: dict[tuple[str, int], str] = {}
-    base = Path(root)
-    for path, max_line in wanted.items():
-        try:
-            if (base / path).stat().st_size > _files.PARSE_LIMIT:
-                # Hashing reads the whole file into memory several times over; above the
-                # parse limit the upload action fills the hash in itself.
-                continue
-            data = (base / path).read_bytes()
-        except OSError:
-            continue  # gone since the scan: GitHub's action would not hash it either
-        for line, value in line_hashes(data, max_line).items():
-            out[(path, line)] = value
-    return out
-
-
-def _result(finding: Finding, rule_index: int, hashes: Mapping[tuple[str, int], str]) -> so.Result:
+def _result(
+    finding: Finding,
+    rule_index: int,
+    hashes: Mapping[tuple[str, int], str],
+    bases: UriBases,
+) -> so.Result:
     loc = finding.location
     fingerprints = {FINGERPRINT_KEY: finding.fingerprint}
     line_hash = hashes.get((loc.path, loc.line))
@@ -255,20 +321,22 @@ def _result(finding: Finding, rule_index: int, hashes: Mapping[tuple[str, int], 
         rule_index=rule_index,
         level=finding.severity.value,
         message=om(so.Message, text=finding_text(finding, message)),
-        locations=[_location(loc)],
+        locations=[_location(loc, bases)],
         related_locations=[
-            _location(r.location, id=n, message=om(so.Message, text=r.label))
+            _location(r.location, bases, id=n, message=om(so.Message, text=r.label))
             for n, r in enumerate(finding.related, 1)
         ]
         or None,
         partial_fingerprints=fingerprints,
-        fixes=[_fix(finding.fix)] if finding.fix is not None and finding.fix.edits else None,
+        fixes=[_fix(finding.fix, bases)] if finding.fix is not None and finding.fix.edits else None,
         properties=properties,
     )
 
 
-def _location(loc: Location, **extra: Any) -> so.Location:
-    physical = om(so.PhysicalLocation, artifact_location=_artifact(loc.path), region=_region(loc))
+def _location(loc: Location, bases: UriBases, **extra: Any) -> so.Location:
+    physical = om(
+        so.PhysicalLocation, artifact_location=bases.artifact(loc.path), region=_region(loc)
+    )
     return om(so.Location, physical_location=physical, **extra)
 
 
@@ -281,7 +349,7 @@ def escape_links(text: str) -> str:
     return _LINK_SHAPED.sub(lambda m: "\\[" + m.group(1) + "\\](", text)
 
 
-def _fix(fix: Fix) -> so.Fix:
+def _fix(fix: Fix, bases: UriBases) -> so.Fix:
     by_path: dict[str, list[so.Replacement]] = defaultdict(list)
     for edit in sorted(fix.edits, key=lambda e: (e.location.path, e.start, e.end)):
         by_path[edit.location.path].append(
@@ -295,7 +363,11 @@ def _fix(fix: Fix) -> so.Fix:
         so.Fix,
         description=om(so.Message, text=fix.description),
         artifact_changes=[
-            om(so.ArtifactChange, artifact_location=_artifact(path), replacements=replacements)
+            om(
+                so.ArtifactChange,
+                artifact_location=bases.artifact(path),
+                replacements=replacements,
+            )
             for path, replacements in by_path.items()
         ],
         properties={"safe": fix.safe},
@@ -315,7 +387,10 @@ def _root_location(root: str) -> so.ArtifactLocation:
 
 
 def _notification(
-    notice: Notice, index: Mapping[str, int], codes: Mapping[NoticeCode, int]
+    notice: Notice,
+    index: Mapping[str, int],
+    codes: Mapping[NoticeCode, int],
+    bases: UriBases,
 ) -> so.Notification:
     locations = None
     if notice.path:
@@ -324,7 +399,9 @@ def _notification(
             om(
                 so.Location,
                 physical_location=om(
-                    so.PhysicalLocation, artifact_location=_artifact(notice.path), region=region
+                    so.PhysicalLocation,
+                    artifact_location=bases.artifact(notice.path),
+                    region=region,
                 ),
             )
         ]
@@ -349,12 +426,14 @@ def _invocation(
     index: Mapping[str, int],
     codes: Mapping[NoticeCode, int],
     files_ignored: int,
+    bases: UriBases,
 ) -> so.Invocation:
     ordered = sorted(notices, key=lambda n: n.sort_key)
     return om(
         so.Invocation,
         execution_successful=not any(n.level is NoticeLevel.ERROR for n in ordered),
-        tool_execution_notifications=[_notification(n, index, codes) for n in ordered] or None,
+        tool_execution_notifications=[_notification(n, index, codes, bases) for n in ordered]
+        or None,
         # Paths git's ignore rules left out: a count (a list would swamp the log).
         properties={"filesIgnored": files_ignored} if files_ignored else None,
     )

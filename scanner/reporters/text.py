@@ -9,10 +9,11 @@ lines only; ``verbose>=1`` adds informational notices and suppressed findings.
 
 from __future__ import annotations
 
+import re
 from typing import TextIO
 
 from rolecall.model import Finding, Notice, NoticeLevel, Severity
-from rolecall.report import ScanReport
+from rolecall.report import ScanReport, skipped_summary
 from rolecall.reporters.related import with_related
 
 _COLORS = {
@@ -23,6 +24,33 @@ _COLORS = {
 _BOLD = "\033[1m"
 _DIM = "\033[2m"
 _RESET = "\033[0m"
+
+#: Characters that would move the cursor, end the line, recolour or reorder the
+#: terminal's text: C0 and C1 controls, DEL, line/paragraph separators and the
+#: bidirectional overrides and isolates.
+_UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+_SHORT = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
+
+
+def _escape_char(match: re.Match[str]) -> str:
+    char = match.group()
+    if char in _SHORT:
+        return _SHORT[char]
+    code = ord(char)
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
+
+def printable(text: str) -> str:
+    """``text`` with every control character escaped (``\\n``, ``\\x1b``, ``\\u202e``):
+    a file name or a scanned value cannot start a new report line or send the terminal
+    an escape sequence."""
+    return _UNPRINTABLE.sub(_escape_char, text)
+
+
+def printable_path(path: str) -> str:
+    """A path for one line of text: backslashes doubled (so an escape in the output
+    always means an escaped character), then control characters escaped."""
+    return printable(path.replace("\\", "\\\\"))
 
 
 class TextReporter:
@@ -35,9 +63,9 @@ class TextReporter:
 
     def finding_line(self, finding: Finding) -> str:
         loc = finding.location
-        where = self._c(_BOLD, f"{loc.path}:{loc.line}:{loc.column}:")
+        where = self._c(_BOLD, f"{printable_path(loc.path)}:{loc.line}:{loc.column}:")
         level = self._c(_COLORS[finding.severity], f"[{finding.severity.value}]")
-        message = with_related(finding)
+        message = printable(with_related(finding))
         return f"{where} {finding.rule_id} {finding.rule_name} {level} {message}"
 
     def write(self, report: ScanReport, out: TextIO) -> None:
@@ -49,7 +77,7 @@ class TextReporter:
             current = finding.location.path
             out.write(self.finding_line(finding) + "\n")
             if not quiet:
-                out.write(f"    recommendation: {finding.recommendation}\n")
+                out.write(f"    recommendation: {printable(finding.recommendation)}\n")
                 if finding.fix is not None:
                     kind = "safe fix" if finding.fix.safe else "unsafe fix"
                     out.write(f"    {kind} available: {finding.fix.description}\n")
@@ -58,7 +86,8 @@ class TextReporter:
         if self.verbose >= 1 and report.suppressed:
             out.write("\nSuppressed:\n")
             for finding in report.suppressed:
-                out.write(f"  {self.finding_line(finding)} ({finding.suppression_reason})\n")
+                reason = printable(finding.suppression_reason or "")
+                out.write(f"  {self.finding_line(finding)} ({reason})\n")
         shown = [n for n in report.notices if self.verbose >= 1 or n.level is not NoticeLevel.INFO]
         if shown:
             out.write("\nNotices:\n")
@@ -68,18 +97,17 @@ class TextReporter:
         if listed:
             out.write("\nIgnored (by .gitignore, .git/info/exclude or core.excludesFile):\n")
             for path in report.ignored_paths:
-                out.write(f"  {path}\n")
+                out.write(f"  {printable_path(path)}\n")
         if current is not None or shown or listed or (self.verbose >= 1 and report.suppressed):
             out.write("\n")  # a blank line after the findings and notices, not before nothing
         out.write(self.summary(report) + "\n")
 
     def notice_line(self, notice: Notice) -> str:
-        where = notice.path or "rolecall"
+        where = printable_path(notice.path) if notice.path else "rolecall"
         if notice.line:
             where += f":{notice.line}"
-        return (
-            f"{where}: {notice.code.value} {notice.title} [{notice.level.value}] {notice.message}"
-        )
+        message = printable(notice.message)
+        return f"{where}: {notice.code.value} {notice.title} [{notice.level.value}] {message}"
 
     def summary(self, report: ScanReport) -> str:
         counts = report.counts()
@@ -98,6 +126,9 @@ class TextReporter:
         scanned = _count(stats.files_scanned, "file")
         tail = f"; scanned {scanned} ({mb:.1f} MB) in {stats.seconds:.2f}s"
         extra = []
+        skipped = skipped_summary(report.skipped())
+        if skipped:
+            extra.append(skipped)
         if report.suppressed:
             extra.append(f"{len(report.suppressed)} suppressed")
         if stats.files_ignored:

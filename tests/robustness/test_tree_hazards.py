@@ -9,12 +9,15 @@ or emptied between the walk and the read, and a whole scan over a tree mixing it
 from __future__ import annotations
 
 import os
+import random
 import socket
 from pathlib import Path
 
 import pytest
 import rolecall.runner as runner
+from rolecall.fakes import fake_secret_key
 from rolecall.model import NoticeCode
+from rolecall.options import EngineOptions
 from rolecall.runner import ScanRequest, run_scan
 from rolecall.walker import FileEntry
 
@@ -131,3 +134,142 @@ def test_a_scan_over_every_hazard_at_once(tmp_path: Path) -> None:
             assert all(n.code is not NoticeCode.INTERNAL for n in report.notices)
     finally:
         sock.close()
+
+
+# --- races between the walk, the read and the report (issue 17 #11) -------------------
+
+_SECRET_LINE = f"aws_secret_access_key = {fake_secret_key(rng=random.Random(11))}\n"
+
+
+def _key_file(key: str) -> str:
+    return f"# settings\nAWS_ACCESS_KEY_ID={key}\n"
+
+
+#: What a SARIF run asks of the engine: results that carry their lines' hashes.
+_SARIF_RUN = EngineOptions(line_hashes=True)
+
+
+def test_sarif_never_reopens_a_file_replaced_by_a_fifo(tmp_path: Path) -> None:
+    """The file is read by the scan, then replaced by a FIFO before the SARIF log is
+    written: the log completes (the line hash comes from the bytes already read)."""
+    import threading
+
+    from rolecall.reporters.linehash import line_hashes
+    from rolecall.reporters.sarif import render
+
+    key = "AKIA" + "QYLPMN5HHHFPZAQX"
+    text = _key_file(key)
+    write_tree(tmp_path, {"app.env": text})
+    report = run_scan(
+        ScanRequest(paths=(str(tmp_path),), base=str(tmp_path), jobs=1, engine=_SARIF_RUN)
+    )
+    assert [f.location.line for f in report.findings] == [2]
+    target = tmp_path / "app.env"
+    target.unlink()
+    os.mkfifo(target)
+    count("tree")
+    out: list[str] = []
+    worker = threading.Thread(target=lambda: out.append(render(report)), daemon=True)
+    worker.start()
+    worker.join(timeout=20)
+    if worker.is_alive():  # unblock the reader so the thread ends, then fail
+        fd = os.open(target, os.O_WRONLY | os.O_NONBLOCK)
+        os.close(fd)
+        worker.join(timeout=5)
+        pytest.fail("SARIF output blocked on a FIFO that replaced a scanned file")
+    import json
+
+    (result,) = json.loads(out[0])["runs"][0]["results"]
+    expected = line_hashes(text.encode("utf-8"))[2]
+    assert result["partialFingerprints"]["primaryLocationLineHash"] == expected
+
+
+def test_sarif_line_hashes_are_those_of_the_bytes_scanned(tmp_path: Path) -> None:
+    """Content changed after the scan does not change the hash the log carries: it is
+    the hash of what the findings were found in."""
+    import json
+
+    from rolecall.reporters.linehash import line_hashes
+    from rolecall.reporters.sarif import render
+
+    key = "AKIA" + "QYLPMN5HHHFPZAQX"
+    text = _key_file(key)
+    write_tree(tmp_path, {"app.env": text})
+    report = run_scan(
+        ScanRequest(paths=(str(tmp_path),), base=str(tmp_path), jobs=1, engine=_SARIF_RUN)
+    )
+    (tmp_path / "app.env").write_text("# rewritten\nnothing here\n")
+    count("tree")
+    (result,) = json.loads(render(report))["runs"][0]["results"]
+    expected = line_hashes(text.encode("utf-8"))[2]
+    assert result["partialFingerprints"]["primaryLocationLineHash"] == expected
+
+
+@pytest.mark.parametrize("follow", [False, True])
+def test_file_swapped_for_a_link_outside_the_root_is_not_read(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, follow: bool
+) -> None:
+    """Between the walk and the read, a file (or, with --follow-symlinks, the target of
+    a link the walk followed) is replaced by a link to a file outside the root: that
+    file is not read, and a notice says why."""
+    from dataclasses import replace
+
+    key = "AKIA" + "QYLPMN5HHHFPZAQX"
+    root = tmp_path / "root"
+    write_tree(root, {"a.txt": "nothing to see\n", "b.txt": f"id {key}\n"})
+    outside = tmp_path / "outside.env"
+    outside.write_text(_key_file("AKIA" + "RWZNBK4TQ3LMVD7C") + _SECRET_LINE)
+    if follow:
+        (root / "target.txt").write_text("harmless\n")
+        (root / "link.txt").symlink_to(root / "target.txt")
+    real = runner.read_entry
+    swapped: list[str] = []
+
+    def swap(entry: FileEntry, max_size: int) -> object:
+        victim = "link.txt" if follow else "a.txt"
+        if entry.display == victim:
+            path = Path(entry.path)
+            path.unlink()
+            path.symlink_to(outside)
+            swapped.append(entry.display)
+        return real(entry, max_size)
+
+    monkeypatch.setattr(runner, "read_entry", swap)
+    request = ScanRequest(paths=(str(root),), base=str(root), jobs=1)
+    # The link's target is excluded, so the link itself is the file's only path.
+    request = replace(
+        request,
+        walk=replace(request.walk, follow_symlinks=follow, exclude=("target.txt",)),
+    )
+    report = run_scan(request)
+    count("tree", 3)
+    assert swapped
+    assert [f.location.path for f in report.findings] == ["b.txt"]
+    (notice,) = [n for n in report.notices if n.path == swapped[0]]
+    assert notice.code is NoticeCode.SKIPPED_SPECIAL
+    assert ("symbolic link" if not follow else "another file") in notice.message
+
+
+def test_file_replaced_by_another_between_walk_and_read_is_not_read(tmp_path: Path) -> None:
+    """The walk's device and inode are checked on the open descriptor: a file renamed
+    over the walked one is not read in its place (here through the large-file reader
+    too)."""
+    from rolecall.chunks import scan_large
+    from rolecall.files import read_entry
+    from rolecall.registry import default_registry
+    from rolecall.walker import walk
+
+    key = "AKIA" + "QYLPMN5HHHFPZAQX"
+    write_tree(tmp_path, {"a.txt": "nothing\n", "other.txt": f"id {key}\n"})
+    (entry,) = [e for e in walk([str(tmp_path / "a.txt")], str(tmp_path)) if hasattr(e, "ino")]
+    assert isinstance(entry, FileEntry) and entry.ino
+    os.replace(tmp_path / "other.txt", tmp_path / "a.txt")
+    count("tree")
+    data, notices = read_entry(entry, 1 << 20)
+    assert data is None
+    assert [n.code for n in notices] == [NoticeCode.SKIPPED_SPECIAL]
+    from rolecall.engine import Engine
+
+    result = scan_large(Engine(default_registry()), entry)
+    assert not result.findings
+    assert [n.code for n in result.notices] == [NoticeCode.SKIPPED_SPECIAL]
