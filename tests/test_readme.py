@@ -40,3 +40,11 @@ def test_documented_scan_flags_exist() -> None:
     scan = parser._subparsers._group_actions[0].choices["scan"]  # type: ignore[union-attr]
     known = {opt for action in scan._actions for opt in action.option_strings}
     assert documented and documented <= known
+
+
+def test_docs_guarantees_is_the_readme_section() -> None:
+    root = Path(__file__).resolve().parent.parent
+    readme = (root / "README.md").read_text()
+    section = readme[readme.index("## Guarantees") : readme.index("## Performance")]
+    page = (root / "docs" / "guarantees.md").read_text()
+    assert page.split("\n", 1)[1] == section.rstrip() + "\n"
