@@ -220,6 +220,7 @@ def apply_baseline(
             kept.append(finding)
     hidden = len(report.findings) - len(kept)
     report.findings = kept
+    report.accepted_by_baseline += hidden
     stale: list[BaselineEntry] = []
     if report_stale:
         scanned = {_relative(p, report.root, directory) for p in report.scanned_paths}

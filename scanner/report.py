@@ -50,6 +50,8 @@ class ScanReport:
     #: GitHub's ``primaryLocationLineHash`` by (path, line) for the lines findings start
     #: on, computed from the bytes the scan read; files above the parse limit have none.
     line_hashes: dict[tuple[str, int], str] = field(default_factory=dict)
+    #: Findings a baseline accepted (and so left out of ``findings``).
+    accepted_by_baseline: int = 0
 
     def failing(self) -> list[Finding]:
         """Findings at or above the fail level: they make the exit code 1."""

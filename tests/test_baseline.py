@@ -250,3 +250,16 @@ def test_dump_dedupes_and_load_round_trips(tmp_path: Path) -> None:
     assert [e.path for e in loaded.entries] == ["a.py", "z.py"]
     assert loaded.entries[0].reason == "ok"
     assert dump_baseline(loaded.entries) == path.read_bytes()
+
+
+def test_summary_counts_what_the_baseline_accepted(
+    repo: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (repo / "a.py").write_text(f'k = "{key()}"\nj = "{key()}"\n')
+    assert main(["baseline"]) == 0
+    (repo / "b.py").write_text(f'n = "{key()}"\n')  # new since the baseline
+    capsys.readouterr()
+    assert main(["scan", "--no-cache", "--baseline", ".rolecall-baseline.json"]) == 1
+    out = capsys.readouterr().out
+    summary = out.strip().splitlines()[-1]
+    assert summary.startswith("Found 1 finding") and "2 accepted by the baseline" in summary

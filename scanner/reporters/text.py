@@ -131,6 +131,8 @@ class TextReporter:
             extra.append(skipped)
         if report.suppressed:
             extra.append(f"{len(report.suppressed)} suppressed")
+        if report.accepted_by_baseline:
+            extra.append(f"{report.accepted_by_baseline} accepted by the baseline")
         if stats.files_ignored:
             ignored = f"{stats.files_ignored} ignored by git's ignore rules"
             extra.append(ignored + (" (listed with -v)" if self.verbose < 1 else ""))
