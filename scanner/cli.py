@@ -305,6 +305,13 @@ def cmd_scan(args: argparse.Namespace, out: TextIO) -> int:
     verbose = args.verbose - args.quiet
     color = args.output is None and _use_color(args.color, out)
     reporter = get_reporter(args.format, color=color, verbose=verbose)
+    if args.output is None and out.isatty():
+        from rolecall.reporters.text import TextReporter
+
+        if isinstance(reporter, TextReporter):
+            import shutil
+
+            reporter.width = shutil.get_terminal_size().columns  # wrap for the reader
     if args.output:
         buffer = io.StringIO()
         reporter.write(report, buffer)

@@ -269,7 +269,7 @@ def test_quiet_and_verbose(project: Path, capsys: pytest.CaptureFixture[str], ke
     assert "recommendation:" in normal and "Suppressed:" not in normal
     assert "img.png" not in normal and "1 informational, shown with -v" in normal
     assert "Suppressed:" in verbose and "(test data)" in verbose
-    assert "img.png: RC902 binary-file-skipped [info]" in verbose
+    assert "img.png: RC902 binary-file-skipped [note]" in verbose
 
 
 def test_config_flag_and_isolated(project: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -131,7 +131,7 @@ def test_text_shape() -> None:
     assert lines[2] == "    safe fix available: use hay"
     assert lines[-1] == (
         "Found 3 findings (1 error, 1 warning, 1 note) in 2 files; scanned 3 files "
-        "(0.0 MB) in 0.25s; 1 skipped (1 binary), 1 suppressed, 2 ignored by git's ignore "
+        "(2.0 KB) in 0.25s; 1 skipped (1 binary), 1 suppressed, 2 ignored by git's ignore "
         "rules (listed with -v), 3 notices (1 informational, shown with -v)."
     )
     # Files are separated by a blank line; findings of one file are not.
@@ -147,7 +147,7 @@ def test_text_colour_only_when_asked() -> None:
 
 def test_text_without_anything() -> None:
     empty = ScanReport(root="/p", tool_version="1", rules=[], stats=ScanStats(files_scanned=1))
-    assert render("text", report=empty) == "No findings; scanned 1 file (0.0 MB) in 0.00s.\n"
+    assert render("text", report=empty) == "No findings; scanned 1 file (0.0 KB) in 0.00s.\n"
 
 
 def test_json_schema_fields() -> None:
@@ -246,3 +246,39 @@ def test_every_format_is_registered() -> None:
     assert set(FORMATS) >= {"text", "json"}
     with pytest.raises(KeyError):
         get_reporter("xml")
+
+
+def test_text_wraps_recommendations_to_the_terminal_width_only_on_a_terminal() -> None:
+    import dataclasses
+
+    from rolecall.reporters.text import TextReporter
+
+    report = sample_report()
+    long = "Deactivate the key now, check CloudTrail for its use, then delete it. " * 3
+    report.findings = [dataclasses.replace(f, recommendation=long) for f in report.findings]
+    flat = io.StringIO()
+    TextReporter().write(report, flat)
+    narrow = TextReporter()
+    narrow.width = 60
+    wrapped = io.StringIO()
+    narrow.write(report, wrapped)
+    recommendation_lines = [
+        line for line in wrapped.getvalue().splitlines() if line.startswith("      ")
+    ]
+    assert recommendation_lines, "long recommendations continue on indented lines"
+    assert all(
+        len(line) <= 60 for line in wrapped.getvalue().splitlines() if "recommendation" in line
+    )
+    # The same words, only the line breaks differ; a file or pipe gets one line each.
+    assert " ".join(wrapped.getvalue().split()) == " ".join(flat.getvalue().split())
+    assert not any(line.startswith("      ") for line in flat.getvalue().splitlines())
+
+
+@pytest.mark.parametrize(
+    ("size", "shown"),
+    [(0, "0.0 KB"), (2048, "2.0 KB"), (99_999, "100.0 KB"), (4_100_000, "4.1 MB")],
+)
+def test_sizes_under_a_tenth_of_a_megabyte_print_in_kilobytes(size: int, shown: str) -> None:
+    from rolecall.reporters.text import _size
+
+    assert _size(size) == shown

@@ -53,10 +53,32 @@ def printable_path(path: str) -> str:
     return printable(path.replace("\\", "\\\\"))
 
 
+#: Notices in the words findings use (note, warning, error): one scale for the reader.
+_NOTICE_WORDS = {
+    NoticeLevel.INFO: "note",
+    NoticeLevel.WARNING: "warning",
+    NoticeLevel.ERROR: "error",
+}
+
+
 class TextReporter:
     def __init__(self, *, color: bool = False, verbose: int = 0) -> None:
         self.color = color
         self.verbose = verbose
+        #: The terminal's width when the report goes to one: recommendations wrap there
+        #: (None: files and pipes get each recommendation on one line).
+        self.width: int | None = None
+
+    def _recommendation(self, text: str) -> str:
+        line = f"    recommendation: {printable(text)}"
+        if self.width is None or len(line) <= self.width:
+            return line + "\n"
+        import textwrap
+
+        wrapped = textwrap.wrap(
+            line, width=max(self.width, 40), subsequent_indent=" " * 6, break_on_hyphens=False
+        )
+        return "\n".join(wrapped) + "\n"
 
     def _c(self, code: str, text: str) -> str:
         return f"{code}{text}{_RESET}" if self.color else text
@@ -77,7 +99,7 @@ class TextReporter:
             current = finding.location.path
             out.write(self.finding_line(finding) + "\n")
             if not quiet:
-                out.write(f"    recommendation: {printable(finding.recommendation)}\n")
+                out.write(self._recommendation(finding.recommendation))
                 if finding.fix is not None:
                     kind = "safe fix" if finding.fix.safe else "unsafe fix"
                     out.write(f"    {kind} available: {finding.fix.description}\n")
@@ -107,7 +129,8 @@ class TextReporter:
         if notice.line:
             where += f":{notice.line}"
         message = printable(notice.message)
-        return f"{where}: {notice.code.value} {notice.title} [{notice.level.value}] {message}"
+        level = _NOTICE_WORDS[notice.level]
+        return f"{where}: {notice.code.value} {notice.title} [{level}] {message}"
 
     def summary(self, report: ScanReport) -> str:
         counts = report.counts()
@@ -122,9 +145,8 @@ class TextReporter:
             head += f"file{'s' * (files != 1)}"
         else:
             head = "No findings"
-        mb = stats.bytes_scanned / 1e6
         scanned = _count(stats.files_scanned, "file")
-        tail = f"; scanned {scanned} ({mb:.1f} MB) in {stats.seconds:.2f}s"
+        tail = f"; scanned {scanned} ({_size(stats.bytes_scanned)}) in {stats.seconds:.2f}s"
         extra = []
         skipped = skipped_summary(report.skipped())
         if skipped:
@@ -143,6 +165,11 @@ class TextReporter:
                 note += f" ({hidden} informational, shown with -v)"
             extra.append(note)
         return head + tail + (f"; {', '.join(extra)}" if extra else "") + "."
+
+
+def _size(n: int) -> str:
+    """``2.3 KB`` under 0.1 MB (where MB would say 0.0), else ``4.1 MB``."""
+    return f"{n / 1e3:.1f} KB" if n < 100_000 else f"{n / 1e6:.1f} MB"
 
 
 def _count(n: int, noun: str) -> str:
