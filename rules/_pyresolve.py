@@ -79,13 +79,14 @@ class Resolver:
         imports = self.imports_of(bindings)
         if not imports.bindings:
             return None
-        first: Binding | None = imports.bindings[0]
+        first = imports.bindings[0]
         if imports.rebound and owner is scope:
             # Rebound in its own scope: only the imports written before the use count;
             # from a nested function, every binding of the enclosing scope is visible.
-            first = imports.seen_from((expr.lineno, expr.col_offset))
-            if first is None:
+            seen = imports.seen_from((expr.lineno, expr.col_offset))
+            if seen is None:
                 return None
+            first = seen
         return ".".join([first.qualname, *reversed(parts)])
 
     def instance_of(
