@@ -10,17 +10,21 @@ analysis counts the same way (every argument in source order).
 from __future__ import annotations
 
 import difflib
-import re
+import functools
 from collections.abc import Mapping
 
 import libcst as cst
 from rolecall import Document, TextEdit
-
-_LINE_BREAK = re.compile(r"\r\n?|\n")
+from rolecall.rules._pynodes import default_newline
 
 
 def removal_edits(
-    doc: Document, source: str, start: int, end: int, drop: Mapping[int, set[int] | None]
+    doc: Document,
+    source: str,
+    start: int,
+    end: int,
+    drop: Mapping[int, set[int] | None],
+    newline: str | None = None,
 ) -> tuple[TextEdit, ...] | None:
     """The edits that rewrite ``source[start:end]`` (a call or a dictionary) without the
     arguments or entries in ``drop`` (see :meth:`rolecall.rules._pynodes.Measure.without`);
@@ -28,10 +32,11 @@ def removal_edits(
 
     One edit per changed stretch: the text between two removed arguments (a kept
     ``endpoint_url`` with a password in it) is never part of an edit, so a report's
-    ``replacement`` holds only the commas, blanks and comments that move.
+    ``replacement`` holds only the commas, blanks and comments that move. ``newline``
+    is :func:`default_newline` of ``source``, when the caller knows it already.
     """
     old_code = source[start:end]
-    new_code = rebuilt(source, start, end, drop)
+    new_code = rebuilt(source, start, end, drop, newline)
     if new_code is None:
         return None
     matcher = difflib.SequenceMatcher(None, old_code, new_code, autojunk=False)
@@ -47,15 +52,25 @@ def removal_edits(
     return tuple(edits)
 
 
-def rebuilt(source: str, start: int, end: int, drop: Mapping[int, set[int] | None]) -> str | None:
+@functools.lru_cache(maxsize=4)
+def _config(newline: str) -> cst.PartialParserConfig:
+    # Made once per line-break style: building one parses version strings, which cost
+    # about a tenth of a fix when a module has thousands of them.
+    return cst.PartialParserConfig(default_newline=newline)
+
+
+def rebuilt(
+    source: str,
+    start: int,
+    end: int,
+    drop: Mapping[int, set[int] | None],
+    newline: str | None = None,
+) -> str | None:
     """libcst's code for ``source[start:end]`` without the parts in ``drop``."""
-    # The file's first line break is its default, as libcst reads whole modules: code
-    # generation writes that one wherever the parse recorded "the default".
-    first_break = _LINE_BREAK.search(source)
-    newline = first_break.group() if first_break else "\n"
+    if newline is None:
+        newline = default_newline(source)
     try:
-        config = cst.PartialParserConfig(default_newline=newline)
-        node = cst.parse_expression(source[start:end], config=config)
+        node = cst.parse_expression(source[start:end], config=_config(newline))
     except (cst.ParserSyntaxError, ValueError, TypeError, IndexError, SyntaxError):
         return None
     ids: set[int] = set()

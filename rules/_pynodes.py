@@ -10,6 +10,7 @@ are found from ``ast`` positions plus a look at the characters between neighbour
 from __future__ import annotations
 
 import ast
+import re
 from dataclasses import dataclass
 
 from rolecall.parsers.python import PythonModule
@@ -67,6 +68,15 @@ class Measure:
         self.module = module
         self.source = module.source
         self._layouts: dict[int, Layout] = {}
+        self._newline: str | None = None
+
+    @property
+    def newline(self) -> str:
+        """The module's default line break for rebuilt code (found once: a module
+        without one would be searched whole for every fix)."""
+        if self._newline is None:
+            self._newline = default_newline(self.source)
+        return self._newline
 
     def span(self, node: ast.AST) -> tuple[int, int]:
         return self.module.span(node)
@@ -172,6 +182,16 @@ class Measure:
                 pieces.append(text + _now_last(own, tail))
         pieces.append(self.code(close, layout.end))
         return "".join(pieces)
+
+
+_LINE_BREAK = re.compile(r"\r\n?|\n")
+
+
+def default_newline(source: str) -> str:
+    """The file's first line break, its default as libcst reads whole modules: code
+    generation writes that one wherever the parse recorded "the default"."""
+    first_break = _LINE_BREAK.search(source)
+    return first_break.group() if first_break else "\n"
 
 
 def _now_last(own: str, tail: str) -> str:

@@ -223,7 +223,7 @@ def _fix(
     from rolecall.rules._pyfix import removal_edits
 
     layout = measure.layout(container)
-    edits = removal_edits(doc, module.source, layout.start, layout.end, drop)
+    edits = removal_edits(doc, module.source, layout.start, layout.end, drop, measure.newline)
     if edits is None:
         return None, after  # libcst cannot rebuild this code: no fix rather than a bad one
     if any(scrub_text(e.replacement) != e.replacement for e in edits):

@@ -16,8 +16,53 @@ from rolecall.rules._pyscope import Binding, Scope, lookup
 _MAX_DEPTH = 8
 
 
+class _Imports:
+    """The import bindings among one name's bindings in one scope, indexed once: a big
+    module rebinds a name thousands of times, and every use asks about it."""
+
+    __slots__ = ("bindings", "first_before", "rebound")
+
+    def __init__(self, bindings: list[Binding]) -> None:
+        self.bindings = [b for b in bindings if b.kind == "import"]
+        self.rebound = any(b.kind != "import" and not _is_none(b.value) for b in bindings)
+        #: The smallest position among the first i + 1 imports, for each i.
+        self.first_before: list[tuple[int, int]] = []
+        for binding in self.bindings:
+            last = self.first_before[-1] if self.first_before else binding.position
+            self.first_before.append(min(last, binding.position))
+
+    def seen_from(self, use: tuple[int, int]) -> Binding | None:
+        """The first import (in binding order) written before ``use``: the first index
+        at which the running minimum of positions falls below ``use``."""
+        lo, hi = 0, len(self.first_before)
+        while lo < hi:
+            mid = (lo + hi) // 2
+            if self.first_before[mid] < use:
+                hi = mid
+            else:
+                lo = mid + 1
+        return self.bindings[lo] if lo < len(self.bindings) else None
+
+
 class Resolver:
-    """Qualified names and simple value types of expressions, per module."""
+    """Qualified names and simple value types of expressions, per module.
+
+    Answers about a name depend only on its bindings (and the recursion depth), so they
+    are remembered per scope and name: a module that rebinds one name many times (or
+    binds it to itself, ``v = v or w``) costs time linear in its bindings, not their
+    product along every chain of names. The scopes must be complete (the collector has
+    walked the module) before the first question.
+    """
+
+    def __init__(self) -> None:
+        self._imports: dict[int, _Imports] = {}
+        self._instances: dict[tuple[int, str, int, int], str | None] = {}
+
+    def imports_of(self, bindings: list[Binding]) -> _Imports:
+        known = self._imports.get(id(bindings))
+        if known is None:
+            known = self._imports[id(bindings)] = _Imports(bindings)
+        return known
 
     def qualify(self, expr: ast.expr, scope: Scope) -> str | None:
         """``boto3.client`` for ``b.client`` after ``import boto3 as b``; None if unknown."""
@@ -31,15 +76,18 @@ class Resolver:
         if found is None:
             return None
         bindings, owner = found
-        imports = [b for b in bindings if b.kind == "import"]
-        if not imports:
+        imports = self.imports_of(bindings)
+        if not imports.bindings:
             return None
-        others = [b for b in bindings if b.kind != "import" and not _is_none(b.value)]
-        if others:
-            imports = _visible(imports, owner is scope, (expr.lineno, expr.col_offset))
-            if not imports:
+        first = imports.bindings[0]
+        if imports.rebound and owner is scope:
+            # Rebound in its own scope: only the imports written before the use count;
+            # from a nested function, every binding of the enclosing scope is visible.
+            seen = imports.seen_from((expr.lineno, expr.col_offset))
+            if seen is None:
                 return None
-        return ".".join([imports[0].qualname, *reversed(parts)])
+            first = seen
+        return ".".join([first.qualname, *reversed(parts)])
 
     def instance_of(
         self, expr: ast.expr, scope: Scope, types: dict[str, str], depth: int = 0
@@ -56,28 +104,46 @@ class Resolver:
             found = lookup(scope, expr.id)
             if found is None:
                 return None
-            bindings, owner = found
-            for binding in bindings:
-                if binding.kind == "assign" and binding.value is not None:
-                    got = self.instance_of(binding.value, owner, types, depth + 1)
-                elif binding.kind == "param" and binding.annotation is not None:
-                    qual = self.qualify(_unquote(binding.annotation), owner)
-                    got = types.get(qual) if qual else None
-                else:
-                    got = None
-                if got:
-                    return got
-            return None
+            key = (id(found[1]), expr.id, depth, id(types))
+            if key not in self._instances:
+                self._instances[key] = self._bound_instance(*found, types, depth)
+            return self._instances[key]
         if (
             isinstance(expr, ast.Attribute)
             and isinstance(expr.value, ast.Name)
             and expr.value.id == "self"
         ):
             cls = _method_scope(scope)
-            for value, where in cls.attrs.get(expr.attr, []) if cls else []:
-                got = self.instance_of(value, where, types, depth + 1)
-                if got:
-                    return got
+            if cls is None:
+                return None
+            key = (id(cls), "self." + expr.attr, depth, id(types))
+            if key not in self._instances:
+                self._instances[key] = self._attr_instance(cls, expr.attr, types, depth)
+            return self._instances[key]
+        return None
+
+    def _bound_instance(
+        self, bindings: list[Binding], owner: Scope, types: dict[str, str], depth: int
+    ) -> str | None:
+        for binding in bindings:
+            if binding.kind == "assign" and binding.value is not None:
+                got = self.instance_of(binding.value, owner, types, depth + 1)
+            elif binding.kind == "param" and binding.annotation is not None:
+                qual = self.qualify(_unquote(binding.annotation), owner)
+                got = types.get(qual) if qual else None
+            else:
+                got = None
+            if got:
+                return got
+        return None
+
+    def _attr_instance(
+        self, cls: Scope, attr: str, types: dict[str, str], depth: int
+    ) -> str | None:
+        for value, where in cls.attrs.get(attr, []):
+            got = self.instance_of(value, where, types, depth + 1)
+            if got:
+                return got
         return None
 
 
@@ -102,12 +168,6 @@ def constructor_of(expr: ast.expr, scope: Scope, depth: int = 0) -> ast.Call | N
             assert value is not None
             return constructor_of(value, owner, depth + 1)
     return None
-
-
-def _visible(imports: list[Binding], same_scope: bool, use: tuple[int, int]) -> list[Binding]:
-    """The imports a use can see when the name is rebound as well: in its own scope,
-    those written before it; from a nested function, all of them."""
-    return imports if not same_scope else [b for b in imports if b.position < use]
 
 
 def dict_of(expr: ast.expr, scope: Scope, depth: int = 0) -> tuple[ast.Dict, Scope] | None:

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 
 from rolecall import secrets
 from rolecall.rules._pyresolve import Resolver
-from rolecall.rules._pyscope import Scope, lookup
+from rolecall.rules._pyscope import Binding, Scope, lookup
 
 _MAX_DEPTH = 8
 
@@ -100,8 +100,18 @@ def string_of(expr: ast.expr) -> str | None:
 
 
 class Classifier:
+    """Where values come from. What a name (or ``self.<attr>``) holds depends only on
+    its bindings and the recursion depth, so each answer is remembered per scope and
+    name: a name bound many times, used many times or bound to itself (``v = v or w``)
+    costs time linear in its bindings, never their product along chains of names."""
+
     def __init__(self, resolver: Resolver) -> None:
         self.resolver = resolver
+        self._names: dict[tuple[int, str, int], Value] = {}
+        self._attrs: dict[tuple[int, str, int], Value] = {}
+        self._environments: dict[tuple[int, str, int], bool] = {}
+        self._iam_keys: dict[tuple[int, str], bool] = {}
+        self._chains: dict[tuple[int, str, int], bool] = {}
 
     def classify(self, expr: ast.expr, scope: Scope, depth: int = 0) -> Value:
         if depth > _MAX_DEPTH:
@@ -136,14 +146,16 @@ class Classifier:
         if isinstance(expr, ast.Attribute):
             if expr.attr in _CHAIN_ATTRS and self._from_chain(expr.value, scope, depth):
                 return Value(Source.STS)
-            assigned = _self_attribute(expr, scope)
-            if assigned:
+            owner = _attribute_owner(expr, scope)
+            assigned = owner.attrs.get(expr.attr, []) if owner is not None else []
+            if owner is not None and assigned:
                 # ``self.key``: what the class's methods assign to it (``self.key = "foo"``
                 # in setUp is a test value, ``self.key = key`` in __init__ a parameter).
-                result = self.classify(assigned[0][0], assigned[0][1], depth + 1)
-                for value, where in assigned[1:]:
-                    result = worst(result, self.classify(value, where, depth + 1))
-                return result
+                key = (id(owner), expr.attr, depth)
+                known = self._attrs.get(key)
+                if known is None:
+                    known = self._attrs[key] = self._worst_of(assigned, depth)
+                return known
             return Value(Source.CONFIG)
         return Value(Source.VARIABLE)
 
@@ -205,26 +217,34 @@ class Classifier:
             return None
         return found[0][0].body_scope
 
+    def _worst_of(self, assigned: list[tuple[ast.expr, Scope]], depth: int) -> Value:
+        result = self.classify(assigned[0][0], assigned[0][1], depth + 1)
+        for value, where in assigned[1:]:
+            result = worst(result, self.classify(value, where, depth + 1))
+        return result
+
     def _name(self, expr: ast.Name, scope: Scope, depth: int) -> Value:
         found = lookup(scope, expr.id)
         if found is None:
             return Value(Source.VARIABLE)
         bindings, owner = found
+        key = (id(owner), expr.id, depth)
+        known = self._names.get(key)
+        if known is None:
+            known = self._names[key] = self._bound(expr.id, bindings, owner, depth)
+        return known
+
+    def _bound(self, name: str, bindings: list[Binding], owner: Scope, depth: int) -> Value:
         if any(b.kind == "param" for b in bindings):
-            return Value(Source.PARAMETER, name=expr.id)
+            return Value(Source.PARAMETER, name=name)
         if any(b.kind == "import" for b in bindings):
             return Value(Source.CONFIG)
-        values = [
-            self.classify(b.value, owner, depth + 1)
-            for b in bindings
-            if b.kind == "assign" and b.value is not None
+        assigned = [
+            (b.value, owner) for b in bindings if b.kind == "assign" and b.value is not None
         ]
-        if not values:
+        if not assigned:
             return Value(Source.VARIABLE)
-        result = values[0]
-        for value in values[1:]:
-            result = worst(result, value)
-        return result
+        return self._worst_of(assigned, depth)
 
     def _subscript(self, expr: ast.Subscript, scope: Scope) -> Value:
         keys: list[str] = []
@@ -255,16 +275,25 @@ class Classifier:
             if isinstance(func, ast.Name) and func.id == "dict" and len(expr.args) == 1:
                 return self._environment(expr.args[0], scope, depth + 1)
             return False
+        owner: Scope | None = None
         assigned: list[tuple[ast.expr, Scope]] = []
         if isinstance(expr, ast.Name):
             found = lookup(scope, expr.id)
             if found is not None:
-                assigned = [(b.value, found[1]) for b in found[0] if b.value is not None]
+                owner, name = found[1], expr.id
+                assigned = [(b.value, owner) for b in found[0] if b.value is not None]
         elif isinstance(expr, ast.Attribute):
-            assigned = _self_attribute(expr, scope)
-        return bool(assigned) and all(
-            self._environment(value, where, depth + 1) for value, where in assigned
-        )
+            owner, name = _attribute_owner(expr, scope), "self." + expr.attr
+            assigned = owner.attrs.get(expr.attr, []) if owner is not None else []
+        if owner is None or not assigned:
+            return False
+        key = (id(owner), name, depth)
+        known = self._environments.get(key)
+        if known is None:
+            known = self._environments[key] = all(
+                self._environment(value, where, depth + 1) for value, where in assigned
+            )
+        return known
 
     def _iam_key(self, keys: list[str], base: ast.expr, scope: Scope) -> bool:
         """``create_access_key()["AccessKey"]``: a new long-term key, not STS credentials."""
@@ -272,8 +301,15 @@ class Classifier:
             return True
         if isinstance(base, ast.Name):
             found = lookup(scope, base.id)
-            values = [b.value for b in found[0] if b.value is not None] if found else []
-            return any("AccessKey" in _keys_and_calls(v) for v in values)
+            if found is None:
+                return False
+            key = (id(found[1]), base.id)
+            known = self._iam_keys.get(key)
+            if known is None:
+                values = [b.value for b in found[0] if b.value is not None]
+                known = any("AccessKey" in _keys_and_calls(v) for v in values)
+                self._iam_keys[key] = known
+            return known
         return "AccessKey" in _keys_and_calls(base)
 
     def _call(self, expr: ast.Call, scope: Scope, depth: int) -> Value:
@@ -314,22 +350,28 @@ class Classifier:
             if "cred" in expr.id.lower():
                 return True
             found = lookup(scope, expr.id)
-            return found is not None and any(
-                b.value is not None and self._from_chain(b.value, found[1], depth + 1)
-                for b in found[0]
-            )
+            if found is None:
+                return False
+            key = (id(found[1]), expr.id, depth)
+            known = self._chains.get(key)
+            if known is None:
+                known = self._chains[key] = any(
+                    b.value is not None and self._from_chain(b.value, found[1], depth + 1)
+                    for b in found[0]
+                )
+            return known
         return False
 
 
-def _self_attribute(expr: ast.Attribute, scope: Scope) -> list[tuple[ast.expr, Scope]]:
-    """The values the methods of the enclosing class assign to ``self.<attr>``."""
+def _attribute_owner(expr: ast.Attribute, scope: Scope) -> Scope | None:
+    """For ``self.<attr>``, the enclosing class, whose ``attrs`` hold the values its
+    methods assign to it; None for any other attribute."""
     if not (isinstance(expr.value, ast.Name) and expr.value.id == "self"):
-        return []
+        return None
     current: Scope | None = scope
     while current is not None and current.enclosing_class is None:
         current = current.parent
-    owner = current.enclosing_class if current is not None else None
-    return owner.attrs.get(expr.attr, []) if owner is not None else []
+    return current.enclosing_class if current is not None else None
 
 
 #: The text of an f-string around its run-time parts, when it only names what the

@@ -15,6 +15,8 @@ with a map from offsets in the generated source back to offsets in the ``.ipynb`
 from __future__ import annotations
 
 import ast
+import bisect
+import re
 import warnings
 from collections.abc import Callable
 
@@ -40,7 +42,7 @@ class PythonModule:
         self.source = source
         self._to_doc = to_doc
         self._index: LineIndex | None = None
-        self._lines: dict[int, tuple[int, str | None]] = {}
+        self._lines: dict[int, tuple[int, _WideLine | None]] = {}
 
     @property
     def editable(self) -> bool:
@@ -60,11 +62,11 @@ class PythonModule:
             first = self._index.line_start(line)
             content = self.source[first : self._index.line_end(line)]
             # ASCII lines (nearly all) need no decoding: bytes and code points agree.
-            known = self._lines[line] = (first, None if content.isascii() else content)
-        start, text = known
-        if text is None:
+            known = self._lines[line] = (first, None if content.isascii() else _WideLine(content))
+        start, wide = known
+        if wide is None:
             return start + byte_column
-        return start + len(text.encode("utf-8")[:byte_column].decode("utf-8", "replace"))
+        return start + wide.column(byte_column)
 
     def span(self, node: ast.AST) -> tuple[int, int]:
         """Source offsets ``(start, end)`` of a node that has a position."""
@@ -72,6 +74,43 @@ class PythonModule:
         end_line = node.end_lineno  # type: ignore[attr-defined]
         end_column = node.end_col_offset  # type: ignore[attr-defined]
         return start, self.offset(end_line, end_column)
+
+
+_NON_ASCII = re.compile(r"[^\x00-\x7f]")
+
+
+class _WideLine:
+    """Byte columns to code-point columns on a line with non-ASCII characters, from the
+    byte offsets of those characters found once: re-encoding the line for every node
+    on it made a long one-line module quadratic."""
+
+    __slots__ = ("_ends", "_extra", "_size", "_starts", "_text")
+
+    def __init__(self, text: str) -> None:
+        self._text = text
+        self._starts: list[int] = []  # byte offset of each non-ASCII character
+        self._ends: list[int] = []  # byte offset just past it
+        self._extra: list[int] = []  # extra bytes of the non-ASCII characters so far
+        extra = 0
+        for match in _NON_ASCII.finditer(text):
+            size = len(match.group().encode("utf-8", "surrogatepass"))
+            start = match.start() + extra
+            extra += size - 1
+            self._starts.append(start)
+            self._ends.append(start + size)
+            self._extra.append(extra)
+        self._size = len(text) + extra  # the line's length in bytes
+
+    def column(self, byte_column: int) -> int:
+        """The code-point column of a UTF-8 byte column (as the decoded prefix counts)."""
+        byte_column = min(byte_column, self._size)
+        before = bisect.bisect_left(self._starts, byte_column)
+        if before == 0:
+            return byte_column
+        if byte_column >= self._ends[before - 1]:
+            return byte_column - self._extra[before - 1]
+        # Inside a character (never an ``ast`` position): what decoding the prefix gives.
+        return len(self._text.encode("utf-8")[:byte_column].decode("utf-8", "replace"))
 
 
 def parse_python(source: str, *, to_doc: Callable[[int], int] | None = None) -> PythonModule:

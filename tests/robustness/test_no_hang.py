@@ -8,6 +8,7 @@ step shows as a ratio near 100, so a generous bound of 30 tolerates noise but no
 
 from __future__ import annotations
 
+import ast
 import importlib
 import inspect
 import pkgutil
@@ -22,7 +23,7 @@ import rolecall.parsers
 import rolecall.rules
 from rolecall import Document
 from rolecall.document import ViewError
-from rolecall.fakes import fake_secret_key
+from rolecall.fakes import fake_key_id, fake_secret_key
 from rolecall.lazyre import LazyPattern
 from rolecall.model import NoticeCode
 from rolecall.parsers.python import parse_python
@@ -253,3 +254,164 @@ def test_every_regex_is_linear_on_adversarial_input(name: str) -> None:
             assert large_t < 0.2, (name, unit, large_t)
         else:
             assert large_t / small_t < RATIO, (name, unit, small_t, large_t)
+
+
+# --- Many findings and many names in one file (issue 17 #7) ----------------------------
+_ENV_KEYS = (
+    'aws_access_key_id=os.environ["AWS_ACCESS_KEY_ID"], '
+    'aws_secret_access_key=os.environ["AWS_SECRET_ACCESS_KEY"]'
+)
+
+#: Python modules of n units, each unit one use the RC2xx rules report (or, for
+#: "constants", names the resolver indexes): the shapes of big generated or vendored
+#: modules, where any per-use scan of all bindings or of the whole line is quadratic.
+PY_MANY: dict[str, Callable[[int], str]] = {
+    "env-client-calls": lambda n: "import os\nimport boto3\n"
+    + "".join(f'c{i} = boto3.client(\n    "s3",\n    {_ENV_KEYS},\n)\n' for i in range(n)),
+    "session-rebound-per-call": lambda n: "import os\nimport boto3\n"
+    + f"s = boto3.Session()\nc = s.client('s3', {_ENV_KEYS})\n" * n,
+    "key-rebound-per-call": lambda n: "import os\nimport boto3\n"
+    + (
+        "key = os.environ['AWS_ACCESS_KEY_ID']\n"
+        "boto3.client('s3', aws_access_key_id=key, aws_secret_access_key=key)\n"
+    )
+    * n,
+    # A name bound to itself: every binding refers to all the others.
+    "self-referring-fallbacks": lambda n: "import os\nimport boto3\n"
+    + "key = os.environ.get('AWS_ACCESS_KEY_ID')\n"
+    + "key = key or os.environ['AWS_ACCESS_KEY_ID']\n" * n
+    + "env = os.environ\n"
+    + "env = env\n" * n
+    + "boto3.client('s3', aws_access_key_id=key, aws_secret_access_key=env['AWS_X'])\n",
+    "many-constants": lambda n: "import os\nimport boto3\n"
+    + "".join(f"KEY_{i} = os.environ['AWS_ACCESS_KEY_ID']\nNAME_{i} = 'b-{i}'\n" for i in range(n))
+    + "boto3.client('s3', aws_access_key_id=KEY_0, aws_secret_access_key=KEY_1)\n",
+    "many-classes": lambda n: "import os\nimport boto3\n"
+    + "".join(
+        f"class Store{i}:\n    def __init__(self):\n        self.session = boto3.Session()\n"
+        f"    def client(self):\n        return self.session.client('s3', {_ENV_KEYS})\n"
+        for i in range(n)
+    ),
+    "nested-functions": lambda n: "import os\nimport boto3\n"
+    + "".join(
+        f"def outer{i}(key):\n    def inner():\n        def deeper():\n"
+        "            return boto3.client('s3', aws_access_key_id=key,"
+        " aws_secret_access_key=os.environ['AWS_SECRET_ACCESS_KEY'])\n"
+        "        return deeper\n    return inner\n"
+        for i in range(n)
+    ),
+    "deep-attribute-chains": lambda n: "import os\nimport boto3\n"
+    + "".join(
+        f"c{i} = boto3.client('s3', aws_access_key_id=cfg" + ".part" * 60
+        + f".key{i}, aws_secret_access_key=os.environ['AWS_SECRET_ACCESS_KEY'])\n"
+        for i in range(n)
+    ),
+    # One line holding every call, with a non-ASCII character in each: positions are
+    # UTF-8 byte columns on that line.
+    "one-line-non-ascii": lambda n: "import os, boto3; "
+    + f"c = boto3.client('s3', region_name='é', {_ENV_KEYS}); " * n
+    + "\n",
+}  # fmt: skip
+#: Findings each unit of a shape gives (None: a fixed number, whatever n).
+PY_MANY_FINDINGS = {
+    "env-client-calls": 1,
+    "session-rebound-per-call": 1,
+    "key-rebound-per-call": 1,
+    "self-referring-fallbacks": None,
+    "many-constants": None,
+    "many-classes": 1,
+    "nested-functions": 1,
+    "deep-attribute-chains": 1,
+    "one-line-non-ascii": 1,
+}
+
+
+def _rc2_findings(path: str, text: str) -> int:
+    result = scan(path, text.encode(), "linear")
+    return sum(1 for f in result.findings if f.rule_id.startswith("RC2"))
+
+
+@pytest.mark.heavy
+@pytest.mark.parametrize("shape", sorted(PY_MANY))
+def test_python_rules_are_linear_in_uses_and_names(shape: str) -> None:
+    """The RC2xx analysis (resolver, value classes, SDK uses, positions, fixes) and the
+    engine after it: 10x the uses or names costs about 10x, and each use is reported."""
+    build = PY_MANY[shape]
+    small, large = 30, 300
+    per_unit = PY_MANY_FINDINGS[shape]
+    found_small = _rc2_findings("app/clients.py", build(small))
+    found_large = _rc2_findings("app/clients.py", build(large))
+    if per_unit is None:
+        assert found_small == found_large == 1
+    else:
+        assert (found_small, found_large) == (per_unit * small, per_unit * large)
+    count("linear", 4)
+    assert _ratio(lambda n: scan("app/clients.py", build(n).encode(), "linear"), small) < RATIO
+
+
+def test_a_name_bound_to_itself_is_classified_by_its_sources() -> None:
+    """``key = key or os.environ[...]``: the environment read is found through the chain
+    of rebindings (the warning of an environment value, with the safe-fix test's
+    ``os.environ`` reads), whatever the number of lines."""
+    result = scan("app/clients.py", PY_MANY["self-referring-fallbacks"](50).encode(), "linear")
+    (finding,) = [f for f in result.findings if f.rule_id == "RC201"]
+    assert finding.severity.value == "warning"
+    assert "an environment variable" in finding.message
+
+
+def _env_pairs(n: int) -> bytes:
+    rng = random.Random(17)
+    lines = []
+    for i in range(n):
+        lines.append(f"SERVICE_{i}_AWS_ACCESS_KEY_ID={fake_key_id('AKIA', rng)}\n")
+        lines.append(f"SERVICE_{i}_AWS_SECRET_ACCESS_KEY={fake_secret_key(rng)}\n")
+    return "".join(lines).encode()
+
+
+def _literal_calls(n: int) -> bytes:
+    rng = random.Random(18)
+    calls = [
+        f"c{i} = boto3.client('s3', aws_access_key_id='{fake_key_id('AKIA', rng)}',"
+        f" aws_secret_access_key='{fake_secret_key(rng)}')\n"
+        for i in range(n)
+    ]
+    return ("import boto3\n" + "".join(calls)).encode()
+
+
+#: Files with many findings each: key pairs in a .env (text and config rules, pairing,
+#: supersession between them) and literal keys in boto3 calls (RC201 superseding RC1xx
+#: on every line, related locations).
+MANY_FINDINGS: dict[str, tuple[str, Callable[[int], bytes]]] = {
+    "env-key-pairs": (".env", _env_pairs),
+    "python-literal-calls": ("app/clients.py", _literal_calls),
+}
+
+
+@pytest.mark.heavy
+@pytest.mark.parametrize("case", sorted(MANY_FINDINGS))
+def test_whole_scan_is_linear_in_findings_per_file(case: str) -> None:
+    path, build = MANY_FINDINGS[case]
+    small, large = scan(path, build(100), "linear"), scan(path, build(1000), "linear")
+    # One finding per key pair, whichever rule reports it.
+    assert (len(small.findings), len(large.findings)) == (100, 1000)
+    count("linear", 4)
+    assert _ratio(lambda n: scan(path, build(n), "linear"), 100) < RATIO
+
+
+def _one_line_spans(n: int) -> int:
+    """Every node's extent in a one-line module of ``n`` calls with non-ASCII text."""
+    module = parse_python("import boto3; " + "boto3.client('s3', region_name='é'); " * n)
+    return sum(end - start for node in ast.walk(module.tree) if hasattr(node, "lineno")
+               for start, end in [module.span(node)])  # fmt: skip
+
+
+@pytest.mark.heavy
+def test_positions_on_one_long_line_are_linear() -> None:
+    """``ast`` columns are UTF-8 bytes: turning them into offsets on a long line with
+    non-ASCII characters must not re-read the line for every node."""
+    module = parse_python("x = 'é'; y = 'ab'\n")
+    spans = [module.source[slice(*module.span(n))] for n in ast.walk(module.tree)
+             if isinstance(n, ast.Constant)]  # fmt: skip
+    assert spans == ["'é'", "'ab'"]
+    count("linear", 4)
+    assert _ratio(_one_line_spans, 1_000) < RATIO
