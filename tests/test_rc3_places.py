@@ -642,7 +642,7 @@ package_update: true
 packages:
   - awscli
 write_files:
-  - path: /root/.aws/credentials
+  - path: /home/ubuntu/.aws/credentials
     permissions: '0600'
     content: |
       [default]
