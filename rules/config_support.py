@@ -12,19 +12,20 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from rolecall import Confidence, Document, Finding, Rule, RuleContext, Severity, redact
-from rolecall.credential_names import CredentialValue, credential_name, credential_value
-from rolecall.lazyre import lazy
+from rolecall.credential_names import (
+    CONFIG_SESSION_PREFIXES,
+    CredentialValue,
+    credential_name,
+    credential_value,
+)
 from rolecall.parsers.common import Entry
 from rolecall.secrets import (
+    KEY_ID_PATTERN,
     account_id_from_key_id,
     decodes_to_text,
     has_placeholder_word,
     key_id_info,
 )
-
-_LONE_KEY_ID = lazy(r"(?:AKIA|ASIA|ABIA|ACCA)[A-Z0-9]{16}")
-#: How STS session tokens start (base64 of their binary header).
-SESSION_TOKEN_PREFIXES = ("IQoJb3JpZ2lu", "FwoGZXIvYXdz", "FQoGZXIvYXdz", "AgoJb3JpZ2lu")
 
 # Fakes for the rules' examples, built by concatenation so no file holds key-shaped text.
 FAKE_KEY_ID = "AKIA" + "Q3ZR7HVTX2M4WYLB"
@@ -179,7 +180,7 @@ def _may_be_key_id(value: str) -> bool:
 def _shaped(value: str) -> CredentialValue | None:
     """The credential ``value`` is by its shape alone: a key id, a random 40-character
     secret key (not hex, not a word or path) or a token with an STS prefix."""
-    if _LONE_KEY_ID.fullmatch(value):
+    if KEY_ID_PATTERN.fullmatch(value):
         return credential_value("aws_access_key_id", value)
     if len(value) == 40:
         # Beside a key id, an AWS name's rule (40 characters, not hex, high entropy) with
@@ -190,7 +191,7 @@ def _shaped(value: str) -> CredentialValue | None:
         if has_placeholder_word(value) or decodes_to_text(value):
             return None
         return credential_value("aws_secret_access_key", value)
-    if value.startswith(SESSION_TOKEN_PREFIXES):
+    if value.startswith(CONFIG_SESSION_PREFIXES):
         return credential_value("aws_session_token", value)
     return None
 

@@ -51,7 +51,9 @@ _GENERIC_NAMES: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("session", ("token",)),
 )
 _BASE64ISH = lazy(r"[A-Za-z0-9/+]+={0,2}")
-_SESSION_PREFIXES = ("IQoJb3JpZ2lu", "FwoGZXIvYXdz", "FQoGZXIvYXdz", "AgoJb3JpZ2lu")
+#: The STS token headers a configuration value is recognised by (the four current and
+#: recent formats; see rolecall.secrets.SESSION_TOKEN_PREFIXES for text).
+CONFIG_SESSION_PREFIXES = ("IQoJb3JpZ2lu", "FwoGZXIvYXdz", "FQoGZXIvYXdz", "AgoJb3JpZ2lu")
 
 
 @dataclass(frozen=True)
@@ -114,7 +116,7 @@ def credential_value(name: str, value: str) -> CredentialValue | None:
     if cred.kind == "key_id" or not _BASE64ISH.fullmatch(v):
         return None
     if cred.kind == "session":
-        known = v.startswith(_SESSION_PREFIXES)
+        known = v.startswith(CONFIG_SESSION_PREFIXES)
         if known or (cred.aws and len(v) >= 100):
             return CredentialValue("session", False, known, None, example)
         return None
