@@ -100,7 +100,10 @@ def test_exit_2_for_a_bad_config_key(project: Path, capsys: pytest.CaptureFixtur
     write_tree(project, {"pyproject.toml": "[tool.rolecall]\nexclude-dirs = []\n"})
     code, _, err = run(["scan"], capsys)
     assert code == 2
-    assert err == "rolecall: error: tool.rolecall.exclude-dirs: unknown configuration key\n"
+    assert err == (
+        "rolecall: error: pyproject.toml: [tool.rolecall] exclude-dirs: unknown key; "
+        'did you mean "exclude"?\n'
+    )
 
 
 def test_output_that_cannot_be_written_is_exit_2(
