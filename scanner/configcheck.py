@@ -25,8 +25,8 @@ from typing import Any
 CODE = re.compile(r"^(?:RC\d{0,3}|ALL)$")
 _FULL_ID = re.compile(r"^RC\d{3}$")
 _BARE_KEY = re.compile(r"^[A-Za-z0-9_-]+$")
-_TOML_POSITION = re.compile(r"\s*\(at line (\d+), column (\d+)\)$")
-_TOML_END = re.compile(r"\s*\(at end of document\)$")
+_TOML_POSITION = re.compile(r"\(at line (\d+), column (\d+)\)\Z")
+_TOML_END = " (at end of document)"
 
 
 class Invalid(Exception):
@@ -57,7 +57,7 @@ def kind_of(value: Any) -> str:
 
 
 def expected(what: str, value: Any) -> Invalid:
-    """``expected <what>, got <its type>``; for a list, the type of its first bad item."""
+    """``expected <what>, got <the value's type>``."""
     return Invalid(f"expected {what}, got {kind_of(value)}")
 
 
@@ -112,9 +112,9 @@ def toml_error(exc: ValueError) -> str:
     column = getattr(exc, "colno", None)
     found = _TOML_POSITION.search(message)
     if found is not None:
-        message = message[: found.start()]
+        message = message[: found.start()].rstrip()
         line, column = int(found.group(1)), int(found.group(2))
-    message = _TOML_END.sub("", message)
+    message = message.removesuffix(_TOML_END)
     message = message[:1].lower() + message[1:]
     if isinstance(line, int) and isinstance(column, int):
         return f"line {line}, column {column}: invalid TOML: {_printable(message)}"

@@ -376,13 +376,15 @@ def test_rules_table_and_json(capsys: pytest.CaptureFixture[str]) -> None:
     lines = out.splitlines()
     assert code == 0 and lines[0].split() == ["ID", "NAME", "SEVERITY", "FIX", "SUMMARY"]
     assert any(
-        line.split()[:3] == ["RC101", "aws-long-term-access-key-id", "error"] for line in lines
+        line.split()[:3] == ["RC101", "aws-long-term-access-key-id", "error/warning"]
+        for line in lines
     )
     code, out, _ = run(["rules", "--format", "json"], capsys)
     rows = {row["id"]: row for row in json.loads(out)}
     assert rows["RC101"]["origin"] == "aws_keys = rolecall.rules.aws_keys"
     assert set(rows["RC101"]) == {
-        "id", "name", "severity", "confidence", "cwe", "fixable", "kinds", "summary", "origin"
+        "id", "name", "severity", "severities", "confidence", "cwe", "fixable", "kinds",
+        "summary", "origin",
     }  # fmt: skip
 
 
@@ -390,7 +392,9 @@ def test_rules_table_and_json(capsys: pytest.CaptureFixture[str]) -> None:
 def test_explain(capsys: pytest.CaptureFixture[str], name: str) -> None:
     code, out, _ = run(["explain", name], capsys)
     assert code == 0
-    assert out.startswith("RC101 aws-long-term-access-key-id\nseverity: error, confidence: ")
+    assert out.startswith(
+        "RC101 aws-long-term-access-key-id\nseverity: error/warning, confidence: "
+    )
     for heading in ("## What it finds", "## Why it is risky", "## Use instead", "## Example"):
         assert heading in out
     assert "## Reported by a plain scan (examples, run as tests)" in out and "--- .env" in out
