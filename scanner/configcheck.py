@@ -14,8 +14,6 @@ table and key in front (:mod:`rolecall.config` does both).
 
 from __future__ import annotations
 
-import datetime
-import difflib
 import os
 import re
 from collections.abc import Iterable, Sequence
@@ -35,6 +33,8 @@ class Invalid(Exception):
 
 def kind_of(value: Any) -> str:
     """What TOML type a parsed value has, with its article (``an integer``)."""
+    import datetime  # here and below: only a mistake pays for these imports
+
     if isinstance(value, bool):  # before int: a bool is an int to Python
         return "a boolean"
     if isinstance(value, int):
@@ -73,6 +73,8 @@ def strings(value: Any) -> tuple[str, ...]:
 
 def suggestion(word: str, choices: Iterable[str]) -> str:
     """``; did you mean "x"?`` for the closest of ``choices``, or ``''``."""
+    import difflib
+
     close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
     if not close:
         return ""
@@ -204,6 +206,8 @@ _LOOKALIKES = str.maketrans({"O": "0", "I": "1", "L": "1"})
 
 def _closest(code: str) -> str:
     """``; did you mean X?`` for the installed id or prefix ``code`` most likely meant."""
+    import difflib
+
     ids = sorted(rule_ids())
     fixed = re.sub(r"\s+", "", code.upper()).translate(_LOOKALIKES)
     if fixed != code and CODE.match(fixed) and _known(fixed, frozenset(ids)):
