@@ -90,6 +90,7 @@ class AwsSharedCredentialsFile(Rule):
             "deploy/aws/config",
             count=2,
             line=6,
+            severity=Severity.WARNING,  # temporary credentials
         ),
         Example(f"[prod]\naws_secret_access_key = {_SECRET}\n", "ops/aws-creds.ini", line=2),
     )

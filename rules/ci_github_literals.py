@@ -10,6 +10,7 @@ from rolecall.rules.config_support import (
     CREDENTIAL_WORDS,
     FAKE_KEY_ID,
     FAKE_SECRET,
+    FAKE_TEMP_KEY_ID,
     find_credentials,
     report,
 )
@@ -54,6 +55,13 @@ class LiteralCredentialInWorkflow(Rule):
         Example(_HEAD + "    steps:\n      - run: export AWS_SECRET_ACCESS_KEY=$KEY\n", _WF),
     )
     INVALID = (
+        Example(  # a temporary key expires: a warning
+            _HEAD + f"    env:\n      AWS_ACCESS_KEY_ID: {FAKE_TEMP_KEY_ID}\n"
+            f"      AWS_SECRET_ACCESS_KEY: {_SECRET}\n",
+            _WF,
+            line=8,
+            severity=Severity.WARNING,
+        ),
         Example(
             _HEAD + f"    env:\n      AWS_ACCESS_KEY_ID: {_ID}\n"
             f"      AWS_SECRET_ACCESS_KEY: {_SECRET}\n",

@@ -22,6 +22,7 @@ from rolecall.rules.config_support import (
     CREDENTIAL_WORDS,
     FAKE_KEY_ID,
     FAKE_SECRET,
+    FAKE_TEMP_KEY_ID,
     find_credentials,
     report,
 )
@@ -115,6 +116,14 @@ class LiteralAwsKeyInContainerEnv(Rule):
         ),
     )
     INVALID = (
+        Example(  # a temporary key expires: a warning
+            "services:\n  worker:\n    image: worker:latest\n    environment:\n"
+            f"      - AWS_ACCESS_KEY_ID={FAKE_TEMP_KEY_ID}\n"
+            f"      - AWS_SECRET_ACCESS_KEY={_SECRET}\n",
+            "docker-compose.yml",
+            line=6,
+            severity=Severity.WARNING,
+        ),
         Example(
             "apiVersion: apps/v1\nkind: Deployment\nspec:\n  template:\n    spec:\n"
             "      containers:\n        - name: app\n          env:\n"

@@ -16,6 +16,7 @@ from rolecall.rules.config_support import (
     CREDENTIAL_WORDS,
     FAKE_KEY_ID,
     FAKE_SECRET,
+    FAKE_TEMP_KEY_ID,
     find_credentials,
     report,
 )
@@ -87,6 +88,13 @@ class AwsCredentialsSetByShellCommand(Rule):
         Example('aws configure set aws_secret_access_key "$SECRET" --profile ci\n', "ci/setup.sh"),
     )
     INVALID = (
+        Example(  # a temporary key expires: a warning
+            f"#!/bin/sh\nexport AWS_ACCESS_KEY_ID={FAKE_TEMP_KEY_ID}\n"
+            f"export AWS_SECRET_ACCESS_KEY={_SECRET}\n",
+            "deploy.sh",
+            line=3,
+            severity=Severity.WARNING,
+        ),
         Example(
             f"Import-Module AWS.Tools.Common\nSet-AWSCredential -AccessKey {_ID} "
             f"-SecretKey {_SECRET} -StoreAs deploy\n",

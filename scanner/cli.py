@@ -302,6 +302,7 @@ def cmd_scan(args: argparse.Namespace, out: TextIO) -> int:
         report.notices.sort(key=lambda n: n.sort_key)
     use_baseline(args, config, report, baseline)
     report.fail_level = config.fail_level
+    report.information_uri = config.sarif_information_uri
     verbose = args.verbose - args.quiet
     color = args.output is None and _use_color(args.color, out)
     reporter = get_reporter(args.format, color=color, verbose=verbose)

@@ -4,8 +4,9 @@ A file is found by walking up from a directory; in one directory ``.rolecall.tom
 wins over ``pyproject.toml``, and a ``pyproject.toml`` without a ``[tool.rolecall]``
 table is passed over. Each scanned file gets the configuration of its own directory
 (:class:`ConfigTree`; how it is applied is :mod:`rolecall.settings`). Every key is
-validated: an unknown key or a bad value is a :class:`ConfigError` naming the key
-(exit 2). Command-line flags override the file.
+validated: an unknown key or a bad value is a :class:`ConfigError` of one line naming
+the file, the table and the key (exit 2; :mod:`rolecall.configcheck` says how).
+Command-line flags override the file.
 """
 
 from __future__ import annotations
@@ -17,16 +18,26 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from rolecall.configcheck import Invalid, codes, expected, place, toml_error
+from rolecall.configkeys import KEYS as KEYS  # re-exported
+from rolecall.configkeys import SARIF_KEYS as SARIF_KEYS  # re-exported
+from rolecall.configkeys import Nested, read_key
 from rolecall.model import Severity
 
 #: The baseline file ``rolecall baseline`` writes when none is configured.
 DEFAULT_BASELINE = ".rolecall-baseline.json"
 
-CODE = re.compile(r"^(?:RC\d{0,3}|ALL)$")
-
 
 class ConfigError(Exception):
-    """A user's configuration or command-line mistake: one line, exit code 2."""
+    """A user's configuration or command-line mistake: one line, exit code 2.
+
+    ``detail`` is the message without the file's name in front (for a notice that
+    names the file itself).
+    """
+
+    def __init__(self, message: str, detail: str | None = None) -> None:
+        super().__init__(message)
+        self.detail = message if detail is None else detail
 
 
 @dataclass(frozen=True)
@@ -53,132 +64,37 @@ class Config:
     report_stale: bool = False
     report_unused_suppressions: bool = False
     cache: bool = True
+    #: ``[sarif] information-uri``: the project page SARIF logs link to (None: the
+    #: project's own URL from its package metadata).
+    sarif_information_uri: str | None = None
     #: ``(file, reason)`` for each ``pyproject.toml`` passed over on the way up because it
     #: is not rolecall's to read (invalid TOML, ``tool`` not a table): scan notices.
     passed_over: tuple[tuple[str, str], ...] = ()
 
 
-def _strings(key: str, value: Any) -> tuple[str, ...]:
-    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-        raise ConfigError(f"{key}: expected a list of strings")
-    return tuple(value)
-
-
-def _codes(key: str, value: Any) -> tuple[str, ...]:
-    codes = tuple(c.strip().upper() for c in _strings(key, value))
-    for code in codes:
-        if not CODE.match(code):
-            raise ConfigError(f"{key}: {code!r} is not a rule id or prefix (e.g. RC101, RC1)")
-    return codes
-
-
 def parse_codes(key: str, text: str) -> tuple[str, ...]:
     """Comma-separated rule codes from the command line."""
-    return _codes(key, [c for c in text.split(",") if c.strip()])
-
-
-def _bool(key: str, value: Any) -> bool:
-    if not isinstance(value, bool):
-        raise ConfigError(f"{key}: expected true or false")
-    return value
-
-
-def _severity(key: str, value: Any) -> Severity:
-    if not isinstance(value, str):
-        raise ConfigError(f"{key}: expected one of note, warning, error")
     try:
-        return Severity.parse(value)
-    except ValueError as exc:
+        return codes([c for c in text.split(",") if c.strip()])
+    except Invalid as exc:
         raise ConfigError(f"{key}: {exc}") from None
 
 
-def _int(key: str, value: Any, minimum: int) -> int:
-    if isinstance(value, bool) or not isinstance(value, int) or value < minimum:
-        raise ConfigError(f"{key}: expected a whole number of at least {minimum}")
-    return value
-
-
-def _regexes(key: str, value: Any) -> tuple[str, ...]:
-    patterns = _strings(key, value)
-    for pattern in patterns:
-        try:
-            re.compile(pattern)
-        except re.error as exc:
-            raise ConfigError(f"{key}: bad regular expression {pattern!r}: {exc}") from None
-    return patterns
-
-
-def _glob(key: str, glob: str) -> str:
-    if not glob.strip():
-        raise ConfigError(f"{key}: an empty glob matches nothing")
-    return glob
-
-
-def _relative_path(key: str, value: Any) -> str:
-    if not isinstance(value, str) or not value.strip():
-        raise ConfigError(f"{key}: expected a file path (relative to the configuration file)")
-    if "\0" in value:
-        raise ConfigError(f"{key}: a path cannot contain a NUL character")
-    return value
-
-
-def _table(key: str, value: Any) -> Mapping[str, Any]:
-    if not isinstance(value, dict):
-        raise ConfigError(f"{key}: expected a table")
-    return value
-
-
 def config_from_mapping(data: Mapping[str, Any], *, path: str | None, root: str) -> Config:
-    """Validate a ``[tool.rolecall]`` table."""
+    """Validate a ``[tool.rolecall]`` table (a ``.rolecall.toml``'s top level).
+
+    A mistake is a :class:`ConfigError` of one line that names the file, the table and
+    the key: ``pyproject.toml: [tool.rolecall] bogus: unknown key; did you mean ...?``.
+    """
     values: dict[str, Any] = {"path": path, "root": root}
-    prefix = "tool.rolecall." if path and path.endswith("pyproject.toml") else ""
-    for raw_key, value in data.items():
-        key = f"{prefix}{raw_key}"
-        match raw_key:
-            case "include":
-                values["include"] = _strings(key, value)
-            case "exclude":
-                values["exclude"] = _strings(key, value)
-            case "select":
-                values["select"] = _codes(key, value)
-            case "ignore":
-                values["ignore"] = _codes(key, value)
-            case "per-file-ignores":
-                values["per_file_ignores"] = tuple(
-                    (_glob(key, glob), _codes(f"{key}.{glob}", codes))
-                    for glob, codes in _table(key, value).items()
-                )
-            case "severity-overrides":
-                overrides = {}
-                for code, level in _table(key, value).items():
-                    overrides[_codes(key, [code])[0]] = _severity(f"{key}.{code}", level)
-                values["severity_overrides"] = overrides
-            case "fail-level":
-                values["fail_level"] = _severity(key, value)
-            case "max-file-size":
-                values["max_file_size"] = _int(key, value, 1)
-            case "allowlist":
-                values["allowlist"] = _regexes(key, value)
-            case "respect-gitignore":
-                values["respect_gitignore"] = _bool(key, value)
-            case "follow-symlinks":
-                values["follow_symlinks"] = _bool(key, value)
-            case "report-examples":
-                values["report_examples"] = _bool(key, value)
-            case "foreign-suppressions":
-                values["foreign_suppressions"] = _bool(key, value)
-            case "jobs":
-                values["jobs"] = _int(key, value, 0)
-            case "baseline":
-                values["baseline"] = _relative_path(key, value)
-            case "report-stale":
-                values["report_stale"] = _bool(key, value)
-            case "report-unused-suppressions":
-                values["report_unused_suppressions"] = _bool(key, value)
-            case "cache":
-                values["cache"] = _bool(key, value)
-            case _:
-                raise ConfigError(f"{key}: unknown configuration key")
+    table = ("tool", "rolecall") if path and os.path.basename(path) == "pyproject.toml" else ()
+    for key, value in data.items():
+        try:
+            read_key(values, key, value, table)
+        except Nested as exc:
+            raise ConfigError(place(path, (*table, key), exc.at) + str(exc)) from None
+        except Invalid as exc:
+            raise ConfigError(place(path, table, key) + str(exc)) from None
     return Config(**values)
 
 
@@ -192,9 +108,11 @@ def _read_toml(path: str) -> dict[str, Any]:
         with open(path, "rb") as fh:
             return tomllib.load(fh)
     except OSError as exc:
-        raise ConfigError(f"{path}: cannot read: {exc.strerror}") from None
+        detail = f"cannot read: {exc.strerror}"
+        raise ConfigError(place(path, (), None) + detail, detail) from None
     except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(f"{path}: invalid TOML: {exc}") from None
+        detail = toml_error(exc)
+        raise ConfigError(place(path, (), None) + detail, detail) from None
 
 
 def load_config_file(path: str) -> Config:
@@ -229,8 +147,7 @@ def _rolecall_table(path: str) -> tuple[Mapping[str, Any] | None, str]:
             ours = False
         if ours:
             raise
-        reason = str(exc).removeprefix(f"{path}: ")
-        return None, f"not read for rolecall's configuration: {reason}"
+        return None, f"not read for rolecall's configuration: {exc.detail}"
     tool = data.get("tool")
     if tool is None:
         return None, ""
@@ -238,7 +155,11 @@ def _rolecall_table(path: str) -> tuple[Mapping[str, Any] | None, str]:
         return None, "not read for rolecall's configuration: `tool` is not a table"
     if "rolecall" not in tool:
         return None, ""
-    return _table("tool.rolecall", tool["rolecall"]), ""
+    table = tool["rolecall"]
+    if not isinstance(table, dict):
+        problem = str(expected("a table", table))
+        raise ConfigError(place(path, ("tool",), "rolecall") + problem)
+    return table, ""
 
 
 def find_config_file(start: str) -> str | None:
@@ -274,7 +195,7 @@ def load_config(start: str, explicit: str | None = None) -> Config:
     """The configuration for a scan rooted at ``start`` (defaults when there is none)."""
     if explicit is not None:
         if not os.path.isfile(explicit):
-            raise ConfigError(f"{explicit}: configuration file not found")
+            raise ConfigError(place(explicit, (), None) + "configuration file not found")
         return load_config_file(explicit)
     found, passed = _find(start)
     config = default_config(start) if found is None else load_config_file(found)

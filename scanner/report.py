@@ -52,6 +52,9 @@ class ScanReport:
     line_hashes: dict[tuple[str, int], str] = field(default_factory=dict)
     #: Findings a baseline accepted (and so left out of ``findings``).
     accepted_by_baseline: int = 0
+    #: The project page SARIF logs link to (``[sarif] information-uri``); None: the
+    #: project's own URL from rolecall's package metadata.
+    information_uri: str | None = None
 
     def failing(self) -> list[Finding]:
         """Findings at or above the fail level: they make the exit code 1."""

@@ -194,6 +194,17 @@ class RuleInfo:
     tags: tuple[str, ...]
     origin: str
     default_enabled: bool = True
+    #: Every severity the rule reports, most severe first: its default and those its
+    #: examples pin (a temporary key or a value from the environment is less urgent).
+    #: AWS's documentation keys, reported as notes only on request, are not counted.
+    severities: tuple[Severity, ...] = ()
+    #: A rule shipped with rolecall (its row in the README has an anchor to link to).
+    builtin: bool = False
+
+    @property
+    def severity_range(self) -> str:
+        """``error/warning``: the severities the rule reports, as ``rules`` shows them."""
+        return "/".join(s.value for s in (self.severities or (self.severity,)))
 
     @property
     def all_tags(self) -> tuple[str, ...]:
@@ -307,4 +318,16 @@ def rule_info(cls: type[Rule], origin: str = "") -> RuleInfo:
         tags=tuple(cls.tags),
         origin=origin,
         default_enabled=cls.default_enabled,
+        severities=reported_severities(cls),
+        builtin=cls.__module__.startswith("rolecall.rules."),
     )
+
+
+def reported_severities(cls: type[Rule]) -> tuple[Severity, ...]:
+    """The rule's default severity and every severity its INVALID examples pin (examples
+    that need ``report_examples`` aside), most severe first."""
+    found = {cls.severity}
+    for example in getattr(cls, "INVALID", ()):
+        if example.severity is not None and not example.options.get("report_examples"):
+            found.add(example.severity)
+    return tuple(sorted(found, reverse=True))

@@ -22,6 +22,7 @@ def cmd_rules(args: argparse.Namespace, out: TextIO) -> int:
                 "id": r.id,
                 "name": r.name,
                 "severity": r.severity.value,
+                "severities": [s.value for s in r.severities],
                 "confidence": r.confidence.value,
                 "cwe": r.cwe,
                 "fixable": r.fixable,
@@ -35,10 +36,14 @@ def cmd_rules(args: argparse.Namespace, out: TextIO) -> int:
         out.write("\n")
         return EXIT_OK
     width = max((len(r.name) for r in infos), default=4)
-    out.write(f"{'ID':6} {'NAME':{width}} {'SEVERITY':8} {'FIX':3} SUMMARY\n")
+    # The severities a rule reports (error/warning: by value, e.g. a literal key or one
+    # read from the environment), as the README's tables give them.
+    levels = max((len(r.severity_range) for r in infos), default=8)
+    out.write(f"{'ID':6} {'NAME':{width}} {'SEVERITY':{levels}} {'FIX':3} SUMMARY\n")
     for r in infos:
         fix = "yes" if r.fixable else ""
-        out.write(f"{r.id:6} {r.name:{width}} {r.severity.value:8} {fix:3} {plain(r.summary)}\n")
+        row = f"{r.id:6} {r.name:{width}} {r.severity_range:{levels}} {fix:3}"
+        out.write(f"{row} {plain(r.summary)}\n")
     for notice in registry.notices:  # on stderr: the table stays machine-readable
         print(f"warning: {notice.message}", file=sys.stderr)
     return EXIT_OK
@@ -127,7 +132,7 @@ def cmd_explain(args: argparse.Namespace, out: TextIO) -> int:
     info = next(i for i in registry.infos() if i.id == cls.id)
     out.write(f"{info.id} {info.name}\n")
     out.write(
-        f"severity: {info.severity.value}, confidence: {info.confidence.value}, "
+        f"severity: {info.severity_range}, confidence: {info.confidence.value}, "
         f"CWE-{info.cwe}, fix: {'yes' if info.fixable else 'no'}, "
         f"files: {', '.join(info.kinds) or 'every text file'}\n\n"
     )

@@ -100,7 +100,10 @@ def test_exit_2_for_a_bad_config_key(project: Path, capsys: pytest.CaptureFixtur
     write_tree(project, {"pyproject.toml": "[tool.rolecall]\nexclude-dirs = []\n"})
     code, _, err = run(["scan"], capsys)
     assert code == 2
-    assert err == "rolecall: error: tool.rolecall.exclude-dirs: unknown configuration key\n"
+    assert err == (
+        "rolecall: error: pyproject.toml: [tool.rolecall] exclude-dirs: unknown key; "
+        'did you mean "exclude"?\n'
+    )
 
 
 def test_output_that_cannot_be_written_is_exit_2(
@@ -373,13 +376,15 @@ def test_rules_table_and_json(capsys: pytest.CaptureFixture[str]) -> None:
     lines = out.splitlines()
     assert code == 0 and lines[0].split() == ["ID", "NAME", "SEVERITY", "FIX", "SUMMARY"]
     assert any(
-        line.split()[:3] == ["RC101", "aws-long-term-access-key-id", "error"] for line in lines
+        line.split()[:3] == ["RC101", "aws-long-term-access-key-id", "error/warning"]
+        for line in lines
     )
     code, out, _ = run(["rules", "--format", "json"], capsys)
     rows = {row["id"]: row for row in json.loads(out)}
     assert rows["RC101"]["origin"] == "aws_keys = rolecall.rules.aws_keys"
     assert set(rows["RC101"]) == {
-        "id", "name", "severity", "confidence", "cwe", "fixable", "kinds", "summary", "origin"
+        "id", "name", "severity", "severities", "confidence", "cwe", "fixable", "kinds",
+        "summary", "origin",
     }  # fmt: skip
 
 
@@ -387,7 +392,9 @@ def test_rules_table_and_json(capsys: pytest.CaptureFixture[str]) -> None:
 def test_explain(capsys: pytest.CaptureFixture[str], name: str) -> None:
     code, out, _ = run(["explain", name], capsys)
     assert code == 0
-    assert out.startswith("RC101 aws-long-term-access-key-id\nseverity: error, confidence: ")
+    assert out.startswith(
+        "RC101 aws-long-term-access-key-id\nseverity: error/warning, confidence: "
+    )
     for heading in ("## What it finds", "## Why it is risky", "## Use instead", "## Example"):
         assert heading in out
     assert "## Reported by a plain scan (examples, run as tests)" in out and "--- .env" in out

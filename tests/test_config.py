@@ -134,8 +134,16 @@ BAD_VALUES: list[tuple[str, str, str]] = [
     ("foreign-suppressions", "0", "true or false"),
     ("jobs", "-1", "at least 0"),
     ("jobs", "1.5", "whole number"),
-    ("exclude-dirs", '["x"]', "unknown configuration key"),
+    ("exclude-dirs", '["x"]', 'unknown key; did you mean "exclude"?'),
 ]
+
+
+def _where(message: str, file: Path, table: str, key: str) -> bool:
+    """Whether ``message`` starts with ``file: [table] key: `` (the key's own table) or
+    ``file: [table.key] `` (a key inside it)."""
+    head = f"{file}: [{table}] " if table else f"{file}: "
+    nested = f"{file}: [{table + '.' if table else ''}{key}] "
+    return message.startswith(f"{head}{key}: ") or message.startswith(nested)
 
 
 @pytest.mark.parametrize(("key", "value", "words"), BAD_VALUES)
@@ -146,7 +154,8 @@ def test_bad_values_name_the_key_in_rolecall_toml(
     with pytest.raises(ConfigError) as info:
         load_config(str(tmp_path))
     message = str(info.value)
-    assert message.startswith(key) and words in message and "\n" not in message
+    assert _where(message, tmp_path / ".rolecall.toml", "", key), message
+    assert words in message and "\n" not in message
 
 
 @pytest.mark.parametrize(("key", "value", "words"), BAD_VALUES)
@@ -156,7 +165,9 @@ def test_bad_values_name_the_key_in_pyproject(
     write_tree(tmp_path, {"pyproject.toml": f"[tool.rolecall]\n{key} = {value}\n"})
     with pytest.raises(ConfigError) as info:
         load_config(str(tmp_path))
-    assert str(info.value).startswith(f"tool.rolecall.{key}") and words in str(info.value)
+    message = str(info.value)
+    assert _where(message, tmp_path / "pyproject.toml", "tool.rolecall", key), message
+    assert words in message and "\n" not in message
 
 
 @pytest.mark.parametrize(
@@ -170,8 +181,12 @@ def test_invalid_toml(tmp_path: Path, text: str) -> None:
 
 def test_rolecall_table_that_is_not_a_table(tmp_path: Path) -> None:
     write_tree(tmp_path, {"pyproject.toml": '[tool]\nrolecall = "on"\n'})
-    with pytest.raises(ConfigError, match=r"^tool\.rolecall: expected a table"):
+    with pytest.raises(ConfigError) as info:
         load_config(str(tmp_path))
+    assert (
+        str(info.value)
+        == f"{tmp_path / 'pyproject.toml'}: [tool] rolecall: expected a table, got a string"
+    )
 
 
 def test_explicit_config_file(tmp_path: Path) -> None:
@@ -187,7 +202,7 @@ def test_bad_config_is_exit_2_with_the_key_on_stderr(
     write_tree(in_tmp, {".rolecall.toml": 'fail-level = "fatal"\n', "a.txt": ""})
     assert main(["scan", "."]) == 2
     err = capsys.readouterr().err
-    assert err.startswith("rolecall: error: fail-level: unknown severity")
+    assert err.startswith("rolecall: error: .rolecall.toml: fail-level: unknown severity")
     assert err.count("\n") == 1
 
 

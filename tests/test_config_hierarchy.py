@@ -403,7 +403,9 @@ def test_invalid_nested_config_is_a_configuration_error(
     assert main(["scan", "--format", "json", "a.txt", "sub/b.txt"]) == 2
     captured = capsys.readouterr()
     assert captured.out == ""
-    assert captured.err == "rolecall: error: ignore: expected a list of strings\n"
+    assert captured.err == (
+        "rolecall: error: sub/.rolecall.toml: ignore: expected a list of strings, got a string\n"
+    )
 
 
 # --- fix and the report's rule list ------------------------------------------------

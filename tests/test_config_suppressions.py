@@ -33,44 +33,76 @@ def scan(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, dict[str,
 
 
 BAD = [
-    ("include = 'src'", "tool.rolecall.include: expected a list of strings"),
-    ("exclude = [1]", "tool.rolecall.exclude: expected a list of strings"),
-    ("select = ['XY1']", "tool.rolecall.select: 'XY1' is not a rule id or prefix"),
-    ("ignore = 'RC101'", "tool.rolecall.ignore: expected a list of strings"),
-    ("fail-level = 'fatal'", "tool.rolecall.fail-level: unknown severity 'fatal'"),
-    ("max-file-size = 0", "tool.rolecall.max-file-size: expected a whole number of at least 1"),
-    ("max-file-size = true", "tool.rolecall.max-file-size: expected a whole number"),
-    ("allowlist = ['(']", "tool.rolecall.allowlist: bad regular expression '('"),
-    ("respect-gitignore = 'no'", "tool.rolecall.respect-gitignore: expected true or false"),
-    ("follow-symlinks = 1", "tool.rolecall.follow-symlinks: expected true or false"),
-    ("report-examples = 'yes'", "tool.rolecall.report-examples: expected true or false"),
-    ("foreign-suppressions = 0", "tool.rolecall.foreign-suppressions: expected true or false"),
-    ("jobs = -1", "tool.rolecall.jobs: expected a whole number of at least 0"),
-    ("baseline = 3", "tool.rolecall.baseline: expected a file path"),
-    ("baseline = ''", "tool.rolecall.baseline: expected a file path"),
-    ("report-stale = 'true'", "tool.rolecall.report-stale: expected true or false"),
+    ("include = 'src'", "[tool.rolecall] include: expected a list of strings, got a string"),
+    (
+        "exclude = [1]",
+        "[tool.rolecall] exclude: expected a list of strings, got an integer in the list",
+    ),
+    (
+        "select = ['XY1']",
+        "[tool.rolecall] select: 'XY1' is not a rule id or prefix (e.g. RC101, RC1)",
+    ),
+    ("ignore = 'RC101'", "[tool.rolecall] ignore: expected a list of strings, got a string"),
+    (
+        "fail-level = 'fatal'",
+        "[tool.rolecall] fail-level: unknown severity 'fatal' "
+        "(expected one of: note, warning, error)",
+    ),
+    (
+        "max-file-size = 0",
+        "[tool.rolecall] max-file-size: expected a whole number of at least 1, got 0",
+    ),
+    (
+        "max-file-size = true",
+        "[tool.rolecall] max-file-size: expected a whole number of at least 1, got a boolean",
+    ),
+    ("allowlist = ['(']", "[tool.rolecall] allowlist: bad regular expression '('"),
+    (
+        "respect-gitignore = 'no'",
+        "[tool.rolecall] respect-gitignore: expected true or false, got a string",
+    ),
+    (
+        "follow-symlinks = 1",
+        "[tool.rolecall] follow-symlinks: expected true or false, got an integer",
+    ),
+    (
+        "report-examples = 'yes'",
+        "[tool.rolecall] report-examples: expected true or false, got a string",
+    ),
+    (
+        "foreign-suppressions = 0",
+        "[tool.rolecall] foreign-suppressions: expected true or false, got an integer",
+    ),
+    ("jobs = -1", "[tool.rolecall] jobs: expected a whole number of at least 0, got -1"),
+    ("baseline = 3", "[tool.rolecall] baseline: expected a file path"),
+    ("baseline = ''", "[tool.rolecall] baseline: expected a file path"),
+    ("report-stale = 'true'", "[tool.rolecall] report-stale: expected true or false"),
     (
         "report-unused-suppressions = 1",
-        "tool.rolecall.report-unused-suppressions: expected true or false",
+        "[tool.rolecall] report-unused-suppressions: expected true or false, got an integer",
     ),
-    ("per-file-ignores = ['x']", "tool.rolecall.per-file-ignores: expected a table"),
+    ("cache = 'no'", "[tool.rolecall] cache: expected true or false, got a string"),
+    (
+        "per-file-ignores = ['x']",
+        "[tool.rolecall] per-file-ignores: expected a table, got a list",
+    ),
     (
         "[tool.rolecall.per-file-ignores]\n'a.json' = 'RC101'",
-        "tool.rolecall.per-file-ignores.a.json: expected a list of strings",
+        '[tool.rolecall.per-file-ignores] "a.json": expected a list of strings, got a string',
     ),
     (
         "[tool.rolecall.per-file-ignores]\n'' = ['RC101']",
-        "tool.rolecall.per-file-ignores: an empty glob matches nothing",
+        '[tool.rolecall.per-file-ignores] "": an empty glob matches nothing',
     ),
     (
         "[tool.rolecall.severity-overrides]\nRC101 = 'loud'",
-        "tool.rolecall.severity-overrides.RC101: unknown severity 'loud'",
+        "[tool.rolecall.severity-overrides] RC101: unknown severity 'loud'",
     ),
     (
         "[tool.rolecall.severity-overrides]\nXX = 'note'",
-        "tool.rolecall.severity-overrides: 'XX' is not a rule id or prefix",
+        "[tool.rolecall.severity-overrides] XX: 'XX' is not a rule id or prefix",
     ),
-    ("colour = 'red'", "tool.rolecall.colour: unknown configuration key"),
+    ("colour = 'red'", "[tool.rolecall] colour: unknown key"),
 ]
 
 
@@ -83,12 +115,12 @@ def test_every_key_is_validated_with_a_one_line_error(
     (repo / "a.py").write_text("x = 1\n")
     assert main(["scan", "a.py"]) == 2
     err = capsys.readouterr().err
-    assert err.startswith("rolecall: error: ") and message in err, err
+    assert err.startswith(f"rolecall: error: pyproject.toml: {message}"), err
     assert err.count("\n") == 1
 
 
 def test_rolecall_toml_keys_have_no_prefix() -> None:
-    with pytest.raises(ConfigError, match=r"^fail-level: unknown severity"):
+    with pytest.raises(ConfigError, match=r"^\.rolecall\.toml: fail-level: unknown severity"):
         config_from_mapping({"fail-level": "x"}, path=".rolecall.toml", root=".")
 
 

@@ -231,6 +231,20 @@ def test_a_scan_reports_with_the_plugin(plugin_site: Path, tmp_path: Path) -> No
     assert explain.returncode == 0 and explain.stdout.startswith("RC801 zebra-stripe\n")
 
 
+@pytest.mark.integration
+def test_configuration_knows_the_plugins_rule_ids(plugin_site: Path, tmp_path: Path) -> None:
+    write_tree(tmp_path, {".rolecall.toml": 'select = ["RC801"]\n', "zoo.txt": "a zebra\n"})
+    result = _run(["scan", "--format", "json", "--no-cache"], tmp_path, plugin_site)
+    assert result.returncode == 1, result.stderr
+    assert [f["rule_id"] for f in json.loads(result.stdout)["findings"]] == ["RC801"]
+    (tmp_path / ".rolecall.toml").write_text('select = ["RC804"]\n')
+    result = _run(["scan", "--no-cache"], tmp_path, plugin_site)
+    assert result.returncode == 2
+    assert result.stderr == (
+        "rolecall: error: .rolecall.toml: select: unknown rule id RC804; did you mean RC801?\n"
+    )
+
+
 def test_without_the_plugin_it_is_absent(tmp_path: Path) -> None:
     result = _run(["rules", "--format", "json"], tmp_path, tmp_path)
     assert "RC801" not in {row["id"] for row in json.loads(result.stdout)}

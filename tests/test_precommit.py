@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 import os
 import random
+import re
 import shutil
 import subprocess
 import sys
@@ -103,12 +104,13 @@ class Env:
         path: Path,
         hooks: tuple[str, ...] = ("rolecall",),
         args: list[str] | None = None,
+        **overrides: object,
     ) -> Path:
         """A new git repository whose pre-commit configuration uses the rolecall hooks
-        (with the user's ``args:`` when given)."""
+        (with the user's ``args:`` and other hook settings when given)."""
         path.mkdir()
         self.git(path, "init", "-q")
-        entries: list[dict[str, object]] = [{"id": hook} for hook in hooks]
+        entries: list[dict[str, object]] = [{"id": hook, **overrides} for hook in hooks]
         if args is not None:
             for entry in entries:
                 entry["args"] = args
@@ -210,7 +212,8 @@ def test_clean_repo_passes_and_writes_nothing(pc: Env) -> None:
 
 
 def test_baseline_passes_until_a_new_key_is_added(pc: Env) -> None:
-    repo = pc.project(pc.root / "baseline")
+    # A user may set require_serial: false; the baseline still holds batch by batch.
+    repo = pc.project(pc.root / "baseline", require_serial=False)
     write(
         repo,
         "pyproject.toml",
@@ -309,12 +312,77 @@ def test_staged_names_that_look_like_options_are_paths(pc: Env, args: list[str] 
     assert (repo / "README.md").read_text() == "# demo\n"  # not overwritten by a report
 
 
+# --- one report per run, not one per parallel batch (issue 16 #11) ------------------------
+
+#: The last line of every `rolecall scan` text report: one per process that ran.
+_SUMMARY = re.compile(
+    r"^(?:Found \d+ findings? \(.*\) in \d+ files?|No findings); scanned (\d+) ", re.M
+)
+
+
+def _summaries(output: str) -> list[int]:
+    """The file count of each summary line in the hook's output, one per process."""
+    return [int(n) for n in _SUMMARY.findall(output)]
+
+
+def _many_files(pc: Env, name: str, count: int, **overrides: object) -> tuple[Path, str]:
+    repo = pc.project(pc.root / name, **overrides)
+    for n in range(count):
+        write(repo, f"pkg/mod{n:02d}.py", f"VALUE = {n}\n")
+    key_id = key()
+    write(repo, "deploy/settings.py", f'AWS_ACCESS_KEY_ID = "{key_id}"\n')
+    pc.git(repo, "add", "-A")
+    return repo, key_id
+
+
+def test_a_commit_gets_one_report_and_one_summary(pc: Env) -> None:
+    from pre_commit.xargs import cpu_count
+
+    repo, key_id = _many_files(pc, "one-summary", 15)
+    proc = pc.pre_commit(repo, "run", "--all-files", "--verbose")
+    assert proc.returncode == 1, proc.stdout + proc.stderr
+    assert "deploy/settings.py:1:22: RC101" in proc.stdout and key_id in proc.stdout
+    # One process, every file: the 15 modules, the settings, .pre-commit-config.yaml.
+    assert _summaries(proc.stdout) == [17]
+    assert proc.stdout.count("Found ") == 1
+    if cpu_count() > 1:
+        # The same files in parallel batches (what require_serial: true prevents): one
+        # report and one summary per process, each with its own batch's counts.
+        repo, _ = _many_files(pc, "batch-summaries", 15, require_serial=False)
+        proc = pc.pre_commit(repo, "run", "--all-files", "--verbose")
+        assert proc.returncode == 1, proc.stdout + proc.stderr
+        counts = _summaries(proc.stdout)
+        assert len(counts) > 1 and sum(counts) == 17, proc.stdout
+
+
+def test_a_file_list_too_long_for_one_command_gives_one_summary_per_batch(pc: Env) -> None:
+    """pre-commit splits a file list longer than its command-line limit (128 KiB of
+    names) even with require_serial, into batches run one after the other: each prints
+    its findings and one summary line, nothing more."""
+    repo = pc.project(pc.root / "long-names")
+    deep = "/".join(["d" * 60] * 3)  # 183 characters of directories
+    names = [f"{deep}/module_{n:04d}_{'x' * 40}.py" for n in range(700)]  # ~250 each
+    for name in names:
+        write(repo, name, "VALUE = 1\n")
+    key_id = key()
+    write(repo, names[350], f'KEY = "{key_id}"\n')
+    pc.git(repo, "add", "-A")
+    proc = pc.pre_commit(repo, "run", "--all-files", "--verbose")
+    assert proc.returncode == 1, proc.stdout + proc.stderr
+    counts = _summaries(proc.stdout)
+    # Every file once (the names and .pre-commit-config.yaml), in two batches or more.
+    assert len(counts) >= 2 and sum(counts) == len(names) + 1, proc.stdout[-2000:]
+    assert proc.stdout.count(f"{names[350]}:1:8: RC101") == 1 and key_id in proc.stdout
+    assert proc.stdout.count("Found ") == 1  # only the batch with the key says Found
+
+
 def test_manifest_ends_every_hook_s_options() -> None:
     text = (SOURCE / ".pre-commit-hooks.yaml").read_text()
     hooks = text.split("- id: ")[1:]
     assert len(hooks) == 2
     for hook in hooks:
         assert '\n  args: ["--"]\n' in hook, hook.split("\n", 1)[0]
+        assert "\n  require_serial: true\n" in hook, hook.split("\n", 1)[0]
 
 
 # --- the README's set-up paths, run as written (a local copy in place of the URL) ----------

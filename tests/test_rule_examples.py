@@ -46,3 +46,20 @@ def test_invalid_examples_leave_no_placeholder_unfilled() -> None:
                 for text in (finding.message, finding.recommendation):
                     assert placeholder.search(text) is None, (finding.rule_id, text)
     assert seen > 100
+
+
+@pytest.mark.parametrize("rule", REGISTRY.rules, ids=lambda cls: cls.id)
+def test_rules_lists_the_severities_the_examples_report(rule: type[Rule]) -> None:
+    """`rolecall rules` (and the README tables made from it) says what the rule reports:
+    every finding of its INVALID examples, at any position, has one of the severities
+    it lists, and each listed severity is reported by one of them (documentation keys,
+    reported as notes only with --report-examples, aside)."""
+    from rolecall.rule import rule_info
+    from rolecall.testing import run_example
+
+    reported = set()
+    for example in rule.INVALID:
+        if not example.options.get("report_examples"):
+            result = run_example(rule, example)
+            reported |= {f.severity for f in result.findings if f.rule_id == rule.id}
+    assert reported == set(rule_info(rule).severities)

@@ -46,3 +46,23 @@ def test_every_rule_explains_without_rst_markup(capsys: pytest.CaptureFixture[st
         assert main(["explain", cls.id]) == 0
         docs = capsys.readouterr().out.split("\n## Reported", 1)[0]
         assert "``" not in docs, cls.id
+
+
+def test_rules_and_explain_show_every_severity_a_rule_reports(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """RC2xx rules report an error for a literal key and a warning for one read from the
+    environment: `rules` and `explain` say both (issue 16 #12)."""
+    import json
+
+    assert main(["rules"]) == 0
+    rows = {line.split()[0]: line.split()[2] for line in capsys.readouterr().out.splitlines()}
+    assert rows["ID"] == "SEVERITY"  # the header
+    assert {rows[f"RC20{n}"] for n in range(1, 9)} == {"error/warning"}
+    assert rows["RC110"] == "error" and rows["RC126"] == "warning/note"
+    assert main(["rules", "--format", "json"]) == 0
+    by_id = {r["id"]: r for r in json.loads(capsys.readouterr().out)}
+    assert by_id["RC201"]["severity"] == "error"  # the default, as before
+    assert by_id["RC201"]["severities"] == ["error", "warning"]
+    assert main(["explain", "RC201"]) == 0
+    assert "severity: error/warning, confidence:" in capsys.readouterr().out

@@ -39,12 +39,11 @@ from rolecall.report import ScanReport
 from rolecall.reporters.github import finding_text
 from rolecall.reporters.related import with_related
 from rolecall.reporters.sarif_json import dumps, om
-from rolecall.reporters.sarif_rules import notice_descriptor, rule_descriptor
+from rolecall.reporters.sarif_rules import help_uri, notice_descriptor, project_url, rule_descriptor
 
 SCHEMA_URI = (
     "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
 )
-INFORMATION_URI = "https://github.com/rolecall/rolecall"
 SRCROOT = "%SRCROOT%"
 CATEGORY_ENV = "ROLECALL_SARIF_CATEGORY"
 FINGERPRINT_KEY = "rolecall/v1"
@@ -131,13 +130,14 @@ def build_log(
     bases = UriBases(report.root, _paths(kept, notices))
     results = [_result(f, index[f.rule_id], hashes, bases) for f in kept]
     codes = sorted({n.code for n in notices}, key=lambda c: c.value)
+    information_uri = report.information_uri or project_url()
     driver = om(
         so.ToolComponent,
         name="rolecall",
         version=report.tool_version,
         semantic_version=report.tool_version,
-        information_uri=INFORMATION_URI,
-        rules=[rule_descriptor(r) for r in rules],
+        information_uri=information_uri,
+        rules=[rule_descriptor(r, help_uri(r, information_uri)) for r in rules],
         notifications=[notice_descriptor(c) for c in codes] or None,
     )
     run = om(

@@ -95,13 +95,43 @@ def help_markdown(rule: RuleInfo) -> str:
     return "\n\n".join(parts)
 
 
-def rule_descriptor(rule: RuleInfo) -> so.ReportingDescriptor:
-    """``tool.driver.rules[]`` entry for ``rule``."""
+def project_url() -> str | None:
+    """rolecall's home page, from its package metadata (``[project.urls]`` in
+    pyproject.toml): ``Homepage``, else the first URL listed; None when not installed."""
+    global _PROJECT_URL
+    if _PROJECT_URL is None:
+        from importlib import metadata
+
+        try:
+            entries = metadata.metadata("rolecall").get_all("Project-URL") or []
+        except metadata.PackageNotFoundError:
+            entries = []
+        urls = [tuple(part.strip() for part in e.split(",", 1)) for e in entries if "," in e]
+        home = [url for label, url in urls if label.lower() == "homepage"]
+        _PROJECT_URL = (home or [url for _label, url in urls] or [""])[0]
+    return _PROJECT_URL or None
+
+
+_PROJECT_URL: str | None = None
+
+
+def help_uri(rule: RuleInfo, information_uri: str | None) -> str | None:
+    """Where ``rule`` is documented: its row's anchor (``#rc101``) in the page
+    ``information_uri`` names (the README on the project's page). Plugin rules are
+    documented elsewhere: None."""
+    if not rule.builtin or not information_uri:
+        return None
+    return f"{information_uri.split('#', 1)[0]}#{rule.id.lower()}"
+
+
+def rule_descriptor(rule: RuleInfo, help_uri: str | None = None) -> so.ReportingDescriptor:
+    """``tool.driver.rules[]`` entry for ``rule``; ``help_uri`` where it is documented."""
     full = _one_line(rule.section("What it finds")) or rule.summary
     return om(
         so.ReportingDescriptor,
         id=rule.id,
         name=rule.name,
+        help_uri=help_uri,
         short_description=om(so.MultiformatMessageString, text=clip(_one_line(rule.summary))),
         full_description=om(so.MultiformatMessageString, text=clip(full)),
         help=om(so.MultiformatMessageString, text=help_text(rule), markdown=help_markdown(rule)),
