@@ -1,7 +1,9 @@
 """Atomic file writes: a temporary file in the same directory, then a rename.
 
 Readers see the old file or the new one, never a half-written one; an existing file's
-permission bits, owner and group are kept.
+permission bits, owner and group are kept. A path that names something other than a
+regular file (``/dev/null``, ``/dev/stdout``, a FIFO) is written in place: renaming over
+it would replace the device or pipe with a file.
 """
 
 from __future__ import annotations
@@ -19,6 +21,10 @@ def write_atomic(path: str, data: bytes) -> None:
         st: os.stat_result | None = os.stat(path)
     except FileNotFoundError:
         st = None
+    if st is not None and not stat.S_ISREG(st.st_mode):
+        with open(path, "wb") as fh:
+            fh.write(data)
+        return
     mode = stat.S_IMODE(st.st_mode) if st is not None else None
     fd, tmp = tempfile.mkstemp(prefix=".rolecall-", suffix=".tmp", dir=directory)
     try:

@@ -160,6 +160,26 @@ def test_output_is_written_atomically(project: Path, capsys: pytest.CaptureFixtu
     assert text.startswith("app/settings.py:1:8:") and "\033[" not in text  # no colour in files
 
 
+def test_output_to_a_pipe_or_device_is_written_in_place(
+    project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """``-o`` naming a FIFO (as ``/dev/null`` or ``/dev/stdout`` name devices) writes into
+    it; renaming a temporary file over it would replace the pipe or device with a file."""
+    import threading
+
+    fifo = project / "report.fifo"
+    os.mkfifo(fifo)
+    received: list[bytes] = []
+    reader = threading.Thread(target=lambda: received.append(fifo.read_bytes()), daemon=True)
+    reader.start()
+    code, out, _ = run(["scan", "--isolated", "--format", "json", "-o", "report.fifo"], capsys)
+    reader.join(timeout=30)
+    assert code == 1 and out == ""
+    assert stat.S_ISFIFO(os.lstat(fifo).st_mode)  # still the pipe, not a regular file
+    assert json.loads(received[0])["findings"][0]["rule_id"] == "RC101"
+    assert not [n for n in os.listdir(project) if n.startswith(".rolecall-")]
+
+
 def _every(rid: str) -> bool:
     return True
 
