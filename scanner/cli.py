@@ -12,15 +12,14 @@ import io
 import os
 import sys
 from collections.abc import Sequence
-from typing import NoReturn, TextIO, cast
+from typing import TYPE_CHECKING, NoReturn, TextIO, cast
 
 from rolecall import __version__
+from rolecall.api import UsageError as UsageError  # re-exported: the CLI's usage errors
 from rolecall.baseline_cmd import (
     add_baseline_command,
     add_scan_baseline_options,
     cmd_baseline,
-    scan_baseline,
-    use_baseline,
 )
 from rolecall.config import (
     Config,
@@ -30,14 +29,13 @@ from rolecall.model import Severity
 from rolecall.options import EngineOptions
 from rolecall.rules_cmd import cmd_explain, cmd_rules
 from rolecall.settings import ScanSetup as ScanSetup  # re-exported
-from rolecall.settings import passed_over_notices, scan_setup
+from rolecall.settings import scan_setup
 from rolecall.walker import DEFAULT_MAX_FILE_SIZE, PathNotFound, WalkOptions
 
+if TYPE_CHECKING:
+    from rolecall.api import ScanOptions
+
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
-
-
-class UsageError(Exception):
-    """A mistake on the command line (exit 2)."""
 
 
 def add_selection_options(p: argparse.ArgumentParser) -> None:
@@ -253,68 +251,56 @@ def output_format(fmt: str | None, output: str | None) -> str:
     return fmt
 
 
+def scan_options(args: argparse.Namespace) -> ScanOptions:
+    """``scan``'s command line as the library's :class:`~rolecall.api.ScanOptions`."""
+    from rolecall.api import ScanOptions
+
+    return ScanOptions(
+        paths=tuple(args.paths),
+        select=tuple(args.select),
+        ignore=tuple(args.ignore),
+        exclude=tuple(args.exclude),
+        no_gitignore=args.no_gitignore,
+        follow_symlinks=args.follow_symlinks,
+        max_file_size=args.max_file_size,
+        jobs=args.jobs,
+        config=args.config,
+        isolated=args.isolated,
+        report_examples=args.report_examples,
+        report_unused_suppressions=args.report_unused_suppressions,
+        fail_level=args.fail_level,
+        format=args.format,
+        baseline=args.baseline,
+        no_baseline=args.no_baseline,
+        report_stale=args.report_stale,
+        no_cache=args.no_cache,
+        shard=args.shard,
+        output=args.output,
+    )
+
+
 def cmd_scan(args: argparse.Namespace, out: TextIO) -> int:
-    from rolecall.reporters import get_reporter
-    from rolecall.runner import ScanRequest, run_scan
+    """``rolecall scan``: :func:`rolecall.api.run_scan_command` (the library's scan too),
+    then the report written where and how the flags say."""
+    from rolecall.api import run_scan_command
 
     args.format = output_format(args.format, args.output)
-    setup = scan_setup(args)
-    config = setup.config
-    if args.output and not os.path.isdir(os.path.dirname(os.path.abspath(args.output))):
-        raise UsageError(f"--output {args.output}: the directory does not exist")
-    baseline = scan_baseline(args, config)
-    shard = None
-    if args.shard:
-        from rolecall.shard import ShardError, parse_shard
-
-        try:
-            shard = parse_shard(args.shard)
-        except ShardError as exc:
-            raise UsageError(f"--shard: {exc}") from None
-    cache_dir = None
-    if config.cache and not args.no_cache:
-        from rolecall.cachekey import user_cache_dir
-
-        # Never inside the scanned tree: a scan (and the pre-commit hook) writes nothing there.
-        cache_dir = user_cache_dir()
-    request = ScanRequest(
-        paths=tuple(args.paths),
-        base=os.getcwd(),
-        walk=setup.walk,
-        engine=setup.engine,
-        jobs=setup.jobs,
-        cache_dir=cache_dir,
-        shard=shard,
-        # Only these need the rules' metadata: without it, a text scan that the cache
-        # answers never loads a rule.
-        rule_infos=args.format in ("json", "sarif") or baseline is not None,
-        profiles=setup.settings.profile if setup.settings is not None else None,
-    )
     progress = None
     if args.quiet == 0 and sys.stderr.isatty() and os.environ.get("TERM") != "dumb":
         from rolecall.progress import Progress
 
         progress = Progress(sys.stderr)
-    report = run_scan(request, tool_version=__version__, progress=progress)
-    passed_over = passed_over_notices(setup)
-    if passed_over:
-        report.notices.extend(passed_over)
-        report.notices.sort(key=lambda n: n.sort_key)
-    use_baseline(args, config, report, baseline)
-    report.fail_level = config.fail_level
+    report = run_scan_command(scan_options(args), progress=progress)
     verbose = args.verbose - args.quiet
     color = args.output is None and _use_color(args.color, out)
-    reporter = get_reporter(args.format, color=color, verbose=verbose)
-    if args.output is None and out.isatty():
-        from rolecall.reporters.text import TextReporter
+    width = None
+    if args.output is None and out.isatty() and args.format == "text":
+        import shutil
 
-        if isinstance(reporter, TextReporter):
-            import shutil
-
-            reporter.width = shutil.get_terminal_size().columns  # wrap for the reader
+        width = shutil.get_terminal_size().columns  # wrap for the reader
     if args.output:
         buffer = io.StringIO()
-        reporter.write(report, buffer)
+        report.write(buffer, args.format, color=color, verbose=verbose)
         from rolecall.atomic import write_atomic
 
         try:
@@ -324,11 +310,11 @@ def cmd_scan(args: argparse.Namespace, out: TextIO) -> int:
         if args.quiet == 0:  # the terminal still hears how the scan went
             from rolecall.reporters.text import TextReporter
 
-            summary = TextReporter().summary(report)
+            summary = TextReporter().summary(report.scan_report())
             print(f"{summary} Report written to {args.output} ({args.format}).", file=sys.stderr)
     else:
-        reporter.write(report, out)
-    return EXIT_FINDINGS if report.failing() else EXIT_OK
+        report.write(out, args.format, color=color, verbose=verbose, width=width)
+    return EXIT_FINDINGS if report.exit_code else EXIT_OK
 
 
 def cmd_demo(args: argparse.Namespace, out: TextIO) -> int:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TextIO
 
 from rolecall.model import Finding, Notice, NoticeCode, Severity
 
@@ -104,3 +104,175 @@ def skipped_summary(counts: dict[str, int]) -> str:
         return ""
     by_reason = ", ".join(f"{n} {reason}" for reason, n in counts.items())
     return f"{total} skipped ({by_reason})"
+
+
+@dataclass(frozen=True)
+class ReportStats:
+    """What a scan went through: the counts of :class:`ScanStats`, frozen."""
+
+    files_seen: int = 0
+    files_scanned: int = 0
+    files_skipped: int = 0
+    files_ignored: int = 0
+    bytes_scanned: int = 0
+    seconds: float = 0.0
+    jobs: int = 1
+    cached: int = 0
+
+
+@dataclass(frozen=True)
+class Report:
+    """The answer of :func:`rolecall.scan`: what ``rolecall scan`` reports, frozen.
+
+    ``findings`` are the reported findings (after inline suppressions and the baseline),
+    sorted by path and position; ``suppressed`` the inline-suppressed ones (with their
+    reason); ``notices`` what could not be scanned, or only partly (``RC9xx``).
+    :attr:`exit_code` is the command line's; :meth:`to_text`, :meth:`to_json` and
+    :meth:`to_sarif` return exactly what it writes in those formats.
+    """
+
+    findings: tuple[Finding, ...]
+    suppressed: tuple[Finding, ...]
+    notices: tuple[Notice, ...]
+    stats: ReportStats
+    #: The lowest severity that fails the scan (the configuration's, or the argument's).
+    fail_level: Severity = Severity.WARNING
+    #: Findings the baseline accepted (left out of ``findings``).
+    accepted_by_baseline: int = 0
+    #: Baseline entries that matched nothing (counted with ``report_stale``; each is
+    #: also an ``RC911`` notice).
+    stale_baseline_entries: int = 0
+    #: The rules that ran (on some file), with their documentation.
+    rules: tuple[RuleInfo, ...] = ()
+    #: The directory the paths are relative to.
+    root: str = ""
+    tool_version: str = ""
+    shard: str | None = None
+    #: The files whose content the rules saw, and the paths an ignore rule left out.
+    scanned_paths: tuple[str, ...] = ()
+    ignored_paths: tuple[str, ...] = ()
+    #: GitHub's ``primaryLocationLineHash`` as (path, line, hash), for SARIF.
+    line_hashes: tuple[tuple[str, int, str], ...] = ()
+
+    @classmethod
+    def from_scan_report(cls, report: ScanReport, *, stale: int = 0) -> Report:
+        """Freeze a :class:`ScanReport` (``stale``: stale baseline entries counted)."""
+        s = report.stats
+        return cls(
+            findings=tuple(report.findings),
+            suppressed=tuple(report.suppressed),
+            notices=tuple(report.notices),
+            stats=ReportStats(
+                s.files_seen,
+                s.files_scanned,
+                s.files_skipped,
+                s.files_ignored,
+                s.bytes_scanned,
+                s.seconds,
+                s.jobs,
+                s.cached,
+            ),
+            fail_level=report.fail_level,
+            accepted_by_baseline=report.accepted_by_baseline,
+            stale_baseline_entries=stale,
+            rules=tuple(report.rules),
+            root=report.root,
+            tool_version=report.tool_version,
+            shard=report.shard,
+            scanned_paths=tuple(report.scanned_paths),
+            ignored_paths=tuple(report.ignored_paths),
+            line_hashes=tuple((p, n, h) for (p, n), h in report.line_hashes.items()),
+        )
+
+    def scan_report(self) -> ScanReport:
+        """A mutable copy, as the reporters take it."""
+        s = self.stats
+        return ScanReport(
+            root=self.root,
+            tool_version=self.tool_version,
+            rules=list(self.rules),
+            findings=list(self.findings),
+            suppressed=list(self.suppressed),
+            notices=list(self.notices),
+            stats=ScanStats(
+                s.files_seen,
+                s.files_scanned,
+                s.files_skipped,
+                s.files_ignored,
+                s.bytes_scanned,
+                s.seconds,
+                s.jobs,
+                s.cached,
+            ),
+            fail_level=self.fail_level,
+            shard=self.shard,
+            scanned_paths=list(self.scanned_paths),
+            ignored_paths=list(self.ignored_paths),
+            line_hashes={(p, n): h for p, n, h in self.line_hashes},
+            accepted_by_baseline=self.accepted_by_baseline,
+        )
+
+    def failing(self) -> tuple[Finding, ...]:
+        """Findings at or above :attr:`fail_level`: they make the exit code 1."""
+        return tuple(f for f in self.findings if self.fail_level <= f.severity)
+
+    @property
+    def exit_code(self) -> int:
+        """The command line's exit code for this answer: 1 when a finding is at or above
+        :attr:`fail_level`, else 0."""
+        return 1 if self.failing() else 0
+
+    def with_fail_level(self, level: Severity | str) -> Report:
+        """This report judged at another fail level (``"note"``, ``"warning"``,
+        ``"error"``): :attr:`exit_code` and the reports' summaries follow it."""
+        import dataclasses
+
+        parsed = level if isinstance(level, Severity) else Severity.parse(level)
+        return dataclasses.replace(self, fail_level=parsed)
+
+    def write(
+        self,
+        out: TextIO,
+        format: str = "text",
+        *,
+        color: bool = False,
+        verbose: int = 0,
+        width: int | None = None,
+    ) -> None:
+        """Write the report to ``out`` in ``format`` (text, json, sarif, github), as the
+        command line does: ``verbose`` is its ``-v`` count (``-1``: ``-q``), ``width``
+        the terminal's width that text recommendations wrap to (None: no wrapping)."""
+        from rolecall.reporters import get_reporter
+
+        reporter = get_reporter(format, color=color, verbose=verbose)
+        if width is not None:
+            from rolecall.reporters.text import TextReporter
+
+            if isinstance(reporter, TextReporter):
+                reporter.width = width
+        reporter.write(self.scan_report(), out)
+
+    def render(self, format: str = "text", *, verbose: int = 0) -> str:
+        """The report in ``format`` as one string (see :meth:`write`)."""
+        import io
+
+        buffer = io.StringIO()
+        self.write(buffer, format, verbose=verbose)
+        return buffer.getvalue()
+
+    def to_text(self, *, verbose: int = 0, color: bool = False, width: int | None = None) -> str:
+        """What ``rolecall scan`` prints (``-v`` ``verbose`` times; ``-q`` is ``-1``)."""
+        import io
+
+        buffer = io.StringIO()
+        self.write(buffer, "text", color=color, verbose=verbose, width=width)
+        return buffer.getvalue()
+
+    def to_json(self) -> str:
+        """What ``rolecall scan --format json`` writes (schema: docs/json-format.md)."""
+        return self.render("json")
+
+    def to_sarif(self, *, indent: bool = False) -> str:
+        """What ``rolecall scan --format sarif`` writes: a SARIF 2.1.0 log (indented,
+        as with ``-v``, when ``indent``)."""
+        return self.render("sarif", verbose=1 if indent else 0)
