@@ -45,7 +45,7 @@ from typing import TYPE_CHECKING, Any  # noqa: E402 (after the path guard on pur
 from rolecall.redact import redact, secret_hash  # noqa: E402
 
 if TYPE_CHECKING:
-    from rolecall.api import UsageError, scan, scan_text
+    from rolecall.api import Report, ReportStats, UsageError, scan, scan_text
     from rolecall.config import ConfigError
     from rolecall.document import Decoded, DocKind, Document, LineIndex, View, ViewError, decode
     from rolecall.model import (
@@ -61,7 +61,6 @@ if TYPE_CHECKING:
         TextEdit,
         fingerprint,
     )
-    from rolecall.report import Report, ReportStats
     from rolecall.rule import Example, Rule, RuleContext, RuleInfo
     from rolecall.walker import PathNotFound
 
@@ -127,10 +126,9 @@ _HOMES = {
         "rolecall.model",
     ),
     **dict.fromkeys(("Example", "Rule", "RuleContext", "RuleInfo"), "rolecall.rule"),
-    **dict.fromkeys(("UsageError", "scan", "scan_text"), "rolecall.api"),
+    **dict.fromkeys(("Report", "ReportStats", "UsageError", "scan", "scan_text"), "rolecall.api"),
     "ConfigError": "rolecall.config",
     "PathNotFound": "rolecall.walker",
-    **dict.fromkeys(("Report", "ReportStats"), "rolecall.report"),
 }
 
 

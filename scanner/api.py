@@ -1,10 +1,10 @@
-"""The library API: :func:`scan` and :func:`scan_text`, and the one scan that both the
-library and ``rolecall scan`` run (:func:`run_scan_command`).
+"""The library API: :func:`scan`, :func:`scan_text` and the frozen :class:`Report`.
 
-``rolecall scan`` turns its command line into :class:`ScanOptions` and calls
-:func:`run_scan_command`; :func:`scan` turns its arguments into the same options, so the
-two give the same answer: each file's own configuration (or one ``config``, or none),
-the baseline, the fail level, the notices and the exit code.
+:func:`scan` turns its arguments into :class:`ScanOptions`, the names of ``rolecall
+scan``'s flags, and runs :func:`rolecall.scan_command.run_scan_command`, the function
+the command line runs with its parsed flags: the two give the same answer (each file's
+own configuration, or one ``config``, or none; the baseline; the fail level; the
+notices; the exit code). The command line never imports this module.
 """
 
 from __future__ import annotations
@@ -12,24 +12,19 @@ from __future__ import annotations
 import os
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Literal, Union
+from typing import TYPE_CHECKING, Literal, TextIO, Union
 
-from rolecall.config import ConfigError
-from rolecall.model import Severity
+from rolecall.model import Finding, Notice, Severity
+from rolecall.scan_command import UsageError as UsageError  # re-exported
+from rolecall.scan_command import run_scan_command
 
 if TYPE_CHECKING:
     from rolecall.engine import Engine
-    from rolecall.model import Finding
-    from rolecall.progress import Progress
-    from rolecall.report import Report
+    from rolecall.report import ScanReport
+    from rolecall.rule import RuleInfo
 
 #: A path argument: a string or an ``os.PathLike`` such as ``pathlib.Path``.
 StrPath = Union[str, "os.PathLike[str]"]
-
-
-class UsageError(ConfigError):
-    """A mistake in how rolecall was asked to scan (a bad option value or combination):
-    exit code 2 on the command line, this exception from the library."""
 
 
 @dataclass(frozen=True)
@@ -61,65 +56,6 @@ class ScanOptions:
     #: The report file; checked (its directory must exist) before the scan starts.
     output: str | None = None
     command: str = "scan"
-
-
-def run_scan_command(
-    options: ScanOptions, *, cwd: str | None = None, progress: Progress | None = None
-) -> Report:
-    """The scan of ``rolecall scan``: configuration, walk, rules, baseline, fail level.
-
-    ``cwd`` is the directory the scan runs from (default: the working directory); the
-    paths in ``options`` are relative to the working directory either way. Raises
-    :class:`~rolecall.config.ConfigError` (and its :class:`UsageError`, baseline
-    errors) and :class:`~rolecall.walker.PathNotFound` for the user's mistakes.
-    """
-    from rolecall import __version__
-    from rolecall.baseline_cmd import scan_baseline, use_baseline
-    from rolecall.report import Report
-    from rolecall.runner import ScanRequest, run_scan
-    from rolecall.settings import passed_over_notices, scan_setup
-
-    setup = scan_setup(options, cwd)
-    config = setup.config
-    output = options.output
-    if output and not os.path.isdir(os.path.dirname(os.path.abspath(output))):
-        raise UsageError(f"--output {output}: the directory does not exist")
-    baseline = scan_baseline(options, config)
-    shard = None
-    if options.shard:
-        from rolecall.shard import ShardError, parse_shard
-
-        try:
-            shard = parse_shard(options.shard)
-        except ShardError as exc:
-            raise UsageError(f"--shard: {exc}") from None
-    cache_dir = None
-    if config.cache and not options.no_cache:
-        from rolecall.cachekey import user_cache_dir
-
-        # Never inside the scanned tree: a scan (and the pre-commit hook) writes nothing there.
-        cache_dir = user_cache_dir()
-    request = ScanRequest(
-        paths=options.paths,
-        base=cwd if cwd is not None else os.getcwd(),
-        walk=setup.walk,
-        engine=setup.engine,
-        jobs=setup.jobs,
-        cache_dir=cache_dir,
-        shard=shard,
-        # Only these need the rules' metadata: without it, a text scan that the cache
-        # answers never loads a rule.
-        rule_infos=options.format in ("json", "sarif") or baseline is not None,
-        profiles=setup.settings.profile if setup.settings is not None else None,
-    )
-    report = run_scan(request, tool_version=__version__, progress=progress)
-    passed_over = passed_over_notices(setup, cwd)
-    if passed_over:
-        report.notices.extend(passed_over)
-        report.notices.sort(key=lambda n: n.sort_key)
-    outcome = use_baseline(options, config, report, baseline)
-    report.fail_level = config.fail_level
-    return Report.from_scan_report(report, stale=len(outcome.stale) if outcome else 0)
 
 
 def _paths(value: StrPath | Iterable[StrPath]) -> tuple[str, ...]:
@@ -215,7 +151,8 @@ def scan(
         no_cache=not cache,
         shard=shard,
     )
-    return run_scan_command(options, cwd=where)
+    report, stale = run_scan_command(options, cwd=where)
+    return Report.from_scan_report(report, stale=stale)
 
 
 #: Engines made by :func:`scan_text`, by their options' digest (a few at most).
@@ -269,3 +206,171 @@ def scan_text(
         raise UsageError(engine.no_rules_message())
     result = engine.scan_bytes(filename, text.encode("utf-8"))
     return sorted(result.findings, key=lambda f: f.sort_key)
+
+
+@dataclass(frozen=True)
+class ReportStats:
+    """What a scan went through: the counts of :class:`ScanStats`, frozen."""
+
+    files_seen: int = 0
+    files_scanned: int = 0
+    files_skipped: int = 0
+    files_ignored: int = 0
+    bytes_scanned: int = 0
+    seconds: float = 0.0
+    jobs: int = 1
+    cached: int = 0
+
+
+@dataclass(frozen=True)
+class Report:
+    """The answer of :func:`rolecall.scan`: what ``rolecall scan`` reports, frozen.
+
+    ``findings`` are the reported findings (after inline suppressions and the baseline),
+    sorted by path and position; ``suppressed`` the inline-suppressed ones (with their
+    reason); ``notices`` what could not be scanned, or only partly (``RC9xx``).
+    :attr:`exit_code` is the command line's; :meth:`to_text`, :meth:`to_json` and
+    :meth:`to_sarif` return exactly what it writes in those formats.
+    """
+
+    findings: tuple[Finding, ...]
+    suppressed: tuple[Finding, ...]
+    notices: tuple[Notice, ...]
+    stats: ReportStats
+    #: The lowest severity that fails the scan (the configuration's, or the argument's).
+    fail_level: Severity = Severity.WARNING
+    #: Findings the baseline accepted (left out of ``findings``).
+    accepted_by_baseline: int = 0
+    #: Baseline entries that matched nothing (counted with ``report_stale``; each is
+    #: also an ``RC911`` notice).
+    stale_baseline_entries: int = 0
+    #: The rules that ran (on some file), with their documentation.
+    rules: tuple[RuleInfo, ...] = ()
+    #: The directory the paths are relative to.
+    root: str = ""
+    tool_version: str = ""
+    shard: str | None = None
+    #: The files whose content the rules saw, and the paths an ignore rule left out.
+    scanned_paths: tuple[str, ...] = ()
+    ignored_paths: tuple[str, ...] = ()
+    #: GitHub's ``primaryLocationLineHash`` as (path, line, hash), for SARIF.
+    line_hashes: tuple[tuple[str, int, str], ...] = ()
+
+    @classmethod
+    def from_scan_report(cls, report: ScanReport, *, stale: int = 0) -> Report:
+        """Freeze a :class:`ScanReport` (``stale``: stale baseline entries counted)."""
+        s = report.stats
+        return cls(
+            findings=tuple(report.findings),
+            suppressed=tuple(report.suppressed),
+            notices=tuple(report.notices),
+            stats=ReportStats(
+                s.files_seen,
+                s.files_scanned,
+                s.files_skipped,
+                s.files_ignored,
+                s.bytes_scanned,
+                s.seconds,
+                s.jobs,
+                s.cached,
+            ),
+            fail_level=report.fail_level,
+            accepted_by_baseline=report.accepted_by_baseline,
+            stale_baseline_entries=stale,
+            rules=tuple(report.rules),
+            root=report.root,
+            tool_version=report.tool_version,
+            shard=report.shard,
+            scanned_paths=tuple(report.scanned_paths),
+            ignored_paths=tuple(report.ignored_paths),
+            line_hashes=tuple((p, n, h) for (p, n), h in report.line_hashes.items()),
+        )
+
+    def scan_report(self) -> ScanReport:
+        """A mutable copy, as the reporters take it."""
+        from rolecall.report import ScanReport, ScanStats
+
+        s = self.stats
+        return ScanReport(
+            root=self.root,
+            tool_version=self.tool_version,
+            rules=list(self.rules),
+            findings=list(self.findings),
+            suppressed=list(self.suppressed),
+            notices=list(self.notices),
+            stats=ScanStats(
+                s.files_seen,
+                s.files_scanned,
+                s.files_skipped,
+                s.files_ignored,
+                s.bytes_scanned,
+                s.seconds,
+                s.jobs,
+                s.cached,
+            ),
+            fail_level=self.fail_level,
+            shard=self.shard,
+            scanned_paths=list(self.scanned_paths),
+            ignored_paths=list(self.ignored_paths),
+            line_hashes={(p, n): h for p, n, h in self.line_hashes},
+            accepted_by_baseline=self.accepted_by_baseline,
+        )
+
+    def failing(self) -> tuple[Finding, ...]:
+        """Findings at or above :attr:`fail_level`: they make the exit code 1."""
+        return tuple(f for f in self.findings if self.fail_level <= f.severity)
+
+    @property
+    def exit_code(self) -> int:
+        """The command line's exit code for this answer: 1 when a finding is at or above
+        :attr:`fail_level`, else 0."""
+        return 1 if self.failing() else 0
+
+    def with_fail_level(self, level: Severity | str) -> Report:
+        """This report judged at another fail level (``"note"``, ``"warning"``,
+        ``"error"``): :attr:`exit_code` and the reports' summaries follow it."""
+        import dataclasses
+
+        parsed = level if isinstance(level, Severity) else Severity.parse(level)
+        return dataclasses.replace(self, fail_level=parsed)
+
+    def write(
+        self,
+        out: TextIO,
+        format: str = "text",
+        *,
+        color: bool = False,
+        verbose: int = 0,
+        width: int | None = None,
+    ) -> None:
+        """Write the report to ``out`` in ``format`` (text, json, sarif, github), as the
+        command line does: ``verbose`` is its ``-v`` count (``-1``: ``-q``), ``width``
+        the terminal's width that text recommendations wrap to (None: no wrapping)."""
+        from rolecall.reporters import write_report
+
+        write_report(self.scan_report(), out, format, color=color, verbose=verbose, width=width)
+
+    def render(self, format: str = "text", *, verbose: int = 0) -> str:
+        """The report in ``format`` as one string (see :meth:`write`)."""
+        import io
+
+        buffer = io.StringIO()
+        self.write(buffer, format, verbose=verbose)
+        return buffer.getvalue()
+
+    def to_text(self, *, verbose: int = 0, color: bool = False, width: int | None = None) -> str:
+        """What ``rolecall scan`` prints (``-v`` ``verbose`` times; ``-q`` is ``-1``)."""
+        import io
+
+        buffer = io.StringIO()
+        self.write(buffer, "text", color=color, verbose=verbose, width=width)
+        return buffer.getvalue()
+
+    def to_json(self) -> str:
+        """What ``rolecall scan --format json`` writes (schema: docs/json-format.md)."""
+        return self.render("json")
+
+    def to_sarif(self, *, indent: bool = False) -> str:
+        """What ``rolecall scan --format sarif`` writes: a SARIF 2.1.0 log (indented,
+        as with ``-v``, when ``indent``)."""
+        return self.render("sarif", verbose=1 if indent else 0)

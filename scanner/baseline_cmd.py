@@ -73,7 +73,7 @@ def scan_baseline(args: SetupArgs, config: Config) -> Baseline | None:
     path = baseline_path(args, config)
     if path is None:
         if args.report_stale:
-            from rolecall.api import UsageError
+            from rolecall.scan_command import UsageError
 
             raise UsageError("--report-stale needs a baseline (--baseline FILE or config)")
         return None

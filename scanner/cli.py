@@ -12,10 +12,9 @@ import io
 import os
 import sys
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, NoReturn, TextIO, cast
+from typing import NoReturn, TextIO, cast
 
 from rolecall import __version__
-from rolecall.api import UsageError as UsageError  # re-exported: the CLI's usage errors
 from rolecall.baseline_cmd import (
     add_baseline_command,
     add_scan_baseline_options,
@@ -28,12 +27,10 @@ from rolecall.config import (
 from rolecall.model import Severity
 from rolecall.options import EngineOptions
 from rolecall.rules_cmd import cmd_explain, cmd_rules
+from rolecall.scan_command import UsageError as UsageError  # re-exported
 from rolecall.settings import ScanSetup as ScanSetup  # re-exported
 from rolecall.settings import scan_setup
 from rolecall.walker import DEFAULT_MAX_FILE_SIZE, PathNotFound, WalkOptions
-
-if TYPE_CHECKING:
-    from rolecall.api import ScanOptions
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
 
@@ -251,38 +248,11 @@ def output_format(fmt: str | None, output: str | None) -> str:
     return fmt
 
 
-def scan_options(args: argparse.Namespace) -> ScanOptions:
-    """``scan``'s command line as the library's :class:`~rolecall.api.ScanOptions`."""
-    from rolecall.api import ScanOptions
-
-    return ScanOptions(
-        paths=tuple(args.paths),
-        select=tuple(args.select),
-        ignore=tuple(args.ignore),
-        exclude=tuple(args.exclude),
-        no_gitignore=args.no_gitignore,
-        follow_symlinks=args.follow_symlinks,
-        max_file_size=args.max_file_size,
-        jobs=args.jobs,
-        config=args.config,
-        isolated=args.isolated,
-        report_examples=args.report_examples,
-        report_unused_suppressions=args.report_unused_suppressions,
-        fail_level=args.fail_level,
-        format=args.format,
-        baseline=args.baseline,
-        no_baseline=args.no_baseline,
-        report_stale=args.report_stale,
-        no_cache=args.no_cache,
-        shard=args.shard,
-        output=args.output,
-    )
-
-
 def cmd_scan(args: argparse.Namespace, out: TextIO) -> int:
-    """``rolecall scan``: :func:`rolecall.api.run_scan_command` (the library's scan too),
-    then the report written where and how the flags say."""
-    from rolecall.api import run_scan_command
+    """``rolecall scan``: :func:`~rolecall.scan_command.run_scan_command` (which
+    :func:`rolecall.scan` runs too), then the report written where the flags say."""
+    from rolecall.reporters import write_report
+    from rolecall.scan_command import run_scan_command
 
     args.format = output_format(args.format, args.output)
     progress = None
@@ -290,17 +260,12 @@ def cmd_scan(args: argparse.Namespace, out: TextIO) -> int:
         from rolecall.progress import Progress
 
         progress = Progress(sys.stderr)
-    report = run_scan_command(scan_options(args), progress=progress)
+    report, _stale = run_scan_command(args, progress=progress)
     verbose = args.verbose - args.quiet
     color = args.output is None and _use_color(args.color, out)
-    width = None
-    if args.output is None and out.isatty() and args.format == "text":
-        import shutil
-
-        width = shutil.get_terminal_size().columns  # wrap for the reader
     if args.output:
         buffer = io.StringIO()
-        report.write(buffer, args.format, color=color, verbose=verbose)
+        write_report(report, buffer, args.format, color=color, verbose=verbose)
         from rolecall.atomic import write_atomic
 
         try:
@@ -310,11 +275,16 @@ def cmd_scan(args: argparse.Namespace, out: TextIO) -> int:
         if args.quiet == 0:  # the terminal still hears how the scan went
             from rolecall.reporters.text import TextReporter
 
-            summary = TextReporter().summary(report.scan_report())
+            summary = TextReporter().summary(report)
             print(f"{summary} Report written to {args.output} ({args.format}).", file=sys.stderr)
     else:
-        report.write(out, args.format, color=color, verbose=verbose, width=width)
-    return EXIT_FINDINGS if report.exit_code else EXIT_OK
+        width = None
+        if out.isatty() and args.format == "text":
+            import shutil
+
+            width = shutil.get_terminal_size().columns  # wrap for the reader
+        write_report(report, out, args.format, color=color, verbose=verbose, width=width)
+    return EXIT_FINDINGS if report.failing() else EXIT_OK
 
 
 def cmd_demo(args: argparse.Namespace, out: TextIO) -> int:

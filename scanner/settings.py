@@ -159,7 +159,7 @@ class Settings:
 
 
 def _usage_error(message: str) -> Exception:
-    from rolecall.api import UsageError  # the command line's own error type (exit 2)
+    from rolecall.scan_command import UsageError  # the command line's own error type (exit 2)
 
     return UsageError(message)
 
