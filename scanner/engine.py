@@ -108,7 +108,11 @@ class Engine:
         if sel.root is not None and sel.base is not None and sel.root != sel.base:
             import os
 
-            where = f" for the files under {os.path.relpath(sel.root, sel.base)}/"
+            # The configuration's directory, when it is inside the scan's: where a
+            # per-directory configuration turned every rule off.
+            inside = os.path.relpath(sel.root, sel.base).replace(os.sep, "/")
+            if not inside.startswith("../") and inside != "..":
+                where = f" for the files under {inside}/"
         n = self._installed
         return (
             f"no rule is enabled{where}: {' and '.join(chosen) or 'the selection'} "

@@ -312,6 +312,9 @@ def test_a_subdirectory_that_enables_no_rule_is_named(tmp_path: Path) -> None:
     assert {f.location.path for f in report.findings} == {"a.env"}
     (notice,) = report.notices
     assert notice.message.startswith("no rule is enabled for the files under off/: ignore RC")
+    # A directory outside the scan's base is not named with a path that climbs out.
+    (outside,) = rolecall.scan(off, isolated=True, ignore="RC").notices
+    assert outside.message.startswith("no rule is enabled: ignore RC leaves none of")
 
 
 def test_dir_and_all_list_the_api_and_importing_stays_lazy() -> None:
