@@ -215,7 +215,10 @@ def test_user_mistakes_raise_what_the_cli_maps_to_exit_2(tmp_path: Path) -> None
     assert _cli(tmp_path, tmp_path, "scan").returncode == 2
 
 
-def test_scan_text_reads_by_name_without_the_file(tmp_path: Path) -> None:
+def test_scan_text_reads_by_name_without_the_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
     key, secret = fake_key_id(), fake_secret_key()
     code = (
         "import boto3\n"
