@@ -1,9 +1,10 @@
 """rolecall: find long-lived cloud credentials and recommend role-based ones.
 
-This package is the engine and the public plugin API. Importing it is cheap: the public
-names below are imported on first use (PEP 562), parsers (libcst, YAML, ...) and the SARIF
-model only when a file or format needs them. ``rolecall --version``, and a scan answered
-from the result cache, never import the engine or a rule.
+This package is the engine, the library API (:func:`scan`, :func:`scan_text`,
+:class:`Report`; see docs/library.md) and the public plugin API. Importing it is cheap:
+the public names below are imported on first use (PEP 562), parsers (libcst, YAML, ...)
+and the SARIF model only when a file or format needs them. ``rolecall --version``, and a
+scan answered from the result cache, never import the engine or a rule.
 """
 
 # No ``from __future__`` import here: it would import ``__future__`` before the guard
@@ -44,6 +45,8 @@ from typing import TYPE_CHECKING, Any  # noqa: E402 (after the path guard on pur
 from rolecall.redact import redact, secret_hash  # noqa: E402
 
 if TYPE_CHECKING:
+    from rolecall.api import Report, ReportStats, UsageError, scan, scan_text
+    from rolecall.config import ConfigError
     from rolecall.document import Decoded, DocKind, Document, LineIndex, View, ViewError, decode
     from rolecall.model import (
         Confidence,
@@ -59,11 +62,15 @@ if TYPE_CHECKING:
         fingerprint,
     )
     from rolecall.rule import Example, Rule, RuleContext, RuleInfo
+    from rolecall.walker import PathNotFound
 
 __version__ = "0.1.0"
 
+#: The library (scan, scan_text, Report, ReportStats and the errors they raise) and
+#: the plugin API (what a rule uses).
 __all__ = [
     "Confidence",
+    "ConfigError",
     "Decoded",
     "DocKind",
     "Document",
@@ -75,18 +82,24 @@ __all__ = [
     "Notice",
     "NoticeCode",
     "NoticeLevel",
+    "PathNotFound",
     "RelatedLocation",
+    "Report",
+    "ReportStats",
     "Rule",
     "RuleContext",
     "RuleInfo",
     "Severity",
     "TextEdit",
+    "UsageError",
     "View",
     "ViewError",
     "__version__",
     "decode",
     "fingerprint",
     "redact",
+    "scan",
+    "scan_text",
     "secret_hash",
 ]
 
@@ -113,6 +126,9 @@ _HOMES = {
         "rolecall.model",
     ),
     **dict.fromkeys(("Example", "Rule", "RuleContext", "RuleInfo"), "rolecall.rule"),
+    **dict.fromkeys(("Report", "ReportStats", "UsageError", "scan", "scan_text"), "rolecall.api"),
+    "ConfigError": "rolecall.config",
+    "PathNotFound": "rolecall.walker",
 }
 
 
@@ -125,3 +141,8 @@ def __getattr__(name: str) -> Any:
     value = getattr(importlib.import_module(home), name)
     globals()[name] = value
     return value
+
+
+def __dir__() -> list[str]:
+    """The public names (loaded or not yet), for ``dir(rolecall)`` and completion."""
+    return sorted(__all__)

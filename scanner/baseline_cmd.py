@@ -13,6 +13,7 @@ if TYPE_CHECKING:
     # Imported where used: a scan without a baseline never loads them.
     from rolecall.baseline import Baseline, BaselineOutcome
     from rolecall.report import ScanReport
+    from rolecall.settings import SetupArgs
 
 
 def add_scan_baseline_options(p: argparse.ArgumentParser) -> None:
@@ -55,7 +56,7 @@ def add_baseline_command(sub: argparse._SubParsersAction[argparse.ArgumentParser
     )
 
 
-def baseline_path(args: argparse.Namespace, config: Config) -> str | None:
+def baseline_path(args: SetupArgs, config: Config) -> str | None:
     """The baseline a command uses: the flag, else the configuration's, else none."""
     if getattr(args, "no_baseline", False):
         return None
@@ -66,13 +67,13 @@ def baseline_path(args: argparse.Namespace, config: Config) -> str | None:
     return None
 
 
-def scan_baseline(args: argparse.Namespace, config: Config) -> Baseline | None:
+def scan_baseline(args: SetupArgs, config: Config) -> Baseline | None:
     """The baseline ``scan`` filters through, loaded before the scan so that a bad file
     fails fast; None when there is none."""
     path = baseline_path(args, config)
     if path is None:
         if args.report_stale:
-            from rolecall.cli import UsageError
+            from rolecall.scan_command import UsageError
 
             raise UsageError("--report-stale needs a baseline (--baseline FILE or config)")
         return None
@@ -82,7 +83,7 @@ def scan_baseline(args: argparse.Namespace, config: Config) -> Baseline | None:
 
 
 def use_baseline(
-    args: argparse.Namespace, config: Config, report: ScanReport, baseline: Baseline | None
+    args: SetupArgs, config: Config, report: ScanReport, baseline: Baseline | None
 ) -> BaselineOutcome | None:
     """Filter ``report`` through ``baseline`` (from :func:`scan_baseline`); None without
     one."""

@@ -29,7 +29,7 @@ if TYPE_CHECKING:
 
 #: 2: findings carry the values they cover; 3: and their related locations; 4: results
 #: carry the line hashes of their findings' lines.
-FORMAT = 4
+FORMAT = 5
 
 
 def _loc(loc: Location, path: str) -> list[Any]:
@@ -105,10 +105,12 @@ def _unfinding(data: list[Any], path: str) -> Finding:
 
 
 def _notice(n: Notice, path: str | None) -> list[Any]:
+    # None: the file's own path; "": no path (a notice about the scan, such as RC912).
+    where = None if n.path == path else "" if n.path is None else n.path
     return [
         n.code.value,
         n.message,
-        None if n.path == path else n.path,
+        where,
         n.level.value,
         n.line,
         n.rule_id,
@@ -120,7 +122,7 @@ def _unnotice(data: list[Any], path: str | None) -> Notice:
     return Notice(
         code=NoticeCode(code),
         message=str(message),
-        path=path if p is None else str(p),
+        path=path if p is None else str(p) or None,
         level=NoticeLevel(level),
         line=line,
         rule_id=rule_id,

@@ -19,8 +19,6 @@ from rolecall.baseline_cmd import (
     add_baseline_command,
     add_scan_baseline_options,
     cmd_baseline,
-    scan_baseline,
-    use_baseline,
 )
 from rolecall.config import (
     Config,
@@ -29,15 +27,12 @@ from rolecall.config import (
 from rolecall.model import Severity
 from rolecall.options import EngineOptions
 from rolecall.rules_cmd import cmd_explain, cmd_rules
+from rolecall.scan_command import UsageError as UsageError  # re-exported
 from rolecall.settings import ScanSetup as ScanSetup  # re-exported
-from rolecall.settings import passed_over_notices, scan_setup
+from rolecall.settings import scan_setup
 from rolecall.walker import DEFAULT_MAX_FILE_SIZE, PathNotFound, WalkOptions
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
-
-
-class UsageError(Exception):
-    """A mistake on the command line (exit 2)."""
 
 
 def add_selection_options(p: argparse.ArgumentParser) -> None:
@@ -254,68 +249,23 @@ def output_format(fmt: str | None, output: str | None) -> str:
 
 
 def cmd_scan(args: argparse.Namespace, out: TextIO) -> int:
-    from rolecall.reporters import get_reporter
-    from rolecall.runner import ScanRequest, run_scan
+    """``rolecall scan``: :func:`~rolecall.scan_command.run_scan_command` (which
+    :func:`rolecall.scan` runs too), then the report written where the flags say."""
+    from rolecall.reporters import write_report
+    from rolecall.scan_command import run_scan_command
 
     args.format = output_format(args.format, args.output)
-    setup = scan_setup(args)
-    config = setup.config
-    if args.output and not os.path.isdir(os.path.dirname(os.path.abspath(args.output))):
-        raise UsageError(f"--output {args.output}: the directory does not exist")
-    baseline = scan_baseline(args, config)
-    shard = None
-    if args.shard:
-        from rolecall.shard import ShardError, parse_shard
-
-        try:
-            shard = parse_shard(args.shard)
-        except ShardError as exc:
-            raise UsageError(f"--shard: {exc}") from None
-    cache_dir = None
-    if config.cache and not args.no_cache:
-        from rolecall.cachekey import user_cache_dir
-
-        # Never inside the scanned tree: a scan (and the pre-commit hook) writes nothing there.
-        cache_dir = user_cache_dir()
-    request = ScanRequest(
-        paths=tuple(args.paths),
-        base=os.getcwd(),
-        walk=setup.walk,
-        engine=setup.engine,
-        jobs=setup.jobs,
-        cache_dir=cache_dir,
-        shard=shard,
-        # Only these need the rules' metadata: without it, a text scan that the cache
-        # answers never loads a rule.
-        rule_infos=args.format in ("json", "sarif") or baseline is not None,
-        profiles=setup.settings.profile if setup.settings is not None else None,
-    )
     progress = None
     if args.quiet == 0 and sys.stderr.isatty() and os.environ.get("TERM") != "dumb":
         from rolecall.progress import Progress
 
         progress = Progress(sys.stderr)
-    report = run_scan(request, tool_version=__version__, progress=progress)
-    passed_over = passed_over_notices(setup)
-    if passed_over:
-        report.notices.extend(passed_over)
-        report.notices.sort(key=lambda n: n.sort_key)
-    use_baseline(args, config, report, baseline)
-    report.fail_level = config.fail_level
-    report.information_uri = config.sarif_information_uri
+    report, _stale = run_scan_command(args, progress=progress)
     verbose = args.verbose - args.quiet
     color = args.output is None and _use_color(args.color, out)
-    reporter = get_reporter(args.format, color=color, verbose=verbose)
-    if args.output is None and out.isatty():
-        from rolecall.reporters.text import TextReporter
-
-        if isinstance(reporter, TextReporter):
-            import shutil
-
-            reporter.width = shutil.get_terminal_size().columns  # wrap for the reader
     if args.output:
         buffer = io.StringIO()
-        reporter.write(report, buffer)
+        write_report(report, buffer, args.format, color=color, verbose=verbose)
         from rolecall.atomic import write_atomic
 
         try:
@@ -328,7 +278,12 @@ def cmd_scan(args: argparse.Namespace, out: TextIO) -> int:
             summary = TextReporter().summary(report)
             print(f"{summary} Report written to {args.output} ({args.format}).", file=sys.stderr)
     else:
-        reporter.write(report, out)
+        width = None
+        if out.isatty() and args.format == "text":
+            import shutil
+
+            width = shutil.get_terminal_size().columns  # wrap for the reader
+        write_report(report, out, args.format, color=color, verbose=verbose, width=width)
     return EXIT_FINDINGS if report.failing() else EXIT_OK
 
 

@@ -57,16 +57,24 @@ class Plan:
 
 
 class Engine:
-    """Runs rules; one instance per process, reused for every file."""
+    """Runs rules; one instance per process, reused for every file.
+
+    An engine with no enabled rule (an empty registry, or a selection that leaves none)
+    still scans, but never silently: every result it gives holds an ``RC912``
+    notice that says so (:meth:`no_rules_message`), without a path, so that a scan
+    report shows it once.
+    """
 
     def __init__(self, registry: Registry, options: EngineOptions | None = None) -> None:
         self.registry = registry
         self.options = options or EngineOptions()
         sel = self.options.selection
+        every = registry.specs()
         #: The enabled rules' specs; a rule is imported and instantiated on first use.
         self.specs: list[RuleSpec] = [
-            spec for spec in registry.specs() if sel.enabled(spec.id, spec.default_enabled)
+            spec for spec in every if sel.enabled(spec.id, spec.default_enabled)
         ]
+        self._installed = len(every)
         self._instances: list[Rule | None] = [None] * len(self.specs)
         self._kinds = [
             None if s.kinds is None else frozenset(DocKind(k) for k in s.kinds) for s in self.specs
@@ -85,6 +93,38 @@ class Engine:
     @property
     def rule_ids(self) -> list[str]:
         return [spec.id for spec in self.specs]
+
+    def no_rules_message(self) -> str:
+        """Why this engine runs no rule (for an engine that runs none)."""
+        if not self._installed:
+            return (
+                "no rule is enabled: the registry holds no rule (none installed, or every "
+                "one failed to load); nothing was looked for"
+            )
+        sel = self.options.selection
+        chosen = [f"select {','.join(sel.select)}"] if sel.select else []
+        chosen += [f"ignore {','.join(sel.ignore)}"] if sel.ignore else []
+        where = ""
+        if sel.root is not None and sel.base is not None and sel.root != sel.base:
+            import os
+
+            # The configuration's directory, when it is inside the scan's: where a
+            # per-directory configuration turned every rule off.
+            inside = os.path.relpath(sel.root, sel.base).replace(os.sep, "/")
+            if not inside.startswith("../") and inside != "..":
+                where = f" for the files under {inside}/"
+        n = self._installed
+        return (
+            f"no rule is enabled{where}: {' and '.join(chosen) or 'the selection'} "
+            f"leave{'s' if len(chosen) < 2 else ''} none of the {n} installed "
+            f"rule{'s' if n != 1 else ''}; nothing was looked for"
+        )
+
+    def _say_no_rules(self, result: FileResult) -> None:
+        if not self.specs:
+            result.notices.append(
+                Notice(NoticeCode.NO_RULES, self.no_rules_message(), None, NoticeLevel.WARNING)
+            )
 
     @property
     def rules(self) -> list[Rule]:
@@ -109,6 +149,7 @@ class Engine:
         """Run every applicable rule on ``doc``."""
         if result is None:
             result = FileResult(path=doc.path, size=len(doc.data))
+        self._say_no_rules(result)
         hits = self.keywords.search(_haystack(doc.data, doc.decoded))
         selected = self._select(doc.path, doc.kinds, hits)
         return self._run(doc, selected, result)
@@ -125,7 +166,9 @@ class Engine:
         on ``doc``: a window of a file too large to parse (see ``chunks``)."""
         hits = self.keywords.search(_haystack(doc.data, doc.decoded))
         selected = [i for i in self._select(doc.path, doc.kinds, hits) if self.reads_text(i)]
-        return self._run(doc, selected, FileResult(path=doc.path, size=len(doc.data)))
+        result = FileResult(path=doc.path, size=len(doc.data))
+        self._say_no_rules(result)
+        return self._run(doc, selected, result)
 
     def scan_bytes(self, path: str, data: bytes, result: FileResult | None = None) -> FileResult:
         """Scan a file's bytes, decoding and parsing them only if a rule will run.
@@ -147,6 +190,7 @@ class Engine:
         :meth:`run_plan`. The runner consults the result cache only between the two, so
         files that need no work never cost a cache lookup.
         """
+        self._say_no_rules(result)
         decoded: Decoded | None = None
         found = bom_encoding(data)
         if found is not None and found[0] != "utf-8":

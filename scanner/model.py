@@ -277,6 +277,7 @@ class NoticeCode(enum.Enum):
     UNUSED_SUPPRESSION = "RC909"
     LIMIT = "RC910"
     STALE_BASELINE = "RC911"
+    NO_RULES = "RC912"
 
 
 NOTICE_TITLES: Mapping[NoticeCode, str] = MappingProxyType(
@@ -293,6 +294,7 @@ NOTICE_TITLES: Mapping[NoticeCode, str] = MappingProxyType(
         NoticeCode.UNUSED_SUPPRESSION: "unused-suppression",
         NoticeCode.LIMIT: "limit-reached",
         NoticeCode.STALE_BASELINE: "stale-baseline-entry",
+        NoticeCode.NO_RULES: "no-rules-enabled",
     }
 )
 

@@ -107,6 +107,12 @@ NOTICE_HELP: dict[str, tuple[str, str]] = {
         "A baseline entry matches no finding any more (--report-stale).",
         "Run rolecall baseline --update to drop it.",
     ),
+    "RC912": (
+        "No rule was enabled for some files: select and ignore (flags or configuration) "
+        "leave none of the installed rules, or none is installed. The files were read "
+        "but nothing was looked for in them.",
+        "Correct select/ignore (`rolecall rules` lists the rule ids), or reinstall rolecall.",
+    ),
 }
 
 

@@ -27,12 +27,20 @@ import argparse
 import os
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Union
 
 from rolecall.config import Config, ConfigTree, default_config, load_config, parse_codes
 from rolecall.ignore import ExcludeScope, IgnoreRules, parent_directory
 from rolecall.model import Notice, NoticeCode, NoticeLevel, Severity
 from rolecall.options import EngineOptions, Profile, RuleSelection, make_profile
 from rolecall.walker import DEFAULT_MAX_FILE_SIZE, WalkOptions, display_path
+
+if TYPE_CHECKING:
+    from rolecall.api import ScanOptions
+
+#: ``scan``'s, ``baseline``'s and ``fix``'s parsed command line, or the library's
+#: equivalent of ``scan``'s (:class:`rolecall.api.ScanOptions`).
+SetupArgs = Union[argparse.Namespace, "ScanOptions"]
 
 
 @dataclass(frozen=True)
@@ -151,7 +159,7 @@ class Settings:
 
 
 def _usage_error(message: str) -> Exception:
-    from rolecall.cli import UsageError  # the command line's own error type (exit 2)
+    from rolecall.scan_command import UsageError  # the command line's own error type (exit 2)
 
     return UsageError(message)
 
@@ -181,18 +189,20 @@ class ScanSetup:
     settings: Settings | None
 
 
-def scan_setup(args: argparse.Namespace) -> ScanSetup:
+def scan_setup(args: SetupArgs, cwd: str | None = None) -> ScanSetup:
     """Merge the configuration files and the flags (flags win).
 
     Each file gets the configuration governing its own directory (``settings``); the
     run's global settings come from the configuration governing
     :func:`~rolecall.settings.top_directory`. ``--config FILE`` and ``--isolated`` apply
-    one configuration to every file.
+    one configuration to every file. ``cwd``: the directory the scan runs from (default:
+    the working directory; the library's ``base``), with the paths given absolute.
     """
-    paths = args.paths or ["."]
+    here = os.path.abspath(cwd) if cwd is not None else os.getcwd()
+    paths = list(args.paths) or ["."]
     start = paths[0]
     flags = Flags(
-        base=os.path.abspath("."),
+        base=here,
         select=_split_codes("--select", args.select),
         ignore=_split_codes("--ignore", args.ignore),
         exclude=tuple(args.exclude),
@@ -204,13 +214,17 @@ def scan_setup(args: argparse.Namespace) -> ScanSetup:
         line_hashes=getattr(args, "format", "text") == "sarif",
     )
     settings = None
+    # The defaults' excludes are relative to the first path when it is a directory,
+    # else to the directory the scan runs from.
+    first = os.path.join(here, start)
+    default = default_config(first if os.path.isdir(first) else here)
     if args.isolated:
-        config = default_config(start)
+        config = default
     elif args.config is not None:
         config = load_config(start, args.config)
     else:
-        tree = ConfigTree(default_config(start))
-        config = tree.for_directory(top_directory(paths, os.getcwd()))
+        tree = ConfigTree(default)
+        config = tree.for_directory(top_directory(paths, here))
         settings = Settings(tree, flags)
     max_size = args.max_file_size or config.max_file_size or DEFAULT_MAX_FILE_SIZE
     if args.max_file_size is not None and args.max_file_size < 1:
@@ -239,10 +253,11 @@ def _replace_fail_level(config: Config, level: Severity) -> Config:
     return dataclasses.replace(config, fail_level=level)
 
 
-def passed_over_notices(setup: ScanSetup) -> list[Notice]:
+def passed_over_notices(setup: ScanSetup, cwd: str | None = None) -> list[Notice]:
     """A notice for each ``pyproject.toml`` that was not rolecall's to read: on the way
-    up from a scanned file's directory, or from the run's top directory."""
-    base = os.getcwd()
+    up from a scanned file's directory, or from the run's top directory (paths relative
+    to ``cwd``, default: the working directory)."""
+    base = os.path.abspath(cwd) if cwd is not None else os.getcwd()
     passed = dict(setup.config.passed_over)
     if setup.settings is not None:
         passed.update(setup.settings.tree.passed_over)

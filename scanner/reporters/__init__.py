@@ -34,3 +34,24 @@ def get_reporter(name: str, *, color: bool = False, verbose: int = 0) -> Reporte
     cls = getattr(importlib.import_module(module_name), class_name)
     reporter: Reporter = cls(color=color, verbose=verbose)
     return reporter
+
+
+def write_report(
+    report: ScanReport,
+    out: TextIO,
+    name: str = "text",
+    *,
+    color: bool = False,
+    verbose: int = 0,
+    width: int | None = None,
+) -> None:
+    """Write ``report`` in format ``name`` to ``out``, as ``rolecall scan`` does (and
+    :class:`rolecall.Report`'s ``to_*`` methods): ``verbose`` is the ``-v`` count
+    (``-1``: ``-q``), ``width`` the terminal width text recommendations wrap to."""
+    reporter = get_reporter(name, color=color, verbose=verbose)
+    if width is not None:
+        from rolecall.reporters.text import TextReporter
+
+        if isinstance(reporter, TextReporter):
+            reporter.width = width  # wrap for the reader
+    reporter.write(report, out)
