@@ -61,6 +61,9 @@ class Boto3StaticCredentials(Rule):
     literal keys or other lookups changes which credentials are used: that fix is unsafe
     and applied only with ``--unsafe-fixes``. Values from parameters or other run-time
     sources get no fix: the key must be removed where it comes from.
+    It also deletes what only the removed arguments used: constants holding the literal
+    key (function-local, ``_private`` or in a script; others are named in the fix) and
+    an ``import os`` left unused.
     """
 
     id = "RC201"

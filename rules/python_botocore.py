@@ -44,6 +44,9 @@ class BotocoreStaticCredentials(Rule):
     Otherwise the fix is unsafe (``--unsafe-fixes``). ``set_credentials`` and
     ``Credentials(...)`` get no automatic fix: the statement must go, and code around
     it usually with it.
+    It also deletes what only the removed arguments used: constants holding the literal
+    key (function-local, ``_private`` or in a script; others are named in the fix) and
+    an ``import os`` left unused.
     """
 
     id = "RC202"
@@ -129,6 +132,9 @@ class AsyncSdkStaticCredentials(Rule):
     Otherwise the fix is unsafe (``--unsafe-fixes``). ``set_credentials`` and
     ``Credentials(...)`` get no automatic fix: the statement must go, and code around
     it usually with it.
+    It also deletes what only the removed arguments used: constants holding the literal
+    key (function-local, ``_private`` or in a script; others are named in the fix) and
+    an ``import os`` left unused.
     """
 
     id = "RC203"

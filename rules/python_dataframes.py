@@ -38,6 +38,9 @@ class StorageOptionsStaticCredentials(Rule):
     ## Fix safety
     Removing the credential entries together is safe when they read the standard AWS
     environment variables; otherwise it is unsafe.
+    It also deletes what only the removed arguments used: constants holding the literal
+    key (function-local, ``_private`` or in a script; others are named in the fix) and
+    an ``import os`` left unused.
     """
 
     id = "RC206"

@@ -160,7 +160,8 @@ def _add_fix_command(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -
         description="Rewrite files to remove what the findings point at, preserving "
         "formatting. Safe fixes keep behaviour (credential arguments read from the standard "
         "AWS environment variables, which the default provider chain reads anyway); unsafe "
-        "fixes remove literal keys and change behaviour.",
+        "fixes remove literal keys and change behaviour. Afterwards, every finding a scan "
+        "would still fail on is listed with what to do instead, and the exit code is 1.",
     )
     add_selection_options(p)
     p.add_argument(
