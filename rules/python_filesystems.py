@@ -78,7 +78,7 @@ class S3fsStaticCredentials(Rule):
             'fs = fsspec.filesystem("s3", key=os.environ["AWS_ACCESS_KEY_ID"],'
             ' secret=os.environ["AWS_SECRET_ACCESS_KEY"], anon=False)\n',
             severity=Severity.WARNING,
-            fixed='import os\nimport fsspec\nfs = fsspec.filesystem("s3", anon=False)\n',
+            fixed='import fsspec\nfs = fsspec.filesystem("s3", anon=False)\n',
         ),
         Example(
             "import fsspec\nfrom app import settings\n"
@@ -176,7 +176,7 @@ class PyarrowS3StaticCredentials(Rule):
             '    session_token=os.getenv("AWS_SESSION_TOKEN"),\n)\n',
             line=4,
             severity=Severity.WARNING,
-            fixed="import os\nimport pyarrow.fs\ns3 = pyarrow.fs.S3FileSystem()\n",
+            fixed="import pyarrow.fs\ns3 = pyarrow.fs.S3FileSystem()\n",
         ),
     )
 
