@@ -220,7 +220,7 @@ def describe_left(left: Sequence[Left], *, unsafe: bool) -> list[str]:
 
 
 _SENTENCE_END = re.compile(r"\.(?=\s+[A-Z`(]|\s*$)")
-_ASIDE = re.compile(r"\s*\([^()]*\)")
+_ASIDE = re.compile(r"\([^()]*\)")
 
 
 def one_line(text: str, limit: int = 140, sentences: int = 2) -> str:
@@ -240,7 +240,9 @@ def one_line(text: str, limit: int = 140, sentences: int = 2) -> str:
                 text = text[: i + 1]
                 break
     while len(text) > limit:  # asides first: "rotate the key (aws iam ...)" reads whole
-        shorter = _ASIDE.sub("", text)
+        shorter = " ".join(_ASIDE.sub("", text).split())
+        for mark in ".,;:":
+            shorter = shorter.replace(f" {mark}", mark)
         if shorter == text:
             break
         text = shorter
