@@ -103,9 +103,9 @@ def run_fix(
         if outcome.count:
             changed += 1
             applied += outcome.count
-            if not diff_only:
-                out.write(f"{display}: applied {plural(outcome.count, 'fix')}\n")
-                out.writelines(f"  {text}\n" for text in outcome.descriptions)
+            verb = "would apply" if diff_only else "applied"  # after the file's diff
+            out.write(f"{display}: {verb} {plural(outcome.count, 'fix')}\n")
+            out.writelines(f"  {text}\n" for text in outcome.descriptions)
     return FixSummary(changed, applied, failed, skipped)
 
 

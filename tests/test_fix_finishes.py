@@ -252,6 +252,9 @@ def test_diff_and_fix_list_the_same_leftovers(
     assert status == 1
     assert left_block(dry) == left_block(done) != ""
     assert "app.py" in left_block(done) and ".env" in left_block(done)
+    kept = "KEY, SECRET still hold the key (public module-level names"
+    assert "app.py: would apply 1 fix\n" in dry and kept in dry
+    assert "app.py: applied 1 fix\n" in done and kept in done
 
 
 def test_unsafe_fixes_not_applied_are_listed_with_the_flag_that_applies_them(
