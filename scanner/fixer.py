@@ -111,7 +111,7 @@ def run_fix(
 
 @dataclass(frozen=True)
 class Left:
-    """A finding that a fix run leaves in place; ``after_fix``: in a file it fixed."""
+    """A finding that a fix run leaves in place; ``after_fix``: in a file it changed."""
 
     finding: Finding
     after_fix: bool
@@ -205,7 +205,7 @@ def describe_left(left: Sequence[Left], *, unsafe: bool) -> list[str]:
         loc = finding.location
         where = f"{printable_path(loc.path)}:{loc.line}:{loc.column}"
         head = f"{where}: {finding.rule_id} {finding.rule_name} [{finding.severity.value}]"
-        if item.after_fix:
+        if item.after_fix and _shows_value(finding.evidence):  # a key in a file it fixed
             held = f"{finding.evidence}{related_where(finding)}"
             lines.append(f"{head}: still holds a key after the fix: {printable(held)}")
         else:
@@ -217,6 +217,15 @@ def describe_left(left: Sequence[Left], *, unsafe: bool) -> list[str]:
             todo = one_line(finding.recommendation)
         lines.append(f"    instead: {todo} (rolecall explain {finding.rule_id})")
     return lines
+
+
+_REDACTED = re.compile(r"…\(\d+ chars\)")
+
+
+def _shows_value(evidence: str) -> bool:
+    """Whether a finding's evidence is a credential value (a key id, or a value shown
+    redacted), not code that reads one from elsewhere."""
+    return bool(_REDACTED.search(evidence) or secrets.KEY_ID_PATTERN.search(evidence))
 
 
 _SENTENCE_END = re.compile(r"\.(?=\s+[A-Z`(]|\s*$)")

@@ -257,6 +257,24 @@ def test_diff_and_fix_list_the_same_leftovers(
     assert "app.py: applied 1 fix\n" in done and kept in done
 
 
+def test_a_finding_without_a_value_in_a_fixed_file_is_listed_as_itself(
+    in_tmp: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Only a finding about a credential value "still holds a key after the fix"; a
+    call given keys from elsewhere (no value here, no fix) is listed by its message."""
+    code = (
+        "import os\nimport boto3\n"
+        + CALL.format(k=ENV_KEY, s=ENV_SECRET)
+        + CALL.replace("s3 =", "sqs =").format(k="cfg.key", s="cfg.secret")
+    )
+    write_tree(in_tmp, {"app.py": code})
+    status, printed = run(capsys, "fix", "--isolated", ".")
+    assert status == 1 and "app.py: applied 1 fix\n" in printed
+    block = left_block(printed)
+    assert "app.py:3:" in block and "still holds a key" not in block
+    assert "is given static AWS credentials from a configuration value" in block
+
+
 def test_unsafe_fixes_not_applied_are_listed_with_the_flag_that_applies_them(
     in_tmp: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
