@@ -434,3 +434,53 @@ def test_recommendation_on_one_line(text: str, line: str) -> None:
     from rolecall.fixer import one_line
 
     assert one_line(text) == line
+
+
+# --- comments stay with their arguments (issue 16 #5; complements test_fix_safety) ----
+
+COMMENTS = [
+    pytest.param(
+        "import os, boto3\ns3 = boto3.client(\n"
+        f"    aws_access_key_id={ENV_KEY},  # from CI\n"
+        '    service_name="s3",  # the bucket\n)\n',
+        'import boto3\ns3 = boto3.client(\n    service_name="s3",  # the bucket\n)\n',
+        id="first-removed",
+    ),
+    pytest.param(
+        'import os, boto3\ns3 = boto3.client(\n    "s3",  # the bucket\n'
+        f"    aws_access_key_id={ENV_KEY},  # key from CI\n"
+        f"    aws_secret_access_key={ENV_SECRET},  # secret from CI\n"
+        '    region_name="eu-west-1",  # region\n)\n',
+        'import boto3\ns3 = boto3.client(\n    "s3",  # the bucket\n'
+        '    region_name="eu-west-1",  # region\n)\n',
+        id="two-removed-in-the-middle",
+    ),
+    pytest.param(
+        'import os, boto3\ns3 = boto3.client(\n    "s3",  # the bucket\n'
+        f"    aws_access_key_id={ENV_KEY},  # key from CI\n"
+        '    region_name="eu-west-1",  # region\n'
+        f"    aws_secret_access_key={ENV_SECRET},  # secret from CI\n)\n",
+        'import boto3\ns3 = boto3.client(\n    "s3",  # the bucket\n'
+        '    region_name="eu-west-1",  # region\n)\n',
+        id="removed-around-a-kept-one",
+    ),
+    pytest.param(
+        'import os, boto3\ns3 = boto3.client("s3",  # the bucket\n'
+        f"    aws_access_key_id={ENV_KEY},  # key from CI\n"
+        '    region_name="eu-west-1")  # region\n',
+        'import boto3\ns3 = boto3.client("s3",  # the bucket\n'
+        '    region_name="eu-west-1")  # region\n',
+        id="hanging-indent",
+    ),
+]
+
+
+@pytest.mark.parametrize(("code", "fixed"), COMMENTS)
+def test_comments_stay_with_the_argument_they_describe(
+    in_tmp: Path, capsys: pytest.CaptureFixture[str], code: str, fixed: str
+) -> None:
+    write_tree(in_tmp, {"app.py": code})
+    status, printed = run(capsys, "fix", "--isolated", ".")
+    assert status == 0, printed
+    assert (in_tmp / "app.py").read_text() == fixed
+    assert "from CI" not in fixed  # a removed argument's comment leaves with it
