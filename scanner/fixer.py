@@ -6,6 +6,10 @@ still parses, and write it atomically (a temporary file in the same directory, t
 ``os.replace``), keeping the file's mode, encoding, byte-order mark and line endings.
 A file whose content changed since it was read is left alone. With ``diff_only`` a
 unified diff is printed and nothing is written; secret-looking strings in it are redacted.
+
+Every file's findings after the fix (or, with ``diff_only``, after the fix it would make)
+are handed back, so that the command can list what is left to do by hand
+(:func:`describe_left`) and never look finished while a scan would still fail.
 """
 
 from __future__ import annotations
