@@ -12,6 +12,7 @@ from __future__ import annotations
 import ast
 import re
 from collections.abc import Iterator, Sequence
+from typing import TYPE_CHECKING
 
 from rolecall import (
     Confidence,
@@ -21,15 +22,20 @@ from rolecall import (
     Rule,
     RuleContext,
     Severity,
+    TextEdit,
+    View,
     redact,
     secrets,
 )
-from rolecall.parsers.python import PythonModule
+from rolecall.parsers.python import PythonModule, python_module
 from rolecall.redact import scrub as scrub_text
 from rolecall.rules._pyapis import STANDARD_ENV
 from rolecall.rules._pynodes import Measure
 from rolecall.rules._pysdk import AWS_CREDENTIALS, CredArg, Use
 from rolecall.rules._pyvalues import Source
+
+if TYPE_CHECKING:
+    from rolecall.rules._pyclean import Cleanup, Index
 
 _UNSAFE_SOURCES = frozenset({Source.LITERAL, Source.ENVIRONMENT, Source.CONFIG})
 
@@ -218,6 +224,9 @@ def _fix(
         return None, after  # the key comes from elsewhere: the fix belongs there
     names = ", ".join(a.name for a in use.args)
     description = f"Remove {names} so the default credential provider chain is used"
+    clean = _cleanup(doc, module, use) if ctx.fix_edits or _holds_constants(use) else None
+    if clean is not None:
+        description += _describe_cleanup(clean)
     if not ctx.fix_edits:
         return Fix(description, (), safe=safe), after
     from rolecall.rules._pyfix import removal_edits
@@ -226,9 +235,59 @@ def _fix(
     edits = removal_edits(doc, module.source, layout.start, layout.end, drop, measure.newline)
     if edits is None:
         return None, after  # libcst cannot rebuild this code: no fix rather than a bad one
+    if clean is not None:
+        edits += tuple(
+            TextEdit(start, end, text, doc.location(start, end)) for start, end, text in clean.edits
+        )
     if any(scrub_text(e.replacement) != e.replacement for e in edits):
         return None, after  # an edit would carry secret-shaped text: no fix
     return Fix(description, edits, safe=safe), after
+
+
+def _holds_constants(use: Use) -> bool:
+    """Whether a credential argument's literal is written outside the call (a constant
+    the fix may delete or must name)."""
+    for arg in use.args:
+        inside = {id(node) for node in ast.walk(arg.value_node)}
+        if any(id(part) not in inside for part in arg.value.parts):
+            return True
+    return False
+
+
+def _cleanup(doc: Document, module: PythonModule, use: Use) -> Cleanup:
+    from rolecall.rules._pyclean import cleanup
+
+    return cleanup(module, doc.view(FIX_INDEX), use.args)
+
+
+def _describe_cleanup(clean: Cleanup) -> str:
+    """``, and the constants KEY, SECRET that held the key; TOKEN still holds ...``"""
+    from rolecall.rules._pyclean import REASONS
+
+    text = ""
+    if clean.removed:
+        names = ", ".join(clean.removed)
+        noun = "constant" if len(clean.removed) == 1 else "constants"
+        text += f", and the {noun} {names} that held the key"
+    reasons: dict[str, list[str]] = {}
+    for name, reason in clean.kept:
+        reasons.setdefault(reason, []).append(name)
+    for reason, kept in reasons.items():
+        one = len(kept) == 1
+        why = REASONS[reason][0 if one else 1]
+        verb, pronoun = ("holds", "it") if one else ("hold", "them")
+        text += f"; {', '.join(kept)} still {verb} the key ({why}): delete {pronoun} by hand"
+    return text
+
+
+def _fix_index(doc: Document) -> Index:
+    from rolecall.rules._pyclean import build_index
+
+    return build_index(python_module(doc).tree)
+
+
+#: What a fix consults to delete the constants and imports only its arguments used.
+FIX_INDEX: View[Index] = View("python-fix-index", _fix_index)
 
 
 def removal(use: Use) -> dict[int, set[int] | None]:

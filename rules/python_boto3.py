@@ -61,6 +61,9 @@ class Boto3StaticCredentials(Rule):
     literal keys or other lookups changes which credentials are used: that fix is unsafe
     and applied only with ``--unsafe-fixes``. Values from parameters or other run-time
     sources get no fix: the key must be removed where it comes from.
+    It also deletes what only the removed arguments used: constants holding the literal
+    key (function-local, ``_private`` or in a script; others are named in the fix) and
+    an ``import os`` left unused.
     """
 
     id = "RC201"
@@ -127,7 +130,7 @@ class Boto3StaticCredentials(Rule):
             '    region_name="eu-west-1",  # keep\n)\n',
             line=5,
             severity=Severity.WARNING,
-            fixed='import os\nimport boto3\ns3 = boto3.client(\n    "s3",\n'
+            fixed='import boto3\ns3 = boto3.client(\n    "s3",\n'
             '    region_name="eu-west-1",  # keep\n)\n',
         ),
         Example(
@@ -135,7 +138,7 @@ class Boto3StaticCredentials(Rule):
             'db = b.resource("dynamodb", aws_access_key_id=os.getenv("AWS_ACCESS_KEY_ID"),\n'
             '                aws_secret_access_key=os.getenv("AWS_SECRET_ACCESS_KEY"))\n',
             severity=Severity.WARNING,
-            fixed='import os\nimport boto3 as b\ndb = b.resource("dynamodb")\n',
+            fixed='import boto3 as b\ndb = b.resource("dynamodb")\n',
         ),
         *BOTO3_INVALID,
         Example(
@@ -153,7 +156,7 @@ class Boto3StaticCredentials(Rule):
             "    )\n",
             line=6,
             severity=Severity.WARNING,
-            fixed="import os, boto3\ndef upload(path):\n    s = boto3.session.Session()\n"
+            fixed="import boto3\ndef upload(path):\n    s = boto3.session.Session()\n"
             '    c = s.client(\n        "s3",\n    )\n',
         ),
         Example(
@@ -190,7 +193,7 @@ class Boto3StaticCredentials(Rule):
             's3 = boto3.client("s3", **creds)\n',
             line=3,
             severity=Severity.WARNING,
-            fixed='import os, boto3\ncreds = {}\ns3 = boto3.client("s3", **creds)\n',
+            fixed='import boto3\ncreds = {}\ns3 = boto3.client("s3", **creds)\n',
         ),
         Example(
             f'import boto3\nboto3.client("s3", aws_access_key_id="{EXAMPLE_KEY_ID}")\n',

@@ -44,6 +44,9 @@ class BotocoreStaticCredentials(Rule):
     Otherwise the fix is unsafe (``--unsafe-fixes``). ``set_credentials`` and
     ``Credentials(...)`` get no automatic fix: the statement must go, and code around
     it usually with it.
+    It also deletes what only the removed arguments used: constants holding the literal
+    key (function-local, ``_private`` or in a script; others are named in the fix) and
+    an ``import os`` left unused.
     """
 
     id = "RC202"
@@ -80,7 +83,7 @@ class BotocoreStaticCredentials(Rule):
             '    aws_secret_access_key=os.environ["AWS_SECRET_ACCESS_KEY"])\n',
             line=4,
             severity=Severity.WARNING,
-            fixed="import os\nfrom botocore.session import get_session\n"
+            fixed="from botocore.session import get_session\n"
             'session = get_session()\ns3 = session.create_client("s3")\n',
         ),
         Example(
@@ -129,6 +132,9 @@ class AsyncSdkStaticCredentials(Rule):
     Otherwise the fix is unsafe (``--unsafe-fixes``). ``set_credentials`` and
     ``Credentials(...)`` get no automatic fix: the statement must go, and code around
     it usually with it.
+    It also deletes what only the removed arguments used: constants holding the literal
+    key (function-local, ``_private`` or in a script; others are named in the fix) and
+    an ``import os`` left unused.
     """
 
     id = "RC203"
@@ -168,7 +174,7 @@ class AsyncSdkStaticCredentials(Rule):
             "        await sqs.list_queues()\n",
             line=5,
             severity=Severity.WARNING,
-            fixed="import os\nfrom aiobotocore.session import get_session\n"
+            fixed="from aiobotocore.session import get_session\n"
             "async def main():\n    session = get_session()\n"
             '    async with session.create_client("sqs") as sqs:\n'
             "        await sqs.list_queues()\n",

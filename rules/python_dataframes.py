@@ -38,6 +38,9 @@ class StorageOptionsStaticCredentials(Rule):
     ## Fix safety
     Removing the credential entries together is safe when they read the standard AWS
     environment variables; otherwise it is unsafe.
+    It also deletes what only the removed arguments used: constants holding the literal
+    key (function-local, ``_private`` or in a script; others are named in the fix) and
+    an ``import os`` left unused.
     """
 
     id = "RC206"
@@ -74,7 +77,7 @@ class StorageOptionsStaticCredentials(Rule):
             '    secret=os.environ["AWS_SECRET_ACCESS_KEY"]))\n',
             line=4,
             severity=Severity.WARNING,
-            fixed="import os\nimport dask.dataframe as dd\n"
+            fixed="import dask.dataframe as dd\n"
             'ddf = dd.read_parquet("s3://lake/events/", storage_options=dict())\n',
         ),
         Example(
@@ -97,8 +100,7 @@ class StorageOptionsStaticCredentials(Rule):
             "        },\n    )\n",
             line=6,
             severity=Severity.WARNING,
-            fixed="import os\n"
-            "def export(df, day):\n"
+            fixed="def export(df, day):\n"
             "    df.to_parquet(\n"
             '        f"s3://reports/{day}.parquet",\n'
             "        storage_options={\n"

@@ -35,6 +35,9 @@ class S3fsStaticCredentials(Rule):
     Removing ``key``, ``secret`` and ``token`` together is safe when they read
     ``AWS_ACCESS_KEY_ID``, ``AWS_SECRET_ACCESS_KEY`` and ``AWS_SESSION_TOKEN`` from the
     environment: the chain reads the same variables. Otherwise it is unsafe.
+    It also deletes what only the removed arguments used: constants holding the literal
+    key (function-local, ``_private`` or in a script; others are named in the fix) and
+    an ``import os`` left unused.
     """
 
     id = "RC204"
@@ -75,7 +78,7 @@ class S3fsStaticCredentials(Rule):
             'fs = fsspec.filesystem("s3", key=os.environ["AWS_ACCESS_KEY_ID"],'
             ' secret=os.environ["AWS_SECRET_ACCESS_KEY"], anon=False)\n',
             severity=Severity.WARNING,
-            fixed='import os\nimport fsspec\nfs = fsspec.filesystem("s3", anon=False)\n',
+            fixed='import fsspec\nfs = fsspec.filesystem("s3", anon=False)\n',
         ),
         Example(
             "import fsspec\nfrom app import settings\n"
@@ -127,6 +130,9 @@ class PyarrowS3StaticCredentials(Rule):
     ## Fix safety
     Removing the three arguments together is safe when they read the standard AWS
     environment variables; otherwise the fix is unsafe.
+    It also deletes what only the removed arguments used: constants holding the literal
+    key (function-local, ``_private`` or in a script; others are named in the fix) and
+    an ``import os`` left unused.
     """
 
     id = "RC205"
@@ -170,7 +176,7 @@ class PyarrowS3StaticCredentials(Rule):
             '    session_token=os.getenv("AWS_SESSION_TOKEN"),\n)\n',
             line=4,
             severity=Severity.WARNING,
-            fixed="import os\nimport pyarrow.fs\ns3 = pyarrow.fs.S3FileSystem()\n",
+            fixed="import pyarrow.fs\ns3 = pyarrow.fs.S3FileSystem()\n",
         ),
     )
 

@@ -128,5 +128,7 @@ def cmd_baseline(args: argparse.Namespace, out: TextIO) -> int:
         detail = f"{update.kept} kept, {detail}, {update.dropped} stale dropped"
     out.write(f"Wrote {count} entr{'y' if count == 1 else 'ies'} to {path} ({detail}).\n")
     if report.suppressed:
-        out.write(f"{len(report.suppressed)} inline-suppressed findings were left out.\n")
+        n = len(report.suppressed)
+        were = "finding was" if n == 1 else "findings were"
+        out.write(f"{n} inline-suppressed {were} left out.\n")
     return EXIT_OK

@@ -299,7 +299,8 @@ def _scan_windows(
         result.notices.append(
             _notice(
                 entry,
-                f"{_Replacements.count} undecodable byte sequence(s) in {encoding} "
+                f"{_Replacements.count} undecodable byte "
+                f"sequence{'s' * (_Replacements.count != 1)} in {encoding} "
                 "replaced with U+FFFD; the rest was scanned",
                 NoticeCode.DECODING,
             )

@@ -12,7 +12,7 @@ import io
 import os
 import sys
 from collections.abc import Sequence
-from typing import NoReturn, TextIO, cast
+from typing import TYPE_CHECKING, NoReturn, TextIO, cast
 
 from rolecall import __version__
 from rolecall.baseline_cmd import (
@@ -31,6 +31,10 @@ from rolecall.scan_command import UsageError as UsageError  # re-exported
 from rolecall.settings import ScanSetup as ScanSetup  # re-exported
 from rolecall.settings import scan_setup
 from rolecall.walker import DEFAULT_MAX_FILE_SIZE, PathNotFound, WalkOptions
+
+if TYPE_CHECKING:
+    from rolecall.baseline import Baseline
+    from rolecall.fixer import Left
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
 
@@ -151,7 +155,8 @@ def _add_fix_command(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -
         description="Rewrite files to remove what the findings point at, preserving "
         "formatting. Safe fixes keep behaviour (credential arguments read from the standard "
         "AWS environment variables, which the default provider chain reads anyway); unsafe "
-        "fixes remove literal keys and change behaviour.",
+        "fixes remove literal keys and change behaviour. Afterwards, every finding a scan "
+        "would still fail on is listed with what to do instead, and the exit code is 1.",
     )
     add_selection_options(p)
     p.add_argument(
@@ -168,6 +173,9 @@ def _add_fix_command(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -
         help="also fix read-only files, and files with other hard links (rewritten in "
         "place, so that every link loses the key)",
     )
+    # What is left after the fix is judged as `scan` judges it: the configured baseline's
+    # accepted findings do not count.
+    p.set_defaults(baseline=None, no_baseline=False, report_stale=False)
 
 
 class _Parser(argparse.ArgumentParser):
@@ -312,14 +320,18 @@ def _demo_scan(directory: str, out: TextIO) -> int:
 
 
 def cmd_fix(args: argparse.Namespace, out: TextIO) -> int:
-    """Apply fixes; exit 1 when a file could not be fixed, or (``--diff``) would change."""
+    """Apply fixes, then list what is left to do by hand. Exit 1 when a file could not
+    be fixed, (``--diff``) something would change, or a finding at or above the fail
+    level remains (the baseline's accepted findings aside): a fix run never looks
+    finished when the next scan would fail."""
     from rolecall.engine import Engine
-    from rolecall.fixer import FixSummary, run_fix
+    from rolecall.fixer import FixSummary, Left, describe_left, plural, run_fix
     from rolecall.options import make_profile
     from rolecall.registry import default_registry
     from rolecall.walker import FileEntry, walk
 
     setup = scan_setup(args)
+    baseline = scan_baseline(args, setup.config)
     registry = default_registry()
     engines: dict[str, Engine] = {}
     default = make_profile(setup.engine)
@@ -334,21 +346,22 @@ def cmd_fix(args: argparse.Namespace, out: TextIO) -> int:
 
     from rolecall.files import PARSE_LIMIT
 
-    # Fixes come from parsed views, which files above the parse limit do not get.
-    files = [
-        (item.path, item.display)
-        for item in walk(args.paths, os.getcwd(), setup.walk)
-        if isinstance(item, FileEntry) and item.size <= PARSE_LIMIT
-    ]
+    # Fixes come from parsed views, which files above the parse limit do not get: they
+    # are only scanned, for the list of what is left.
+    entries = [item for item in walk(args.paths, os.getcwd(), setup.walk)]
+    files = [e for e in entries if isinstance(e, FileEntry) and e.size <= PARSE_LIMIT]
+    large = [e for e in entries if isinstance(e, FileEntry) and e.size > PARSE_LIMIT]
     summary = FixSummary()
+    left: list[Left] = []
     for file in files:  # one at a time: each with its own configuration's engine
         part = run_fix(
-            engine_for(file[0]),
-            [file],
+            engine_for(file.path),
+            [(file.path, file.display)],
             unsafe=args.unsafe_fixes,
             diff_only=args.diff,
             out=out,
             force=args.force,
+            remaining=left,
         )
         summary = FixSummary(
             summary.files_changed + part.files_changed,
@@ -356,9 +369,41 @@ def cmd_fix(args: argparse.Namespace, out: TextIO) -> int:
             summary.files_failed + part.files_failed,
             summary.unsafe_skipped + part.unsafe_skipped,
         )
-    out.write(summary.describe(diff_only=args.diff) + "\n")
-    failed = summary.files_failed or (args.diff and summary.files_changed)
+    if large:
+        from rolecall.runner import scan_entry
+
+        for entry in large:
+            result = scan_entry(engine_for(entry.path), entry, setup.walk.max_file_size)
+            left.extend(Left(f, False) for f in result.findings)
+    failing = _failing_left(left, setup.config, baseline)
+    if failing:
+        out.write(
+            f"Left to do by hand ({plural(len(failing), 'finding')} at or above "
+            f"{setup.config.fail_level.value}):\n"
+        )
+        out.writelines(f"  {line}\n" for line in describe_left(failing, unsafe=args.unsafe_fixes))
+    text = summary.describe(diff_only=args.diff)
+    if failing:
+        text += f"; {plural(len(failing), 'finding')} left to fix by hand (listed above)"
+    out.write(text + "\n")
+    failed = summary.files_failed or (args.diff and summary.files_changed) or failing
     return EXIT_FINDINGS if failed else EXIT_OK
+
+
+def _failing_left(left: list[Left], config: Config, baseline: Baseline | None) -> list[Left]:
+    """The findings a fix run leaves that a scan would fail on: at or above the fail
+    level and not accepted by the baseline."""
+    failing = [item for item in left if config.fail_level <= item.finding.severity]
+    if baseline is None or not failing:
+        return failing
+    from rolecall.baseline import apply_baseline
+    from rolecall.report import ScanReport
+
+    report = ScanReport(root=os.getcwd(), tool_version=__version__, rules=[])
+    report.findings = [item.finding for item in failing]
+    apply_baseline(report, baseline)
+    kept = {id(finding) for finding in report.findings}
+    return [item for item in failing if id(item.finding) in kept]
 
 
 COMMANDS = {

@@ -430,8 +430,8 @@ def decoding_notice(path: str, decoded: Decoded) -> Notice:
     """The notice for bytes that did not decode (they were replaced with U+FFFD)."""
     return Notice(
         code=NoticeCode.DECODING,
-        message=f"{decoded.errors} undecodable byte sequence(s) in {decoded.encoding} "
-        "replaced with U+FFFD; the rest was scanned",
+        message=f"{decoded.errors} undecodable byte sequence{'s' * (decoded.errors != 1)} "
+        f"in {decoded.encoding} replaced with U+FFFD; the rest was scanned",
         path=path,
         level=NoticeLevel.WARNING,
     )

@@ -6,6 +6,10 @@ still parses, and write it atomically (a temporary file in the same directory, t
 ``os.replace``), keeping the file's mode, encoding, byte-order mark and line endings.
 A file whose content changed since it was read is left alone. With ``diff_only`` a
 unified diff is printed and nothing is written; secret-looking strings in it are redacted.
+
+Every file's findings after the fix (or, with ``diff_only``, after the fix it would make)
+are handed back, so that the command can list what is left to do by hand
+(:func:`describe_left`) and never look finished while a scan would still fail.
 """
 
 from __future__ import annotations
@@ -78,24 +82,60 @@ def run_fix(
     diff_only: bool,
     out: TextIO,
     force: bool = False,
+    remaining: list[Left] | None = None,
 ) -> FixSummary:
     """Fix ``files`` (absolute path, display path); report to ``out``. ``force`` also
-    writes read-only files and files with other hard links (see :func:`_write_checked`)."""
+    writes read-only files and files with other hard links (see :func:`_write_checked`).
+
+    ``remaining`` receives every finding (not suppressed inline) that the file holds
+    after the fix, or would hold (``diff_only``), or still holds when it could not be
+    fixed: what a scan after the fix reports.
+    """
     changed = applied = failed = skipped = 0
     for path, display in files:
         try:
-            count, unsafe_left = _fix_file(engine, path, display, unsafe, diff_only, out, force)
+            outcome = _fix_file(engine, path, display, unsafe, diff_only, out, force)
         except _FixFailed as exc:
             failed += 1
             out.write(f"{display}: not fixed: {exc}\n")
+            if remaining is not None:
+                remaining.extend(Left(f, False) for f in _findings_on_disk(engine, path, display))
             continue
-        skipped += unsafe_left
-        if count:
+        skipped += outcome.unsafe_left
+        if remaining is not None:
+            remaining.extend(Left(f, bool(outcome.count)) for f in outcome.left)
+        if outcome.count:
             changed += 1
-            applied += count
-            if not diff_only:
-                out.write(f"{display}: applied {plural(count, 'fix')}\n")
+            applied += outcome.count
+            verb = "would apply" if diff_only else "applied"  # after the file's diff
+            out.write(f"{display}: {verb} {plural(outcome.count, 'fix')}\n")
+            out.writelines(f"  {text}\n" for text in outcome.descriptions)
     return FixSummary(changed, applied, failed, skipped)
+
+
+@dataclass(frozen=True)
+class Left:
+    """A finding that a fix run leaves in place; ``after_fix``: in a file it changed."""
+
+    finding: Finding
+    after_fix: bool
+
+
+@dataclass(frozen=True)
+class _Outcome:
+    count: int  # fixes applied
+    unsafe_left: int  # fixes that only --unsafe-fixes would apply
+    left: list[Finding]  # the findings of the fixed text
+    descriptions: list[str]  # what the applied fixes did, each once
+
+
+def _findings_on_disk(engine: Engine, path: str, display: str) -> list[Finding]:
+    """The findings of a file that could not be fixed, as it is."""
+    try:
+        data = Path(path).read_bytes()
+    except OSError:
+        return []  # already reported as not fixed
+    return list(engine.scan_document(Document(display, data)).findings)
 
 
 def _fix_file(
@@ -106,7 +146,7 @@ def _fix_file(
     diff_only: bool,
     out: TextIO,
     force: bool,
-) -> tuple[int, int]:
+) -> _Outcome:
     try:
         data = Path(path).read_bytes()
     except OSError as exc:
@@ -117,7 +157,9 @@ def _fix_file(
     text, count, kind = decoded.text, 0, None
     unsafe_left = 0
     reported: set[str] = set()  # every reported value of every pass, masked in a diff
-    for _ in range(MAX_PASSES):
+    descriptions: dict[str, None] = {}  # ordered, each once
+    findings: Sequence[Finding] = ()
+    for passes in range(MAX_PASSES + 1):
         doc = Document(display, _encode(text, decoded), decoded=_same(decoded, text))
         kind = doc.kind
         result = engine.scan_document(doc)
@@ -126,17 +168,19 @@ def _fix_file(
             reported.update(reported_values(text, [*findings, *result.suppressed]))
         fixes = choose_fixes(findings, unsafe=unsafe)
         unsafe_left = len(choose_fixes(findings, unsafe=True)) - len(fixes)
-        if not fixes:
-            break
+        if not fixes or passes == MAX_PASSES:
+            break  # ``findings`` are those of the final text
         try:
             text = apply_edits(text, [edit for fix in fixes for edit in fix.edits])
         except OverlappingEdits:
             raise _FixFailed("fixes overlap") from None
         count += len(fixes)
+        descriptions.update((fix.description, None) for fix in fixes)
     if not count:
-        return 0, unsafe_left
+        return _Outcome(0, unsafe_left, list(findings), [])
     _check_parses(kind, text)
     new_data = _encode(text, decoded)
+    outcome = _Outcome(count, unsafe_left, list(findings), list(descriptions))
     if diff_only:
         diff = difflib.unified_diff(
             decoded.text.splitlines(keepends=True),
@@ -148,9 +192,80 @@ def _fix_file(
         out.writelines(hide_secrets(line, masks) for line in diff)
         if not text.endswith(("\n", "\r")):
             out.write("\n\\ No newline at end of file\n")
-        return count, unsafe_left
+        return outcome
     _write_checked(path, data, new_data, force)
-    return count, unsafe_left
+    return outcome
+
+
+def describe_left(left: Sequence[Left], *, unsafe: bool) -> list[str]:
+    """The lines that list what a fix run leaves for a person to do: each finding at
+    its place, what it holds (redacted) and, on a second line, what to do instead."""
+    from rolecall.reporters.related import related_where, with_related
+    from rolecall.reporters.text import printable, printable_path
+
+    lines: list[str] = []
+    for item in sorted(left, key=lambda i: i.finding.sort_key):
+        finding = item.finding
+        loc = finding.location
+        where = f"{printable_path(loc.path)}:{loc.line}:{loc.column}"
+        head = f"{where}: {finding.rule_id} {finding.rule_name} [{finding.severity.value}]"
+        if item.after_fix and _shows_value(finding.evidence):  # a key in a file it fixed
+            held = f"{finding.evidence}{related_where(finding)}"
+            lines.append(f"{head}: still holds a key after the fix: {printable(held)}")
+        else:
+            lines.append(f"{head}: {printable(with_related(finding))}")
+        fix = finding.fix
+        if fix is not None and fix.edits and not fix.safe and not unsafe:
+            todo = f"run `rolecall fix --unsafe-fixes` ({one_line(fix.description, 90)})"
+        else:
+            todo = one_line(finding.recommendation)
+        lines.append(f"    instead: {todo} (rolecall explain {finding.rule_id})")
+    return lines
+
+
+_REDACTED = re.compile(r"…\(\d+ chars\)")
+
+
+def _shows_value(evidence: str) -> bool:
+    """Whether a finding's evidence is a credential value (a key id, or a value shown
+    redacted), not code that reads one from elsewhere."""
+    return bool(_REDACTED.search(evidence) or secrets.KEY_ID_PATTERN.search(evidence))
+
+
+_SENTENCE_END = re.compile(r"\.(?=\s+[A-Z`(]|\s*$)")
+_ASIDE = re.compile(r"\([^()]*\)")
+
+
+def one_line(text: str, limit: int = 140, sentences: int = 2) -> str:
+    """The gist of a recommendation on one line: its first ``sentences`` sentences
+    (the action, then usually the role-based alternative), without their parenthesised
+    asides when too long, cut at a word with an ellipsis past ``limit`` characters."""
+    text = " ".join(text.split())
+    depth, ends = 0, 0
+    for i, char in enumerate(text):
+        if char in "([{":
+            depth += 1
+        elif char in ")]}":
+            depth = max(0, depth - 1)
+        elif depth == 0 and _SENTENCE_END.match(text, i):
+            ends += 1
+            if ends == sentences:
+                text = text[: i + 1]
+                break
+    while len(text) > limit:  # asides first: "rotate the key (aws iam ...)" reads whole
+        shorter = " ".join(_ASIDE.sub("", text).split())
+        for mark in ".,;:":
+            shorter = shorter.replace(f" {mark}", mark)
+        if shorter == text:
+            break
+        text = shorter
+    if len(text) <= limit:
+        return text
+    cut = text.rfind(" ", 0, limit - 1)
+    text = text[: cut if cut > 0 else limit - 1]
+    if text.count("`") % 2:  # never end inside a code span
+        text = text[: text.rindex("`")].rstrip()
+    return text.rstrip(",;:") + "…"
 
 
 _SECRET_LIKE = re.compile(r"(?<![A-Za-z0-9/+=])[A-Za-z0-9/+=]{32,}(?![A-Za-z0-9/+=])")

@@ -34,10 +34,14 @@ def check_example(rule: type[Rule], example: Example, *, valid: bool) -> list[st
     if valid:
         if findings:
             where = ", ".join(f"{f.location.line}:{f.location.column}" for f in findings)
-            problems.append(f"VALID example produced {len(findings)} finding(s) at {where}")
+            count = len(findings)
+            problems.append(
+                f"VALID example produced {count} finding{'s' * (count != 1)} at {where}"
+            )
         return problems
     if len(findings) != example.count:
-        problems.append(f"expected {example.count} finding(s), got {len(findings)}")
+        noun = "finding" if example.count == 1 else "findings"
+        problems.append(f"expected {example.count} {noun}, got {len(findings)}")
     if findings:
         first = findings[0]
         if example.line is not None and first.location.line != example.line:

@@ -136,7 +136,7 @@ def test_undecodable_bytes_cut_by_reads_are_counted_once(
     result = scan_large(ENGINE, entry, chunk=4, overlap=100)
     assert shape(result.findings) == shape(whole.findings)
     assert [n.message for n in result.notices] == [n.message for n in whole.notices]
-    assert "3 undecodable byte sequence(s)" in result.notices[0].message
+    assert "3 undecodable byte sequences in" in result.notices[0].message
 
 
 def test_suppression_comment_applies_across_a_boundary(tmp_path: Path) -> None:

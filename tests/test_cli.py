@@ -497,7 +497,7 @@ def test_fix_diff_then_fix_then_clean(in_tmp: Path, capsys: pytest.CaptureFixtur
     code, out, _ = run(["fix", "--isolated"], capsys)
     assert code == 0 and "changed 1 file" in out
     assert (in_tmp / "app" / "upload.py").read_text() == (
-        'import os\nimport boto3\n\ns3 = boto3.client("s3")\n'
+        'import boto3\n\ns3 = boto3.client("s3")\n'  # and the import it left unused
     )
     code, out, _ = run(["fix", "--isolated", "--diff"], capsys)  # idempotent
     assert code == 0 and "changed 0 file" in out.replace("would change", "changed")

@@ -429,7 +429,7 @@ def test_fix_uses_each_files_config(in_tmp: Path, capsys: pytest.CaptureFixture[
     capsys.readouterr()
     assert main(["fix", "legacy/upload.py", "app/upload.py"]) == 0
     assert "changed 1 file" in capsys.readouterr().out
-    fixed = 'import os\nimport boto3\n\ns3 = boto3.client("s3")\n'
+    fixed = 'import boto3\n\ns3 = boto3.client("s3")\n'  # and the import it left unused
     assert (in_tmp / "app" / "upload.py").read_text() == fixed
     assert (in_tmp / "legacy" / "upload.py").read_text() == FIXABLE  # RC2 is off there
 

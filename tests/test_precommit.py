@@ -280,11 +280,33 @@ def test_fix_hook_applies_safe_fixes_then_passes(pc: Env) -> None:
     assert proc.returncode == 1, proc.stdout + proc.stderr
     assert "files were modified by this hook" in proc.stdout
     assert (repo / "app" / "upload.py").read_text() == (
-        'import os\nimport boto3\n\ns3 = boto3.client("s3")\n'
+        'import boto3\n\ns3 = boto3.client("s3")\n'  # and the import it left unused
     )
     pc.git(repo, "add", "-A")
     proc = pc.pre_commit(repo, "run")
     assert proc.returncode == 0, proc.stdout + proc.stderr
+
+
+def test_fix_hook_fails_on_what_it_cannot_fix_and_says_what_to_do(pc: Env) -> None:
+    # Issue 16 #4: the fix hook never looks finished when a staged key is left; it lists
+    # each one with what to do instead, the same list whether or not it changed a file.
+    repo = pc.project(pc.root / "fix-left", hooks=("rolecall-fix",))
+    key_id = key()
+    write(repo, ".env", f"AWS_ACCESS_KEY_ID={key_id}\n")
+    write(repo, "app/upload.py", FIXABLE)
+    clean_files(repo)
+    pc.git(repo, "add", "-A")
+    first = pc.pre_commit(repo, "run")
+    assert first.returncode == 1, first.stdout + first.stderr
+    assert (repo / "app" / "upload.py").read_text() == 'import boto3\n\ns3 = boto3.client("s3")\n'
+    pc.git(repo, "add", "-A")
+    second = pc.pre_commit(repo, "run")  # nothing left to change, the key still there
+    assert second.returncode == 1, second.stdout + second.stderr
+    assert "files were modified by this hook" not in second.stdout
+    for proc in (first, second):
+        assert ".env:1:19: RC301" in proc.stdout and key_id in proc.stdout
+        assert "instead: " in proc.stdout and "rolecall explain RC301" in proc.stdout
+        assert "1 finding left to fix by hand" in proc.stdout
 
 
 #: Staged files whose names are options of ``rolecall scan``: without the ``--`` that ends

@@ -20,7 +20,8 @@ ENV = (
     'import os, boto3\ns3 = boto3.client("s3", aws_access_key_id=os.environ["AWS_ACCESS_KEY_ID"],'
     ' aws_secret_access_key=os.environ["AWS_SECRET_ACCESS_KEY"])  # uploads\n'
 )
-ENV_FIXED = 'import os, boto3\ns3 = boto3.client("s3")  # uploads\n'
+# The fix removed the only use of ``os``, so ``os`` leaves the import too.
+ENV_FIXED = 'import boto3\ns3 = boto3.client("s3")  # uploads\n'
 LITERAL = f'import boto3\ns3 = boto3.client("s3", aws_secret_access_key="{SECRET}")\n'
 
 

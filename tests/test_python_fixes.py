@@ -14,6 +14,8 @@ SECRET = "q8Jf2LrT7xVbN4kWm9Zp" + "Cd3HsYe6Ga1Uo5Ri0QtK"
 ENV_KEY = 'os.environ["AWS_ACCESS_KEY_ID"]'
 ENV_SECRET = 'os.environ["AWS_SECRET_ACCESS_KEY"]'
 HEAD = "import os\nimport boto3\n"
+#: HEAD after a fix that removed every use of ``os``: the import it left unused goes too.
+FIXED_HEAD = "import boto3\n"
 
 ENGINE = Engine(default_registry(), EngineOptions(selection=RuleSelection(select=("RC2",))))
 
@@ -36,7 +38,7 @@ SAFE = [
     pytest.param(
         HEAD + f's3 = boto3.client("s3", aws_access_key_id={ENV_KEY}, '
         f"aws_secret_access_key={ENV_SECRET})\n",
-        HEAD + 's3 = boto3.client("s3")\n',
+        FIXED_HEAD + 's3 = boto3.client("s3")\n',
         id="one-line",
     ),
     pytest.param(
@@ -47,7 +49,7 @@ SAFE = [
         '    aws_session_token=os.environ.get("AWS_SESSION_TOKEN"),\n'
         '    region_name="eu-west-1",\n'
         ")\n",
-        HEAD + 's3 = boto3.client(\n    "s3",  # storage\n    region_name="eu-west-1",\n)\n',
+        FIXED_HEAD + 's3 = boto3.client(\n    "s3",  # storage\n    region_name="eu-west-1",\n)\n',
         id="multi-line-trailing-comma-comments-kept",
     ),
     pytest.param(
@@ -55,7 +57,7 @@ SAFE = [
         f"    aws_access_key_id={ENV_KEY},\n"
         f"    aws_secret_access_key={ENV_SECRET}\n"
         ")\n",
-        HEAD + "s = boto3.Session()\n",
+        FIXED_HEAD + "s = boto3.Session()\n",
         id="all-arguments-go",
     ),
     pytest.param(
@@ -63,7 +65,7 @@ SAFE = [
         '            "s3",\n'
         f"            aws_access_key_id={ENV_KEY},\n"
         f"            aws_secret_access_key={ENV_SECRET})\n",
-        HEAD + 'def f():\n    if True:\n        return boto3.resource(\n            "s3")\n',
+        FIXED_HEAD + 'def f():\n    if True:\n        return boto3.resource(\n            "s3")\n',
         id="nested-indentation",
     ),
     pytest.param(
@@ -77,7 +79,7 @@ SAFE = [
         "import os\nimport pandas as pd\n"
         'pd.read_csv("s3://b/k.csv", storage_options={"key": os.getenv("AWS_ACCESS_KEY_ID"), '
         '"secret": os.getenv("AWS_SECRET_ACCESS_KEY")}, sep=";")\n',
-        'import os\nimport pandas as pd\npd.read_csv("s3://b/k.csv", sep=";")\n',
+        'import pandas as pd\npd.read_csv("s3://b/k.csv", sep=";")\n',
         id="storage-options-emptied",
     ),
     pytest.param(
@@ -88,7 +90,7 @@ SAFE = [
         '    "secret": os.getenv("AWS_SECRET_ACCESS_KEY"),\n'
         "}\n"
         'pd.read_csv("s3://b/k.csv", storage_options=opts)\n',
-        "import os\nimport pandas as pd\n"
+        "import pandas as pd\n"
         'opts = {\n    "anon": False,\n}\n'
         'pd.read_csv("s3://b/k.csv", storage_options=opts)\n',
         id="storage-options-bound-to-name",
@@ -97,7 +99,7 @@ SAFE = [
         "import os\nfrom pyarrow import fs\n"
         's3 = fs.S3FileSystem(region="eu-west-1", access_key=os.getenv("AWS_ACCESS_KEY_ID"), '
         'secret_key=os.getenv("AWS_SECRET_ACCESS_KEY"))\n',
-        'import os\nfrom pyarrow import fs\ns3 = fs.S3FileSystem(region="eu-west-1")\n',
+        'from pyarrow import fs\ns3 = fs.S3FileSystem(region="eu-west-1")\n',
         id="pyarrow",
     ),
 ]
@@ -112,19 +114,19 @@ UNSAFE = [
     pytest.param(
         HEAD + 'c = boto3.client("s3", aws_access_key_id=os.environ["APP_KEY"], '
         'aws_secret_access_key=os.environ["APP_SECRET"])\n',
-        HEAD + 'c = boto3.client("s3")\n',
+        FIXED_HEAD + 'c = boto3.client("s3")\n',
         id="non-standard-variables",
     ),
     pytest.param(
         HEAD + f'c = boto3.Session(profile_name="prod", aws_access_key_id={ENV_KEY}, '
         f"aws_secret_access_key={ENV_SECRET})\n",
-        HEAD + 'c = boto3.Session(profile_name="prod")\n',
+        FIXED_HEAD + 'c = boto3.Session(profile_name="prod")\n',
         id="profile-named-too",
     ),
     pytest.param(
         HEAD + f'c = boto3.client("s3", aws_access_key_id={ENV_KEY}, '
         f'aws_secret_access_key="{SECRET}")\n',
-        HEAD + 'c = boto3.client("s3")\n',
+        FIXED_HEAD + 'c = boto3.client("s3")\n',
         id="mixed-env-and-literal",
     ),
 ]

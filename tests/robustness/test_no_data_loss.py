@@ -22,7 +22,7 @@ ENV = (
     's3 = boto3.client("s3", aws_access_key_id=os.environ["AWS_ACCESS_KEY_ID"],'
     ' aws_secret_access_key=os.environ["AWS_SECRET_ACCESS_KEY"])  # uploads\n'
 )
-FIXED = 'import os, boto3\ns3 = boto3.client("s3")  # uploads\n'
+FIXED = 'import boto3\ns3 = boto3.client("s3")  # uploads\n'  # os: used no more
 
 # (encoding, BOM, line break): every file must come back in its own style.
 STYLES = [

@@ -11,11 +11,13 @@ from __future__ import annotations
 import ast
 import importlib
 import inspect
+import io
 import pkgutil
 import random
 import re
 import time
 from collections.abc import Callable, Iterator
+from pathlib import Path
 
 import pytest
 import rolecall
@@ -28,7 +30,7 @@ from rolecall.lazyre import LazyPattern
 from rolecall.model import NoticeCode
 from rolecall.parsers.python import parse_python
 
-from tests.robustness._support import CORPUS_KINDS, all_views, corpus_files, count, scan
+from tests.robustness._support import CORPUS_KINDS, all_views, corpus_files, count, engine, scan
 
 N = 10_000
 VIEWS = {view.name: view for view in all_views()}
@@ -306,6 +308,15 @@ PY_MANY: dict[str, Callable[[int], str]] = {
         + f".key{i}, aws_secret_access_key=os.environ['AWS_SECRET_ACCESS_KEY'])\n"
         for i in range(n)
     ),
+    # Each call's keys in private constants its fix deletes (issue 16 #4): the module's
+    # name index is built once, not once per fix.
+    "private-constants-per-call": lambda n: "import boto3\n"
+    + "".join(
+        f"_K{i} = '{fake_key_id('AKIA', random.Random(i))}'\n"
+        f"_S{i} = '{fake_secret_key(random.Random(i))}'\n"
+        f"c{i} = boto3.client('s3', aws_access_key_id=_K{i}, aws_secret_access_key=_S{i})\n"
+        for i in range(n)
+    ),
     # One line holding every call, with a non-ASCII character in each: positions are
     # UTF-8 byte columns on that line.
     "one-line-non-ascii": lambda n: "import os, boto3; "
@@ -323,6 +334,7 @@ PY_MANY_FINDINGS = {
     "nested-functions": 1,
     "deep-attribute-chains": 1,
     "one-line-non-ascii": 1,
+    "private-constants-per-call": 1,
 }
 
 
@@ -347,6 +359,32 @@ def test_python_rules_are_linear_in_uses_and_names(shape: str) -> None:
         assert (found_small, found_large) == (per_unit * small, per_unit * large)
     count("linear", 4)
     assert _ratio(lambda n: scan("app/clients.py", build(n).encode(), "linear"), small) < RATIO
+
+
+@pytest.mark.heavy
+@pytest.mark.parametrize("shape", ["env-client-calls", "private-constants-per-call"])
+def test_fix_run_is_linear_in_fixes(shape: str, tmp_path: Path) -> None:
+    """``rolecall fix`` on a module of n fixable calls (each deleting its constants and,
+    once, the unused ``os`` import): 10x the calls costs about 10x, and every call and
+    constant goes in one run."""
+    from rolecall.fixer import run_fix
+
+    build = PY_MANY[shape]
+
+    def fix(n: int) -> None:
+        target = tmp_path / f"clients{n}.py"
+        target.write_text(build(n))
+        out = io.StringIO()
+        summary = run_fix(
+            engine(), [(str(target), target.name)], unsafe=True, diff_only=False, out=out
+        )
+        assert summary.fixes_applied == n, out.getvalue()
+        fixed = target.read_text()
+        assert "aws_access_key_id" not in fixed and "_K0 =" not in fixed
+        assert "import os" not in fixed or shape == "env-client-calls"
+
+    count("linear", 2)
+    assert _ratio(fix, 20) < RATIO
 
 
 def test_a_name_bound_to_itself_is_classified_by_its_sources() -> None:
