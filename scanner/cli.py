@@ -19,6 +19,7 @@ from rolecall.baseline_cmd import (
     add_baseline_command,
     add_scan_baseline_options,
     cmd_baseline,
+    scan_baseline,
 )
 from rolecall.config import (
     Config,
