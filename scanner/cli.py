@@ -19,6 +19,7 @@ from rolecall.baseline_cmd import (
     add_baseline_command,
     add_scan_baseline_options,
     cmd_baseline,
+    keyed_setup,
     scan_baseline,
     use_baseline,
 )
@@ -263,6 +264,7 @@ def cmd_scan(args: argparse.Namespace, out: TextIO) -> int:
     if args.output and not os.path.isdir(os.path.dirname(os.path.abspath(args.output))):
         raise UsageError(f"--output {args.output}: the directory does not exist")
     baseline = scan_baseline(args, config)
+    setup = keyed_setup(setup, baseline)
     shard = None
     if args.shard:
         from rolecall.shard import ShardError, parse_shard
