@@ -97,10 +97,13 @@ def test_no_fast_hash_of_a_password_in_json_baseline_or_sarif(
         ("RC154", "deploy/.netrc"),
     }
     rules = {f["rule_id"] for f in findings}
+    _, sarif = _scan("sarif", capsys=capsys)
+    public = _fast_hashes(rules, PASSWORD, [PUBLIC_SALT])
+    assert _leaks(out, public) == []
+    assert _leaks(sarif, public) == []
     assert main(["baseline", "--isolated"]) == 0
     baseline_text = (repo / ".rolecall-baseline.json").read_text()
     salt = json.loads(baseline_text)["salt"]
-    _, sarif = _scan("sarif", capsys=capsys)
     _, json_with_baseline = _scan("json", "--baseline", ".rolecall-baseline.json", capsys=capsys)
     _, sarif_with_baseline = _scan("sarif", "--baseline", ".rolecall-baseline.json", capsys=capsys)
     forbidden = _fast_hashes(rules, PASSWORD, [PUBLIC_SALT, salt])
