@@ -1,29 +1,42 @@
 """The baseline: findings a team has accepted, so that only new ones are reported.
 
-``.rolecall-baseline.json`` holds one entry per accepted finding: the rule id, the
-file's path relative to the baseline's own directory, and the finding's fingerprint
-(a SHA-256 over the rule id and the credential material, see
-:func:`rolecall.model.fingerprint`). It never holds a secret, a redacted secret or a
-line number, so moving code keeps an entry valid, and a *different* secret on the same
-line has a different fingerprint and is reported. The file is written sorted with a
-fixed layout, so regenerating it from the same findings gives the same bytes::
+``.rolecall-baseline.json`` holds a random salt of its own and one entry per accepted
+finding: the rule id, the file's path relative to the baseline's own directory, and the
+finding's fingerprint keyed with that salt (HMAC-SHA256 for high-entropy secrets,
+scrypt for passwords and other low-entropy ones, see :mod:`rolecall.fingerprints`). It
+never holds a secret, a redacted secret, an unkeyed hash of one or a line number, so
+moving code keeps an entry valid, and a *different* secret on the same line has a
+different fingerprint and is reported. The file is written sorted with a fixed layout,
+so regenerating it from the same findings gives the same bytes (the salt is kept when
+the file is rewritten; a new file gets a new one)::
 
     {
-      "version": 1,
+      "version": 2,
       "tool": "rolecall",
+      "salt": "<32 hex>",
       "entries": [
         {"rule_id": "RC101", "path": "app/settings.py", "fingerprint": "<64 hex>"}
       ]
     }
 
+A scan that uses the baseline keys every fingerprint it prints or matches with its salt.
+
 An entry may carry a human-written ``"reason"``; ``rolecall baseline --update`` keeps it.
 An entry is *stale* when its rule ran on its file (or the file is gone) and produced no
 finding with its fingerprint. Staleness is judged only for files the scan saw, so a
 pre-commit batch that scans three files never calls the other files' entries stale.
+
+Version 1 (rolecall 0.1.0) had no salt: its fingerprints are the unkeyed
+``SHA-256(rule_id || 0x00 || material)``. Such a file still works: while it is loaded,
+findings also carry that fingerprint to match its entries. ``rolecall baseline`` (and
+``--update``) writes version 2 with a new salt, migrating the entries that still match
+a finding; an entry ``--update`` cannot judge (a file or rule outside the scan) is
+kept with ``"unsalted": true`` until a scan sees it.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 import re
@@ -33,14 +46,18 @@ from typing import Any
 
 from rolecall.config import DEFAULT_BASELINE as DEFAULT_BASELINE  # re-exported
 from rolecall.config import ConfigError
+from rolecall.fingerprints import PUBLIC_SALT, Keying, new_salt
 from rolecall.model import Finding, Notice, NoticeCode, NoticeLevel
 from rolecall.report import ScanReport
 
-BASELINE_VERSION = 1
+#: 2: a salt, keyed fingerprints (1: unkeyed SHA-256, still read).
+BASELINE_VERSION = 2
+_READ_VERSIONS = (1, 2)
 
 _RULE_ID = re.compile(r"^RC\d{3}$")
 _FINGERPRINT = re.compile(r"^[0-9a-f]{64}$")
-_ENTRY_KEYS = frozenset({"rule_id", "path", "fingerprint", "reason"})
+_SALT = re.compile(r"^[0-9a-f]{32}$")
+_ENTRY_KEYS = frozenset({"rule_id", "path", "fingerprint", "reason", "unsalted"})
 
 
 class BaselineError(ConfigError):
@@ -55,34 +72,53 @@ class BaselineEntry:
     rule_id: str
     fingerprint: str
     reason: str | None = None
+    #: The fingerprint is rolecall 0.1.0's unkeyed one (a version 1 file's entry).
+    unsalted: bool = False
 
     @property
     def key(self) -> tuple[str, str, str]:
         return (self.path, self.rule_id, self.fingerprint)
 
-    def to_json(self) -> dict[str, str]:
-        out = {"rule_id": self.rule_id, "path": self.path, "fingerprint": self.fingerprint}
+    def to_json(self) -> dict[str, str | bool]:
+        out: dict[str, str | bool] = {
+            "rule_id": self.rule_id,
+            "path": self.path,
+            "fingerprint": self.fingerprint,
+        }
         if self.reason:
             out["reason"] = self.reason
+        if self.unsalted:
+            out["unsalted"] = True
         return out
 
 
 @dataclass(frozen=True)
 class Baseline:
-    """A loaded baseline; ``path`` is absolute."""
+    """A loaded baseline; ``path`` is absolute. ``salt`` is None for a version 1 file."""
 
     path: str
     entries: tuple[BaselineEntry, ...]
+    salt: str | None = None
 
     @property
     def directory(self) -> str:
         return os.path.dirname(self.path)
 
+    @property
+    def has_unsalted(self) -> bool:
+        """Whether matching needs rolecall 0.1.0's unkeyed fingerprints."""
+        return any(entry.unsalted for entry in self.entries)
+
+    @property
+    def keying(self) -> Keying:
+        """How a scan that uses this baseline keys its fingerprints."""
+        return Keying(self.salt or PUBLIC_SALT, self.has_unsalted)
+
     def keys(self) -> frozenset[tuple[str, str, str]]:
         return frozenset(entry.key for entry in self.entries)
 
 
-def _entry(index: int, raw: Any, source: str) -> BaselineEntry:
+def _entry(index: int, raw: Any, source: str, version: int) -> BaselineEntry:
     where = f"{source}: entries[{index}]"
     if not isinstance(raw, dict):
         raise BaselineError(f"{where}: expected an object")
@@ -99,7 +135,16 @@ def _entry(index: int, raw: Any, source: str) -> BaselineEntry:
         raise BaselineError(f"{where}: fingerprint must be 64 lower-case hex digits")
     if reason is not None and not isinstance(reason, str):
         raise BaselineError(f"{where}: reason must be a string")
-    return BaselineEntry(path=path, rule_id=rule_id, fingerprint=fp, reason=reason or None)
+    unsalted = raw.get("unsalted", False)
+    if not isinstance(unsalted, bool) or (version == 1 and "unsalted" in raw):
+        raise BaselineError(f"{where}: unsalted must be true or false (version 2 only)")
+    return BaselineEntry(
+        path=path,
+        rule_id=rule_id,
+        fingerprint=fp,
+        reason=reason or None,
+        unsalted=unsalted or version == 1,
+    )
 
 
 def parse_baseline(data: bytes, path: str) -> Baseline:
@@ -111,16 +156,21 @@ def parse_baseline(data: bytes, path: str) -> Baseline:
     if not isinstance(doc, dict) or "version" not in doc:
         raise BaselineError(f"{path}: not a rolecall baseline (no version field)")
     version = doc["version"]
-    if version != BASELINE_VERSION or isinstance(version, bool):
+    if version not in _READ_VERSIONS or isinstance(version, bool):
         raise BaselineError(
-            f"{path}: unsupported baseline version {version!r}; this rolecall reads version "
-            f"{BASELINE_VERSION} (upgrade rolecall, or recreate it with `rolecall baseline`)"
+            f"{path}: unsupported baseline version {version!r}; this rolecall reads versions "
+            "1 and 2 (upgrade rolecall, or recreate it with `rolecall baseline`)"
         )
+    salt = doc.get("salt")
+    if version == 1 and salt is not None:
+        raise BaselineError(f"{path}: a version 1 baseline has no salt")
+    if version != 1 and (not isinstance(salt, str) or not _SALT.match(salt)):
+        raise BaselineError(f"{path}: salt must be 32 lower-case hex digits")
     raw_entries = doc.get("entries")
     if not isinstance(raw_entries, list):
         raise BaselineError(f"{path}: entries must be a list")
-    entries = {e.key: e for e in (_entry(i, r, path) for i, r in enumerate(raw_entries))}
-    return Baseline(os.path.abspath(path), tuple(sorted(entries.values())))
+    entries = {e.key: e for e in (_entry(i, r, path, version) for i, r in enumerate(raw_entries))}
+    return Baseline(os.path.abspath(path), tuple(sorted(entries.values())), salt)
 
 
 def load_baseline(path: str) -> Baseline:
@@ -137,21 +187,23 @@ def load_baseline(path: str) -> Baseline:
     return parse_baseline(data, path)
 
 
-def dump_baseline(entries: Iterable[BaselineEntry]) -> bytes:
-    """The file's bytes: sorted, unique entries, fixed layout, trailing newline."""
+def dump_baseline(entries: Iterable[BaselineEntry], salt: str | None = None) -> bytes:
+    """The file's bytes: ``salt`` (a new random one when None), sorted, unique entries,
+    fixed layout, trailing newline."""
     unique = {e.key: e for e in entries}
     doc = {
         "version": BASELINE_VERSION,
         "tool": "rolecall",
+        "salt": salt if salt is not None else new_salt(),
         "entries": [e.to_json() for e in sorted(unique.values())],
     }
     return (json.dumps(doc, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
 
 
-def write_baseline(path: str, entries: Iterable[BaselineEntry]) -> None:
+def write_baseline(path: str, entries: Iterable[BaselineEntry], salt: str) -> None:
     from rolecall.atomic import write_atomic
 
-    write_atomic(path, dump_baseline(entries))
+    write_atomic(path, dump_baseline(entries, salt))
 
 
 def _relative(path: str, root: str, directory: str) -> str:
@@ -167,6 +219,14 @@ def entry_for(finding: Finding, root: str, directory: str) -> BaselineEntry:
         rule_id=finding.rule_id,
         fingerprint=finding.fingerprint,
     )
+
+
+def _legacy_key(entry: BaselineEntry, finding: Finding) -> tuple[str, str, str] | None:
+    """The key an unsalted (version 1) entry for ``finding`` would have, when the scan
+    computed the old fingerprint."""
+    if not finding.legacy_fingerprint:
+        return None
+    return (entry.path, entry.rule_id, finding.legacy_fingerprint)
 
 
 def _judgeable(
@@ -212,11 +272,15 @@ def apply_baseline(
     kept: list[Finding] = []
     found: set[tuple[str, str, str]] = set()
     for finding in report.findings:
-        key = entry_for(finding, report.root, directory).key
+        entry = entry_for(finding, report.root, directory)
+        key = entry.key
         if key[0] == own:
             continue
         found.add(key)
-        if key not in accepted:
+        legacy = _legacy_key(entry, finding)
+        if legacy is not None:
+            found.add(legacy)
+        if key not in accepted and (legacy is None or legacy not in accepted):
             kept.append(finding)
     hidden = len(report.findings) - len(kept)
     report.findings = kept
@@ -262,29 +326,42 @@ def build_baseline(
 
     With ``previous`` (``--update``): its entries that still match are kept with their
     reasons, entries this scan cannot judge (files or rules outside it) are kept as they
-    are, stale ones are dropped, and new findings are added.
+    are, stale ones are dropped, and new findings are added. An unsalted (version 1)
+    entry that matches a finding's old fingerprint is rewritten with the finding's
+    keyed one (the scan keys with the new file's salt and computes the old fingerprints
+    too, see :attr:`Baseline.keying`).
     """
     directory = os.path.dirname(os.path.abspath(path))
     own = os.path.basename(path)
     fresh: dict[tuple[str, str, str], BaselineEntry] = {}
+    #: An unsalted entry's key -> the salted entry of the finding it matches.
+    migrated: dict[tuple[str, str, str], BaselineEntry] = {}
     for finding in report.findings:
         entry = entry_for(finding, report.root, directory)
         if entry.path != own:
             fresh.setdefault(entry.key, entry)
+            legacy = _legacy_key(entry, finding)
+            if legacy is not None:
+                migrated.setdefault(legacy, entry)
     if previous is None:
         return BaselineUpdate(tuple(sorted(fresh.values())), 0, len(fresh), 0)
     stale = {
         e.key
         for e in stale_entries(
             previous,
-            fresh,
+            {*fresh, *migrated},
             {_relative(p, report.root, directory) for p in report.scanned_paths},
             {r.id for r in report.rules},
         )
     }
-    merged: dict[tuple[str, str, str], BaselineEntry] = {
-        e.key: e for e in previous.entries if e.key not in stale
-    }
+    merged: dict[tuple[str, str, str], BaselineEntry] = {}
+    for e in previous.entries:
+        if e.key in stale:
+            continue
+        if e.unsalted and e.key in migrated:
+            # Still matches: rewritten with the salted fingerprint, reason kept.
+            e = dataclasses.replace(migrated[e.key], reason=e.reason)
+        merged.setdefault(e.key, e)
     kept = len(merged)
     added = 0
     for key, entry in fresh.items():

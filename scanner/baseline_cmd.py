@@ -13,7 +13,7 @@ if TYPE_CHECKING:
     # Imported where used: a scan without a baseline never loads them.
     from rolecall.baseline import Baseline, BaselineOutcome
     from rolecall.report import ScanReport
-    from rolecall.settings import SetupArgs
+    from rolecall.settings import ScanSetup, SetupArgs
 
 
 def add_scan_baseline_options(p: argparse.ArgumentParser) -> None:
@@ -82,6 +82,16 @@ def scan_baseline(args: SetupArgs, config: Config) -> Baseline | None:
     return load_baseline(path)
 
 
+def keyed_setup(setup: ScanSetup, baseline: Baseline | None) -> ScanSetup:
+    """``setup`` with fingerprints keyed for ``baseline`` (its salt; the old unkeyed
+    fingerprints too while it has version 1 entries); unchanged without one."""
+    if baseline is None:
+        return setup
+    from rolecall.settings import with_keying
+
+    return with_keying(setup, baseline.keying)
+
+
 def use_baseline(
     args: SetupArgs, config: Config, report: ScanReport, baseline: Baseline | None
 ) -> BaselineOutcome | None:
@@ -100,13 +110,18 @@ def cmd_baseline(args: argparse.Namespace, out: TextIO) -> int:
     from rolecall import __version__
     from rolecall.baseline import build_baseline, load_baseline, write_baseline
     from rolecall.cli import EXIT_OK
+    from rolecall.fingerprints import Keying
     from rolecall.model import NoticeLevel
     from rolecall.runner import ScanRequest, run_scan
-    from rolecall.settings import scan_setup
+    from rolecall.settings import scan_setup, with_keying
 
     setup = scan_setup(args)
     path = baseline_path(args, setup.config) or DEFAULT_BASELINE
     previous = load_baseline(path) if args.update and os.path.exists(path) else None
+    salt = _salt_to_write(path, previous)
+    # The file's own salt keys the findings; an update of a version 1 file also needs
+    # the old fingerprints, to migrate the entries that still match.
+    setup = with_keying(setup, Keying(salt, previous is not None and previous.has_unsalted))
     request = ScanRequest(
         paths=tuple(args.paths),
         base=os.getcwd(),
@@ -117,7 +132,7 @@ def cmd_baseline(args: argparse.Namespace, out: TextIO) -> int:
     )
     report = run_scan(request, tool_version=__version__)
     update = build_baseline(report, path, previous)
-    write_baseline(path, update.entries)
+    write_baseline(path, update.entries, salt)
     for notice in report.notices:
         if notice.level is not NoticeLevel.INFO:
             where = f"{notice.path}: " if notice.path else ""
@@ -132,3 +147,20 @@ def cmd_baseline(args: argparse.Namespace, out: TextIO) -> int:
         were = "finding was" if n == 1 else "findings were"
         out.write(f"{n} inline-suppressed {were} left out.\n")
     return EXIT_OK
+
+
+def _salt_to_write(path: str, previous: Baseline | None) -> str:
+    """The salt of the file ``rolecall baseline`` writes: the existing file's, so that
+    rewriting it from the same findings gives the same bytes; a new one for a new file
+    or one without a salt (version 1) or that cannot be read (it is overwritten)."""
+    from rolecall.baseline import BaselineError, load_baseline
+    from rolecall.fingerprints import new_salt
+
+    if previous is None and os.path.exists(path):
+        try:
+            previous = load_baseline(path)
+        except BaselineError:
+            previous = None
+    if previous is not None and previous.salt is not None:
+        return previous.salt
+    return new_salt()

@@ -28,8 +28,11 @@ if TYPE_CHECKING:
     from rolecall.options import FileResult
 
 #: 2: findings carry the values they cover; 3: and their related locations; 4: results
-#: carry the line hashes of their findings' lines.
-FORMAT = 5
+#: carry the line hashes of their findings' lines; 5: a pathless notice stays pathless;
+#: 6: findings carry whether their material is low-entropy (fingerprints are keyed, line
+#: hashes mask such secrets). A finding's ``legacy_fingerprint`` is never stored: scans
+#: that need it use no cache.
+FORMAT = 6
 
 
 def _loc(loc: Location, path: str) -> list[Any]:
@@ -73,11 +76,28 @@ def _finding(f: Finding, path: str) -> list[Any]:
         f.suppression_reason,
         list(f.covers),
         [[_loc(r.location, path), r.label] for r in f.related],
+        f.low_entropy,
     ]
 
 
 def _unfinding(data: list[Any], path: str) -> Finding:
-    rule_id, name, sev, conf, msg, rec, loc, fp, evidence, props, fix, reason, covers, rel = data
+    (
+        rule_id,
+        name,
+        sev,
+        conf,
+        msg,
+        rec,
+        loc,
+        fp,
+        evidence,
+        props,
+        fix,
+        reason,
+        covers,
+        rel,
+        low,
+    ) = data
     decoded_fix = None
     if fix is not None:
         description, safe, edits = fix
@@ -101,6 +121,7 @@ def _unfinding(data: list[Any], path: str) -> Finding:
         suppression_reason=None if reason is None else str(reason),
         covers=tuple(str(c) for c in covers),
         related=tuple(RelatedLocation(_unloc(where, path), str(label)) for where, label in rel),
+        low_entropy=bool(low),
     )
 
 

@@ -19,6 +19,7 @@ from rolecall.baseline_cmd import (
     add_baseline_command,
     add_scan_baseline_options,
     cmd_baseline,
+    keyed_setup,
     scan_baseline,
 )
 from rolecall.config import (
@@ -333,6 +334,7 @@ def cmd_fix(args: argparse.Namespace, out: TextIO) -> int:
 
     setup = scan_setup(args)
     baseline = scan_baseline(args, setup.config)
+    setup = keyed_setup(setup, baseline)  # fingerprints as the baseline keys them
     registry = default_registry()
     engines: dict[str, Engine] = {}
     default = make_profile(setup.engine)

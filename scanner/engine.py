@@ -25,6 +25,7 @@ from rolecall.document import (
     detect_kind,
     kind_family,
 )
+from rolecall.fingerprints import keying_scope
 from rolecall.manifest import RuleSpec
 from rolecall.model import (
     Finding,
@@ -83,6 +84,7 @@ class Engine:
             report_examples=self.options.report_examples, fix_edits=self.options.fix_edits
         )
         self._supersedes = {spec.id: spec.supersedes for spec in self.specs}
+        self._keying = self.options.keying
         self._allow = [re.compile(p) for p in self.options.allowlist]
         self.keywords = KeywordSet(k for spec in self.specs for k in spec.keywords)
         #: Per rule: the keyword ids that let it run (None: no keywords, always runs).
@@ -265,7 +267,8 @@ class Engine:
         from rolecall.document import ViewError
 
         try:
-            return list(rule.check(doc, self.context))
+            with keying_scope(self._keying):
+                return list(rule.check(doc, self.context))
         except ViewError:
             return []  # reported once per view from doc.view_errors
         except RecursionError:

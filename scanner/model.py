@@ -137,10 +137,10 @@ def _frozen(mapping: Mapping[str, str] | None) -> Mapping[str, str]:
 class Finding:
     """One problem a rule found.
 
-    ``evidence`` is already redacted (see :mod:`rolecall.redact`); ``fingerprint`` is a
-    hex SHA-256 over the rule id and the secret material (never the line), stable when
-    code moves. ``properties`` carries rule-specific facts such as ``key_id`` or
-    ``account_id`` for the reporters.
+    ``evidence`` is already redacted (see :mod:`rolecall.redact`); ``fingerprint`` is 64
+    hex digits keyed from the rule id and the secret material (never the line), stable
+    when code moves (see :mod:`rolecall.fingerprints`). ``properties`` carries
+    rule-specific facts such as ``key_id`` or ``account_id`` for the reporters.
     """
 
     rule_id: str
@@ -161,6 +161,12 @@ class Finding:
     #: Every other location holding this credential's material (in file order): one
     #: credential is one finding, and each of its lines is one of the finding's locations.
     related: tuple[RelatedLocation, ...] = ()
+    #: Whether the material is low-entropy (a password): its fingerprint is then an
+    #: scrypt derivation, and SARIF identifies it by its masked line instead.
+    low_entropy: bool = False
+    #: rolecall 0.1.0's unkeyed fingerprint, only while a baseline of that format is
+    #: loaded (to match its entries); never printed, cached or written.
+    legacy_fingerprint: str = field(default="", repr=False)
 
     def __post_init__(self) -> None:
         if not isinstance(self.properties, MappingProxyType):
@@ -185,6 +191,8 @@ class Finding:
                 self.suppression_reason,
                 self.covers,
                 self.related,
+                self.low_entropy,
+                self.legacy_fingerprint,
             ),
         )
 
@@ -330,17 +338,15 @@ def coverage_hash(value: str) -> str:
     return hashlib.sha256(value.encode("utf-8", "surrogatepass")).hexdigest()[:16]
 
 
-def fingerprint(rule_id: str, material: str | bytes) -> str:
-    """Stable identity of a finding: SHA-256 over the rule id and the secret material.
+def fingerprint(rule_id: str, material: str | bytes, salt: str | None = None) -> str:
+    """Stable identity of a finding: the rule id and the material, keyed with ``salt``.
 
-    Line numbers are deliberately not part of it, so moving code keeps the fingerprint
-    and a different secret on the same line gets a different one.
+    HMAC-SHA256 for high-entropy material, scrypt for low-entropy material (see
+    :mod:`rolecall.fingerprints`); ``salt`` defaults to the running scan's (its
+    baseline's, else the public salt). Line numbers are deliberately not part of it, so
+    moving code keeps the fingerprint and a different secret on the same line gets a
+    different one.
     """
-    import hashlib  # here, not at start-up: most files produce no finding
+    from rolecall.fingerprints import keyed_fingerprint  # most files produce no finding
 
-    data = material.encode("utf-8", "surrogatepass") if isinstance(material, str) else material
-    digest = hashlib.sha256()
-    digest.update(rule_id.encode("ascii"))
-    digest.update(b"\0")
-    digest.update(data)
-    return digest.hexdigest()
+    return keyed_fingerprint(rule_id, material, salt)

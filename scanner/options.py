@@ -13,6 +13,7 @@ import os
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 
+from rolecall.fingerprints import PUBLIC_SALT, Keying
 from rolecall.model import Finding, Notice, Severity
 
 
@@ -90,6 +91,16 @@ class EngineOptions:
     #: Whether results carry GitHub's ``primaryLocationLineHash`` of their findings'
     #: lines (SARIF reports need them; computing them reads each file with findings).
     line_hashes: bool = False
+    #: The salt findings' fingerprints are keyed with: the baseline's, else the public
+    #: salt (see :mod:`rolecall.fingerprints`).
+    fingerprint_salt: str = PUBLIC_SALT
+    #: Whether findings also carry rolecall 0.1.0's unkeyed fingerprint (a baseline of
+    #: that format is loaded). Such results are never cached.
+    legacy_fingerprints: bool = False
+
+    @property
+    def keying(self) -> Keying:
+        return Keying(self.fingerprint_salt, self.legacy_fingerprints)
 
 
 def describe_options(options: EngineOptions) -> list[str]:
@@ -103,7 +114,14 @@ def describe_options(options: EngineOptions) -> list[str]:
         f"examples {options.report_examples} unused {options.report_unused_suppressions}",
         f"foreign-pragmas {options.foreign_pragmas} fix-edits {options.fix_edits}",
         f"line-hashes {options.line_hashes}",
+        f"fingerprints {_salt_id(options.fingerprint_salt)} legacy {options.legacy_fingerprints}",
     ]
+
+
+def _salt_id(salt: str) -> str:
+    """A short name of a salt for cache keys (the salt is no secret, but need not be
+    copied around)."""
+    return hashlib.sha256(salt.encode("utf-8", "surrogatepass")).hexdigest()[:16]
 
 
 @dataclass(frozen=True)

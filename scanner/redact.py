@@ -1,7 +1,8 @@
 """Redaction: how secret material may appear in any output, log or file we write.
 
 Access key ids are shown whole (a user needs the id to find and deactivate the key);
-secrets and tokens only as their first four characters, an ellipsis and their length.
+secrets and tokens only as their first four characters (at most a quarter of a short
+one), an ellipsis and their length.
 """
 
 from __future__ import annotations
@@ -17,11 +18,14 @@ SHOWN_PREFIX = 4
 
 
 def redact(secret: str) -> str:
-    """``wJal…(40 chars)``: enough to recognise a secret, never enough to use it."""
-    if len(secret) <= SHOWN_PREFIX * 2:
-        # A short secret would be half revealed by its prefix: show its length only.
-        return f"…({len(secret)} chars)"
-    return f"{secret[:SHOWN_PREFIX]}…({len(secret)} chars)"
+    """``wJal…(40 chars)``: enough to recognise a secret, never enough to use it.
+
+    At most a quarter of the value is shown: ``min(4, len // 4)`` leading characters
+    (two of a 9-11 character password, three of a 12-15 character one) and none of a
+    value of 8 characters or fewer, whose length alone is shown.
+    """
+    shown = min(SHOWN_PREFIX, len(secret) // 4) if len(secret) > SHOWN_PREFIX * 2 else 0
+    return f"{secret[:shown]}…({len(secret)} chars)"
 
 
 def secret_hash(secret: str) -> str:

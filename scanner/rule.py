@@ -19,6 +19,12 @@ from dataclasses import dataclass, field
 from typing import ClassVar
 
 from rolecall.document import DocKind, Document
+from rolecall.fingerprints import (
+    current_keying,
+    is_low_entropy,
+    keyed_fingerprint,
+    legacy_fingerprint,
+)
 from rolecall.model import (
     Confidence,
     Finding,
@@ -26,7 +32,6 @@ from rolecall.model import (
     RelatedLocation,
     Severity,
     coverage_hash,
-    fingerprint,
     merge_related,
 )
 
@@ -147,7 +152,8 @@ class Rule:
         """Build a finding for ``doc.text[start:end]``.
 
         ``material`` is the secret (or, for code findings, a stable description of the
-        pattern) that the fingerprint hashes; it is never stored. ``evidence`` must
+        pattern) that the fingerprint is derived from, keyed with the run's salt; it is
+        never stored. ``evidence`` must
         already be redacted. ``covers`` lists the credential values the finding is about
         (default: ``material``); only short hashes of them are kept. ``related`` gives
         ``(start, end, label)`` for every other span of ``doc.text`` holding the
@@ -158,6 +164,8 @@ class Rule:
         values = dict(fmt)
         values.setdefault("evidence", evidence)
         location = doc.location(start, end)
+        keying = current_keying()
+        low_entropy = is_low_entropy(material)
         return Finding(
             rule_id=self.id,
             rule_name=self.name,
@@ -166,7 +174,7 @@ class Rule:
             message=_FORMATTER.vformat(message or self.message, (), values),
             recommendation=_FORMATTER.vformat(recommendation or self.recommendation, (), values),
             location=location,
-            fingerprint=fingerprint(self.id, material),
+            fingerprint=keyed_fingerprint(self.id, material, keying.salt, low_entropy=low_entropy),
             evidence=evidence,
             properties=dict(properties or {}),
             fix=fix,
@@ -174,6 +182,8 @@ class Rule:
             related=merge_related(
                 location, (RelatedLocation(doc.location(s, e), label) for s, e, label in related)
             ),
+            low_entropy=low_entropy,
+            legacy_fingerprint=legacy_fingerprint(self.id, material) if keying.legacy else "",
         )
 
 

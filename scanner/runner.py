@@ -111,7 +111,7 @@ def _scan_entry(
                 return hit
         engine.run_plan(plan, result)
         if engine.options.line_hashes:
-            result.line_hashes = finding_line_hashes(data, result.findings)
+            result.line_hashes = finding_line_hashes(data, result.findings, result.suppressed)
         if key is not None and cache is not None:
             cache.put(key, result)
     except Exception as exc:  # a bug must not lose the other files' results
@@ -265,13 +265,16 @@ def iter_results(
 
 
 def open_cache(request: ScanRequest, registry: Registry | None = None) -> ResultCache | None:
-    """The result cache for this scan's settings (None when caching is off).
+    """The result cache for this scan's settings (None when caching is off, or when
+    findings carry unkeyed fingerprints to match a version 1 baseline).
 
     Its fingerprint is made without loading a rule: from the installed rule plugins
     (entry points, with their distributions' versions) and the source files of their
     modules and of the engine, or from ``registry``'s rules when one is given.
     """
-    if request.cache_dir is None:
+    if request.cache_dir is None or request.engine.legacy_fingerprints:
+        # Findings of a scan against a 0.1.0 baseline carry unkeyed fingerprints for
+        # matching: they stay in memory, never in the cache.
         return None
     from rolecall import __version__
     from rolecall.cache import ResultCache
@@ -282,7 +285,13 @@ def open_cache(request: ScanRequest, registry: Registry | None = None) -> Result
         f"max-file-size {request.walk.max_file_size}",
         *describe_options(request.engine),
     ]
-    modules = {"rolecall.engine", "rolecall.document", "rolecall.parsers.common"}
+    # rolecall.fingerprints: cached findings carry fingerprints derived by it.
+    modules = {
+        "rolecall.engine",
+        "rolecall.document",
+        "rolecall.parsers.common",
+        "rolecall.fingerprints",
+    }
     if registry is not None:
         for spec in registry.specs():
             origin = registry.origins.get(spec.id, "")

@@ -38,7 +38,7 @@ def run_scan_command(
     errors) and :class:`~rolecall.walker.PathNotFound` for the user's mistakes.
     """
     from rolecall import __version__
-    from rolecall.baseline_cmd import scan_baseline, use_baseline
+    from rolecall.baseline_cmd import keyed_setup, scan_baseline, use_baseline
     from rolecall.runner import ScanRequest, run_scan
     from rolecall.settings import passed_over_notices, scan_setup
 
@@ -48,6 +48,7 @@ def run_scan_command(
     if output and not os.path.isdir(os.path.dirname(os.path.abspath(output))):
         raise UsageError(f"--output {output}: the directory does not exist")
     baseline = scan_baseline(options, config)
+    setup = keyed_setup(setup, baseline)
     shard = None
     if options.shard:
         from rolecall.shard import ShardError, parse_shard

@@ -30,6 +30,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Union
 
 from rolecall.config import Config, ConfigTree, default_config, load_config, parse_codes
+from rolecall.fingerprints import PUBLIC_SALT, Keying
 from rolecall.ignore import ExcludeScope, IgnoreRules, parent_directory
 from rolecall.model import Notice, NoticeCode, NoticeLevel, Severity
 from rolecall.options import EngineOptions, Profile, RuleSelection, make_profile
@@ -56,6 +57,8 @@ class Flags:
     report_unused_suppressions: bool = False
     fix_edits: bool = True
     line_hashes: bool = False
+    fingerprint_salt: str = PUBLIC_SALT
+    legacy_fingerprints: bool = False
 
 
 def engine_options(config: Config, flags: Flags) -> EngineOptions:
@@ -77,6 +80,8 @@ def engine_options(config: Config, flags: Flags) -> EngineOptions:
         foreign_pragmas=config.foreign_suppressions,
         fix_edits=flags.fix_edits,
         line_hashes=flags.line_hashes,
+        fingerprint_salt=flags.fingerprint_salt,
+        legacy_fingerprints=flags.legacy_fingerprints,
     )
 
 
@@ -245,6 +250,26 @@ def scan_setup(args: SetupArgs, cwd: str | None = None) -> ScanSetup:
     if args.fail_level:
         config = _replace_fail_level(config, Severity.parse(args.fail_level))
     return ScanSetup(config, walk, engine, jobs, settings)
+
+
+def with_keying(setup: ScanSetup, keying: Keying) -> ScanSetup:
+    """``setup`` with every file's fingerprints keyed by ``keying`` (a baseline's salt).
+
+    Known only once the run's configuration has named the baseline, so applied after
+    :func:`scan_setup`, to the run's engine options and to each file's.
+    """
+    import dataclasses
+
+    engine = dataclasses.replace(
+        setup.engine, fingerprint_salt=keying.salt, legacy_fingerprints=keying.legacy
+    )
+    settings = setup.settings
+    if settings is not None:
+        flags = dataclasses.replace(
+            settings.flags, fingerprint_salt=keying.salt, legacy_fingerprints=keying.legacy
+        )
+        settings = Settings(settings.tree, flags)
+    return dataclasses.replace(setup, engine=engine, settings=settings)
 
 
 def _replace_fail_level(config: Config, level: Severity) -> Config:

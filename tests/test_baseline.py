@@ -197,7 +197,10 @@ def test_baseline_from_config(repo: Path, capsys: pytest.CaptureFixture[str]) ->
 @pytest.mark.parametrize(
     ("content", "message"),
     [
-        (b'{"version": 2, "entries": []}', "unsupported baseline version 2"),
+        (b'{"version": 3, "entries": []}', "unsupported baseline version 3"),
+        (b'{"version": 2, "entries": []}', "salt must be 32 lower-case hex digits"),
+        (b'{"version": 2, "salt": "ABC", "entries": []}', "salt must be 32 lower-case hex"),
+        (b'{"version": 1, "salt": "' + b"0" * 32 + b'", "entries": []}', "has no salt"),
         (b'{"entries": []}', "no version field"),
         (b"[]", "no version field"),
         (b"{not json", "invalid JSON"),
@@ -245,11 +248,12 @@ def test_dump_dedupes_and_load_round_trips(tmp_path: Path) -> None:
         BaselineEntry("z.py", "RC101", fp),
     ]
     path = tmp_path / "b.json"
-    path.write_bytes(dump_baseline(entries))
+    path.write_bytes(dump_baseline(entries, "0f" * 16))
     loaded = load_baseline(str(path))
     assert [e.path for e in loaded.entries] == ["a.py", "z.py"]
     assert loaded.entries[0].reason == "ok"
-    assert dump_baseline(loaded.entries) == path.read_bytes()
+    assert loaded.salt == "0f" * 16
+    assert dump_baseline(loaded.entries, loaded.salt) == path.read_bytes()
 
 
 def test_summary_counts_what_the_baseline_accepted(

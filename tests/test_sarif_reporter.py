@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import hashlib
 import io
 import json
 import os
@@ -18,7 +19,7 @@ from rolecall.model import Notice, NoticeCode, NoticeLevel
 from rolecall.report import ScanReport
 from rolecall.reporters import get_reporter
 from rolecall.reporters import sarif as sarif_mod
-from rolecall.reporters.linehash import line_hashes
+from rolecall.reporters.linehash import line_hashes, mask_secrets
 
 from tests.sarif_fixture import (
     FILES,
@@ -161,11 +162,25 @@ def test_uris_are_relative_and_percent_encoded(log: Any) -> None:
 
 
 def test_partial_fingerprints(log: Any, tree: Path, report: ScanReport) -> None:
+    assert {f.low_entropy for f in report.findings} == {True, False}  # both kinds tested
     for result, finding in zip(results(log), report.findings, strict=True):
         fps = result["partialFingerprints"]
-        assert fps[sarif_mod.FINGERPRINT_KEY] == finding.fingerprint
         path, line = finding.location.path, finding.location.line
-        assert fps["primaryLocationLineHash"] == line_hashes((tree / path).read_bytes())[line]
+        data = (tree / path).read_bytes()
+        weak = [f for f in report.findings if f.low_entropy and f.location.path == path]
+        if weak:
+            # Low-entropy material is masked before hashing; other files are hashed
+            # exactly as GitHub's upload action hashes them.
+            data = mask_secrets(data.decode("utf-8"), weak).encode("utf-8")
+        line_hash = line_hashes(data)[line]
+        assert fps["primaryLocationLineHash"] == line_hash
+        if finding.low_entropy:
+            # Nothing derived from the material: the identity of the masked line.
+            identity = hashlib.sha256(f"{finding.rule_id}\0{path}\0{line_hash}".encode())
+            assert fps[sarif_mod.FINGERPRINT_KEY] == identity.hexdigest()
+            assert finding.fingerprint not in json.dumps(log)
+        else:
+            assert fps[sarif_mod.FINGERPRINT_KEY] == finding.fingerprint
 
 
 def test_fix_is_written(log: Any) -> None:

@@ -15,6 +15,7 @@ occurred so far in the file (identical lines stay distinguishable).
 
 from __future__ import annotations
 
+import re
 from array import array
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
@@ -74,12 +75,65 @@ def line_hashes(data: bytes, max_line: int | None = None) -> dict[int, str]:
     return out
 
 
-def finding_line_hashes(data: bytes, findings: Iterable[Finding]) -> dict[int, str]:
+def finding_line_hashes(
+    data: bytes, findings: Iterable[Finding], masked: Iterable[Finding] = ()
+) -> dict[int, str]:
     """The hashes of the lines ``findings`` start on, from ``data`` (the bytes the scan
     read): the report never reads a file again, which might since have become a FIFO, a
-    link or other content."""
+    link or other content.
+
+    A low-entropy secret (a password) is masked first, wherever a finding of
+    ``findings`` or ``masked`` (the inline-suppressed ones) holds it: a line hash is a
+    fast 64-bit hash of up to 100 characters, and a dictionary could test guesses of
+    the password against it. High-entropy material stays: no dictionary holds it, and
+    the hashes then equal the ones GitHub's upload action computes.
+    """
+    findings = list(findings)
     lines = {f.location.line for f in findings}
     if not lines:
         return {}
+    secrets = [f for f in (*findings, *masked) if f.low_entropy]
+    if secrets:
+        data = mask_secrets(data.decode("utf-8", "replace"), secrets).encode("utf-8")
     hashes = line_hashes(data, max(lines))
     return {line: hashes[line] for line in sorted(lines) if line in hashes}
+
+
+#: What a masked secret reads as: fixed, so the hash says nothing of its length either.
+SECRET_MASK = "***"
+_LINE_BREAK = re.compile(r"\r\n|\r|\n")
+_NOT_LINE_BREAK = re.compile(r"[^\r\n]+")
+
+
+def mask_secrets(text: str, findings: Iterable[Finding]) -> str:
+    """``text`` with the span of every finding of ``findings``, and of each of its
+    related locations in the same file, replaced by :data:`SECRET_MASK` line by line
+    (line breaks stay, so line numbers do not move)."""
+    base = 1 if text.startswith("\ufeff") else 0  # the decoded document has no BOM
+    starts = [0] + [m.end() for m in _LINE_BREAK.finditer(text, base)]
+    starts[0] = base
+
+    def offset(line: int, column: int) -> int:
+        if line > len(starts):
+            return len(text)
+        return min(len(text), starts[line - 1] + column - 1)
+
+    spans: list[tuple[int, int]] = []
+    for finding in findings:
+        path = finding.location.path
+        places = [finding.location]
+        places.extend(r.location for r in finding.related if r.location.path == path)
+        for loc in places:
+            spans.append((offset(loc.line, loc.column), offset(loc.end_line, loc.end_column)))
+    spans.sort()
+    out: list[str] = []
+    pos = 0
+    for start, end in spans:
+        start = max(start, pos)
+        if end <= start:
+            continue
+        out.append(text[pos:start])
+        out.append(_NOT_LINE_BREAK.sub(SECRET_MASK, text[start:end]))
+        pos = end
+    out.append(text[pos:])
+    return "".join(out)

@@ -46,7 +46,9 @@ SCHEMA_URI = (
 )
 SRCROOT = "%SRCROOT%"
 CATEGORY_ENV = "ROLECALL_SARIF_CATEGORY"
-FINGERPRINT_KEY = "rolecall/v1"
+#: v2: fingerprints are keyed (see :mod:`rolecall.fingerprints`); a low-entropy
+#: finding's value is its masked-line identity instead (see :func:`partial_fingerprints`).
+FINGERPRINT_KEY = "rolecall/v2"
 LINE_HASH_KEY = "primaryLocationLineHash"
 
 #: GitHub code scanning's limits for one run (see also sarif_checks).
@@ -305,10 +307,7 @@ def _result(
     bases: UriBases,
 ) -> so.Result:
     loc = finding.location
-    fingerprints = {FINGERPRINT_KEY: finding.fingerprint}
-    line_hash = hashes.get((loc.path, loc.line))
-    if line_hash is not None:
-        fingerprints[LINE_HASH_KEY] = line_hash
+    fingerprints = partial_fingerprints(finding, hashes.get((loc.path, loc.line)))
     properties: dict[str, Any] = {"confidence": finding.confidence.value}
     properties.update(finding.properties)
     # GitHub shows a related location only when the message links to it: "[line 7](1)".
@@ -331,6 +330,31 @@ def _result(
         fixes=[_fix(finding.fix, bases)] if finding.fix is not None and finding.fix.edits else None,
         properties=properties,
     )
+
+
+def partial_fingerprints(finding: Finding, line_hash: str | None) -> dict[str, str]:
+    """A result's ``partialFingerprints``.
+
+    A high-entropy secret's is its keyed fingerprint. A low-entropy one's (a password)
+    carries nothing derived from the secret: SARIF logs are uploaded and shared, and
+    even an scrypt derivation lets a dictionary be tried against it. Its identity is
+    SHA-256 over the rule id, the path and the line's hash computed with the secret
+    masked (:func:`rolecall.reporters.linehash.mask_secrets`; the line number when the
+    scan kept no line hash, as for files too large to parse): stable while the line
+    stays, and the same for a new password on it.
+    """
+    out: dict[str, str] = {}
+    if finding.low_entropy:
+        import hashlib
+
+        line = line_hash if line_hash is not None else f"line {finding.location.line}"
+        text = "\0".join((finding.rule_id, finding.location.path, line))
+        out[FINGERPRINT_KEY] = hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
+    else:
+        out[FINGERPRINT_KEY] = finding.fingerprint
+    if line_hash is not None:
+        out[LINE_HASH_KEY] = line_hash
+    return out
 
 
 def _location(loc: Location, bases: UriBases, **extra: Any) -> so.Location:
