@@ -74,7 +74,7 @@ def _finding(f: Finding, path: str) -> list[Any]:
         dict(f.properties),
         fix,
         f.suppression_reason,
-        list(f.covers),
+        [],  # covers: only the engine's superseding step uses them (see coverage_hash)
         [[_loc(r.location, path), r.label] for r in f.related],
         f.low_entropy,
     ]

@@ -157,7 +157,9 @@ class Finding:
     suppression_reason: str | None = None
     #: Short hashes of the credential values this finding is about (never the values),
     #: so that a rule that understands a file can supersede a generic text finding.
-    covers: tuple[str, ...] = ()
+    #: Keyed per process and not part of equality: a finding from the result cache
+    #: (which stores none) equals the same finding scanned now.
+    covers: tuple[str, ...] = field(default=(), compare=False)
     #: Every other location holding this credential's material (in file order): one
     #: credential is one finding, and each of its lines is one of the finding's locations.
     related: tuple[RelatedLocation, ...] = ()
@@ -331,11 +333,26 @@ class Notice:
         return (self.path or "", self.line or 0, self.code.value, self.message)
 
 
-def coverage_hash(value: str) -> str:
-    """A short hash naming a credential value inside one scan (see ``Finding.covers``)."""
-    import hashlib  # here, not at start-up: most files produce no finding
+#: The key of :func:`coverage_hash`: random per process, never stored.
+_COVERAGE_KEY: list[bytes] = []
 
-    return hashlib.sha256(value.encode("utf-8", "surrogatepass")).hexdigest()[:16]
+
+def coverage_hash(value: str) -> str:
+    """A short hash naming a credential value inside one scan (see ``Finding.covers``).
+
+    Keyed with a random per-process key: the hashes only compare findings of one file
+    within one process (the engine's superseding step), so nothing that outlives the
+    process (the result cache stores no ``covers``) could be checked against a list of
+    passwords.
+    """
+    import hmac  # here, not at start-up: most files produce no finding
+
+    if not _COVERAGE_KEY:
+        import os
+
+        _COVERAGE_KEY.append(os.urandom(16))
+    data = value.encode("utf-8", "surrogatepass")
+    return hmac.new(_COVERAGE_KEY[0], data, "sha256").hexdigest()[:16]
 
 
 def fingerprint(rule_id: str, material: str | bytes, salt: str | None = None) -> str:

@@ -308,3 +308,17 @@ def test_short_secrets_show_at_most_a_quarter(
     assert {f["evidence"] for f in json.loads(out)["findings"] if f["rule_id"] == "RC154"} == {
         "Wi…(11 chars)"
     }
+
+
+def test_the_result_cache_holds_no_fast_hash_of_a_password(
+    repo: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Findings name the values they cover by a short hash, for the engine's superseding
+    step; the result cache stores none, and the hash is keyed per process."""
+    capsys.readouterr()
+    assert main(["scan", "--isolated", "--format", "json", "."]) == 1
+    rule_ids = {f["rule_id"] for f in json.loads(capsys.readouterr().out)["findings"]}
+    cache = Path(os.environ["XDG_CACHE_HOME"])
+    stored = "".join(p.read_bytes().decode("latin-1") for p in _files(cache))
+    assert "RC" in stored  # the results are there
+    assert not _leaks(stored, _fast_hashes(rule_ids, PASSWORD, [PUBLIC_SALT]))
