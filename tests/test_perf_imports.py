@@ -19,7 +19,16 @@ from rolecall.fakes import fake_key_id, fake_secret_key
 FORMATS = ["text", "json", "sarif", "github"]
 
 #: Modules that cost start-up time and that no format needs on the trees below.
-HEAVY = ("libcst", "yaml", "pathspec", "concurrent.futures", "multiprocessing", "email")
+HEAVY = (
+    "libcst",
+    "yaml",
+    "pathspec",
+    "sarif_om",
+    "attr",
+    "concurrent.futures",
+    "multiprocessing",
+    "email",
+)
 
 PROBE = (
     "import io, sys, json, contextlib\n"

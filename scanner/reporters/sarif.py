@@ -9,8 +9,9 @@ and fixes where the rule offers one. The line hashes come from the bytes the sca
 Inline-suppressed findings are not written: GitHub ignores SARIF suppressions, and the
 JSON output is where they are listed.
 
-Built on the sarif-om object model (imported here, never at package import time) and
-written by :mod:`rolecall.reporters.sarif_json`, which keeps every explicit value.
+Built on the sarif-om object model (:mod:`rolecall.reporters.sarif_model` mirrors the
+classes used, so sarif-om itself is not imported) and written by
+:mod:`rolecall.reporters.sarif_json`, which keeps every explicit value.
 """
 
 from __future__ import annotations
@@ -25,7 +26,6 @@ from pathlib import Path
 from typing import Any, TextIO
 from urllib.parse import quote
 
-import sarif_om as so  # type: ignore[import-untyped]  # generated attrs classes, untyped
 from rolecall.model import (
     Confidence,
     Finding,
@@ -36,9 +36,11 @@ from rolecall.model import (
     NoticeLevel,
 )
 from rolecall.report import ScanReport
+from rolecall.reporters import sarif_model as so
 from rolecall.reporters.github import finding_text
 from rolecall.reporters.related import with_related
 from rolecall.reporters.sarif_json import dumps, om
+from rolecall.reporters.sarif_model import SarifObject
 from rolecall.reporters.sarif_rules import notice_descriptor, rule_descriptor
 
 SCHEMA_URI = (
@@ -96,7 +98,7 @@ def render(report: ScanReport, *, indent: int | None = None) -> str:
 
 def build_log(
     report: ScanReport, *, limit: int | None = None, reason: str | None = None
-) -> so.SarifLog:
+) -> SarifObject:
     """The sarif-om log for ``report`` (serialize with ``sarif_json.dumps``).
 
     At most ``limit`` results (default :data:`MAX_RESULTS`) are written; ``reason`` says
@@ -243,14 +245,14 @@ class UriBases:
             top = posixpath.commonpath(dirs) if drive == "" else _common(dirs)
             self.bases[drive] = (f"OUTSIDE{n if n > 1 else ''}", top)
 
-    def artifact(self, path: str) -> so.ArtifactLocation:
+    def artifact(self, path: str) -> SarifObject:
         if not _is_absolute(path):
             return om(so.ArtifactLocation, uri=artifact_uri(path), uri_base_id=SRCROOT)
         base_id, top = self.bases[path.split("/", 1)[0]]
         rel = path[len(top) :].lstrip("/")
         return om(so.ArtifactLocation, uri=artifact_uri(rel), uri_base_id=base_id)
 
-    def original_uri_base_ids(self) -> dict[str, so.ArtifactLocation]:
+    def original_uri_base_ids(self) -> dict[str, SarifObject]:
         out = {SRCROOT: _root_location(self.root)}
         for base_id, top in self.bases.values():
             out[base_id] = om(
@@ -288,7 +290,7 @@ def _paths(findings: Iterable[Finding], notices: Iterable[Notice]) -> Iterator[s
             yield notice.path
 
 
-def _region(loc: Location) -> so.Region:
+def _region(loc: Location) -> SarifObject:
     return om(
         so.Region,
         start_line=loc.line,
@@ -303,7 +305,7 @@ def _result(
     rule_index: int,
     hashes: Mapping[tuple[str, int], str],
     bases: UriBases,
-) -> so.Result:
+) -> SarifObject:
     loc = finding.location
     fingerprints = {FINGERPRINT_KEY: finding.fingerprint}
     line_hash = hashes.get((loc.path, loc.line))
@@ -333,7 +335,7 @@ def _result(
     )
 
 
-def _location(loc: Location, bases: UriBases, **extra: Any) -> so.Location:
+def _location(loc: Location, bases: UriBases, **extra: Any) -> SarifObject:
     physical = om(
         so.PhysicalLocation, artifact_location=bases.artifact(loc.path), region=_region(loc)
     )
@@ -349,8 +351,8 @@ def escape_links(text: str) -> str:
     return _LINK_SHAPED.sub(lambda m: "\\[" + m.group(1) + "\\](", text)
 
 
-def _fix(fix: Fix, bases: UriBases) -> so.Fix:
-    by_path: dict[str, list[so.Replacement]] = defaultdict(list)
+def _fix(fix: Fix, bases: UriBases) -> SarifObject:
+    by_path: dict[str, list[SarifObject]] = defaultdict(list)
     for edit in sorted(fix.edits, key=lambda e: (e.location.path, e.start, e.end)):
         by_path[edit.location.path].append(
             om(
@@ -377,7 +379,7 @@ def _fix(fix: Fix, bases: UriBases) -> so.Fix:
 # --- run metadata ------------------------------------------------------------------
 
 
-def _root_location(root: str) -> so.ArtifactLocation:
+def _root_location(root: str) -> SarifObject:
     uri = Path(root).resolve().as_uri()
     return om(
         so.ArtifactLocation,
@@ -391,7 +393,7 @@ def _notification(
     index: Mapping[str, int],
     codes: Mapping[NoticeCode, int],
     bases: UriBases,
-) -> so.Notification:
+) -> SarifObject:
     locations = None
     if notice.path:
         region = om(so.Region, start_line=notice.line) if notice.line else None
@@ -427,7 +429,7 @@ def _invocation(
     codes: Mapping[NoticeCode, int],
     files_ignored: int,
     bases: UriBases,
-) -> so.Invocation:
+) -> SarifObject:
     ordered = sorted(notices, key=lambda n: n.sort_key)
     return om(
         so.Invocation,

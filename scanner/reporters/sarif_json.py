@@ -1,20 +1,24 @@
-"""A small, fast JSON encoder for sarif-om's attrs classes.
+"""A small, fast JSON encoder for SARIF objects: sarif-om's attrs classes, or the plain
+data :func:`om` builds for the classes of :mod:`rolecall.reporters.sarif_model`.
 
 sarif-om's companion serializer (``jschema_to_python.to_json``) drops every value that
 equals its schema default, so an explicit ``level: "warning"`` vanishes and the result
 silently inherits its rule's level; it also deep-copies every object and is slow. Here
 the rule is simpler: a field is written when it is not ``None``. Objects are built with
 :func:`om`, which turns every default the caller did not pass into ``None``, so what the
-caller set explicitly is exactly what is written.
+caller set explicitly is exactly what is written. For a
+:class:`~rolecall.reporters.sarif_model.SarifClass`, :func:`om` goes straight to that
+plain data, keyed and ordered as the sarif-om object would be written, and neither
+sarif-om nor attrs is imported.
 """
 
 from __future__ import annotations
 
 import json
 from collections.abc import Callable, Mapping
-from typing import Any, TypeVar, cast
+from typing import Any, TypeVar, cast, overload
 
-import attr
+from rolecall.reporters.sarif_model import SarifClass
 
 T = TypeVar("T")
 
@@ -26,31 +30,66 @@ _FIELDS: dict[type, _Fields] = {}
 _UNSET: dict[type, dict[str, None]] = {}
 
 
+_LIGHT: dict[SarifClass, tuple[_Fields, frozenset[str]]] = {}
+
+
+def _ranked(pairs: list[tuple[str, str]]) -> _Fields:
+    rank = {name: n for n, name in enumerate(_FIRST)}
+    return tuple(sorted(pairs, key=lambda pair: rank.get(pair[1], len(rank))))
+
+
 def _fields(cls: type) -> _Fields:
     found = _FIELDS.get(cls)
     if found is None:
-        pairs = [
-            (f.name, str(f.metadata.get("schema_property_name", f.name))) for f in attr.fields(cls)
-        ]
-        rank = {name: n for n, name in enumerate(_FIRST)}
-        found = tuple(sorted(pairs, key=lambda pair: rank.get(pair[1], len(rank))))
+        import attr
+
+        found = _ranked(
+            [
+                (f.name, str(f.metadata.get("schema_property_name", f.name)))
+                for f in attr.fields(cls)
+            ]
+        )
         _FIELDS[cls] = found
     return found
 
 
-def om(cls: Callable[..., T], **values: Any) -> T:
-    """Construct a sarif-om object where every field not passed is ``None``.
+@overload
+def om(cls: SarifClass, **values: Any) -> dict[str, Any]: ...
+
+
+@overload
+def om(cls: Callable[..., T], **values: Any) -> T: ...
+
+
+def om(cls: SarifClass | Callable[..., T], **values: Any) -> dict[str, Any] | T:
+    """Construct a SARIF object where every field not passed is ``None``.
 
     sarif-om gives some fields non-``None`` defaults (``Result.level = "warning"``,
     ``Result.rank = -1.0``, ``Run.language = "en-US"``, ...); this keeps them out of the
-    log unless the caller sets them.
+    log unless the caller sets them. For a :class:`SarifClass`, the object is the plain
+    data :func:`to_data` would make of the sarif-om object (``None`` values left out).
     """
+    if isinstance(cls, SarifClass):
+        return _light(cls, values)
+    import attr
+
     klass = cast(type, cls)
     unset = _UNSET.get(klass)
     if unset is None:
         unset = {f.name: None for f in attr.fields(klass) if f.default is not attr.NOTHING}
         _UNSET[klass] = unset
     return cls(**{**unset, **values})
+
+
+def _light(cls: SarifClass, values: dict[str, Any]) -> dict[str, Any]:
+    known = _LIGHT.get(cls)
+    if known is None:
+        known = _LIGHT[cls] = (_ranked(list(cls.fields)), frozenset(a for a, _ in cls.fields))
+    fields, names = known
+    if not names.issuperset(values):
+        unknown = ", ".join(sorted(set(values) - names))
+        raise TypeError(f"{cls.name}() got unexpected keyword arguments: {unknown}")
+    return {prop: values[name] for name, prop in fields if values.get(name) is not None}
 
 
 _SCALARS = frozenset({str, int, float, bool, type(None)})

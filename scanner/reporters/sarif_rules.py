@@ -10,9 +10,10 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 
-import sarif_om as so  # type: ignore[import-untyped]  # generated attrs classes, untyped
 from rolecall.model import NOTICE_TITLES, Confidence, NoticeCode, Severity
+from rolecall.reporters import sarif_model as so
 from rolecall.reporters.sarif_json import om
+from rolecall.reporters.sarif_model import SarifObject
 from rolecall.rule import DOC_SECTIONS, FIX_SECTION, RuleInfo
 
 #: GitHub keeps 20 tags per rule and truncates descriptions at 1024 characters.
@@ -95,7 +96,7 @@ def help_markdown(rule: RuleInfo) -> str:
     return "\n\n".join(parts)
 
 
-def rule_descriptor(rule: RuleInfo) -> so.ReportingDescriptor:
+def rule_descriptor(rule: RuleInfo) -> SarifObject:
     """``tool.driver.rules[]`` entry for ``rule``."""
     full = _one_line(rule.section("What it finds")) or rule.summary
     return om(
@@ -114,7 +115,7 @@ def rule_descriptor(rule: RuleInfo) -> so.ReportingDescriptor:
     )
 
 
-def notice_descriptor(code: NoticeCode) -> so.ReportingDescriptor:
+def notice_descriptor(code: NoticeCode) -> SarifObject:
     """``tool.driver.notifications[]`` entry for one of the scanner's own notices."""
     title = NOTICE_TITLES[code]
     text = NOTICE_HELP.get(code, title.replace("-", " "))
