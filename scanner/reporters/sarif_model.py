@@ -13,8 +13,6 @@ with sarif-om's classes.
 
 from __future__ import annotations
 
-import re
-from dataclasses import dataclass, field
 from typing import Any
 
 #: A SARIF object built by ``om``: its properties as plain data, in the order written.
@@ -25,20 +23,36 @@ _RENAMED = {"$schema": "schema_uri"}
 
 def attribute_name(prop: str) -> str:
     """sarif-om's attribute name for SARIF property ``prop``."""
-    return _RENAMED.get(prop) or re.sub(r"(?<!^)([A-Z])", r"_\1", prop).lower()
+    renamed = _RENAMED.get(prop)
+    if renamed is not None:
+        return renamed
+    return "".join("_" + c.lower() if c.isupper() and n else c for n, c in enumerate(prop))
 
 
-@dataclass(frozen=True)
 class SarifClass:
-    """One sarif-om class: its name and its (attribute, SARIF property) pairs in order."""
+    """One sarif-om class: its name and its SARIF property names in sarif-om's order.
 
-    name: str
-    properties: str  # the SARIF property names, space-separated, in sarif-om's order
-    fields: tuple[tuple[str, str], ...] = field(init=False, repr=False, compare=False)
+    A plain class, its pairs made on first use: this module is imported by every SARIF
+    scan, and a dataclass or a regular expression per property cost more than the
+    scan of a small file.
+    """
 
-    def __post_init__(self) -> None:
-        pairs = tuple((attribute_name(p), p) for p in self.properties.split())
-        object.__setattr__(self, "fields", pairs)
+    __slots__ = ("_fields", "name", "properties")
+
+    def __init__(self, name: str, properties: str) -> None:
+        self.name = name
+        self.properties = properties  # space-separated, in sarif-om's order
+        self._fields: tuple[tuple[str, str], ...] | None = None
+
+    @property
+    def fields(self) -> tuple[tuple[str, str], ...]:
+        """(sarif-om attribute, SARIF property) pairs, in sarif-om's order."""
+        if self._fields is None:
+            self._fields = tuple((attribute_name(p), p) for p in self.properties.split())
+        return self._fields
+
+    def __repr__(self) -> str:
+        return f"SarifClass({self.name!r})"
 
 
 ArtifactChange = SarifClass("ArtifactChange", "artifactLocation replacements properties")

@@ -14,7 +14,7 @@ from rolecall.model import NOTICE_TITLES, Confidence, NoticeCode, Severity
 from rolecall.reporters import sarif_model as so
 from rolecall.reporters.sarif_json import om
 from rolecall.reporters.sarif_model import SarifObject
-from rolecall.rule import DOC_SECTIONS, FIX_SECTION, RuleInfo
+from rolecall.rule import DOC_SECTIONS, FIX_SECTION, RuleInfo, doc_sections
 
 #: GitHub keeps 20 tags per rule and truncates descriptions at 1024 characters.
 MAX_TAGS = 20
@@ -76,21 +76,24 @@ def _one_line(text: str) -> str:
 def help_sections(rule: RuleInfo) -> list[tuple[str, str]]:
     """(title, body) of the documented sections, in the documented order."""
     titles = DOC_SECTIONS + ((FIX_SECTION,) if rule.fixable else ())
-    return [(title, rule.section(title)) for title in titles if rule.section(title)]
+    # The docs split once (RuleInfo.section splits them on every call): a SARIF log
+    # describes every rule, on every run.
+    sections = doc_sections(rule.docs)
+    return [(title, sections[title]) for title in titles if sections.get(title)]
 
 
-def help_text(rule: RuleInfo) -> str:
+def help_text(rule: RuleInfo, sections: list[tuple[str, str]] | None = None) -> str:
     """The rule's documentation as plain text: the summary, then each section."""
     parts = [_plain(rule.summary)]
-    for title, body in help_sections(rule):
+    for title, body in help_sections(rule) if sections is None else sections:
         parts.append(f"{title}:\n{_plain(body)}")
     return "\n\n".join(parts)
 
 
-def help_markdown(rule: RuleInfo) -> str:
+def help_markdown(rule: RuleInfo, sections: list[tuple[str, str]] | None = None) -> str:
     """The rule's documentation as GitHub-flavoured markdown (rST literals become code)."""
     parts = [f"**{_markdown(rule.summary)}**"]
-    for title, body in help_sections(rule):
+    for title, body in help_sections(rule) if sections is None else sections:
         parts.append(f"## {title}\n\n{_markdown(body)}")
     parts.append(f"Rule `{rule.id}` ({rule.name}), CWE-{rule.cwe}.")
     return "\n\n".join(parts)
@@ -98,14 +101,19 @@ def help_markdown(rule: RuleInfo) -> str:
 
 def rule_descriptor(rule: RuleInfo) -> SarifObject:
     """``tool.driver.rules[]`` entry for ``rule``."""
-    full = _one_line(rule.section("What it finds")) or rule.summary
+    sections = help_sections(rule)
+    full = _one_line(doc_sections(rule.docs).get("What it finds", "")) or rule.summary
     return om(
         so.ReportingDescriptor,
         id=rule.id,
         name=rule.name,
         short_description=om(so.MultiformatMessageString, text=clip(_one_line(rule.summary))),
         full_description=om(so.MultiformatMessageString, text=clip(full)),
-        help=om(so.MultiformatMessageString, text=help_text(rule), markdown=help_markdown(rule)),
+        help=om(
+            so.MultiformatMessageString,
+            text=help_text(rule, sections),
+            markdown=help_markdown(rule, sections),
+        ),
         default_configuration=om(so.ReportingConfiguration, level=rule.severity.value),
         properties={
             "tags": list(rule.all_tags[:MAX_TAGS]),
