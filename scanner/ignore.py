@@ -54,9 +54,6 @@ class IgnoreRules:
     __slots__ = ("_fast", "_patterns", "_questions")
 
     def __init__(self, lines: Sequence[str]) -> None:
-        # pathspec is imported on first use: a scan without ignore patterns never needs it.
-        from pathspec import GitIgnoreSpec
-
         bodies: list[tuple[str, bool, bool]] = []
         for line in lines:
             if not line.strip() or line.startswith("#"):
@@ -71,16 +68,22 @@ class IgnoreRules:
             body = body[:-1] if dir_only else body
             if body:
                 bodies.append((("!" if negated else "") + body, dir_only, "/" not in body))
-        # Every line is non-empty, so pathspec gives one pattern per line, in order.
-        spec = GitIgnoreSpec.from_lines([b[0] for b in bodies], backend="simple")
-        # Kept last first: the last pattern that matches decides.
-        self._patterns: list[tuple[Any, bool, bool]] = [
-            (pattern, dir_only, basename)
-            for pattern, (_, dir_only, basename) in reversed(
-                list(zip(spec.patterns, bodies, strict=True))
-            )
-            if pattern.include is not None
-        ]
+        self._patterns: list[tuple[Any, bool, bool]] = []
+        if bodies:
+            # pathspec is imported on first use: a scan without ignore patterns (a fresh
+            # repository's comment-only info/exclude included) never needs it.
+            from pathspec import GitIgnoreSpec
+
+            # Every line is non-empty, so pathspec gives one pattern per line, in order.
+            spec = GitIgnoreSpec.from_lines([b[0] for b in bodies], backend="simple")
+            # Kept last first: the last pattern that matches decides.
+            self._patterns = [
+                (pattern, dir_only, basename)
+                for pattern, (_, dir_only, basename) in reversed(
+                    list(zip(spec.patterns, bodies, strict=True))
+                )
+                if pattern.include is not None
+            ]
         self._questions = 0
         self._fast: tuple[Any, Any] | None = None
 

@@ -9,12 +9,15 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 from rolecall.fakes import fake_key_id, fake_secret_key
+
+from tests.conftest import git_env
 
 FORMATS = ["text", "json", "sarif", "github"]
 
@@ -40,11 +43,14 @@ PROBE = (
 )
 
 
-def scan(tree: Path, fmt: str, watch: tuple[str, ...]) -> tuple[int, set[str], str]:
+def scan(
+    tree: Path, fmt: str, watch: tuple[str, ...], paths: tuple[str, ...] = (".",)
+) -> tuple[int, set[str], str]:
     """Exit code, which of the ``watch`` modules (or their submodules) got imported, and
     the report."""
+    args = ["scan", "--isolated", "--no-cache", "--format", fmt, *paths]
     out = subprocess.run(
-        [sys.executable, "-c", PROBE, "scan", "--isolated", "--no-cache", "--format", fmt, "."],
+        [sys.executable, "-c", PROBE, *args],
         cwd=tree,
         env={**os.environ, "XDG_CACHE_HOME": str(tree.parent / "cache")},
         capture_output=True,
@@ -136,3 +142,19 @@ def test_a_fix_is_described_without_libcst(fixable: Path, fmt: str) -> None:
     code, loaded, report = scan(fixable, fmt, ("libcst",))
     assert (code, loaded) == (1, set())
     assert "RC201" in report
+
+
+@pytest.mark.integration
+@pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed")
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_named_files_in_a_repository_like_the_hook(tmp_path: Path, fmt: str) -> None:
+    """pre-commit names the files: no git to run (no subprocess), no ignore patterns to
+    compile (a fresh repository's info/exclude is comments only: no pathspec)."""
+    pair = f"AWS_ACCESS_KEY_ID={fake_key_id()}\nAWS_SECRET_ACCESS_KEY={fake_secret_key()}\n"
+    tree = write(tmp_path / "repo", {".env": pair, "app.py": "x = 1\n", "conf.toml": "a = 1\n"})
+    subprocess.run(["git", "init", "-q"], cwd=tree, check=True, env=git_env(tmp_path))
+    assert (tree / ".git" / "info" / "exclude").is_file()
+    watch = (*HEAVY, "subprocess")
+    code, loaded, report = scan(tree, fmt, watch, (".env", "app.py", "conf.toml"))
+    assert (code, loaded) == (1, set())
+    assert ".env" in report
