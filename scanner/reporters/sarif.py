@@ -245,7 +245,7 @@ class UriBases:
             top = posixpath.commonpath(dirs) if drive == "" else _common(dirs)
             self.bases[drive] = (f"OUTSIDE{n if n > 1 else ''}", top)
 
-    def artifact(self, path: str) -> so.ArtifactLocation:
+    def artifact(self, path: str) -> so.SarifLog:
         if not _is_absolute(path):
             return om(so.ArtifactLocation, uri=artifact_uri(path), uri_base_id=SRCROOT)
         base_id, top = self.bases[path.split("/", 1)[0]]
@@ -290,7 +290,7 @@ def _paths(findings: Iterable[Finding], notices: Iterable[Notice]) -> Iterator[s
             yield notice.path
 
 
-def _region(loc: Location) -> so.Region:
+def _region(loc: Location) -> so.SarifLog:
     return om(
         so.Region,
         start_line=loc.line,
@@ -305,7 +305,7 @@ def _result(
     rule_index: int,
     hashes: Mapping[tuple[str, int], str],
     bases: UriBases,
-) -> so.Result:
+) -> so.SarifLog:
     loc = finding.location
     fingerprints = partial_fingerprints(finding, hashes.get((loc.path, loc.line)))
     properties: dict[str, Any] = {"confidence": finding.confidence.value}
@@ -373,7 +373,7 @@ def escape_links(text: str) -> str:
     return _LINK_SHAPED.sub(lambda m: "\\[" + m.group(1) + "\\](", text)
 
 
-def _fix(fix: Fix, bases: UriBases) -> so.Fix:
+def _fix(fix: Fix, bases: UriBases) -> so.SarifLog:
     by_path: dict[str, list[so.Replacement]] = defaultdict(list)
     for edit in sorted(fix.edits, key=lambda e: (e.location.path, e.start, e.end)):
         by_path[edit.location.path].append(
@@ -401,7 +401,7 @@ def _fix(fix: Fix, bases: UriBases) -> so.Fix:
 # --- run metadata ------------------------------------------------------------------
 
 
-def _root_location(root: str) -> so.ArtifactLocation:
+def _root_location(root: str) -> so.SarifLog:
     uri = Path(root).resolve().as_uri()
     return om(
         so.ArtifactLocation,
@@ -415,7 +415,7 @@ def _notification(
     index: Mapping[str, int],
     codes: Mapping[NoticeCode, int],
     bases: UriBases,
-) -> so.Notification:
+) -> so.SarifLog:
     locations = None
     if notice.path:
         region = om(so.Region, start_line=notice.line) if notice.line else None
@@ -451,7 +451,7 @@ def _invocation(
     codes: Mapping[NoticeCode, int],
     files_ignored: int,
     bases: UriBases,
-) -> so.Invocation:
+) -> so.SarifLog:
     ordered = sorted(notices, key=lambda n: n.sort_key)
     return om(
         so.Invocation,

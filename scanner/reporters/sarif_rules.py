@@ -13,7 +13,7 @@ from collections.abc import Mapping
 import sarif_om as so  # type: ignore[import-untyped]  # generated attrs classes, untyped
 from rolecall.model import NOTICE_TITLES, Confidence, NoticeCode, Severity
 from rolecall.reporters.sarif_json import om
-from rolecall.rule import DOC_SECTIONS, FIX_SECTION, RuleInfo
+from rolecall.rule import DOC_SECTIONS, FIX_SECTION, RuleInfo, doc_sections
 
 #: GitHub keeps 20 tags per rule and truncates descriptions at 1024 characters.
 MAX_TAGS = 20
@@ -75,44 +75,40 @@ def _one_line(text: str) -> str:
 def help_sections(rule: RuleInfo) -> list[tuple[str, str]]:
     """(title, body) of the documented sections, in the documented order."""
     titles = DOC_SECTIONS + ((FIX_SECTION,) if rule.fixable else ())
-    return [(title, rule.section(title)) for title in titles if rule.section(title)]
+    # The docs split once (RuleInfo.section splits them on every call): a SARIF log
+    # describes every rule, on every run.
+    sections = doc_sections(rule.docs)
+    return [(title, sections[title]) for title in titles if sections.get(title)]
 
 
-def help_text(rule: RuleInfo) -> str:
+def help_text(rule: RuleInfo, sections: list[tuple[str, str]] | None = None) -> str:
     """The rule's documentation as plain text: the summary, then each section."""
     parts = [_plain(rule.summary)]
-    for title, body in help_sections(rule):
+    for title, body in help_sections(rule) if sections is None else sections:
         parts.append(f"{title}:\n{_plain(body)}")
     return "\n\n".join(parts)
 
 
-def help_markdown(rule: RuleInfo) -> str:
+def help_markdown(rule: RuleInfo, sections: list[tuple[str, str]] | None = None) -> str:
     """The rule's documentation as GitHub-flavoured markdown (rST literals become code)."""
     parts = [f"**{_markdown(rule.summary)}**"]
-    for title, body in help_sections(rule):
+    for title, body in help_sections(rule) if sections is None else sections:
         parts.append(f"## {title}\n\n{_markdown(body)}")
     parts.append(f"Rule `{rule.id}` ({rule.name}), CWE-{rule.cwe}.")
     return "\n\n".join(parts)
 
 
-def project_url() -> str | None:
-    """rolecall's home page, from its package metadata (``[project.urls]`` in
-    pyproject.toml): ``Homepage``, else the first URL listed; None when not installed."""
-    global _PROJECT_URL
-    if _PROJECT_URL is None:
-        from importlib import metadata
-
-        try:
-            entries = metadata.metadata("rolecall").get_all("Project-URL") or []
-        except metadata.PackageNotFoundError:
-            entries = []
-        urls = [tuple(part.strip() for part in e.split(",", 1)) for e in entries if "," in e]
-        home = [url for label, url in urls if label.lower() == "homepage"]
-        _PROJECT_URL = (home or [url for _label, url in urls] or [""])[0]
-    return _PROJECT_URL or None
+#: rolecall's home page: SARIF's ``informationUri`` and the base of each rule's
+#: ``helpUri``. pyproject.toml's ``[project.urls] Homepage`` says the same, and a test
+#: holds the two equal. It is not read from the installed package's metadata at run
+#: time: ``importlib.metadata`` parses it with the ``email`` package, about 16 ms of
+#: start-up on every SARIF run.
+PROJECT_URL = "https://github.com/rolecall/rolecall"
 
 
-_PROJECT_URL: str | None = None
+def project_url() -> str:
+    """rolecall's home page (:data:`PROJECT_URL`)."""
+    return PROJECT_URL
 
 
 def help_uri(rule: RuleInfo, information_uri: str | None) -> str | None:
@@ -126,7 +122,8 @@ def help_uri(rule: RuleInfo, information_uri: str | None) -> str | None:
 
 def rule_descriptor(rule: RuleInfo, help_uri: str | None = None) -> so.ReportingDescriptor:
     """``tool.driver.rules[]`` entry for ``rule``; ``help_uri`` where it is documented."""
-    full = _one_line(rule.section("What it finds")) or rule.summary
+    sections = help_sections(rule)
+    full = _one_line(doc_sections(rule.docs).get("What it finds", "")) or rule.summary
     return om(
         so.ReportingDescriptor,
         id=rule.id,
@@ -134,7 +131,11 @@ def rule_descriptor(rule: RuleInfo, help_uri: str | None = None) -> so.Reporting
         help_uri=help_uri,
         short_description=om(so.MultiformatMessageString, text=clip(_one_line(rule.summary))),
         full_description=om(so.MultiformatMessageString, text=clip(full)),
-        help=om(so.MultiformatMessageString, text=help_text(rule), markdown=help_markdown(rule)),
+        help=om(
+            so.MultiformatMessageString,
+            text=help_text(rule, sections),
+            markdown=help_markdown(rule, sections),
+        ),
         default_configuration=om(so.ReportingConfiguration, level=rule.severity.value),
         properties={
             "tags": list(rule.all_tags[:MAX_TAGS]),
@@ -144,7 +145,7 @@ def rule_descriptor(rule: RuleInfo, help_uri: str | None = None) -> so.Reporting
     )
 
 
-def notice_descriptor(code: NoticeCode) -> so.ReportingDescriptor:
+def notice_descriptor(code: NoticeCode) -> so.SarifLog:
     """``tool.driver.notifications[]`` entry for one of the scanner's own notices."""
     title = NOTICE_TITLES[code]
     text = NOTICE_HELP.get(code, title.replace("-", " "))
