@@ -155,6 +155,22 @@ def test_measure_alternates_tools_and_runs_slow_ones_once(bench: ModuleType) -> 
     assert {tool: len(s) for tool, s in case.samples.items()} == {"a": 3, "slow": 1, "b": 3}
 
 
+def test_warm_up_runs_the_chosen_tools_once(bench: ModuleType) -> None:
+    full = bench.Case("large", "l", 1, {"rolecall": [["r"]], "kingfisher": [["k"]]})
+    full.warm = {"kingfisher"}
+    big = bench.Case("bigfile", "b", 1, {"rolecall": [["big"]]}, warm=set())
+    rescan = bench.Case("rescan", "r", 1, {"rolecall": [["rc"]], "ds": [["ds"]]}, once={"ds"})
+    calls: list[list[list[str]]] = []
+
+    def runner(commands: list[list[str]], env: dict[str, str], cwd: str) -> object:
+        calls.append(commands)
+        return bench.Sample(1.0, 1.0, 1.0, 0)
+
+    bench.warm_up([full, big, rescan], runner)
+    assert calls == [[["k"]], [["rc"]]]
+    assert all(not case.samples for case in (full, big, rescan))
+
+
 def test_run_once_adds_times_and_keeps_the_largest_process(bench: ModuleType) -> None:
     grow = "x = bytearray(64 * 1024 * 1024); x[::4096] = b'1' * len(x[::4096])"
     sample = bench.run_once([[sys.executable, "-c", "pass"], [sys.executable, "-c", grow]], {}, ".")
