@@ -95,22 +95,27 @@ def test_targets_of_a_full_run(bench: ModuleType) -> None:
     cases["hook"].samples["rolecall sarif"] = [bench.Sample(0.11, 0.1, 30.0, 1)]
     lines = [t.line() for t in bench.targets(cases)]
     assert lines == [
-        "PASS small case: rolecall / kingfisher wall: 1.00 (target <= 1)",
-        "FAIL large case: rolecall / kingfisher wall: 2.00 (target <= 1)",
-        "FAIL botocore case: rolecall / kingfisher wall: 3.00 (target <= 1)",
-        "PASS awscli case: rolecall / kingfisher wall: 1.00 (target <= 1)",
-        "PASS moto case: rolecall / kingfisher wall: 0.50 (target <= 1)",
+        "PASS small case: rolecall / kingfisher wall: 1.00 (target <= 1; CPU time 1.00)",
+        "FAIL large case: rolecall / kingfisher wall: 2.00 (target <= 1; CPU time 2.00)",
+        "FAIL botocore case: rolecall / kingfisher wall: 3.00 (target <= 1; CPU time 3.00)",
+        "PASS awscli case: rolecall / kingfisher wall: 1.00 (target <= 1; CPU time 1.00)",
+        "PASS moto case: rolecall / kingfisher wall: 0.50 (target <= 1; CPU time 0.50)",
         # 10 MB in 2 s, 100 MB in 16 s: 6.25 / 5 MB/s
         "PASS throughput, large / small tree (MB/s): 1.25 (target >= 0.9)",
         "PASS large case: rolecall peak RSS MB: 42.00 (target < 200)",
         "PASS bigfile case: rolecall peak RSS MB: 40.00 (target < 200)",
-        "PASS hook, 20 files, --format text: rolecall / bandit wall: 0.50 (target <= 0.5)",
-        "PASS hook, 20 files, --format json: rolecall / bandit wall: 0.50 (target <= 0.5)",
-        "FAIL hook, 20 files, --format sarif: rolecall / bandit wall: 0.55 (target <= 0.5)",
-        "PASS hook, 20 files, --format github: rolecall / bandit wall: 0.50 (target <= 0.5)",
-        "PASS rescan outside git: rolecall / bench/floor.py wall: 1.50 (target <= 1.5)",
+        "PASS hook, 20 files, --format text: rolecall / bandit wall: 0.50 (target <= 0.5; "
+        "CPU time 0.50)",
+        "PASS hook, 20 files, --format json: rolecall / bandit wall: 0.50 (target <= 0.5; "
+        "CPU time 0.50)",
+        "FAIL hook, 20 files, --format sarif: rolecall / bandit wall: 0.55 (target <= 0.5; "
+        "CPU time 0.33)",
+        "PASS hook, 20 files, --format github: rolecall / bandit wall: 0.50 (target <= 0.5; "
+        "CPU time 0.50)",
+        "PASS rescan outside git: rolecall / bench/floor.py wall: 1.50 (target <= 1.5; "
+        "CPU time 1.50)",
         "FAIL rescan inside git: rolecall / (git status + python -c pass) wall: 2.00 "
-        "(target <= 1.5)",
+        "(target <= 1.5; CPU time 2.00)",
     ]
 
 
@@ -179,6 +184,27 @@ def test_run_once_adds_times_and_keeps_the_largest_process(bench: ModuleType) ->
     assert sample.wall > 0 and sample.cpu > 0
     failed = bench.run_once([[sys.executable, "-c", "import sys; sys.exit(3)"]], {}, ".")
     assert failed.code == 3
+
+
+@pytest.mark.parametrize(
+    ("argv", "rounds", "skip_slow", "line"),
+    [
+        ([], 5, False, "python bench/run.py --rounds 5"),
+        (
+            ["--rounds", "3", "--skip-slow", "--workdir", "w"],
+            3,
+            True,
+            "python bench/run.py --rounds 3 --skip-slow",
+        ),
+        (["--quick", "--realworld-cache", "c"], 1, True, "python bench/run.py --quick"),
+    ],
+)
+def test_command_line_names_what_decides_the_figures(
+    bench: ModuleType, argv: list[str], rounds: int, skip_slow: bool, line: str
+) -> None:
+    args = bench.parse_args(argv)
+    assert (args.rounds, args.skip_slow) == (rounds, skip_slow)
+    assert bench.command_line(args) == line
 
 
 def test_tool_env_drops_the_no_bytecode_setting(
