@@ -58,6 +58,7 @@ SKIP_SUFFIXES = (".pyc", ".pyo", ".so", ".a", ".o", ".dll", ".exe", ".whl", ".dy
 #: AWS's documented example key pair (no finding by policy), built by concatenation.
 EXAMPLE_KEY_ID = "AKIA" + "IOSFODNN7EXAMPLE"
 EXAMPLE_SECRET = "wJalrXUtnFEMI/K7MDENG/bPxRfiCY" + "EXAMPLEKEY"
+SEED = 20261206  # of the planted files' places and keys
 REGIONS = ("us-east-1", "eu-west-1", "ap-southeast-2", "us-west-2")
 
 
@@ -290,7 +291,7 @@ def build_tree(
     dst: str,
     site_packages: str,
     size: Size,
-    seed: int = 20261206,
+    seed: int = SEED,
     stdlib: str | None = None,
 ) -> Summary:
     """Write one tree into ``dst`` (emptied first) and return its summary."""
@@ -407,7 +408,7 @@ def tree_stamp(site_packages: str, size: Size, seed: int, extra: Sequence[str] =
     return digest.hexdigest()
 
 
-def ensure_tree(dst: str, site_packages: str, size: Size, seed: int = 20261206) -> Summary:
+def ensure_tree(dst: str, site_packages: str, size: Size, seed: int = SEED) -> Summary:
     """Build ``dst`` unless a build with the same stamp is there already."""
     stamp = tree_stamp(site_packages, size, seed)
     marker = dst.rstrip("/") + ".stamp"

@@ -454,6 +454,11 @@ def build_cases(args: argparse.Namespace, work: str) -> dict[str, Case]:
         "hook", "hook entry, 20 files, cold", hook_bytes, hook, trees["small"], env
     )
 
+    inside = subprocess.run(
+        ["git", "rev-parse", "--is-inside-work-tree"], cwd=work, capture_output=True, check=False
+    )
+    if inside.returncode == 0:
+        print(f"warning: {work} is inside a git work tree: the 'outside git' rescan is not")
     cases["rescan"] = Case(
         "rescan",
         "rescan of the unchanged small tree, outside git, warm cache",
@@ -465,7 +470,7 @@ def build_cases(args: argparse.Namespace, work: str) -> dict[str, Case]:
         work,
         env,
     )
-    stamp = corpus.tree_stamp(site_packages, corpus.SIZES["small"], 20261206)
+    stamp = corpus.tree_stamp(site_packages, corpus.SIZES["small"], corpus.SEED)
     repo = git_copy(trees["small"], os.path.join(work, "git-small"), stamp)
     cases["gitrescan"] = Case(
         "gitrescan",
