@@ -9,7 +9,7 @@ only that: start-up with the standard-library modules any such tool needs (sqlit
 hashlib, json, argparse, dataclasses), a sorted walk with one ``lstat`` per entry, a
 stamp string and a dictionary lookup per file, and a line of output per file. It prints
 the median wall time of ``python -c pass`` and of that minimal rescan, to compare with
-``rolecall scan`` on the same tree with a warm cache (``bench/run.py``'s cache case).
+``rolecall scan`` on the same tree with a warm cache (``bench/run.py``'s rescan cases).
 """
 
 from __future__ import annotations
