@@ -5,10 +5,15 @@ The standard library's decoder drops positions, so this is a small iterative par
 decoded by the standard library's own ``json.decoder.scanstring`` (C-accelerated, exact
 JSON escapes). ``//`` and ``/* */`` comments are accepted because ``.jsonc`` files,
 tsconfig-style and VS Code settings files use them; everything else is strict JSON.
+
+Building this tree costs Python time per character; :func:`load_fast` reads the same
+text with the standard library's C parser first, so that a caller can decide whether
+the position-keeping tree is needed at all (see ``rolecall.rules._json_gate``).
 """
 
 from __future__ import annotations
 
+import json as stdlib_json
 import re
 from dataclasses import dataclass, field
 
@@ -167,6 +172,35 @@ def parse_json(text: str) -> JsonDocument:
         raise ViewError("empty document", 1)
     root = _Parser(text).parse()
     return JsonDocument(root, tuple(flatten(root)))
+
+
+def _refuse_constant(name: str) -> object:
+    raise ValueError("not a JSON value")  # NaN, Infinity, -Infinity: parse_json refuses them
+
+
+# Objects as tuples of (key, value) pairs: in order, duplicate keys kept, as parse_json
+# keeps them (a dict would keep only the last value of a repeated key).
+_DECODER = stdlib_json.JSONDecoder(object_pairs_hook=tuple, parse_constant=_refuse_constant)
+
+
+def load_fast(text: str) -> object | None:
+    """``text`` as the C parser reads it, or None when it refuses it.
+
+    Objects are tuples of ``(key, value)`` pairs, arrays lists, strings ``str`` (decoded
+    by the same ``scanstring`` as :func:`parse_json`), numbers ``int``/``float`` and
+    ``true``/``false``/``null`` ``bool``/``None``. Where this returns a value,
+    :func:`parse_json` accepts the text too, provided the tree stays within
+    :data:`~rolecall.parsers.common.MAX_DEPTH` nested containers and
+    :data:`~rolecall.parsers.common.MAX_NODES` values (its budget; the caller checks
+    that while it walks the tree). The reverse does not hold: comments, numbers with
+    more digits than ``int`` converts, and nesting beyond Python's recursion limit
+    return None here, and the caller falls back to :func:`parse_json` and its errors.
+    """
+    try:
+        root: object = _DECODER.decode(text)
+    except (ValueError, RecursionError):  # JSONDecodeError is a ValueError
+        return None
+    return root
 
 
 def _build(doc: Document) -> JsonDocument:
