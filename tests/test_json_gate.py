@@ -1,10 +1,11 @@
 """The C decision first for JSON: same results as the line-keeping parser alone.
 
 The configuration rules ask ``rolecall.rules._json_gate`` whether a JSON file can hold
-anything they report before the pure-Python, position-keeping parse. These tests scan
-real files both ways (the gate, and the gate forced to fall back as when the C parser
-refuses the text) and require identical reports, and show that the line-keeping parser
-is not run where the C parser's reading holds no candidate.
+anything they report before the pure-Python, position-keeping parse; the notebook views
+read cells from a tree whose outputs and metadata the C decoder reads
+(``parse_outline``). These tests scan real files both ways (the fast path, and the
+fallback taken when the C parser refuses the text) and require identical reports, and
+show that the line-keeping parser is not run where it is not needed.
 """
 
 from __future__ import annotations
@@ -20,12 +21,12 @@ import pytest
 import rolecall.parsers.json as json_parser
 from hypothesis import given
 from hypothesis import strategies as st
-from rolecall import Document
+from rolecall import Document, ViewError
 from rolecall.cli import main
 from rolecall.engine import Engine, EngineOptions
 from rolecall.fakes import fake_key_id, fake_secret_key, fake_session_token
-from rolecall.parsers.common import MAX_DEPTH
-from rolecall.parsers.json import load_fast, parse_json
+from rolecall.parsers.common import MAX_DEPTH, MapNode, Node, Scalar, SeqNode
+from rolecall.parsers.json import load_fast, parse_json, parse_outline
 from rolecall.registry import default_registry
 from rolecall.rules._json_gate import may_report
 
@@ -463,3 +464,156 @@ def test_gate_agrees_with_the_line_keeping_parser(tree: object, path: str) -> No
     finally:
         json_parser.load_fast = original
     assert fast == slow
+
+
+# --- notebooks: the cells from a tree that leaves outputs and metadata to the C decoder
+
+
+def _notebook(cells: list[dict[str, Any]], **extra: Any) -> dict[str, Any]:
+    meta = {"kernelspec": {"name": "python3", "display_name": "Python 3"}}
+    return {"cells": cells, "metadata": meta, "nbformat": 4, "nbformat_minor": 5, **extra}
+
+
+def _code(source: list[str], outputs: object = ()) -> dict[str, Any]:
+    return {
+        "cell_type": "code",
+        "execution_count": 1,
+        "metadata": {"tags": ["setup"]},
+        "outputs": list(outputs) if isinstance(outputs, (list, tuple)) else outputs,
+        "source": source,
+    }
+
+
+_STREAM = {
+    "name": "stdout",
+    "output_type": "stream",
+    "text": [f"{n}\tkey/{n}.parquet\n" for n in range(400)],
+}
+_SDK_CELL = [
+    "import boto3\n",
+    "s3 = boto3.client(\n",
+    f'    "s3", aws_access_key_id="{KEY_ID}", aws_secret_access_key="{SECRET}"\n',
+    ")\n",
+]
+_SHELL_CELL = ["%%bash\n", f"export AWS_SECRET_ACCESS_KEY={SECRET}\n"]
+
+#: Notebooks, by path: the cells hold credentials; the outputs and metadata hold text the
+#: C decoder refuses or the budget does not allow, where the name says so.
+NOTEBOOKS: dict[str, str] = {
+    "plain.ipynb": json.dumps(_notebook([_code(_SDK_CELL, [_STREAM]), _code(_SHELL_CELL)])),
+    "env-magic.ipynb": json.dumps(
+        _notebook([{"cell_type": "code", "source": f"%env AWS_SESSION_TOKEN={TOKEN}\n"}])
+    ),
+    "nan-in-output.ipynb": json.dumps(_notebook([_code(_SDK_CELL)])).replace(
+        '"outputs": []', '"outputs": [{"data": {"v": NaN}}]'
+    ),
+    "comment-in-metadata.ipynb": json.dumps(_notebook([_code(_SDK_CELL)])).replace(
+        '"metadata": {"tags"', '"metadata": /* kept */ {"tags"'
+    ),
+    "comment-inside-metadata.ipynb": json.dumps(_notebook([_code(_SDK_CELL)])).replace(
+        '{"tags": ["setup"]}', '{"tags": ["setup"] /* kept */}'
+    ),
+    # The outputs sit three levels deep (root, cells, cell): 197 more are the limit.
+    "deep-output.ipynb": json.dumps(_notebook([_code(_SDK_CELL)])).replace(
+        '"outputs": []', '"outputs": ' + "[" * (MAX_DEPTH - 3) + "]" * (MAX_DEPTH - 3)
+    ),
+    "too-deep-output.ipynb": json.dumps(_notebook([_code(_SDK_CELL)])).replace(
+        '"outputs": []', '"outputs": ' + "[" * (MAX_DEPTH - 2) + "]" * (MAX_DEPTH - 2)
+    ),
+    "big-number-output.ipynb": json.dumps(_notebook([_code(_SDK_CELL)])).replace(
+        '"outputs": []', '"outputs": [' + "9" * 5000 + "]"
+    ),
+    "broken-output.ipynb": json.dumps(_notebook([_code(_SDK_CELL)])).replace(
+        '"outputs": []', '"outputs": [1 2]'
+    ),
+    "escaped-source.ipynb": json.dumps(
+        _notebook([_code(["x = '\\u00e9\\t'\n", *_SDK_CELL], [_STREAM])]), ensure_ascii=True
+    ),
+}
+
+
+def test_notebook_cells_from_the_outline_and_the_full_tree_agree(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for name, content in NOTEBOOKS.items():
+        path = tmp_path / "tree" / "notebooks" / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(content, encoding="utf-8")
+    fast = _scan(tmp_path, "fast", False, monkeypatch)
+    with monkeypatch.context() as m:  # the outline refused everywhere: the full tree
+        m.setattr(json_parser, "parse_outline", lambda text, omit: None)
+        slow = _scan(tmp_path, "slow", False, monkeypatch)
+    assert fast == slow
+    reported = {f["path"].rsplit("/", 1)[-1] for f in fast["findings"]}
+    assert {
+        "plain.ipynb",
+        "env-magic.ipynb",
+        "comment-in-metadata.ipynb",
+        "comment-inside-metadata.ipynb",
+        "deep-output.ipynb",
+        "big-number-output.ipynb",
+        "escaped-source.ipynb",
+    } <= reported
+    rules = {(f["path"].rsplit("/", 1)[-1], f["rule_id"][:3]) for f in fast["findings"]}
+    assert {("plain.ipynb", "RC2"), ("plain.ipynb", "RC3")} <= rules  # Python and shell
+    unparseable = {
+        n["path"].rsplit("/", 1)[-1]
+        for n in fast["notices"]
+        if "cannot parse as json" in n["message"]
+    }
+    assert unparseable == {"nan-in-output.ipynb", "too-deep-output.ipynb", "broken-output.ipynb"}
+
+
+def test_notebook_outputs_are_not_parsed_with_positions(monkeypatch: pytest.MonkeyPatch) -> None:
+    from rolecall.parsers.notebook import NOTEBOOK_PYTHON, NOTEBOOK_SHELL_VIEW
+
+    calls = _counting_parser(monkeypatch)
+    doc = Document("plain.ipynb", NOTEBOOKS["plain.ipynb"].encode())
+    assert doc.view(NOTEBOOK_SHELL_VIEW).entries  # the %%bash cell's export
+    assert doc.view(NOTEBOOK_PYTHON).source.count("boto3") == 2
+    assert calls == []
+    broken = Document("broken.ipynb", NOTEBOOKS["broken-output.ipynb"].encode())
+    with pytest.raises(ViewError):
+        broken.view(NOTEBOOK_SHELL_VIEW)
+    assert len(calls) == 1 and set(broken.view_errors) == {"json", "notebook-shell"}
+
+
+def _same_outside(full: Node, outline: Node, omit: frozenset[str]) -> int:
+    """Assert that ``outline`` equals ``full`` but for placeholders of omitted values
+    (same span); the number of placeholders met."""
+    assert (type(full), full.start, full.end) == (type(outline), outline.start, outline.end)
+    if isinstance(full, Scalar):
+        assert full == outline
+        return 0
+    if isinstance(full, SeqNode):
+        assert isinstance(outline, SeqNode) and len(full.items) == len(outline.items)
+        return sum(
+            _same_outside(f, o, omit) for f, o in zip(full.items, outline.items, strict=True)
+        )
+    assert isinstance(outline, MapNode) and len(full.items) == len(outline.items)
+    omitted = 0
+    for (fk, fv), (ok, ov) in zip(full.items, outline.items, strict=True):
+        assert fk == ok
+        if fk.value in omit:
+            assert isinstance(ov, Scalar) and not ov.is_string and ov.value == ""
+            assert (ov.start, ov.end) == (fv.start, fv.end)
+            omitted += 1
+        else:
+            omitted += _same_outside(fv, ov, omit)
+    return omitted
+
+
+@pytest.mark.parametrize("name", sorted(NOTEBOOKS))
+def test_outline_keeps_every_node_outside_the_omitted_values(name: str) -> None:
+    text = NOTEBOOKS[name]
+    omit = frozenset({"outputs", "metadata", "attachments"})
+    outline = parse_outline(text, omit)
+    try:
+        full = parse_json(text).root
+    except ViewError:
+        assert outline is None  # what the full parse refuses, the outline never accepts
+        return
+    if outline is None:  # the C decoder refused an omitted value: the caller asks the full parse
+        assert "/*" in text or "9" * 5000 in text
+        return
+    assert _same_outside(full, outline, omit) >= 1  # the notebook's metadata at least
