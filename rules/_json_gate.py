@@ -28,6 +28,10 @@ Keys and paths follow :func:`~rolecall.parsers.common.flatten` (a ``<<`` key add
 path element) and :func:`~rolecall.parsers.common.walk` where the rules use it. A tree
 beyond the parser's budget (depth, node count) counts as a candidate, so that the full
 parse runs and reports it as it always has.
+
+A rule that comes to read JSON through ``config_entries``/``tree_roots`` and reports
+something else must add it here: ``tests/test_json_gate.py`` scans real files and
+random trees with the gate and without it and requires the same report.
 """
 
 from __future__ import annotations
