@@ -194,7 +194,7 @@ def config_entries(doc: Document) -> tuple[Entry, ...]:
     if DocKind.JSON in kinds:
         from rolecall.parsers.json import JSON_VIEW
 
-        return doc.view(JSON_VIEW).entries if _json_needed(doc) else ()
+        return doc.view(JSON_VIEW).entries if json_needed(doc) else ()
     if DocKind.TOML in kinds:
         from rolecall.parsers.toml import TOML_VIEW
 
@@ -217,11 +217,11 @@ def tree_roots(doc: Document) -> tuple[Node, ...]:
     if DocKind.JSON in doc.kinds and DocKind.NOTEBOOK not in doc.kinds:
         from rolecall.parsers.json import JSON_VIEW
 
-        return (doc.view(JSON_VIEW).root,) if _json_needed(doc) else ()
+        return (doc.view(JSON_VIEW).root,) if json_needed(doc) else ()
     return ()
 
 
-def _json_needed(doc: Document) -> bool:
+def json_needed(doc: Document) -> bool:
     """Whether the rules need ``doc``'s position-keeping JSON tree: the C parser's
     reading holds something they may report, or it refuses the text. Without either,
     the rules that read JSON through :func:`config_entries` and :func:`tree_roots`
