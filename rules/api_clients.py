@@ -9,7 +9,7 @@ from rolecall import Confidence, DocKind, Document, Example, Finding, Rule, Rule
 from rolecall.credential_names import may_hold_credential_value
 from rolecall.parsers.common import Entry, MapNode, Node, Scalar, walk
 from rolecall.rules._pairing import findings, locate
-from rolecall.rules.config_places import config_entries, tree_roots
+from rolecall.rules.config_places import config_entries, json_needed, tree_roots
 from rolecall.rules.config_support import (
     CREDENTIAL_WORDS,
     FAKE_KEY_ID,
@@ -139,6 +139,11 @@ class AwsKeysInApiClientFile(Rule):
         if not may_hold_credential_value(doc.text):
             return  # no value could be a credential: no need to parse the file
         if DocKind.JSON in doc.kinds:
+            # The C parser's reading first (usually decided for RC301 already): nothing
+            # this rule could report means no marker search through the whole text.
+            # Notebook cells are code, read by the Python rules: never entries here.
+            if DocKind.NOTEBOOK in doc.kinds or not json_needed(doc):
+                return
             client = json_client(doc)
             if client is None:
                 return

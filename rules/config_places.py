@@ -194,7 +194,7 @@ def config_entries(doc: Document) -> tuple[Entry, ...]:
     if DocKind.JSON in kinds:
         from rolecall.parsers.json import JSON_VIEW
 
-        return doc.view(JSON_VIEW).entries
+        return doc.view(JSON_VIEW).entries if json_needed(doc) else ()
     if DocKind.TOML in kinds:
         from rolecall.parsers.toml import TOML_VIEW
 
@@ -217,8 +217,18 @@ def tree_roots(doc: Document) -> tuple[Node, ...]:
     if DocKind.JSON in doc.kinds and DocKind.NOTEBOOK not in doc.kinds:
         from rolecall.parsers.json import JSON_VIEW
 
-        return (doc.view(JSON_VIEW).root,)
+        return (doc.view(JSON_VIEW).root,) if json_needed(doc) else ()
     return ()
+
+
+def json_needed(doc: Document) -> bool:
+    """Whether the rules need ``doc``'s position-keeping JSON tree: the C parser's
+    reading holds something they may report, or it refuses the text. Without either,
+    the rules that read JSON through :func:`config_entries` and :func:`tree_roots`
+    find nothing, so they are given nothing (a C parse instead of a Python one)."""
+    from rolecall.rules._json_gate import JSON_GATE
+
+    return doc.view(JSON_GATE)
 
 
 GITHUB_OIDC = (

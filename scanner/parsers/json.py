@@ -5,10 +5,15 @@ The standard library's decoder drops positions, so this is a small iterative par
 decoded by the standard library's own ``json.decoder.scanstring`` (C-accelerated, exact
 JSON escapes). ``//`` and ``/* */`` comments are accepted because ``.jsonc`` files,
 tsconfig-style and VS Code settings files use them; everything else is strict JSON.
+
+Building this tree costs Python time per character; :func:`load_fast` reads the same
+text with the standard library's C parser first, so that a caller can decide whether
+the position-keeping tree is needed at all (see ``rolecall.rules._json_gate``).
 """
 
 from __future__ import annotations
 
+import json as stdlib_json
 import re
 from dataclasses import dataclass, field
 
@@ -44,10 +49,13 @@ class _Open:
 
 
 class _Parser:
-    def __init__(self, text: str) -> None:
+    def __init__(self, text: str, omit: frozenset[str] = frozenset()) -> None:
         self.text = text
         self.pos = 0
         self.budget = Budget("JSON")
+        #: Keys whose values are read by the C decoder and left out (see parse_outline).
+        self.omit = omit
+        self.omitting = False
 
     def fail(self, reason: str, pos: int | None = None) -> ViewError:
         at = self.pos if pos is None else pos
@@ -92,7 +100,9 @@ class _Parser:
             # Expect a value (or a closing bracket of an empty/trailing container).
             node: Node | None = None
             ch = text[self.pos] if self.pos < len(text) else ""
-            if ch in "{[":
+            if self.omitting:
+                node = self.omitted(len(stack))
+            elif ch in "{[":
                 stack.append(_Open(ch == "{", self.pos))
                 if len(stack) > self.budget.max_depth:
                     raise self.fail(f"nesting deeper than {self.budget.max_depth} levels")
@@ -152,6 +162,26 @@ class _Parser:
             raise self.fail("expecting ':' after a property name")
         self.pos += 1
         self.skip()
+        if self.omit and top.key.value in self.omit:
+            self.omitting = True
+
+    def omitted(self, depth: int) -> Node:
+        """Read the value at ``pos`` with the C decoder, counting its nodes and depth
+        against the budget as :meth:`parse` would; a placeholder for it. Raises
+        :class:`ViewError` where the C decoder refuses it (the caller then parses the
+        whole text with :func:`parse_json`, for its own answer)."""
+        self.omitting = False
+        start = self.pos
+        try:
+            value, end = _DECODER.raw_decode(self.text, start)
+        except (ValueError, RecursionError):
+            raise ViewError("the C decoder refused a value") from None
+        nodes, levels = _size(value)
+        self.budget.add(nodes)
+        if depth + levels > self.budget.max_depth:
+            raise ViewError(f"nesting deeper than {self.budget.max_depth} levels")
+        self.pos = end
+        return Scalar("", start, end, is_string=False)
 
     def close(self, stack: list[_Open]) -> Node:
         done = stack.pop()
@@ -167,6 +197,69 @@ def parse_json(text: str) -> JsonDocument:
         raise ViewError("empty document", 1)
     root = _Parser(text).parse()
     return JsonDocument(root, tuple(flatten(root)))
+
+
+def _refuse_constant(name: str) -> object:
+    raise ValueError("not a JSON value")  # NaN, Infinity, -Infinity: parse_json refuses them
+
+
+# Objects as tuples of (key, value) pairs: in order, duplicate keys kept, as parse_json
+# keeps them (a dict would keep only the last value of a repeated key).
+_DECODER = stdlib_json.JSONDecoder(object_pairs_hook=tuple, parse_constant=_refuse_constant)
+
+
+def load_fast(text: str) -> object | None:
+    """``text`` as the C parser reads it, or None when it refuses it.
+
+    Objects are tuples of ``(key, value)`` pairs, arrays lists, strings ``str`` (decoded
+    by the same ``scanstring`` as :func:`parse_json`), numbers ``int``/``float`` and
+    ``true``/``false``/``null`` ``bool``/``None``. Where this returns a value,
+    :func:`parse_json` accepts the text too, provided the tree stays within
+    :data:`~rolecall.parsers.common.MAX_DEPTH` nested containers and
+    :data:`~rolecall.parsers.common.MAX_NODES` values (its budget; the caller checks
+    that while it walks the tree). The reverse does not hold: comments, numbers with
+    more digits than ``int`` converts, and nesting beyond Python's recursion limit
+    return None here, and the caller falls back to :func:`parse_json` and its errors.
+    """
+    try:
+        root: object = _DECODER.decode(text)
+    except (ValueError, RecursionError):  # JSONDecodeError is a ValueError
+        return None
+    return root
+
+
+def _size(value: object) -> tuple[int, int]:
+    """(values, nesting depth of containers) of a :func:`load_fast`-style value."""
+    nodes, depth = 1, 0
+    stack: list[tuple[object, int]] = [(value, 1)]
+    while stack:
+        node, level = stack.pop()
+        if type(node) is tuple:
+            items: list[object] | tuple[object, ...] = [v for _, v in node]
+        elif type(node) is list:
+            items = node
+        else:
+            continue
+        depth = max(depth, level)
+        nodes += len(items)
+        stack.extend((item, level + 1) for item in items if type(item) in (tuple, list))
+    return nodes, depth
+
+
+def parse_outline(text: str, omit: frozenset[str]) -> Node | None:
+    """The root :func:`parse_json` builds, except that the values of keys in ``omit``
+    (at any depth) are read by the C decoder and stand as an empty non-string
+    :class:`Scalar` spanning their text; for readers that never look at those keys
+    (a notebook's outputs and metadata). None where :func:`parse_json` might answer
+    otherwise (a syntax error, a value the C decoder refuses, the budget): the caller
+    then asks :func:`parse_json`. Where this returns a tree, :func:`parse_json` accepts
+    the text and gives every node outside the omitted values alike."""
+    if not text.strip():
+        return None
+    try:
+        return _Parser(text, omit).parse()
+    except ViewError:
+        return None
 
 
 def _build(doc: Document) -> JsonDocument:

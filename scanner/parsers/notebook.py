@@ -9,7 +9,9 @@ help lines (``%pip``, ``!ls``, ``x = !cmd``, ``obj?``) become ``pass`` at the sa
 indentation; a cell that still does not parse is left out rather than hiding the rest.
 
 Offsets point into the notebook's JSON text: each decoded character of a cell's source
-string is mapped back through the JSON escapes, so findings land on the raw value.
+string is mapped back through the JSON escapes, so findings land on the raw value. The
+cells are read from a tree that leaves the outputs and metadata to the C decoder
+(:func:`~rolecall.parsers.json.parse_outline`): their strings need no offsets.
 """
 
 from __future__ import annotations
@@ -69,10 +71,36 @@ def _cell_lines(text: str, source: object) -> list[tuple[str, list[int]]]:
     return lines
 
 
-def parse_notebook_shell(doc: Document) -> NotebookShell:
-    from rolecall.parsers.json import JSON_VIEW
+#: Keys whose values the notebook views never read: the outputs (often most of the
+#: file), attachments and metadata.
+_UNREAD = frozenset({"outputs", "attachments", "metadata"})
 
-    root = doc.view(JSON_VIEW).root
+
+def _outline(doc: Document) -> Node | None:
+    from rolecall.parsers.json import parse_outline
+
+    return parse_outline(doc.text, _UNREAD)
+
+
+#: The notebook's JSON tree without the values of the keys in ``_UNREAD`` (read by the C
+#: decoder instead), or None where only the full JSON view gives the answer. Never fails.
+_OUTLINE: View[Node | None] = View("notebook-outline", _outline)
+
+
+def notebook_root(doc: Document) -> Node:
+    """The notebook's JSON root as far as the notebook views read it: cells, their
+    types and sources, with the offsets of the full JSON view. Raises
+    :class:`ViewError` (recorded for the ``json`` view) where the file is no JSON."""
+    root = doc.view(_OUTLINE)
+    if root is None:
+        from rolecall.parsers.json import JSON_VIEW
+
+        root = doc.view(JSON_VIEW).root
+    return root
+
+
+def parse_notebook_shell(doc: Document) -> NotebookShell:
+    root = notebook_root(doc)
     cells = root.get("cells") if isinstance(root, MapNode) else None
     entries: list[Entry] = []
     for n, cell in enumerate(cells.items if isinstance(cells, SeqNode) else ()):
@@ -205,10 +233,8 @@ def _parses(source: str) -> bool:
 
 
 def parse_notebook_python(doc: Document) -> PythonModule:
-    from rolecall.parsers.json import JSON_VIEW
-
     try:
-        root = doc.view(JSON_VIEW).root
+        root = notebook_root(doc)
     except ViewError:
         return parse_python("")  # the JSON view's own notice says why
     cells = root.get("cells") if isinstance(root, MapNode) else None
