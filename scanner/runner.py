@@ -11,11 +11,11 @@ from __future__ import annotations
 import os
 import time
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
 from rolecall import files
-from rolecall.files import read_entry
+from rolecall.files import git_blob_id, read_entry
 from rolecall.model import Notice, NoticeCode, NoticeLevel
 from rolecall.options import (
     EngineOptions,
@@ -73,9 +73,14 @@ def scan_entry(
     ``profile`` is the key of the engine's options when they are the file's own (see
     :class:`rolecall.options.Profile`): the cache keys of the file include it.
     """
-    result = _scan_entry(engine, entry, max_size, cache, profile)
+    result, read = _scan_entry(engine, entry, max_size, cache, profile)
     if cache is not None:
         cache.put_file(entry.display, index_stamp(entry, profile), entry.changed_ns, result)
+        if entry.blob and read is not None and git_blob_id(read, entry.blob) == entry.blob:
+            # Filed under the blob id only when the bytes read are that blob.
+            key = cache.blob_key(entry.display, entry.blob, profile)
+            if key is not None:
+                cache.put_blob(key, len(read), result)
     return result
 
 
@@ -89,32 +94,39 @@ def index_stamp(entry: FileEntry, profile: str) -> str:
 
 def _scan_entry(
     engine: Engine, entry: FileEntry, max_size: int, cache: ResultCache | None, profile: str
-) -> FileResult:
+) -> tuple[FileResult, bytes | None]:
+    """The result, and the file's bytes when it was read whole as text (None otherwise:
+    a file with binary content has no result filed under its blob id, and is answered
+    by its stamp in the file index instead)."""
     result = FileResult(path=entry.display, size=entry.size)
+    read = None
     try:
         if entry.size > files.PARSE_LIMIT:
-            return _scan_large(engine, entry, max_size)
-        data, notices = read_entry(entry, min(max_size, files.PARSE_LIMIT))
+            return _scan_large(engine, entry, max_size), None
+        limit = min(max_size, files.PARSE_LIMIT)
+        data, notices = read_entry(entry, limit)
+        read = data
         if data is None and max_size > files.PARSE_LIMIT and _grew(notices):
-            return _scan_large(engine, entry, max_size)
+            return _scan_large(engine, entry, max_size), None
         result.notices.extend(notices)
         if data is None:
-            return result
+            return result, read
         plan = engine.plan(entry.display, data, result)
         if plan is None:
-            return result  # no rule wants the file: cheaper than a cache lookup
+            return result, read  # no rule wants the file: cheaper than a cache lookup
         key = cache.key(entry.display, data, profile) if cache is not None else None
         if key is not None and cache is not None:
             hit = cache.get(key, entry.display)
             if hit is not None:
                 hit.size = entry.size
-                return hit
+                return hit, read
         engine.run_plan(plan, result)
         if engine.options.line_hashes:
             result.line_hashes = finding_line_hashes(data, result.findings)
         if key is not None and cache is not None:
             cache.put(key, result)
     except Exception as exc:  # a bug must not lose the other files' results
+        read = None
         result.notices.append(
             Notice(
                 code=NoticeCode.INTERNAL,
@@ -123,7 +135,7 @@ def _scan_entry(
                 level=NoticeLevel.ERROR,
             )
         )
-    return result
+    return result, read
 
 
 def _grew(notices: list[Notice]) -> bool:
@@ -182,14 +194,23 @@ def iter_results(
         if on_ignored is not None and in_shard(path.rstrip("/"), shard):
             on_ignored(path)
 
-    items = iter(walk(request.paths, request.base, request.walk, ignored))
+    walk_options = request.walk
+    if cache is not None and cache.enabled:
+        walk_options = replace(walk_options, git_blobs=True)
+    items: Iterator[FileEntry | Notice | _Hit] = iter(
+        walk(request.paths, request.base, walk_options, ignored)
+    )
+    if cache is not None and walk_options.git_blobs:
+        items = _answer_blobs(items, cache, profile_of, shard, request.base, max_size)
     index = cache.open_index(os.path.abspath(request.base)) if cache is not None else {}
     from rolecall.cachecodec import decode_result  # with the cache, already imported
 
     entries: list[tuple[FileEntry, Profile]] = []  # files to scan
     seen = [0]  # files the walker offered (stats.files_seen)
 
-    def accept(item: FileEntry | Notice) -> FileEntry | None:
+    def accept(item: FileEntry | Notice | _Hit) -> FileEntry | None:
+        if isinstance(item, _Hit):
+            item = item.entry
         if isinstance(item, Notice):
             if in_shard(item.path, shard):
                 stats.files_skipped += 1
@@ -226,6 +247,9 @@ def iter_results(
         entry = accept(item)
         if entry is None:
             continue
+        if isinstance(item, _Hit):
+            yield item.result
+            continue
         profile = profile_of(entry)
         hit = from_index(entry, profile)
         if hit is not None:
@@ -250,6 +274,9 @@ def iter_results(
             entry = accept(item)
             if entry is None:
                 continue
+            if isinstance(item, _Hit):
+                later.append(item.result)
+                continue
             profile = profile_of(entry)
             hit = from_index(entry, profile)
             if hit is None:
@@ -262,6 +289,73 @@ def iter_results(
     batches = workers.batches(all_entries())
     yield from workers.parallel(get_engine, default, batches, jobs, max_size, cache)
     yield from later
+
+
+@dataclass(frozen=True)
+class _Hit:
+    """A file git vouches for, answered from the cache by its blob id."""
+
+    entry: FileEntry
+    result: FileResult
+
+
+#: Files git vouches for are looked up in the cache this many at a time.
+BLOB_BATCH = 256
+
+
+def _answer_blobs(
+    items: Iterator[FileEntry | Notice | _Hit],
+    cache: ResultCache,
+    profile_of: Callable[[FileEntry], Profile],
+    shard: tuple[int, int] | None,
+    base: str,
+    max_size: int,
+) -> Iterator[FileEntry | Notice | _Hit]:
+    """``items`` with the files git vouches for (``size`` -1) answered by their blob id
+    (a :class:`_Hit`) or, when the cache does not know it, stat'ed and checked as the
+    walk checks every file (:func:`rolecall.walker.stat_entry`). Walk order is kept."""
+    from rolecall.cachecodec import decode_result
+    from rolecall.walker import stat_entry
+
+    base = os.path.abspath(base)
+    batch: list[FileEntry | Notice | _Hit] = []
+
+    def settle() -> Iterator[FileEntry | Notice | _Hit]:
+        keys: dict[int, bytes] = {}
+        for i, item in enumerate(batch):
+            if isinstance(item, FileEntry) and item.size < 0 and in_shard(item.display, shard):
+                key = cache.blob_key(item.display, item.blob, profile_of(item).key)
+                if key is not None:
+                    keys[i] = key
+        found = cache.get_blobs(list(keys.values())) if keys else {}
+        for i, item in enumerate(batch):
+            if not isinstance(item, FileEntry) or item.size >= 0:
+                yield item
+                continue
+            if not in_shard(item.display, shard):
+                yield item  # dropped by the caller unseen
+                continue
+            stored = found.get(keys[i]) if i in keys else None
+            if stored is not None:
+                try:
+                    result = decode_result(stored[1], item.display)
+                except (ValueError, KeyError, TypeError):
+                    pass  # unreadable: read and scanned, and the entry replaced
+                else:
+                    result.size = stored[0]
+                    cache.hits += 1
+                    yield _Hit(item, result)
+                    continue
+            settled = stat_entry(item, base, max_size)
+            if settled is not None:
+                yield settled
+        batch.clear()
+
+    for item in items:
+        batch.append(item)
+        if len(batch) >= BLOB_BATCH:
+            yield from settle()
+    yield from settle()
 
 
 def open_cache(request: ScanRequest, registry: Registry | None = None) -> ResultCache | None:
