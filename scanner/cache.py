@@ -132,14 +132,19 @@ class ResultCache:
         mac.update(data)
         return mac.digest()
 
+    def _adopt(self) -> None:
+        """In a forked worker, before its first entry: leave the parent's connection and
+        unwritten entries to the parent (a connection must not cross a fork), so that
+        the worker's own entries, written before it first connects, are kept."""
+        if self._pid not in (-1, os.getpid()):
+            self._pending, self._touched, self._files, self._files_touched = [], [], [], []
+            self._records = []
+            self._conn, self._pid = None, -1
+
     def _connect(self) -> sqlite3.Connection | None:
         if self._conn is not None and self._pid == os.getpid():
             return self._conn
-        if self._pid not in (-1, os.getpid()):
-            # A connection must not cross a fork: a worker opens its own, and leaves the
-            # parent's unwritten entries to the parent.
-            self._pending, self._touched, self._files, self._files_touched = [], [], [], []
-            self._records = []
+        self._adopt()
         self._conn = None
         import sqlite3
 
@@ -211,6 +216,7 @@ class ResultCache:
     def put_record(self, name: str, value: bytes) -> None:
         key = self.named_key(name)
         if key is not None:
+            self._adopt()
             self._records.append((key, value, _today()))
 
     # -- blob ids (inside a git work tree) ---------------------------------------------
@@ -247,6 +253,7 @@ class ResultCache:
         """Store ``result`` under a blob key (the caller checked the bytes' blob id)."""
         if not self.enabled or any(n.code in UNCACHEABLE for n in result.notices):
             return
+        self._adopt()
         self._pending.append((key, b"%d\0" % size + encode_result(result), _today()))
         if len(self._pending) >= 512:
             self.flush()
@@ -268,6 +275,7 @@ class ResultCache:
         """Note a file answered from the index (its row's age is refreshed once a day)."""
         self.hits += 1
         if used < self._day and self.scope is not None:
+            self._adopt()
             self._files_touched.append((self.scope, path))
 
     def put_file(self, path: str, stamp: str, changed_ns: int, result: FileResult) -> None:
@@ -280,6 +288,7 @@ class ResultCache:
             or any(n.code in UNCACHEABLE for n in result.notices)
         ):
             return
+        self._adopt()
         self._files.append((self.scope, path, stamp, encode_result(result), _today()))
         if len(self._files) >= 512:
             self.flush()
@@ -323,6 +332,7 @@ class ResultCache:
     def put(self, key: bytes, result: FileResult) -> None:
         if not self.enabled or any(n.code in UNCACHEABLE for n in result.notices):
             return
+        self._adopt()
         self._pending.append((key, encode_result(result), _today()))
         if len(self._pending) >= 512:
             self.flush()
