@@ -33,6 +33,7 @@ Every id comes from git's own output for this work tree; none is read from a fil
 
 from __future__ import annotations
 
+import contextlib
 import os
 from dataclasses import dataclass
 
@@ -65,34 +66,63 @@ class GitListing:
     ignored: list[str]
 
 
+class _Git:
+    """One git command started in ``directory``; :meth:`output` waits for it. Commands
+    that do not depend on each other are started together and run side by side."""
+
+    def __init__(
+        self, directory: str, *args: str, stdin: bytes | None = None, ok: tuple[int, ...] = (0,)
+    ) -> None:
+        import subprocess  # only inside a work tree
+
+        self.ok = ok
+        self.stdin = stdin
+        try:
+            self.process = subprocess.Popen(
+                ["git", "-c", "core.quotePath=false", *args],
+                cwd=directory,
+                stdin=subprocess.DEVNULL if stdin is None else subprocess.PIPE,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+            )
+        except FileNotFoundError:
+            raise GitUnavailable("git is not installed") from None
+        except OSError as exc:
+            raise GitUnavailable(
+                f"git could not run: {exc.strerror or type(exc).__name__}"
+            ) from None
+
+    def output(self) -> bytes:
+        import subprocess
+
+        try:
+            out, err = self.process.communicate(self.stdin, timeout=GIT_TIMEOUT)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.communicate()
+            raise GitUnavailable(f"git took longer than {GIT_TIMEOUT:.0f}s") from None
+        except OSError as exc:
+            raise GitUnavailable(
+                f"git could not run: {exc.strerror or type(exc).__name__}"
+            ) from None
+        if self.process.returncode not in self.ok:
+            # git's first message line names the problem (a dubious owner, a broken
+            # index); it quotes paths at most, never file content.
+            first = err.decode("utf-8", "replace").strip().splitlines()
+            reason = first[0] if first else f"exit status {self.process.returncode}"
+            raise GitUnavailable(f"git failed: {reason[:200]}")
+        return out
+
+    def discard(self) -> None:
+        """Wait for a command whose output is no longer wanted."""
+        with contextlib.suppress(GitUnavailable):
+            self.output()
+
+
 def _run(
     directory: str, *args: str, stdin: bytes | None = None, ok: tuple[int, ...] = (0,)
 ) -> bytes:
-    import subprocess  # only inside a work tree
-
-    try:
-        done = subprocess.run(
-            ["git", "-c", "core.quotePath=false", *args],
-            cwd=directory,
-            capture_output=True,
-            timeout=GIT_TIMEOUT,
-            check=False,
-            input=stdin,
-            stdin=subprocess.DEVNULL if stdin is None else None,
-        )
-    except FileNotFoundError:
-        raise GitUnavailable("git is not installed") from None
-    except subprocess.TimeoutExpired:
-        raise GitUnavailable(f"git took longer than {GIT_TIMEOUT:.0f}s") from None
-    except OSError as exc:
-        raise GitUnavailable(f"git could not run: {exc.strerror or type(exc).__name__}") from None
-    if done.returncode not in ok:
-        # git's first message line names the problem (a dubious owner, a broken index);
-        # it quotes paths at most, never file content.
-        first = done.stderr.decode("utf-8", "replace").strip().splitlines()
-        reason = first[0] if first else f"exit status {done.returncode}"
-        raise GitUnavailable(f"git failed: {reason[:200]}")
-    return done.stdout
+    return _Git(directory, *args, stdin=stdin, ok=ok).output()
 
 
 def _paths(output: bytes) -> list[str]:
@@ -100,10 +130,11 @@ def _paths(output: bytes) -> list[str]:
     return [os.fsdecode(raw) for raw in output.split(b"\0") if raw]
 
 
-def _walk_order(path: str) -> list[str]:
+def _walk_order(path: str) -> str:
     # The walker's order (each directory's entries by name, depth first); git sorts by
-    # bytes, which puts "a.txt" before "a/b".
-    return path.split("/")
+    # bytes, which puts "a.txt" before "a/b". NUL, in no name, sorts below every
+    # character: comparing these strings compares the paths' components in turn.
+    return path.replace("/", "\0")
 
 
 def list_files(directory: str, *, blobs: bool = False) -> GitListing:
@@ -111,39 +142,51 @@ def list_files(directory: str, *, blobs: bool = False) -> GitListing:
 
     With ``blobs``, files git vouches for carry their blob id (see the module docstring).
     """
-    if blobs:
-        vouched, listed = _list_with_blobs(directory)
-    else:
-        vouched = {}
-        listed = _paths(
-            _run(directory, "ls-files", "-z", "--cached", "--others", "--exclude-standard")
-        )
+    # Independent listings run side by side: the ignored paths, and with ``blobs`` the
+    # configuration that decides whether git's word on unmodified files is kept.
+    ignored_run = _Git(directory, *IGNORED_LISTING)
+    config_run = _Git(directory, *CONFIG_QUERY, ok=(0, 1)) if blobs else None
+    try:
+        if blobs:
+            vouched, listed = _list_with_blobs(directory, config_run)
+        else:
+            vouched = {}
+            listed = _paths(
+                _run(directory, "ls-files", "-z", "--cached", "--others", "--exclude-standard")
+            )
+        ignored = _paths(ignored_run.output())
+    except GitUnavailable:
+        ignored_run.discard()
+        if config_run is not None:
+            config_run.discard()
+        raise
     # A file both in the index and, after a merge, in several stages is listed once.
     files = [GitFile(p, vouched.get(p, "")) for p in sorted(set(listed), key=_walk_order)]
-    ignored = _paths(
-        _run(
-            directory,
-            "ls-files",
-            "-z",
-            "--others",
-            "--ignored",
-            "--exclude-standard",
-            "--directory",
-        )
-    )
     return GitListing(files, sorted(ignored, key=_walk_order))
 
 
+IGNORED_LISTING = ("ls-files", "-z", "--others", "--ignored", "--exclude-standard", "--directory")
+#: The settings :func:`_config_keeps_stat_check` judges (exit status 1: none is set).
+CONFIG_QUERY = (
+    "config",
+    "-z",
+    "--get-regexp",
+    r"^core\.(autocrlf|checkstat|trustctime|fsmonitor)$",
+)
+
+
 #: Modes of index entries that are regular files (a link is 120000, a submodule 160000).
-_REGULAR_MODES = frozenset({b"100644", b"100755"})
+_REGULAR_MODES = frozenset({"100644", "100755"})
 #: Attributes that can make the work-tree bytes differ from the blob's.
-CONVERSION_ATTRIBUTES = ("filter", "eol", "text", "crlf", "ident", "working-tree-encoding")
+CONVERSION_ATTRIBUTES = frozenset(
+    {"filter", "eol", "text", "crlf", "ident", "working-tree-encoding"}
+)
 #: check-attr's answers that mean "no conversion" ("unset" is ``-text``: binary, as is).
-_NO_CONVERSION = frozenset({b"unspecified", b"unset"})
+_NO_CONVERSION = frozenset({"unspecified", "unset"})
 _FALSE = frozenset({"", "false", "no", "off", "0"})
 
 
-def _list_with_blobs(directory: str) -> tuple[dict[str, str], list[str]]:
+def _list_with_blobs(directory: str, config: _Git) -> tuple[dict[str, str], list[str]]:
     """The vouched blob ids (path -> id) and every listed path, from one ``ls-files``.
 
     ``-v`` tags each record: ``H`` a cached file, lower case when it is marked
@@ -164,44 +207,41 @@ def _list_with_blobs(directory: str) -> tuple[dict[str, str], list[str]]:
         "--exclude-standard",
     )
     listed: list[str] = []
-    candidates: dict[bytes, str] = {}
-    spoiled: set[bytes] = set()  # paths with a record that rules them out
-    for record in out.split(b"\0"):
+    candidates: dict[str, str] = {}
+    spoiled: set[str] = set()  # paths with a record that rules them out
+    # Decoded once, as the OS decodes file names (records are split after: NUL and TAB
+    # are single bytes that no multi-byte sequence contains).
+    for record in os.fsdecode(out).split("\0"):
         if not record:
             continue
-        tag, path = record[:2], b""
-        if tag == b"? ":
+        tag = record[:2]
+        if tag == "? ":
             path = record[2:]
         else:
-            meta, tab, path = record[2:].partition(b"\t")
-            fields = meta.split(b" ")
-            if not tab or len(fields) != 3 or tag[1:] != b" ":
+            meta, tab, path = record[2:].partition("\t")
+            fields = meta.split(" ")
+            if not tab or len(fields) != 3 or tag[1:] != " ":
                 raise GitUnavailable("git ls-files printed an unexpected record")
             mode, oid, stage = fields
-            if tag == b"H " and stage == b"0" and mode in _REGULAR_MODES and path not in spoiled:
-                candidates[path] = oid.decode("ascii")
+            if tag == "H " and stage == "0" and mode in _REGULAR_MODES and path not in spoiled:
+                candidates[path] = oid
             else:
                 spoiled.add(path)
                 candidates.pop(path, None)
-        listed.append(os.fsdecode(path))
-    if not candidates or not _config_keeps_stat_check(directory):
+        listed.append(path)
+    keeps = _config_keeps_stat_check(config)  # waited for in any case
+    if not candidates or not keeps:
         return {}, listed
     trusted = _without_conversion(directory, list(candidates))
-    return {os.fsdecode(p): candidates[p] for p in trusted}, listed
+    return {p: candidates[p] for p in trusted}, listed
 
 
-def _config_keeps_stat_check(directory: str) -> bool:
-    """Whether this work tree's configuration leaves git's modified check and the
-    checkout conversion as the module docstring requires."""
+def _config_keeps_stat_check(config: _Git) -> bool:
+    """Whether this work tree's configuration (the output of :data:`CONFIG_QUERY`)
+    leaves git's modified check and the checkout conversion as the module docstring
+    requires."""
     try:
-        out = _run(
-            directory,
-            "config",
-            "-z",
-            "--get-regexp",
-            r"^core\.(autocrlf|checkstat|trustctime|fsmonitor)$",
-            ok=(0, 1),  # 1: none of them is set
-        )
+        out = config.output()
     except GitUnavailable:
         return False
     values: dict[str, str] = {}
@@ -219,28 +259,33 @@ def _config_keeps_stat_check(directory: str) -> bool:
     )
 
 
-def _without_conversion(directory: str, paths: list[bytes]) -> list[bytes]:
-    """The ``paths`` (relative to ``directory``) no conversion attribute applies to."""
+def _without_conversion(directory: str, paths: list[str]) -> list[str]:
+    """The ``paths`` (relative to ``directory``) no conversion attribute applies to.
+
+    ``--all`` prints only the attributes that are set, unset or valued for a path (its
+    output is empty for a tree without attributes), macros such as ``binary``
+    expanded; a path with none of :data:`CONVERSION_ATTRIBUTES` set or valued is kept.
+    """
     try:
         out = _run(
             directory,
             "check-attr",
             "-z",
             "--stdin",
-            *CONVERSION_ATTRIBUTES,
-            stdin=b"".join(p + b"\0" for p in paths),
+            "--all",
+            stdin=os.fsencode("\0".join(paths) + "\0"),
         )
     except GitUnavailable:
         return []
-    fields = out.split(b"\0")
-    converted: set[bytes] = set()
-    answered: set[bytes] = set()
-    for i in range(0, len(fields) - 2, 3):
-        path, value = fields[i], fields[i + 2]
-        answered.add(path)
-        if value not in _NO_CONVERSION:
-            converted.add(path)
-    return [p for p in paths if p in answered and p not in converted]
+    fields = os.fsdecode(out).split("\0")
+    # (path, attribute, value) triples.
+    end = (len(fields) - 1) // 3 * 3
+    converted = {
+        path
+        for path, name, value in zip(fields[0:end:3], fields[1:end:3], fields[2:end:3], strict=True)
+        if name in CONVERSION_ATTRIBUTES and value not in _NO_CONVERSION
+    }
+    return [p for p in paths if p not in converted] if converted else paths
 
 
 def ignores_directory(repo_root: str, directory: str) -> bool:

@@ -162,9 +162,11 @@ class _Walker:
             if self.options.use_gitignore:
                 is_dir = os.path.isdir(path) and not os.path.islink(path)
                 repo = find_repo_root(path if is_dir else os.path.dirname(path))
-                self.ignore.set_repository(repo)
                 if repo is not None and is_dir:
+                    self._listed_repository(repo)
                     items = self._walk_repository(path, repo)
+                else:
+                    self.ignore.set_repository(repo)
             for item in items:
                 if isinstance(item, FileEntry):
                     if item.path in seen:
@@ -195,11 +197,17 @@ class _Walker:
             NoticeLevel.INFO,
         )
 
+    def _listed_repository(self, repo: str) -> None:
+        """Enter work tree ``repo``, whose files git lists: git applies its
+        ``info/exclude`` itself, so the walk reads it only when it walks instead."""
+        self.ignore.repo_root, self.ignore.info_exclude = repo, None
+
     def _walk_repository(self, path: str, repo: str) -> Iterator[FileEntry | Notice]:
         """The files of directory ``path`` in work tree ``repo``, as git lists them."""
         if ignores_directory(repo, path):
             # Named on the command line although git ignores it (a virtual environment):
             # scanned, with only the ignore files inside it (see root_sources).
+            self.ignore.set_repository(repo)
             yield from self._walk_root(path)
             return
         blobs = self.options.git_blobs and not self.options.follow_symlinks
@@ -212,6 +220,7 @@ class _Walker:
                 f"{exc}; the .gitignore files were read by rolecall instead",
                 NoticeLevel.INFO,
             )
+            self.ignore.set_repository(repo)
             yield from self._walk_root(path)
             return
         if self.on_ignored is not None:
@@ -220,13 +229,17 @@ class _Walker:
                 if not self.ignore.excluded_named_file(ignored):
                     self.on_ignored(display_path(ignored, self.base) + "/" * rel.endswith("/"))
         scan_root = os.path.realpath(path)
+        here = path == self.base and os.sep == "/"
         for listed in listing.files:
             file = os.path.join(path, listed.path)
             if self.ignore.excluded_named_file(file) or not self.ignore.included(file):
                 continue
             if listed.blob:
                 # git vouches for the bytes (a regular file, unchanged): not stat'ed here.
-                yield self._unstated(file, listed.blob)
+                # git's paths are normal and '/'-separated: below the base, an ASCII one
+                # is its own display path.
+                display = listed.path if here and listed.path.isascii() else None
+                yield self._unstated(file, listed.blob, display)
                 continue
             try:
                 st = os.lstat(file)
@@ -241,6 +254,8 @@ class _Walker:
             elif stat.S_ISLNK(st.st_mode):
                 item = self._symlink(file, [], scan_root)
                 if isinstance(item, str):
+                    if self.ignore.info_exclude is None:
+                        self.ignore.set_repository(repo)  # the walk below reads it
                     yield from self._walk_dir(
                         item, self.ignore.root_sources(item), scan_root, linked=True
                     )
@@ -253,7 +268,10 @@ class _Walker:
         """A nested repository's files, by its own git (or walked, when it has none)."""
         outer = (self.ignore.repo_root, self.ignore.info_exclude)
         nested = find_repo_root(directory)
-        self.ignore.set_repository(nested)
+        if nested is not None and nested == directory:
+            self._listed_repository(nested)
+        else:
+            self.ignore.set_repository(nested)
         try:
             if nested is not None and nested == directory:
                 yield from self._walk_repository(directory, nested)
@@ -423,13 +441,13 @@ class _Walker:
             path, st, self.base, self.options.max_file_size, via_link, through_link, ""
         )
 
-    def _unstated(self, path: str, blob: str) -> FileEntry | Notice:
+    def _unstated(self, path: str, blob: str, display: str | None) -> FileEntry | Notice:
         """A file git vouches is a regular file with the bytes of ``blob``: what the walk
         decides by its name alone is decided now, the rest by :func:`stat_entry`."""
         notice = _binary_suffix(path, self.base)
         if notice is not None:
             return notice
-        return FileEntry(path, display_path(path, self.base), -1, blob=blob)
+        return FileEntry(path, display or display_path(path, self.base), -1, blob=blob)
 
     def _notice(
         self, code: NoticeCode, path: str, message: str, level: NoticeLevel = NoticeLevel.WARNING
