@@ -226,8 +226,8 @@ class ResultCache:
         mac = self._mac()
         if mac is None:
             return None
-        mac.update(b"\0blob\0" + profile.encode("ascii") + b"\0" + blob.encode("ascii") + b"\0")
-        mac.update(path.encode("utf-8", "surrogatepass"))
+        text = f"\0blob\0{profile}\0{blob}\0{path}"  # one update: asked for every file
+        mac.update(text.encode("utf-8", "surrogatepass"))
         return mac.digest()
 
     def get_blobs(self, keys: list[bytes]) -> dict[bytes, tuple[int, bytes]]:

@@ -147,7 +147,7 @@ def list_files(directory: str, *, blobs: bool = False) -> GitListing:
     ignored_run = _Git(directory, *IGNORED_LISTING)
     config_run = _Git(directory, *CONFIG_QUERY, ok=(0, 1)) if blobs else None
     try:
-        if blobs:
+        if config_run is not None:
             vouched, listed = _list_with_blobs(directory, config_run)
         else:
             vouched = {}

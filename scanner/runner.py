@@ -68,19 +68,21 @@ def scan_entry(
     profile: str = "",
 ) -> FileResult:
     """Read and scan one file (or take its result from the cache); every failure is a
-    notice on its result. The result goes into the cache's file index.
+    notice on its result. The result goes into the cache: under the file's blob id when
+    git vouched for the file and the bytes read are that blob, else into the file index.
 
     ``profile`` is the key of the engine's options when they are the file's own (see
     :class:`rolecall.options.Profile`): the cache keys of the file include it.
     """
     result, read = _scan_entry(engine, entry, max_size, cache, profile)
-    if cache is not None:
-        cache.put_file(entry.display, index_stamp(entry, profile), entry.changed_ns, result)
-        if entry.blob and read is not None and git_blob_id(read, entry.blob) == entry.blob:
-            # Filed under the blob id only when the bytes read are that blob.
-            key = cache.blob_key(entry.display, entry.blob, profile)
-            if key is not None:
-                cache.put_blob(key, len(read), result)
+    if cache is None:
+        return result
+    if entry.blob and read is not None and git_blob_id(read, entry.blob) == entry.blob:
+        key = cache.blob_key(entry.display, entry.blob, profile)
+        if key is not None:
+            cache.put_blob(key, len(read), result)
+            return result
+    cache.put_file(entry.display, index_stamp(entry, profile), entry.changed_ns, result)
     return result
 
 
@@ -202,7 +204,9 @@ def iter_results(
     )
     if cache is not None and walk_options.git_blobs:
         items = _answer_blobs(items, cache, profile_of, shard, request.base, max_size)
-    index = cache.open_index(os.path.abspath(request.base)) if cache is not None else {}
+    # The file index is loaded when a file needs it: never, when git's listing and the
+    # blob ids answer every file.
+    index: dict[str, tuple[str, bytes, int]] | None = None
     from rolecall.cachecodec import decode_result  # with the cache, already imported
 
     entries: list[tuple[FileEntry, Profile]] = []  # files to scan
@@ -227,8 +231,13 @@ def iter_results(
         return item
 
     def from_index(entry: FileEntry, profile: Profile) -> FileResult | None:
+        nonlocal index
+        if cache is None:
+            return None
+        if index is None:
+            index = cache.open_index(os.path.abspath(request.base))
         row = index.get(entry.display) if entry.stamp else None
-        if row is None or row[0] != index_stamp(entry, profile.key) or cache is None:
+        if row is None or row[0] != index_stamp(entry, profile.key):
             return None
         try:
             result = decode_result(row[1], entry.display)
