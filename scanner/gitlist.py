@@ -25,8 +25,10 @@ no blob id and is read as before):
   ``working-tree-encoding``), as ``git check-attr`` answers from every attribute source
   git reads, and ``core.autocrlf`` off;
 - in a work tree whose configuration keeps git's full stat check: neither
-  ``core.checkStat=minimal`` nor ``core.trustctime=false``, and no ``core.fsmonitor``
-  (whose answers come from a daemon, not from the file system).
+  ``core.checkStat=minimal`` nor ``core.trustctime=false`` (rolecall's git runs
+  without ``core.fsmonitor``, whose hook is a command and whose answers come from a
+  daemon, not from the file system), and sets no ``filter`` command in the
+  repository's own configuration (see :func:`_config_allows_vouching`).
 
 Every id comes from git's own output for this work tree; none is read from a file.
 """
@@ -79,7 +81,9 @@ class _Git:
         self.stdin = stdin
         try:
             self.process = subprocess.Popen(
-                ["git", "-c", "core.quotePath=false", *args],
+                # No fsmonitor: its hook is a command of the repository's configuration,
+                # and its answers would replace git's own stat check.
+                ["git", "-c", "core.quotePath=false", "-c", "core.fsmonitor=false", *args],
                 cwd=directory,
                 stdin=subprocess.DEVNULL if stdin is None else subprocess.PIPE,
                 stdout=subprocess.PIPE,
@@ -142,23 +146,20 @@ def list_files(directory: str, *, blobs: bool = False) -> GitListing:
 
     With ``blobs``, files git vouches for carry their blob id (see the module docstring).
     """
-    # Independent listings run side by side: the ignored paths, and with ``blobs`` the
-    # configuration that decides whether git's word on unmodified files is kept.
+    # The ignored paths are listed while the rest runs.
     ignored_run = _Git(directory, *IGNORED_LISTING)
-    config_run = _Git(directory, *CONFIG_QUERY, ok=(0, 1)) if blobs else None
     try:
-        if config_run is not None:
-            vouched, listed = _list_with_blobs(directory, config_run)
-        else:
-            vouched = {}
+        vouched: dict[str, str] = {}
+        listed: list[str] | None = None
+        if blobs and _config_allows_vouching(directory):
+            vouched, listed = _list_with_blobs(directory)
+        if listed is None:
             listed = _paths(
                 _run(directory, "ls-files", "-z", "--cached", "--others", "--exclude-standard")
             )
         ignored = _paths(ignored_run.output())
     except GitUnavailable:
         ignored_run.discard()
-        if config_run is not None:
-            config_run.discard()
         raise
     # A file both in the index and, after a merge, in several stages is listed once.
     files = [GitFile(p, vouched.get(p, "")) for p in sorted(set(listed), key=_walk_order)]
@@ -166,13 +167,17 @@ def list_files(directory: str, *, blobs: bool = False) -> GitListing:
 
 
 IGNORED_LISTING = ("ls-files", "-z", "--others", "--ignored", "--exclude-standard", "--directory")
-#: The settings :func:`_config_keeps_stat_check` judges (exit status 1: none is set).
+#: The settings :func:`_config_allows_vouching` judges (exit status 1: none is set).
 CONFIG_QUERY = (
     "config",
     "-z",
+    "--show-scope",
     "--get-regexp",
-    r"^core\.(autocrlf|checkstat|trustctime|fsmonitor)$",
+    r"^(core\.(autocrlf|checkstat|trustctime|fsmonitor)|filter\..*\.(clean|process))$",
 )
+#: Configuration scopes that come with the repository's own ``.git`` directory (which a
+#: scanned tree may bring along), not from the user.
+_REPOSITORY_SCOPES = frozenset({"local", "worktree"})
 
 
 #: Modes of index entries that are regular files (a link is 120000, a submodule 160000).
@@ -186,7 +191,7 @@ _NO_CONVERSION = frozenset({"unspecified", "unset"})
 _FALSE = frozenset({"", "false", "no", "off", "0"})
 
 
-def _list_with_blobs(directory: str, config: _Git) -> tuple[dict[str, str], list[str]]:
+def _list_with_blobs(directory: str) -> tuple[dict[str, str], list[str]]:
     """The vouched blob ids (path -> id) and every listed path, from one ``ls-files``.
 
     ``-v`` tags each record: ``H`` a cached file, lower case when it is marked
@@ -229,28 +234,38 @@ def _list_with_blobs(directory: str, config: _Git) -> tuple[dict[str, str], list
                 spoiled.add(path)
                 candidates.pop(path, None)
         listed.append(path)
-    keeps = _config_keeps_stat_check(config)  # waited for in any case
-    if not candidates or not keeps:
+    if not candidates:
         return {}, listed
     trusted = _without_conversion(directory, list(candidates))
     return {p: candidates[p] for p in trusted}, listed
 
 
-def _config_keeps_stat_check(config: _Git) -> bool:
-    """Whether this work tree's configuration (the output of :data:`CONFIG_QUERY`)
-    leaves git's modified check and the checkout conversion as the module docstring
-    requires."""
+def _config_allows_vouching(directory: str) -> bool:
+    """Whether this work tree's configuration leaves git's modified check and the
+    checkout conversion as the module docstring requires, and lets ``ls-files
+    --modified`` compare contents without running a command of the repository's own.
+
+    To compare a file whose stat data changed, git runs the clean filter of its
+    ``filter`` attribute: a filter command set in the repository's own configuration
+    (``.git/config``, which a tree handed to rolecall may bring along) would run
+    just because rolecall listed the files. With one, nothing is vouched for and the
+    listing does not compare contents (as before blob ids were asked for); the user's
+    own filters (global or system configuration, such as Git LFS's) are not refused.
+    """
     try:
-        out = config.output()
+        out = _run(directory, *CONFIG_QUERY, ok=(0, 1))  # 1: none is set
     except GitUnavailable:
         return False
+    fields = out.split(b"\0")
     values: dict[str, str] = {}
-    for entry in out.split(b"\0"):
-        name, newline, value = entry.partition(b"\n")
-        if name:
-            # A name without a value ("[core] autocrlf") is a boolean true; the last wins.
-            text = value.decode("utf-8", "replace").strip().lower() if newline else "true"
-            values[name.decode("utf-8", "replace").lower()] = text
+    for i in range(0, len(fields) - 1, 2):
+        scope = fields[i].decode("utf-8", "replace")
+        name, newline, value = fields[i + 1].partition(b"\n")
+        key = name.decode("utf-8", "replace").lower()
+        if key.startswith("filter.") and scope in _REPOSITORY_SCOPES:
+            return False
+        # A name without a value ("[core] autocrlf") is a boolean true; the last wins.
+        values[key] = value.decode("utf-8", "replace").strip().lower() if newline else "true"
     return (
         values.get("core.autocrlf", "false") in _FALSE
         and values.get("core.checkstat", "default") != "minimal"

@@ -229,26 +229,65 @@ def test_an_eol_attribute_added_after_the_first_scan(tmp_path: Path) -> None:
     assert all(f.location.end_column is not None for f in env)
 
 
-def test_a_filter_attribute_is_never_answered_by_blob(tmp_path: Path) -> None:
-    """A smudge filter (as Git LFS has): the work-tree bytes are not the blob's."""
+def test_a_filter_attribute_is_never_answered_by_blob(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A smudge filter (as Git LFS has, from the user's own configuration): the
+    work-tree bytes are not the blob's."""
+    user_config = tmp_path / "gitconfig"
+    user_config.write_text('[filter "upper"]\n\tsmudge = tr a-z A-Z\n\tclean = tr A-Z a-z\n')
+    monkeypatch.setenv("GIT_CONFIG_GLOBAL", str(user_config))
+    env = {**git_env(tmp_path), "GIT_CONFIG_GLOBAL": str(user_config)}
     root = tmp_path / "r"
     root.mkdir()
-    git(root, "init", "-q")
-    git(root, "config", "filter.upper.smudge", "tr a-z A-Z")
-    git(root, "config", "filter.upper.clean", "tr A-Z a-z")
+
+    def git_user(*args: str) -> None:
+        subprocess.run(["git", "-C", str(root), *args], check=True, capture_output=True, env=env)
+
+    git_user("init", "-q")
     key_id = fake_key_id()
-    write_tree(root, {".gitattributes": "*.cfg filter=upper\n", "a.cfg": f"id {key_id}\n"})
-    git(root, "add", "-A")
-    git(root, "commit", "-q", "-m", "add")
+    write_tree(
+        root,
+        {".gitattributes": "*.cfg filter=upper\n", "a.cfg": f"id {key_id}\n", "b.txt": "b\n"},
+    )
+    git_user("add", "-A")
+    git_user("commit", "-q", "-m", "add")
     (root / "a.cfg").unlink()
-    git(root, "checkout", "--", "a.cfg")
+    git_user("checkout", "--", "a.cfg")
     assert (root / "a.cfg").read_text() == f"ID {key_id}\n"
-    assert {f.path: f.blob for f in list_files(str(root), blobs=True).files}["a.cfg"] == ""
+    vouched = {f.path: f.blob for f in list_files(str(root), blobs=True).files}
+    assert vouched["a.cfg"] == ""
+    assert vouched["b.txt"]  # the user's own filter does not stop the rest
     first = run_scan(request(root, cache=True))
     report, seen = _rescan_equals_uncached(root)
     assert "a.cfg" in seen
+    assert "b.txt" not in seen
     assert summary(first) == summary(report)
     assert [f.location.path for f in report.findings] == ["a.cfg"]
+
+
+def test_no_command_of_the_repositorys_own_configuration_runs(tmp_path: Path) -> None:
+    """A tree may bring its ``.git`` along: a clean filter or an fsmonitor hook set in
+    it must not run because rolecall lists the files (``ls-files --modified`` compares
+    the contents of files whose stat data changed, through their clean filter)."""
+    root = make_repo(tmp_path / "r")
+    marker = tmp_path / "ran"
+    hook = tmp_path / "hook.sh"
+    hook.write_text(f"#!/bin/sh\ntouch {marker}\ncat\n")
+    hook.chmod(0o755)
+    (root / ".gitattributes").write_text("*.md filter=evil\n")
+    git(root, "config", "filter.evil.clean", str(hook))
+    git(root, "config", "core.fsmonitor", str(hook))
+    os.utime(root / "notes.md", (1, 1))  # stat data changed: git would compare contents
+    files = list_files(str(root), blobs=True).files
+    assert not marker.exists()
+    assert not [f for f in files if f.blob]
+    report = run_scan(request(root, cache=True))
+    assert not marker.exists()
+    assert summary(report) == summary(run_scan(request(root, cache=False)))
+    git(root, "config", "--unset", "filter.evil.clean")
+    assert [f for f in list_files(str(root), blobs=True).files if f.blob]
+    assert not marker.exists()  # fsmonitor stays off in rolecall's git
 
 
 def test_configuration_that_weakens_gits_check_vouches_for_nothing(tmp_path: Path) -> None:
@@ -257,9 +296,9 @@ def test_configuration_that_weakens_gits_check_vouches_for_nothing(tmp_path: Pat
     assert "svc/.env" in vouched
     for name, value in [
         ("core.autocrlf", "input"),
+        ("core.autocrlf", "true"),
         ("core.checkStat", "minimal"),
         ("core.trustctime", "false"),
-        ("core.fsmonitor", "true"),
     ]:
         git(root, "config", name, value)
         assert not [f for f in list_files(str(root), blobs=True).files if f.blob], name
