@@ -149,6 +149,11 @@ def rescan_inside_git(tree: str, rounds: int = 11) -> dict[str, tuple[float, flo
         }
         for args in (["init", "-q"], ["add", "-A"], ["commit", "-q", "-m", "tree"]):
             subprocess.run(["git", *args], cwd=copy, env=env, check=True)
+        # Files written in the second the index was written are "racily clean": git
+        # compares their contents on every check until the index is written again
+        # later. A repository not just committed has none: wait, and let git status
+        # rewrite the index.
+        time.sleep(2.0)
         subprocess.run(["git", "status", "-s"], cwd=copy, stdout=subprocess.DEVNULL, check=True)
         return rescan_git_repository(copy, rounds)
 
