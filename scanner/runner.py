@@ -15,6 +15,7 @@ from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
 from rolecall import files
+from rolecall.blobs import BlobHit, answer_blobs
 from rolecall.files import git_blob_id, read_entry
 from rolecall.model import Notice, NoticeCode, NoticeLevel
 from rolecall.options import (
@@ -199,11 +200,11 @@ def iter_results(
     walk_options = request.walk
     if cache is not None and cache.enabled:
         walk_options = replace(walk_options, git_blobs=True)
-    items: Iterator[FileEntry | Notice | _Hit] = iter(
+    items: Iterator[FileEntry | Notice | BlobHit] = iter(
         walk(request.paths, request.base, walk_options, ignored)
     )
     if cache is not None and walk_options.git_blobs:
-        items = _answer_blobs(items, cache, profile_of, shard, request.base, max_size)
+        items = answer_blobs(items, cache, profile_of, shard, request.base, max_size)
     # The file index is loaded when a file needs it: never, when git's listing and the
     # blob ids answer every file.
     index: dict[str, tuple[str, bytes, int]] | None = None
@@ -212,8 +213,8 @@ def iter_results(
     entries: list[tuple[FileEntry, Profile]] = []  # files to scan
     seen = [0]  # files the walker offered (stats.files_seen)
 
-    def accept(item: FileEntry | Notice | _Hit) -> FileEntry | None:
-        if isinstance(item, _Hit):
+    def accept(item: FileEntry | Notice | BlobHit) -> FileEntry | None:
+        if isinstance(item, BlobHit):
             item = item.entry
         if isinstance(item, Notice):
             if in_shard(item.path, shard):
@@ -256,7 +257,7 @@ def iter_results(
         entry = accept(item)
         if entry is None:
             continue
-        if isinstance(item, _Hit):
+        if isinstance(item, BlobHit):
             yield item.result
             continue
         profile = profile_of(entry)
@@ -283,7 +284,7 @@ def iter_results(
             entry = accept(item)
             if entry is None:
                 continue
-            if isinstance(item, _Hit):
+            if isinstance(item, BlobHit):
                 later.append(item.result)
                 continue
             profile = profile_of(entry)
@@ -298,76 +299,6 @@ def iter_results(
     batches = workers.batches(all_entries())
     yield from workers.parallel(get_engine, default, batches, jobs, max_size, cache)
     yield from later
-
-
-class _Hit:
-    """A file git vouches for, answered from the cache by its blob id. (A plain class: a
-    dataclass costs half a millisecond of start-up, which every rescan pays.)"""
-
-    __slots__ = ("entry", "result")
-
-    def __init__(self, entry: FileEntry, result: FileResult) -> None:
-        self.entry = entry
-        self.result = result
-
-
-#: Files git vouches for are looked up in the cache this many at a time.
-BLOB_BATCH = 256
-
-
-def _answer_blobs(
-    items: Iterator[FileEntry | Notice | _Hit],
-    cache: ResultCache,
-    profile_of: Callable[[FileEntry], Profile],
-    shard: tuple[int, int] | None,
-    base: str,
-    max_size: int,
-) -> Iterator[FileEntry | Notice | _Hit]:
-    """``items`` with the files git vouches for (``size`` -1) answered by their blob id
-    (a :class:`_Hit`) or, when the cache does not know it, stat'ed and checked as the
-    walk checks every file (:func:`rolecall.walker.stat_entry`). Walk order is kept."""
-    from rolecall.cachecodec import decode_result
-    from rolecall.walker import stat_entry
-
-    base = os.path.abspath(base)
-    batch: list[FileEntry | Notice | _Hit] = []
-
-    def settle() -> Iterator[FileEntry | Notice | _Hit]:
-        keys: dict[int, bytes] = {}
-        for i, item in enumerate(batch):
-            if isinstance(item, FileEntry) and item.size < 0 and in_shard(item.display, shard):
-                key = cache.blob_key(item.display, item.blob, profile_of(item).key)
-                if key is not None:
-                    keys[i] = key
-        found = cache.get_blobs(list(keys.values())) if keys else {}
-        for i, item in enumerate(batch):
-            if not isinstance(item, FileEntry) or item.size >= 0:
-                yield item
-                continue
-            if not in_shard(item.display, shard):
-                yield item  # dropped by the caller unseen
-                continue
-            stored = found.get(keys[i]) if i in keys else None
-            if stored is not None:
-                try:
-                    result = decode_result(stored[1], item.display)
-                except (ValueError, KeyError, TypeError):
-                    pass  # unreadable: read and scanned, and the entry replaced
-                else:
-                    result.size = stored[0]
-                    cache.hits += 1
-                    yield _Hit(item, result)
-                    continue
-            settled = stat_entry(item, base, max_size)
-            if settled is not None:
-                yield settled
-        batch.clear()
-
-    for item in items:
-        batch.append(item)
-        if len(batch) >= BLOB_BATCH:
-            yield from settle()
-    yield from settle()
 
 
 def open_cache(request: ScanRequest, registry: Registry | None = None) -> ResultCache | None:
