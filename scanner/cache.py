@@ -26,6 +26,17 @@ engine nor a rule. Like git's index, it trusts stamps only of files that had not
 for :data:`SETTLED_NS` when they were scanned: a file written again within the
 file system's time resolution is read, hashed and looked up by content instead.
 
+Blob ids: inside a git work tree, a file git vouches for (see :mod:`rolecall.gitlist`:
+tracked, unmodified against the index by git's own check, a regular file with no
+content-converting attribute) is answered by the id of its blob, without being opened
+or stat'ed: its entry's key is the HMAC of the fingerprint, the file's options digest,
+its display path and the blob id, in a domain of its own (no content key can equal it).
+The entry is written only after a scan that read the file, and only if the bytes read
+hash to that same id (git's blob hash): a result is never filed under an id its content
+does not have, whatever happened between git's listing and the read. The id itself is
+trusted only from git's output for the work tree being scanned (never from a file), and
+its value also holds the file's size, so the report's byte count stays exact.
+
 Storage: one SQLite database in WAL mode. Readers never wait for writers; writers (each
 process, each worker process, its own connection) write a whole batch in one short
 ``BEGIN IMMEDIATE`` transaction, waiting up to 10 s for another process's transaction,
@@ -77,6 +88,7 @@ class ResultCache:
         self.enabled = True
         self.notices: list[Notice] = []
         self._secret: bytes | None = None
+        self._base_mac: hmac.HMAC | None = None
         self._conn: sqlite3.Connection | None = None
         self._pid = -1
         self._pending: list[tuple[bytes, bytes, int]] = []
@@ -97,13 +109,14 @@ class ResultCache:
     def _mac(self) -> hmac.HMAC | None:
         if not self.enabled:
             return None
-        if self._secret is None:
+        if self._base_mac is None:
             try:
                 self._secret = load_secret(self.secret_dir)
             except OSError as exc:
                 self._fail(f"cannot read or create its key: {exc.strerror}")
                 return None
-        return hmac.new(self._secret, self.fingerprint, "sha256")
+            self._base_mac = hmac.new(self._secret, self.fingerprint, "sha256")
+        return self._base_mac.copy()
 
     def key(self, path: str, data: bytes, profile: str = "") -> bytes | None:
         """The entry key of ``path`` with content ``data`` (None when the cache is off),
@@ -119,14 +132,19 @@ class ResultCache:
         mac.update(data)
         return mac.digest()
 
+    def _adopt(self) -> None:
+        """In a forked worker, before its first entry: leave the parent's connection and
+        unwritten entries to the parent (a connection must not cross a fork), so that
+        the worker's own entries, written before it first connects, are kept."""
+        if self._pid not in (-1, os.getpid()):
+            self._pending, self._touched, self._files, self._files_touched = [], [], [], []
+            self._records = []
+            self._conn, self._pid = None, -1
+
     def _connect(self) -> sqlite3.Connection | None:
         if self._conn is not None and self._pid == os.getpid():
             return self._conn
-        if self._pid not in (-1, os.getpid()):
-            # A connection must not cross a fork: a worker opens its own, and leaves the
-            # parent's unwritten entries to the parent.
-            self._pending, self._touched, self._files, self._files_touched = [], [], [], []
-            self._records = []
+        self._adopt()
         self._conn = None
         import sqlite3
 
@@ -198,7 +216,47 @@ class ResultCache:
     def put_record(self, name: str, value: bytes) -> None:
         key = self.named_key(name)
         if key is not None:
+            self._adopt()
             self._records.append((key, value, _today()))
+
+    # -- blob ids (inside a git work tree) ---------------------------------------------
+
+    def blob_key(self, path: str, blob: str, profile: str = "") -> bytes | None:
+        """The entry key of ``path`` when git vouches its bytes are blob ``blob``."""
+        mac = self._mac()
+        if mac is None:
+            return None
+        text = f"\0blob\0{profile}\0{blob}\0{path}"  # one update: asked for every file
+        mac.update(text.encode("utf-8", "surrogatepass"))
+        return mac.digest()
+
+    def get_blobs(self, keys: list[bytes]) -> dict[bytes, tuple[int, bytes]]:
+        """The stored (size, result) of each of ``keys`` that has one, in few queries."""
+        found: dict[bytes, tuple[int, bytes]] = {}
+        for start in range(0, len(keys), 500):  # SQLite's variable limit is 999 or more
+            chunk = keys[start : start + 500]
+            marks = ",".join("?" * len(chunk))
+            rows = self._query_many(
+                f"SELECT key, value, used FROM results WHERE key IN ({marks})", chunk
+            )
+            if rows is None:
+                return {}
+            for key, value, used in rows:
+                size, sep, body = bytes(value).partition(b"\0")
+                if sep and size.isdigit():
+                    found[bytes(key)] = (int(size), body)
+                    if used < self._day:
+                        self._touched.append(bytes(key))
+        return found
+
+    def put_blob(self, key: bytes, size: int, result: FileResult) -> None:
+        """Store ``result`` under a blob key (the caller checked the bytes' blob id)."""
+        if not self.enabled or any(n.code in UNCACHEABLE for n in result.notices):
+            return
+        self._adopt()
+        self._pending.append((key, b"%d\0" % size + encode_result(result), _today()))
+        if len(self._pending) >= 512:
+            self.flush()
 
     # -- the file index --------------------------------------------------------------
 
@@ -217,6 +275,7 @@ class ResultCache:
         """Note a file answered from the index (its row's age is refreshed once a day)."""
         self.hits += 1
         if used < self._day and self.scope is not None:
+            self._adopt()
             self._files_touched.append((self.scope, path))
 
     def put_file(self, path: str, stamp: str, changed_ns: int, result: FileResult) -> None:
@@ -229,6 +288,7 @@ class ResultCache:
             or any(n.code in UNCACHEABLE for n in result.notices)
         ):
             return
+        self._adopt()
         self._files.append((self.scope, path, stamp, encode_result(result), _today()))
         if len(self._files) >= 512:
             self.flush()
@@ -237,13 +297,16 @@ class ResultCache:
 
     def _query(self, sql: str, key: bytes) -> list[Any] | None:
         """The rows of one read, or None when the cache is (or just turned) off."""
+        return self._query_many(sql, [key])
+
+    def _query_many(self, sql: str, keys: list[bytes]) -> list[Any] | None:
         conn = self._connect()
         if conn is None:
             return None
         import sqlite3
 
         try:
-            return conn.execute(sql, (key,)).fetchall()
+            return conn.execute(sql, keys).fetchall()
         except sqlite3.Error as exc:
             self._fail(f"lookup failed: {type(exc).__name__}")
             return None
@@ -269,6 +332,7 @@ class ResultCache:
     def put(self, key: bytes, result: FileResult) -> None:
         if not self.enabled or any(n.code in UNCACHEABLE for n in result.notices):
             return
+        self._adopt()
         self._pending.append((key, encode_result(result), _today()))
         if len(self._pending) >= 512:
             self.flush()
@@ -354,7 +418,14 @@ class ResultCache:
         # Spawned workers get the settings, never a connection.
         state = dict(self.__dict__)
         state.update(
-            _conn=None, _pid=-1, _pending=[], _touched=[], _files=[], _files_touched=[], _records=[]
+            _base_mac=None,
+            _conn=None,
+            _pid=-1,
+            _pending=[],
+            _touched=[],
+            _files=[],
+            _files_touched=[],
+            _records=[],
         )
         return state
 

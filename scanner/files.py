@@ -115,6 +115,18 @@ def read_entry(entry: FileEntry, max_size: int) -> tuple[bytes | None, list[Noti
     return data, []
 
 
+def git_blob_id(data: bytes, like: str) -> str:
+    """git's id of a blob with content ``data``, in the hash of id ``like`` (SHA-1 ids
+    have 40 hex digits, SHA-256 ones 64)."""
+    import hashlib
+
+    # SHA-1 names the blob here, as in git; it protects nothing.
+    digest = hashlib.sha256() if len(like) == 64 else hashlib.sha1()
+    digest.update(b"blob %d\0" % len(data))
+    digest.update(data)
+    return digest.hexdigest()
+
+
 def load_document(entry: FileEntry, max_size: int) -> tuple[Document | None, list[Notice]]:
     """A document for ``entry``, or None, and the notices reading it produced."""
     from rolecall.document import Decoded, Document, decode

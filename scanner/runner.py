@@ -11,11 +11,12 @@ from __future__ import annotations
 import os
 import time
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
 from rolecall import files
-from rolecall.files import read_entry
+from rolecall.blobs import BlobHit, answer_blobs
+from rolecall.files import git_blob_id, read_entry
 from rolecall.model import Notice, NoticeCode, NoticeLevel
 from rolecall.options import (
     EngineOptions,
@@ -68,14 +69,21 @@ def scan_entry(
     profile: str = "",
 ) -> FileResult:
     """Read and scan one file (or take its result from the cache); every failure is a
-    notice on its result. The result goes into the cache's file index.
+    notice on its result. The result goes into the cache: under the file's blob id when
+    git vouched for the file and the bytes read are that blob, else into the file index.
 
     ``profile`` is the key of the engine's options when they are the file's own (see
     :class:`rolecall.options.Profile`): the cache keys of the file include it.
     """
-    result = _scan_entry(engine, entry, max_size, cache, profile)
-    if cache is not None:
-        cache.put_file(entry.display, index_stamp(entry, profile), entry.changed_ns, result)
+    result, read = _scan_entry(engine, entry, max_size, cache, profile)
+    if cache is None:
+        return result
+    if entry.blob and read is not None and git_blob_id(read, entry.blob) == entry.blob:
+        key = cache.blob_key(entry.display, entry.blob, profile)
+        if key is not None:
+            cache.put_blob(key, len(read), result)
+            return result
+    cache.put_file(entry.display, index_stamp(entry, profile), entry.changed_ns, result)
     return result
 
 
@@ -89,32 +97,39 @@ def index_stamp(entry: FileEntry, profile: str) -> str:
 
 def _scan_entry(
     engine: Engine, entry: FileEntry, max_size: int, cache: ResultCache | None, profile: str
-) -> FileResult:
+) -> tuple[FileResult, bytes | None]:
+    """The result, and the file's bytes when it was read whole as text (None otherwise:
+    a file with binary content has no result filed under its blob id, and is answered
+    by its stamp in the file index instead)."""
     result = FileResult(path=entry.display, size=entry.size)
+    read = None
     try:
         if entry.size > files.PARSE_LIMIT:
-            return _scan_large(engine, entry, max_size)
-        data, notices = read_entry(entry, min(max_size, files.PARSE_LIMIT))
+            return _scan_large(engine, entry, max_size), None
+        limit = min(max_size, files.PARSE_LIMIT)
+        data, notices = read_entry(entry, limit)
+        read = data
         if data is None and max_size > files.PARSE_LIMIT and _grew(notices):
-            return _scan_large(engine, entry, max_size)
+            return _scan_large(engine, entry, max_size), None
         result.notices.extend(notices)
         if data is None:
-            return result
+            return result, read
         plan = engine.plan(entry.display, data, result)
         if plan is None:
-            return result  # no rule wants the file: cheaper than a cache lookup
+            return result, read  # no rule wants the file: cheaper than a cache lookup
         key = cache.key(entry.display, data, profile) if cache is not None else None
         if key is not None and cache is not None:
             hit = cache.get(key, entry.display)
             if hit is not None:
                 hit.size = entry.size
-                return hit
+                return hit, read
         engine.run_plan(plan, result)
         if engine.options.line_hashes:
             result.line_hashes = finding_line_hashes(data, result.findings, result.suppressed)
         if key is not None and cache is not None:
             cache.put(key, result)
     except Exception as exc:  # a bug must not lose the other files' results
+        read = None
         result.notices.append(
             Notice(
                 code=NoticeCode.INTERNAL,
@@ -123,7 +138,7 @@ def _scan_entry(
                 level=NoticeLevel.ERROR,
             )
         )
-    return result
+    return result, read
 
 
 def _grew(notices: list[Notice]) -> bool:
@@ -182,14 +197,25 @@ def iter_results(
         if on_ignored is not None and in_shard(path.rstrip("/"), shard):
             on_ignored(path)
 
-    items = iter(walk(request.paths, request.base, request.walk, ignored))
-    index = cache.open_index(os.path.abspath(request.base)) if cache is not None else {}
+    walk_options = request.walk
+    if cache is not None and cache.enabled:
+        walk_options = replace(walk_options, git_blobs=True)
+    items: Iterator[FileEntry | Notice | BlobHit] = iter(
+        walk(request.paths, request.base, walk_options, ignored)
+    )
+    if cache is not None and walk_options.git_blobs:
+        items = answer_blobs(items, cache, profile_of, shard, request.base, max_size)
+    # The file index is loaded when a file needs it: never, when git's listing and the
+    # blob ids answer every file.
+    index: dict[str, tuple[str, bytes, int]] | None = None
     from rolecall.cachecodec import decode_result  # with the cache, already imported
 
     entries: list[tuple[FileEntry, Profile]] = []  # files to scan
     seen = [0]  # files the walker offered (stats.files_seen)
 
-    def accept(item: FileEntry | Notice) -> FileEntry | None:
+    def accept(item: FileEntry | Notice | BlobHit) -> FileEntry | None:
+        if isinstance(item, BlobHit):
+            item = item.entry
         if isinstance(item, Notice):
             if in_shard(item.path, shard):
                 stats.files_skipped += 1
@@ -206,8 +232,13 @@ def iter_results(
         return item
 
     def from_index(entry: FileEntry, profile: Profile) -> FileResult | None:
+        nonlocal index
+        if cache is None:
+            return None
+        if index is None:
+            index = cache.open_index(os.path.abspath(request.base))
         row = index.get(entry.display) if entry.stamp else None
-        if row is None or row[0] != index_stamp(entry, profile.key) or cache is None:
+        if row is None or row[0] != index_stamp(entry, profile.key):
             return None
         try:
             result = decode_result(row[1], entry.display)
@@ -225,6 +256,9 @@ def iter_results(
     for item in items:
         entry = accept(item)
         if entry is None:
+            continue
+        if isinstance(item, BlobHit):
+            yield item.result
             continue
         profile = profile_of(entry)
         hit = from_index(entry, profile)
@@ -249,6 +283,9 @@ def iter_results(
         for item in items:
             entry = accept(item)
             if entry is None:
+                continue
+            if isinstance(item, BlobHit):
+                later.append(item.result)
                 continue
             profile = profile_of(entry)
             hit = from_index(entry, profile)

@@ -72,6 +72,11 @@ class WalkOptions:
     #: Per-directory include/exclude patterns (each directory's own configuration's);
     #: when set, ``include``, ``exclude`` and ``exclude_root`` are not used.
     scopes: ScopeResolver | None = None
+    #: Inside a git work tree, give the files git vouches for (see
+    #: :mod:`rolecall.gitlist`) as entries with their blob id, not yet stat'ed (``size``
+    #: -1): the result cache answers them by id, and :func:`stat_entry` completes the
+    #: others. Off with ``follow_symlinks`` (its duplicate check needs every inode).
+    git_blobs: bool = False
 
 
 @dataclass(frozen=True)
@@ -97,6 +102,9 @@ class FileEntry:
     #: A symbolic link is on the way from the scan path (the file itself or a directory):
     #: with ``--follow-symlinks`` the file's own path is preferred when both are walked.
     through_link: bool = False
+    #: The id of the blob git vouches the file's bytes are ("": none). With ``size`` -1
+    #: the file has not been looked at yet (see :func:`stat_entry`).
+    blob: str = ""
 
 
 class PathNotFound(Exception):
@@ -154,9 +162,11 @@ class _Walker:
             if self.options.use_gitignore:
                 is_dir = os.path.isdir(path) and not os.path.islink(path)
                 repo = find_repo_root(path if is_dir else os.path.dirname(path))
-                self.ignore.set_repository(repo)
                 if repo is not None and is_dir:
+                    self._listed_repository(repo)
                     items = self._walk_repository(path, repo)
+                else:
+                    self.ignore.set_repository(repo)
             for item in items:
                 if isinstance(item, FileEntry):
                     if item.path in seen:
@@ -187,15 +197,22 @@ class _Walker:
             NoticeLevel.INFO,
         )
 
+    def _listed_repository(self, repo: str) -> None:
+        """Enter work tree ``repo``, whose files git lists: git applies its
+        ``info/exclude`` itself, so the walk reads it only when it walks instead."""
+        self.ignore.repo_root, self.ignore.info_exclude = repo, None
+
     def _walk_repository(self, path: str, repo: str) -> Iterator[FileEntry | Notice]:
         """The files of directory ``path`` in work tree ``repo``, as git lists them."""
         if ignores_directory(repo, path):
             # Named on the command line although git ignores it (a virtual environment):
             # scanned, with only the ignore files inside it (see root_sources).
+            self.ignore.set_repository(repo)
             yield from self._walk_root(path)
             return
+        blobs = self.options.git_blobs and not self.options.follow_symlinks
         try:
-            listing = list_files(path)
+            listing = list_files(path, blobs=True) if blobs else list_files(path)
         except GitUnavailable as exc:
             yield self._notice(
                 NoticeCode.UNREADABLE,
@@ -203,6 +220,7 @@ class _Walker:
                 f"{exc}; the .gitignore files were read by rolecall instead",
                 NoticeLevel.INFO,
             )
+            self.ignore.set_repository(repo)
             yield from self._walk_root(path)
             return
         if self.on_ignored is not None:
@@ -211,9 +229,17 @@ class _Walker:
                 if not self.ignore.excluded_named_file(ignored):
                     self.on_ignored(display_path(ignored, self.base) + "/" * rel.endswith("/"))
         scan_root = os.path.realpath(path)
+        here = path == self.base and os.sep == "/"
         for listed in listing.files:
             file = os.path.join(path, listed.path)
             if self.ignore.excluded_named_file(file) or not self.ignore.included(file):
+                continue
+            if listed.blob:
+                # git vouches for the bytes (a regular file, unchanged): not stat'ed here.
+                # git's paths are normal and '/'-separated: below the base, an ASCII one
+                # is its own display path.
+                display = listed.path if here and listed.path.isascii() else None
+                yield self._unstated(file, listed.blob, display)
                 continue
             try:
                 st = os.lstat(file)
@@ -228,6 +254,8 @@ class _Walker:
             elif stat.S_ISLNK(st.st_mode):
                 item = self._symlink(file, [], scan_root)
                 if isinstance(item, str):
+                    if self.ignore.info_exclude is None:
+                        self.ignore.set_repository(repo)  # the walk below reads it
                     yield from self._walk_dir(
                         item, self.ignore.root_sources(item), scan_root, linked=True
                     )
@@ -240,7 +268,10 @@ class _Walker:
         """A nested repository's files, by its own git (or walked, when it has none)."""
         outer = (self.ignore.repo_root, self.ignore.info_exclude)
         nested = find_repo_root(directory)
-        self.ignore.set_repository(nested)
+        if nested is not None and nested == directory:
+            self._listed_repository(nested)
+        else:
+            self.ignore.set_repository(nested)
         try:
             if nested is not None and nested == directory:
                 yield from self._walk_repository(directory, nested)
@@ -406,48 +437,104 @@ class _Walker:
     ) -> FileEntry | Notice:
         """The entry of a file (``st`` is the file's own status, also when ``path`` is a
         followed symbolic link), or why it is not scanned."""
-        mode = st.st_mode
-        if not stat.S_ISREG(mode):
-            what = (
-                "FIFO"
-                if stat.S_ISFIFO(mode)
-                else "socket"
-                if stat.S_ISSOCK(mode)
-                else "device"
-                if stat.S_ISCHR(mode) or stat.S_ISBLK(mode)
-                else "special file"
-            )
-            return self._notice(
-                NoticeCode.SKIPPED_SPECIAL, path, f"{what} skipped, not a regular file"
-            )
-        suffix = os.path.splitext(path)[1].lower()
-        if suffix in BINARY_SUFFIXES:
-            return self._notice(
-                NoticeCode.BINARY, path, f"binary file type ({suffix}) skipped", NoticeLevel.INFO
-            )
-        if st.st_size > self.options.max_file_size:
-            return self._notice(
-                NoticeCode.TOO_LARGE,
-                path,
-                f"file of {st.st_size} bytes exceeds the {self.options.max_file_size}-byte "
-                "limit (max-file-size) and was skipped",
-            )
-        return FileEntry(
-            path,
-            display_path(path, self.base),
-            st.st_size,
-            f"{st.st_size}:{st.st_mtime_ns}:{st.st_ctime_ns}:{st.st_ino}:{st.st_dev}",
-            max(st.st_mtime_ns, st.st_ctime_ns),
-            st.st_dev,
-            st.st_ino,
-            via_link,
-            via_link or through_link,
+        return _file_entry(
+            path, st, self.base, self.options.max_file_size, via_link, through_link, ""
         )
+
+    def _unstated(self, path: str, blob: str, display: str | None) -> FileEntry | Notice:
+        """A file git vouches is a regular file with the bytes of ``blob``: what the walk
+        decides by its name alone is decided now, the rest by :func:`stat_entry`."""
+        notice = _binary_suffix(path, self.base)
+        if notice is not None:
+            return notice
+        return FileEntry(path, display or display_path(path, self.base), -1, blob=blob)
 
     def _notice(
         self, code: NoticeCode, path: str, message: str, level: NoticeLevel = NoticeLevel.WARNING
     ) -> Notice:
         return Notice(code=code, message=message, path=display_path(path, self.base), level=level)
+
+
+def _binary_suffix(path: str, base: str) -> Notice | None:
+    suffix = os.path.splitext(path)[1].lower()
+    if suffix in BINARY_SUFFIXES:
+        return Notice(
+            code=NoticeCode.BINARY,
+            message=f"binary file type ({suffix}) skipped",
+            path=display_path(path, base),
+            level=NoticeLevel.INFO,
+        )
+    return None
+
+
+def _file_entry(
+    path: str,
+    st: os.stat_result,
+    base: str,
+    max_size: int,
+    via_link: bool,
+    through_link: bool,
+    blob: str,
+) -> FileEntry | Notice:
+    mode = st.st_mode
+    if not stat.S_ISREG(mode):
+        what = (
+            "FIFO"
+            if stat.S_ISFIFO(mode)
+            else "socket"
+            if stat.S_ISSOCK(mode)
+            else "device"
+            if stat.S_ISCHR(mode) or stat.S_ISBLK(mode)
+            else "special file"
+        )
+        return Notice(
+            code=NoticeCode.SKIPPED_SPECIAL,
+            message=f"{what} skipped, not a regular file",
+            path=display_path(path, base),
+            level=NoticeLevel.WARNING,
+        )
+    notice = _binary_suffix(path, base)
+    if notice is not None:
+        return notice
+    if st.st_size > max_size:
+        return Notice(
+            code=NoticeCode.TOO_LARGE,
+            message=f"file of {st.st_size} bytes exceeds the {max_size}-byte "
+            "limit (max-file-size) and was skipped",
+            path=display_path(path, base),
+            level=NoticeLevel.WARNING,
+        )
+    return FileEntry(
+        path,
+        display_path(path, base),
+        st.st_size,
+        f"{st.st_size}:{st.st_mtime_ns}:{st.st_ctime_ns}:{st.st_ino}:{st.st_dev}",
+        max(st.st_mtime_ns, st.st_ctime_ns),
+        st.st_dev,
+        st.st_ino,
+        via_link,
+        via_link or through_link,
+        blob,
+    )
+
+
+def stat_entry(entry: FileEntry, base: str, max_size: int) -> FileEntry | Notice | None:
+    """Complete an entry the walk gave unstated (``size`` -1; the cache did not know its
+    blob): the file's status and every check the walk makes of it, keeping the blob id
+    (the scan stores its result under it). None: the file is gone (git listed it a
+    moment ago; the walk skips a vanished tracked file the same way)."""
+    try:
+        st = os.lstat(entry.path)
+    except FileNotFoundError:
+        return None
+    except OSError as exc:
+        return Notice(
+            code=NoticeCode.UNREADABLE,
+            message=_os_reason(exc),
+            path=entry.display,
+            level=NoticeLevel.WARNING,
+        )
+    return _file_entry(entry.path, st, base, max_size, False, False, entry.blob)
 
 
 def _os_reason(exc: OSError) -> str:
