@@ -105,7 +105,7 @@ def _finding(
         module.doc_offset(start),
         module.doc_offset(end),
         material=use.api + "|" + "|".join(_material(measure, a) for a in reported),
-        covers=literals or None,
+        covers=literals,  # none: the key comes from elsewhere (see Rule.finding)
         evidence=", ".join(_evidence(measure, a) for a in reported),
         severity=severity,
         confidence=confidence,

@@ -322,3 +322,35 @@ def test_the_result_cache_holds_no_fast_hash_of_a_password(
     stored = "".join(p.read_bytes().decode("latin-1") for p in _files(cache))
     assert "RC" in stored  # the results are there
     assert not _leaks(stored, _fast_hashes(rule_ids, PASSWORD, [PUBLIC_SALT]))
+
+
+def test_a_code_finding_without_a_literal_costs_no_scrypt(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A client given keys read from the environment holds no credential value: its
+    fingerprint is a keyed fast hash; a literal password in code still gets scrypt."""
+    import rolecall.fingerprints as fps
+
+    calls: list[bytes] = []
+    real = hashlib.scrypt
+
+    def counting(password: bytes, **kwargs: Any) -> bytes:
+        calls.append(password)
+        return real(password, **kwargs)
+
+    monkeypatch.setattr(fps.hashlib, "scrypt", counting)
+    fps._scrypt.cache_clear()
+    environ = (
+        "import os\nimport boto3\n"
+        's3 = boto3.client("s3", aws_access_key_id=os.environ["AWS_ACCESS_KEY_ID"],\n'
+        '                  aws_secret_access_key=os.environ["AWS_SECRET_ACCESS_KEY"])\n'
+    )
+    write_tree(tmp_path, {"env_client.py": environ})
+    monkeypatch.chdir(tmp_path)
+    code, out = _scan("json", "--jobs", "1", capsys=capsys)
+    (finding,) = json.loads(out)["findings"]
+    assert code == 1 and finding["rule_id"].startswith("RC2")
+    assert calls == []
+    write_tree(tmp_path, _tree(PASSWORD))
+    code, out = _scan("json", "--jobs", "1", capsys=capsys)
+    assert code == 1 and set(calls) == {PASSWORD.encode()}  # one per rule that saw it
