@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterable
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Literal, TextIO, Union
+from dataclasses import dataclass, fields
+from typing import TYPE_CHECKING, Any, Literal, TextIO, TypeVar, Union
 
 from rolecall.model import Finding, Notice, Severity
 from rolecall.scan_command import UsageError as UsageError  # re-exported
@@ -222,6 +222,14 @@ class ReportStats:
     cached: int = 0
 
 
+_Stats = TypeVar("_Stats")
+
+
+def _same_stats(cls: type[_Stats], source: Any) -> _Stats:
+    """``source``'s counts as a ``cls`` (ReportStats and ScanStats share their fields)."""
+    return cls(**{f.name: getattr(source, f.name) for f in fields(cls)})  # type: ignore[arg-type]
+
+
 @dataclass(frozen=True)
 class Report:
     """The answer of :func:`rolecall.scan`: what ``rolecall scan`` reports, frozen.
@@ -261,21 +269,11 @@ class Report:
     @classmethod
     def from_scan_report(cls, report: ScanReport, *, stale: int = 0) -> Report:
         """Freeze a :class:`ScanReport` (``stale``: stale baseline entries counted)."""
-        s = report.stats
         return cls(
             findings=tuple(report.findings),
             suppressed=tuple(report.suppressed),
             notices=tuple(report.notices),
-            stats=ReportStats(
-                s.files_seen,
-                s.files_scanned,
-                s.files_skipped,
-                s.files_ignored,
-                s.bytes_scanned,
-                s.seconds,
-                s.jobs,
-                s.cached,
-            ),
+            stats=_same_stats(ReportStats, report.stats),
             fail_level=report.fail_level,
             accepted_by_baseline=report.accepted_by_baseline,
             stale_baseline_entries=stale,
@@ -293,7 +291,6 @@ class Report:
         """A mutable copy, as the reporters take it."""
         from rolecall.report import ScanReport, ScanStats
 
-        s = self.stats
         return ScanReport(
             root=self.root,
             tool_version=self.tool_version,
@@ -301,16 +298,7 @@ class Report:
             findings=list(self.findings),
             suppressed=list(self.suppressed),
             notices=list(self.notices),
-            stats=ScanStats(
-                s.files_seen,
-                s.files_scanned,
-                s.files_skipped,
-                s.files_ignored,
-                s.bytes_scanned,
-                s.seconds,
-                s.jobs,
-                s.cached,
-            ),
+            stats=_same_stats(ScanStats, self.stats),
             fail_level=self.fail_level,
             shard=self.shard,
             scanned_paths=list(self.scanned_paths),

@@ -270,9 +270,9 @@ def _files(root: Path) -> list[Path]:
     return [p for p in root.rglob("*") if p.is_file()]
 
 
-def test_one_scrypt_per_password_and_rule_in_a_run(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
-) -> None:
+@pytest.fixture
+def scrypt_calls(monkeypatch: pytest.MonkeyPatch) -> list[bytes]:
+    """The passwords scrypt derives from in this test (the run's memo cleared first)."""
     import rolecall.fingerprints as fps
 
     calls: list[bytes] = []
@@ -284,6 +284,16 @@ def test_one_scrypt_per_password_and_rule_in_a_run(
 
     monkeypatch.setattr(fps.hashlib, "scrypt", counting)
     fps._scrypt.cache_clear()
+    return calls
+
+
+def test_one_scrypt_per_password_and_rule_in_a_run(
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    scrypt_calls: list[bytes],
+) -> None:
+    calls = scrypt_calls
     lines = "".join(f"URL_{i}=postgres://app:{PASSWORD}@db{i}.internal/app\n" for i in range(40))
     write_tree(tmp_path, {"a.env": lines, "b.env": lines})
     monkeypatch.chdir(tmp_path)
@@ -325,21 +335,14 @@ def test_the_result_cache_holds_no_fast_hash_of_a_password(
 
 
 def test_a_code_finding_without_a_literal_costs_no_scrypt(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    scrypt_calls: list[bytes],
 ) -> None:
     """A client given keys read from the environment holds no credential value: its
     fingerprint is a keyed fast hash; a literal password in code still gets scrypt."""
-    import rolecall.fingerprints as fps
-
-    calls: list[bytes] = []
-    real = hashlib.scrypt
-
-    def counting(password: bytes, **kwargs: Any) -> bytes:
-        calls.append(password)
-        return real(password, **kwargs)
-
-    monkeypatch.setattr(fps.hashlib, "scrypt", counting)
-    fps._scrypt.cache_clear()
+    calls = scrypt_calls
     environ = (
         "import os\nimport boto3\n"
         's3 = boto3.client("s3", aws_access_key_id=os.environ["AWS_ACCESS_KEY_ID"],\n'
