@@ -155,10 +155,11 @@ class Rule:
         pattern) that the fingerprint is derived from, keyed with the run's salt; it is
         never stored. ``evidence`` must
         already be redacted. ``covers`` lists the credential values the finding is about
-        (default: ``material``); only short hashes of them are kept. An empty ``covers``
-        says the material holds no credential value (a code pattern that reads keys from
-        elsewhere): its fingerprint is then a keyed fast hash, as there is nothing a
-        slow derivation would protect. ``related`` gives
+        (default: ``material``); only short hashes of them are kept. They also decide
+        how the fingerprint is keyed: scrypt when one of them is low-entropy, else a
+        keyed fast hash. An empty ``covers`` says the material holds no credential value
+        (a code pattern that reads keys from elsewhere): nothing a slow derivation would
+        protect. ``related`` gives
         ``(start, end, label)`` for every other span of ``doc.text`` holding the
         credential's material (a paired secret, a literal the code resolved); ``label``
         says what is there and must not hold the secret. Keyword arguments fill the
@@ -168,7 +169,10 @@ class Rule:
         values.setdefault("evidence", evidence)
         location = doc.location(start, end)
         keying = current_keying()
-        low_entropy = (covers is None or len(covers) > 0) and is_low_entropy(material)
+        # The credential values decide: a code finding's material also describes the
+        # code around them, which no dictionary attack is after.
+        credentials = (material,) if covers is None else covers
+        low_entropy = any(is_low_entropy(v) for v in credentials)
         return Finding(
             rule_id=self.id,
             rule_name=self.name,
