@@ -1,0 +1,159 @@
+"""Fast paths of the hot text rules give what their slow paths give (issue 18).
+
+Each fast path decides with ``str.find``/``in`` on a lower-cased copy where a regex used
+to be searched at every offset of a large text. These tests compare both paths on
+real-shaped files and on generated texts, and check that the fast path still finds every
+documented credential shape (so a prefilter that wrongly says "no candidate" fails here).
+"""
+
+from __future__ import annotations
+
+import json
+import random
+from pathlib import Path
+
+import pytest
+from rolecall import Document
+from rolecall.engine import Engine, EngineOptions
+from rolecall.fakes import fake
+from rolecall.registry import default_registry
+from rolecall.rules import azure_entra
+
+ENGINE = Engine(default_registry(), EngineOptions())
+SECRET = fake("azure_sas_key")  # 44 characters of base64: an older-format client secret
+
+
+def _slow(text: str) -> list[tuple[int, int]] | None:
+    """What RC132's check searched before the fast path: two regexes over the text.
+
+    Each match is ``(start of the name, end of the secret)``."""
+    if not azure_entra._AZURE_CONTEXT.search(text):
+        return None
+    return [(m.start(), m.end(1)) for m in azure_entra._NAMED_SECRET.finditer(text)]
+
+
+def _fast(text: str) -> list[tuple[int, int]] | None:
+    lowered = azure_entra.folded(text)
+    if not azure_entra.has_context(text, lowered):
+        return None
+    return [(m.start(), m.end(1)) for m in azure_entra.named_secrets(text, lowered)]
+
+
+#: Every name form RC132 documents, in the case styles they are written in.
+NAMED_SHAPES = [
+    f"AZURE_TENANT_ID=x\nAZURE_CLIENT_SECRET={SECRET}\n",
+    f"tenant: t\nARM_CLIENT_SECRET: '{SECRET}'\n",
+    f'azure = {{ client_secret = "{SECRET}" }}\n',
+    f'{{"Azure": {{"TenantId": "t", "ClientSecret": "{SECRET}"}}}}\n',
+    f'{{"azure": {{"clientSecret":"{SECRET}"}}}}',
+    f"microsoftonline\nCLIENTSECRET = {SECRET}\n",
+    f"arm_client_id=1 client_Secret:{SECRET}",
+    f'TENANT\nAzure_Client_Secret =  "{SECRET}"\n',
+]
+
+
+@pytest.mark.parametrize("text", NAMED_SHAPES)
+def test_rc132_fast_path_finds_every_documented_name_form(text: str) -> None:
+    assert azure_entra.folded(text) is not None  # the fast path decides these
+    found = _fast(text)
+    assert found is not None and len(found) == 1
+    end = found[0][1]
+    assert text[end - len(SECRET) : end] == SECRET
+    assert found == _slow(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # Characters that (?i) equates with ASCII letters: long s, dotless i, dotted I, Kelvin.
+        f"AZURE_TENANT_ID=x\nclient_\u017fecret={SECRET}\n",
+        f"tenant\ncl\u0131ent_secret={SECRET}\n",
+        f"tenant \u0130\nclient_secret={SECRET}\n",
+        f"AZURE\u212a\nclient_secret={SECRET}\n",
+    ],
+)
+def test_rc132_case_folding_characters_take_the_regex_path(text: str) -> None:
+    assert azure_entra.folded(text) is None
+    found = _fast(text)
+    assert found is not None and len(found) == 1
+    assert found == _slow(text)
+
+
+def _generated(rng: random.Random) -> str:
+    names = [
+        "AZURE_CLIENT_SECRET",
+        "ARM_CLIENT_SECRET",
+        "client_secret",
+        "clientSecret",
+        "ClientSecret",
+        "clientsecret",
+        "my_client_secret",
+        "client-secret",
+        "secret",
+        "secretsecret",
+        "client_secretclient_secret",
+    ]
+    seps = ["=", ": ", '": "', " = '", "\t:\t", ":=", "  ", '"=', "=\n"]
+    noise = ["tenant", "AZURE", "\u017f", "é", "ß", "日本", "\n", " ", "{", "}", '"', "x" * 30]
+    parts: list[str] = []
+    for _ in range(rng.randint(1, 30)):
+        name = rng.choice(names)
+        name = "".join(c.upper() if rng.random() < 0.3 else c for c in name)
+        value = rng.choice([SECRET, SECRET[:32], SECRET + "A", "~" + SECRET[:40], "x" * 40])
+        parts.append(name + rng.choice(seps) + value)
+        parts.append(rng.choice(noise))
+    return "".join(parts)
+
+
+def test_rc132_fast_and_slow_paths_agree_on_generated_texts() -> None:
+    rng = random.Random(1832)
+    matches = 0
+    for _ in range(3000):
+        text = _generated(rng)
+        expected = _slow(text)
+        assert _fast(text) == expected, text
+        matches += len(expected or ())
+    assert matches > 1000  # the texts do hold secrets the rule reports
+
+
+def _files(tmp_path: Path) -> dict[str, str]:
+    model = {
+        "shapes": {
+            "ClientSecret": {"type": "string", "sensitive": True},
+            "CreateClientRequest": {"members": {"clientSecret": {"shape": "ClientSecret"}}},
+            "TenantId": {"type": "string", "documentation": "<p>The tenant \u2013 für Ünïcode</p>"},
+        }
+    }
+    return {
+        "service-2.json": json.dumps(model, indent=2, ensure_ascii=False),
+        "appsettings.json": json.dumps(
+            {"AzureAd": {"TenantId": "t", "ClientSecret": SECRET}}, indent=2
+        ),
+        ".env": f"AZURE_TENANT_ID=t\nAZURE_CLIENT_SECRET={SECRET}\n",
+        "main.tf": f'provider "azurerm" {{\n  client_secret = "{SECRET}"\n}}\n',
+        "notes.md": f"Tenant: \u017f\n\nclient_secret: {SECRET}\n",
+    }
+
+
+def test_rc132_reports_the_same_through_the_engine_either_way(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    paths = []
+    for name, text in _files(tmp_path).items():
+        path = tmp_path / name
+        path.write_text(text, encoding="utf-8")
+        paths.append(path)
+
+    def scan() -> list[object]:
+        results = []
+        for path in paths:
+            result = ENGINE.scan_document(Document(path.as_posix(), path.read_bytes()))
+            results.append((result.findings, result.notices))
+        return results
+
+    fast = scan()
+    monkeypatch.setattr(azure_entra, "folded", lambda text: None)
+    slow = scan()
+    assert fast == slow
+    reported = [f for findings, _ in fast for f in findings if f.rule_id == "RC132"]  # type: ignore[attr-defined]
+    assert len(reported) == 4  # appsettings.json, .env, main.tf, notes.md
