@@ -15,9 +15,10 @@ from pathlib import Path
 import pytest
 from rolecall import Document
 from rolecall.engine import Engine, EngineOptions
-from rolecall.fakes import fake
+from rolecall.fakes import BASE64, fake, fake_key_id, fake_secret_key
 from rolecall.registry import default_registry
-from rolecall.rules import azure_entra
+from rolecall.rules import _aws_material, azure_entra
+from rolecall.secrets import SESSION_TOKEN_PREFIXES
 
 ENGINE = Engine(default_registry(), EngineOptions())
 SECRET = fake("azure_sas_key")  # 44 characters of base64: an older-format client secret
@@ -157,3 +158,89 @@ def test_rc132_reports_the_same_through_the_engine_either_way(
     assert fast == slow
     reported = [f for findings, _ in fast for f in findings if f.rule_id == "RC132"]  # type: ignore[attr-defined]
     assert len(reported) == 4  # appsettings.json, .env, main.tf, notes.md
+
+
+# --- the AWS credential-material view (RC101-RC105) ----------------------------------
+
+RNG = random.Random(1818)
+KEY_ID = fake_key_id(rng=RNG)
+TEMP_ID = fake_key_id("ASIA", rng=RNG)
+SECRET_KEY = fake_secret_key(RNG)
+
+
+def _token(prefix: str, length: int = 356) -> str:
+    return prefix + "".join(RNG.choices(BASE64, k=length - len(prefix)))
+
+
+@pytest.mark.parametrize("prefix", SESSION_TOKEN_PREFIXES)
+def test_bare_token_prefilter_passes_every_known_prefix(prefix: str) -> None:
+    token = _token(prefix)
+    text = f"# pasted from the console\n{token}\n"
+    assert _aws_material.may_hold_bare_token(text)
+    found = _aws_material.material(Document("notes.txt", text.encode()), False).tokens
+    assert [t.value for t in found] == [token]
+
+
+def test_bare_token_prefilter_says_no_only_without_a_prefix() -> None:
+    alphabet = BASE64.replace("Y", "").replace("b", "")  # no prefix core can occur
+    body = "".join(random.Random(18).choices(alphabet, k=400))
+    assert not _aws_material.may_hold_bare_token(body)
+    for prefix in SESSION_TOKEN_PREFIXES:
+        assert _aws_material.may_hold_bare_token(body[:100] + prefix + body[100:])
+
+
+def _material_texts() -> dict[str, str]:
+    sts = {
+        "Credentials": {
+            "AccessKeyId": TEMP_ID,
+            "SecretAccessKey": SECRET_KEY,
+            "SessionToken": _token("FwoGZXIvYXdz"),
+            "Expiration": "2026-12-07T00:00:00Z",
+        }
+    }
+    model = {
+        "shapes": {
+            "SecretAccessKey": {"type": "string", "sensitive": True},
+            "SessionToken": {"type": "string", "documentation": "<p>The token \u2013 f\u00fcr</p>"},
+        }
+    }
+    return {
+        "sts.json": json.dumps(sts, indent=2),
+        "model.json": json.dumps(model, indent=2, ensure_ascii=False),
+        "credentials": (
+            f"[default]\naws_access_key_id = {KEY_ID}\naws_secret_access_key = {SECRET_KEY}\n"
+            f"\n[temp]\naws_access_key_id = {TEMP_ID}\naws_secret_access_key = {SECRET_KEY}\n"
+            f"aws_session_token = {_token('IQoJb3JpZ2lu')}\n"
+        ),
+        "log.txt": f"got {TEMP_ID}\n{''.join(RNG.choices(BASE64, k=300))}\n",
+        "bare.txt": f"x = '{_token('AQoDYXdz')}'\nsecret: nothing here\n",
+        "akia.env": f"AWS_ACCESS_KEY_ID={KEY_ID}\nAWS_SECRET_ACCESS_KEY={SECRET_KEY}\n",
+    }
+
+
+@pytest.mark.parametrize("examples", [False, True])
+def test_material_view_is_the_same_without_the_fast_paths(
+    examples: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    texts = _material_texts()
+
+    def build() -> dict[str, _aws_material.Material]:
+        return {
+            name: _aws_material.material(Document(name, text.encode()), examples)
+            for name, text in texts.items()
+        }
+
+    fast = build()
+    monkeypatch.setattr(_aws_material, "may_hold_bare_token", lambda text: True)
+    assert build() == fast
+    # The inputs hold what the view reports: ids, secrets, named, bare and beside tokens.
+    assert len(fast["sts.json"].tokens) == 1 and fast["sts.json"].pairs
+    assert len(fast["credentials"].tokens) == 1 and len(fast["credentials"].pairs) == 2
+    assert [t.name for t in fast["log.txt"].tokens] == [""]  # beside the ASIA id
+    assert len(fast["bare.txt"].tokens) == 1
+    assert fast["model.json"].tokens == () and fast["model.json"].ids == ()
+
+
+def test_every_session_token_prefix_holds_a_prefilter_core() -> None:
+    for prefix in SESSION_TOKEN_PREFIXES:
+        assert any(core in prefix for core in _aws_material._TOKEN_PREFIX_CORES), prefix
