@@ -8,12 +8,13 @@ documented credential shape (so a prefilter that wrongly says "no candidate" fai
 
 from __future__ import annotations
 
+import base64
 import json
 import random
 from pathlib import Path
 
 import pytest
-from rolecall import Document
+from rolecall import Document, credential_names
 from rolecall.engine import Engine, EngineOptions
 from rolecall.fakes import BASE64, fake, fake_key_id, fake_secret_key
 from rolecall.registry import default_registry
@@ -244,3 +245,128 @@ def test_material_view_is_the_same_without_the_fast_paths(
 def test_every_session_token_prefix_holds_a_prefilter_core() -> None:
     for prefix in SESSION_TOKEN_PREFIXES:
         assert any(core in prefix for core in _aws_material._TOKEN_PREFIX_CORES), prefix
+
+
+# --- the credential-value gate before parsing (RC301, RC307, RC321, ...) ------------
+
+
+def _gate_reference(text: str) -> bool:
+    return credential_names._CANDIDATE_VALUE.search(text) is not None
+
+
+#: Every shape the gate documents, alone in a text (base64 of each key-id prefix too).
+GATE_SHAPES = [
+    *(fake_key_id(prefix, random.Random(prefix)) for prefix in ("AKIA", "ASIA", "ABIA", "ACCA")),
+    *(
+        base64.b64encode(fake_key_id(prefix, random.Random(7)).encode()).decode()[:10]
+        for prefix in ("AKIA", "ASIA", "ABIA", "ACCA")
+    ),
+    "IQoJb3JpZ2lu",
+    "FwoGZXIvYXdz",
+    "FQoGZXIvYXdz",
+    "AgoJb3JpZ2lu",
+    SECRET_KEY,
+    "a" * 40,
+    "/+" * 20,
+]
+
+
+@pytest.mark.parametrize("shape", GATE_SHAPES)
+@pytest.mark.parametrize(
+    "around", [("", ""), ('{"x": "', '"}'), ("caf\u00e9 ", " \u65e5\u672c\ud800")]
+)
+def test_gate_passes_every_documented_shape(shape: str, around: tuple[str, str]) -> None:
+    text = around[0] + shape + around[1]
+    assert _gate_reference(text)
+    assert credential_names.may_hold_credential_value(text)
+
+
+@pytest.mark.parametrize(
+    "text", ["a" * 39, "AKIA" + "A" * 15, "QUtJ", "IQoJb3JpZ2l", "\u00e9" * 50]
+)
+def test_gate_says_no_where_the_reference_does(text: str) -> None:
+    assert not _gate_reference(text)
+    assert not credential_names._candidate_value(text)
+
+
+def _gate_text(rng: random.Random) -> str:
+    pieces = [
+        "".join(rng.choices(BASE64, k=rng.randint(1, 45))),
+        rng.choice(GATE_SHAPES)[: rng.randint(1, 40)],
+        rng.choice(["\u00e9", "\u65e5", "\ud83d\ude00", "\ud800", " ", "\n", '"', "=", "-"]),
+        "A" + rng.choice(["KIA", "SIA", "BIA", "CCA", "KIa"]) + fake_key_id(rng=rng)[4:],
+    ]
+    return "".join(rng.choice(pieces) for _ in range(rng.randint(1, 6)))
+
+
+@pytest.mark.parametrize("slice_chars", [7, 41, 1 << 20])
+def test_gate_agrees_with_the_regex_across_slices(
+    slice_chars: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(credential_names, "_SLICE", slice_chars)
+    rng = random.Random(slice_chars)
+    answers = []
+    for _ in range(4000):
+        text = _gate_text(rng)
+        expected = _gate_reference(text)
+        assert credential_names._candidate_value(text) == expected, text
+        answers.append(expected)
+    assert 500 < sum(answers) < 3500  # both answers occur often
+
+
+def test_gate_finds_a_run_cut_by_every_slice_boundary(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(credential_names, "_SLICE", 50)
+    for at in range(0, 120):
+        text = "-" * at + SECRET_KEY + "-" * 30
+        assert credential_names._candidate_value(text), at
+        assert not credential_names._candidate_value(text.replace(SECRET_KEY, SECRET_KEY[:39]))
+
+
+def _whole_gate_reference(text: str) -> bool:
+    """``may_hold_credential_value`` as two regexes (before its fast paths)."""
+    if credential_names._CANDIDATE_VALUE.search(text):
+        return True
+    return ("\\/" in text or "\\u002" in text) and bool(
+        credential_names._CANDIDATE_ESCAPED.search(text)
+    )
+
+
+def _escaped(secret: str, rng: random.Random) -> str:
+    """``secret`` with its slashes escaped as JSON writers do (``\\/``, ``\\u002f``)."""
+    return "".join(rng.choice(["\\/", "\\u002f", "\\u002F"]) if c == "/" else c for c in secret)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # JSON written by PHP and others: a secret key with escaped slashes.
+        '{"secret": "' + _escaped("abcd/" * 8, random.Random(1)) + '"}',
+        '{"secret": "' + ("ab\\/" * 14) + '"}',
+        '{"k": "' + ("x\\u002f" * 20) + '"}',
+        # Forty units only with both escapes: 39 characters of the plain alphabet.
+        "\\/" + "a" * 38 + "\\/",
+    ],
+)
+def test_gate_passes_escaped_secrets(text: str) -> None:
+    assert not credential_names._candidate_value(text)  # only the escaped form holds one
+    assert _whole_gate_reference(text)
+    assert credential_names.may_hold_credential_value(text)
+
+
+def test_gate_with_escapes_agrees_with_the_regexes(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(credential_names, "_SLICE", 23)
+    rng = random.Random(1840)
+    alphabet = BASE64.replace("/", "")
+    answers = []
+    for _ in range(4000):
+        parts = [
+            rng.choice(["\\/", "\\u002f", "\\u002F", "\\u002b", "\\", "/", " ", "\u00e9"])
+            if rng.random() < 0.2
+            else "".join(rng.choices(alphabet, k=rng.randint(1, 12)))
+            for _ in range(rng.randint(1, 12))
+        ]
+        text = "".join(parts)
+        expected = _whole_gate_reference(text)
+        assert credential_names.may_hold_credential_value(text) == expected, text
+        answers.append(expected)
+    assert 500 < sum(answers) < 3500
