@@ -18,7 +18,7 @@ from rolecall import Document, credential_names
 from rolecall.engine import Engine, EngineOptions
 from rolecall.fakes import BASE64, fake, fake_key_id, fake_secret_key
 from rolecall.registry import default_registry
-from rolecall.rules import _aws_material, azure_entra
+from rolecall.rules import _aws_material, _urls, azure_entra
 from rolecall.secrets import SESSION_TOKEN_PREFIXES
 
 ENGINE = Engine(default_registry(), EngineOptions())
@@ -370,3 +370,68 @@ def test_gate_with_escapes_agrees_with_the_regexes(monkeypatch: pytest.MonkeyPat
         assert credential_names.may_hold_credential_value(text) == expected, text
         answers.append(expected)
     assert 500 < sum(answers) < 3500
+
+
+# --- URL credentials (RC150 and the rules that share rolecall.rules._urls) --------------
+
+
+def _url_reference(text: str) -> list[tuple[str, str, str, int, int]]:
+    """Every ``://`` tried with both regexes, as before the ``@`` check."""
+    found = []
+    pos = text.find("://")
+    while pos != -1:
+        scheme = _urls._SCHEME.search(text, max(0, pos - 31), pos)
+        match = _urls._USERINFO.match(text, pos + 3)
+        if scheme and match and _urls._is_literal(*match.groups()[:2], match.group(3).rstrip(".")):
+            found.append((scheme.group(1), match.group(1), match.group(3), *match.span(2)))
+        pos = text.find("://", pos + 3)
+    return found
+
+
+def _url_fast(text: str) -> list[tuple[str, str, str, int, int]]:
+    return [
+        (c.scheme, c.user, c.host.rstrip("."), c.start, c.end) for c in _urls.url_credentials(text)
+    ]
+
+
+_URL_RNG = random.Random(1500)
+
+
+def _password(length: int) -> str:
+    return "".join(_URL_RNG.choices(BASE64.replace("/", ""), k=length))
+
+
+@pytest.mark.parametrize(
+    "user, password",
+    [
+        ("admin", _password(12)),
+        ("u" * 128, _password(256)),  # the longest userinfo: "@" 385 characters on
+        ("", _password(40)),
+        ("a" * 128, _password(4)),
+    ],
+)
+def test_url_fast_path_keeps_userinfo_at_its_longest(user: str, password: str) -> None:
+    text = f"DATABASE_URL=postgres://{user}:{password}@db.internal.corp:5432/app\n"
+    found = _url_fast(text)
+    assert [(u, text[a:b]) for _, u, _, a, b in found] == [(user, password)]
+    assert found == _url_reference(text)
+
+
+def test_url_fast_path_agrees_with_both_regexes_on_generated_texts() -> None:
+    rng = random.Random(150)
+    hits = 0
+    for _ in range(3000):
+        parts = []
+        for _ in range(rng.randint(1, 8)):
+            user = "".join(rng.choices("abcdefXYZ_-", k=rng.choice([0, 3, 127, 128, 129])))
+            password = "".join(rng.choices(BASE64, k=rng.choice([1, 12, 255, 256, 257])))
+            host = rng.choice(["db.corp", "localhost", "10.0.0.1", "-bad", "x"])
+            parts.append(
+                rng.choice(["https://", "redis://", "://", "see ", "\n", " @ ", "mongodb+srv://"])
+                + rng.choice([f"{user}:{password}@{host}", f"{user}@{host}", host, password])
+            )
+        text = "".join(parts)
+        expected = _url_reference(text)
+        assert _url_fast(text) == expected, text
+        hits += len(expected)
+    assert hits > 100  # both answers occur
