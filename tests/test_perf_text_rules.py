@@ -18,7 +18,7 @@ from rolecall import Document, credential_names
 from rolecall.engine import Engine, EngineOptions
 from rolecall.fakes import BASE64, fake, fake_key_id, fake_secret_key
 from rolecall.registry import default_registry
-from rolecall.rules import _aws_material, _urls, azure_entra
+from rolecall.rules import _aws_material, _urls, azure_entra, config_places
 from rolecall.secrets import SESSION_TOKEN_PREFIXES
 
 ENGINE = Engine(default_registry(), EngineOptions())
@@ -435,3 +435,28 @@ def test_url_fast_path_agrees_with_both_regexes_on_generated_texts() -> None:
         assert _url_fast(text) == expected, text
         hits += len(expected)
     assert hits > 100  # both answers occur
+
+
+def test_the_value_gate_runs_once_per_document(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    calls: list[int] = []
+    original = credential_names.may_hold_credential_value
+
+    def counted(text: str) -> bool:
+        calls.append(len(text))
+        return original(text)
+
+    monkeypatch.setattr(credential_names, "may_hold_credential_value", counted)
+    monkeypatch.setattr(config_places, "may_hold_credential_value", counted)
+    # A Kubernetes manifest (RC301, RC307 and RC321 gate on the value) with a key pair.
+    text = (
+        "apiVersion: v1\nkind: Pod\nspec:\n  containers:\n    - name: app\n      env:\n"
+        f"        - name: AWS_ACCESS_KEY_ID\n          value: {KEY_ID}\n"
+        f"        - name: AWS_SECRET_ACCESS_KEY\n          value: {SECRET_KEY}\n"
+    )
+    path = tmp_path / "pod.yaml"
+    path.write_text(text, encoding="utf-8")
+    result = ENGINE.scan_document(Document(path.as_posix(), path.read_bytes()))
+    assert result.findings  # the rules behind the gate did run and report
+    assert calls == [len(text)]
