@@ -240,8 +240,23 @@ def _token_at(text: str, at: int, name: str, examples: bool) -> TokenHit | None:
     return TokenHit(at, match.end(), value, name, _in_url(text, at), example)
 
 
+#: Each session-token prefix contains one of these (base64 of ``aws`` and ``origin``).
+_TOKEN_PREFIX_CORES = ("YXdz", "b3JpZ2lu")
+
+
+def may_hold_bare_token(text: str) -> bool:
+    """False when no bare token can occur: every one starts with a prefix holding a core.
+
+    Two ``in`` searches decide "no candidate" at C speed where the alternation of
+    prefixes would be tried at every offset of the text (most texts here hold none).
+    """
+    return any(core in text for core in _TOKEN_PREFIX_CORES)
+
+
 def _bare_tokens(text: str, taken: list[TokenHit], examples: bool) -> list[TokenHit]:
     found: list[TokenHit] = []
+    if not may_hold_bare_token(text):
+        return found
     starts = {t.start for t in taken}
     for match in policy.SESSION_TOKEN_PATTERN.finditer(text):
         start, end = match.span()
@@ -266,6 +281,8 @@ def _tokens_beside_temporary_ids(
     prefix is needed, and a shorter floor than a lone value's is enough (a truncated or
     older token). The closest run in the id's record is taken, one per id.
     """
+    if not any(hit.info.prefix == "ASIA" and not hit.example for hit in ids):
+        return []  # and the line index is not built for a text that may need none
     lines, chars = UNNAMED_PAIR_WINDOW
     index, text = doc.index, doc.text
     spans = sorted((t.start, t.end) for t in taken)

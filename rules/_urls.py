@@ -19,6 +19,9 @@ _SCHEME = lazy(r"([A-Za-z][A-Za-z0-9+.-]{0,30})\Z")
 _USERINFO = lazy(
     r"([^\s:@/'\"`<>\\{}]{0,128}):([^\s@/'\"`<>\\]{1,256})@([A-Za-z0-9][A-Za-z0-9._-]{0,252})"
 )
+#: Characters after ``://`` within which ``_USERINFO`` must meet its ``@``: a user of at
+#: most 128, ``:``, a password of at most 256, then the ``@`` itself.
+_AT_REACH = 128 + 1 + 256 + 1
 _DEV_HOSTS = lazy(
     r"(?i)^(?:localhost|127\.\d+\.\d+\.\d+|0\.0\.0\.0|host|hostname|"
     r"(?:[a-z0-9-]+\.)*example\.(?:com|org|net)|[a-z0-9-]+\.(?:local|test))$"
@@ -73,6 +76,9 @@ def url_credentials(text: str) -> Iterator[UrlCredential]:
     """Every URL with a literal (non-placeholder, non-reference) password in ``text``."""
     pos = text.find("://")
     while pos != -1:
+        if text.find("@", pos + 3, pos + 3 + _AT_REACH) == -1:
+            pos = text.find("://", pos + 3)
+            continue  # no userinfo can end here: most URLs, not worth two regexes
         scheme = _SCHEME.search(text, max(0, pos - 31), pos)
         match = _USERINFO.match(text, pos + 3)
         if scheme and match:

@@ -6,10 +6,9 @@ import json
 from collections.abc import Iterator
 
 from rolecall import Confidence, DocKind, Document, Example, Finding, Rule, RuleContext, Severity
-from rolecall.credential_names import may_hold_credential_value
 from rolecall.parsers.common import Entry, MapNode, Node, Scalar, walk
 from rolecall.rules._pairing import findings, locate
-from rolecall.rules.config_places import config_entries, json_needed, tree_roots
+from rolecall.rules.config_places import config_entries, json_needed, may_hold_value, tree_roots
 from rolecall.rules.config_support import (
     CREDENTIAL_WORDS,
     FAKE_KEY_ID,
@@ -136,7 +135,7 @@ class AwsKeysInApiClientFile(Rule):
     )
 
     def check(self, doc: Document, ctx: RuleContext) -> Iterator[Finding]:
-        if not may_hold_credential_value(doc.text):
+        if not may_hold_value(doc):
             return  # no value could be a credential: no need to parse the file
         if DocKind.JSON in doc.kinds:
             # The C parser's reading first (usually decided for RC301 already): nothing

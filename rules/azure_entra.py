@@ -18,6 +18,57 @@ _NAMED_SECRET = re.compile(
     r"\s{0,4}[:=]\s{0,4}[\"']?([A-Za-z0-9_~.+/=-]{32,44})(?![A-Za-z0-9_~.+/=-])"
 )
 _AZURE_CONTEXT = re.compile(r"(?i)azure|tenant|microsoftonline|ARM_CLIENT")
+_CONTEXT_WORDS = ("azure", "tenant", "microsoftonline", "arm_client")
+#: Where ``secret`` sits in each name ``_NAMED_SECRET`` accepts (``AZURE_CLIENT_SECRET``,
+#: ``ARM_CLIENT_SECRET``, ``client_secret``, ``clientsecret``): a match can only start
+#: this far before an occurrence of it. Ascending starts.
+_SECRET_OFFSETS = (13, 11, 7, 6)
+#: The characters that Python's case-insensitive matching equates with an ASCII letter
+#: (dotted capital I and dotless i with i, long s with s, the Kelvin sign with k). Where
+#: none occurs (and lower-casing keeps the length), ``text.lower()`` holds an ASCII
+#: letter exactly where ``(?i)`` sees one.
+_FOLDS_TO_ASCII = ("\u0130", "\u0131", "\u017f", "\u212a")
+
+
+def folded(text: str) -> str | None:
+    """``text`` lower-cased, offset for offset, or None when that is not exact."""
+    if any(c in text for c in _FOLDS_TO_ASCII):
+        return None
+    lowered = text.lower()
+    return lowered if len(lowered) == len(text) else None
+
+
+def has_context(text: str, lowered: str | None) -> bool:
+    """Whether ``text`` names Azure or a tenant: ``_AZURE_CONTEXT``, decided by ``in``."""
+    if lowered is None:
+        return _AZURE_CONTEXT.search(text) is not None
+    return any(word in lowered for word in _CONTEXT_WORDS)
+
+
+def named_secrets(text: str, lowered: str | None) -> Iterator[re.Match[str]]:
+    """The matches of ``_NAMED_SECRET.finditer(text)``, tried only where one can start.
+
+    A case-insensitive alternation is searched at every offset of a large text (botocore's
+    API models name ``ClientSecret`` shapes); ``str.find`` finds the few places where a
+    name ends in ``secret`` and the pattern is matched at the starts those allow, left to
+    right and never inside an earlier match, which is what ``finditer`` yields.
+    """
+    if lowered is None:
+        yield from _NAMED_SECRET.finditer(text)
+        return
+    starts: set[int] = set()
+    pos = lowered.find("secret")
+    while pos != -1:
+        starts.update(pos - back for back in _SECRET_OFFSETS if pos >= back)
+        pos = lowered.find("secret", pos + 1)
+    done = 0
+    for start in sorted(starts):
+        if start < done:
+            continue
+        match = _NAMED_SECRET.match(text, start)
+        if match is not None:
+            done = match.end()
+            yield match
 
 
 class AzureClientSecretAssignment(Rule):
@@ -77,9 +128,10 @@ class AzureClientSecretAssignment(Rule):
     )
 
     def check(self, doc: Document, ctx: RuleContext) -> Iterator[Finding]:
-        if not _AZURE_CONTEXT.search(doc.text):
+        lowered = folded(doc.text)
+        if not has_context(doc.text, lowered):
             return
-        for match in _NAMED_SECRET.finditer(doc.text):
+        for match in named_secrets(doc.text, lowered):
             secret = match.group(1)
             if secret[3:6] == "8Q~" or is_not_a_literal_secret(secret):
                 continue  # the current format is RC111's

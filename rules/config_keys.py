@@ -6,12 +6,12 @@ import base64
 from collections.abc import Iterator
 
 from rolecall import Confidence, DocKind, Document, Example, Finding, Rule, RuleContext, Severity
-from rolecall.credential_names import may_hold_credential_value
 from rolecall.parsers.common import Entry, MapNode, Scalar, scalar_text
 from rolecall.rules.config_places import (
     ci_oidc_alternative,
     cli_output_alternative,
     config_entries,
+    may_hold_value,
     owned_elsewhere,
     tree_roots,
 )
@@ -148,7 +148,7 @@ class LiteralCredentialInConfig(Rule):
     )
 
     def check(self, doc: Document, ctx: RuleContext) -> Iterator[Finding]:
-        if not may_hold_credential_value(doc.text):
+        if not may_hold_value(doc):
             return  # no value anywhere could be a credential: no need to parse the file
         entries = config_entries(doc)
         owned = {e.start for e in entries if owned_elsewhere(doc, e)}

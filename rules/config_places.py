@@ -12,7 +12,8 @@ import functools
 import posixpath
 from collections.abc import Iterator
 
-from rolecall import DocKind, Document
+from rolecall import DocKind, Document, View
+from rolecall.credential_names import may_hold_credential_value
 from rolecall.parsers.common import Entry, MapNode, Node, Scalar, SeqNode, walk
 from rolecall.parsers.shell import scan_shell
 
@@ -229,6 +230,18 @@ def json_needed(doc: Document) -> bool:
     from rolecall.rules._json_gate import JSON_GATE
 
     return doc.view(JSON_GATE)
+
+
+#: ``may_hold_credential_value`` of a document's text, decided once however many of the
+#: rules that gate on it (RC301, RC307, RC320, RC321, RC322) run on the document.
+VALUE_GATE: View[bool] = View(
+    "may-hold-credential-value", lambda doc: may_hold_credential_value(doc.text)
+)
+
+
+def may_hold_value(doc: Document) -> bool:
+    """Whether ``doc`` holds anything that could be a literal AWS credential value."""
+    return doc.view(VALUE_GATE)
 
 
 GITHUB_OIDC = (

@@ -6,7 +6,6 @@ import posixpath
 from collections.abc import Iterator
 
 from rolecall import Confidence, DocKind, Document, Example, Finding, Rule, RuleContext, Severity
-from rolecall.credential_names import may_hold_credential_value
 from rolecall.parsers.common import Entry, MapNode, Node, flatten
 from rolecall.rules.config_places import (
     ci_oidc_alternative,
@@ -15,6 +14,7 @@ from rolecall.rules.config_places import (
     is_cloudformation,
     is_github_workflow,
     is_gitlab_ci,
+    may_hold_value,
     name_value_pairs,
     tree_roots,
 )
@@ -152,7 +152,7 @@ class LiteralAwsKeyInContainerEnv(Rule):
     def check(self, doc: Document, ctx: RuleContext) -> Iterator[Finding]:
         if is_github_workflow(doc) or is_gitlab_ci(doc):
             return  # RC304 / RC306
-        if not may_hold_credential_value(doc.text):
+        if not may_hold_value(doc):
             return  # only literal values are reported: none here, no need to parse
         for root in tree_roots(doc):
             pairs: list[tuple[str, Entry]] = [

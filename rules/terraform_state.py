@@ -16,10 +16,9 @@ from rolecall import (
     Severity,
     redact,
 )
-from rolecall.credential_names import may_hold_credential_value
 from rolecall.parsers.common import Entry, MapNode, Node, Scalar, SeqNode, walk
 from rolecall.rules._pairing import locate
-from rolecall.rules.config_places import tree_roots
+from rolecall.rules.config_places import may_hold_value, tree_roots
 from rolecall.rules.config_support import FAKE_KEY_ID, FAKE_SECRET, report
 from rolecall.secrets import is_placeholder
 
@@ -137,7 +136,7 @@ class IamAccessKeyInTerraformState(Rule):
     )
 
     def check(self, doc: Document, ctx: RuleContext) -> Iterator[Finding]:
-        if not is_state_file(doc.path) or not may_hold_credential_value(doc.text):
+        if not is_state_file(doc.path) or not may_hold_value(doc):
             return
         for root in tree_roots(doc):
             #: Reported values: where, and what they are (for copies elsewhere).

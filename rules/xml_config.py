@@ -6,8 +6,8 @@ import posixpath
 from collections.abc import Iterator
 
 from rolecall import Confidence, DocKind, Document, Example, Finding, Rule, RuleContext, Severity
-from rolecall.credential_names import may_hold_credential_value
 from rolecall.rules._pairing import findings, locate
+from rolecall.rules.config_places import may_hold_value
 from rolecall.rules.config_support import (
     CREDENTIAL_WORDS,
     FAKE_KEY_ID,
@@ -144,7 +144,7 @@ class AwsKeysInXmlConfig(Rule):
     )
 
     def check(self, doc: Document, ctx: RuleContext) -> Iterator[Finding]:
-        if not may_hold_credential_value(doc.text):
+        if not may_hold_value(doc):
             return  # no value could be a credential: no need to parse the file
         from rolecall.parsers.xml import XML_VIEW
 
