@@ -29,6 +29,8 @@ HEAVY = (
     "concurrent.futures",
     "multiprocessing",
     "email",
+    # Only a directory inside a git work tree asks git for its files.
+    "rolecall.gitlist",
 )
 
 PROBE = (
