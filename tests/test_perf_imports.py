@@ -31,6 +31,8 @@ HEAVY = (
     "email",
     # Only a directory inside a git work tree asks git for its files.
     "rolecall.gitlist",
+    # argparse sizes its help to the terminal with shutil: only when help is shown.
+    "shutil",
 )
 
 PROBE = (
