@@ -12,7 +12,7 @@ import io
 import os
 import sys
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, NoReturn, TextIO, cast
+from typing import TYPE_CHECKING, Any, NoReturn, TextIO, cast
 
 from rolecall import __version__
 from rolecall.baseline_cmd import (
@@ -180,8 +180,46 @@ def _add_fix_command(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -
     p.set_defaults(baseline=None, no_baseline=False, report_stale=False)
 
 
+class _Formatter(argparse.HelpFormatter):
+    """argparse's help formatter, sized to the terminal only when it formats text.
+
+    argparse makes a formatter for every ``add_argument`` (to check the metavar), and
+    each asked for the terminal's size, which imports :mod:`shutil` (and its compression
+    modules) on every run, also when no help or usage is shown. The width is the same as
+    argparse's own: the terminal's columns less 2, unless ``width`` is given.
+    """
+
+    def __init__(
+        self,
+        prog: str,
+        indent_increment: int = 2,
+        max_help_position: int = 24,
+        width: int | None = None,
+    ) -> None:
+        # The width is a placeholder until format_help() measures the terminal.
+        super().__init__(prog, indent_increment, max_help_position, 80 if width is None else width)
+        self._pending = None if width is not None else (indent_increment, max_help_position)
+
+    def format_help(self) -> str:
+        if self._pending is not None:
+            import shutil
+
+            indent_increment, max_help_position = self._pending
+            self._pending = None
+            self._width = shutil.get_terminal_size().columns - 2
+            self._max_help_position = min(
+                max_help_position, max(self._width - 20, indent_increment * 2)
+            )
+        return super().format_help()
+
+
 class _Parser(argparse.ArgumentParser):
-    """argparse, with a usage error said in one line (the usage is one ``--help`` away)."""
+    """argparse, with a usage error said in one line (the usage is one ``--help`` away),
+    and help formatted by :class:`_Formatter` (subparsers too)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("formatter_class", _Formatter)
+        super().__init__(*args, **kwargs)
 
     def error(self, message: str) -> NoReturn:
         self.exit(EXIT_USAGE, f"rolecall: error: {message} (see `{self.prog} --help`)\n")
@@ -197,10 +235,12 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"rolecall {__version__}")
     # Subparsers are _Parser too (argparse makes them of the parent's class); typed as
-    # plain parsers for the helpers that add commands.
+    # plain parsers for the helpers that add commands. ``prog`` is what argparse would
+    # format from the usage (no positionals yet: the program's name), given so that no
+    # formatter measures the terminal unless help is shown.
     sub = cast(
         "argparse._SubParsersAction[argparse.ArgumentParser]",
-        parser.add_subparsers(dest="command", metavar="COMMAND"),
+        parser.add_subparsers(dest="command", metavar="COMMAND", prog=parser.prog),
     )
     if only in (None, "scan"):
         scan = sub.add_parser("scan", help="scan files and directories")

@@ -28,7 +28,6 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from rolecall.gitlist import GitUnavailable, ignores_directory, list_files
 from rolecall.ignore import (
     IgnorePolicy,
     IgnoreRules,
@@ -204,6 +203,10 @@ class _Walker:
 
     def _walk_repository(self, path: str, repo: str) -> Iterator[FileEntry | Notice]:
         """The files of directory ``path`` in work tree ``repo``, as git lists them."""
+        # Imported here: a scan outside git, or of named files (the hook), never runs git
+        # and skips this module's import and its two dataclasses' code generation.
+        from rolecall.gitlist import GitUnavailable, ignores_directory, list_files
+
         if ignores_directory(repo, path):
             # Named on the command line although git ignores it (a virtual environment):
             # scanned, with only the ignore files inside it (see root_sources).

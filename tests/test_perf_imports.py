@@ -29,6 +29,10 @@ HEAVY = (
     "concurrent.futures",
     "multiprocessing",
     "email",
+    # Only a directory inside a git work tree asks git for its files.
+    "rolecall.gitlist",
+    # argparse sizes its help to the terminal with shutil: only when help is shown.
+    "shutil",
 )
 
 PROBE = (

@@ -58,12 +58,12 @@ def source(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> s
     """Both file sources must agree with git: its own list, and the walk that reads the
     ignore files itself (used when git is missing or fails)."""
     if request.param == "own-reading":
-        import rolecall.walker
+        import rolecall.gitlist
 
         def unavailable(directory: str) -> object:
             raise GitUnavailable("git is not installed")
 
-        monkeypatch.setattr(rolecall.walker, "list_files", unavailable)
+        monkeypatch.setattr(rolecall.gitlist, "list_files", unavailable)  # walker imports it late
     return str(request.param)
 
 

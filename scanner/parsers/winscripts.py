@@ -23,37 +23,38 @@ import posixpath
 import re
 from collections.abc import Iterator
 
+from rolecall.lazyre import lazy
 from rolecall.parsers.common import Entry
 
-_PS_ENV = re.compile(
+_PS_ENV = lazy(
     r"(?im)\$env:([A-Za-z_][A-Za-z0-9_]*)[ \t]*=[ \t]*(?:([\"'])([^\"'\r\n]*)\2|([^\s\"'#;]+))"
 )
-_PS_SETENV = re.compile(
+_PS_SETENV = lazy(
     r"(?i)\[(?:System\.)?Environment\]::SetEnvironmentVariable\(\s*([\"'])([A-Za-z_]\w*)\1"
     r"\s*,\s*([\"'])([^\"'\r\n]*)\3"
 )
-_PS_ASSIGN = re.compile(
+_PS_ASSIGN = lazy(
     r"(?m)^[ \t]*\$?([A-Za-z_][A-Za-z0-9_]*)[ \t]*=[ \t]*([\"'])([^\"'\r\n]*)\2"
     r"[ \t]*;?[ \t]*(?:#.*)?\r?$"
 )
-_PS_PARAM = re.compile(
+_PS_PARAM = lazy(
     # PowerShell also takes an en or em dash (pasted from documents) before a parameter.
     r"(?i)(?<![\w-])[-\u2013\u2014](AccessKey|SecretKey|SessionToken)[ \t]+"
     r"(?:([\"'])([^\"'\r\n]*)\2|([^\s\"'`;|)]+))"
 )
-_CMD_SET = re.compile(
+_CMD_SET = lazy(
     r"(?im)^[ \t]*@?set[ \t]+(?:\"([A-Za-z_]\w*)=([^\"\r\n]*)\"|([A-Za-z_]\w*)=([^\r\n]*))"
 )
-_CMD_SETX = re.compile(r"(?im)^[ \t]*@?setx[ \t]+([A-Za-z_]\w*)[ \t]+(?:\"([^\"\r\n]*)\"|(\S+))")
-_CONFIGURE_SET = re.compile(
+_CMD_SETX = lazy(r"(?im)^[ \t]*@?setx[ \t]+([A-Za-z_]\w*)[ \t]+(?:\"([^\"\r\n]*)\"|(\S+))")
+_CONFIGURE_SET = lazy(
     r"(?i)\baws[ \t]+configure[ \t]+set[ \t]+([A-Za-z_][\w.]*)[ \t]+"
     r"(?:([\"'])([^\"'\r\n]*)\2|([^\s\"'`;|&)]+))"
 )
-_MAKE_ASSIGN = re.compile(
+_MAKE_ASSIGN = lazy(
     r"(?m)^(?:(?:export|override)[ \t]+)*([A-Za-z_][A-Za-z0-9_.]*)[ \t]*(::?=|:::=|\?=|\+=|!=|=)"
     r"[ \t]*([^\r\n#]*?)[ \t]*\r?$"
 )
-_EXPANSION = re.compile(r"\$[({A-Za-z_]|%[A-Za-z_]\w*%|`")
+_EXPANSION = lazy(r"\$[({A-Za-z_]|%[A-Za-z_]\w*%|`")
 
 POWERSHELL_SUFFIXES = (".ps1", ".psm1", ".psd1")
 BATCH_SUFFIXES = (".bat", ".cmd")
