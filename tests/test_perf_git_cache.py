@@ -27,6 +27,7 @@ from rolecall.runner import ScanRequest, run_scan
 from rolecall.walker import FileEntry, WalkOptions
 
 from tests.conftest import git_env, write_tree
+from tests.test_walker_git import git
 
 pytestmark = [
     pytest.mark.integration,
@@ -41,17 +42,6 @@ def _isolated(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     monkeypatch.setenv("GIT_CONFIG_GLOBAL", os.devnull)
     monkeypatch.setenv("GIT_CONFIG_NOSYSTEM", "1")
     monkeypatch.setenv("HOME", str(tmp_path))
-
-
-def git(root: Path, *args: str) -> str:
-    done = subprocess.run(
-        ["git", "-C", str(root), *args],
-        check=True,
-        capture_output=True,
-        text=True,
-        env=git_env(root.parent),
-    )
-    return done.stdout
 
 
 def _env(key_id: str, secret: str) -> str:
