@@ -13,6 +13,7 @@ from typing import Any
 
 from rolecall.configcheck import Invalid, codes, expected, strings, suggestion
 from rolecall.model import Severity
+from rolecall.redact import scrub
 
 #: Every key of ``[tool.rolecall]`` (a ``.rolecall.toml``'s top level).
 KEYS = (
@@ -78,7 +79,7 @@ def _regexes(value: Any) -> tuple[str, ...]:
         try:
             re.compile(pattern)
         except re.error as exc:
-            raise Invalid(f"bad regular expression {pattern!r}: {exc}") from None
+            raise Invalid(f"bad regular expression {scrub(repr(pattern))}: {exc}") from None
     return patterns
 
 
@@ -130,7 +131,8 @@ def _information_uri(value: Any) -> str:
     except ValueError:
         parts = None
     if parts is None or parts.scheme not in ("https", "http") or not parts.netloc:
-        raise Invalid(f"expected an absolute http(s) URL, got {value!r}")
+        # Quoted redacted: a key pasted into the wrong setting must not reach a CI log.
+        raise Invalid(f"expected an absolute http(s) URL, got {scrub(repr(value))}")
     if any(c.isspace() or not c.isprintable() for c in value):
         raise Invalid("a URL cannot contain spaces or control characters")
     return value

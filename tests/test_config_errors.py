@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 from rolecall.cli import main
 from rolecall.config import KEYS, SARIF_KEYS, config_from_mapping
+from rolecall.fakes import fake_secret_key
 
 from tests.conftest import write_tree
 
@@ -279,3 +280,16 @@ def test_a_valid_configuration_is_checked_without_loading_the_rules(project: Pat
     select, loaded = json.loads(out)
     assert select == ["RC1", "RC201"]
     assert loaded == ["rolecall.rules"]  # the package (the manifest's folder), no rule module
+
+
+def test_a_refused_value_that_could_be_a_secret_is_redacted(
+    project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A secret pasted into the wrong setting is quoted by the error only redacted."""
+    secret = fake_secret_key()
+    write_tree(project, {".rolecall.toml": f'[sarif]\ninformation-uri = "{secret}"\n'})
+    message = _error(capsys)
+    assert secret not in message and f"{secret[:4]}…(40 chars)" in message
+    write_tree(project, {".rolecall.toml": f'allowlist = ["({secret}"]\n'})
+    message = _error(capsys)
+    assert "bad regular expression" in message and secret not in message
