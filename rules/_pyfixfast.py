@@ -63,10 +63,13 @@ def rebuilt(
         return None
     node = measure.module.tree.body[0]
     assert isinstance(node, ast.Expr)
-    if isinstance(node.value, ast.Call):
-        return _call(measure, node.value, drop)
-    if isinstance(node.value, ast.Dict):
-        return _dict(measure, node.value, set(drop))
+    try:
+        if isinstance(node.value, ast.Call):
+            return _call(measure, node.value, drop)
+        if isinstance(node.value, ast.Dict):
+            return _dict(measure, node.value, set(drop))
+    except (ValueError, IndexError):
+        pass  # a layout the extents cannot make out: libcst decides, as it always did
     return None
 
 
