@@ -1,21 +1,21 @@
-"""The edits of RC2xx fixes, built with libcst (imported only when edits are wanted).
+"""The edits of RC2xx fixes: the call (or dictionary) rebuilt without its credentials.
 
-The call (or dictionary) a finding is about is parsed on its own with
-``libcst.parse_expression``, rebuilt without its credential arguments, and only the
-characters that changed are replaced, so formatting and comments elsewhere in the call
-stay as they were. Arguments and entries are found by their index, which the ``ast``
-analysis counts the same way (every argument in source order).
+The new code comes from the source text (:mod:`rolecall.rules._pyfixfast`) wherever the
+text's layout says for certain what libcst would write, and from libcst
+(:mod:`rolecall.rules._pyfixcst`, imported only then) for the rest: the two agree
+character for character (tests/test_python_fix_differential.py), so a report's edits do
+not depend on which one built them, and a hook run whose fixes are all ordinary never
+pays libcst's import (PERF-NOTES: a pre-commit run is start-up bound). Only the
+characters that changed are replaced.
 """
 
 from __future__ import annotations
 
 import difflib
-import functools
 from collections.abc import Mapping
 
-import libcst as cst
 from rolecall import Document, TextEdit
-from rolecall.rules._pynodes import default_newline
+from rolecall.rules import _pyfixfast
 
 
 def removal_edits(
@@ -33,7 +33,8 @@ def removal_edits(
     One edit per changed stretch: the text between two removed arguments (a kept
     ``endpoint_url`` with a password in it) is never part of an edit, so a report's
     ``replacement`` holds only the commas, blanks and comments that move. ``newline``
-    is :func:`default_newline` of ``source``, when the caller knows it already.
+    is :func:`rolecall.rules._pynodes.default_newline` of ``source``, when the caller
+    knows it already.
     """
     old_code = source[start:end]
     new_code = rebuilt(source, start, end, drop, newline)
@@ -52,13 +53,6 @@ def removal_edits(
     return tuple(edits)
 
 
-@functools.lru_cache(maxsize=4)
-def _config(newline: str) -> cst.PartialParserConfig:
-    # Made once per line-break style: building one parses version strings, which cost
-    # about a tenth of a fix when a module has thousands of them.
-    return cst.PartialParserConfig(default_newline=newline)
-
-
 def rebuilt(
     source: str,
     start: int,
@@ -66,93 +60,11 @@ def rebuilt(
     drop: Mapping[int, set[int] | None],
     newline: str | None = None,
 ) -> str | None:
-    """libcst's code for ``source[start:end]`` without the parts in ``drop``."""
-    if newline is None:
-        newline = default_newline(source)
-    try:
-        node = cst.parse_expression(source[start:end], config=_config(newline))
-    except (cst.ParserSyntaxError, ValueError, TypeError, IndexError, SyntaxError):
-        return None
-    ids: set[int] = set()
-    if isinstance(node, cst.Call):
-        for index, entries in drop.items():
-            if index >= len(node.args):
-                return None
-            arg = node.args[index]
-            if entries is None:
-                ids.add(id(arg))
-            elif isinstance(arg.value, cst.Dict):
-                ids.update(id(e) for i, e in enumerate(arg.value.elements) if i in entries)
-        new: cst.CSTNode = drop_arguments(node, ids)
-    elif isinstance(node, cst.Dict):
-        ids.update(id(e) for i, e in enumerate(node.elements) if i in drop)
-        new = _drop_elements(node, ids)
-    else:
-        return None
-    return cst.Module(body=[], default_newline=newline).code_for_node(new)
+    """The code of ``source[start:end]`` without the parts in ``drop``, as libcst writes
+    it; None when libcst cannot read that code."""
+    fast = _pyfixfast.rebuilt(source, start, end, drop, newline)
+    if fast is not None:
+        return fast
+    from rolecall.rules import _pyfixcst
 
-
-def drop_arguments(call: cst.Call, drop: set[int]) -> cst.Call:
-    """``call`` without the arguments (or storage_options entries) whose ids are in
-    ``drop``; a storage_options dictionary left empty goes as well."""
-    original = list(call.args)
-    kept: list[cst.Arg] = []
-    for arg in original:
-        if id(arg) in drop:
-            continue
-        value = arg.value
-        if isinstance(value, cst.Dict) and any(id(e) in drop for e in value.elements):
-            smaller = _drop_elements(value, drop)
-            if not smaller.elements:
-                continue
-            arg = arg.with_changes(value=smaller)
-        kept.append(arg)
-    if not kept:
-        return call.with_changes(args=(), whitespace_before_args=cst.SimpleWhitespace(""))
-    if kept[-1] is not original[-1]:
-        kept[-1] = _now_last(kept[-1], original[-1])
-    return call.with_changes(args=kept)
-
-
-def _now_last(arg: cst.Arg, last: cst.Arg) -> cst.Arg:
-    """``arg``, which the removal of ``last`` (and what followed it) made the last one.
-
-    It takes over the call's ending from ``last`` (a trailing comma or none, the line
-    break and indentation before the closing parenthesis) and keeps its own comment:
-    the comment after its comma describes it; ``last``'s comment leaves with ``last``.
-    """
-    own = arg.comma.whitespace_after if isinstance(arg.comma, cst.Comma) else None
-    if isinstance(last.comma, cst.Comma):
-        after = _keep_comment(own, last.comma.whitespace_after)
-        comma = (
-            arg.comma.with_changes(whitespace_after=after)
-            if isinstance(arg.comma, cst.Comma)
-            else last.comma
-        )
-        return arg.with_changes(comma=comma, whitespace_after_arg=last.whitespace_after_arg)
-    ending = _keep_comment(own, last.whitespace_after_arg)
-    return arg.with_changes(comma=cst.MaybeSentinel.DEFAULT, whitespace_after_arg=ending)
-
-
-def _keep_comment(
-    own: cst.BaseParenthesizableWhitespace | None, ending: cst.BaseParenthesizableWhitespace
-) -> cst.BaseParenthesizableWhitespace:
-    """``ending`` (the blanks before the closing parenthesis), with the comment that
-    ``own`` (the blanks after the kept argument's comma) carried on its first line."""
-    if isinstance(own, cst.ParenthesizedWhitespace) and isinstance(
-        ending, cst.ParenthesizedWhitespace
-    ):
-        return ending.with_changes(first_line=own.first_line)
-    return ending
-
-
-def _drop_elements(node: cst.Dict, drop: set[int]) -> cst.Dict:
-    original = list(node.elements)
-    kept = [e for e in original if id(e) not in drop]
-    if kept and kept[-1] is not original[-1]:
-        kept[-1] = kept[-1].with_changes(comma=original[-1].comma)
-    if not kept:
-        return node.with_changes(
-            elements=(), lbrace=cst.LeftCurlyBrace(), rbrace=cst.RightCurlyBrace()
-        )
-    return node.with_changes(elements=kept)
+    return _pyfixcst.rebuilt(source, start, end, drop, newline)

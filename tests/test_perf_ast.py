@@ -1,5 +1,6 @@
-"""RC2xx detection runs on the standard library's ``ast``: libcst only builds fix edits,
-and only when a scan wants them (``rolecall fix``, JSON and SARIF reports)."""
+"""RC2xx detection runs on the standard library's ``ast``: fix edits are built only when a
+scan wants them (``rolecall fix``, JSON and SARIF reports), from the source text, and with
+libcst only for a call laid out in a way the text path leaves to it."""
 
 from __future__ import annotations
 
@@ -23,6 +24,8 @@ LEAKY = (
     'db = boto3.client("dynamodb", aws_access_key_id=os.environ["AWS_ACCESS_KEY_ID"],\n'
     '                  aws_secret_access_key=os.environ["AWS_SECRET_ACCESS_KEY"])\n'
 )
+#: LEAKY with the second call continued by a backslash, which only libcst rebuilds.
+CONTINUED = LEAKY.replace('"AWS_ACCESS_KEY_ID"],\n', '"AWS_ACCESS_KEY_ID"], \\\n')
 SELECT = RuleSelection(select=("RC2",))
 
 
@@ -58,12 +61,15 @@ def test_text_scan_of_a_leaky_file_does_not_import_libcst(tmp_path: Path) -> Non
     assert "safe fix available: Remove aws_access_key_id, aws_secret_access_key" in output
 
 
+@pytest.mark.parametrize(("source", "libcst"), [(LEAKY, False), (CONTINUED, True)])
 @pytest.mark.parametrize("fmt", ["json", "sarif"])
-def test_json_and_sarif_scans_carry_the_edits(tmp_path: Path, fmt: str) -> None:
-    (tmp_path / "app.py").write_text(LEAKY)
+def test_json_and_sarif_scans_carry_the_edits(
+    tmp_path: Path, fmt: str, source: str, libcst: bool
+) -> None:
+    (tmp_path / "app.py").write_text(source)
     args = ("scan", "--isolated", "--no-cache", "--format", fmt, "app.py")
     code, loaded, output = _child(CLI, tmp_path, *args)
-    assert (code, loaded) == (1, True)
+    assert (code, loaded) == (1, libcst)
     assert isinstance(output, str)
     report = json.loads(output)
     if fmt == "json":
@@ -84,10 +90,11 @@ def test_text_then_json_with_the_cache_gets_edits(tmp_path: Path) -> None:
     assert fixes and all(fix["edits"] for fix in fixes)
 
 
-def test_fix_command_applies_the_libcst_edits(tmp_path: Path) -> None:
-    (tmp_path / "app.py").write_text(LEAKY)
+@pytest.mark.parametrize(("source", "libcst"), [(LEAKY, False), (CONTINUED, True)])
+def test_fix_command_applies_the_edits(tmp_path: Path, source: str, libcst: bool) -> None:
+    (tmp_path / "app.py").write_text(source)
     code, loaded, _ = _child(CLI, tmp_path, "fix", "--isolated", "app.py")
-    assert (code, loaded) == (1, True)  # 1: the literal key is left (listed) for --unsafe-fixes
+    assert (code, loaded) == (1, libcst)  # 1: the literal key is left for --unsafe-fixes
     fixed = (tmp_path / "app.py").read_text()
     assert 'db = boto3.client("dynamodb")\n' in fixed
     assert KEY in fixed  # the literal key's fix is unsafe: not without --unsafe-fixes

@@ -86,7 +86,8 @@ def options(draw: st.DrawFn) -> str:
 @given(st.one_of(calls().map(lambda case: case[0]), options()))
 def test_resulting_code_in_the_message_is_what_the_fix_builds(code: str) -> None:
     """The recommendation's "resulting code" comes from the source text; the fix from
-    libcst: both must describe the same rewrite."""
+    libcst's rules (applied to the text, or by libcst): both must describe the same
+    rewrite."""
     from rolecall.rules._pyfix import rebuilt
     from rolecall.rules._pyreport import removal
     from rolecall.rules._pysdk import AWS_CREDENTIALS
