@@ -201,6 +201,10 @@ class State:
     def __init__(self) -> None:
         self.digest = _hasher()
         self.newest = 0
+        #: The digest before the files only the scan could name (see Attempt.state).
+        self.core = ""
+        #: Inside git: ``ls-files -s -v -z``'s output.
+        self.index = b""
 
     def add(self, text: str) -> None:
         self.digest.update(text.encode("utf-8", "surrogateescape") + b"\0")
@@ -367,12 +371,13 @@ class _Run:
             pass
 
 
-def git_config_files(top: str) -> list[str]:
-    """Every file git reads configuration from in ``top`` (when recording), and the
-    places where one could appear: their stamps stand for the configuration, which
-    :func:`_vouched` checked when the record was written. So a replay needs no git
-    command before ``status`` (which may run a content filter of the configuration)."""
-    out = _Run(top, "config", "-z", "--list", "--show-origin").output()
+def git_config_files(top: str, out: bytes, exec_path_out: bytes) -> list[str]:
+    """Every file git reads configuration from in ``top`` (from ``git config -z --list
+    --show-origin``'s output ``out``, when recording), and the places where one could
+    appear (the system file under git's prefix, from ``git --exec-path``): their stamps
+    stand for the configuration, which was checked when the record was written. So a
+    replay needs no git command before ``status`` (which may run a content filter of
+    the configuration)."""
     files: set[str] = set()
     fields = out.split(b"\0")
     for i in range(0, len(fields) - 1, 2):
@@ -387,7 +392,7 @@ def git_config_files(top: str) -> list[str]:
     home = os.path.expanduser("~")
     xdg = os.environ.get("XDG_CONFIG_HOME") or os.path.join(home, ".config")
     git = os.path.join(top, ".git")
-    exec_path = _Run(top, "--exec-path").output().decode("utf-8", "replace").strip()
+    exec_path = exec_path_out.decode("utf-8", "replace").strip()
     prefix = os.path.dirname(os.path.dirname(exec_path)) if exec_path else "/usr"
     files.update(
         {
@@ -458,6 +463,7 @@ def _add_git(
     listed: bytes,
     changes: bytes,
 ) -> None:
+    state.index = listed
     state.add_bytes(listed)
     state.add_bytes(changes)
     records = listed.split(b"\0")
@@ -574,6 +580,7 @@ class Record:
         self.paths: list[str] = []  # outside git: the tree
         self.config: list[str] = []  # inside git: git's configuration files
         self.config_state = ""  # ... and their stamps when recorded
+        self.inputs: list[str] = []  # files the scan named: the baseline
 
     def encode(self) -> bytes:
         texts = [
@@ -585,7 +592,10 @@ class Record:
             self.config_state,
             self.before,
             self.after,
-            *("\0".join(items) for items in (self.trees, self.files, self.paths, self.config)),
+            *(
+                "\0".join(items)
+                for items in (self.trees, self.files, self.paths, self.config, self.inputs)
+            ),
         ]
         fields = [text.encode("utf-8", "surrogatepass") for text in texts]
         return b"".join(len(field).to_bytes(4, "little") + field for field in fields)
@@ -601,14 +611,14 @@ class Record:
                 raise ValueError("a truncated record")
             texts.append(field.decode("utf-8", "surrogatepass"))
             at += 4 + size
-        if len(texts) != 12 or texts[1] not in ("git", "tree") or texts[4] not in _KINDS:
+        if len(texts) != 13 or texts[1] not in ("git", "tree") or texts[4] not in _KINDS:
             raise ValueError("not a record")
         record = cls()
         record.state, record.mode, code, confirmed, record.kind = texts[:5]
         record.config_state, record.before, record.after = texts[5:8]
         record.code = int(code)
         record.confirmed = confirmed == "1"
-        record.trees, record.files, record.paths, record.config = (
+        record.trees, record.files, record.paths, record.config, record.inputs = (
             [p for p in text.split("\0") if p] for text in texts[8:]
         )
         return record
@@ -670,6 +680,11 @@ class Attempt:
     def _mode(self) -> str:
         if any(k in GIT_LOCATION_ENV for k in os.environ):
             raise GitDoubt("a git variable in the environment")
+        for root in self.roots:
+            # Folders only (not a link to one): a list of files (the pre-commit hook's)
+            # changes with every commit, and a replay would not pay for its record.
+            if (os.lstat(root).st_mode & 0o170000) != 0o040000:
+                raise GitDoubt("a scanned path that is not a folder")
         tops = {work_tree_of(root) for root in self.roots}
         if len(tops) != 1:
             raise GitDoubt("scanned paths in and out of work trees")
@@ -680,27 +695,28 @@ class Attempt:
             raise GitDoubt("--no-gitignore inside a work tree")
         return "git"
 
-    def state(
-        self, trees: list[str], files: list[str], paths: list[str], config: list[str]
-    ) -> State:
-        """The current state; :class:`GitDoubt` when git's account is not trusted.
-        Inside git, ``config`` (git's configuration files) must be as recorded: the
-        caller compares :func:`config_state` first."""
+    def state(self, record: Record) -> State:
+        """The current state of ``record``'s inputs; :class:`GitDoubt` when git's
+        account is not trusted. Inside git, ``record.config`` (git's configuration
+        files) must be as recorded: the caller compares :func:`config_state` first."""
         probe = GitProbe(self.top) if self.mode == "git" and self.top is not None else None
         state = State()
         state.add(self.mode)
         try:
-            for path in config:
+            for path in record.config:
                 state.stat(path, follow=True)
-            self._stamp(state, trees, files)
+            self._stamp(state, record.trees, record.files)
             if probe is not None:
                 probe.finish(state, self.roots, self.request)
             else:
-                tree_state(state, paths)
+                tree_state(state, record.paths)
         except BaseException:
             if probe is not None:
                 probe.discard()
             raise
+        state.core = state.digest.hexdigest()
+        for path in record.inputs:
+            state.stat(path, follow=True)
         return state
 
     def _stamp(self, state: State, trees: list[str], files: list[str]) -> None:
@@ -750,7 +766,7 @@ def try_replay(argv: Sequence[str], out: TextIO) -> tuple[int | None, Attempt | 
     if attempt.mode == "git" and config_state(record.config) != record.config_state:
         return None, attempt
     try:
-        state = attempt.state(record.trees, record.files, record.paths, record.config)
+        state = attempt.state(record)
     except (GitDoubt, OSError, ValueError):
         return None, None
     if state.digest.hexdigest() != record.state:
@@ -811,7 +827,7 @@ def run_recorded(attempt: Attempt, main: Callable[[], int]) -> int:
 
     started = time.time_ns()
     try:
-        before, extra = _record_inputs(attempt)
+        before, record = _record_inputs(attempt)
     except (GitDoubt, OSError, ValueError):
         return main()
     _tolerate_narrow_encoding(sys.stdout)
@@ -826,33 +842,32 @@ def run_recorded(attempt: Attempt, main: Callable[[], int]) -> int:
     import contextlib
 
     with contextlib.suppress(GitDoubt, OSError, ValueError):
-        _record(attempt, code, "".join(out.parts), "".join(err.parts), before, extra, started)
+        _record(attempt, code, "".join(out.parts), "".join(err.parts), before, record, started)
     return code
 
 
-def _record_inputs(attempt: Attempt) -> tuple[State, Record]:
-    """The state before the scan, and a record with the paths it is made of."""
+def _record_inputs(attempt: Attempt) -> tuple[State | None, Record]:
+    """A record with the paths that make its state, and inside git the state before the
+    scan (outside git every file is stat'ed, and one changed while the scan ran is too
+    recent to record; inside git, a tracked file changed and changed back while the
+    scan ran is not listed by status afterwards, but was before)."""
     record = Record()
     record.mode = attempt.mode
-    if attempt.mode == "tree":
-        paths = walk_tree(attempt.roots)
-        if paths is None:
-            raise GitDoubt("a repository inside the tree")
-        record.paths = paths
-    else:
-        from rolecall import gitlist
-
-        assert attempt.top is not None
-        # Before status runs (it may run a content filter the configuration names).
-        if not gitlist._config_allows_vouching(attempt.top):
-            raise GitDoubt("the repository's configuration")
-        record.config = git_config_files(attempt.top)
     record.trees, record.files = _plugins()
-    return _state_of(attempt, record), record
+    if attempt.mode == "tree":
+        return None, record
+    from rolecall import gitlist
 
-
-def _state_of(attempt: Attempt, record: Record) -> State:
-    return attempt.state(record.trees, record.files, record.paths, record.config)
+    top = attempt.top
+    assert top is not None
+    listing = _Run(top, "config", "-z", "--list", "--show-origin")
+    exec_path = _Run(top, "--exec-path")
+    # Checked before status runs (it may run a content filter the configuration names).
+    allowed = gitlist._config_allows_vouching(top)
+    record.config = git_config_files(top, listing.output(), exec_path.output())
+    if not allowed:
+        raise GitDoubt("the repository's configuration")
+    return attempt.state(record), record
 
 
 def _plugins() -> tuple[list[str], list[str]]:
@@ -893,23 +908,31 @@ def _plugins() -> tuple[list[str], list[str]]:
 
 
 def _record(
-    attempt: Attempt, code: int, out: str, err: str, before: State, record: Record, started: int
+    attempt: Attempt,
+    code: int,
+    out: str,
+    err: str,
+    before: State | None,
+    record: Record,
+    started: int,
 ) -> None:
     if code not in (0, 1) or err or len(SCANS) != 1 or not SCANS[0][1]:
         return
-    # The same state after the scan as before it (nothing changed while it ran) ...
-    after = _state_of(attempt, record)
-    if after.digest.hexdigest() != before.digest.hexdigest():
-        return
-    # ... and with the files the scan read besides the tree, known only now.
-    record.files.extend(INPUTS)
-    final = _state_of(attempt, record)
-    if max(before.newest, final.newest) >= started - SETTLED_NS:
+    if attempt.mode == "tree":
+        paths = walk_tree(attempt.roots)
+        if paths is None:
+            return  # a repository inside the tree: the walker asked git there
+        record.paths = paths
+    record.inputs = list(INPUTS)
+    after = attempt.state(record)
+    if before is not None and after.core != before.core:
+        return  # changed while the scan ran
+    if after.newest >= started - SETTLED_NS:
         return  # something changed too recently to trust its stamp
-    if attempt.mode == "git" and not _vouched(attempt):
+    if attempt.mode == "git" and not _vouched(attempt, after):
         return
     seconds = SCANS[0][0]
-    record.state = final.digest.hexdigest()
+    record.state = after.digest.hexdigest()
     record.config_state = config_state(record.config)
     record.code = code
     fmt = attempt.request.format
@@ -934,18 +957,17 @@ def _record(
     _write(attempt, record)
 
 
-def _vouched(attempt: Attempt) -> bool:
-    """Whether an unchanged blob id means unchanged bytes for every tracked file: the
-    configuration as :mod:`rolecall.gitlist` requires it, and no attribute that converts
-    content between the work tree and the object store."""
+def _vouched(attempt: Attempt, state: State) -> bool:
+    """Whether an unchanged blob id means unchanged bytes for every tracked file: no
+    attribute converts content between the work tree and the object store (the
+    configuration was checked before the scan, and its files' stamps are unchanged)."""
     from rolecall import gitlist
 
-    top = attempt.top
-    assert top is not None
-    if not gitlist._config_allows_vouching(top):
-        return False
-    tracked = [os.fsdecode(p) for p in _Run(top, "ls-files", "-z").output().split(b"\0") if p]
-    return not tracked or len(gitlist._without_conversion(top, tracked)) == len(tracked)
+    assert attempt.top is not None
+    tracked = [
+        os.fsdecode(record.partition(b"\t")[2]) for record in state.index.split(b"\0") if record
+    ]
+    return not tracked or len(gitlist._without_conversion(attempt.top, tracked)) == len(tracked)
 
 
 def _same_output(attempt: Attempt, record: Record) -> bool:
