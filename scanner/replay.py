@@ -797,6 +797,15 @@ def note_scan(seconds: float, cached: bool) -> None:
     SCANS.append((seconds, cached))
 
 
+#: For each git listing with blob ids of this process: whether git vouched for every
+#: unmodified tracked file (none has a converting attribute), noted by rolecall.gitlist.
+VOUCHED: list[bool] = []
+
+
+def note_vouched(all_files: bool) -> None:
+    VOUCHED.append(all_files)
+
+
 def note_input(path: str) -> None:
     INPUTS.append(os.path.abspath(path))
 
@@ -958,9 +967,12 @@ def _record(
 
 
 def _vouched(attempt: Attempt, state: State) -> bool:
-    """Whether an unchanged blob id means unchanged bytes for every tracked file: no
-    attribute converts content between the work tree and the object store (the
-    configuration was checked before the scan, and its files' stamps are unchanged)."""
+    """Whether an unchanged blob id means unchanged bytes for every clean tracked file:
+    no attribute converts content between the work tree and the object store (the
+    configuration was checked before the scan, and its files' stamps are unchanged).
+    Modified files are stat'ed by a replay, so their attributes do not matter."""
+    if VOUCHED:  # the scan's own listing checked the attributes of the clean files
+        return all(VOUCHED)
     from rolecall import gitlist
 
     assert attempt.top is not None
