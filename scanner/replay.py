@@ -34,27 +34,43 @@ The *state* is compared with the one recorded:
   stats): an unchanged directory means an unchanged set of entries, so the walk and the
   ignore matching are not redone, and a symbolic link also by its target's stat;
 - inside a git work tree, git's own account, asked side by side: ``git ls-files -s -v
-  -z`` (the blob id of every tracked file, a content hash git maintains) and ``git
-  status --porcelain=v2 -z --untracked-files=all --ignored=matching`` (what differs from
-  the index, and what is untracked or ignored), after the repository's configuration
-  has been checked as :mod:`rolecall.gitlist` checks it before trusting git's answer;
-  each file status lists (modified, untracked) is also stat'ed, because status says
-  *that* a file differs, not *how*.
+  -z`` (the blob id of every tracked file, a content hash git maintains, and flags that
+  show entries git does not check) and ``git status --porcelain=v2 -z
+  --untracked-files=all --ignored=matching`` (what differs from the index, what is
+  untracked or ignored); each file status lists as modified or untracked is also
+  stat'ed, because status says *that* a file differs, not *how*. git's configuration
+  decides whether its "unchanged" can be trusted (as :mod:`rolecall.gitlist` judges it:
+  no ``core.autocrlf``, full stat checks, no content filter in the repository's own
+  configuration, no converting attribute on a clean file); it is judged when recording,
+  and a replay compares the stamps of every file git read it from (``git config --list
+  --show-origin``) and of every place one could appear, before ``status`` runs (which
+  may run a content filter).
 
-Doubts that skip the replay: an option the replay does not know (``--output``,
-``--shard``, ``--no-cache``, ``--follow-symlinks``; an abbreviation), a git variable in
-the environment, submodules, nested repositories, sparse or assume-unchanged entries,
-unmerged paths, a scanned path inside an ignored directory or outside the work tree,
-``--no-gitignore`` inside git, a git error, a record not written by this user (it is
-authenticated with the result cache's per-user key) or in another format, any file or
-directory changed less than :data:`SETTLED_NS` before the recorded scan (a file written
-twice within the file system's time resolution keeps its stamp), and anything the scan
-wrote to standard error.
+A record is written after a full scan that used the result cache, printed nothing to
+standard error and exited 0 or 1, of folders only (a list of files, the pre-commit
+hook's, changes with every commit), when no stamped file or folder changed in the last
+:data:`SETTLED_NS` (a file written twice within the file system's time resolution keeps
+its stamp) and, inside git, when git's account after the scan is the one before it.
+
+Doubts that skip the replay, and run the full scan: an option the replay does not know
+(``--output``, ``--shard``, ``--no-cache``, ``--follow-symlinks``; an abbreviation), a
+scanned path that is a file or a link, a variable that moves git's repository or index,
+submodules, nested repositories, sparse, assume-unchanged or unmerged entries, links
+in the index, a scanned path inside an ignored folder or outside the work tree,
+``--no-gitignore`` inside git, a git error, a record that is not this user's (records
+are authenticated with the result cache's per-user key) or not in this layout, and
+any platform but Linux (git's output goes to memory files; elsewhere ``st_ctime`` is
+not, or not only, the time of the last change).
 
 What is recorded is the report the scan printed (which holds only redacted evidence,
 like the report itself) and its exit code. The scan time in the text summary and the
 JSON ``stats`` is the replay's own. A JSON report also states how many files the cache
 answered; it is replayed only once two full scans in a row printed the same report.
+
+Not covered: files a rule plugin reads on its own (beyond its source folder), and a
+file changed and changed back while the scan that records ran, in a way that leaves
+every stamp git and the replay look at as it was (the scan itself read the file at
+one instant, as any scan does).
 """
 
 from __future__ import annotations
@@ -203,8 +219,12 @@ class State:
         self.newest = 0
         #: The digest before the files only the scan could name (see Attempt.state).
         self.core = ""
-        #: Inside git: ``ls-files -s -v -z``'s output.
+        #: Inside git: ``ls-files -s -v -z``'s output (empty when not run), its digest,
+        #: the stamp of the index it came from, and the folders of the files it lists.
         self.index = b""
+        self.index_digest = ""
+        self.index_stamp = ""
+        self.index_folders: list[str] = []
 
     def add(self, text: str) -> None:
         self.digest.update(text.encode("utf-8", "surrogateescape") + b"\0")
@@ -419,11 +439,23 @@ def config_state(files: list[str]) -> str:
 
 class GitProbe:
     """``git ls-files`` and ``git status`` of the work tree ``top``, started side by
-    side; rolecall's own stamping runs while they do."""
+    side; rolecall's own stamping runs while they do.
 
-    def __init__(self, top: str) -> None:
+    ``ls-files`` only reads the index, which git replaces (a new file) whenever it
+    changes it: when the index has the stamp it had when ``record`` was written, its
+    listing is the recorded one, and ``ls-files`` does not run."""
+
+    def __init__(self, top: str, record: Record) -> None:
         self.top = top
-        self.listing = _Run(top, "ls-files", "-s", "-v", "-z")
+        self.index_path = os.path.join(top, ".git", "index")
+        try:
+            self.index_st: os.stat_result | None = os.lstat(self.index_path)
+        except OSError:
+            self.index_st = None
+        self.index_stamp = stamp(self.index_st) if self.index_st is not None else ""
+        self.record = record
+        reuse = bool(record.index_stamp) and self.index_stamp == record.index_stamp
+        self.listing = None if reuse else _Run(top, "ls-files", "-s", "-v", "-z")
         try:
             self.status = _Run(
                 top,
@@ -437,22 +469,38 @@ class GitProbe:
                 "--no-renames",
             )
         except GitDoubt:
-            self.listing.discard()
+            if self.listing is not None:
+                self.listing.discard()
             raise
 
     def discard(self) -> None:
         """Wait for both (after a failure elsewhere)."""
         for run in (self.listing, self.status):
-            if run.fd >= 0:
+            if run is not None and run.fd >= 0:
                 run.discard()
 
     def finish(self, state: State, roots: list[str], request: Request) -> None:
         """Add git's account to ``state`` (the module docstring says what it is)."""
+        listed = None
         try:
-            listed = self.listing.output()
+            if self.listing is not None:
+                listed = self.listing.output()
         finally:
             changes = self.status.output()
-        _add_git(state, self.top, roots, request, listed, changes)
+        if listed is not None and _lstamp(self.index_path) != self.index_stamp:
+            raise GitDoubt("the index changed while it was listed")
+        state.index_stamp = self.index_stamp
+        if self.index_st is not None:  # settled, like every stamp a record trusts
+            newest = max(self.index_st.st_mtime_ns, self.index_st.st_ctime_ns)
+            state.newest = max(state.newest, newest)
+        _add_git(state, self.top, roots, request, listed, changes, self.record)
+
+
+def _lstamp(path: str) -> str:
+    try:
+        return stamp(os.lstat(path))
+    except OSError:
+        return ""
 
 
 def _add_git(
@@ -460,16 +508,30 @@ def _add_git(
     top: str,
     roots: list[str],
     request: Request,
-    listed: bytes,
+    listed: bytes | None,
     changes: bytes,
+    record: Record,
 ) -> None:
-    state.index = listed
-    state.add_bytes(listed)
+    if listed is None:  # the recorded listing (the index is the recorded file)
+        state.index_digest = record.index_digest
+        state.index_folders = record.index_folders
+    else:
+        records = listed.split(b"\0")
+        for line in records:
+            if line and not (line.startswith(_INDEX_TAGS) and b" 0\t" in line[:90]):
+                raise GitDoubt("an index entry git does not check (or not a regular file)")
+        state.index = listed
+        h = _hasher()
+        h.update(listed)
+        state.index_digest = str(h.hexdigest())
+        if not request.isolated:
+            tracked: set[str] = set()
+            for line in records:
+                if line:
+                    _folders(os.fsdecode(line.partition(b"\t")[2]), tracked)
+            state.index_folders = sorted(tracked)
+    state.add(state.index_digest)
     state.add_bytes(changes)
-    records = listed.split(b"\0")
-    for record in records:
-        if record and not (record.startswith(_INDEX_TAGS) and b" 0\t" in record[:90]):
-            raise GitDoubt("an index entry git does not check (or not a regular file)")
     prefix = top.rstrip(os.sep) + os.sep
     rel_roots = [os.path.relpath(root, top).replace(os.sep, "/") for root in roots]
     files: list[str] = []
@@ -502,10 +564,7 @@ def _add_git(
         if st is not None and (st.st_mode & 0o170000) == 0o120000:
             state.stat(prefix + path, follow=True)
     if not request.isolated:
-        folders: set[str] = set()
-        for record in records:
-            if record:
-                _folders(os.fsdecode(record.partition(b"\t")[2]), folders)
+        folders = set(state.index_folders)
         for path in files:
             _folders(path, folders)
         for folder in sorted(folders):
@@ -581,6 +640,11 @@ class Record:
         self.config: list[str] = []  # inside git: git's configuration files
         self.config_state = ""  # ... and their stamps when recorded
         self.inputs: list[str] = []  # files the scan named: the baseline
+        #: Inside git: the index's stamp, the digest of its listing and the folders of
+        #: the files it lists (see GitProbe).
+        self.index_stamp = ""
+        self.index_digest = ""
+        self.index_folders: list[str] = []
 
     def encode(self) -> bytes:
         texts = [
@@ -590,15 +654,24 @@ class Record:
             "1" if self.confirmed else "0",
             self.kind,
             self.config_state,
+            self.index_stamp,
+            self.index_digest,
             self.before,
             self.after,
-            *(
-                "\0".join(items)
-                for items in (self.trees, self.files, self.paths, self.config, self.inputs)
-            ),
+            *("\0".join(items) for items in self._lists()),
         ]
         fields = [text.encode("utf-8", "surrogatepass") for text in texts]
         return b"".join(len(field).to_bytes(4, "little") + field for field in fields)
+
+    def _lists(self) -> list[list[str]]:
+        return [
+            self.trees,
+            self.files,
+            self.paths,
+            self.config,
+            self.inputs,
+            ["/" + folder for folder in self.index_folders],  # the top folder is ""
+        ]
 
     @classmethod
     def decode(cls, data: bytes) -> Record:
@@ -611,16 +684,23 @@ class Record:
                 raise ValueError("a truncated record")
             texts.append(field.decode("utf-8", "surrogatepass"))
             at += 4 + size
-        if len(texts) != 13 or texts[1] not in ("git", "tree") or texts[4] not in _KINDS:
+        if len(texts) != 16 or texts[1] not in ("git", "tree") or texts[4] not in _KINDS:
             raise ValueError("not a record")
         record = cls()
         record.state, record.mode, code, confirmed, record.kind = texts[:5]
-        record.config_state, record.before, record.after = texts[5:8]
+        record.config_state, record.index_stamp, record.index_digest = texts[5:8]
+        record.before, record.after = texts[8:10]
         record.code = int(code)
         record.confirmed = confirmed == "1"
-        record.trees, record.files, record.paths, record.config, record.inputs = (
-            [p for p in text.split("\0") if p] for text in texts[8:]
-        )
+        (
+            record.trees,
+            record.files,
+            record.paths,
+            record.config,
+            record.inputs,
+            record.index_folders,
+        ) = ([p for p in text.split("\0") if p] for text in texts[10:])
+        record.index_folders = [folder[1:] for folder in record.index_folders]
         return record
 
     def output(self, seconds: float) -> str:
@@ -699,7 +779,8 @@ class Attempt:
         """The current state of ``record``'s inputs; :class:`GitDoubt` when git's
         account is not trusted. Inside git, ``record.config`` (git's configuration
         files) must be as recorded: the caller compares :func:`config_state` first."""
-        probe = GitProbe(self.top) if self.mode == "git" and self.top is not None else None
+        git = self.mode == "git" and self.top is not None
+        probe = GitProbe(self.top, record) if git and self.top is not None else None
         state = State()
         state.add(self.mode)
         try:
@@ -751,6 +832,10 @@ def try_replay(argv: Sequence[str], out: TextIO) -> tuple[int | None, Attempt | 
     import time
 
     started = time.perf_counter()
+    # Linux only: git's output goes to memory files, and elsewhere a stat's st_ctime is
+    # not (or not only) the time of the last change (Windows: the creation time).
+    if not sys.platform.startswith("linux") or not hasattr(os, "memfd_create"):
+        return None, None
     request = parse(argv)
     if request is None:
         return None, None
@@ -943,6 +1028,8 @@ def _record(
     seconds = SCANS[0][0]
     record.state = after.digest.hexdigest()
     record.config_state = config_state(record.config)
+    record.index_stamp, record.index_digest = after.index_stamp, after.index_digest
+    record.index_folders = after.index_folders
     record.code = code
     fmt = attempt.request.format
     if fmt == "text":
