@@ -257,9 +257,9 @@ class State:
         for entry in entries:
             if entry.name == "__pycache__":
                 continue
-            if entry.is_dir():
+            if entry.is_dir(follow_symlinks=False):
                 self.tree(entry.path)
-            else:
+            else:  # a link to a folder is stamped, not entered (no loops)
                 self.stat(entry.path, follow=True)
 
 
