@@ -89,6 +89,9 @@ MAGIC = b"rolecall-replay-1\n"
 SETTLED_NS = 2_000_000_000
 #: The folder of records in rolecall's cache directory.
 RECORDS = "replay"
+#: Records kept (the most recently written): one per request, and a request changes
+#: with the environment (a CI run's variables), so old ones are removed.
+MAX_RECORDS = 32
 #: Environment variables that shells change between commands and nothing reads.
 VOLATILE_ENV = frozenset({"OLDPWD", "SHLVL", "_"})
 #: git variables that move the repository, its index or where git looks for one: the
@@ -1104,3 +1107,19 @@ def _write(attempt: Attempt, record: Record) -> None:
         with contextlib.suppress(OSError):
             os.unlink(tmp)
         raise
+    _prune(folder)
+
+
+def _prune(folder: str) -> None:
+    """Remove the records written longest ago beyond :data:`MAX_RECORDS`."""
+    import contextlib
+
+    with os.scandir(folder) as it:
+        found = []
+        for entry in it:
+            with contextlib.suppress(OSError):
+                found.append((entry.stat(follow_symlinks=False).st_mtime_ns, entry.path))
+    found.sort(reverse=True)
+    for _, path in found[MAX_RECORDS:]:
+        with contextlib.suppress(OSError):
+            os.unlink(path)

@@ -609,3 +609,25 @@ def test_a_link_to_a_folder_is_not_recorded(tmp_path: Path) -> None:
     for _ in range(2):
         run(tmp_path, "scan", "--isolated", "link")
     assert records(tmp_path) == {}
+
+
+def test_old_records_are_removed(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A request changes with the environment (a CI run's variables): only the most
+    recently written records are kept."""
+    monkeypatch.setattr(replay, "MAX_RECORDS", 2)
+    folder = tmp_path / "records"
+    folder.mkdir()
+    for i in range(5):
+        path = folder / f"r{i}"
+        path.write_bytes(b"x")
+        os.utime(path, ns=(i * 10**9, i * 10**9))
+    replay._prune(str(folder))
+    assert sorted(p.name for p in folder.iterdir()) == ["r3", "r4"]
+
+
+def test_the_record_folder_stays_bounded(tmp_path: Path) -> None:
+    root = make_repo(tmp_path / "repo")
+    for i in range(replay.MAX_RECORDS + 3):
+        env = {**os.environ, "CI_RUN_ID": str(i)}  # a new request each time
+        assert run(root, "scan", "--isolated", ".", env=env).returncode == 1
+    assert len(records(tmp_path)) == replay.MAX_RECORDS
