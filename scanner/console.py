@@ -29,7 +29,11 @@ def run() -> None:
     gc.disable()
     from rolecall.replay import run_recorded, try_replay
 
-    code, attempt = try_replay(sys.argv[1:], sys.stdout)
+    try:
+        code, attempt = try_replay(sys.argv[1:], sys.stdout)
+    except KeyboardInterrupt:  # as rolecall.cli.main says it
+        print("rolecall: interrupted", file=sys.stderr)
+        sys.exit(130)
     if code is None:
         from rolecall.cli import main
 

@@ -860,8 +860,11 @@ def try_replay(argv: Sequence[str], out: TextIO) -> tuple[int | None, Attempt | 
     if state.digest.hexdigest() != record.state:
         return None, attempt
     _tolerate_narrow_encoding(out)
-    out.write(record.output(time.perf_counter() - started))
-    out.flush()
+    try:
+        out.write(record.output(time.perf_counter() - started))
+        out.flush()
+    except BrokenPipeError:  # the reader left (``| head``): as rolecall.cli.main
+        return 0, None
     return record.code, None
 
 

@@ -631,3 +631,24 @@ def test_the_record_folder_stays_bounded(tmp_path: Path) -> None:
         env = {**os.environ, "CI_RUN_ID": str(i)}  # a new request each time
         assert run(root, "scan", "--isolated", ".", env=env).returncode == 1
     assert len(records(tmp_path)) == replay.MAX_RECORDS
+
+
+def test_a_reader_that_leaves_early(tmp_path: Path) -> None:
+    """``rolecall scan | head -1`` on a replay: exit 0 and no traceback, as a full scan."""
+    root = make_repo(tmp_path / "repo")
+    args = ("scan", "--isolated", "-v", ".")
+    recorded_then_replayed(tmp_path, root, *args)
+    before = records(tmp_path)
+    read, write = os.pipe()
+    proc = subprocess.Popen(
+        [sys.executable, "-c", ENTRY, str(TEST_SETTLED_NS), *args],
+        cwd=root,
+        stdout=write,
+        stderr=subprocess.PIPE,
+    )
+    os.close(write)
+    os.close(read)  # before the report is written
+    _, err = proc.communicate()
+    assert proc.returncode == 0
+    assert b"Traceback" not in err
+    assert records(tmp_path) == before  # it was the replay
