@@ -27,7 +27,7 @@ import sys
 
 def run() -> None:
     gc.disable()
-    from rolecall.replay import run_recorded, try_replay
+    from rolecall.replay import try_replay
 
     try:
         code, attempt = try_replay(sys.argv[1:], sys.stdout)
@@ -37,6 +37,11 @@ def run() -> None:
     if code is None:
         from rolecall.cli import main
 
-        code = main() if attempt is None else run_recorded(attempt, main)
+        if attempt is None:
+            code = main()
+        else:
+            from rolecall.replayrecord import run_recorded
+
+            code = run_recorded(attempt, main)
     gc.freeze()  # nothing left to collect: skip the collector's passes at exit
     sys.exit(code)

@@ -78,10 +78,14 @@ from __future__ import annotations
 import os
 import sys
 
+from rolecall.replaygit import GitProbe, config_state, work_tree_of
+from rolecall.replaystate import CONFIG_NAMES, GitDoubt, Record, State, hasher, tree_state
+
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from collections.abc import Callable, Sequence
-    from typing import Any, TextIO
+    from collections.abc import Sequence
+    from typing import TextIO
+
 
 #: The first line of every record (a record of another layout is a miss).
 MAGIC = b"rolecall-replay-1\n"
@@ -110,7 +114,6 @@ GIT_LOCATION_ENV = frozenset(
     }
 )
 #: Configuration file names looked for in each directory (see rolecall.config).
-CONFIG_NAMES = (".rolecall.toml", "pyproject.toml")
 #: Options the replay understands; any other option makes a full scan.
 _FLAGS = frozenset(
     {
@@ -139,11 +142,6 @@ _VALUED = frozenset(
     }
 )
 _FORMATS = frozenset({"text", "json", "sarif", "github"})
-_KINDS = ("text", "json", "")
-#: Index entries git checks itself: regular files at stage 0 ("H": cached, not
-#: assume-unchanged or skip-worktree).
-_INDEX_TAGS = (b"H 100644 ", b"H 100755 ")
-_GIT = ("git", "-c", "core.quotePath=false", "-c", "core.fsmonitor=false")
 
 
 class Request:
@@ -199,73 +197,6 @@ def parse(argv: Sequence[str]) -> Request | None:
     return request
 
 
-# -- hashing and stamps ------------------------------------------------------------------
-
-
-def _hasher(key: bytes = b"") -> Any:
-    try:
-        from _blake2 import blake2b
-    except ImportError:  # a Python built without it: hashlib's (slower to import)
-        from hashlib import blake2b
-    return blake2b(key=key[:64], digest_size=32)
-
-
-def stamp(st: os.stat_result) -> str:
-    return f"{st.st_mode}:{st.st_size}:{st.st_mtime_ns}:{st.st_ctime_ns}:{st.st_ino}:{st.st_dev}"
-
-
-class State:
-    """What the inputs look like now: a running digest and the latest change time seen."""
-
-    def __init__(self) -> None:
-        self.digest = _hasher()
-        self.newest = 0
-        #: The digest before the files only the scan could name (see Attempt.state).
-        self.core = ""
-        #: Inside git: ``ls-files -s -v -z``'s output (empty when not run), its digest,
-        #: the stamp of the index it came from, and the folders of the files it lists.
-        self.index = b""
-        self.index_digest = ""
-        self.index_stamp = ""
-        self.index_folders: list[str] = []
-
-    def add(self, text: str) -> None:
-        self.digest.update(text.encode("utf-8", "surrogateescape") + b"\0")
-
-    def add_bytes(self, data: bytes) -> None:
-        self.digest.update(len(data).to_bytes(8, "little") + data)
-
-    def stat(self, path: str, *, follow: bool = False) -> os.stat_result | None:
-        """Add ``path``'s stamp (or its absence); return its stat."""
-        try:
-            st = os.stat(path) if follow else os.lstat(path)
-        except OSError:
-            self.add(f"{path}\0-")
-            return None
-        self.add(f"{path}\0{stamp(st)}")
-        newest = max(st.st_mtime_ns, st.st_ctime_ns)
-        if newest > self.newest:
-            self.newest = newest
-        return st
-
-    def tree(self, folder: str) -> None:
-        """Every file under ``folder`` (links followed: strict editable installs link
-        their files), bytecode caches aside."""
-        try:
-            with os.scandir(folder) as it:
-                entries = sorted(it, key=lambda e: e.name)
-        except OSError:
-            self.add(f"{folder}\0-")
-            return
-        for entry in entries:
-            if entry.name == "__pycache__":
-                continue
-            if entry.is_dir(follow_symlinks=False):
-                self.tree(entry.path)
-            else:  # a link to a folder is stamped, not entered (no loops)
-                self.stat(entry.path, follow=True)
-
-
 def user_cache_dir() -> str:
     """:func:`rolecall.cachekey.user_cache_dir`, without importing what it imports."""
     home = os.path.expanduser("~")
@@ -289,7 +220,7 @@ def request_digest(request: Request, cwd: str, out: TextIO) -> str:
     """The name of the request's record (see the module docstring)."""
     import rolecall
 
-    h = _hasher()
+    h = hasher()
     tty = out.isatty()
     size = ""
     if tty:
@@ -319,402 +250,7 @@ def request_digest(request: Request, cwd: str, out: TextIO) -> str:
     return str(h.hexdigest())
 
 
-# -- git ---------------------------------------------------------------------------------
-
-
-class GitDoubt(Exception):
-    """Something about the work tree that the replay does not vouch for."""
-
-
-def work_tree_of(path: str) -> str | None:
-    """The work tree ``path`` is in (the nearest folder with a ``.git`` directory), None
-    outside one; :class:`GitDoubt` for a ``.git`` file (a linked work tree or submodule)."""
-    current = path
-    while True:
-        dotgit = os.path.join(current, ".git")
-        try:
-            st = os.lstat(dotgit)
-        except OSError:
-            st = None
-        if st is not None:
-            if (st.st_mode & 0o170000) != 0o040000:
-                raise GitDoubt(".git is not a directory")
-            return current
-        parent = os.path.dirname(current)
-        if parent == current:
-            return None
-        current = parent
-
-
-class _Run:
-    """``git`` started with its output going to an anonymous memory file (so that two
-    commands run side by side with no pipe to drain, and no ``subprocess`` import)."""
-
-    def __init__(self, top: str, *args: str) -> None:
-        self.fd = os.memfd_create("rolecall-git", os.MFD_CLOEXEC)
-        null = os.open(os.devnull, os.O_RDWR | os.O_CLOEXEC)
-        try:
-            actions = [
-                (os.POSIX_SPAWN_DUP2, null, 0),
-                (os.POSIX_SPAWN_DUP2, self.fd, 1),
-                (os.POSIX_SPAWN_DUP2, null, 2),
-            ]
-            argv = [_GIT[0], "-C", top, *_GIT[1:], *args]
-            self.pid = os.posix_spawnp("git", argv, os.environ, file_actions=actions)
-        except OSError as exc:
-            os.close(self.fd)
-            raise GitDoubt("git did not start") from exc
-        finally:
-            os.close(null)
-
-    def output(self, ok: tuple[int, ...] = (0,)) -> bytes:
-        try:
-            _, status = os.waitpid(self.pid, 0)
-            if os.waitstatus_to_exitcode(status) not in ok:
-                raise GitDoubt("git failed")
-            size = os.fstat(self.fd).st_size
-            os.lseek(self.fd, 0, os.SEEK_SET)
-            chunks = []
-            while size > 0:
-                chunk = os.read(self.fd, size)
-                if not chunk:
-                    break
-                chunks.append(chunk)
-                size -= len(chunk)
-            return b"".join(chunks)
-        finally:
-            os.close(self.fd)
-            self.fd = -1
-
-    def discard(self) -> None:
-        """Wait for a run whose output is no longer wanted."""
-        try:  # noqa: SIM105 (no contextlib import on the replay's path)
-            self.output(ok=tuple(range(256)))
-        except (GitDoubt, OSError):
-            pass
-
-
-def git_config_files(top: str, out: bytes, exec_path_out: bytes) -> list[str]:
-    """Every file git reads configuration from in ``top`` (from ``git config -z --list
-    --show-origin``'s output ``out``, when recording), and the places where one could
-    appear (the system file under git's prefix, from ``git --exec-path``): their stamps
-    stand for the configuration, which was checked when the record was written. So a
-    replay needs no git command before ``status`` (which may run a content filter of
-    the configuration)."""
-    files: set[str] = set()
-    fields = out.split(b"\0")
-    for i in range(0, len(fields) - 1, 2):
-        origin = os.fsdecode(fields[i])
-        if origin.startswith("file:"):
-            files.add(os.path.abspath(os.path.join(top, origin[5:])))
-        elif origin != "command line:":
-            raise GitDoubt("configuration that is not in a file")
-        name, _, value = fields[i + 1].partition(b"\n")
-        if name.lower() == b"core.attributesfile":
-            files.add(os.path.abspath(os.path.expanduser(os.fsdecode(value))))
-    home = os.path.expanduser("~")
-    xdg = os.environ.get("XDG_CONFIG_HOME") or os.path.join(home, ".config")
-    git = os.path.join(top, ".git")
-    exec_path = exec_path_out.decode("utf-8", "replace").strip()
-    prefix = os.path.dirname(os.path.dirname(exec_path)) if exec_path else "/usr"
-    files.update(
-        {
-            os.path.join(git, "config"),
-            os.path.join(git, "config.worktree"),
-            os.path.join(git, "HEAD"),  # includeIf "onbranch:"
-            os.path.join(git, "info", "attributes"),
-            os.path.join(home, ".gitconfig"),
-            os.path.join(xdg, "git", "config"),
-            os.path.join(xdg, "git", "attributes"),
-            "/etc/gitconfig",
-            os.path.join(prefix, "etc", "gitconfig"),
-        }
-    )
-    return sorted(files)
-
-
-def config_state(files: list[str]) -> str:
-    state = State()
-    for path in files:
-        state.stat(path, follow=True)
-    return str(state.digest.hexdigest())
-
-
-class GitProbe:
-    """``git ls-files`` and ``git status`` of the work tree ``top``, started side by
-    side; rolecall's own stamping runs while they do.
-
-    ``ls-files`` only reads the index, which git replaces (a new file) whenever it
-    changes it: when the index has the stamp it had when ``record`` was written, its
-    listing is the recorded one, and ``ls-files`` does not run."""
-
-    def __init__(self, top: str, record: Record) -> None:
-        self.top = top
-        self.index_path = os.path.join(top, ".git", "index")
-        try:
-            self.index_st: os.stat_result | None = os.lstat(self.index_path)
-        except OSError:
-            self.index_st = None
-        self.index_stamp = stamp(self.index_st) if self.index_st is not None else ""
-        self.record = record
-        reuse = bool(record.index_stamp) and self.index_stamp == record.index_stamp
-        self.listing = None if reuse else _Run(top, "ls-files", "-s", "-v", "-z")
-        try:
-            self.status = _Run(
-                top,
-                "--no-optional-locks",
-                "status",
-                "--porcelain=v2",
-                "-z",
-                "--untracked-files=all",
-                "--ignored=matching",
-                "--ignore-submodules=none",
-                "--no-renames",
-            )
-        except GitDoubt:
-            if self.listing is not None:
-                self.listing.discard()
-            raise
-
-    def discard(self) -> None:
-        """Wait for both (after a failure elsewhere)."""
-        for run in (self.listing, self.status):
-            if run is not None and run.fd >= 0:
-                run.discard()
-
-    def finish(self, state: State, roots: list[str], request: Request) -> None:
-        """Add git's account to ``state`` (the module docstring says what it is)."""
-        listed = None
-        try:
-            if self.listing is not None:
-                listed = self.listing.output()
-        finally:
-            changes = self.status.output()
-        if listed is not None and _lstamp(self.index_path) != self.index_stamp:
-            raise GitDoubt("the index changed while it was listed")
-        state.index_stamp = self.index_stamp
-        if self.index_st is not None:  # settled, like every stamp a record trusts
-            newest = max(self.index_st.st_mtime_ns, self.index_st.st_ctime_ns)
-            state.newest = max(state.newest, newest)
-        _add_git(state, self.top, roots, request, listed, changes, self.record)
-
-
-def _lstamp(path: str) -> str:
-    try:
-        return stamp(os.lstat(path))
-    except OSError:
-        return ""
-
-
-def _add_git(
-    state: State,
-    top: str,
-    roots: list[str],
-    request: Request,
-    listed: bytes | None,
-    changes: bytes,
-    record: Record,
-) -> None:
-    if listed is None:  # the recorded listing (the index is the recorded file)
-        state.index_digest = record.index_digest
-        state.index_folders = record.index_folders
-    else:
-        records = listed.split(b"\0")
-        for line in records:
-            if line and not (line.startswith(_INDEX_TAGS) and b" 0\t" in line[:90]):
-                raise GitDoubt("an index entry git does not check (or not a regular file)")
-        state.index = listed
-        h = _hasher()
-        h.update(listed)
-        state.index_digest = str(h.hexdigest())
-        if not request.isolated:
-            tracked: set[str] = set()
-            for line in records:
-                if line:
-                    _folders(os.fsdecode(line.partition(b"\t")[2]), tracked)
-            state.index_folders = sorted(tracked)
-    state.add(state.index_digest)
-    state.add_bytes(changes)
-    prefix = top.rstrip(os.sep) + os.sep
-    rel_roots = [os.path.relpath(root, top).replace(os.sep, "/") for root in roots]
-    files: list[str] = []
-    for raw in changes.split(b"\0"):
-        if not raw:
-            continue
-        kind = raw[:2]
-        if kind == b"1 ":
-            fields = raw.split(b" ", 8)
-            if len(fields) != 9 or not fields[2].startswith(b"N"):
-                raise GitDoubt("a submodule")
-            files.append(os.fsdecode(fields[8]))
-        elif kind == b"? ":
-            path = os.fsdecode(raw[2:])
-            if path.endswith("/"):
-                raise GitDoubt("a nested repository")
-            files.append(path)
-        elif kind == b"! ":
-            ignored = os.fsdecode(raw[2:])
-            stem = ignored.rstrip("/")
-            for root in rel_roots:
-                if root == stem or root.startswith(stem + "/"):
-                    raise GitDoubt("a scanned path git ignores")
-            if not request.isolated and ignored.rsplit("/", 1)[-1] in CONFIG_NAMES:
-                state.stat(prefix + ignored)
-        else:
-            raise GitDoubt("an unmerged path or an unknown record")
-    for path in files:
-        st = state.stat(prefix + path)
-        if st is not None and (st.st_mode & 0o170000) == 0o120000:
-            state.stat(prefix + path, follow=True)
-    if not request.isolated:
-        folders = set(state.index_folders)
-        for path in files:
-            _folders(path, folders)
-        for folder in sorted(folders):
-            for name in CONFIG_NAMES:
-                state.stat(prefix + folder + name)
-
-
-def _folders(path: str, into: set[str]) -> None:
-    """Add every folder above ``path`` ('/'-separated, each ending in '/', the top "")."""
-    end = path.rfind("/")
-    while end >= 0:
-        folder = path[: end + 1]
-        if folder in into:
-            return
-        into.add(folder)
-        end = path.rfind("/", 0, end)
-    into.add("")
-
-
-# -- the tree outside git ----------------------------------------------------------------
-
-
-def walk_tree(roots: list[str]) -> list[str] | None:
-    """Every path under ``roots`` (folders before their entries), or None when a
-    ``.git`` is among them (a nested repository: the walker asks git there)."""
-    out: list[str] = []
-
-    def visit(folder: str) -> bool:
-        try:
-            with os.scandir(folder) as it:
-                entries = sorted(it, key=lambda e: e.name)
-        except OSError:
-            return True  # unreadable: its stamp (a miss when it changes) is recorded
-        for entry in entries:
-            if entry.name == ".git":
-                return False
-            out.append(entry.path)
-            if entry.is_dir(follow_symlinks=False) and not visit(entry.path):
-                return False
-        return True
-
-    for root in roots:
-        out.append(root)
-        if os.path.isdir(root) and not os.path.islink(root) and not visit(root):
-            return None
-    return out
-
-
-def tree_state(state: State, paths: list[str]) -> None:
-    for path in paths:
-        st = state.stat(path)
-        if st is not None and (st.st_mode & 0o170000) == 0o120000:
-            state.stat(path, follow=True)
-
-
-# -- the record --------------------------------------------------------------------------
-
-
-class Record:
-    """What a recorded scan left: its state, the paths to stat, its output and code."""
-
-    def __init__(self) -> None:
-        self.state = ""
-        self.mode = ""  # "git" or "tree"
-        self.code = 0
-        self.confirmed = False
-        self.kind = ""  # where the scan time goes: "text", "json" or "" (nowhere)
-        self.before = ""
-        self.after = ""
-        self.trees: list[str] = []  # plugin folders
-        self.files: list[str] = []  # plugin metadata, files read besides the tree
-        self.paths: list[str] = []  # outside git: the tree
-        self.config: list[str] = []  # inside git: git's configuration files
-        self.config_state = ""  # ... and their stamps when recorded
-        self.inputs: list[str] = []  # files the scan named: the baseline
-        #: Inside git: the index's stamp, the digest of its listing and the folders of
-        #: the files it lists (see GitProbe).
-        self.index_stamp = ""
-        self.index_digest = ""
-        self.index_folders: list[str] = []
-
-    def encode(self) -> bytes:
-        texts = [
-            self.state,
-            self.mode,
-            str(self.code),
-            "1" if self.confirmed else "0",
-            self.kind,
-            self.config_state,
-            self.index_stamp,
-            self.index_digest,
-            self.before,
-            self.after,
-            *("\0".join(items) for items in self._lists()),
-        ]
-        fields = [text.encode("utf-8", "surrogatepass") for text in texts]
-        return b"".join(len(field).to_bytes(4, "little") + field for field in fields)
-
-    def _lists(self) -> list[list[str]]:
-        return [
-            self.trees,
-            self.files,
-            self.paths,
-            self.config,
-            self.inputs,
-            ["/" + folder for folder in self.index_folders],  # the top folder is ""
-        ]
-
-    @classmethod
-    def decode(cls, data: bytes) -> Record:
-        texts: list[str] = []
-        at = 0
-        while at < len(data):
-            size = int.from_bytes(data[at : at + 4], "little")
-            field = data[at + 4 : at + 4 + size]
-            if len(field) != size:
-                raise ValueError("a truncated record")
-            texts.append(field.decode("utf-8", "surrogatepass"))
-            at += 4 + size
-        if len(texts) != 16 or texts[1] not in ("git", "tree") or texts[4] not in _KINDS:
-            raise ValueError("not a record")
-        record = cls()
-        record.state, record.mode, code, confirmed, record.kind = texts[:5]
-        record.config_state, record.index_stamp, record.index_digest = texts[5:8]
-        record.before, record.after = texts[8:10]
-        record.code = int(code)
-        record.confirmed = confirmed == "1"
-        (
-            record.trees,
-            record.files,
-            record.paths,
-            record.config,
-            record.inputs,
-            record.index_folders,
-        ) = ([p for p in text.split("\0") if p] for text in texts[10:])
-        record.index_folders = [folder[1:] for folder in record.index_folders]
-        return record
-
-    def output(self, seconds: float) -> str:
-        if self.kind == "text":
-            return f"{self.before} in {seconds:.2f}s{self.after}"
-        if self.kind == "json":
-            return f'{self.before}"seconds": {round(seconds, 3)!r}{self.after}'
-        return self.before
-
-
-def _secret(cache: str) -> bytes | None:
+def read_secret(cache: str) -> bytes | None:
     try:
         with open(os.path.join(cache, "cache-secret"), "rb") as fh:
             secret = fh.read(64)
@@ -733,7 +269,7 @@ def read_record(path: str, secret: bytes) -> Record | None:
     if not data.startswith(MAGIC) or len(data) < len(MAGIC) + 32:
         return None
     mac, body = data[len(MAGIC) : len(MAGIC) + 32], data[len(MAGIC) + 32 :]
-    h = _hasher(secret)
+    h = hasher(secret)
     h.update(body)
     from _operator import _compare_digest  # hmac.compare_digest, without hmac's imports
 
@@ -743,9 +279,6 @@ def read_record(path: str, secret: bytes) -> Record | None:
         return Record.decode(body)
     except (ValueError, UnicodeDecodeError):
         return None
-
-
-# -- the attempt -------------------------------------------------------------------------
 
 
 class Attempt:
@@ -846,7 +379,7 @@ def try_replay(argv: Sequence[str], out: TextIO) -> tuple[int | None, Attempt | 
         attempt = Attempt(request, os.getcwd(), out)
     except (GitDoubt, OSError):
         return None, None
-    secret = _secret(attempt.cache)
+    secret = read_secret(attempt.cache)
     record = read_record(attempt.path, secret) if secret is not None else None
     if record is None or not record.confirmed or record.mode != attempt.mode:
         return None, attempt
@@ -859,7 +392,7 @@ def try_replay(argv: Sequence[str], out: TextIO) -> tuple[int | None, Attempt | 
         return None, None
     if state.digest.hexdigest() != record.state:
         return None, attempt
-    _tolerate_narrow_encoding(out)
+    tolerate_narrow_encoding(out)
     try:
         out.write(record.output(time.perf_counter() - started))
         out.flush()
@@ -868,7 +401,7 @@ def try_replay(argv: Sequence[str], out: TextIO) -> tuple[int | None, Attempt | 
     return record.code, None
 
 
-def _tolerate_narrow_encoding(stream: TextIO) -> None:
+def tolerate_narrow_encoding(stream: TextIO) -> None:
     """As :func:`rolecall.cli._tolerate_narrow_encodings` does for the report."""
     if getattr(stream, "errors", "") == "strict" and hasattr(stream, "reconfigure"):
         try:  # noqa: SIM105 (no contextlib import on the replay's path)
@@ -899,230 +432,3 @@ def note_vouched(all_files: bool) -> None:
 
 def note_input(path: str) -> None:
     INPUTS.append(os.path.abspath(path))
-
-
-class _Tee:
-    """A text stream that keeps what is written to it."""
-
-    def __init__(self, stream: TextIO) -> None:
-        self.stream = stream
-        self.parts: list[str] = []
-
-    def write(self, text: str) -> int:
-        self.parts.append(text)
-        return self.stream.write(text)
-
-    def writelines(self, lines: Sequence[str]) -> None:
-        for line in lines:
-            self.write(line)
-
-    def __getattr__(self, name: str) -> Any:
-        return getattr(self.stream, name)
-
-
-def run_recorded(attempt: Attempt, main: Callable[[], int]) -> int:
-    """Run ``main`` (the command line) with its output kept, and record it when the
-    scan qualifies (module docstring)."""
-    import time
-
-    started = time.time_ns()
-    try:
-        before, record = _record_inputs(attempt)
-    except (GitDoubt, OSError, ValueError):
-        return main()
-    _tolerate_narrow_encoding(sys.stdout)
-    _tolerate_narrow_encoding(sys.stderr)
-    out, err = _Tee(sys.stdout), _Tee(sys.stderr)
-    real_out, real_err = sys.stdout, sys.stderr
-    sys.stdout, sys.stderr = out, err
-    try:
-        code = main()
-    finally:
-        sys.stdout, sys.stderr = real_out, real_err
-    import contextlib
-
-    with contextlib.suppress(GitDoubt, OSError, ValueError):
-        _record(attempt, code, "".join(out.parts), "".join(err.parts), before, record, started)
-    return code
-
-
-def _record_inputs(attempt: Attempt) -> tuple[State | None, Record]:
-    """A record with the paths that make its state, and inside git the state before the
-    scan (outside git every file is stat'ed, and one changed while the scan ran is too
-    recent to record; inside git, a tracked file changed and changed back while the
-    scan ran is not listed by status afterwards, but was before)."""
-    record = Record()
-    record.mode = attempt.mode
-    record.trees, record.files = _plugins()
-    if attempt.mode == "tree":
-        return None, record
-    from rolecall import gitlist
-
-    top = attempt.top
-    assert top is not None
-    listing = _Run(top, "config", "-z", "--list", "--show-origin")
-    exec_path = _Run(top, "--exec-path")
-    # Checked before status runs (it may run a content filter the configuration names).
-    allowed = gitlist._config_allows_vouching(top)
-    record.config = git_config_files(top, listing.output(), exec_path.output())
-    if not allowed:
-        raise GitDoubt("the repository's configuration")
-    return attempt.state(record), record
-
-
-def _plugins() -> tuple[list[str], list[str]]:
-    """The source folders and ``entry_points.txt`` files of the installed rule plugins
-    (the built-in rules are rolecall's own package, stamped whole)."""
-    from rolecall.cachekey import module_folder
-
-    folders: set[str] = set()
-    files: list[str] = []
-    for entry in sys.path:
-        directory = entry or "."
-        try:
-            names = sorted(os.listdir(directory))
-        except OSError:
-            continue
-        for name in names:
-            if not name.endswith((".dist-info", ".egg-info")):
-                continue
-            path = os.path.join(directory, name, "entry_points.txt")
-            try:
-                with open(path, encoding="utf-8") as fh:
-                    text = fh.read()
-            except OSError:
-                continue
-            if "[rolecall.rules]" not in text:
-                continue
-            files.append(os.path.abspath(path))
-            section = text.split("[rolecall.rules]", 1)[1].split("\n[", 1)[0]
-            for line in section.splitlines():
-                value = line.partition("=")[2].strip()
-                module = value.partition(":")[0].strip()
-                if module and not module.startswith("rolecall."):
-                    folder = module_folder(module)
-                    if folder is None:
-                        raise GitDoubt("a plugin whose source is not a folder")
-                    folders.add(folder)
-    return sorted(folders), files
-
-
-def _record(
-    attempt: Attempt,
-    code: int,
-    out: str,
-    err: str,
-    before: State | None,
-    record: Record,
-    started: int,
-) -> None:
-    if code not in (0, 1) or err or len(SCANS) != 1 or not SCANS[0][1]:
-        return
-    if attempt.mode == "tree":
-        paths = walk_tree(attempt.roots)
-        if paths is None:
-            return  # a repository inside the tree: the walker asked git there
-        record.paths = paths
-    record.inputs = list(INPUTS)
-    after = attempt.state(record)
-    if before is not None and after.core != before.core:
-        return  # changed while the scan ran
-    if after.newest >= started - SETTLED_NS:
-        return  # something changed too recently to trust its stamp
-    if attempt.mode == "git" and not _vouched(attempt, after):
-        return
-    seconds = SCANS[0][0]
-    record.state = after.digest.hexdigest()
-    record.config_state = config_state(record.config)
-    record.index_stamp, record.index_digest = after.index_stamp, after.index_digest
-    record.index_folders = after.index_folders
-    record.code = code
-    fmt = attempt.request.format
-    if fmt == "text":
-        # The summary is the last line: "...; scanned N files (S) in 0.05s; ...".
-        body = out[:-1] if out.endswith("\n") else out
-        tail = f" in {seconds:.2f}s"
-        cut = body.rfind(tail)
-        if cut >= 0 and "\n" not in body[cut:]:
-            record.kind = "text"
-            record.before, record.after = out[:cut], out[cut + len(tail) :]
-    elif fmt == "json":
-        tail = f'"seconds": {round(seconds, 3)!r}'
-        cut = out.rfind(tail)
-        if cut < 0:
-            return
-        record.kind = "json"
-        record.before, record.after = out[:cut], out[cut + len(tail) :]
-    if not record.kind:
-        record.before = out
-    record.confirmed = fmt != "json" or _same_output(attempt, record)
-    _write(attempt, record)
-
-
-def _vouched(attempt: Attempt, state: State) -> bool:
-    """Whether an unchanged blob id means unchanged bytes for every clean tracked file:
-    no attribute converts content between the work tree and the object store (the
-    configuration was checked before the scan, and its files' stamps are unchanged).
-    Modified files are stat'ed by a replay, so their attributes do not matter."""
-    if VOUCHED:  # the scan's own listing checked the attributes of the clean files
-        return all(VOUCHED)
-    from rolecall import gitlist
-
-    assert attempt.top is not None
-    tracked = [
-        os.fsdecode(record.partition(b"\t")[2]) for record in state.index.split(b"\0") if record
-    ]
-    return not tracked or len(gitlist._without_conversion(attempt.top, tracked)) == len(tracked)
-
-
-def _same_output(attempt: Attempt, record: Record) -> bool:
-    """Whether the record in place holds the same state and the same report: two full
-    scans in a row agreed (a JSON report counts the files the cache answered)."""
-    secret = _secret(attempt.cache)
-    old = read_record(attempt.path, secret) if secret is not None else None
-    return old is not None and (old.state, old.kind, old.before, old.after) == (
-        record.state,
-        record.kind,
-        record.before,
-        record.after,
-    )
-
-
-def _write(attempt: Attempt, record: Record) -> None:
-    """Write the record atomically (a private temporary file renamed into place)."""
-    import contextlib
-    import tempfile
-
-    from rolecall.cachekey import load_secret, private_directory
-
-    folder = os.path.dirname(attempt.path)
-    private_directory(folder)
-    secret = load_secret(attempt.cache)
-    body = record.encode()
-    h = _hasher(secret)
-    h.update(body)
-    fd, tmp = tempfile.mkstemp(prefix=".record-", dir=folder)  # mode 0600
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(MAGIC + h.digest() + body)
-        os.replace(tmp, attempt.path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        raise
-    _prune(folder)
-
-
-def _prune(folder: str) -> None:
-    """Remove the records written longest ago beyond :data:`MAX_RECORDS`."""
-    import contextlib
-
-    with os.scandir(folder) as it:
-        found = []
-        for entry in it:
-            with contextlib.suppress(OSError):
-                found.append((entry.stat(follow_symlinks=False).st_mtime_ns, entry.path))
-    found.sort(reverse=True)
-    for _, path in found[MAX_RECORDS:]:
-        with contextlib.suppress(OSError):
-            os.unlink(path)

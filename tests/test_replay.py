@@ -18,7 +18,7 @@ import time
 from pathlib import Path
 
 import pytest
-from rolecall import replay
+from rolecall import replay, replayrecord
 from rolecall.fakes import fake_key_id, fake_secret_key
 
 from tests.conftest import write_tree
@@ -621,7 +621,7 @@ def test_old_records_are_removed(tmp_path: Path, monkeypatch: pytest.MonkeyPatch
         path = folder / f"r{i}"
         path.write_bytes(b"x")
         os.utime(path, ns=(i * 10**9, i * 10**9))
-    replay._prune(str(folder))
+    replayrecord.prune(str(folder))
     assert sorted(p.name for p in folder.iterdir()) == ["r3", "r4"]
 
 
