@@ -22,7 +22,10 @@ scanning; the hook's own entry for the 20 files):
   against bandit's hard-coded password tests (B105-B107) on the Python ones;
 - a rescan of the unchanged small tree with a warm cache, outside git, against the
   minimal rescan of ``bench/floor.py``, and inside a git work tree (a committed copy),
-  against ``git status`` plus ``python -c pass``.
+  against ``git status`` plus ``python -c pass``; the same inside git for the botocore
+  sdist committed into a repository (not with ``--quick``). A rescan of an unchanged
+  tree is a replay of the recorded report (``rolecall.replay``): the first measured
+  round may still record it.
 
 Each case runs every tool once per round, tools alternating, and prints for each tool
 min/median/max wall time, median CPU time (user + system, worker processes included)
@@ -225,6 +228,9 @@ def targets(cases: dict[str, Case]) -> list[Target]:
     if "gitrescan" in cases:
         name = "rescan inside git: rolecall / (git status + python -c pass) wall"
         out.append(ratio(name, "gitrescan", "rolecall", "git status + python", 1.5))
+    if "gitrescan-botocore" in cases:
+        name = "rescan of botocore inside git: rolecall / (git status + python -c pass) wall"
+        out.append(ratio(name, "gitrescan-botocore", "rolecall", "git status + python", 1.5))
     return out
 
 
@@ -422,7 +428,8 @@ def build_cases(args: argparse.Namespace, work: str) -> dict[str, Case]:
     if not args.quick:
         cases["large"] = full_scan("large", "large tree, SARIF, cold", "tree-large", work)
         cache = args.realworld_cache or Path(work) / "realworld"
-        for name, tree in real_package_trees(REAL_PACKAGES, cache).items():
+        real = real_package_trees(REAL_PACKAGES, cache)
+        for name, tree in real.items():
             title = f"{tree.name} (unpacked sdist), SARIF, cold"
             cases[name] = full_scan(name, title, tree.name, str(tree.parent))
         big = os.path.join(work, "big", "settings-256mb.txt")
@@ -486,6 +493,24 @@ def build_cases(args: argparse.Namespace, work: str) -> dict[str, Case]:
         repo,
         env,
     )
+    if not args.quick:
+        # A larger repository (5,700 files): the botocore sdist committed into one.
+        boto = real["botocore"]
+        boto_repo = git_copy(str(boto), os.path.join(work, "git-botocore"), boto.name)
+        cases["gitrescan-botocore"] = Case(
+            "gitrescan-botocore",
+            f"rescan of the unchanged {boto.name} sdist, inside git, warm cache",
+            tree_bytes(str(boto)),
+            {
+                "rolecall": [[*rc, "."]],
+                "git status + python": [
+                    ["git", "status", "--porcelain=v2", "-z"],
+                    [sys.executable, "-c", "pass"],
+                ],
+            },
+            boto_repo,
+            env,
+        )
     return cases
 
 

@@ -9,10 +9,15 @@ of them is called.
 
 from __future__ import annotations
 
-import re
 import sys
-from collections.abc import Callable, Iterator
-from typing import Any
+
+# Not ``typing.TYPE_CHECKING``: importing ``typing`` (and ``re``) here would cost every
+# run that imports rolecall, a replayed rescan included, several milliseconds.
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    import re
+    from collections.abc import Callable, Iterator
+    from typing import Any
 
 
 class LazyPattern:
@@ -28,6 +33,8 @@ class LazyPattern:
     @property
     def compiled(self) -> re.Pattern[str]:
         if self._compiled is None:
+            import re
+
             self._compiled = re.compile(self.pattern, self.flags)
         return self._compiled
 

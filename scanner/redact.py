@@ -7,9 +7,9 @@ one), an ellipsis and their length.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from rolecall.lazyre import lazy
+
+TYPE_CHECKING = False  # not typing's: rolecall's import (and a replay) does not pay for it
 
 if TYPE_CHECKING:
     import re

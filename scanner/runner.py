@@ -407,6 +407,9 @@ def run_scan(
     report.notices.sort(key=lambda n: n.sort_key)
     stats.files_ignored = len(report.ignored_paths)
     stats.seconds = time.perf_counter() - started
+    from rolecall.replay import note_scan
+
+    note_scan(stats.seconds, cache is not None and cache.enabled)
     return report
 
 

@@ -48,6 +48,13 @@ def run_scan_command(
     if output and not os.path.isdir(os.path.dirname(os.path.abspath(output))):
         raise UsageError(f"--output {output}: the directory does not exist")
     baseline = scan_baseline(options, config)
+    if baseline is not None:
+        from rolecall.baseline_cmd import baseline_path
+        from rolecall.replay import note_input
+
+        path = baseline_path(options, config)
+        if path is not None:
+            note_input(path)  # an input of the report that a replay must stat
     setup = keyed_setup(setup, baseline)
     shard = None
     if options.shard:
