@@ -460,3 +460,19 @@ def test_the_value_gate_runs_once_per_document(
     result = ENGINE.scan_document(Document(path.as_posix(), path.read_bytes()))
     assert result.findings  # the rules behind the gate did run and report
     assert calls == [len(text)]
+
+
+def test_rc104_builds_no_line_index_without_a_secret_to_report() -> None:
+    """An API model names ``SecretAccessKey`` shapes: the material view runs, finds no
+    value, and RC104 returns before it counts 100,000s of lines; with a secret to report
+    it reports it at its line, as before."""
+    rc104 = next(rule for rule in ENGINE.rules if rule.id == "RC104")
+    model = json.dumps({"shapes": {"SecretAccessKey": {"type": "string"}}}, indent=2)
+    doc = Document("service-2.json", model.encode())
+    assert list(rc104.check(doc, ENGINE.context)) == []
+    assert doc._index is None
+    text = f'{{\n  "region": "eu-west-1",\n  "SecretAccessKey": "{SECRET_KEY}"\n}}\n'
+    doc = Document("creds.json", text.encode())
+    found = list(rc104.check(doc, ENGINE.context))
+    assert [(f.rule_id, f.location.line) for f in found] == [("RC104", 3)]
+    assert doc._index is not None
