@@ -25,6 +25,7 @@ from rolecall import Document, View
 from rolecall import credential_names as names
 from rolecall import secrets as policy
 from rolecall.credential_names import NameKind
+from rolecall.rules._lowered import LOWERS_TO_ASCII, lowered
 from rolecall.secrets import KeyIdInfo
 
 #: Separators between a name and its value in any syntax: ``=``, ``:``, ``=>``, ``:=``,
@@ -128,14 +129,16 @@ def _in_url(text: str, start: int) -> bool:
     return "://" in head and not any(c.isspace() for c in head[head.rfind("://") :])
 
 
-def _names(text: str, lowered: str, words: tuple[str, ...]) -> Iterator[tuple[int, int, str]]:
-    """``(start, end, name)`` of identifiers containing one of ``words``, left to right."""
+def _names(text: str, lowered: bytes, words: tuple[str, ...]) -> Iterator[tuple[int, int, str]]:
+    """``(start, end, name)`` of identifiers containing one of ``words``, left to right
+    (``lowered``: the text lower-cased, one byte per character, see ``_lowered``)."""
     hits: list[int] = []
     for word in words:
-        pos = lowered.find(word)
+        needle = word.encode("ascii")
+        pos = lowered.find(needle)
         while pos != -1:
             hits.append(pos)
-            pos = lowered.find(word, pos + len(word))
+            pos = lowered.find(needle, pos + len(needle))
     done = 0
     for pos in sorted(hits):
         if pos < done:
@@ -149,13 +152,26 @@ def _names(text: str, lowered: str, words: tuple[str, ...]) -> Iterator[tuple[in
         yield start, end, text[start:end]
 
 
+def _lowered_names(doc: Document) -> bytes:
+    """Where names are searched: ``text.lower()``, one byte per character (the shared
+    ASCII copy), except that the Kelvin sign counts as the ``k`` it lower-cases to where
+    lower-casing keeps the length (a dotted capital I lengthens the text: then every
+    non-ASCII character is no letter)."""
+    text = doc.text
+    if not text.isascii() and LOWERS_TO_ASCII[1] in text:
+        folded = text.lower()
+        if len(folded) == len(text):
+            return folded.encode("ascii", "replace")
+    return lowered(doc)
+
+
 def _value_start(text: str, end: int) -> int | None:
     gap = _GAP.match(text, end)
     return gap.end() if gap else None
 
 
 def _named_values(
-    text: str, lowered: str, examples: bool
+    text: str, lowered: bytes, examples: bool
 ) -> tuple[list[SecretHit], list[TokenHit], bool]:
     secrets: list[SecretHit] = []
     tokens: list[TokenHit] = []
@@ -477,10 +493,7 @@ def _build(doc: Document, examples: bool) -> Material:
         if not example and policy.is_placeholder_key_id(key_id):
             continue
         ids.append(KeyIdHit(start, start + 20, info, example, _in_url(text, start)))
-    lowered = text.lower()
-    if len(lowered) != len(text):  # a few characters change length when lower-cased
-        lowered = text.encode("ascii", "replace").decode("ascii").lower()
-    secrets, tokens, weak = _named_values(text, lowered, examples)
+    secrets, tokens, weak = _named_values(text, _lowered_names(doc), examples)
     tokens += _bare_tokens(text, tokens, examples)
     aws_context = bool(ids) or (weak and names.has_aws_context(text))
     if not aws_context:
