@@ -129,18 +129,47 @@ def _in_url(text: str, start: int) -> bool:
     return "://" in head and not any(c.isspace() for c in head[head.rfind("://") :])
 
 
-def _names(text: str, lowered: bytes, words: tuple[str, ...]) -> Iterator[tuple[int, int, str]]:
-    """``(start, end, name)`` of identifiers containing one of ``words``, left to right
-    (``lowered``: the text lower-cased, one byte per character, see ``_lowered``)."""
+#: The words a credential name holds (lower case): ``secret``, or ``token`` after one of
+#: the session-token words (:data:`~rolecall.credential_names.SESSION_TOKEN_NAME_PARTS`).
+_SECRET_WORD = b"secret"
+_TOKEN_WORD = b"token"
+_TOKEN_LEADS = tuple(
+    part.encode("ascii")[: -len(_TOKEN_WORD)] for part in names.SESSION_TOKEN_NAME_PARTS
+)
+_LEAD_ENDS = frozenset(lead[-1:] for lead in _TOKEN_LEADS)
+
+
+def _word_starts(lowered: bytes) -> list[int]:
+    """Where ``secret`` or a session-token word starts in ``lowered``, sorted.
+
+    Two ``find`` loops (``secret``, ``token``) instead of one per word: a word ends in
+    ``token`` and starts where its lead (``session_``, ``security``, ...) precedes the
+    ``token``. None of the words overlaps itself, so each loop finds every occurrence.
+    """
     hits: list[int] = []
-    for word in words:
-        needle = word.encode("ascii")
-        pos = lowered.find(needle)
+    for word in (_SECRET_WORD, _TOKEN_WORD):
+        pos = lowered.find(word)
         while pos != -1:
-            hits.append(pos)
-            pos = lowered.find(needle, pos + len(needle))
+            if word is _SECRET_WORD:
+                hits.append(pos)
+            elif lowered[pos - 1 : pos] in _LEAD_ENDS:  # most are not (``nexttoken``)
+                hits.extend(
+                    pos - len(lead)
+                    for lead in _TOKEN_LEADS
+                    if pos >= len(lead) and lowered.startswith(lead, pos - len(lead))
+                )
+            pos = lowered.find(word, pos + len(word))
+    hits.sort()
+    return hits
+
+
+def _names(text: str, lowered: bytes) -> Iterator[tuple[int, int, str]]:
+    """``(start, end, name)`` of identifiers containing ``secret`` or a session-token
+    word, left to right (``lowered``: the text lower-cased, one byte per character, see
+    ``_lowered``)."""
+    hits = _word_starts(lowered)
     done = 0
-    for pos in sorted(hits):
+    for pos in hits:
         if pos < done:
             continue  # inside an identifier (or value) already handled
         start = pos
@@ -176,9 +205,8 @@ def _named_values(
     secrets: list[SecretHit] = []
     tokens: list[TokenHit] = []
     weak = False
-    words = ("secret", *names.SESSION_TOKEN_NAME_PARTS)
     skip_to = 0  # names inside a value already read are not names: never read twice
-    for start, end, name in _names(text, lowered, words):
+    for start, end, name in _names(text, lowered):
         kind = names.credential_name_kind(name) if start >= skip_to else None
         at = _value_start(text, end) if kind else None
         if at is None:

@@ -553,3 +553,21 @@ def test_the_lower_cased_copy_is_made_once_per_document(monkeypatch: pytest.Monk
     result = ENGINE.scan_document(Document("deploy.env", text.encode()))
     assert [f.rule_id for f in result.findings] == ["RC132"]
     assert calls == [len(text)]
+
+
+def test_material_name_search_finds_every_word_a_find_per_word_finds() -> None:
+    """Two ``find`` loops (``secret``, ``token`` and its leads) give the starts that one
+    ``find`` loop per word gave, on texts dense with overlapping words."""
+    words = ("secret", *credential_names.SESSION_TOKEN_NAME_PARTS)
+    assert all(w.endswith("token") for w in words[1:])
+    rng = random.Random(1834)
+    pieces = ["secret", "session", "security", "token", "_", "-", "s", "t", "x", "oken", "tok"]
+    for _ in range(3000):
+        lowered = "".join(rng.choices(pieces, k=rng.randint(0, 30))).encode("ascii")
+        expected: list[int] = []
+        for word in words:
+            pos = lowered.find(word.encode())
+            while pos != -1:
+                expected.append(pos)
+                pos = lowered.find(word.encode(), pos + len(word))
+        assert _aws_material._word_starts(lowered) == sorted(expected), lowered
