@@ -25,7 +25,7 @@ from rolecall import Document, View
 from rolecall import credential_names as names
 from rolecall import secrets as policy
 from rolecall.credential_names import NameKind
-from rolecall.rules._lowered import LOWERS_TO_ASCII, lowered
+from rolecall.rules._lowered import LOWERED, LOWERS_TO_ASCII
 from rolecall.secrets import KeyIdInfo
 
 #: Separators between a name and its value in any syntax: ``=``, ``:``, ``=>``, ``:=``,
@@ -191,7 +191,7 @@ def _lowered_names(doc: Document) -> bytes:
         folded = text.lower()
         if len(folded) == len(text):
             return folded.encode("ascii", "replace")
-    return lowered(doc)
+    return doc.view(LOWERED)
 
 
 def _value_start(text: str, end: int) -> int | None:
@@ -288,18 +288,28 @@ def _token_at(text: str, at: int, name: str, examples: bool) -> TokenHit | None:
 _TOKEN_PREFIX_CORES = ("YXdz", "b3JpZ2lu")
 
 
-def may_hold_bare_token(text: str) -> bool:
+_LOWER_CORES = tuple(core.lower().encode("ascii") for core in _TOKEN_PREFIX_CORES)
+
+
+def may_hold_bare_token(text: str, lowered: bytes | None = None) -> bool:
     """False when no bare token can occur: every one starts with a prefix holding a core.
 
     Two ``in`` searches decide "no candidate" at C speed where the alternation of
     prefixes would be tried at every offset of the text (most texts here hold none).
+    With ``lowered`` (the text lower-cased, one byte per character) they are asked of
+    it first: half the bytes of a text with non-ASCII characters, and a core must occur
+    there lower-cased wherever it occurs in the text.
     """
+    if lowered is not None and not any(core in lowered for core in _LOWER_CORES):
+        return False
     return any(core in text for core in _TOKEN_PREFIX_CORES)
 
 
-def _bare_tokens(text: str, taken: list[TokenHit], examples: bool) -> list[TokenHit]:
+def _bare_tokens(
+    text: str, taken: list[TokenHit], examples: bool, lowered: bytes | None = None
+) -> list[TokenHit]:
     found: list[TokenHit] = []
-    if not may_hold_bare_token(text):
+    if not may_hold_bare_token(text, lowered):
         return found
     starts = {t.start for t in taken}
     for match in policy.SESSION_TOKEN_PATTERN.finditer(text):
@@ -521,8 +531,9 @@ def _build(doc: Document, examples: bool) -> Material:
         if not example and policy.is_placeholder_key_id(key_id):
             continue
         ids.append(KeyIdHit(start, start + 20, info, example, _in_url(text, start)))
-    secrets, tokens, weak = _named_values(text, _lowered_names(doc), examples)
-    tokens += _bare_tokens(text, tokens, examples)
+    lowered = _lowered_names(doc)
+    secrets, tokens, weak = _named_values(text, lowered, examples)
+    tokens += _bare_tokens(text, tokens, examples, lowered)
     aws_context = bool(ids) or (weak and names.has_aws_context(text))
     if not aws_context:
         secrets = [s for s in secrets if s.strong]

@@ -11,7 +11,7 @@ document, and keeps offsets (one byte per character).
 
 from __future__ import annotations
 
-from rolecall import Document, View
+from rolecall import View
 
 #: Characters whose ``str.lower()`` holds an ASCII letter: the dotted capital I (``i``
 #: and a combining dot: the only character whose lower case is longer) and the Kelvin
@@ -30,7 +30,3 @@ def ascii_lowered(text: str) -> bytes:
 
 LOWERED: View[bytes] = View("ascii-lowered", lambda doc: ascii_lowered(doc.text))
 """:func:`ascii_lowered` of a document's text, made once however many rules ask."""
-
-
-def lowered(doc: Document) -> bytes:
-    return doc.view(LOWERED)

@@ -187,8 +187,13 @@ def test_bare_token_prefilter_says_no_only_without_a_prefix() -> None:
     alphabet = BASE64.replace("Y", "").replace("b", "")  # no prefix core can occur
     body = "".join(random.Random(18).choices(alphabet, k=400))
     assert not _aws_material.may_hold_bare_token(body)
+    assert not _aws_material.may_hold_bare_token(body, ascii_lowered(body))
     for prefix in SESSION_TOKEN_PREFIXES:
-        assert _aws_material.may_hold_bare_token(body[:100] + prefix + body[100:])
+        text = body[:100] + prefix + body[100:]
+        assert _aws_material.may_hold_bare_token(text)
+        assert _aws_material.may_hold_bare_token(text, ascii_lowered(text))
+        # The lower-cased copy only rules texts out: a core in another case is no core.
+        assert not _aws_material.may_hold_bare_token(text.swapcase(), ascii_lowered(text))
 
 
 def _material_texts() -> dict[str, str]:
@@ -233,7 +238,7 @@ def test_material_view_is_the_same_without_the_fast_paths(
         }
 
     fast = build()
-    monkeypatch.setattr(_aws_material, "may_hold_bare_token", lambda text: True)
+    monkeypatch.setattr(_aws_material, "may_hold_bare_token", lambda text, lowered=None: True)
     assert build() == fast
     # The inputs hold what the view reports: ids, secrets, named, bare and beside tokens.
     assert len(fast["sts.json"].tokens) == 1 and fast["sts.json"].pairs
