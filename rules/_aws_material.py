@@ -25,6 +25,7 @@ from rolecall import Document, View
 from rolecall import credential_names as names
 from rolecall import secrets as policy
 from rolecall.credential_names import NameKind
+from rolecall.lazyre import lazy
 from rolecall.rules._lowered import LOWERED, LOWERS_TO_ASCII
 from rolecall.secrets import KeyIdInfo
 
@@ -45,15 +46,15 @@ _NAME_REST = re.compile(r"[A-Za-z0-9_.\-]*")
 _SECRET_VALUE = re.compile(r"[A-Za-z0-9/+]{40}")
 #: A secret written with escapes: ``\/`` (JSON from PHP and others), ``%2F``/``%2B``
 #: (URLs, form data). Each alternative is one character of the secret.
-_SECRET_ESCAPED_VALUE = re.compile(r"(?:[A-Za-z0-9/+]|\\/|%2[FfBb]){40}")
+_SECRET_ESCAPED_VALUE = lazy(r"(?:[A-Za-z0-9/+]|\\/|%2[FfBb]){40}")
 #: A 40-character secret base64-encoded once more (Kubernetes Secret ``data``): 56 chars.
-_SECRET_B64_VALUE = re.compile(r"[A-Za-z0-9/+]{54}==")
+_SECRET_B64_VALUE = lazy(r"[A-Za-z0-9/+]{54}==")
 #: A token-length base64 run, not part of a dotted (JWT) or base64url token; ``=``
 #: before it is an assignment (``TOKEN=...``).
 _BESIDE_TOKEN = re.compile(
     r"(?:(?<![A-Za-z0-9/+_.-])|(?<=\\[ntr]))[A-Za-z0-9/+]{64,8192}={0,2}(?![A-Za-z0-9/+=_.-])"
 )
-_TOKEN_VALUE = re.compile(r"[A-Za-z0-9/+%]{16,8192}={0,2}")
+_TOKEN_VALUE = lazy(r"[A-Za-z0-9/+%]{16,8192}={0,2}")
 _B64 = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789/+=")
 _AFTER_SECRET = _B64 | {"_", "-", "%"}
 #: Characters of a dotted token's segments (JWT: base64url): a value after ``x.`` is one.

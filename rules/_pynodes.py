@@ -10,9 +10,9 @@ are found from ``ast`` positions plus a look at the characters between neighbour
 from __future__ import annotations
 
 import ast
-import re
 from dataclasses import dataclass
 
+from rolecall.lazyre import lazy
 from rolecall.parsers.python import PythonModule
 
 
@@ -184,7 +184,7 @@ class Measure:
         return "".join(pieces)
 
 
-_LINE_BREAK = re.compile(r"\r\n?|\n")
+_LINE_BREAK = lazy(r"\r\n?|\n")
 
 
 def default_newline(source: str) -> str:

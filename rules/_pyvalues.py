@@ -12,10 +12,10 @@ from __future__ import annotations
 
 import ast
 import enum
-import re
 from dataclasses import dataclass, field
 
 from rolecall import secrets
+from rolecall.lazyre import lazy
 from rolecall.rules._pyresolve import Resolver
 from rolecall.rules._pyscope import Binding, Scope, lookup
 
@@ -376,7 +376,7 @@ def _attribute_owner(expr: ast.Attribute, scope: Scope) -> Scope | None:
 
 #: The text of an f-string around its run-time parts, when it only names what the
 #: value is: ``f"{profile}-access-key"``, ``f"fake-{rand(15)}"``, ``f"{user}_secret"``.
-_NAMING_TEXT = re.compile(r"[-_./: ]*(?:[a-z]+[-_./: ]*)+")
+_NAMING_TEXT = lazy(r"[-_./: ]*(?:[a-z]+[-_./: ]*)+")
 
 
 def _names_itself(expr: ast.JoinedStr) -> bool:

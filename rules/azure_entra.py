@@ -11,14 +11,15 @@ from collections.abc import Iterator
 
 from rolecall import Confidence, Document, Example, Finding, Rule, RuleContext, Severity, redact
 from rolecall.fakes import fake
+from rolecall.lazyre import lazy
 from rolecall.rules._lowered import LOWERED, ascii_lowered
 from rolecall.secrets import is_not_a_literal_secret, looks_random
 
-_NAMED_SECRET = re.compile(
+_NAMED_SECRET = lazy(
     r"(?i)(?:AZURE_CLIENT_SECRET|ARM_CLIENT_SECRET|client_?secret|clientSecret)[\"']?"
     r"\s{0,4}[:=]\s{0,4}[\"']?([A-Za-z0-9_~.+/=-]{32,44})(?![A-Za-z0-9_~.+/=-])"
 )
-_AZURE_CONTEXT = re.compile(r"(?i)azure|tenant|microsoftonline|ARM_CLIENT")
+_AZURE_CONTEXT = lazy(r"(?i)azure|tenant|microsoftonline|ARM_CLIENT")
 _CONTEXT_WORDS = (b"azure", b"tenant", b"microsoftonline", b"arm_client")
 #: Where ``secret`` sits in each name ``_NAMED_SECRET`` accepts (``AZURE_CLIENT_SECRET``,
 #: ``ARM_CLIENT_SECRET``, ``client_secret``, ``clientsecret``): a match can only start

@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 
 from rolecall import Confidence, DocKind, Document, Example, Finding, Rule, RuleContext, Severity
+from rolecall.lazyre import lazy
 from rolecall.parsers.common import MapNode, Scalar, flatten
 from rolecall.rules.config_places import is_cloudformation, tree_roots
 
-_TF_SECRET = re.compile(
-    r"\baws_iam_access_key\.[\w-]+(?:\[[^\]]*\])?\.(secret|ses_smtp_password_v4)\b"
-)
+_TF_SECRET = lazy(r"\baws_iam_access_key\.[\w-]+(?:\[[^\]]*\])?\.(secret|ses_smtp_password_v4)\b")
 
 
 class IamAccessKeyCreatedByIac(Rule):

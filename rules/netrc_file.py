@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import posixpath
-import re
 from collections.abc import Iterator
 
 from rolecall import Confidence, Document, Example, Finding, Rule, RuleContext, Severity, redact
 from rolecall.fakes import fake
+from rolecall.lazyre import lazy
 from rolecall.rules.package_auth import literal_value
 
-_NETRC = re.compile(r"(?:^|\s)password\s{1,20}(\S{1,500})")
+_NETRC = lazy(r"(?:^|\s)password\s{1,20}(\S{1,500})")
 
 
 class NetrcPassword(Rule):

@@ -19,11 +19,13 @@ import re
 from collections.abc import Iterable, Sequence
 from typing import Any
 
+from rolecall.lazyre import lazy
+
 #: A rule id (``RC`` + up to three digits: an id or a prefix of ids) or ``ALL``.
-CODE = re.compile(r"^(?:RC\d{0,3}|ALL)$")
-_FULL_ID = re.compile(r"^RC\d{3}$")
-_BARE_KEY = re.compile(r"^[A-Za-z0-9_-]+$")
-_TOML_POSITION = re.compile(r"\(at line (\d+), column (\d+)\)\Z")
+CODE = lazy(r"^(?:RC\d{0,3}|ALL)$")
+_FULL_ID = lazy(r"^RC\d{3}$")
+_BARE_KEY = lazy(r"^[A-Za-z0-9_-]+$")
+_TOML_POSITION = lazy(r"\(at line (\d+), column (\d+)\)\Z")
 _TOML_END = " (at end of document)"
 
 

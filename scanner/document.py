@@ -18,6 +18,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
+from rolecall.lazyre import lazy
 from rolecall.model import Location
 
 T = TypeVar("T")
@@ -212,7 +213,7 @@ def bom_encoding(data: bytes) -> tuple[str, int] | None:
 
 #: How much of a file the BOM-less UTF-16/32 test looks at.
 _SNIFF = 8192
-_CONTROL = re.compile("[\x00-\x08\x0e-\x1f\x7f\ufffe\uffff]")
+_CONTROL = lazy("[\x00-\x08\x0e-\x1f\x7f\ufffe\uffff]")
 
 
 def sniff_wide_encoding(data: bytes) -> str | None:

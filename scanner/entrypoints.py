@@ -17,11 +17,13 @@ import sys
 from dataclasses import dataclass
 from importlib import import_module
 
+from rolecall.lazyre import lazy
+
 #: The group rule plugins (and the built-in rules) register in.
 ENTRY_POINT_GROUP = "rolecall.rules"
 
 _NORMAL = re.compile(r"[-_.]+")
-_VALUE = re.compile(r"(?P<module>[\w.]+)\s*(:\s*(?P<attr>[\w.]+)\s*)?((?P<extras>\[.*\])\s*)?$")
+_VALUE = lazy(r"(?P<module>[\w.]+)\s*(:\s*(?P<attr>[\w.]+)\s*)?((?P<extras>\[.*\])\s*)?$")
 _META_SUFFIXES = (".dist-info", ".egg-info")
 
 

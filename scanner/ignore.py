@@ -7,7 +7,7 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 
@@ -140,14 +140,19 @@ def _matched_a_parent(result: object) -> bool:
     return isinstance(match, re.Match) and match.groupdict().get("ps_d") is not None
 
 
-@dataclass
 class IgnoreSource:
-    directory: str  # absolute, normal directory the patterns are relative to
-    spec: IgnoreRules
-    _prefix: str = field(init=False, repr=False)
+    """One ignore file's patterns and the directory they are relative to.
 
-    def __post_init__(self) -> None:
-        self._prefix = self.directory.rstrip(os.sep) + os.sep
+    This and :class:`IgnorePolicy` are the walk's own mutable state, plain classes
+    rather than dataclasses: Python 3.11 compiles a dataclass's methods from source at
+    import, which every pre-commit run pays for."""
+
+    __slots__ = ("_prefix", "directory", "spec")
+
+    def __init__(self, directory: str, spec: IgnoreRules) -> None:
+        self.directory = directory  # absolute, normal directory the patterns are relative to
+        self.spec = spec
+        self._prefix = directory.rstrip(os.sep) + os.sep
 
     def relative(self, path: str) -> str:
         """``path`` relative to the directory, with '/': a slice for a normal path below
@@ -193,7 +198,6 @@ class ExcludeScope:
 ScopeResolver = Callable[[str], ExcludeScope]
 
 
-@dataclass
 class IgnorePolicy:
     """What a walk leaves out: the configured exclude and include patterns (relative to
     ``exclude_root``) and, with ``use_gitignore``, git's ignore files of the repository
@@ -205,14 +209,24 @@ class IgnorePolicy:
     still keep the walk out of it).
     """
 
-    exclude_root: str
-    use_gitignore: bool
-    exclude: IgnoreRules | None = None
-    include: IgnoreRules | None = None
-    repo_root: str | None = None
-    info_exclude: IgnoreRules | None = None
-    scopes: ScopeResolver | None = None
-    _excluded_dirs: dict[str, bool] = field(default_factory=dict, repr=False)
+    def __init__(
+        self,
+        exclude_root: str,
+        use_gitignore: bool,
+        exclude: IgnoreRules | None = None,
+        include: IgnoreRules | None = None,
+        repo_root: str | None = None,
+        info_exclude: IgnoreRules | None = None,
+        scopes: ScopeResolver | None = None,
+    ) -> None:
+        self.exclude_root = exclude_root
+        self.use_gitignore = use_gitignore
+        self.exclude = exclude
+        self.include = include
+        self.repo_root = repo_root
+        self.info_exclude = info_exclude
+        self.scopes = scopes
+        self._excluded_dirs: dict[str, bool] = {}
 
     def set_repository(self, root: str | None) -> None:
         """The repository (its root) whose ignore files apply to the next path."""

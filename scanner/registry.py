@@ -14,7 +14,7 @@ from types import ModuleType
 from rolecall.entrypoints import ENTRY_POINT_GROUP as ENTRY_POINT_GROUP  # re-exported
 from rolecall.entrypoints import entry_points
 from rolecall.manifest import RuleSpec
-from rolecall.model import Notice, NoticeCode, NoticeLevel
+from rolecall.model import Confidence, Notice, NoticeCode, NoticeLevel, Severity
 from rolecall.rule import Rule, RuleInfo, rule_info, validate_rule
 
 
@@ -75,7 +75,15 @@ class Registry:
         return self.loaded
 
     def infos(self) -> list[RuleInfo]:
-        return [rule_info(cls, self.origins.get(cls.id, "")) for cls in self.rules]
+        """Every rule's metadata, sorted by id. A rule not imported yet is described by
+        its manifest entry (written from the class), so this imports no rule module."""
+        if any(spec.info is None for spec in self.lazy.values()):
+            self.rules  # noqa: B018 (imports the rules that no entry describes)
+        found = [rule_info(cls, self.origins.get(cls.id, "")) for cls in self.loaded]
+        found += [
+            _manifest_info(spec, self.origins.get(spec.id, "")) for spec in self.lazy.values()
+        ]
+        return sorted(found, key=lambda info: info.id)
 
     def get(self, rule_id: str) -> type[Rule] | None:
         for cls in self.rules:
@@ -165,6 +173,29 @@ def _load_entry_points(
             registry.notices.append(_load_notice(origin, f"{type(exc).__name__}: {exc}"))
             continue
         yield origin, obj
+
+
+def _manifest_info(spec: RuleSpec, origin: str) -> RuleInfo:
+    """The :class:`RuleInfo` that :func:`~rolecall.rule.rule_info` gave for the class when
+    the manifest was written (see :func:`rolecall.manifest.info_entry`)."""
+    raw = spec.info or {}
+    return RuleInfo(
+        id=spec.id,
+        name=str(raw["name"]),
+        severity=Severity(raw["severity"]),
+        confidence=Confidence(raw["confidence"]),
+        cwe=int(raw["cwe"]),
+        summary=str(raw["summary"]),
+        docs=str(raw["docs"]),
+        recommendation=str(raw["recommendation"]),
+        kinds=tuple(str(k) for k in raw["kinds"]),
+        fixable=bool(raw["fixable"]),
+        tags=tuple(str(t) for t in raw["tags"]),
+        origin=origin,
+        default_enabled=bool(raw["default_enabled"]),
+        severities=tuple(Severity(s) for s in raw["severities"]),
+        builtin=bool(raw["builtin"]),
+    )
 
 
 def _load_notice(origin: str, reason: str, rule_id: str | None = None) -> Notice:

@@ -16,7 +16,6 @@ without rewriting its comments.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, field
 
 from rolecall.document import Document
 from rolecall.lazyre import lazy
@@ -41,18 +40,31 @@ _COMMENT_ONLY = lazy(
 _CODE = lazy(r"^RC\d{0,3}$")
 
 
-@dataclass
 class Suppression:
-    """One suppression comment and whether it silenced anything."""
+    """One suppression comment and whether it silenced anything.
 
-    line: int
-    codes: tuple[str, ...]  # empty: every rule
-    reason: str | None
-    source: str  # "rolecall" or the foreign tool's name
-    used: set[str] = field(default_factory=set)
-    #: Whether it also covers the next line: a comment-only line (or detect-secrets'
-    #: ``pragma: allowlist nextline secret``, which says so).
-    next_line: bool = False
+    Mutable scan state, so a plain class: Python 3.11 compiles a dataclass's methods
+    from source at import, on every run."""
+
+    __slots__ = ("codes", "line", "next_line", "reason", "source", "used")
+
+    def __init__(
+        self,
+        line: int,
+        codes: tuple[str, ...],  # empty: every rule
+        reason: str | None,
+        source: str,  # "rolecall" or the foreign tool's name
+        used: set[str] | None = None,
+        next_line: bool = False,
+    ) -> None:
+        self.line = line
+        self.codes = codes
+        self.reason = reason
+        self.source = source
+        self.used: set[str] = set() if used is None else used
+        #: Whether it also covers the next line: a comment-only line (or detect-secrets'
+        #: ``pragma: allowlist nextline secret``, which says so).
+        self.next_line = next_line
 
     def covers(self, rule_id: str) -> bool:
         return not self.codes or any(rule_id.startswith(code) for code in self.codes)

@@ -33,6 +33,10 @@ HEAVY = (
     "rolecall.gitlist",
     # argparse sizes its help to the terminal with shutil: only when help is shown.
     "shutil",
+    # SARIF percent-encodes its URIs itself, and compresses only a log near GitHub's limit.
+    "pathlib",
+    "urllib",
+    "gzip",
 )
 
 PROBE = (

@@ -100,3 +100,69 @@ def test_a_small_scan_imports_only_the_rule_modules_it_needs(tmp_path: Path) -> 
     for unrelated in ("rolecall.rules.tokens_chat", "rolecall.rules.python_boto3"):
         assert unrelated not in loaded
     assert len(loaded) < len(build_manifest()["modules"])
+
+
+def test_rule_metadata_comes_from_the_manifest_without_importing_rules() -> None:
+    lazy = build_registry()
+    eager = build_registry(use_manifest=False)
+    waiting = dict(lazy.lazy)
+    assert lazy.infos() == eager.infos()  # every field, origins included, in id order
+    assert lazy.lazy == waiting  # nothing was imported to describe them
+    assert [i.id for i in lazy.infos()] == sorted(c.id for c in eager.rules)
+
+
+def test_rule_metadata_of_a_loaded_rule_comes_from_its_class() -> None:
+    registry = build_registry()
+    spec = registry.lazy["RC101"]
+    registry.load(spec)
+    assert "RC101" not in registry.lazy
+    assert registry.infos() == build_registry(use_manifest=False).infos()
+
+
+def test_a_manifest_entry_without_metadata_imports_its_rule() -> None:
+    registry = build_registry()
+    spec = registry.lazy["RC301"]
+    registry.lazy["RC301"] = RuleSpec(**{**vars(spec), "info": None})
+    assert registry.infos() == build_registry(use_manifest=False).infos()
+    assert not registry.lazy  # described by the classes, all imported
+
+
+JSON_SCRIPT = """
+import io, json, sys
+from contextlib import redirect_stdout
+from rolecall.cli import main
+out = io.StringIO()
+with redirect_stdout(out):
+    code = main(["scan", "--isolated", "--no-cache", "--format", "{fmt}", ".env"])
+loaded = sorted(m for m in sys.modules if m.startswith("rolecall.rules."))
+print(json.dumps([code, loaded, out.getvalue()]))
+"""
+
+
+@pytest.mark.parametrize("fmt", ["json", "sarif"])
+def test_a_json_or_sarif_report_lists_every_rule_without_importing_them(
+    tmp_path: Path, fmt: str
+) -> None:
+    (tmp_path / ".env").write_text(
+        f"AWS_ACCESS_KEY_ID={fake_key_id()}\nAWS_SECRET_ACCESS_KEY={fake_secret_key()}\n"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", JSON_SCRIPT.replace("{fmt}", fmt)],
+        cwd=tmp_path,
+        env={**os.environ, "XDG_CACHE_HOME": str(tmp_path / "xdg")},
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    code, loaded, report = json.loads(out)
+    assert code == 1
+    assert "rolecall.rules.tokens_chat" not in loaded
+    assert len(loaded) < len(build_manifest()["modules"])
+    document = json.loads(report)
+    if fmt == "json":
+        listed = [r["id"] for r in document["rules"]]
+    else:
+        listed = [r["id"] for r in document["runs"][0]["tool"]["driver"]["rules"]]
+    enabled = [c.id for c in build_registry(use_manifest=False).rules if c.default_enabled]
+    assert listed == sorted(enabled)
+    assert "RC140" in listed  # tokens_chat's Slack token rule: described, not imported

@@ -369,3 +369,22 @@ def test_a_lone_surrogate_still_gives_a_valid_uri() -> None:
 def test_undecodable_file_names_keep_their_bytes() -> None:
     assert sarif_mod.artifact_uri("caf\udce9.py") == "caf%E9.py"
     assert sarif_mod.artifact_uri("a:b/c d.py") == "a%3Ab/c%20d.py"
+
+
+@given(st.binary(max_size=40))
+@example(b"a/b c%d:e?f#g\xff")
+def test_percent_encoding_is_urllib_quote_with_slash_kept(raw: bytes) -> None:
+    from urllib.parse import quote
+
+    assert sarif_mod.percent_encode(raw) == quote(raw, safe="/")
+
+
+@pytest.mark.parametrize("name", ["plain", "with space", "per%cent", "caf\u00e9", "a:b", "x#y?z"])
+def test_the_root_uri_is_pathlibs(tmp_path: Path, name: str) -> None:
+    real = tmp_path / "real" / name
+    real.mkdir(parents=True)
+    link = tmp_path / "link"
+    link.symlink_to(real)
+    for root in (real, link, tmp_path / "real" / "." / name, tmp_path / "not-there" / name):
+        assert sarif_mod.root_uri(str(root)) == root.resolve().as_uri()
+    assert sarif_mod.root_uri(str(link)) == real.as_uri()  # the link is resolved

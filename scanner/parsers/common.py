@@ -8,12 +8,12 @@ value is quoted), so findings point at the line and column of the value itself.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Union
 
 from rolecall.document import ViewError
+from rolecall.lazyre import lazy
 
 #: Most nodes a tree may hold as written.
 MAX_NODES = 2_000_000
@@ -147,8 +147,8 @@ def scalar_text(node: Node | None) -> str | None:
 
 # Quoted text, except one punctuation character (expected ',' or ']'), which says
 # something about the syntax and nothing about the file's values.
-_QUOTED = re.compile(r"""'[^'\n]*'|"[^"\n]*"|\((?!at )[^()\n]*\)""")
-_PUNCTUATION = re.compile(r"""(['"])[^\w\s]\1""")
+_QUOTED = lazy(r"""'[^'\n]*'|"[^"\n]*"|\((?!at )[^()\n]*\)""")
+_PUNCTUATION = lazy(r"""(['"])[^\w\s]\1""")
 
 
 def safe_reason(message: str) -> str:

@@ -18,12 +18,13 @@ from dataclasses import dataclass, field
 from typing import Union
 
 from rolecall.document import Document, View, ViewError
+from rolecall.lazyre import lazy
 from rolecall.parsers.common import MAX_DEPTH, Entry
 
 _IDENT = re.compile(r"[A-Za-z_][A-Za-z0-9_\-]*")
 _SKIP = re.compile(r"(?:[ \t\r\n]+|#[^\n]*|//[^\n]*|/\*.*?\*/)*", re.S)
 _INLINE_SKIP = re.compile(r"(?:[ \t]+|/\*.*?\*/)*", re.S)
-_HEREDOC = re.compile(r"<<(-?)([A-Za-z_][A-Za-z0-9_]*)[ \t]*\r?\n")
+_HEREDOC = lazy(r"<<(-?)([A-Za-z_][A-Za-z0-9_]*)[ \t]*\r?\n")
 _ESCAPES = {"n": "\n", "t": "\t", "r": "\r", '"': '"', "\\": "\\"}
 
 
@@ -220,9 +221,7 @@ def parse_hcl(text: str) -> HclDocument:
     return HclDocument(tuple(stack[0][3]), tuple(entries))
 
 
-_OBJECT_KEY = re.compile(
-    r'(?:"((?:[^"\\\n]|\\.)*)"|([A-Za-z_][A-Za-z0-9_\-]*))[ \t]*[=:](?![=>])[ \t]*'
-)
+_OBJECT_KEY = lazy(r'(?:"((?:[^"\\\n]|\\.)*)"|([A-Za-z_][A-Za-z0-9_\-]*))[ \t]*[=:](?![=>])[ \t]*')
 
 
 def _object_entries(

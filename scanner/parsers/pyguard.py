@@ -19,6 +19,7 @@ from __future__ import annotations
 import re
 
 from rolecall.document import ViewError
+from rolecall.lazyre import lazy
 
 #: CPython's own limit on nested brackets (its tokenizer's MAXLEVEL).
 MAX_BRACKETS = 200
@@ -26,7 +27,7 @@ MAX_BRACKETS = 200
 MAX_EXPRESSION_DEPTH = 500
 
 _STRING_PREFIX = r"(?:[rRbBuUfF]{1,2})?"
-_TOKEN = re.compile(
+_TOKEN = lazy(
     _STRING_PREFIX
     + r"""(?:'''(?:[^'\\]|\\.|'(?!''))*'''|\"\"\"(?:[^"\\]|\\.|"(?!""))*\"\"\""""
     + r"""|'(?:[^'\\\n]|\\.)*'|"(?:[^"\\\n]|\\.)*")"""  # strings: skipped

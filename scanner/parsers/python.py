@@ -16,11 +16,11 @@ from __future__ import annotations
 
 import ast
 import bisect
-import re
 import warnings
 from collections.abc import Callable
 
 from rolecall.document import DocKind, Document, LineIndex, View, ViewError
+from rolecall.lazyre import lazy
 
 
 class PythonModule:
@@ -76,7 +76,7 @@ class PythonModule:
         return start, self.offset(end_line, end_column)
 
 
-_NON_ASCII = re.compile(r"[^\x00-\x7f]")
+_NON_ASCII = lazy(r"[^\x00-\x7f]")
 
 
 class _WideLine:

@@ -15,10 +15,11 @@ occurred so far in the file (identical lines stay distinguishable).
 
 from __future__ import annotations
 
-import re
 from array import array
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
+
+from rolecall.lazyre import lazy
 
 if TYPE_CHECKING:
     from rolecall.model import Finding
@@ -101,8 +102,8 @@ def finding_line_hashes(
 
 #: What a masked secret reads as: fixed, so the hash says nothing of its length either.
 SECRET_MASK = "***"
-_LINE_BREAK = re.compile(r"\r\n|\r|\n")
-_NOT_LINE_BREAK = re.compile(r"[^\r\n]+")
+_LINE_BREAK = lazy(r"\r\n|\r|\n")
+_NOT_LINE_BREAK = lazy(r"[^\r\n]+")
 
 
 def mask_secrets(text: str, findings: Iterable[Finding]) -> str:

@@ -60,24 +60,38 @@ def clip(text: str, limit: int = MAX_DESCRIPTION) -> str:
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "\u2026"
 
 
+# Functions, not templates (r"\1"): re expands a template in Python for every match,
+# and a SARIF log converts every rule's documentation on every run.
+def _literal(match: re.Match[str]) -> str:
+    return match.group(1)
+
+
+def _code(match: re.Match[str]) -> str:
+    return f"`{match.group(1)}`"
+
+
 def _plain(text: str) -> str:
-    return _LITERAL.sub(r"\1", text)
+    return _LITERAL.sub(_literal, text) if "``" in text else text
 
 
 def _markdown(text: str) -> str:
-    return _LITERAL.sub(r"`\1`", text)
+    return _LITERAL.sub(_code, text) if "``" in text else text
 
 
 def _one_line(text: str) -> str:
     return " ".join(_plain(text).split())
 
 
-def help_sections(rule: RuleInfo) -> list[tuple[str, str]]:
-    """(title, body) of the documented sections, in the documented order."""
+def help_sections(
+    rule: RuleInfo, sections: Mapping[str, str] | None = None
+) -> list[tuple[str, str]]:
+    """(title, body) of the documented sections, in the documented order; ``sections``:
+    the docs already split with :func:`~rolecall.rule.doc_sections`."""
     titles = DOC_SECTIONS + ((FIX_SECTION,) if rule.fixable else ())
     # The docs split once (RuleInfo.section splits them on every call): a SARIF log
     # describes every rule, on every run.
-    sections = doc_sections(rule.docs)
+    if sections is None:
+        sections = doc_sections(rule.docs)
     return [(title, sections[title]) for title in titles if sections.get(title)]
 
 
@@ -122,8 +136,9 @@ def help_uri(rule: RuleInfo, information_uri: str | None) -> str | None:
 
 def rule_descriptor(rule: RuleInfo, help_uri: str | None = None) -> so.ReportingDescriptor:
     """``tool.driver.rules[]`` entry for ``rule``; ``help_uri`` where it is documented."""
-    sections = help_sections(rule)
-    full = _one_line(doc_sections(rule.docs).get("What it finds", "")) or rule.summary
+    split = doc_sections(rule.docs)
+    sections = help_sections(rule, split)
+    full = _one_line(split.get("What it finds", "")) or rule.summary
     return om(
         so.ReportingDescriptor,
         id=rule.id,
