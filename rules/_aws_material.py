@@ -26,6 +26,7 @@ from rolecall import credential_names as names
 from rolecall import secrets as policy
 from rolecall.credential_names import NameKind
 from rolecall.lazyre import lazy
+from rolecall.rules._lowered import LOWERED, LOWERS_TO_ASCII
 from rolecall.secrets import KeyIdInfo
 
 #: Separators between a name and its value in any syntax: ``=``, ``:``, ``=>``, ``:=``,
@@ -129,16 +130,47 @@ def _in_url(text: str, start: int) -> bool:
     return "://" in head and not any(c.isspace() for c in head[head.rfind("://") :])
 
 
-def _names(text: str, lowered: str, words: tuple[str, ...]) -> Iterator[tuple[int, int, str]]:
-    """``(start, end, name)`` of identifiers containing one of ``words``, left to right."""
+#: The words a credential name holds (lower case): ``secret``, or ``token`` after one of
+#: the session-token words (:data:`~rolecall.credential_names.SESSION_TOKEN_NAME_PARTS`).
+_SECRET_WORD = b"secret"
+_TOKEN_WORD = b"token"
+_TOKEN_LEADS = tuple(
+    part.encode("ascii")[: -len(_TOKEN_WORD)] for part in names.SESSION_TOKEN_NAME_PARTS
+)
+_LEAD_ENDS = frozenset(lead[-1:] for lead in _TOKEN_LEADS)
+
+
+def _word_starts(lowered: bytes) -> list[int]:
+    """Where ``secret`` or a session-token word starts in ``lowered``, sorted.
+
+    Two ``find`` loops (``secret``, ``token``) instead of one per word: a word ends in
+    ``token`` and starts where its lead (``session_``, ``security``, ...) precedes the
+    ``token``. None of the words overlaps itself, so each loop finds every occurrence.
+    """
     hits: list[int] = []
-    for word in words:
+    for word in (_SECRET_WORD, _TOKEN_WORD):
         pos = lowered.find(word)
         while pos != -1:
-            hits.append(pos)
+            if word is _SECRET_WORD:
+                hits.append(pos)
+            elif lowered[pos - 1 : pos] in _LEAD_ENDS:  # most are not (``nexttoken``)
+                hits.extend(
+                    pos - len(lead)
+                    for lead in _TOKEN_LEADS
+                    if pos >= len(lead) and lowered.startswith(lead, pos - len(lead))
+                )
             pos = lowered.find(word, pos + len(word))
+    hits.sort()
+    return hits
+
+
+def _names(text: str, lowered: bytes) -> Iterator[tuple[int, int, str]]:
+    """``(start, end, name)`` of identifiers containing ``secret`` or a session-token
+    word, left to right (``lowered``: the text lower-cased, one byte per character, see
+    ``_lowered``)."""
+    hits = _word_starts(lowered)
     done = 0
-    for pos in sorted(hits):
+    for pos in hits:
         if pos < done:
             continue  # inside an identifier (or value) already handled
         start = pos
@@ -150,20 +182,32 @@ def _names(text: str, lowered: str, words: tuple[str, ...]) -> Iterator[tuple[in
         yield start, end, text[start:end]
 
 
+def _lowered_names(doc: Document) -> bytes:
+    """Where names are searched: ``text.lower()``, one byte per character (the shared
+    ASCII copy), except that the Kelvin sign counts as the ``k`` it lower-cases to where
+    lower-casing keeps the length (a dotted capital I lengthens the text: then every
+    non-ASCII character is no letter)."""
+    text = doc.text
+    if not text.isascii() and LOWERS_TO_ASCII[1] in text:
+        folded = text.lower()
+        if len(folded) == len(text):
+            return folded.encode("ascii", "replace")
+    return doc.view(LOWERED)
+
+
 def _value_start(text: str, end: int) -> int | None:
     gap = _GAP.match(text, end)
     return gap.end() if gap else None
 
 
 def _named_values(
-    text: str, lowered: str, examples: bool
+    text: str, lowered: bytes, examples: bool
 ) -> tuple[list[SecretHit], list[TokenHit], bool]:
     secrets: list[SecretHit] = []
     tokens: list[TokenHit] = []
     weak = False
-    words = ("secret", *names.SESSION_TOKEN_NAME_PARTS)
     skip_to = 0  # names inside a value already read are not names: never read twice
-    for start, end, name in _names(text, lowered, words):
+    for start, end, name in _names(text, lowered):
         kind = names.credential_name_kind(name) if start >= skip_to else None
         at = _value_start(text, end) if kind else None
         if at is None:
@@ -245,18 +289,28 @@ def _token_at(text: str, at: int, name: str, examples: bool) -> TokenHit | None:
 _TOKEN_PREFIX_CORES = ("YXdz", "b3JpZ2lu")
 
 
-def may_hold_bare_token(text: str) -> bool:
+_LOWER_CORES = tuple(core.lower().encode("ascii") for core in _TOKEN_PREFIX_CORES)
+
+
+def may_hold_bare_token(text: str, lowered: bytes | None = None) -> bool:
     """False when no bare token can occur: every one starts with a prefix holding a core.
 
     Two ``in`` searches decide "no candidate" at C speed where the alternation of
     prefixes would be tried at every offset of the text (most texts here hold none).
+    With ``lowered`` (the text lower-cased, one byte per character) they are asked of
+    it first: half the bytes of a text with non-ASCII characters, and a core must occur
+    there lower-cased wherever it occurs in the text.
     """
+    if lowered is not None and not any(core in lowered for core in _LOWER_CORES):
+        return False
     return any(core in text for core in _TOKEN_PREFIX_CORES)
 
 
-def _bare_tokens(text: str, taken: list[TokenHit], examples: bool) -> list[TokenHit]:
+def _bare_tokens(
+    text: str, taken: list[TokenHit], examples: bool, lowered: bytes | None = None
+) -> list[TokenHit]:
     found: list[TokenHit] = []
-    if not may_hold_bare_token(text):
+    if not may_hold_bare_token(text, lowered):
         return found
     starts = {t.start for t in taken}
     for match in policy.SESSION_TOKEN_PATTERN.finditer(text):
@@ -478,11 +532,9 @@ def _build(doc: Document, examples: bool) -> Material:
         if not example and policy.is_placeholder_key_id(key_id):
             continue
         ids.append(KeyIdHit(start, start + 20, info, example, _in_url(text, start)))
-    lowered = text.lower()
-    if len(lowered) != len(text):  # a few characters change length when lower-cased
-        lowered = text.encode("ascii", "replace").decode("ascii").lower()
+    lowered = _lowered_names(doc)
     secrets, tokens, weak = _named_values(text, lowered, examples)
-    tokens += _bare_tokens(text, tokens, examples)
+    tokens += _bare_tokens(text, tokens, examples, lowered)
     aws_context = bool(ids) or (weak and names.has_aws_context(text))
     if not aws_context:
         secrets = [s for s in secrets if s.strong]

@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from rolecall import Confidence, Document, Example, Finding, Rule, RuleContext, Severity, redact
 from rolecall.fakes import fake
 from rolecall.lazyre import lazy
+from rolecall.rules._lowered import LOWERED, ascii_lowered
 from rolecall.secrets import is_not_a_literal_secret, looks_random
 
 _NAMED_SECRET = lazy(
@@ -19,7 +20,7 @@ _NAMED_SECRET = lazy(
     r"\s{0,4}[:=]\s{0,4}[\"']?([A-Za-z0-9_~.+/=-]{32,44})(?![A-Za-z0-9_~.+/=-])"
 )
 _AZURE_CONTEXT = lazy(r"(?i)azure|tenant|microsoftonline|ARM_CLIENT")
-_CONTEXT_WORDS = ("azure", "tenant", "microsoftonline", "arm_client")
+_CONTEXT_WORDS = (b"azure", b"tenant", b"microsoftonline", b"arm_client")
 #: Where ``secret`` sits in each name ``_NAMED_SECRET`` accepts (``AZURE_CLIENT_SECRET``,
 #: ``ARM_CLIENT_SECRET``, ``client_secret``, ``clientsecret``): a match can only start
 #: this far before an occurrence of it. Ascending starts.
@@ -31,22 +32,24 @@ _SECRET_OFFSETS = (13, 11, 7, 6)
 _FOLDS_TO_ASCII = ("\u0130", "\u0131", "\u017f", "\u212a")
 
 
-def folded(text: str) -> str | None:
-    """``text`` lower-cased, offset for offset, or None when that is not exact."""
-    if any(c in text for c in _FOLDS_TO_ASCII):
+def folded(text: str, lowered: bytes | None = None) -> bytes | None:
+    """``text`` lower-cased, offset for offset, as ASCII bytes (``_lowered``; pass
+    ``lowered`` when it is at hand), or None when that is not exact. Without the
+    characters below, ``text.lower()`` keeps the length and holds an ASCII letter
+    exactly where the ASCII copy does."""
+    if not text.isascii() and any(c in text for c in _FOLDS_TO_ASCII):
         return None
-    lowered = text.lower()
-    return lowered if len(lowered) == len(text) else None
+    return ascii_lowered(text) if lowered is None else lowered
 
 
-def has_context(text: str, lowered: str | None) -> bool:
+def has_context(text: str, lowered: bytes | None) -> bool:
     """Whether ``text`` names Azure or a tenant: ``_AZURE_CONTEXT``, decided by ``in``."""
     if lowered is None:
         return _AZURE_CONTEXT.search(text) is not None
     return any(word in lowered for word in _CONTEXT_WORDS)
 
 
-def named_secrets(text: str, lowered: str | None) -> Iterator[re.Match[str]]:
+def named_secrets(text: str, lowered: bytes | None) -> Iterator[re.Match[str]]:
     """The matches of ``_NAMED_SECRET.finditer(text)``, tried only where one can start.
 
     A case-insensitive alternation is searched at every offset of a large text (botocore's
@@ -58,10 +61,10 @@ def named_secrets(text: str, lowered: str | None) -> Iterator[re.Match[str]]:
         yield from _NAMED_SECRET.finditer(text)
         return
     starts: set[int] = set()
-    pos = lowered.find("secret")
+    pos = lowered.find(b"secret")
     while pos != -1:
         starts.update(pos - back for back in _SECRET_OFFSETS if pos >= back)
-        pos = lowered.find("secret", pos + 1)
+        pos = lowered.find(b"secret", pos + 1)
     done = 0
     for start in sorted(starts):
         if start < done:
@@ -129,7 +132,7 @@ class AzureClientSecretAssignment(Rule):
     )
 
     def check(self, doc: Document, ctx: RuleContext) -> Iterator[Finding]:
-        lowered = folded(doc.text)
+        lowered = folded(doc.text, doc.view(LOWERED))
         if not has_context(doc.text, lowered):
             return
         for match in named_secrets(doc.text, lowered):

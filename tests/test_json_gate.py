@@ -11,6 +11,7 @@ show that the line-keeping parser is not run where it is not needed.
 from __future__ import annotations
 
 import base64
+import gc
 import json
 import random
 from collections.abc import Callable
@@ -28,6 +29,7 @@ from rolecall.fakes import fake_key_id, fake_secret_key, fake_session_token
 from rolecall.parsers.common import MAX_DEPTH, MapNode, Node, Scalar, SeqNode
 from rolecall.parsers.json import load_fast, parse_json, parse_outline
 from rolecall.registry import default_registry
+from rolecall.rules import _json_gate as json_gate
 from rolecall.rules._json_gate import may_report
 
 RNG = random.Random(18)
@@ -319,6 +321,41 @@ def test_line_keeping_parser_not_run_without_a_candidate(
     found = engine.scan_bytes(postman.as_posix(), postman.read_bytes())
     assert [f.rule_id for f in found.findings] == ["RC321"]
     assert len(calls) == 1
+
+
+@pytest.mark.parametrize("enabled", [True, False])
+@pytest.mark.parametrize("text", ['{"SecretAccessKey": {"shape": "s"}}', '{"a": [1, 2', '"x"'])
+def test_gate_decides_without_the_cyclic_collector_and_restores_it(
+    enabled: bool, text: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The C parser's tree is walked with the collector off (no collection traverses it
+    while it lives), and the collector is left as it was found, also when the text is
+    refused or the walk raises."""
+    seen: list[bool] = []
+    original = json_gate.may_report
+
+    def watched(root: object) -> bool:
+        seen.append(gc.isenabled())
+        return original(root)
+
+    monkeypatch.setattr(json_gate, "may_report", watched)
+    was = gc.isenabled()
+    try:
+        gc.enable() if enabled else gc.disable()
+        doc = Document("c.json", text.encode())
+        assert json_gate._decide(doc) is (text == '{"a": [1, 2')
+        assert gc.isenabled() is enabled
+        assert seen == ([] if text == '{"a": [1, 2' else [False])
+
+        def broken(root: object) -> bool:
+            raise RuntimeError("a bug in the walk")
+
+        monkeypatch.setattr(json_gate, "may_report", broken)
+        with pytest.raises(RuntimeError):
+            json_gate._decide(Document("d.json", b'{"a": 1}'))
+        assert gc.isenabled() is enabled
+    finally:
+        gc.enable() if was else gc.disable()
 
 
 @pytest.mark.parametrize(

@@ -4,6 +4,7 @@ libcst only for a call laid out in a way the text path leaves to it."""
 
 from __future__ import annotations
 
+import ast
 import json
 import os
 import subprocess
@@ -11,10 +12,12 @@ import sys
 from pathlib import Path
 
 import pytest
+import rolecall.engine as engine_module
 from rolecall.document import Document
 from rolecall.engine import Engine, EngineOptions, RuleSelection
 from rolecall.fixes import choose_fixes, fixed_text
 from rolecall.registry import default_registry
+from rolecall.rules import _pyscope
 
 KEY = "AKIA" + "Q3ZR7HVTX2M4WYLB"
 SECRET = "q8Jf2LrT7xVbN4kWm9Zp" + "Cd3HsYe6Ga1Uo5Ri0QtK"
@@ -130,3 +133,52 @@ def test_columns_count_code_points_on_non_ascii_lines() -> None:
     start, end = finding.location.start_offset, finding.location.end_offset
     assert code[start:end] == f'aws_secret_access_key="{SECRET}"'
     assert fixed_text(code, [finding], unsafe=True).endswith('boto3.client("s3")\n')
+
+
+def _preorder(tree: ast.AST) -> list[ast.AST]:
+    """Every node in the order the scope walk visited them with ``ast.iter_child_nodes``."""
+    out: list[ast.AST] = []
+    stack = [tree]
+    while stack:
+        node = stack.pop()
+        out.append(node)
+        stack.extend(reversed(list(ast.iter_child_nodes(node))))
+    return out
+
+
+def _walked(tree: ast.AST) -> list[ast.AST]:
+    """The nodes the scope collector's walk visits, in order (its handlers still run)."""
+    seen: list[ast.AST] = []
+    collector = _pyscope.Collector(lambda call: True)
+    original = dict(collector._handlers)
+
+    def recorder(node: ast.AST) -> None:
+        seen.append(node)
+        visit = original.get(type(node))
+        if visit is not None:
+            visit(node)
+
+    collector._handlers = {type(node): recorder for node in ast.walk(tree)}
+    collector.walk(tree)
+    return seen
+
+
+def test_scope_walk_visits_every_node_in_iter_child_nodes_order() -> None:
+    """The scope collector lists each node's children inline; it must visit exactly what
+    ``ast.iter_child_nodes`` gives, in its order (bindings are position-sensitive)."""
+    sources = [
+        Path(_pyscope.__file__).read_text(encoding="utf-8"),
+        Path(engine_module.__file__).read_text(encoding="utf-8"),
+        "async def f(a, /, b=1, *c, d: int = 2, **e):\n"
+        "    async with x as (y, z), w:\n"
+        "        return [i async for i in g if i] or (lambda q: q)\n"
+        "match p:\n    case {'k': [1, *rest]} | C(a=b) if b:\n        pass\n"
+        "x: int = (a := 1) if b else f'{c!r:>{w}}'\ny = z = x\n"
+        "class K(B, metaclass=M):\n    global g\n    del a[1:2, ::3]\n",
+    ]
+    for source in sources:
+        tree = ast.parse(source)
+        seen = _walked(tree)
+        expected = _preorder(tree)
+        assert len(seen) == len(expected) > 50
+        assert all(a is b for a, b in zip(seen, expected, strict=True))

@@ -18,7 +18,8 @@ from rolecall import Document, credential_names
 from rolecall.engine import Engine, EngineOptions
 from rolecall.fakes import BASE64, fake, fake_key_id, fake_secret_key
 from rolecall.registry import default_registry
-from rolecall.rules import _aws_material, _urls, azure_entra, config_places
+from rolecall.rules import _aws_material, _lowered, _urls, azure_entra, config_places
+from rolecall.rules._lowered import LOWERS_TO_ASCII, ascii_lowered
 from rolecall.secrets import SESSION_TOKEN_PREFIXES
 
 ENGINE = Engine(default_registry(), EngineOptions())
@@ -154,7 +155,7 @@ def test_rc132_reports_the_same_through_the_engine_either_way(
         return results
 
     fast = scan()
-    monkeypatch.setattr(azure_entra, "folded", lambda text: None)
+    monkeypatch.setattr(azure_entra, "folded", lambda text, lowered=None: None)
     slow = scan()
     assert fast == slow
     reported = [f for findings, _ in fast for f in findings if f.rule_id == "RC132"]  # type: ignore[attr-defined]
@@ -186,8 +187,13 @@ def test_bare_token_prefilter_says_no_only_without_a_prefix() -> None:
     alphabet = BASE64.replace("Y", "").replace("b", "")  # no prefix core can occur
     body = "".join(random.Random(18).choices(alphabet, k=400))
     assert not _aws_material.may_hold_bare_token(body)
+    assert not _aws_material.may_hold_bare_token(body, ascii_lowered(body))
     for prefix in SESSION_TOKEN_PREFIXES:
-        assert _aws_material.may_hold_bare_token(body[:100] + prefix + body[100:])
+        text = body[:100] + prefix + body[100:]
+        assert _aws_material.may_hold_bare_token(text)
+        assert _aws_material.may_hold_bare_token(text, ascii_lowered(text))
+        # The lower-cased copy only rules texts out: a core in another case is no core.
+        assert not _aws_material.may_hold_bare_token(text.swapcase(), ascii_lowered(text))
 
 
 def _material_texts() -> dict[str, str]:
@@ -232,7 +238,7 @@ def test_material_view_is_the_same_without_the_fast_paths(
         }
 
     fast = build()
-    monkeypatch.setattr(_aws_material, "may_hold_bare_token", lambda text: True)
+    monkeypatch.setattr(_aws_material, "may_hold_bare_token", lambda text, lowered=None: True)
     assert build() == fast
     # The inputs hold what the view reports: ids, secrets, named, bare and beside tokens.
     assert len(fast["sts.json"].tokens) == 1 and fast["sts.json"].pairs
@@ -460,3 +466,113 @@ def test_the_value_gate_runs_once_per_document(
     result = ENGINE.scan_document(Document(path.as_posix(), path.read_bytes()))
     assert result.findings  # the rules behind the gate did run and report
     assert calls == [len(text)]
+
+
+def test_rc104_builds_no_line_index_without_a_secret_to_report() -> None:
+    """An API model names ``SecretAccessKey`` shapes: the material view runs, finds no
+    value, and RC104 returns before it counts 100,000s of lines; with a secret to report
+    it reports it at its line, as before."""
+    rc104 = next(rule for rule in ENGINE.rules if rule.id == "RC104")
+    model = json.dumps({"shapes": {"SecretAccessKey": {"type": "string"}}}, indent=2)
+    doc = Document("service-2.json", model.encode())
+    assert list(rc104.check(doc, ENGINE.context)) == []
+    assert doc._index is None
+    text = f'{{\n  "region": "eu-west-1",\n  "SecretAccessKey": "{SECRET_KEY}"\n}}\n'
+    doc = Document("creds.json", text.encode())
+    found = list(rc104.check(doc, ENGINE.context))
+    assert [(f.rule_id, f.location.line) for f in found] == [("RC104", 3)]
+    assert doc._index is not None
+
+
+# --- the shared ASCII-lower-cased copy (material view, RC132) ----------------------------
+
+
+def test_ascii_lowered_finds_ascii_words_where_str_lower_does() -> None:
+    rng = random.Random(1833)
+    pieces = ["Secret", "SESSION_TOKEN", "tenant", "é", "ß", "日本", "\u2013", "\U0001f600"]
+    pieces += ["\ud800", "x", "\n", "Azure", "\u0130", "\u212a", "\u017f", "\u0131"]
+    for _ in range(2000):
+        text = "".join(rng.choices(pieces, k=rng.randint(0, 40)))
+        lowered = ascii_lowered(text)
+        assert len(lowered) == len(text)
+        reference = text.lower()
+        for word in ("secret", "session_token", "tenant", "azure", "k", "i", "s"):
+            found = [i for i in range(len(text)) if lowered.startswith(word.encode(), i)]
+            if not any(c in text for c in LOWERS_TO_ASCII):  # exact where nothing folds
+                assert found == [i for i in range(len(text)) if reference.startswith(word, i)]
+            else:  # and never more than ASCII letters spell
+                assert all(text[i : i + len(word)].lower() == word for i in found)
+
+
+def _old_lowered_names(doc: Document) -> bytes:
+    """How the material view lower-cased a text before the shared ASCII copy."""
+    text = doc.text
+    lowered = text.lower()
+    if len(lowered) != len(text):
+        lowered = text.encode("ascii", "replace").decode("ascii").lower()
+    return lowered.encode("ascii", "replace")
+
+
+@pytest.mark.parametrize(
+    "prefix",
+    ["", "caf\u00e9 \u2013 ", "\u212a ", "\u0130 ", "\u212a \u0130 ", "\U0001f600"],
+)
+def test_material_view_names_are_found_as_str_lower_finds_them(
+    prefix: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A name that only the Kelvin sign's lower case spells, before a real one.
+    texts = {
+        "kelvin.env": (
+            f"{prefix}aws_session_to\u212aen={_token('IQoJb3JpZ2lu')}\n"
+            f"aws_session_token={_token('IQoJb3JpZ2lu')}\n"
+        ),
+        "model.json": prefix + _material_texts()["model.json"],
+        "creds": prefix + _material_texts()["credentials"],
+        "akia.env": prefix + _material_texts()["akia.env"],
+    }
+
+    def build() -> dict[str, _aws_material.Material]:
+        return {
+            name: _aws_material.material(Document(name, text.encode()), False)
+            for name, text in texts.items()
+        }
+
+    new = build()
+    monkeypatch.setattr(_aws_material, "_lowered_names", _old_lowered_names)
+    assert build() == new
+    # What the view finds is found at the same offsets (the texts hold material).
+    assert new["creds"].pairs and new["akia.env"].pairs and new["kelvin.env"].tokens
+    assert new["model.json"].tokens == () and new["model.json"].ids == ()
+
+
+def test_the_lower_cased_copy_is_made_once_per_document(monkeypatch: pytest.MonkeyPatch) -> None:
+    calls: list[int] = []
+    original = _lowered.ascii_lowered
+
+    def counted(text: str) -> bytes:
+        calls.append(len(text))
+        return original(text)
+
+    monkeypatch.setattr(_lowered, "ascii_lowered", counted)
+    text = f"AZURE_TENANT_ID=t\nAZURE_CLIENT_SECRET={SECRET} \u2013\naws_secret_access_key = x\n"
+    result = ENGINE.scan_document(Document("deploy.env", text.encode()))
+    assert [f.rule_id for f in result.findings] == ["RC132"]
+    assert calls == [len(text)]
+
+
+def test_material_name_search_finds_every_word_a_find_per_word_finds() -> None:
+    """Two ``find`` loops (``secret``, ``token`` and its leads) give the starts that one
+    ``find`` loop per word gave, on texts dense with overlapping words."""
+    words = ("secret", *credential_names.SESSION_TOKEN_NAME_PARTS)
+    assert all(w.endswith("token") for w in words[1:])
+    rng = random.Random(1834)
+    pieces = ["secret", "session", "security", "token", "_", "-", "s", "t", "x", "oken", "tok"]
+    for _ in range(3000):
+        lowered = "".join(rng.choices(pieces, k=rng.randint(0, 30))).encode("ascii")
+        expected: list[int] = []
+        for word in words:
+            pos = lowered.find(word.encode())
+            while pos != -1:
+                expected.append(pos)
+                pos = lowered.find(word.encode(), pos + len(word))
+        assert _aws_material._word_starts(lowered) == sorted(expected), lowered
