@@ -56,6 +56,9 @@ class ScanOptions:
     #: The report file; checked (its directory must exist) before the scan starts.
     output: str | None = None
     command: str = "scan"
+    #: Whether low-entropy findings get their scrypt fingerprint whatever ``format``
+    #: is: a :class:`Report` holds every fingerprint (:meth:`Report.to_json`).
+    slow_fingerprints: bool = True
 
 
 def _paths(value: StrPath | Iterable[StrPath]) -> tuple[str, ...]:

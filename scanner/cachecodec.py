@@ -31,7 +31,10 @@ if TYPE_CHECKING:
 #: carry the line hashes of their findings' lines; 5: a pathless notice stays pathless;
 #: 6: findings carry whether their material is low-entropy (fingerprints are keyed, line
 #: hashes mask such secrets). A finding's ``legacy_fingerprint`` is never stored: scans
-#: that need it use no cache.
+#: that need it use no cache. A low-entropy finding's ``fingerprint`` is stored as the
+#: scan made it, ``""`` when the scan derived none: such a scan's entries are keyed
+#: apart (``slow-fingerprints`` in :func:`rolecall.options.describe_options`), so a
+#: reader of fingerprints never gets one of them.
 FORMAT = 6
 
 

@@ -25,7 +25,7 @@ from rolecall.document import (
     detect_kind,
     kind_family,
 )
-from rolecall.fingerprints import keying_scope
+from rolecall.fingerprints import Deferred, keying_scope
 from rolecall.manifest import RuleSpec
 from rolecall.model import (
     Finding,
@@ -240,6 +240,7 @@ class Engine:
         result.kind = doc.kind.value
         result.scanned = True
         raw: list[Finding] = []
+        deferred = Deferred()
         for i in selected:
             try:
                 rule = self.rule(i)
@@ -249,7 +250,7 @@ class Engine:
                 continue
             if self.specs[i].custom_applies and not rule.applies_to(doc):
                 continue
-            raw.extend(self._run_rule(rule, doc, result))
+            raw.extend(self._run_rule(rule, doc, result, deferred))
         for name, error in sorted(doc.view_errors.items()):
             result.notices.append(
                 Notice(
@@ -260,14 +261,16 @@ class Engine:
                     line=error.line,
                 )
             )
-        self._finish(doc, raw, result)
+        self._finish(doc, raw, result, deferred)
         return result
 
-    def _run_rule(self, rule: Rule, doc: Document, result: FileResult) -> list[Finding]:
+    def _run_rule(
+        self, rule: Rule, doc: Document, result: FileResult, deferred: Deferred
+    ) -> list[Finding]:
         from rolecall.document import ViewError
 
         try:
-            with keying_scope(self._keying):
+            with keying_scope(self._keying, deferred):
                 return list(rule.check(doc, self.context))
         except ViewError:
             return []  # reported once per view from doc.view_errors
@@ -337,7 +340,9 @@ class Engine:
             out[i] = dataclasses.replace(winner_finding, related=merged)
         return [f for j, f in enumerate(out) if j not in drop]
 
-    def _finish(self, doc: Document, raw: list[Finding], result: FileResult) -> None:
+    def _finish(
+        self, doc: Document, raw: list[Finding], result: FileResult, deferred: Deferred
+    ) -> None:
         raw = self._superseded(raw)
         sel = self.options.selection
         want_unused = self.options.report_unused_suppressions
@@ -366,6 +371,11 @@ class Engine:
                 result.suppressed.append(dataclasses.replace(finding, suppression_reason=reason))
             else:
                 result.findings.append(finding)
+        if deferred:
+            # Only now, for the findings reported: superseded, duplicate and allowlisted
+            # ones never pay for scrypt, and no one does when the scan reads none.
+            self._resolve(result.findings, deferred)
+            self._resolve(result.suppressed, deferred)
         if want_unused:
             for line, entries in sorted(table.items()):
                 for entry in entries:
@@ -392,6 +402,16 @@ class Engine:
                     )
                 )
         result.notices.sort(key=lambda n: n.sort_key)
+
+    def _resolve(self, findings: list[Finding], deferred: Deferred) -> None:
+        """Replace each placeholder fingerprint in ``findings`` with the real one, or
+        with ``""`` when the scan reads no low-entropy fingerprint."""
+        salt = self._keying.salt
+        derive = self.options.slow_fingerprints
+        for i, finding in enumerate(findings):
+            value = deferred.resolve(finding.fingerprint, salt, derive=derive)
+            if value != finding.fingerprint:
+                findings[i] = dataclasses.replace(finding, fingerprint=value)
 
     def _allowlisted(self, doc: Document, finding: Finding) -> bool:
         if not self._allow:

@@ -24,6 +24,16 @@ loaded, to match its entries, and never printed, cached or written.
 
 The engine sets the run's :class:`Keying` around every rule it runs
 (:func:`keying_scope`); :func:`keyed_fingerprint` reads it.
+
+Deferred derivation: scrypt is the one costly step, and most outputs read no
+low-entropy fingerprint (SARIF identifies such a finding by its masked line, text and
+GitHub output show none). Inside the engine, a rule's low-entropy finding therefore
+carries a :class:`Deferred` placeholder (``pending-<n>``, numbered per file and
+derived from nothing secret) while the engine holds the material; once supersession,
+deduplication, the allowlist and suppressions have decided which findings are
+reported, :meth:`Deferred.resolve` replaces each survivor's placeholder with its
+scrypt fingerprint, or with ``""`` when the scan reads none
+(``EngineOptions.slow_fingerprints``). A placeholder never leaves the engine.
 """
 
 from __future__ import annotations
@@ -65,15 +75,58 @@ class Keying:
 
 DEFAULT_KEYING = Keying()
 _KEYING: ContextVar[Keying] = ContextVar("rolecall_fingerprint_keying", default=DEFAULT_KEYING)
+_DEFERRED: ContextVar[Deferred | None] = ContextVar("rolecall_fingerprint_deferred", default=None)
+
+#: How a placeholder starts: never a fingerprint (those are 64 hex digits, or empty).
+PLACEHOLDER_PREFIX = "pending-"
+
+
+class Deferred:
+    """The low-entropy derivations of one file, put off until the engine knows which
+    findings are reported (see the module's docstring).
+
+    Each distinct ``(rule_id, material)`` gets one placeholder, so two findings have
+    equal placeholders exactly when they would have equal fingerprints (same rule,
+    material and salt): the engine's deduplication by fingerprint is unchanged.
+    """
+
+    __slots__ = ("_by_input", "_inputs")
+
+    def __init__(self) -> None:
+        self._by_input: dict[tuple[str, bytes], str] = {}
+        self._inputs: dict[str, tuple[str, bytes]] = {}
+
+    def placeholder(self, rule_id: str, material: str | bytes) -> str:
+        key = (rule_id, _bytes(material))
+        found = self._by_input.get(key)
+        if found is None:
+            found = f"{PLACEHOLDER_PREFIX}{len(self._inputs)}"
+            self._by_input[key] = found
+            self._inputs[found] = key
+        return found
+
+    def __bool__(self) -> bool:
+        return bool(self._inputs)
+
+    def resolve(self, value: str, salt: str, *, derive: bool) -> str:
+        """The fingerprint that replaces ``value``: its scrypt derivation (``derive``)
+        or ``""`` when ``value`` is one of this file's placeholders, else ``value``."""
+        found = self._inputs.get(value)
+        if found is None:
+            return value
+        return _scrypt(found[0], found[1], salt) if derive else ""
 
 
 @contextmanager
-def keying_scope(keying: Keying) -> Iterator[None]:
-    """Key the fingerprints of findings made inside the block with ``keying``."""
+def keying_scope(keying: Keying, deferred: Deferred | None = None) -> Iterator[None]:
+    """Key the fingerprints of findings made inside the block with ``keying``; with
+    ``deferred``, low-entropy findings get its placeholders instead of scrypt."""
     token = _KEYING.set(keying)
+    put_off = _DEFERRED.set(deferred)
     try:
         yield
     finally:
+        _DEFERRED.reset(put_off)
         _KEYING.reset(token)
 
 
@@ -131,6 +184,17 @@ def keyed_fingerprint(
     if low_entropy:
         return scrypt_fingerprint(rule_id, material, salt)
     return hmac_fingerprint(rule_id, material, salt)
+
+
+def finding_fingerprint(rule_id: str, material: str | bytes, *, low_entropy: bool) -> str:
+    """A new finding's fingerprint with the current run's keying: inside the engine's
+    :class:`Deferred` scope a low-entropy one is a placeholder the engine resolves,
+    elsewhere (a rule called directly) it is derived now."""
+    if low_entropy:
+        deferred = _DEFERRED.get()
+        if deferred is not None:
+            return deferred.placeholder(rule_id, material)
+    return keyed_fingerprint(rule_id, material, _KEYING.get().salt, low_entropy=low_entropy)
 
 
 def is_low_entropy(material: str | bytes) -> bool:

@@ -139,7 +139,9 @@ class Finding:
 
     ``evidence`` is already redacted (see :mod:`rolecall.redact`); ``fingerprint`` is 64
     hex digits keyed from the rule id and the secret material (never the line), stable
-    when code moves (see :mod:`rolecall.fingerprints`). ``properties`` carries
+    when code moves (see :mod:`rolecall.fingerprints`); ``""`` for a low-entropy finding
+    of a scan whose output reads no such fingerprint (``EngineOptions.slow_fingerprints``
+    off: SARIF, text, GitHub), which derives no scrypt. ``properties`` carries
     rule-specific facts such as ``key_id`` or ``account_id`` for the reporters.
     """
 

@@ -97,6 +97,10 @@ class EngineOptions:
     #: Whether findings also carry rolecall 0.1.0's unkeyed fingerprint (a baseline of
     #: that format is loaded). Such results are never cached.
     legacy_fingerprints: bool = False
+    #: Whether low-entropy findings get their scrypt fingerprint (JSON reports, baseline
+    #: matching and writing, the library's reports, ``fix``). SARIF, text and GitHub
+    #: reports read none: their findings' ``fingerprint`` is then ``""``.
+    slow_fingerprints: bool = True
 
     @property
     def keying(self) -> Keying:
@@ -115,6 +119,7 @@ def describe_options(options: EngineOptions) -> list[str]:
         f"foreign-pragmas {options.foreign_pragmas} fix-edits {options.fix_edits}",
         f"line-hashes {options.line_hashes}",
         f"fingerprints {_salt_id(options.fingerprint_salt)} legacy {options.legacy_fingerprints}",
+        f"slow-fingerprints {options.slow_fingerprints}",
     ]
 
 

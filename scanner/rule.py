@@ -21,8 +21,8 @@ from typing import ClassVar
 from rolecall.document import DocKind, Document
 from rolecall.fingerprints import (
     current_keying,
+    finding_fingerprint,
     is_low_entropy,
-    keyed_fingerprint,
     legacy_fingerprint,
 )
 from rolecall.model import (
@@ -181,7 +181,9 @@ class Rule:
             message=_FORMATTER.vformat(message or self.message, (), values),
             recommendation=_FORMATTER.vformat(recommendation or self.recommendation, (), values),
             location=location,
-            fingerprint=keyed_fingerprint(self.id, material, keying.salt, low_entropy=low_entropy),
+            # Inside the engine a low-entropy one is a placeholder until the engine knows
+            # the finding is reported and its fingerprint is read (see Deferred).
+            fingerprint=finding_fingerprint(self.id, material, low_entropy=low_entropy),
             evidence=evidence,
             properties=dict(properties or {}),
             fix=fix,

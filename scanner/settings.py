@@ -59,6 +59,7 @@ class Flags:
     line_hashes: bool = False
     fingerprint_salt: str = PUBLIC_SALT
     legacy_fingerprints: bool = False
+    slow_fingerprints: bool = True
 
 
 def engine_options(config: Config, flags: Flags) -> EngineOptions:
@@ -82,6 +83,7 @@ def engine_options(config: Config, flags: Flags) -> EngineOptions:
         line_hashes=flags.line_hashes,
         fingerprint_salt=flags.fingerprint_salt,
         legacy_fingerprints=flags.legacy_fingerprints,
+        slow_fingerprints=flags.slow_fingerprints,
     )
 
 
@@ -178,6 +180,9 @@ def _split_codes(key: str, values: Sequence[str]) -> tuple[str, ...]:
 
 #: Report formats that show whether a fix exists but not its edits.
 _NO_EDITS = frozenset({"text", "github"})
+#: The formats that show no low-entropy fingerprint (SARIF identifies such a finding by
+#: its masked line): a scan in one of them, without a baseline, derives no scrypt.
+_NO_SLOW_FINGERPRINTS = frozenset({"sarif", "text", "github"})
 
 
 @dataclass(frozen=True)
@@ -217,6 +222,9 @@ def scan_setup(args: SetupArgs, cwd: str | None = None) -> ScanSetup:
         fix_edits=args.command == "fix" or getattr(args, "format", "text") not in _NO_EDITS,
         # Only SARIF reports carry line hashes; a text scan (the hook) never pays for them.
         line_hashes=getattr(args, "format", "text") == "sarif",
+        # Only a report that shows them reads low-entropy fingerprints (JSON, the
+        # library's); a baseline needs them too (see with_keying).
+        slow_fingerprints=_reads_slow_fingerprints(args),
     )
     settings = None
     # The defaults' excludes are relative to the first path when it is a directory,
@@ -260,16 +268,31 @@ def with_keying(setup: ScanSetup, keying: Keying) -> ScanSetup:
     """
     import dataclasses
 
+    # Matching or writing a baseline compares every fingerprint: scrypt ones too.
     engine = dataclasses.replace(
-        setup.engine, fingerprint_salt=keying.salt, legacy_fingerprints=keying.legacy
+        setup.engine,
+        fingerprint_salt=keying.salt,
+        legacy_fingerprints=keying.legacy,
+        slow_fingerprints=True,
     )
     settings = setup.settings
     if settings is not None:
         flags = dataclasses.replace(
-            settings.flags, fingerprint_salt=keying.salt, legacy_fingerprints=keying.legacy
+            settings.flags,
+            fingerprint_salt=keying.salt,
+            legacy_fingerprints=keying.legacy,
+            slow_fingerprints=True,
         )
         settings = Settings(settings.tree, flags)
     return dataclasses.replace(setup, engine=engine, settings=settings)
+
+
+def _reads_slow_fingerprints(args: SetupArgs) -> bool:
+    """Whether the run's output shows low-entropy fingerprints: every command but a
+    ``scan`` in a format that shows none (the library asks for them itself)."""
+    if getattr(args, "slow_fingerprints", False):
+        return True
+    return args.command != "scan" or getattr(args, "format", "text") not in _NO_SLOW_FINGERPRINTS
 
 
 def _replace_fail_level(config: Config, level: Severity) -> Config:
