@@ -1,6 +1,11 @@
 """Worker processes for large scans: size-bounded batches, results in walk order, and
 a dead worker's files scanned again in-process.
 
+The walk feeds the workers as it goes and is never held back by them; each worker has
+a batch in hand and one queued, whatever batch finishes first, so a slow file delays
+only the yielding of the results after it. The files still waiting when the walk ends
+go out largest first, so that the scan does not end on one big file.
+
 Imported only by scans large enough to use workers (the pre-commit case never pays for
 ``concurrent.futures`` and ``multiprocessing``). Each file is scanned by
 :func:`rolecall.runner.scan_entry`, the same function as in-process.
@@ -9,6 +14,7 @@ Imported only by scans large enough to use workers (the pre-commit case never pa
 from __future__ import annotations
 
 import sys
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import TYPE_CHECKING
 
@@ -70,30 +76,65 @@ def _scan_batch(batch: Sequence[Item]) -> list[FileResult]:
     return results
 
 
-def batches(entries: Iterable[Item]) -> Iterator[list[Item]]:
-    """Size-bounded batches, made as ``entries`` arrive (the walk may still be going)."""
-    current: list[Item] = []
-    size = 0
-    for item in entries:
-        current.append(item)
-        size += item[0].size
-        if size >= BATCH_BYTES or len(current) >= BATCH_FILES:
-            yield current
-            current, size = [], 0
-    if current:
-        yield current
+#: A file to scan with its place in the walk (results are yielded in that order).
+_Numbered = tuple[int, Item]
+
+
+class _Schedule:
+    """Which files go to the workers next.
+
+    While the walk goes on, batches are made in walk order as files arrive, so workers
+    start at once. The files still waiting when the walk ends are sent largest first
+    (longest processing time first): a big file met late would otherwise run alone at
+    the end while the other workers wait.
+    """
+
+    def __init__(self) -> None:
+        self.waiting: deque[_Numbered] = deque()
+        self.bytes = 0
+        self.walked = False
+
+    def add(self, numbered: _Numbered) -> None:
+        self.waiting.append(numbered)
+        self.bytes += numbered[1][0].size
+
+    def full_batch(self) -> bool:
+        """Whether the waiting files make a whole batch."""
+        return self.bytes >= BATCH_BYTES or len(self.waiting) >= BATCH_FILES
+
+    def walk_ended(self) -> None:
+        self.walked = True
+        # Stable: files of one size keep their walk order.
+        self.waiting = deque(sorted(self.waiting, key=lambda n: -n[1][0].size))
+
+    def take(self) -> list[_Numbered]:
+        """The next batch: the first files waiting, up to a batch's size or count."""
+        batch: list[_Numbered] = []
+        size = 0
+        while self.waiting and size < BATCH_BYTES and len(batch) < BATCH_FILES:
+            numbered = self.waiting.popleft()
+            batch.append(numbered)
+            size += numbered[1][0].size
+        self.bytes -= size
+        return batch
 
 
 def parallel(
     get_engine: Callable[[Profile], Engine],
     default: Profile,
-    batches: Iterable[list[Item]],
+    items: Iterable[Item],
     jobs: int,
     max_size: int,
     cache: ResultCache | None,
 ) -> Iterator[FileResult]:
-    """Scan ``batches`` in ``jobs`` worker processes; ``get_engine`` gives the parent's
-    engine for a profile, ``default`` is the scan's own profile."""
+    """Scan ``items`` in ``jobs`` worker processes and yield their results in the order
+    of ``items``; ``get_engine`` gives the parent's engine for a profile, ``default`` is
+    the scan's own profile.
+
+    ``items`` is read as fast as it comes (the walk is not held back by the workers), and
+    up to two batches per worker are out at any time: a slow batch holds back the
+    results after it, never the workers' next batches.
+    """
     # Imported here: the in-process path (the pre-commit case) never pays for them.
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
@@ -104,8 +145,11 @@ def parallel(
     method = "fork" if sys.platform.startswith("linux") else None
     context = multiprocessing.get_context(method)
     _WORKER = ({default.key: engine}, max_size, cache) if method == "fork" else None
-    window = jobs * 3
-    pending: list[tuple[list[Item], Future[list[FileResult]]]] = []
+    window = jobs * 2
+    schedule = _Schedule()
+    out: dict[Future[list[FileResult]], list[_Numbered]] = {}
+    ready: dict[int, FileResult] = {}
+    nxt = 0  # the walk number of the next result to yield
     try:
         with ProcessPoolExecutor(
             max_workers=jobs,
@@ -113,15 +157,56 @@ def parallel(
             initializer=_init_worker,
             initargs=(default, max_size, cache),
         ) as pool:
-            queue = iter(batches)
-            for batch in queue:
-                pending.append((batch, _submit(pool, batch)))
-                if len(pending) >= window:
-                    yield from _collect(get_engine, pending.pop(0), max_size, cache)
-            while pending:
-                yield from _collect(get_engine, pending.pop(0), max_size, cache)
+
+            def send() -> None:
+                while len(out) < window and (
+                    schedule.full_batch() or (schedule.walked and schedule.waiting)
+                ):
+                    batch = schedule.take()
+                    out[_submit(pool, [item for _, item in batch])] = batch
+
+            for numbered in enumerate(items):
+                schedule.add(numbered)
+                if schedule.full_batch():
+                    _harvest(get_engine, out, ready, max_size, cache, block=False)
+                    send()
+                    while nxt in ready:
+                        yield ready.pop(nxt)
+                        nxt += 1
+            schedule.walk_ended()
+            send()
+            while out:
+                _harvest(get_engine, out, ready, max_size, cache, block=True)
+                send()
+                while nxt in ready:
+                    yield ready.pop(nxt)
+                    nxt += 1
     finally:
         _WORKER = None
+
+
+def _harvest(
+    get_engine: Callable[[Profile], Engine],
+    out: dict[Future[list[FileResult]], list[_Numbered]],
+    ready: dict[int, FileResult],
+    max_size: int,
+    cache: ResultCache | None,
+    *,
+    block: bool,
+) -> None:
+    """Move the results of finished batches from ``out`` into ``ready`` (waiting for
+    one batch to finish when ``block``)."""
+    from concurrent.futures import FIRST_COMPLETED, wait
+
+    if block:
+        finished = wait(out, return_when=FIRST_COMPLETED).done
+    else:
+        finished = {future for future in out if future.done()}
+    for future in finished:
+        batch = out.pop(future)
+        results = _collect(get_engine, [item for _, item in batch], future, max_size, cache)
+        for (number, _), result in zip(batch, results, strict=True):
+            ready[number] = result
 
 
 def _submit(pool: ProcessPoolExecutor, batch: list[Item]) -> Future[list[FileResult]]:
@@ -140,18 +225,21 @@ def _submit(pool: ProcessPoolExecutor, batch: list[Item]) -> Future[list[FileRes
 
 def _collect(
     get_engine: Callable[[Profile], Engine],
-    item: tuple[list[Item], Future[list[FileResult]]],
+    batch: list[Item],
+    future: Future[list[FileResult]],
     max_size: int,
     cache: ResultCache | None,
-) -> Iterator[FileResult]:
+) -> list[FileResult]:
+    """The results of ``batch``, one per file; the batch of a worker that died is
+    scanned again here."""
     from concurrent.futures.process import BrokenProcessPool
 
-    batch, future = item
     try:
-        yield from future.result()
+        return future.result()
     except BrokenProcessPool:
         # A worker died (killed, out of memory, a crash in a C extension): scan this
         # batch here instead, so its files are still reported.
+        results: list[FileResult] = []
         for entry, profile in batch:
             result = scan_entry(get_engine(profile), entry, max_size, cache, profile.key)
             result.notices.append(
@@ -162,4 +250,5 @@ def _collect(
                     level=NoticeLevel.INFO,
                 )
             )
-            yield result
+            results.append(result)
+        return results
