@@ -30,8 +30,8 @@ if TYPE_CHECKING:
     from rolecall.engine import Engine
 
 #: A batch closes at this many bytes or files.
-BATCH_BYTES = 1024 * 1024
-BATCH_FILES = 128
+BATCH_BYTES = 2 * 1024 * 1024
+BATCH_FILES = 256
 
 #: A file to scan and the options of its own configuration.
 Item = tuple[FileEntry, Profile]
