@@ -61,7 +61,12 @@ def _engine_for(engines: dict[str, Engine], profile: Profile) -> Engine:
     return engine
 
 
-def _scan_batch(batch: Sequence[Item]) -> list[FileResult]:
+#: A result as a worker sends it: a file with nothing to report travels as its kind,
+#: size and flags (the parent knows its path), anything else as the result itself.
+Sent = FileResult | tuple[str | None, int, bool, bool]
+
+
+def _scan_batch(batch: Sequence[Item]) -> list[Sent]:
     assert _WORKER is not None
     engines, max_size, cache = _WORKER
     results = [
@@ -73,7 +78,29 @@ def _scan_batch(batch: Sequence[Item]) -> list[FileResult]:
         if cache.notices and results:
             results[-1].notices.extend(cache.notices)
             cache.notices.clear()
-    return results
+    return [pack(result, entry.display) for result, (entry, _) in zip(results, batch, strict=True)]
+
+
+def pack(result: FileResult, path: str) -> Sent:
+    """``result`` as sent to the parent: most files have nothing to report, and a tuple
+    costs both sides a fraction of a pickled result."""
+    if (
+        result.findings
+        or result.suppressed
+        or result.notices
+        or result.line_hashes
+        or result.path != path
+    ):
+        return result
+    return (result.kind, result.size, result.scanned, result.cached)
+
+
+def unpack(sent: Sent, path: str) -> FileResult:
+    """The result :func:`pack` made ``sent`` of, for the file at ``path``."""
+    if isinstance(sent, FileResult):
+        return sent
+    kind, size, scanned, cached = sent
+    return FileResult(path=path, kind=kind, size=size, scanned=scanned, cached=cached)
 
 
 #: A file to scan with its place in the walk (results are yielded in that order).
@@ -147,7 +174,7 @@ def parallel(
     _WORKER = ({default.key: engine}, max_size, cache) if method == "fork" else None
     window = jobs * 2
     schedule = _Schedule()
-    out: dict[Future[list[FileResult]], list[_Numbered]] = {}
+    out: dict[Future[list[Sent]], list[_Numbered]] = {}
     ready: dict[int, FileResult] = {}
     nxt = 0  # the walk number of the next result to yield
     try:
@@ -187,7 +214,7 @@ def parallel(
 
 def _harvest(
     get_engine: Callable[[Profile], Engine],
-    out: dict[Future[list[FileResult]], list[_Numbered]],
+    out: dict[Future[list[Sent]], list[_Numbered]],
     ready: dict[int, FileResult],
     max_size: int,
     cache: ResultCache | None,
@@ -209,7 +236,7 @@ def _harvest(
             ready[number] = result
 
 
-def _submit(pool: ProcessPoolExecutor, batch: list[Item]) -> Future[list[FileResult]]:
+def _submit(pool: ProcessPoolExecutor, batch: list[Item]) -> Future[list[Sent]]:
     """Send ``batch`` to a worker; once a worker has died, the pool refuses new work,
     and the batch gets a failed future that :func:`_collect` scans in-process."""
     from concurrent.futures import Future
@@ -218,7 +245,7 @@ def _submit(pool: ProcessPoolExecutor, batch: list[Item]) -> Future[list[FileRes
     try:
         return pool.submit(_scan_batch, batch)
     except BrokenProcessPool as exc:
-        failed: Future[list[FileResult]] = Future()
+        failed: Future[list[Sent]] = Future()
         failed.set_exception(exc)
         return failed
 
@@ -226,7 +253,7 @@ def _submit(pool: ProcessPoolExecutor, batch: list[Item]) -> Future[list[FileRes
 def _collect(
     get_engine: Callable[[Profile], Engine],
     batch: list[Item],
-    future: Future[list[FileResult]],
+    future: Future[list[Sent]],
     max_size: int,
     cache: ResultCache | None,
 ) -> list[FileResult]:
@@ -235,7 +262,7 @@ def _collect(
     from concurrent.futures.process import BrokenProcessPool
 
     try:
-        return future.result()
+        sent = future.result()
     except BrokenProcessPool:
         # A worker died (killed, out of memory, a crash in a C extension): scan this
         # batch here instead, so its files are still reported.
@@ -252,3 +279,4 @@ def _collect(
             )
             results.append(result)
         return results
+    return [unpack(one, entry.display) for one, (entry, _) in zip(sent, batch, strict=True)]

@@ -11,7 +11,7 @@ import rolecall.runner as runner
 import rolecall.workers as workers
 from rolecall import Document, Finding, RuleContext
 from rolecall.engine import Engine
-from rolecall.options import EngineOptions, Profile, make_profile
+from rolecall.options import EngineOptions, FileResult, Profile, make_profile
 from rolecall.registry import Registry, build_registry
 from rolecall.rule import Rule
 from rolecall.runner import ScanRequest, run_scan
@@ -111,3 +111,20 @@ def test_parallel_yields_in_item_order_while_batches_finish_out_of_order(
     results = list(workers.parallel(get_engine, profile, iter(items), 2, 1 << 20, None))
     assert [r.path for r in results] == [entry.display for entry, _ in items]
     assert [r.size for r in results] == sizes
+
+
+def test_a_result_with_nothing_to_report_travels_as_a_tuple_and_comes_back_equal(
+    tmp_path: Path,
+) -> None:
+    write_tree(tmp_path, {"plain.txt": "nothing here\n", "hit.txt": "a needle\n"})
+    engine = Engine(_registry(), EngineOptions())
+    for name, compact in (("plain.txt", True), ("hit.txt", False)):
+        entry = _entry(str(tmp_path / name), (tmp_path / name).stat().st_size)
+        result = runner.scan_entry(engine, entry, 1 << 20)
+        assert result.scanned
+        sent = workers.pack(result, entry.display)
+        assert isinstance(sent, tuple) is compact
+        assert workers.unpack(sent, entry.display) == result
+    # A result filed under another path than the file's is sent whole.
+    other = FileResult(path="elsewhere", size=3)
+    assert workers.pack(other, "here") is other
