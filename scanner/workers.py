@@ -177,6 +177,9 @@ def parallel(
     out: dict[Future[list[Sent]], list[_Numbered]] = {}
     ready: dict[int, FileResult] = {}
     nxt = 0  # the walk number of the next result to yield
+    # Set by the pool's thread when a batch finishes: while the walk goes on with every
+    # place taken, the futures are looked at only then, not at every file.
+    finished: list[object] = []
     try:
         with ProcessPoolExecutor(
             max_workers=jobs,
@@ -190,11 +193,14 @@ def parallel(
                     schedule.full_batch() or (schedule.walked and schedule.waiting)
                 ):
                     batch = schedule.take()
-                    out[_submit(pool, [item for _, item in batch])] = batch
+                    future = _submit(pool, [item for _, item in batch])
+                    future.add_done_callback(finished.append)
+                    out[future] = batch
 
             for numbered in enumerate(items):
                 schedule.add(numbered)
-                if schedule.full_batch():
+                if (finished or len(out) < window) and schedule.full_batch():
+                    finished.clear()
                     _harvest(get_engine, out, ready, max_size, cache, block=False)
                     send()
                     while nxt in ready:
