@@ -33,6 +33,11 @@ if TYPE_CHECKING:
 BATCH_BYTES = 2 * 1024 * 1024
 BATCH_FILES = 256
 
+#: At most this many walked files wait for a batch: past it, the walk waits for the
+#: workers, so that memory stays flat in the tree's size (the files waiting when the
+#: walk ends go largest first).
+MAX_WAITING = 20_000
+
 #: A file to scan and the options of its own configuration.
 Item = tuple[FileEntry, Profile]
 
@@ -197,23 +202,30 @@ def parallel(
                     future.add_done_callback(finished.append)
                     out[future] = batch
 
+            def in_order() -> Iterator[FileResult]:
+                """The results that are next in walk order and have come."""
+                nonlocal nxt
+                while nxt in ready:
+                    yield ready.pop(nxt)
+                    nxt += 1
+
             for numbered in enumerate(items):
                 schedule.add(numbered)
                 if (finished or len(out) < window) and schedule.full_batch():
                     finished.clear()
                     _harvest(get_engine, out, ready, max_size, cache, block=False)
                     send()
-                    while nxt in ready:
-                        yield ready.pop(nxt)
-                        nxt += 1
+                    yield from in_order()
+                while len(schedule.waiting) >= MAX_WAITING and out:
+                    _harvest(get_engine, out, ready, max_size, cache, block=True)
+                    send()
+                    yield from in_order()
             schedule.walk_ended()
             send()
             while out:
                 _harvest(get_engine, out, ready, max_size, cache, block=True)
                 send()
-                while nxt in ready:
-                    yield ready.pop(nxt)
-                    nxt += 1
+                yield from in_order()
     finally:
         _WORKER = None
 

@@ -69,9 +69,12 @@ def _registry() -> Registry:
     return build_registry([("test", rule_class("RC197", "test-needle", check=_needle))])
 
 
+@pytest.mark.parametrize("max_waiting", [20_000, 5])
 def test_results_come_in_walk_order_whatever_the_schedule(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, max_waiting: int
 ) -> None:
+    # With 5 files at most waiting, the walk waits for the workers along the way.
+    monkeypatch.setattr(workers, "MAX_WAITING", max_waiting)
     # Sizes that make the largest-first order differ from the walk order.
     files: dict[str, str | bytes] = {
         f"d{n % 3}/f{n:02}.txt": "x" * (97 * n % 1000) + f"\nneedle {n}\n" for n in range(40)
