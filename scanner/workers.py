@@ -118,13 +118,20 @@ class _Schedule:
     While the walk goes on, batches are made in walk order as files arrive, so workers
     start at once. The files still waiting when the walk ends are sent largest first
     (longest processing time first): a big file met late would otherwise run alone at
-    the end while the other workers wait.
+    the end while the other workers wait. Size is only a guess at a file's cost (a few
+    hundred bytes with many findings can take longer than a megabyte without), so from
+    then on each batch is also at most a share of what is left: the last batches are a
+    few files each, and no worker ends the scan alone on a batch of costly small files.
     """
 
-    def __init__(self) -> None:
+    #: After the walk, a batch is at most 1/(SHARES * jobs) of the files and bytes left.
+    SHARES = 4
+
+    def __init__(self, jobs: int = 1) -> None:
         self.waiting: deque[_Numbered] = deque()
         self.bytes = 0
         self.walked = False
+        self.jobs = jobs
 
     def add(self, numbered: _Numbered) -> None:
         self.waiting.append(numbered)
@@ -140,10 +147,16 @@ class _Schedule:
         self.waiting = deque(sorted(self.waiting, key=lambda n: -n[1][0].size))
 
     def take(self) -> list[_Numbered]:
-        """The next batch: the first files waiting, up to a batch's size or count."""
+        """The next batch: the first files waiting, up to a batch's size or count (after
+        the walk, also up to a share of what is left)."""
+        files, size_limit = BATCH_FILES, BATCH_BYTES
+        if self.walked:
+            shares = self.SHARES * self.jobs
+            files = max(1, min(files, -(-len(self.waiting) // shares)))
+            size_limit = max(1, min(size_limit, self.bytes // shares))
         batch: list[_Numbered] = []
         size = 0
-        while self.waiting and size < BATCH_BYTES and len(batch) < BATCH_FILES:
+        while self.waiting and size < size_limit and len(batch) < files:
             numbered = self.waiting.popleft()
             batch.append(numbered)
             size += numbered[1][0].size
@@ -178,7 +191,7 @@ def parallel(
     context = multiprocessing.get_context(method)
     _WORKER = ({default.key: engine}, max_size, cache) if method == "fork" else None
     window = jobs * 2
-    schedule = _Schedule()
+    schedule = _Schedule(jobs)
     out: dict[Future[list[Sent]], list[_Numbered]] = {}
     ready: dict[int, FileResult] = {}
     nxt = 0  # the walk number of the next result to yield

@@ -24,8 +24,8 @@ def _entry(name: str, size: int) -> FileEntry:
     return FileEntry(path=name, display=name, size=size)
 
 
-def _schedule(sizes: list[int]) -> workers._Schedule:
-    schedule = workers._Schedule()
+def _schedule(sizes: list[int], jobs: int = 1) -> workers._Schedule:
+    schedule = workers._Schedule(jobs)
     profile = make_profile(EngineOptions())
     for number, size in enumerate(sizes):
         schedule.add((number, (_entry(f"f{number}", size), profile)))
@@ -55,9 +55,27 @@ def test_files_waiting_when_the_walk_ends_go_largest_first(
     taken = []
     while schedule.waiting:
         taken.append(_numbers(schedule.take()))
-    # A file over the batch size goes alone; equal sizes keep their walk order.
-    assert taken == [[1], [4], [5, 2], [0, 3]]
+    # A file over the batch size goes alone, and from then on a batch is at most a
+    # quarter per worker of what is left; equal sizes keep their walk order.
+    assert taken == [[1], [4], [5], [2], [0], [3]]
     assert schedule.bytes == 0
+
+
+def test_batches_shrink_to_single_files_as_the_last_files_go(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(workers, "BATCH_FILES", 256)
+    schedule = _schedule([10] * 100, jobs=2)
+    assert not schedule.full_batch()
+    schedule.walk_ended()
+    taken = []
+    while schedule.waiting:
+        taken.append(_numbers(schedule.take()))
+    counts = [len(batch) for batch in taken]
+    assert counts[0] == 13  # 100 files left, 2 workers: an eighth, rounded up
+    assert counts == sorted(counts, reverse=True)
+    assert counts[-8:] == [1] * 8
+    assert [n for batch in taken for n in batch] == list(range(100))
 
 
 def _needle(self: Rule, doc: Document, ctx: RuleContext) -> Iterator[Finding]:
