@@ -296,8 +296,7 @@ def iter_results(
 
     from rolecall import workers
 
-    batches = workers.batches(all_entries())
-    yield from workers.parallel(get_engine, default, batches, jobs, max_size, cache)
+    yield from workers.parallel(get_engine, default, all_entries(), jobs, max_size, cache)
     yield from later
 
 
