@@ -13,20 +13,9 @@ import os
 import sys
 from collections.abc import Iterable
 
+from rolecall.cachedir import user_cache_dir as user_cache_dir  # re-exported
+
 SECRET_NAME = "cache-secret"
-
-
-def user_cache_dir() -> str:
-    """rolecall's directory in the user's cache directory (XDG on Linux)."""
-    home = os.path.expanduser("~")
-    if sys.platform == "win32":
-        base = os.environ.get("LOCALAPPDATA") or os.path.join(home, "AppData", "Local")
-    elif sys.platform == "darwin":
-        base = os.path.join(home, "Library", "Caches")
-    else:
-        xdg = os.environ.get("XDG_CACHE_HOME", "")
-        base = xdg if os.path.isabs(xdg) else os.path.join(home, ".cache")
-    return os.path.join(base, "rolecall")
 
 
 def private_directory(directory: str) -> None:

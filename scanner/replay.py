@@ -78,6 +78,7 @@ from __future__ import annotations
 import os
 import sys
 
+from rolecall.cachedir import user_cache_dir
 from rolecall.replaygit import GitProbe, config_state, work_tree_of
 from rolecall.replaystate import CONFIG_NAMES, GitDoubt, Record, State, hasher, tree_state
 
@@ -195,19 +196,6 @@ def parse(argv: Sequence[str]) -> Request | None:
     if not request.paths:
         request.paths.append(".")
     return request
-
-
-def user_cache_dir() -> str:
-    """:func:`rolecall.cachekey.user_cache_dir`, without importing what it imports."""
-    home = os.path.expanduser("~")
-    if sys.platform == "win32":
-        base = os.environ.get("LOCALAPPDATA") or os.path.join(home, "AppData", "Local")
-    elif sys.platform == "darwin":
-        base = os.path.join(home, "Library", "Caches")
-    else:
-        xdg = os.environ.get("XDG_CACHE_HOME", "")
-        base = xdg if os.path.isabs(xdg) else os.path.join(home, ".cache")
-    return os.path.join(base, "rolecall")
 
 
 def package_dir() -> str:
