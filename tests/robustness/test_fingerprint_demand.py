@@ -28,6 +28,7 @@ from rolecall.registry import build_registry
 from rolecall.rule import Rule
 
 from tests.conftest import rule_class, write_tree
+from tests.robustness.test_fingerprints import _tree as fingerprints_tree
 
 PASSWORD = "Winter2024x"  # an ordinary password: low-entropy
 OTHER_PASSWORD = "Wizard!77aa"
@@ -44,18 +45,10 @@ def _scrypt(rule_id: str, password: str, salt: str = PUBLIC_SALT) -> str:
 
 
 def _tree(password: str) -> dict[str, str]:
-    return {
-        ".env": f"DATABASE_URL=postgres://app:{password}@db.internal:5432/app\n",
-        "deploy/.netrc": f"machine db.internal login deploy password {password}\n",
-        "app/settings.py": (
-            "import sqlalchemy\n"
-            f'engine = sqlalchemy.create_engine("postgresql://app:{password}@db.internal/app")\n'
-        ),
-        # A suppressed finding: JSON shows it with its fingerprint, SARIF without one.
-        "quiet/.env": (
-            f"DATABASE_URL=postgres://app:{OTHER_PASSWORD}@db.internal/app  # rolecall: ignore\n"
-        ),
-    }
+    """test_fingerprints' tree, and a suppressed finding: JSON shows it with its
+    fingerprint, SARIF without one."""
+    quiet = f"DATABASE_URL=postgres://app:{OTHER_PASSWORD}@db.internal/app  # rolecall: ignore\n"
+    return {**fingerprints_tree(password), "quiet/.env": quiet}
 
 
 def _forget(calls: list[bytes]) -> None:
