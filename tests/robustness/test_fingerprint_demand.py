@@ -60,22 +60,6 @@ def _forget(calls: list[bytes]) -> None:
 
 
 @pytest.fixture
-def scrypt_calls(monkeypatch: pytest.MonkeyPatch) -> list[bytes]:
-    """The passwords scrypt derives from in this test (the process's memo cleared)."""
-    import rolecall.fingerprints as fps
-
-    calls: list[bytes] = []
-
-    def counting(password: bytes, **kwargs: Any) -> bytes:
-        calls.append(password)
-        return _REAL_SCRYPT(password, **kwargs)
-
-    monkeypatch.setattr(fps.hashlib, "scrypt", counting)
-    fps._scrypt.cache_clear()
-    return calls
-
-
-@pytest.fixture
 def repo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     root = tmp_path / "repo"
     write_tree(root, _tree(PASSWORD))

@@ -270,23 +270,6 @@ def _files(root: Path) -> list[Path]:
     return [p for p in root.rglob("*") if p.is_file()]
 
 
-@pytest.fixture
-def scrypt_calls(monkeypatch: pytest.MonkeyPatch) -> list[bytes]:
-    """The passwords scrypt derives from in this test (the run's memo cleared first)."""
-    import rolecall.fingerprints as fps
-
-    calls: list[bytes] = []
-    real = hashlib.scrypt
-
-    def counting(password: bytes, **kwargs: Any) -> bytes:
-        calls.append(password)
-        return real(password, **kwargs)
-
-    monkeypatch.setattr(fps.hashlib, "scrypt", counting)
-    fps._scrypt.cache_clear()
-    return calls
-
-
 def test_one_scrypt_per_password_and_rule_in_a_run(
     tmp_path: Path,
     capsys: pytest.CaptureFixture[str],
