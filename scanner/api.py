@@ -1,7 +1,7 @@
 """The library API: :func:`scan`, :func:`scan_text` and the frozen :class:`Report`.
 
 :func:`scan` turns its arguments into :class:`ScanOptions`, the names of ``rolecall
-scan``'s flags, and runs :func:`rolecall.scan_command.run_scan_command`, the function
+scan``'s flags, and runs :func:`rolecall.cli.scan_command.run_scan_command`, the function
 the command line runs with its parsed flags: the two give the same answer (each file's
 own configuration, or one ``config``, or none; the baseline; the fail level; the
 notices; the exit code). The command line never imports this module.
@@ -14,14 +14,14 @@ from collections.abc import Iterable
 from dataclasses import dataclass, fields
 from typing import TYPE_CHECKING, Any, Literal, TextIO, TypeVar, Union
 
+from rolecall.cli.scan_command import UsageError as UsageError  # re-exported
+from rolecall.cli.scan_command import run_scan_command
 from rolecall.model import Finding, Notice, Severity
-from rolecall.scan_command import UsageError as UsageError  # re-exported
-from rolecall.scan_command import run_scan_command
 
 if TYPE_CHECKING:
-    from rolecall.engine import Engine
-    from rolecall.report import ScanReport
-    from rolecall.rule import RuleInfo
+    from rolecall.engine.core import Engine
+    from rolecall.output.report import ScanReport
+    from rolecall.plugin.rule import RuleInfo
 
 #: A path argument: a string or an ``os.PathLike`` such as ``pathlib.Path``.
 StrPath = Union[str, "os.PathLike[str]"]
@@ -184,11 +184,11 @@ def scan_text(
     Raises :class:`rolecall.UsageError` when no rule is enabled (a ``select`` that names
     no installed rule): an empty answer then would mean nothing.
     """
-    from rolecall.config import default_config, load_config_file, parse_codes
-    from rolecall.engine import Engine
-    from rolecall.options import make_profile
-    from rolecall.registry import default_registry
-    from rolecall.settings import Flags, engine_options
+    from rolecall.config.load import default_config, load_config_file, parse_codes
+    from rolecall.config.options import make_profile
+    from rolecall.config.settings import Flags, engine_options
+    from rolecall.engine.core import Engine
+    from rolecall.plugin.registry import default_registry
 
     loaded = (
         load_config_file(os.fspath(config)) if config is not None else default_config(os.curdir)
@@ -292,7 +292,7 @@ class Report:
 
     def scan_report(self) -> ScanReport:
         """A mutable copy, as the reporters take it."""
-        from rolecall.report import ScanReport, ScanStats
+        from rolecall.output.report import ScanReport, ScanStats
 
         return ScanReport(
             root=self.root,
@@ -341,7 +341,7 @@ class Report:
         """Write the report to ``out`` in ``format`` (text, json, sarif, github), as the
         command line does: ``verbose`` is its ``-v`` count (``-1``: ``-q``), ``width``
         the terminal's width that text recommendations wrap to (None: no wrapping)."""
-        from rolecall.reporters import write_report
+        from rolecall.output.formats import write_report
 
         write_report(self.scan_report(), out, format, color=color, verbose=verbose, width=width)
 

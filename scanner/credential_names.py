@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass
 from functools import cache
 
-from rolecall.lazyre import lazy
+from rolecall.plugin.lazyre import lazy
 from rolecall.secrets import (
     KEY_ID_PATTERN,
     is_documented_example,

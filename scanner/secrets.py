@@ -17,7 +17,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 
-from rolecall.lazyre import lazy
+from rolecall.plugin.lazyre import lazy
 
 # --- access key ids ---------------------------------------------------------------
 

@@ -29,8 +29,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from urllib.parse import quote
 
-from rolecall.document import Document
-from rolecall.engine import Engine, EngineOptions, RuleSelection
+from rolecall.engine.core import Engine, EngineOptions, RuleSelection
 from rolecall.fakes import (
     BASE64,
     FAKES,
@@ -39,7 +38,8 @@ from rolecall.fakes import (
     fake_secret_key,
     fake_session_token,
 )
-from rolecall.registry import default_registry
+from rolecall.plugin.registry import default_registry
+from rolecall.read.document import Document
 from rolecall.secrets import is_placeholder_key_id
 
 ROOT = Path(__file__).resolve().parent.parent / "corpus"

@@ -16,7 +16,7 @@ import re
 import sys
 from pathlib import Path
 
-from rolecall.registry import default_registry
+from rolecall.plugin.registry import default_registry
 
 ROOT = Path(__file__).resolve().parent.parent
 FILES = (

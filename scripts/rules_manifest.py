@@ -4,7 +4,7 @@
     python scripts/rules_manifest.py --check  # exit 1 when the committed one is stale
 
 Run it after changing a rule, a parser or a module rules import constants from (see
-``rolecall.manifest``); until then scans import every rule module and a test fails.
+``rolecall.plugin.manifest``); until then scans import every rule module and a test fails.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ import argparse
 import os
 import sys
 
-from rolecall.manifest import MANIFEST_NAME, build_manifest, manifest_text, rules_folder
+from rolecall.plugin.manifest import MANIFEST_NAME, build_manifest, manifest_text, rules_folder
 
 
 def main(argv: list[str] | None = None) -> int:

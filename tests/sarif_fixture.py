@@ -38,10 +38,10 @@ from rolecall import (
     __version__,
     redact,
 )
-from rolecall.engine import Engine
-from rolecall.registry import ENTRY_POINT_GROUP, Registry, build_registry
-from rolecall.report import ScanReport, ScanStats
-from rolecall.reporters.linehash import finding_line_hashes
+from rolecall.engine.core import Engine
+from rolecall.output.linehash import finding_line_hashes
+from rolecall.output.report import ScanReport, ScanStats
+from rolecall.plugin.registry import ENTRY_POINT_GROUP, Registry, build_registry
 
 _RNG = random.Random(20261129)
 _B32 = string.ascii_uppercase + "234567"
@@ -262,7 +262,7 @@ def scan_tree(root: Path, registry: Registry, *, shard: str | None = None) -> Sc
 def main(argv: list[str]) -> int:
     import tempfile
 
-    from rolecall.reporters.sarif import SarifReporter
+    from rolecall.output.sarif import SarifReporter
 
     if len(argv) != 1:
         print("usage: python tests/sarif_fixture.py OUT.sarif", file=sys.stderr)

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from rolecall.document import Document
-from rolecall.engine import Engine, EngineOptions
-from rolecall.registry import build_registry
-from rolecall.rules import _aws_examples as ex
-from rolecall.rules import aws_keys, aws_secrets, cloud_keys
+from rolecall.engine.core import Engine, EngineOptions
+from rolecall.plugin.registry import build_registry
+from rolecall.read.document import Document
+from rolecall.rules.aws import examples as ex
+from rolecall.rules.aws import keys as aws_keys
+from rolecall.rules.aws import secret_keys as aws_secrets
+from rolecall.rules.tokens import cloud_keys
 
 ENGINE = Engine(
     build_registry(

@@ -13,11 +13,13 @@ from collections.abc import Callable
 
 import pytest
 from rolecall import credential_names, secrets
-from rolecall.document import Document
-from rolecall.engine import Engine, EngineOptions
-from rolecall.registry import build_registry
-from rolecall.rules import _aws_material as material
-from rolecall.rules import aws_keys, aws_secrets, cloud_keys
+from rolecall.engine.core import Engine, EngineOptions
+from rolecall.plugin.registry import build_registry
+from rolecall.read.document import Document
+from rolecall.rules.aws import keys as aws_keys
+from rolecall.rules.aws import material
+from rolecall.rules.aws import secret_keys as aws_secrets
+from rolecall.rules.tokens import cloud_keys
 
 SMALL = 100_000
 LARGE = 1_000_000

@@ -7,11 +7,12 @@ import base64
 
 import pytest
 from rolecall import Confidence, Finding, Severity, redact
-from rolecall.document import Document, LineIndex
-from rolecall.engine import Engine, EngineOptions, FileResult
-from rolecall.registry import build_registry
-from rolecall.rules import _aws_examples as ex
-from rolecall.rules import aws_keys, aws_secrets
+from rolecall.engine.core import Engine, EngineOptions, FileResult
+from rolecall.plugin.registry import build_registry
+from rolecall.read.document import Document, LineIndex
+from rolecall.rules.aws import examples as ex
+from rolecall.rules.aws import keys as aws_keys
+from rolecall.rules.aws import secret_keys as aws_secrets
 
 REGISTRY = build_registry([("aws_keys", aws_keys), ("aws_secrets", aws_secrets)])
 
@@ -33,7 +34,7 @@ def scan(path: str, text: str | bytes, *, report_examples: bool = False) -> File
 
 def scan_all(path: str, text: str) -> FileResult:
     """Every built-in rule (text, config and encoded-text rules together)."""
-    from rolecall.registry import default_registry
+    from rolecall.plugin.registry import default_registry
 
     result = Engine(default_registry()).scan_document(Document(path, text.encode("utf-8")))
     assert result.notices == []
@@ -396,7 +397,7 @@ def test_base64_credentials_file_in_a_kubernetes_secret_is_one_finding_per_blob(
 
 
 def test_base64_runs_without_credentials_cost_no_decoding(monkeypatch: pytest.MonkeyPatch) -> None:
-    from rolecall.rules import aws_encoded
+    from rolecall.rules.aws import encoded as aws_encoded
 
     calls: list[str] = []
     real = aws_encoded.decoded_text

@@ -10,10 +10,12 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from rolecall.document import Document
-from rolecall.engine import Engine, EngineOptions
-from rolecall.registry import build_registry
-from rolecall.rules import aws_keys, aws_secrets, cloud_keys
+from rolecall.engine.core import Engine, EngineOptions
+from rolecall.plugin.registry import build_registry
+from rolecall.read.document import Document
+from rolecall.rules.aws import keys as aws_keys
+from rolecall.rules.aws import secret_keys as aws_secrets
+from rolecall.rules.tokens import cloud_keys
 
 ROOT = Path(__file__).resolve().parent.parent
 SKIP_DIRS = {

@@ -16,8 +16,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from rolecall.cli import main
-from rolecall.rules import _aws_examples as ex
+from rolecall.cli.main import main
+from rolecall.rules.aws import examples as ex
 
 ID, ID_2, TEMP = ex.AKIA, ex.AKIA_2, ex.ASIA
 SECRET, SECRET_2 = ex.SECRET, ex.SECRET_2

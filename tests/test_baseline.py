@@ -7,7 +7,9 @@ import random
 from pathlib import Path
 
 import pytest
-from rolecall.baseline import (
+from rolecall.cli.main import main
+from rolecall.fakes import fake_key_id
+from rolecall.suppress.baseline import (
     BASELINE_VERSION,
     BaselineEntry,
     BaselineError,
@@ -15,8 +17,6 @@ from rolecall.baseline import (
     load_baseline,
     parse_baseline,
 )
-from rolecall.cli import main
-from rolecall.fakes import fake_key_id
 
 RNG = random.Random(7)
 

@@ -17,15 +17,15 @@ import textwrap
 from pathlib import Path
 
 import pytest
-import rolecall.chunks as chunks
-import rolecall.files as files
-from rolecall.chunks import scan_large
-from rolecall.engine import Engine, scan_text
+import rolecall.read.chunks as chunks
+import rolecall.read.files as files
+from rolecall.engine.core import Engine, scan_text
+from rolecall.engine.runner import ScanRequest, run_scan
 from rolecall.fakes import fake_key_id, fake_secret_key, fake_session_token
 from rolecall.model import Finding, NoticeCode
-from rolecall.registry import default_registry
-from rolecall.runner import ScanRequest, run_scan
-from rolecall.walker import DEFAULT_MAX_FILE_SIZE, FileEntry, WalkOptions
+from rolecall.plugin.registry import default_registry
+from rolecall.read.chunks import scan_large
+from rolecall.walk.walker import DEFAULT_MAX_FILE_SIZE, FileEntry, WalkOptions
 
 ENGINE = Engine(default_registry())
 RNG = random.Random(14)
@@ -185,7 +185,7 @@ def test_large_files_in_a_scan(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) 
 _RSS_PROBE = textwrap.dedent(
     """
     import resource, sys
-    from rolecall.runner import ScanRequest, run_scan
+    from rolecall.engine.runner import ScanRequest, run_scan
     report = run_scan(ScanRequest(paths=(sys.argv[1],), base=sys.argv[1], jobs=1))
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss  # KiB on Linux
     print(len(report.findings), report.stats.bytes_scanned, peak)
@@ -249,12 +249,12 @@ def test_sarif_leaves_the_line_hash_of_large_files_to_the_upload_action(
     import io
     import json
 
-    from rolecall.reporters import get_reporter
+    from rolecall.output.formats import get_reporter
 
     monkeypatch.setattr(files, "PARSE_LIMIT", 2000)
     (tmp_path / "big.js").write_text(BUNDLE)
     (tmp_path / "small.env").write_text(f"AWS_ACCESS_KEY_ID={KEY2}\n")
-    from rolecall.options import EngineOptions
+    from rolecall.config.options import EngineOptions
 
     sarif_run = EngineOptions(line_hashes=True)  # as `--format sarif` asks
     report = run_scan(

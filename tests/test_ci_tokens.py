@@ -4,8 +4,8 @@ told apart from other actions' ``password`` inputs, by the step text around it."
 from __future__ import annotations
 
 from rolecall import Example
-from rolecall.rules.ci_tokens import PypiTokenSecretInCi
-from rolecall.testing import run_example
+from rolecall.plugin.testing import run_example
+from rolecall.rules.tokens.ci import PypiTokenSecretInCi
 
 # A stray tab indents the last line: not valid YAML, so the rule falls back to text.
 _BROKEN_TAIL = "\t  oops: [\n"

@@ -18,11 +18,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import rolecall.runner as runner
-import rolecall.workers as workers
+import rolecall.engine.runner as runner
+import rolecall.engine.workers as workers
 from rolecall import __version__
-from rolecall.cli import _use_color, main
-from rolecall.registry import default_registry
+from rolecall.cli.main import _use_color, main
+from rolecall.plugin.registry import default_registry
 
 from tests.conftest import write_tree
 
@@ -401,7 +401,7 @@ def test_rules_table_and_json(capsys: pytest.CaptureFixture[str]) -> None:
     )
     code, out, _ = run(["rules", "--format", "json"], capsys)
     rows = {row["id"]: row for row in json.loads(out)}
-    assert rows["RC101"]["origin"] == "aws_keys = rolecall.rules.aws_keys"
+    assert rows["RC101"]["origin"] == "aws_keys = rolecall.rules.aws.keys"
     assert set(rows["RC101"]) == {
         "id", "name", "severity", "severities", "confidence", "cwe", "fixable", "kinds",
         "summary", "origin",

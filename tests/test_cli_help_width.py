@@ -1,14 +1,14 @@
 """Help and usage come out exactly as argparse's own formatter makes them, at any
 terminal width, although rolecall's formatter asks the terminal only when it formats
-(see ``rolecall.cli._Formatter``)."""
+(see ``rolecall.cli.main._Formatter``)."""
 
 from __future__ import annotations
 
 import argparse
 
 import pytest
-import rolecall.cli
-from rolecall.cli import main
+import rolecall.cli.main
+from rolecall.cli.main import main
 
 COMMANDS = [
     ["--help"],
@@ -37,7 +37,7 @@ def test_help_is_argparse_own(
 ) -> None:
     monkeypatch.setenv("COLUMNS", columns)
     ours = output(argv, capsys)
-    monkeypatch.setattr(rolecall.cli, "_Formatter", argparse.HelpFormatter)
+    monkeypatch.setattr(rolecall.cli.main, "_Formatter", argparse.HelpFormatter)
     stock = output(argv, capsys)
     assert ours == stock
     assert ours[1] or ours[2]  # something was printed: the comparison compared text

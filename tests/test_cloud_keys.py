@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from rolecall import Severity
-from rolecall.document import Document
-from rolecall.engine import Engine, EngineOptions, FileResult
-from rolecall.registry import build_registry
-from rolecall.rules import _aws_examples as ex
-from rolecall.rules import cloud_keys
+from rolecall.engine.core import Engine, EngineOptions, FileResult
+from rolecall.plugin.registry import build_registry
+from rolecall.read.document import Document
+from rolecall.rules.aws import examples as ex
+from rolecall.rules.tokens import cloud_keys
 
 ENGINE = Engine(build_registry([("cloud_keys", cloud_keys)]), EngineOptions())
 KEY = cloud_keys._fake_sa_key()

@@ -7,8 +7,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from rolecall.cli import build_parser, main, scan_settings
-from rolecall.config import Config, ConfigError, find_config_file, load_config
+from rolecall.cli.main import build_parser, main, scan_settings
+from rolecall.config.load import Config, ConfigError, find_config_file, load_config
 from rolecall.model import Severity
 
 from tests.conftest import write_tree

@@ -16,9 +16,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from rolecall import runner, workers
-from rolecall.cli import build_parser, main, scan_setup
-from rolecall.config import find_config_file
+from rolecall.cli.main import build_parser, main, scan_setup
+from rolecall.config.load import find_config_file
+from rolecall.engine import runner, workers
 from rolecall.fakes import fake_key_id, fake_secret_key
 
 from tests.conftest import write_tree
@@ -337,7 +337,7 @@ def test_cache_with_two_configs(
     # configuration files too: they are scanned like any file); without it, no file
     # does, and answers come from the content-keyed results (the configuration files
     # hold no keyword, so they never need one).
-    monkeypatch.setattr("rolecall.cache.SETTLED_NS", -60_000_000_000 if index else 10**18)
+    monkeypatch.setattr("rolecall.cache.store.SETTLED_NS", -60_000_000_000 if index else 10**18)
     write_tree(
         in_tmp,
         {

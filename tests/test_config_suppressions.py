@@ -7,8 +7,8 @@ import random
 from pathlib import Path
 
 import pytest
-from rolecall.cli import main
-from rolecall.config import ConfigError, config_from_mapping
+from rolecall.cli.main import main
+from rolecall.config.load import ConfigError, config_from_mapping
 from rolecall.fakes import fake_key_id
 from rolecall.model import Severity
 
@@ -130,7 +130,7 @@ def test_full_example_from_the_docs_loads(repo: Path) -> None:
     start = text.index("```toml\n") + len("```toml\n")
     example = text[start : text.index("```", start)]
     (repo / "pyproject.toml").write_text(example)
-    from rolecall.config import load_config
+    from rolecall.config.load import load_config
 
     config = load_config(str(repo))
     assert config.baseline == ".rolecall-baseline.json"

@@ -6,10 +6,10 @@ import codecs
 from pathlib import Path
 
 import pytest
-from rolecall.document import Document, LineIndex, decode
+from rolecall.engine.runner import ScanRequest, run_scan
 from rolecall.model import NoticeCode
-from rolecall.runner import ScanRequest, run_scan
-from rolecall.walker import WalkOptions
+from rolecall.read.document import Document, LineIndex, decode
+from rolecall.walk.walker import WalkOptions
 
 
 def scan_file(tmp_path: Path, name: str, data: bytes) -> tuple[list[tuple[int, int]], list[str]]:

@@ -10,15 +10,15 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import rolecall.runner as runner
-import rolecall.workers as workers
+import rolecall.engine.runner as runner
+import rolecall.engine.workers as workers
 from rolecall import DocKind, Document, Finding, RuleContext, Severity, View, ViewError
-from rolecall.engine import Engine, EngineOptions, RuleSelection, scan_text
+from rolecall.engine.core import Engine, EngineOptions, RuleSelection, scan_text
+from rolecall.engine.runner import ScanRequest, run_scan
 from rolecall.model import Location, NoticeCode, NoticeLevel, RelatedLocation, merge_related
-from rolecall.registry import Registry, build_registry
-from rolecall.rule import Rule
-from rolecall.rules.aws_keys import LongTermAccessKeyId
-from rolecall.runner import ScanRequest, run_scan
+from rolecall.plugin.registry import Registry, build_registry
+from rolecall.plugin.rule import Rule
+from rolecall.rules.aws.keys import LongTermAccessKeyId
 
 from tests.conftest import rule_class, write_tree
 

@@ -21,7 +21,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from rolecall.cli import main
+from rolecall.cli.main import main
 from rolecall.fakes import fake_key_id, fake_secret_key
 
 from tests.conftest import write_tree
@@ -431,7 +431,7 @@ def test_notices_count_in_plain_words(in_tmp: Path, capsys: pytest.CaptureFixtur
     ],
 )
 def test_recommendation_on_one_line(text: str, line: str) -> None:
-    from rolecall.fixer import one_line
+    from rolecall.fix.fixer import one_line
 
     assert one_line(text) == line
 

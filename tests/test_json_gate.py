@@ -1,6 +1,6 @@
 """The C decision first for JSON: same results as the line-keeping parser alone.
 
-The configuration rules ask ``rolecall.rules._json_gate`` whether a JSON file can hold
+The configuration rules ask ``rolecall.rules.config.json_gate`` whether a JSON file can hold
 anything they report before the pure-Python, position-keeping parse; the notebook views
 read cells from a tree whose outputs and metadata the C decoder reads
 (``parse_outline``). These tests scan real files both ways (the fast path, and the
@@ -19,18 +19,18 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import rolecall.parsers.json as json_parser
+import rolecall.read.parsers.json as json_parser
 from hypothesis import given
 from hypothesis import strategies as st
 from rolecall import Document, ViewError
-from rolecall.cli import main
-from rolecall.engine import Engine, EngineOptions
+from rolecall.cli.main import main
+from rolecall.engine.core import Engine, EngineOptions
 from rolecall.fakes import fake_key_id, fake_secret_key, fake_session_token
-from rolecall.parsers.common import MAX_DEPTH, MapNode, Node, Scalar, SeqNode
-from rolecall.parsers.json import load_fast, parse_json, parse_outline
-from rolecall.registry import default_registry
-from rolecall.rules import _json_gate as json_gate
-from rolecall.rules._json_gate import may_report
+from rolecall.plugin.registry import default_registry
+from rolecall.read.parsers.common import MAX_DEPTH, MapNode, Node, Scalar, SeqNode
+from rolecall.read.parsers.json import load_fast, parse_json, parse_outline
+from rolecall.rules.config import json_gate
+from rolecall.rules.config.json_gate import may_report
 
 RNG = random.Random(18)
 KEY_ID = fake_key_id(rng=RNG)
@@ -602,7 +602,7 @@ def test_notebook_cells_from_the_outline_and_the_full_tree_agree(
 
 
 def test_notebook_outputs_are_not_parsed_with_positions(monkeypatch: pytest.MonkeyPatch) -> None:
-    from rolecall.parsers.notebook import NOTEBOOK_PYTHON, NOTEBOOK_SHELL_VIEW
+    from rolecall.read.parsers.notebook import NOTEBOOK_PYTHON, NOTEBOOK_SHELL_VIEW
 
     calls = _counting_parser(monkeypatch)
     doc = Document("plain.ipynb", NOTEBOOKS["plain.ipynb"].encode())

@@ -12,12 +12,12 @@ import sys
 from pathlib import Path
 
 import pytest
-import rolecall.engine as engine_module
-from rolecall.document import Document
-from rolecall.engine import Engine, EngineOptions, RuleSelection
-from rolecall.fixes import choose_fixes, fixed_text
-from rolecall.registry import default_registry
-from rolecall.rules import _pyscope
+import rolecall.engine.core as engine_module
+from rolecall.engine.core import Engine, EngineOptions, RuleSelection
+from rolecall.fix.edits import choose_fixes, fixed_text
+from rolecall.plugin.registry import default_registry
+from rolecall.read.document import Document
+from rolecall.rules.python.analysis import scope as _pyscope
 
 KEY = "AKIA" + "Q3ZR7HVTX2M4WYLB"
 SECRET = "q8Jf2LrT7xVbN4kWm9Zp" + "Cd3HsYe6Ga1Uo5Ri0QtK"
@@ -47,7 +47,7 @@ def _child(code: str, cwd: Path, *args: str) -> list[object]:
 
 CLI = (
     "import io, sys, json, contextlib\n"
-    "from rolecall.cli import main\n"
+    "from rolecall.cli.main import main\n"
     "buffer = io.StringIO()\n"
     "with contextlib.redirect_stdout(buffer):\n"
     "    code = main(sys.argv[1:])\n"

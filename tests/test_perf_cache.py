@@ -14,11 +14,12 @@ from pathlib import Path
 
 import pytest
 import rolecall
-from rolecall.cache import DB_NAME, ResultCache
-from rolecall.cachecodec import decode_result, encode_result
-from rolecall.cachekey import load_secret, scan_fingerprint
-from rolecall.cli import main
-from rolecall.engine import EngineOptions, FileResult, RuleSelection
+from rolecall.cache.codec import decode_result, encode_result
+from rolecall.cache.key import load_secret, scan_fingerprint
+from rolecall.cache.store import DB_NAME, ResultCache
+from rolecall.cli.main import main
+from rolecall.engine.core import EngineOptions, FileResult, RuleSelection
+from rolecall.engine.runner import ScanRequest, run_scan
 from rolecall.fakes import fake_key_id, fake_secret_key, fake_session_token
 from rolecall.model import (
     Confidence,
@@ -32,8 +33,7 @@ from rolecall.model import (
     Severity,
     TextEdit,
 )
-from rolecall.runner import ScanRequest, run_scan
-from rolecall.walker import WalkOptions
+from rolecall.walk.walker import WalkOptions
 
 
 @pytest.fixture(autouse=True)
@@ -68,7 +68,7 @@ def _request(root: Path, cache: Path | None, **engine: object) -> ScanRequest:
     )
 
 
-def _summary(report: rolecall.report.ScanReport) -> tuple[object, ...]:
+def _summary(report: rolecall.output.report.ScanReport) -> tuple[object, ...]:
     return (report.findings, report.suppressed, report.notices, report.stats.files_scanned)
 
 
@@ -262,7 +262,7 @@ def test_prune(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
         cache._pending[-1] = (key, b"E" + b"x" * 100, used)
     cache.flush()
     assert cache.prune(force=True) == 1  # unused for more than 30 days
-    monkeypatch.setattr("rolecall.cache.MAX_VALUE_BYTES", 250)
+    monkeypatch.setattr("rolecall.cache.store.MAX_VALUE_BYTES", 250)
     assert cache.prune(force=True) == 1  # the oldest beyond the size bound
     assert cache.prune() == 0  # at most once a day
     conn = cache._connect()
@@ -272,9 +272,9 @@ def test_prune(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
 
 SCAN_SCRIPT = """
 import json, sys
-from rolecall import runner
-from rolecall.runner import ScanRequest, run_scan
-from rolecall.walker import WalkOptions
+from rolecall.engine import runner
+from rolecall.engine.runner import ScanRequest, run_scan
+from rolecall.walk.walker import WalkOptions
 root, cache = sys.argv[1:3]
 runner.PARALLEL_MIN_FILES = 10  # worker processes even on a small tree
 request = ScanRequest(

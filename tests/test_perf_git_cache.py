@@ -17,14 +17,14 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from rolecall import runner
+from rolecall.engine import runner
+from rolecall.engine.runner import ScanRequest, run_scan
 from rolecall.fakes import fake_key_id, fake_secret_key
-from rolecall.files import git_blob_id
-from rolecall.gitlist import list_files
 from rolecall.model import NoticeCode
-from rolecall.report import ScanReport
-from rolecall.runner import ScanRequest, run_scan
-from rolecall.walker import FileEntry, WalkOptions
+from rolecall.output.report import ScanReport
+from rolecall.read.files import git_blob_id
+from rolecall.walk.gitlist import list_files
+from rolecall.walk.walker import FileEntry, WalkOptions
 
 from tests.conftest import git_env, write_tree
 from tests.test_walker_git import git

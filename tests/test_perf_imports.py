@@ -1,6 +1,6 @@
 """What a scan imports, per output format: libcst only when a finding of the run has a
 fix whose edits the report carries and the source text cannot say for certain what they
-are (rules/_pyfixfast.py); the heavy modules only when something needs them.
+are (rules/python/analysis/fixfast.py); the heavy modules only when something needs them.
 
 Each scan runs in a fresh interpreter (a subprocess), so ``sys.modules`` shows exactly
 what that one run imported.
@@ -31,7 +31,7 @@ HEAVY = (
     "multiprocessing",
     "email",
     # Only a directory inside a git work tree asks git for its files.
-    "rolecall.gitlist",
+    "rolecall.walk.gitlist",
     # argparse sizes its help to the terminal with shutil: only when help is shown.
     "shutil",
     # SARIF percent-encodes its URIs itself, and compresses only a log near GitHub's limit.
@@ -42,7 +42,7 @@ HEAVY = (
 
 PROBE = (
     "import io, sys, json, contextlib\n"
-    "from rolecall.cli import main\n"
+    "from rolecall.cli.main import main\n"
     "buffer = io.StringIO()\n"
     "with contextlib.redirect_stdout(buffer):\n"
     "    code = main(sys.argv[1:])\n"

@@ -11,14 +11,14 @@ import time
 from pathlib import Path
 
 import pytest
-from rolecall import runner
-from rolecall.cache import SETTLED_NS
+from rolecall.cache.store import SETTLED_NS
+from rolecall.engine import runner
+from rolecall.engine.runner import ScanRequest, run_scan
 from rolecall.fakes import fake_key_id, fake_secret_key
 from rolecall.model import NoticeCode
-from rolecall.registry import build_registry, default_registry
-from rolecall.report import ScanReport
-from rolecall.runner import ScanRequest, run_scan
-from rolecall.walker import FileEntry, WalkOptions
+from rolecall.output.report import ScanReport
+from rolecall.plugin.registry import build_registry, default_registry
+from rolecall.walk.walker import FileEntry, WalkOptions
 
 from tests.conftest import write_tree
 
@@ -38,7 +38,7 @@ def _user_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
 
 @pytest.fixture
 def settled(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr("rolecall.cache.SETTLED_NS", ALL_SETTLED)
+    monkeypatch.setattr("rolecall.cache.store.SETTLED_NS", ALL_SETTLED)
 
 
 def _settle(root: Path, when: float = PAST) -> None:
@@ -185,13 +185,13 @@ def test_rule_load_notices_survive_a_scan_the_index_answers(tmp_path: Path, sett
 CLI_SCRIPT = f"""
 import io, json, sys
 from contextlib import redirect_stdout
-import rolecall.cache
-from rolecall.cli import main
-rolecall.cache.SETTLED_NS = {ALL_SETTLED}
+import rolecall.cache.store
+from rolecall.cli.main import main
+rolecall.cache.store.SETTLED_NS = {ALL_SETTLED}
 out = io.StringIO()
 with redirect_stdout(out):
     code = main(sys.argv[1:])
-loaded = sorted(m for m in sys.modules if m.startswith(("rolecall.rules.", "rolecall.engine")))
+loaded = sorted(m for m in sys.modules if m.startswith(("rolecall.rules.", "rolecall.engine.core")))
 print(json.dumps([code, out.getvalue(), loaded]))
 """
 
@@ -220,9 +220,9 @@ def test_a_text_scan_the_index_answers_loads_no_rule(tmp_path: Path) -> None:
     # The same report but for the summary line's time.
     assert first[1].rsplit(" in ", 1)[0] == second[1].rsplit(" in ", 1)[0]
     assert "svc/.env" in first[1]
-    assert "rolecall.engine" in first[2]
+    assert "rolecall.engine.core" in first[2]
     assert second[2] == []  # no rule module, no engine
     # JSON lists the rules that ran, so it loads them; the findings are the same.
     as_json = _cli(root, env, "--format", "json")
-    assert "rolecall.engine" in as_json[2]
+    assert "rolecall.engine.core" in as_json[2]
     assert len(json.loads(as_json[1])["rules"]) > 30

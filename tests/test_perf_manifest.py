@@ -10,13 +10,13 @@ import sys
 from pathlib import Path
 
 import pytest
-from rolecall import manifest
-from rolecall.engine import Engine, EngineOptions, RuleSelection
+from rolecall.engine.core import Engine, EngineOptions, RuleSelection
+from rolecall.engine.runner import ScanRequest, run_scan
 from rolecall.fakes import fake_key_id, fake_secret_key
-from rolecall.manifest import MANIFEST_NAME, RuleSpec, build_manifest, manifest_text
-from rolecall.registry import build_registry
-from rolecall.runner import ScanRequest, run_scan
-from rolecall.walker import WalkOptions
+from rolecall.plugin import manifest
+from rolecall.plugin.manifest import MANIFEST_NAME, RuleSpec, build_manifest, manifest_text
+from rolecall.plugin.registry import build_registry
+from rolecall.walk.walker import WalkOptions
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -75,7 +75,7 @@ def test_engine_rules_load_on_first_use() -> None:
 SCRIPT = """
 import io, json, sys
 from contextlib import redirect_stdout
-from rolecall.cli import main
+from rolecall.cli.main import main
 with redirect_stdout(io.StringIO()):
     code = main(["scan", "--isolated", "--no-cache", "-q", ".env"])
 print(json.dumps([code, sorted(m for m in sys.modules if m.startswith("rolecall.rules."))]))
@@ -96,8 +96,8 @@ def test_a_small_scan_imports_only_the_rule_modules_it_needs(tmp_path: Path) -> 
     ).stdout
     code, loaded = json.loads(out)
     assert code == 1
-    assert "rolecall.rules.config_keys" in loaded  # RC301 reports the pair
-    for unrelated in ("rolecall.rules.tokens_chat", "rolecall.rules.python_boto3"):
+    assert "rolecall.rules.config.keys" in loaded  # RC301 reports the pair
+    for unrelated in ("rolecall.rules.tokens.chat", "rolecall.rules.python.boto3_clients"):
         assert unrelated not in loaded
     assert len(loaded) < len(build_manifest()["modules"])
 
@@ -130,7 +130,7 @@ def test_a_manifest_entry_without_metadata_imports_its_rule() -> None:
 JSON_SCRIPT = """
 import io, json, sys
 from contextlib import redirect_stdout
-from rolecall.cli import main
+from rolecall.cli.main import main
 out = io.StringIO()
 with redirect_stdout(out):
     code = main(["scan", "--isolated", "--no-cache", "--format", "{fmt}", ".env"])
@@ -156,7 +156,7 @@ def test_a_json_or_sarif_report_lists_every_rule_without_importing_them(
     ).stdout
     code, loaded, report = json.loads(out)
     assert code == 1
-    assert "rolecall.rules.tokens_chat" not in loaded
+    assert "rolecall.rules.tokens.chat" not in loaded
     assert len(loaded) < len(build_manifest()["modules"])
     document = json.loads(report)
     if fmt == "json":

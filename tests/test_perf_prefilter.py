@@ -10,9 +10,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from rolecall import Confidence, DocKind, Document, Finding, Rule, RuleContext, Severity
-from rolecall.engine import Engine, EngineOptions, RuleSelection
-from rolecall.prefilter import KeywordSet, needle
-from rolecall.registry import Registry
+from rolecall.engine.core import Engine, EngineOptions, RuleSelection
+from rolecall.engine.prefilter import KeywordSet, needle
+from rolecall.plugin.registry import Registry
 
 try:
     import hyperscan  # noqa: F401
@@ -212,7 +212,7 @@ def test_engine_runs_the_same_rules(backend: str, path: str, data: bytes) -> Non
 def test_file_no_rule_wants_is_not_decoded(backend: str, monkeypatch: pytest.MonkeyPatch) -> None:
     engine = _engine(backend, RuleSelection(select=("RC190", "RC191")))
     calls: list[bytes] = []
-    import rolecall.engine as engine_module
+    import rolecall.engine.core as engine_module
 
     real = engine_module.decode
 
@@ -221,7 +221,7 @@ def test_file_no_rule_wants_is_not_decoded(backend: str, monkeypatch: pytest.Mon
         return real(data)
 
     monkeypatch.setattr(engine_module, "decode", spy)
-    monkeypatch.setattr("rolecall.document.decode", spy)
+    monkeypatch.setattr("rolecall.read.document.decode", spy)
     result = engine.scan_bytes("big.txt", b"plain text with no keyword\n" * 1000)
     assert result.scanned and not result.findings and not calls
     # Non-ASCII bytes are decoded only to count undecodable sequences for the notice.
@@ -258,7 +258,7 @@ def _reference_parts(path: str) -> tuple[str, str, str]:
     ],
 )
 def test_detect_kind_fast_path_matches_posixpath(path: str) -> None:
-    from rolecall.document import detect_kind
+    from rolecall.read.document import detect_kind
 
     name, parent, grandparent = _reference_parts(path)
     lower = name.lower()

@@ -5,11 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from rolecall.cli import main
+from rolecall.cli.main import main
+from rolecall.engine.runner import ScanRequest, run_scan
 from rolecall.fakes import fake_key_id
-from rolecall.runner import ScanRequest, run_scan
-from rolecall.shard import ShardError, in_shard, parse_shard, shard_of
-from rolecall.walker import WalkOptions
+from rolecall.walk.shard import ShardError, in_shard, parse_shard, shard_of
+from rolecall.walk.walker import WalkOptions
 
 
 @pytest.mark.parametrize(

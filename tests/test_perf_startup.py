@@ -11,7 +11,7 @@ from importlib.metadata import entry_points as metadata_entry_points
 from pathlib import Path
 
 import pytest
-from rolecall.entrypoints import EntryPointInfo, _section, entry_points
+from rolecall.plugin.entrypoints import EntryPointInfo, _section, entry_points
 
 HEAVY = (
     "libcst",
@@ -55,7 +55,7 @@ def test_small_scan_imports_nothing_heavy(tmp_path: Path) -> None:
     (tmp_path / ".env").write_text("A=1\n")
     code = (
         "import sys, json\n"
-        "from rolecall.cli import main\n"
+        "from rolecall.cli.main import main\n"
         "code = main(['scan', '--isolated', '-q', 'app.py', '.env'])\n"
         "heavy = [m for m in sys.modules if m.startswith(tuple(json.loads(sys.argv[1])))]\n"
         "print(json.dumps([code, heavy]))\n"
@@ -76,7 +76,7 @@ def test_small_scan_imports_nothing_heavy(tmp_path: Path) -> None:
 def test_version_imports_neither_engine_nor_rules() -> None:
     code = (
         "import sys\n"
-        "from rolecall.cli import main\n"
+        "from rolecall.cli.main import main\n"
         "main(['--version'])\n"
         "print(sorted(m for m in sys.modules if m.startswith('rolecall.')))\n"
     )
@@ -84,13 +84,18 @@ def test_version_imports_neither_engine_nor_rules() -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, check=True
     ).stdout
     loaded = out.strip().splitlines()[-1]
-    for module in ("rolecall.engine", "rolecall.rule", "rolecall.document", "rolecall.rules"):
+    for module in (
+        "rolecall.engine.core",
+        "rolecall.plugin.rule",
+        "rolecall.read.document",
+        "rolecall.rules",
+    ):
         assert f"'{module}'" not in loaded
 
 
 def test_public_names_are_never_shadowed_by_submodules() -> None:
     """The package's names load on first use; importing every submodule first (some
-    share a public name, like ``rolecall.redact``) must not change what they are."""
+    share a public name, like ``rolecall.output.redact``) must not change what they are."""
     code = (
         "import importlib, pkgutil, types, rolecall\n"
         "for m in pkgutil.iter_modules(rolecall.__path__):\n"
@@ -126,8 +131,8 @@ def test_the_executable_exits_with_the_commands_code_and_all_its_output(tmp_path
     assert run.stdout.count(".env:") >= 200
     probe = (
         "import gc, sys; sys.argv = ['rolecall', '--version']\n"
-        "import rolecall.cli\nrolecall.cli.main = lambda: print(gc.isenabled()) or 0\n"
-        "from rolecall.console import run\nrun()\n"
+        "import rolecall.cli.main\nrolecall.cli.main = lambda: print(gc.isenabled()) or 0\n"
+        "from rolecall.cli.console import run\nrun()\n"
     )
     out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, env=env)
     assert (out.returncode, out.stdout.strip()) == (0, "False")

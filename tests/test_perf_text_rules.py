@@ -15,11 +15,15 @@ from pathlib import Path
 
 import pytest
 from rolecall import Document, credential_names
-from rolecall.engine import Engine, EngineOptions
+from rolecall.engine.core import Engine, EngineOptions
 from rolecall.fakes import BASE64, fake, fake_key_id, fake_secret_key
-from rolecall.registry import default_registry
-from rolecall.rules import _aws_material, _lowered, _urls, azure_entra, config_places
-from rolecall.rules._lowered import LOWERS_TO_ASCII, ascii_lowered
+from rolecall.plugin.registry import default_registry
+from rolecall.rules.aws import material as _aws_material
+from rolecall.rules.common import lowered as _lowered
+from rolecall.rules.common import urls as _urls
+from rolecall.rules.common.lowered import LOWERS_TO_ASCII, ascii_lowered
+from rolecall.rules.config import places as config_places
+from rolecall.rules.tokens import azure_entra
 from rolecall.secrets import SESSION_TOKEN_PREFIXES
 
 ENGINE = Engine(default_registry(), EngineOptions())
@@ -378,7 +382,7 @@ def test_gate_with_escapes_agrees_with_the_regexes(monkeypatch: pytest.MonkeyPat
     assert 500 < sum(answers) < 3500
 
 
-# --- URL credentials (RC150 and the rules that share rolecall.rules._urls) --------------
+# --- URL credentials (RC150 and the rules that share rolecall.rules.common.urls) --------------
 
 
 def _url_reference(text: str) -> list[tuple[str, str, str, int, int]]:

@@ -25,8 +25,8 @@ from typing import Any
 import pytest
 from rolecall import Confidence, DocKind, Rule, Severity
 from rolecall.model import NoticeCode
-from rolecall.registry import build_registry
-from rolecall.rule import validate_rule
+from rolecall.plugin.registry import build_registry
+from rolecall.plugin.rule import validate_rule
 
 from tests.conftest import rule_class, write_tree
 
@@ -335,8 +335,8 @@ def _refuses(self: Rule) -> None:
 
 
 def test_a_rule_that_cannot_be_instantiated_is_a_notice_not_a_crash(key_id: str) -> None:
-    from rolecall.engine import Engine, scan_text
-    from rolecall.rules.aws_keys import LongTermAccessKeyId
+    from rolecall.engine.core import Engine, scan_text
+    from rolecall.rules.aws.keys import LongTermAccessKeyId
 
     broken = rule_class("RC812", "refuses", __init__=_refuses)
     registry = build_registry([("aws", LongTermAccessKeyId), ("p", broken)])
@@ -348,8 +348,8 @@ def test_a_rule_that_cannot_be_instantiated_is_a_notice_not_a_crash(key_id: str)
 
 
 def test_a_malformed_kinds_attribute_cannot_break_every_file(key_id: str) -> None:
-    from rolecall.engine import Engine, scan_text
-    from rolecall.rules.aws_keys import LongTermAccessKeyId
+    from rolecall.engine.core import Engine, scan_text
+    from rolecall.rules.aws.keys import LongTermAccessKeyId
 
     odd = rule_class("RC813", "odd-kinds", kinds=DocKind.YAML)
     registry = build_registry([("aws", LongTermAccessKeyId), ("p", odd)])

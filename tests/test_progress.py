@@ -4,9 +4,9 @@ import io
 from pathlib import Path
 
 import pytest
-import rolecall.progress as progress_mod
-from rolecall.progress import Progress
-from rolecall.runner import ScanRequest, run_scan
+import rolecall.output.progress as progress_mod
+from rolecall.engine.runner import ScanRequest, run_scan
+from rolecall.output.progress import Progress
 
 from tests.conftest import write_tree
 

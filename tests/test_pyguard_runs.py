@@ -17,8 +17,8 @@ from pathlib import Path
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from rolecall.document import ViewError
-from rolecall.parsers.pyguard import MAX_BRACKETS, MAX_EXPRESSION_DEPTH, check_complexity
+from rolecall.read.document import ViewError
+from rolecall.read.parsers.pyguard import MAX_BRACKETS, MAX_EXPRESSION_DEPTH, check_complexity
 
 _REFERENCE_TOKEN = re.compile(
     r"(?:[rRbBuUfF]{1,2})?"

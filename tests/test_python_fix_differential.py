@@ -1,4 +1,5 @@
-"""The fix code built from the text (rules/_pyfixfast.py) against libcst's (rules/_pyfixcst.py).
+"""The fix code built from the text (rules/python/analysis/fixfast.py) against libcst's
+(rules/python/analysis/fixcst.py).
 
 Where the text path answers, its code must be libcst's, character for character; where it
 is not certain it answers None and the fix asks libcst. Compared on every RC2xx use in the
@@ -21,15 +22,16 @@ from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 
 import pytest
-from rolecall.document import Document
-from rolecall.engine import Engine, EngineOptions, RuleSelection
-from rolecall.fixes import fixed_text
-from rolecall.parsers.python import PythonModule
-from rolecall.registry import default_registry
-from rolecall.rules import _pyfixcst, _pyfixfast
-from rolecall.rules._pynodes import Measure, call_args
-from rolecall.rules._pyreport import removal
-from rolecall.rules._pysdk import AWS_CREDENTIALS
+from rolecall.engine.core import Engine, EngineOptions, RuleSelection
+from rolecall.fix.edits import fixed_text
+from rolecall.plugin.registry import default_registry
+from rolecall.read.document import Document
+from rolecall.read.parsers.python import PythonModule
+from rolecall.rules.python.analysis import fixcst as _pyfixcst
+from rolecall.rules.python.analysis import fixfast as _pyfixfast
+from rolecall.rules.python.analysis.nodes import Measure, call_args
+from rolecall.rules.python.analysis.report import removal
+from rolecall.rules.python.analysis.sdk import AWS_CREDENTIALS
 
 ROOT = Path(__file__).resolve().parent.parent
 Drop = Mapping[int, set[int] | None]

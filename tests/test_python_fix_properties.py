@@ -8,10 +8,10 @@ import ast
 import libcst
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from rolecall.document import Document
-from rolecall.engine import Engine, EngineOptions, RuleSelection
-from rolecall.fixes import fixed_text
-from rolecall.registry import default_registry
+from rolecall.engine.core import Engine, EngineOptions, RuleSelection
+from rolecall.fix.edits import fixed_text
+from rolecall.plugin.registry import default_registry
+from rolecall.read.document import Document
 
 ENGINE = Engine(default_registry(), EngineOptions(selection=RuleSelection(select=("RC2",))))
 CREDS = [
@@ -88,9 +88,9 @@ def test_resulting_code_in_the_message_is_what_the_fix_builds(code: str) -> None
     """The recommendation's "resulting code" comes from the source text; the fix from
     libcst's rules (applied to the text, or by libcst): both must describe the same
     rewrite."""
-    from rolecall.rules._pyfix import rebuilt
-    from rolecall.rules._pyreport import removal
-    from rolecall.rules._pysdk import AWS_CREDENTIALS
+    from rolecall.rules.python.analysis.fix import rebuilt
+    from rolecall.rules.python.analysis.report import removal
+    from rolecall.rules.python.analysis.sdk import AWS_CREDENTIALS
 
     analysis = Document("app.py", code.encode()).view(AWS_CREDENTIALS)
     assert analysis.measure is not None and analysis.uses

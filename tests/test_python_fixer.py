@@ -7,10 +7,10 @@ import stat
 from pathlib import Path
 
 import pytest
-from rolecall import fixer
-from rolecall.engine import Engine
-from rolecall.fixer import FixSummary, run_fix
-from rolecall.registry import default_registry
+from rolecall.engine.core import Engine
+from rolecall.fix import fixer
+from rolecall.fix.fixer import FixSummary, run_fix
+from rolecall.plugin.registry import default_registry
 
 from tests.conftest import run_unprivileged
 
@@ -288,6 +288,6 @@ def test_diff_masks_neighbouring_tokens_of_every_kind(tmp_path: Path, kind: str,
 
 
 def _doc(path: Path) -> object:
-    from rolecall.document import Document
+    from rolecall.read.document import Document
 
     return Document(path.name, path.read_bytes())

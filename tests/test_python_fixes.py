@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import libcst
 import pytest
-from rolecall.document import Document
-from rolecall.engine import Engine, EngineOptions, RuleSelection
-from rolecall.fixes import fixed_text
-from rolecall.registry import default_registry
+from rolecall.engine.core import Engine, EngineOptions, RuleSelection
+from rolecall.fix.edits import fixed_text
+from rolecall.plugin.registry import default_registry
+from rolecall.read.document import Document
 
 KEY = "AKIA" + "Q3ZR7HVTX2M4WYLB"
 SECRET = "q8Jf2LrT7xVbN4kWm9Zp" + "Cd3HsYe6Ga1Uo5Ri0QtK"

@@ -13,13 +13,13 @@ import sys
 from pathlib import Path
 
 import pytest
-from rolecall.document import Document, ViewError
-from rolecall.engine import Engine, EngineOptions, RuleSelection
+from rolecall.engine.core import Engine, EngineOptions, RuleSelection
+from rolecall.engine.runner import ScanRequest, run_scan
 from rolecall.fakes import fake_secret_key
-from rolecall.parsers.pynewer import rewrite_newer
-from rolecall.parsers.python import parse_python
-from rolecall.registry import default_registry
-from rolecall.runner import ScanRequest, run_scan
+from rolecall.plugin.registry import default_registry
+from rolecall.read.document import Document, ViewError
+from rolecall.read.parsers.pynewer import rewrite_newer
+from rolecall.read.parsers.python import parse_python
 
 ENGINE = Engine(default_registry(), EngineOptions(selection=RuleSelection(select=("RC2",))))
 KEY = "AKIA" + "Q3ZR7HVTX2M4WYLB"
@@ -142,7 +142,7 @@ def test_invalid_python_with_newer_syntax_is_still_invalid() -> None:
 def test_newer_syntax_left_unreadable_names_the_version(monkeypatch: pytest.MonkeyPatch) -> None:
     """When the rewrite does not satisfy ``ast`` (a construct it does not know), the
     notice names the newer syntax it found instead of calling the file invalid."""
-    import rolecall.parsers.pynewer as pynewer
+    import rolecall.read.parsers.pynewer as pynewer
 
     monkeypatch.setattr(pynewer._Rewriter, "apply", lambda self: self.data)
     source = "import boto3\ntry:\n    c = boto3.client(aws_access_key_id=k)\n"

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import pytest
-from rolecall.document import Document
-from rolecall.engine import Engine, EngineOptions, RuleSelection
-from rolecall.registry import default_registry
+from rolecall.engine.core import Engine, EngineOptions, RuleSelection
+from rolecall.plugin.registry import default_registry
+from rolecall.read.document import Document
 
 ENGINE = Engine(default_registry(), EngineOptions(selection=RuleSelection(select=("RC2",))))
 SECRET = "q8Jf2LrT7xVbN4kWm9Zp" + "Cd3HsYe6Ga1Uo5Ri0QtK"

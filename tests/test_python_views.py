@@ -9,11 +9,11 @@ import sys
 import libcst
 import libcst.metadata as meta
 import pytest
-from rolecall.document import Document, ViewError
-from rolecall.engine import Engine, EngineOptions, RuleSelection
-from rolecall.parsers.notebook import NOTEBOOK_PYTHON
-from rolecall.parsers.python import PYTHON, parse_python
-from rolecall.registry import default_registry
+from rolecall.engine.core import Engine, EngineOptions, RuleSelection
+from rolecall.plugin.registry import default_registry
+from rolecall.read.document import Document, ViewError
+from rolecall.read.parsers.notebook import NOTEBOOK_PYTHON
+from rolecall.read.parsers.python import PYTHON, parse_python
 
 ENGINE = Engine(default_registry(), EngineOptions(selection=RuleSelection(select=("RC2",))))
 KEY = "AKIA" + "Q3ZR7HVTX2M4WYLB"
@@ -22,7 +22,7 @@ KEY = "AKIA" + "Q3ZR7HVTX2M4WYLB"
 def test_importing_rolecall_and_rules_does_not_import_libcst() -> None:
     code = (
         "import sys, rolecall\n"
-        "from rolecall.registry import default_registry\n"
+        "from rolecall.plugin.registry import default_registry\n"
         "assert default_registry().rules\n"
         "print('libcst' in sys.modules)\n"
     )
@@ -66,7 +66,7 @@ def test_extents_match_libcst_positions(source: str) -> None:
     """Arguments and entries, as the fixes (libcst) delimit them: from ast positions."""
     import ast
 
-    from rolecall.rules._pynodes import Measure
+    from rolecall.rules.python.analysis.nodes import Measure
 
     module = parse_python(source)
     measure = Measure(module)

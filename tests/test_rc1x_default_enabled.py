@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from rolecall.engine import Engine, EngineOptions, RuleSelection
-from rolecall.registry import default_registry
-from rolecall.rule import rule_info
-from rolecall.rules.generic import GenericPasswordAssignment
+from rolecall.engine.core import Engine, EngineOptions, RuleSelection
+from rolecall.plugin.registry import default_registry
+from rolecall.plugin.rule import rule_info
+from rolecall.rules.tokens.generic import GenericPasswordAssignment
 
 
 def ids(selection: RuleSelection) -> list[str]:

@@ -5,13 +5,13 @@ from __future__ import annotations
 import base64
 
 import pytest
-from rolecall.engine import Engine, EngineOptions, RuleSelection, scan_text
+from rolecall.engine.core import Engine, EngineOptions, RuleSelection, scan_text
 from rolecall.fakes import fake
 from rolecall.model import Severity
-from rolecall.registry import default_registry
-from rolecall.rules.aws_adjacent import is_ses_smtp_password
-from rolecall.rules.encryption_keys import is_fernet_key
-from rolecall.rules.private_keys import openssh_cipher
+from rolecall.plugin.registry import default_registry
+from rolecall.rules.aws.adjacent import is_ses_smtp_password
+from rolecall.rules.tokens.encryption_keys import is_fernet_key
+from rolecall.rules.tokens.private_keys import openssh_cipher
 
 ENGINE = Engine(
     default_registry(),

@@ -5,9 +5,9 @@ from __future__ import annotations
 import time
 
 import pytest
-from rolecall.document import Document
-from rolecall.engine import Engine, EngineOptions, RuleSelection
-from rolecall.registry import default_registry
+from rolecall.engine.core import Engine, EngineOptions, RuleSelection
+from rolecall.plugin.registry import default_registry
+from rolecall.read.document import Document
 
 D5 = "-" * 5
 # (file name, repeated unit): each unit is a near miss for one or more patterns.

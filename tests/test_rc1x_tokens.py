@@ -5,9 +5,9 @@ from __future__ import annotations
 import random
 
 import pytest
-from rolecall.engine import Engine, EngineOptions, RuleSelection, scan_text
+from rolecall.engine.core import Engine, EngineOptions, RuleSelection, scan_text
 from rolecall.fakes import FAKES, fake
-from rolecall.registry import default_registry
+from rolecall.plugin.registry import default_registry
 from rolecall.secrets import (
     base62_encode,
     contains_reference,

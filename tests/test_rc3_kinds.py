@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 from rolecall import DocKind
-from rolecall.document import detect_kind
+from rolecall.read.document import detect_kind
 
 
 @pytest.mark.parametrize(

@@ -4,15 +4,15 @@ from __future__ import annotations
 
 import pytest
 from rolecall import Document, ViewError
-from rolecall.parsers.common import MapNode, Scalar
-from rolecall.parsers.dockerfile import parse_dockerfile
-from rolecall.parsers.dotenv import parse_dotenv
-from rolecall.parsers.hcl import parse_hcl
-from rolecall.parsers.ini import parse_ini
-from rolecall.parsers.json import JSON_VIEW, parse_json
-from rolecall.parsers.shell import scan_shell
-from rolecall.parsers.toml import parse_toml
-from rolecall.parsers.yaml import YAML_VIEW, parse_yaml
+from rolecall.read.parsers.common import MapNode, Scalar
+from rolecall.read.parsers.dockerfile import parse_dockerfile
+from rolecall.read.parsers.dotenv import parse_dotenv
+from rolecall.read.parsers.hcl import parse_hcl
+from rolecall.read.parsers.ini import parse_ini
+from rolecall.read.parsers.json import JSON_VIEW, parse_json
+from rolecall.read.parsers.shell import scan_shell
+from rolecall.read.parsers.toml import parse_toml
+from rolecall.read.parsers.yaml import YAML_VIEW, parse_yaml
 
 
 def spans(text: str, entries: object) -> dict[tuple[str, ...], str]:
@@ -269,7 +269,7 @@ def test_yaml_offsets_same_with_and_without_libyaml(monkeypatch: pytest.MonkeyPa
 def test_notebook_shell_lines_map_through_json_escapes() -> None:
     import json as stdlib_json
 
-    from rolecall.parsers.notebook import NOTEBOOK_SHELL_VIEW
+    from rolecall.read.parsers.notebook import NOTEBOOK_SHELL_VIEW
 
     cells = [
         {"cell_type": "markdown", "metadata": {}, "source": ["%env NOT_CODE=1\n"]},

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 from rolecall import DocKind
-from rolecall.document import detect_kind
-from rolecall.parsers.apiclients import parse_bru, parse_http
-from rolecall.parsers.common import Entry
-from rolecall.parsers.xml import parse_xml, unescape
+from rolecall.read.document import detect_kind
+from rolecall.read.parsers.apiclients import parse_bru, parse_http
+from rolecall.read.parsers.common import Entry
+from rolecall.read.parsers.xml import parse_xml, unescape
 
 
 def _pairs(text: str, entries: tuple[Entry, ...]) -> list[tuple[str, str]]:

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from rolecall.cli import main
+from rolecall.cli.main import main
 from rolecall.fakes import fake_key_id, fake_secret_key, fake_session_token
 
 MARKER = re.compile(r"<(ID|TMP|S|T)(\d)>")
@@ -451,7 +451,7 @@ def test_role_based_tool_configs_are_quiet(
 
 
 def test_dvc_keys_indented_alike_are_keys_not_continuations() -> None:
-    from rolecall.parsers.ini import parse_ini
+    from rolecall.read.parsers.ini import parse_ini
 
     doc = parse_ini("['remote \"s\"']\n    url = s3://b/p\n    profile = dev\n")
     assert [e.path for e in doc.entries] == [
@@ -669,8 +669,8 @@ def test_cloud_init_user_data(rel: str, tmp_path: Path, capsys: pytest.CaptureFi
 
 def _hits(pairs: int) -> list[Any]:
     from rolecall.credential_names import CredentialValue
-    from rolecall.parsers.common import Entry
-    from rolecall.rules.config_support import Hit
+    from rolecall.read.parsers.common import Entry
+    from rolecall.rules.config.support import Hit
 
     key_id = CredentialValue("key_id", True, True, key_id=fake_key_id("AKIA", random.Random(1)))
     secret = CredentialValue("secret", True, True)
@@ -682,7 +682,7 @@ def _hits(pairs: int) -> list[Any]:
 
 
 def test_pairing_many_keys_in_one_group_is_linear() -> None:
-    from rolecall.rules.config_support import _pair_in_groups
+    from rolecall.rules.config.support import _pair_in_groups
 
     small, large = _hits(1_000), _hits(10_000)
 
@@ -699,9 +699,9 @@ def test_pairing_many_keys_in_one_group_is_linear() -> None:
 
 
 def test_a_pair_keeps_where_its_key_id_is_written() -> None:
-    from rolecall.parsers.ini import parse_ini
-    from rolecall.rule import RuleContext
-    from rolecall.rules.config_support import find_credentials
+    from rolecall.plugin.rule import RuleContext
+    from rolecall.read.parsers.ini import parse_ini
+    from rolecall.rules.config.support import find_credentials
 
     text = render(ODBC_INI)
     entries = parse_ini(text).entries

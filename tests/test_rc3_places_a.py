@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from rolecall.cli import main
+from rolecall.cli.main import main
 from rolecall.fakes import fake_key_id, fake_secret_key, fake_session_token
 from rolecall.secrets import looks_like_secret_key
 

@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 from rolecall import Document, NoticeCode
 from rolecall.credential_names import credential_name, credential_value
-from rolecall.engine import Engine, EngineOptions, RuleSelection
-from rolecall.registry import default_registry
-from rolecall.rules.config_support import FAKE_KEY_ID, FAKE_SECRET, FAKE_TOKEN
+from rolecall.engine.core import Engine, EngineOptions, RuleSelection
+from rolecall.plugin.registry import default_registry
+from rolecall.rules.config.support import FAKE_KEY_ID, FAKE_SECRET, FAKE_TOKEN
 
 ROOT = Path(__file__).resolve().parent.parent
 ENGINE = Engine(default_registry(), EngineOptions())
@@ -237,7 +237,7 @@ def test_mutated_corpus_files_never_break_a_rule() -> None:
 )
 @pytest.mark.parametrize("style", ["snake", "kebab", "camel", "pascal", "upper", "dotted"])
 def test_prefilter_keeps_every_accepted_credential_name(words: tuple[str, ...], style: str) -> None:
-    from rolecall.rules.config_support import CREDENTIAL_WORDS
+    from rolecall.rules.config.support import CREDENTIAL_WORDS
 
     name = {
         "snake": "_".join(words),

@@ -9,9 +9,9 @@ import sys
 from pathlib import Path
 
 import pytest
-from rolecall.cli import build_parser, main
-from rolecall.config import config_from_mapping
-from rolecall.registry import default_registry
+from rolecall.cli.main import build_parser, main
+from rolecall.config.load import config_from_mapping
+from rolecall.plugin.registry import default_registry
 
 if sys.version_info >= (3, 11):
     import tomllib

@@ -14,10 +14,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import rolecall.runner as runner
-from rolecall.cli import main
+import rolecall.engine.runner as runner
+from rolecall.cli.main import main
 from rolecall.fakes import fake_key_id, fake_secret_key
-from rolecall.reporters.sarif_checks import check_text
+from rolecall.output.sarif_checks import check_text
 
 from tests.conftest import write_tree
 from tests.test_sarif_reporter import schema_errors

@@ -1,4 +1,4 @@
-"""The replay of an unchanged rescan (``rolecall.replay``): every change to an input of
+"""The replay of an unchanged rescan (``rolecall.cache.replay``): every change to an input of
 the report is a full scan, whose report equals a scan without the cache; and a replay
 prints what a fresh scan prints, byte for byte but for the scan time.
 
@@ -18,7 +18,8 @@ import time
 from pathlib import Path
 
 import pytest
-from rolecall import replay, replayrecord
+from rolecall.cache import replay
+from rolecall.cache import replay_record as replayrecord
 from rolecall.fakes import fake_key_id, fake_secret_key
 
 from tests.conftest import write_tree
@@ -35,8 +36,8 @@ TEST_SETTLED_NS = 150_000_000
 
 #: The console entry, with the settling window of the tests.
 ENTRY = (
-    "import sys, rolecall.replay as r; r.SETTLED_NS = int(sys.argv.pop(1)); "
-    "from rolecall.console import run; run()"
+    "import sys, rolecall.cache.replay as r; r.SETTLED_NS = int(sys.argv.pop(1)); "
+    "from rolecall.cli.console import run; run()"
 )
 
 PLACEHOLDER_ID = "x" * 20
@@ -56,7 +57,7 @@ def _isolated(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
 
 
 def replay_category_env() -> str:
-    from rolecall.reporters.sarif import CATEGORY_ENV
+    from rolecall.output.sarif import CATEGORY_ENV
 
     return CATEGORY_ENV
 
@@ -572,7 +573,7 @@ def test_requests_the_replay_understands(argv: list[str], paths: list[str], fmt:
 
 
 def test_the_record_folder_is_the_caches(monkeypatch: pytest.MonkeyPatch) -> None:
-    from rolecall.cachekey import user_cache_dir
+    from rolecall.cache.key import user_cache_dir
 
     assert replay.user_cache_dir() == user_cache_dir()
     monkeypatch.setenv("XDG_CACHE_HOME", "relative")

@@ -14,10 +14,10 @@ from typing import Any
 import pytest
 from rolecall import Confidence, Finding, Fix, Location, Notice, RelatedLocation, Severity, TextEdit
 from rolecall.model import NoticeCode, NoticeLevel
-from rolecall.report import ScanReport, ScanStats
-from rolecall.reporters import FORMATS, get_reporter
-from rolecall.reporters.json import SCHEMA_VERSION, report_json
-from rolecall.rule import rule_info
+from rolecall.output.formats import FORMATS, get_reporter
+from rolecall.output.json import SCHEMA_VERSION, report_json
+from rolecall.output.report import ScanReport, ScanStats
+from rolecall.plugin.rule import rule_info
 
 from tests.conftest import rule_class
 
@@ -251,7 +251,7 @@ def test_every_format_is_registered() -> None:
 def test_text_wraps_recommendations_to_the_terminal_width_only_on_a_terminal() -> None:
     import dataclasses
 
-    from rolecall.reporters.text import TextReporter
+    from rolecall.output.text import TextReporter
 
     report = sample_report()
     long = "Deactivate the key now, check CloudTrail for its use, then delete it. " * 3
@@ -279,6 +279,6 @@ def test_text_wraps_recommendations_to_the_terminal_width_only_on_a_terminal() -
     [(0, "0.0 KB"), (2048, "2.0 KB"), (99_999, "100.0 KB"), (4_100_000, "4.1 MB")],
 )
 def test_sizes_under_a_tenth_of_a_megabyte_print_in_kilobytes(size: int, shown: str) -> None:
-    from rolecall.reporters.text import _size
+    from rolecall.output.text import _size
 
     assert _size(size) == shown

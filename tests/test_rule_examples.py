@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import pytest
-from rolecall.registry import default_registry
-from rolecall.rule import Example, Rule
-from rolecall.testing import check_example
+from rolecall.plugin.registry import default_registry
+from rolecall.plugin.rule import Example, Rule
+from rolecall.plugin.testing import check_example
 
 REGISTRY = default_registry()
 
@@ -32,8 +32,8 @@ def test_invalid_examples_leave_no_placeholder_unfilled() -> None:
     in: a ``{rule_id}`` or ``{key_id}`` left in the text is a rule that forgot a value."""
     import re
 
-    from rolecall.document import Document
-    from rolecall.engine import Engine, EngineOptions, RuleSelection
+    from rolecall.engine.core import Engine, EngineOptions, RuleSelection
+    from rolecall.read.document import Document
 
     engine = Engine(REGISTRY, EngineOptions(selection=RuleSelection(select=("ALL",))))
     placeholder = re.compile(r"\{[a-z_]+\}")
@@ -54,8 +54,8 @@ def test_rules_lists_the_severities_the_examples_report(rule: type[Rule]) -> Non
     every finding of its INVALID examples, at any position, has one of the severities
     it lists, and each listed severity is reported by one of them (documentation keys,
     reported as notes only with --report-examples, aside)."""
-    from rolecall.rule import rule_info
-    from rolecall.testing import run_example
+    from rolecall.plugin.rule import rule_info
+    from rolecall.plugin.testing import run_example
 
     reported = set()
     for example in rule.INVALID:

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import pytest
-from rolecall.cli import main
+from rolecall.cli.main import main
 from rolecall.model import NoticeCode
-from rolecall.registry import default_registry
+from rolecall.plugin.registry import default_registry
 
 
 @pytest.mark.parametrize("code", [c.value for c in NoticeCode])

@@ -1,4 +1,4 @@
-"""Own checks on SARIF logs (rolecall.reporters.sarif_checks), each with a defect fixture.
+"""Own checks on SARIF logs (rolecall.output.sarif_checks), each with a defect fixture.
 
 The JSON schema and the Multitool accept logs that GitHub refuses or mis-ranks; each
 check below is shown to pass on the fixture tree's log and to fail on a copy of it with
@@ -15,8 +15,8 @@ from typing import Any
 
 import pytest
 from rolecall import redact
-from rolecall.reporters import get_reporter
-from rolecall.reporters.sarif_checks import check_text
+from rolecall.output.formats import get_reporter
+from rolecall.output.sarif_checks import check_text
 
 from tests.sarif_fixture import SECRET, fixture_registry, scan_tree, write_tree
 

@@ -6,9 +6,9 @@ import json
 from pathlib import Path
 
 import pytest
-from rolecall.cli import main
-from rolecall.reporters.linehash import line_hashes
-from rolecall.reporters.sarif_checks import check_text
+from rolecall.cli.main import main
+from rolecall.output.linehash import line_hashes
+from rolecall.output.sarif_checks import check_text
 
 from tests.sarif_fixture import SECRET, write_tree
 from tests.test_sarif_reporter import schema_errors

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 from rolecall.model import Notice, NoticeCode, NoticeLevel
-from rolecall.reporters import get_reporter
-from rolecall.reporters.github import command, escape_data, escape_property
+from rolecall.output.formats import get_reporter
+from rolecall.output.github import command, escape_data, escape_property
 
 from tests.sarif_fixture import KEY_IDS, SECRET, fixture_registry, scan_tree, write_tree
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 import sarif_om as so
-from rolecall.reporters.sarif_json import dumps, om, to_data
+from rolecall.output.sarif_json import dumps, om, to_data
 
 
 def test_explicit_default_values_are_kept() -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-from rolecall.reporters.linehash import line_hashes
+from rolecall.output.linehash import line_hashes
 
 # Expected values from the upload action's own tests (github/codeql-action,
 # src/fingerprints.test.ts): the same inputs must give the same hashes here.

@@ -13,7 +13,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
-from rolecall.cli import main
+from rolecall.cli.main import main
 from rolecall.fakes import fake_key_id, fake_secret_key
 
 from tests.test_sarif_reporter import schema_errors

@@ -16,10 +16,10 @@ import pytest
 from hypothesis import example, given
 from hypothesis import strategies as st
 from rolecall.model import Notice, NoticeCode, NoticeLevel
-from rolecall.report import ScanReport
-from rolecall.reporters import get_reporter
-from rolecall.reporters import sarif as sarif_mod
-from rolecall.reporters.linehash import line_hashes, mask_secrets
+from rolecall.output import sarif as sarif_mod
+from rolecall.output.formats import get_reporter
+from rolecall.output.linehash import line_hashes, mask_secrets
+from rolecall.output.report import ScanReport
 
 from tests.sarif_fixture import (
     FILES,

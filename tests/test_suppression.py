@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import pytest
-from rolecall.engine import Engine, EngineOptions, FileResult, scan_text
+from rolecall.engine.core import Engine, EngineOptions, FileResult, scan_text
 from rolecall.model import NoticeCode, NoticeLevel
-from rolecall.registry import build_registry
-from rolecall.rules.aws_keys import LongTermAccessKeyId
+from rolecall.plugin.registry import build_registry
+from rolecall.rules.aws.keys import LongTermAccessKeyId
 
 from tests.conftest import rule_class
 

@@ -15,12 +15,12 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from rolecall.files import BINARY_SNIFF, load_document
-from rolecall.gitlist import GitUnavailable
+from rolecall.engine.runner import ScanRequest, run_scan
 from rolecall.model import Notice, NoticeCode, NoticeLevel
-from rolecall.report import ScanReport
-from rolecall.runner import ScanRequest, run_scan
-from rolecall.walker import (
+from rolecall.output.report import ScanReport
+from rolecall.read.files import BINARY_SNIFF, load_document
+from rolecall.walk.gitlist import GitUnavailable
+from rolecall.walk.walker import (
     FileEntry,
     PathNotFound,
     WalkOptions,
@@ -58,12 +58,14 @@ def source(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> s
     """Both file sources must agree with git: its own list, and the walk that reads the
     ignore files itself (used when git is missing or fails)."""
     if request.param == "own-reading":
-        import rolecall.gitlist
+        import rolecall.walk.gitlist
 
         def unavailable(directory: str) -> object:
             raise GitUnavailable("git is not installed")
 
-        monkeypatch.setattr(rolecall.gitlist, "list_files", unavailable)  # walker imports it late
+        monkeypatch.setattr(
+            rolecall.walk.gitlist, "list_files", unavailable
+        )  # walker imports it late
     return str(request.param)
 
 

@@ -15,10 +15,10 @@ import subprocess
 from pathlib import Path
 
 import pytest
+from rolecall.engine.runner import ScanRequest, run_scan
 from rolecall.model import NoticeCode
-from rolecall.reporters import get_reporter
-from rolecall.runner import ScanRequest, run_scan
-from rolecall.walker import FileEntry, WalkOptions, walk
+from rolecall.output.formats import get_reporter
+from rolecall.walk.walker import FileEntry, WalkOptions, walk
 
 from tests.conftest import git_env, write_tree
 

@@ -17,10 +17,10 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-import rolecall.ignore
-from rolecall.ignore import IgnoreRules, find_repo_root
+import rolecall.walk.ignore
 from rolecall.model import NoticeCode
-from rolecall.walker import FileEntry, walk
+from rolecall.walk.ignore import IgnoreRules, find_repo_root
+from rolecall.walk.walker import FileEntry, walk
 
 from tests.conftest import git_env, write_tree
 from tests.test_walker import GIT_CASES, random_tree
@@ -43,9 +43,9 @@ def mode(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str
     Prefilter: every ignore file gets it after its second question, on one backend."""
     name = str(request.param)
     if name.startswith("prefilter-"):
-        monkeypatch.setattr(rolecall.ignore, "FAST_AFTER_QUESTIONS", 2)
-        monkeypatch.setattr(rolecall.ignore, "FAST_MIN_PATTERNS", 1)
-        monkeypatch.setattr(rolecall.ignore, "FAST_BACKEND", name.removeprefix("prefilter-"))
+        monkeypatch.setattr(rolecall.walk.ignore, "FAST_AFTER_QUESTIONS", 2)
+        monkeypatch.setattr(rolecall.walk.ignore, "FAST_MIN_PATTERNS", 1)
+        monkeypatch.setattr(rolecall.walk.ignore, "FAST_BACKEND", name.removeprefix("prefilter-"))
     return name
 
 
@@ -159,9 +159,9 @@ def test_default_thresholds_switch_on_the_prefilter(
     tmp_path: Path, compiles: list[tuple[int, str]]
 ) -> None:
     """Enough paths below a long root file that the defaults build its prefilter."""
-    files = with_long_root_file(rolecall.ignore.FAST_AFTER_QUESTIONS // 2 + 50)
+    files = with_long_root_file(rolecall.walk.ignore.FAST_AFTER_QUESTIONS // 2 + 50)
     check_against_git(tmp_path, files)
-    assert [backend for _, backend in compiles].count(rolecall.ignore.FAST_BACKEND) == 2
+    assert [backend for _, backend in compiles].count(rolecall.walk.ignore.FAST_BACKEND) == 2
 
 
 @pytest.mark.parametrize("files", list(GIT_CASES.values()), ids=list(GIT_CASES))
@@ -202,8 +202,8 @@ def test_one_spec_per_ignore_file_on_the_simple_backend(
 def test_the_prefilter_comes_after_enough_questions(
     monkeypatch: pytest.MonkeyPatch, compiles: list[tuple[int, str]]
 ) -> None:
-    monkeypatch.setattr(rolecall.ignore, "FAST_AFTER_QUESTIONS", 5)
-    monkeypatch.setattr(rolecall.ignore, "FAST_MIN_PATTERNS", 3)
+    monkeypatch.setattr(rolecall.walk.ignore, "FAST_AFTER_QUESTIONS", 5)
+    monkeypatch.setattr(rolecall.walk.ignore, "FAST_MIN_PATTERNS", 3)
     rules = IgnoreRules(["*.log", "!keep.log", "build/", "docs/*.md"])
     small = IgnoreRules(["*.tmp", "x/"])
     asked = [("a.log", False), ("keep.log", False), ("b/build", True), ("b/build", False)]
@@ -220,4 +220,7 @@ def test_the_prefilter_comes_after_enough_questions(
     ]
     # Built once, after the fifth question, for the file of four patterns only: one
     # spec of the patterns without a slash, one of those with.
-    assert compiles[2:] == [(3, rolecall.ignore.FAST_BACKEND), (1, rolecall.ignore.FAST_BACKEND)]
+    assert compiles[2:] == [
+        (3, rolecall.walk.ignore.FAST_BACKEND),
+        (1, rolecall.walk.ignore.FAST_BACKEND),
+    ]

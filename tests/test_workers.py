@@ -7,15 +7,15 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-import rolecall.runner as runner
-import rolecall.workers as workers
+import rolecall.engine.runner as runner
+import rolecall.engine.workers as workers
 from rolecall import Document, Finding, RuleContext
-from rolecall.engine import Engine
-from rolecall.options import EngineOptions, FileResult, Profile, make_profile
-from rolecall.registry import Registry, build_registry
-from rolecall.rule import Rule
-from rolecall.runner import ScanRequest, run_scan
-from rolecall.walker import FileEntry
+from rolecall.config.options import EngineOptions, FileResult, Profile, make_profile
+from rolecall.engine.core import Engine
+from rolecall.engine.runner import ScanRequest, run_scan
+from rolecall.plugin.registry import Registry, build_registry
+from rolecall.plugin.rule import Rule
+from rolecall.walk.walker import FileEntry
 
 from tests.conftest import rule_class, write_tree
 

@@ -17,7 +17,7 @@ from urllib.parse import unquote, urljoin
 
 import pytest
 from rolecall.fakes import fake_key_id
-from rolecall.reporters.sarif_checks import check_text
+from rolecall.output.sarif_checks import check_text
 
 from tests.robustness._cli import run_cli
 from tests.robustness._support import count

@@ -14,12 +14,12 @@ import socket
 from pathlib import Path
 
 import pytest
-import rolecall.runner as runner
+import rolecall.engine.runner as runner
+from rolecall.config.options import EngineOptions
+from rolecall.engine.runner import ScanRequest, run_scan
 from rolecall.fakes import fake_secret_key
 from rolecall.model import NoticeCode
-from rolecall.options import EngineOptions
-from rolecall.runner import ScanRequest, run_scan
-from rolecall.walker import FileEntry
+from rolecall.walk.walker import FileEntry
 
 from tests.conftest import write_tree
 from tests.robustness._support import count
@@ -154,8 +154,8 @@ def test_sarif_never_reopens_a_file_replaced_by_a_fifo(tmp_path: Path) -> None:
     written: the log completes (the line hash comes from the bytes already read)."""
     import threading
 
-    from rolecall.reporters.linehash import line_hashes
-    from rolecall.reporters.sarif import render
+    from rolecall.output.linehash import line_hashes
+    from rolecall.output.sarif import render
 
     key = "AKIA" + "QYLPMN5HHHFPZAQX"
     text = _key_file(key)
@@ -189,8 +189,8 @@ def test_sarif_line_hashes_are_those_of_the_bytes_scanned(tmp_path: Path) -> Non
     the hash of what the findings were found in."""
     import json
 
-    from rolecall.reporters.linehash import line_hashes
-    from rolecall.reporters.sarif import render
+    from rolecall.output.linehash import line_hashes
+    from rolecall.output.sarif import render
 
     key = "AKIA" + "QYLPMN5HHHFPZAQX"
     text = _key_file(key)
@@ -254,10 +254,10 @@ def test_file_replaced_by_another_between_walk_and_read_is_not_read(tmp_path: Pa
     """The walk's device and inode are checked on the open descriptor: a file renamed
     over the walked one is not read in its place (here through the large-file reader
     too)."""
-    from rolecall.chunks import scan_large
-    from rolecall.files import read_entry
-    from rolecall.registry import default_registry
-    from rolecall.walker import walk
+    from rolecall.plugin.registry import default_registry
+    from rolecall.read.chunks import scan_large
+    from rolecall.read.files import read_entry
+    from rolecall.walk.walker import walk
 
     key = "AKIA" + "QYLPMN5HHHFPZAQX"
     write_tree(tmp_path, {"a.txt": "nothing\n", "other.txt": f"id {key}\n"})
@@ -268,7 +268,7 @@ def test_file_replaced_by_another_between_walk_and_read_is_not_read(tmp_path: Pa
     data, notices = read_entry(entry, 1 << 20)
     assert data is None
     assert [n.code for n in notices] == [NoticeCode.SKIPPED_SPECIAL]
-    from rolecall.engine import Engine
+    from rolecall.engine.core import Engine
 
     result = scan_large(Engine(default_registry()), entry)
     assert not result.findings

@@ -1,0 +1,1 @@
+"""The Python analysis the RC2xx rules share: name resolution, values, scopes, fixes."""

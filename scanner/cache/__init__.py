@@ -1,0 +1,1 @@
+"""The result cache and the replay of unchanged rescans (keys, codec, stores)."""

@@ -1,0 +1,166 @@
+"""The command-line side of the baseline: ``rolecall baseline`` and ``scan --baseline``."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from typing import TYPE_CHECKING, TextIO
+
+from rolecall.config.load import DEFAULT_BASELINE, Config
+
+if TYPE_CHECKING:
+    # Imported where used: a scan without a baseline never loads them.
+    from rolecall.config.settings import ScanSetup, SetupArgs
+    from rolecall.output.report import ScanReport
+    from rolecall.suppress.baseline import Baseline, BaselineOutcome
+
+
+def add_scan_baseline_options(p: argparse.ArgumentParser) -> None:
+    """``scan``'s baseline flags."""
+    p.add_argument(
+        "--baseline",
+        metavar="FILE",
+        help="report only findings that are not in this baseline (config: baseline)",
+    )
+    p.add_argument(
+        "--no-baseline",
+        action="store_true",
+        help="ignore the configured baseline and report every finding",
+    )
+    p.add_argument(
+        "--report-stale",
+        action="store_true",
+        default=None,
+        help="list baseline entries that match no finding any more (config: report-stale)",
+    )
+
+
+def add_baseline_command(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """``rolecall baseline [PATH...]``: accept every current finding."""
+    p = sub.add_parser(
+        "baseline",
+        help="write a baseline of the current findings, so that scans report only new ones",
+        description="Scan like `rolecall scan` and write every finding into the baseline "
+        f"file (default: the configured baseline, else ./{DEFAULT_BASELINE}).",
+    )
+    from rolecall.cli.main import add_selection_options
+
+    add_selection_options(p)
+    p.add_argument("--baseline", metavar="FILE", help="the baseline file to write")
+    p.add_argument(
+        "--update",
+        action="store_true",
+        help="keep the file's entries that still match (and their reasons) and entries "
+        "for files or rules outside this scan, drop stale ones, add new findings",
+    )
+
+
+def baseline_path(args: SetupArgs, config: Config) -> str | None:
+    """The baseline a command uses: the flag, else the configuration's, else none."""
+    if getattr(args, "no_baseline", False):
+        return None
+    if args.baseline:
+        return str(args.baseline)
+    if config.baseline:
+        return os.path.join(config.root, config.baseline)
+    return None
+
+
+def scan_baseline(args: SetupArgs, config: Config) -> Baseline | None:
+    """The baseline ``scan`` filters through, loaded before the scan so that a bad file
+    fails fast; None when there is none."""
+    path = baseline_path(args, config)
+    if path is None:
+        if args.report_stale:
+            from rolecall.cli.scan_command import UsageError
+
+            raise UsageError("--report-stale needs a baseline (--baseline FILE or config)")
+        return None
+    from rolecall.suppress.baseline import load_baseline
+
+    return load_baseline(path)
+
+
+def keyed_setup(setup: ScanSetup, baseline: Baseline | None) -> ScanSetup:
+    """``setup`` with fingerprints keyed for ``baseline`` (its salt; the old unkeyed
+    fingerprints too while it has version 1 entries); unchanged without one."""
+    if baseline is None:
+        return setup
+    from rolecall.config.settings import with_keying
+
+    return with_keying(setup, baseline.keying)
+
+
+def use_baseline(
+    args: SetupArgs, config: Config, report: ScanReport, baseline: Baseline | None
+) -> BaselineOutcome | None:
+    """Filter ``report`` through ``baseline`` (from :func:`scan_baseline`); None without
+    one."""
+    if baseline is None:
+        return None
+    from rolecall.suppress.baseline import apply_baseline
+
+    report_stale = args.report_stale if args.report_stale is not None else config.report_stale
+    return apply_baseline(report, baseline, report_stale=report_stale)
+
+
+def cmd_baseline(args: argparse.Namespace, out: TextIO) -> int:
+    """Write (or ``--update``) the baseline from a scan's findings."""
+    from rolecall import __version__
+    from rolecall.cli.main import EXIT_OK
+    from rolecall.config.settings import scan_setup, with_keying
+    from rolecall.engine.runner import ScanRequest, run_scan
+    from rolecall.fingerprints import Keying
+    from rolecall.model import NoticeLevel
+    from rolecall.suppress.baseline import build_baseline, load_baseline, write_baseline
+
+    setup = scan_setup(args)
+    path = baseline_path(args, setup.config) or DEFAULT_BASELINE
+    previous = load_baseline(path) if args.update and os.path.exists(path) else None
+    salt = _salt_to_write(path, previous)
+    # The file's own salt keys the findings; an update of a version 1 file also needs
+    # the old fingerprints, to migrate the entries that still match.
+    setup = with_keying(setup, Keying(salt, previous is not None and previous.has_unsalted))
+    request = ScanRequest(
+        paths=tuple(args.paths),
+        base=os.getcwd(),
+        walk=setup.walk,
+        engine=setup.engine,
+        jobs=setup.jobs,
+        profiles=setup.settings.profile if setup.settings is not None else None,
+    )
+    report = run_scan(request, tool_version=__version__)
+    update = build_baseline(report, path, previous)
+    write_baseline(path, update.entries, salt)
+    for notice in report.notices:
+        if notice.level is not NoticeLevel.INFO:
+            where = f"{notice.path}: " if notice.path else ""
+            print(f"rolecall: {where}{notice.code.value} {notice.message}", file=sys.stderr)
+    count = len(update.entries)
+    detail = f"{update.added} new"
+    if previous is not None:
+        detail = f"{update.kept} kept, {detail}, {update.dropped} stale dropped"
+    out.write(f"Wrote {count} entr{'y' if count == 1 else 'ies'} to {path} ({detail}).\n")
+    if report.suppressed:
+        n = len(report.suppressed)
+        were = "finding was" if n == 1 else "findings were"
+        out.write(f"{n} inline-suppressed {were} left out.\n")
+    return EXIT_OK
+
+
+def _salt_to_write(path: str, previous: Baseline | None) -> str:
+    """The salt of the file ``rolecall baseline`` writes: the existing file's, so that
+    rewriting it from the same findings gives the same bytes; a new one for a new file
+    or one without a salt (version 1) or that cannot be read (it is overwritten)."""
+    from rolecall.fingerprints import new_salt
+    from rolecall.suppress.baseline import BaselineError, load_baseline
+
+    if previous is None and os.path.exists(path):
+        try:
+            previous = load_baseline(path)
+        except BaselineError:
+            previous = None
+    if previous is not None and previous.salt is not None:
+        return previous.salt
+    return new_salt()

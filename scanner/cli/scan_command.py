@@ -1,0 +1,94 @@
+"""The one scan behind ``rolecall scan`` and the library's :func:`rolecall.scan`.
+
+The command line passes its parsed flags, the library its
+:class:`~rolecall.api.ScanOptions` (the same names), so both get the same answer. This
+module is small and imports the rest on use: the command line's start-up pays for no
+more than it did.
+"""
+
+from __future__ import annotations
+
+import os
+from typing import TYPE_CHECKING
+
+from rolecall.config.load import ConfigError
+
+if TYPE_CHECKING:
+    from rolecall.config.settings import SetupArgs
+    from rolecall.output.progress import Progress
+    from rolecall.output.report import ScanReport
+
+
+class UsageError(ConfigError):
+    """A mistake in how rolecall was asked to scan (a bad option value or combination):
+    exit code 2 on the command line, this exception from the library."""
+
+
+def run_scan_command(
+    options: SetupArgs, *, cwd: str | None = None, progress: Progress | None = None
+) -> tuple[ScanReport, int]:
+    """The scan of ``rolecall scan``: configuration, walk, rules, baseline, fail level.
+
+    ``options`` is ``scan``'s parsed command line, or the library's
+    :class:`~rolecall.api.ScanOptions`. ``cwd`` is the directory the scan runs from
+    (default: the working directory; relative paths in ``options`` are relative to the
+    working directory either way). Returns the report and the number of stale baseline
+    entries (counted with ``report_stale``). Raises
+    :class:`~rolecall.config.load.ConfigError` (and its :class:`UsageError`, baseline
+    errors) and :class:`~rolecall.walk.walker.PathNotFound` for the user's mistakes.
+    """
+    from rolecall import __version__
+    from rolecall.cli.baseline_cmd import keyed_setup, scan_baseline, use_baseline
+    from rolecall.config.settings import passed_over_notices, scan_setup
+    from rolecall.engine.runner import ScanRequest, run_scan
+
+    setup = scan_setup(options, cwd)
+    config = setup.config
+    output = options.output
+    if output and not os.path.isdir(os.path.dirname(os.path.abspath(output))):
+        raise UsageError(f"--output {output}: the directory does not exist")
+    baseline = scan_baseline(options, config)
+    if baseline is not None:
+        from rolecall.cache.replay import note_input
+        from rolecall.cli.baseline_cmd import baseline_path
+
+        path = baseline_path(options, config)
+        if path is not None:
+            note_input(path)  # an input of the report that a replay must stat
+    setup = keyed_setup(setup, baseline)
+    shard = None
+    if options.shard:
+        from rolecall.walk.shard import ShardError, parse_shard
+
+        try:
+            shard = parse_shard(options.shard)
+        except ShardError as exc:
+            raise UsageError(f"--shard: {exc}") from None
+    cache_dir = None
+    if config.cache and not options.no_cache:
+        from rolecall.cache.key import user_cache_dir
+
+        # Never inside the scanned tree: a scan (and the pre-commit hook) writes nothing there.
+        cache_dir = user_cache_dir()
+    request = ScanRequest(
+        paths=tuple(options.paths),
+        base=cwd if cwd is not None else os.getcwd(),
+        walk=setup.walk,
+        engine=setup.engine,
+        jobs=setup.jobs,
+        cache_dir=cache_dir,
+        shard=shard,
+        # Only these need the rules' metadata: without it, a text scan that the cache
+        # answers never loads a rule.
+        rule_infos=options.format in ("json", "sarif") or baseline is not None,
+        profiles=setup.settings.profile if setup.settings is not None else None,
+    )
+    report = run_scan(request, tool_version=__version__, progress=progress)
+    passed_over = passed_over_notices(setup, cwd)
+    if passed_over:
+        report.notices.extend(passed_over)
+        report.notices.sort(key=lambda n: n.sort_key)
+    outcome = use_baseline(options, config, report, baseline)
+    report.fail_level = config.fail_level
+    report.information_uri = config.sarif_information_uri
+    return report, len(outcome.stale) if outcome is not None else 0

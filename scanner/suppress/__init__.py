@@ -1,0 +1,1 @@
+"""Stage 4, suppress: every per-finding filter (inline comments, baseline)."""
