@@ -131,7 +131,7 @@ def test_the_executable_exits_with_the_commands_code_and_all_its_output(tmp_path
     assert run.stdout.count(".env:") >= 200
     probe = (
         "import gc, sys; sys.argv = ['rolecall', '--version']\n"
-        "import rolecall.cli.main\nrolecall.cli.main = lambda: print(gc.isenabled()) or 0\n"
+        "import rolecall.cli.main\nrolecall.cli.main.main = lambda: print(gc.isenabled()) or 0\n"
         "from rolecall.cli.console import run\nrun()\n"
     )
     out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, env=env)

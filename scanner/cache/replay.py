@@ -384,7 +384,7 @@ def try_replay(argv: Sequence[str], out: TextIO) -> tuple[int | None, Attempt | 
     try:
         out.write(record.output(time.perf_counter() - started))
         out.flush()
-    except BrokenPipeError:  # the reader left (``| head``): as rolecall.cli.main
+    except BrokenPipeError:  # the reader left (``| head``): as rolecall.cli.main.main
         return 0, None
     return record.code, None
 

@@ -10,7 +10,7 @@ workers inherit that), and everything is frozen out of its sight before exit.
 
 Measured with the benchmark's files: 20 files 135 -> 122 ms; the 21.9 MB tree 511 ->
 463 ms; the 219 MB tree 3.57 -> 3.13 s with the same peak RSS (51 MB), i.e. there was
-nothing for the collector to collect. :func:`rolecall.cli.main` itself (used by tests
+nothing for the collector to collect. :func:`rolecall.cli.main.main` itself (used by tests
 and by library callers) leaves the collector alone.
 
 Before the command line is imported, :func:`rolecall.cache.replay.try_replay` answers a
@@ -31,7 +31,7 @@ def run() -> None:
 
     try:
         code, attempt = try_replay(sys.argv[1:], sys.stdout)
-    except KeyboardInterrupt:  # as rolecall.cli.main says it
+    except KeyboardInterrupt:  # as rolecall.cli.main.main says it
         print("rolecall: interrupted", file=sys.stderr)
         sys.exit(130)
     if code is None:
