@@ -15,6 +15,7 @@ from rolecall.config import ConfigError
 
 if TYPE_CHECKING:
     from rolecall.progress import Progress
+    from rolecall.registry import Registry
     from rolecall.report import ScanReport
     from rolecall.settings import SetupArgs
 
@@ -25,7 +26,11 @@ class UsageError(ConfigError):
 
 
 def run_scan_command(
-    options: SetupArgs, *, cwd: str | None = None, progress: Progress | None = None
+    options: SetupArgs,
+    *,
+    cwd: str | None = None,
+    progress: Progress | None = None,
+    registry: Registry | None = None,
 ) -> tuple[ScanReport, int]:
     """The scan of ``rolecall scan``: configuration, walk, rules, baseline, fail level.
 
@@ -36,6 +41,9 @@ def run_scan_command(
     entries (counted with ``report_stale``). Raises
     :class:`~rolecall.config.ConfigError` (and its :class:`UsageError`, baseline
     errors) and :class:`~rolecall.walker.PathNotFound` for the user's mistakes.
+
+    ``registry``: the rules to run instead of the installed ones (the test suite's
+    golden files come from this, the command line's own scan, with fixture rules).
     """
     from rolecall import __version__
     from rolecall.baseline_cmd import keyed_setup, scan_baseline, use_baseline
@@ -83,7 +91,7 @@ def run_scan_command(
         rule_infos=options.format in ("json", "sarif") or baseline is not None,
         profiles=setup.settings.profile if setup.settings is not None else None,
     )
-    report = run_scan(request, tool_version=__version__, progress=progress)
+    report = run_scan(request, registry=registry, tool_version=__version__, progress=progress)
     passed_over = passed_over_notices(setup, cwd)
     if passed_over:
         report.notices.extend(passed_over)
