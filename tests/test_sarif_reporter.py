@@ -127,8 +127,12 @@ def test_run_metadata(log: Any, tree: Path) -> None:
     assert "language" not in run and "newlineSequences" not in run  # sarif-om defaults
 
 
-def test_rule_metadata(log: Any) -> None:
-    for rule in log["runs"][0]["tool"]["driver"]["rules"]:
+def test_rule_metadata(log: Any, report: ScanReport) -> None:
+    rules = log["runs"][0]["tool"]["driver"]["rules"]
+    # Every rule the scan ran: the fixture's three and the installed ones.
+    assert len(rules) == len(report.rules)
+    assert {"RC101", "RC198", "RC398"} <= {rule["id"] for rule in rules}
+    for rule in rules:
         props = rule["properties"]
         assert "security" in props["tags"]
         assert any(re.fullmatch(r"external/cwe/cwe-\d+", t) for t in props["tags"])
