@@ -32,6 +32,10 @@ settings.register_profile(
 settings.register_profile("explore", max_examples=2000, deadline=None)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
+#: The repository's root (README.md, docs/, scripts/): the one place a test finds it
+#: from its own file, so that a test module reads the same files wherever it lives.
+REPO = Path(__file__).resolve().parent.parent
+
 _DOCS = """{summary}
 
 ## What it finds

@@ -42,6 +42,9 @@ from rolecall.registry import ENTRY_POINT_GROUP, Registry, build_registry
 from rolecall.report import ScanReport
 from rolecall.scan_command import run_scan_command
 
+#: The reporters' golden files (see :func:`check_golden`).
+GOLDEN_DIR = Path(__file__).resolve().parent / "golden"
+
 _RNG = random.Random(20261129)
 _B32 = string.ascii_uppercase + "234567"
 _B64 = string.ascii_letters + string.digits + "+/"

@@ -15,7 +15,9 @@ from rolecall.engine import Engine, EngineOptions
 from rolecall.registry import build_registry
 from rolecall.rules import aws_keys, aws_secrets, cloud_keys
 
-ROOT = Path(__file__).resolve().parent.parent
+from tests.conftest import REPO
+
+ROOT = REPO
 SKIP_DIRS = {
     ".git",
     ".venv",

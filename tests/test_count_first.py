@@ -21,7 +21,9 @@ from pathlib import Path
 
 import pytest
 
-TESTS = Path(__file__).resolve().parent
+from tests.conftest import REPO
+
+TESTS = REPO / "tests"
 
 _Loop = (ast.For, ast.AsyncFor)
 _Defs = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)

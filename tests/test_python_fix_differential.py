@@ -31,7 +31,9 @@ from rolecall.rules._pynodes import Measure, call_args
 from rolecall.rules._pyreport import removal
 from rolecall.rules._pysdk import AWS_CREDENTIALS
 
-ROOT = Path(__file__).resolve().parent.parent
+from tests.conftest import REPO
+
+ROOT = REPO
 Drop = Mapping[int, set[int] | None]
 
 

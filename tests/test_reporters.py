@@ -26,9 +26,15 @@ from rolecall.reporters.json import SCHEMA_VERSION, report_json
 from rolecall.rule import rule_info
 
 from tests.conftest import rule_class
-from tests.sarif_fixture import KEY_IDS, check_golden, fixture_registry, scan_tree, write_tree
+from tests.sarif_fixture import (
+    GOLDEN_DIR,
+    KEY_IDS,
+    check_golden,
+    fixture_registry,
+    scan_tree,
+    write_tree,
+)
 
-GOLDEN = Path(__file__).parent / "golden"
 NEEDLE = rule_class("RC199", "test-needle", summary="Reports needles.")
 HAY = rule_class("RC198", "test-hay", summary="Reports hay.")
 
@@ -113,11 +119,11 @@ def render(
     ("name", "verbose"), [("text.txt", 0), ("text-quiet.txt", -1), ("text-verbose.txt", 1)]
 )
 def test_text_golden(name: str, verbose: int) -> None:
-    check_golden(GOLDEN / name, render("text", verbose=verbose))
+    check_golden(GOLDEN_DIR / name, render("text", verbose=verbose))
 
 
 def test_json_golden() -> None:
-    check_golden(GOLDEN / "report.json", render("json"))
+    check_golden(GOLDEN_DIR / "report.json", render("json"))
 
 
 def normalise_run(text: str, fmt: str, version: str) -> str:
@@ -156,7 +162,9 @@ def test_fixture_tree_golden(tmp_path: Path, fmt: str, verbose: int, name: str) 
     out = io.StringIO()
     get_reporter(fmt, verbose=verbose).write(report, out)
     assert str(tmp_path) not in out.getvalue()
-    check_golden(GOLDEN / "fixture" / name, normalise_run(out.getvalue(), fmt, report.tool_version))
+    check_golden(
+        GOLDEN_DIR / "fixture" / name, normalise_run(out.getvalue(), fmt, report.tool_version)
+    )
 
 
 def test_text_shape() -> None:
@@ -323,7 +331,7 @@ def test_sizes_under_a_tenth_of_a_megabyte_print_in_kilobytes(size: int, shown: 
 
 
 def test_golden_files_hold_no_key_shaped_text() -> None:
-    goldens = sorted(p for p in GOLDEN.rglob("*") if p.is_file())
+    goldens = sorted(p for p in GOLDEN_DIR.rglob("*") if p.is_file())
     assert len(goldens) == 9  # the hand-built report's four, the fixture tree's five
     for path in goldens:
         assert not re.search(r"(AKIA|ASIA)[A-Z0-9]{16}", path.read_text(encoding="utf-8")), path

@@ -22,6 +22,7 @@ from rolecall.reporters.linehash import line_hashes, mask_secrets
 
 from tests.sarif_fixture import (
     FILES,
+    GOLDEN_DIR,
     KEY_IDS,
     check_golden,
     fixture_registry,
@@ -29,7 +30,7 @@ from tests.sarif_fixture import (
     write_tree,
 )
 
-GOLDEN = Path(__file__).parent / "golden" / "sarif" / "fixture.sarif.json"
+GOLDEN = GOLDEN_DIR / "sarif" / "fixture.sarif.json"
 
 
 def render(report: ScanReport) -> str:
