@@ -10,6 +10,7 @@ import os
 import pickle
 import random
 import shutil
+import subprocess
 import tempfile
 from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
@@ -118,6 +119,18 @@ def git_env(home: Path) -> dict[str, str]:
         GIT_COMMITTER_EMAIL="t@example.invalid",
     )
     return env
+
+
+def git(root: Path, *args: str) -> str:
+    """Run git in ``root`` (with :func:`git_env` of its parent) and return its output."""
+    done = subprocess.run(
+        ["git", "-C", str(root), *args],
+        check=True,
+        capture_output=True,
+        text=True,
+        env=git_env(root.parent),
+    )
+    return done.stdout
 
 
 @pytest.fixture(autouse=True, scope="session")

