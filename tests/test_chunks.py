@@ -101,6 +101,7 @@ def test_every_boundary_position_of_a_pair(tmp_path: Path) -> None:
     """Move an owned boundary across every character of a pair split over two lines."""
     text = "a = 1\n" * 3 + f'ID = "{KEY}"\nSECRET_ACCESS_KEY = "{SECRET}"\n' + "b = 2\n"
     whole = shape(scan_text(ENGINE, "p.txt", text).findings)
+    assert len(whole) == 1  # the pair: one finding, whichever window holds it
     entry = write(tmp_path, "p.txt", text.encode())
     for chunk in range(len(text) - 40, len(text) + 1):
         assert shape(scan_large(ENGINE, entry, chunk=chunk, overlap=200).findings) == whole

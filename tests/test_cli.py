@@ -24,9 +24,8 @@ from rolecall import __version__
 from rolecall.cli.main import _use_color, main
 from rolecall.plugin.registry import default_registry
 
-from tests.conftest import write_tree
+from tests.conftest import REPO, write_tree
 
-REPO = Path(__file__).resolve().parents[1]
 SCRIPT = Path(sys.executable).with_name("rolecall")
 DOC_EXAMPLE_ID = "AKIA" + "IOSFODNN7EXAMPLE"
 

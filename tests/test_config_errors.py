@@ -17,7 +17,7 @@ from rolecall.cli.main import main
 from rolecall.config.load import KEYS, SARIF_KEYS, config_from_mapping
 from rolecall.fakes import fake_secret_key
 
-from tests.conftest import write_tree
+from tests.conftest import REPO, write_tree
 
 P = "pyproject.toml: [tool.rolecall]"
 R = ".rolecall.toml:"
@@ -244,7 +244,8 @@ def test_every_valid_id_and_prefix_is_accepted(project: Path) -> None:
 
 
 def test_every_key_is_documented() -> None:
-    docs = (Path(__file__).resolve().parent.parent / "docs" / "configuration.md").read_text()
+    docs = (REPO / "docs" / "configuration.md").read_text()
+    assert len(KEYS) > 10 and SARIF_KEYS  # the real tables, not empty imports
     for key in KEYS:
         assert f"| `{key}` |" in docs or f"| `{key}." in docs, key
     for key in SARIF_KEYS:

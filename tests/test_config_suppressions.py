@@ -12,6 +12,8 @@ from rolecall.config.load import ConfigError, config_from_mapping
 from rolecall.fakes import fake_key_id
 from rolecall.model import Severity
 
+from tests.conftest import REPO
+
 RNG = random.Random(99)
 
 
@@ -125,7 +127,7 @@ def test_rolecall_toml_keys_have_no_prefix() -> None:
 
 
 def test_full_example_from_the_docs_loads(repo: Path) -> None:
-    doc = Path(__file__).resolve().parent.parent / "docs" / "configuration.md"
+    doc = REPO / "docs" / "configuration.md"
     text = doc.read_text()
     start = text.index("```toml\n") + len("```toml\n")
     example = text[start : text.index("```", start)]

@@ -12,7 +12,9 @@ from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parent.parent
+from tests.conftest import REPO
+
+ROOT = REPO
 _FENCE = re.compile(r"^```python\n(.*?)^```$", re.M | re.S)
 BLOCKS = _FENCE.findall((ROOT / "docs" / "library.md").read_text(encoding="utf-8"))
 README_BLOCKS = _FENCE.findall((ROOT / "README.md").read_text(encoding="utf-8"))

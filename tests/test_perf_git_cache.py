@@ -26,8 +26,7 @@ from rolecall.read.files import git_blob_id
 from rolecall.walk.gitlist import list_files
 from rolecall.walk.walker import FileEntry, WalkOptions
 
-from tests.conftest import git_env, write_tree
-from tests.test_walker_git import git
+from tests.conftest import git, git_env, write_tree
 
 pytestmark = [
     pytest.mark.integration,

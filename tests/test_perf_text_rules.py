@@ -253,6 +253,7 @@ def test_material_view_is_the_same_without_the_fast_paths(
 
 
 def test_every_session_token_prefix_holds_a_prefilter_core() -> None:
+    assert len(SESSION_TOKEN_PREFIXES) >= 4  # IQoJ, AgoJ, FwoG, FQoG at least
     for prefix in SESSION_TOKEN_PREFIXES:
         assert any(core in prefix for core in _aws_material._TOKEN_PREFIX_CORES), prefix
 

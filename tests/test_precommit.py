@@ -23,10 +23,12 @@ from pathlib import Path
 import pytest
 from rolecall.fakes import fake_key_id
 
+from tests.conftest import REPO
+
 pytest.importorskip("pre_commit")
 pytestmark = pytest.mark.integration
 
-SOURCE = Path(__file__).resolve().parent.parent
+SOURCE = REPO
 RNG = random.Random(1234)
 
 

@@ -33,7 +33,9 @@ from rolecall.rules.python.analysis.nodes import Measure, call_args
 from rolecall.rules.python.analysis.report import removal
 from rolecall.rules.python.analysis.sdk import AWS_CREDENTIALS
 
-ROOT = Path(__file__).resolve().parent.parent
+from tests.conftest import REPO
+
+ROOT = REPO
 Drop = Mapping[int, set[int] | None]
 
 

@@ -12,7 +12,7 @@ from rolecall.fix import fixer
 from rolecall.fix.fixer import FixSummary, run_fix
 from rolecall.plugin.registry import default_registry
 
-from tests.conftest import run_unprivileged
+from tests.conftest import REPO, run_unprivileged
 
 ENGINE = Engine(default_registry())
 SECRET = "q8Jf2LrT7xVbN4kWm9Zp" + "Cd3HsYe6Ga1Uo5Ri0QtK"
@@ -167,7 +167,7 @@ def test_corpus_round_trip(tmp_path: Path) -> None:
 
     import libcst
 
-    root = Path(__file__).resolve().parent.parent
+    root = REPO
     sys.path.insert(0, str(root / "scripts"))
     try:
         import corpus_eval

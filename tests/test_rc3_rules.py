@@ -5,7 +5,6 @@ from __future__ import annotations
 import random
 import sys
 from collections import Counter
-from pathlib import Path
 
 import pytest
 from rolecall import Document, NoticeCode
@@ -14,7 +13,9 @@ from rolecall.engine.core import Engine, EngineOptions, RuleSelection
 from rolecall.plugin.registry import default_registry
 from rolecall.rules.config.support import FAKE_KEY_ID, FAKE_SECRET, FAKE_TOKEN
 
-ROOT = Path(__file__).resolve().parent.parent
+from tests.conftest import REPO
+
+ROOT = REPO
 ENGINE = Engine(default_registry(), EngineOptions())
 RC3 = Engine(default_registry(), EngineOptions(selection=RuleSelection(select=("RC3",))))
 

@@ -15,10 +15,12 @@ from types import ModuleType
 import pytest
 from rolecall.fakes import fake_key_id, fake_secret_key
 
+from tests.conftest import REPO
+
 
 @pytest.fixture(scope="module")
 def realworld() -> Iterator[ModuleType]:
-    root = Path(__file__).resolve().parent.parent
+    root = REPO
     sys.path.insert(0, str(root / "scripts"))
     try:
         import realworld as module

@@ -20,7 +20,7 @@ from rolecall.fakes import fake_key_id, fake_secret_key
 from rolecall.output.sarif_checks import check_text
 
 from tests.conftest import write_tree
-from tests.test_sarif_reporter import schema_errors
+from tests.sarif_fixture import schema_errors
 
 RNG = random.Random(20261206)
 KEY_ID = fake_key_id(rng=RNG)

@@ -22,8 +22,7 @@ from rolecall.cache import replay
 from rolecall.cache import replay_record as replayrecord
 from rolecall.fakes import fake_key_id, fake_secret_key
 
-from tests.conftest import write_tree
-from tests.test_walker_git import git
+from tests.conftest import git, write_tree
 
 pytestmark = [
     pytest.mark.integration,

@@ -1,13 +1,19 @@
 """Reporters: the text layout and the JSON schema (docs/json-format.md), against golden
 files in tests/golden/. Regenerate them after an intended change with
 ``ROLECALL_UPDATE_GOLDEN=1 python -m pytest tests/test_reporters.py`` and review the diff.
+
+Two kinds of golden file: ``text*.txt`` and ``report.json`` render a hand-built report
+that holds what a small scan cannot produce (a rule that failed to load, files git
+ignores, fixed fingerprints and timings); ``fixture/*`` are the command line's own scan
+of the fixture tree (tests/sarif_fixture.py, which also makes the SARIF golden file),
+in every format.
 """
 
 from __future__ import annotations
 
 import io
 import json
-import os
+import re
 from pathlib import Path
 from typing import Any
 
@@ -20,8 +26,15 @@ from rolecall.output.report import ScanReport, ScanStats
 from rolecall.plugin.rule import rule_info
 
 from tests.conftest import rule_class
+from tests.sarif_fixture import (
+    GOLDEN_DIR,
+    KEY_IDS,
+    check_golden,
+    fixture_registry,
+    scan_tree,
+    write_tree,
+)
 
-GOLDEN = Path(__file__).parent / "golden"
 NEEDLE = rule_class("RC199", "test-needle", summary="Reports needles.")
 HAY = rule_class("RC198", "test-hay", summary="Reports hay.")
 
@@ -102,23 +115,56 @@ def render(
     return out.getvalue()
 
 
-def check_golden(name: str, text: str) -> None:
-    path = GOLDEN / name
-    if os.environ.get("ROLECALL_UPDATE_GOLDEN"):
-        path.parent.mkdir(exist_ok=True)
-        path.write_text(text, encoding="utf-8")
-    assert text == path.read_text(encoding="utf-8")
-
-
 @pytest.mark.parametrize(
     ("name", "verbose"), [("text.txt", 0), ("text-quiet.txt", -1), ("text-verbose.txt", 1)]
 )
 def test_text_golden(name: str, verbose: int) -> None:
-    check_golden(name, render("text", verbose=verbose))
+    check_golden(GOLDEN_DIR / name, render("text", verbose=verbose))
 
 
 def test_json_golden() -> None:
-    check_golden("report.json", render("json"))
+    check_golden(GOLDEN_DIR / "report.json", render("json"))
+
+
+def normalise_run(text: str, fmt: str, version: str) -> str:
+    """Replace what changes between runs and releases: the timing, the version, key ids."""
+    if fmt == "json":
+        data = json.loads(text)
+        # Re-serialised exactly as the reporter writes: only the two values change.
+        assert json.dumps(data, indent=2, ensure_ascii=False) + "\n" == text
+        assert data["tool"]["version"] == version
+        data["tool"]["version"] = "VERSION"
+        data["stats"]["seconds"] = 0
+        text = json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+    elif fmt == "text":
+        text, n = re.subn(r" in \d+\.\d\ds;", " in 0.00s;", text)
+        assert n == 1
+    for n, key_id in enumerate(KEY_IDS):
+        text = text.replace(key_id, f"{{{{AKIA:{n}}}}}")
+    return text
+
+
+@pytest.mark.parametrize(
+    ("fmt", "verbose", "name"),
+    [
+        ("text", 0, "text.txt"),
+        ("text", 1, "text-verbose.txt"),
+        ("json", 0, "report.json"),
+        ("github", 0, "github.txt"),
+    ],
+)
+def test_fixture_tree_golden(tmp_path: Path, fmt: str, verbose: int, name: str) -> None:
+    # The command line's own scan of real files, in the format asked for (which decides
+    # what the scan computes), with the fixture's rules only.
+    write_tree(tmp_path)
+    report = scan_tree(tmp_path, fixture_registry(installed=False), fmt=fmt)
+    assert len(report.findings) == 3
+    out = io.StringIO()
+    get_reporter(fmt, verbose=verbose).write(report, out)
+    assert str(tmp_path) not in out.getvalue()
+    check_golden(
+        GOLDEN_DIR / "fixture" / name, normalise_run(out.getvalue(), fmt, report.tool_version)
+    )
 
 
 def test_text_shape() -> None:
@@ -282,3 +328,10 @@ def test_sizes_under_a_tenth_of_a_megabyte_print_in_kilobytes(size: int, shown: 
     from rolecall.output.text import _size
 
     assert _size(size) == shown
+
+
+def test_golden_files_hold_no_key_shaped_text() -> None:
+    goldens = sorted(p for p in GOLDEN_DIR.rglob("*") if p.is_file())
+    assert len(goldens) == 9  # the hand-built report's four, the fixture tree's five
+    for path in goldens:
+        assert not re.search(r"(AKIA|ASIA)[A-Z0-9]{16}", path.read_text(encoding="utf-8")), path

@@ -10,8 +10,7 @@ from rolecall.cli.main import main
 from rolecall.output.linehash import line_hashes
 from rolecall.output.sarif_checks import check_text
 
-from tests.sarif_fixture import SECRET, write_tree
-from tests.test_sarif_reporter import schema_errors
+from tests.sarif_fixture import SECRET, schema_errors, write_tree
 
 
 def test_cli_writes_a_valid_log(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

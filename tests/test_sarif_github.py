@@ -34,7 +34,7 @@ def test_command_leaves_out_missing_properties() -> None:
 
 def test_fixture_tree_annotations(tmp_path: Path) -> None:
     write_tree(tmp_path)
-    report = scan_tree(tmp_path, fixture_registry())
+    report = scan_tree(tmp_path, fixture_registry(), fmt="github")
     report.notices.append(
         Notice(NoticeCode.UNPARSEABLE, "cannot parse: bad", "x.json", NoticeLevel.WARNING, 2)
     )

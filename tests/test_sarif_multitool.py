@@ -11,9 +11,10 @@ from pathlib import Path
 
 import pytest
 
+from tests.conftest import REPO
 from tests.sarif_fixture import main as write_fixture_log
 
-SCRIPT = Path(__file__).resolve().parent.parent / "scripts" / "sarif_multitool_check.sh"
+SCRIPT = REPO / "scripts" / "sarif_multitool_check.sh"
 
 pytestmark = [
     pytest.mark.integration,

@@ -11,7 +11,8 @@ from typing import Any
 
 import pytest
 
-REPO = Path(__file__).resolve().parent.parent
+from tests.conftest import REPO
+
 WORKFLOW = REPO / "examples" / "github" / "rolecall.yml"
 ACTION = REPO / "action.yml"
 ACTIONLINT = REPO / "scripts" / "actionlint_check.sh"

@@ -11,7 +11,6 @@ import io
 import json
 import os
 import shutil
-import subprocess
 from pathlib import Path
 
 import pytest
@@ -20,7 +19,7 @@ from rolecall.model import NoticeCode
 from rolecall.output.formats import get_reporter
 from rolecall.walk.walker import FileEntry, WalkOptions, walk
 
-from tests.conftest import git_env, write_tree
+from tests.conftest import git, write_tree
 
 pytestmark = [
     pytest.mark.integration,
@@ -36,17 +35,6 @@ def _no_user_git_config(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None
     monkeypatch.setenv("GIT_CONFIG_GLOBAL", os.devnull)
     monkeypatch.setenv("GIT_CONFIG_NOSYSTEM", "1")
     monkeypatch.setenv("HOME", str(tmp_path))
-
-
-def git(root: Path, *args: str) -> str:
-    done = subprocess.run(
-        ["git", "-C", str(root), *args],
-        check=True,
-        capture_output=True,
-        text=True,
-        env=git_env(root.parent),
-    )
-    return done.stdout
 
 
 def repo(root: Path, files: dict[str, str]) -> Path:

@@ -17,6 +17,7 @@ if TYPE_CHECKING:
     from rolecall.config.settings import SetupArgs
     from rolecall.output.progress import Progress
     from rolecall.output.report import ScanReport
+    from rolecall.plugin.registry import Registry
 
 
 class UsageError(ConfigError):
@@ -25,7 +26,11 @@ class UsageError(ConfigError):
 
 
 def run_scan_command(
-    options: SetupArgs, *, cwd: str | None = None, progress: Progress | None = None
+    options: SetupArgs,
+    *,
+    cwd: str | None = None,
+    progress: Progress | None = None,
+    registry: Registry | None = None,
 ) -> tuple[ScanReport, int]:
     """The scan of ``rolecall scan``: configuration, walk, rules, baseline, fail level.
 
@@ -36,6 +41,9 @@ def run_scan_command(
     entries (counted with ``report_stale``). Raises
     :class:`~rolecall.config.load.ConfigError` (and its :class:`UsageError`, baseline
     errors) and :class:`~rolecall.walk.walker.PathNotFound` for the user's mistakes.
+
+    ``registry``: the rules to run instead of the installed ones (the test suite's
+    golden files come from this, the command line's own scan, with fixture rules).
     """
     from rolecall import __version__
     from rolecall.cli.baseline_cmd import keyed_setup, scan_baseline, use_baseline
@@ -83,7 +91,7 @@ def run_scan_command(
         rule_infos=options.format in ("json", "sarif") or baseline is not None,
         profiles=setup.settings.profile if setup.settings is not None else None,
     )
-    report = run_scan(request, tool_version=__version__, progress=progress)
+    report = run_scan(request, registry=registry, tool_version=__version__, progress=progress)
     passed_over = passed_over_notices(setup, cwd)
     if passed_over:
         report.notices.extend(passed_over)

@@ -19,7 +19,7 @@ from rolecall.model import NoticeCode
 from rolecall.plugin.registry import default_registry
 from rolecall.read.document import View
 
-REPO = Path(__file__).resolve().parents[2]
+from tests.conftest import REPO
 
 #: One file name per document kind, so that every rule's kind filter selects it.
 KIND_NAMES: tuple[str, ...] = (

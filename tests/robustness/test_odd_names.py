@@ -21,7 +21,7 @@ from rolecall.output.sarif_checks import check_text
 
 from tests.robustness._cli import run_cli
 from tests.robustness._support import count
-from tests.test_sarif_reporter import schema_errors
+from tests.sarif_fixture import schema_errors
 
 KEY = fake_key_id(rng=random.Random(1515))
 ESC = "\x1b"
