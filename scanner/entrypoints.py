@@ -7,6 +7,11 @@ directories on ``sys.path`` itself: ``*.dist-info`` and ``*.egg-info`` folders w
 ``entry_points.txt``, the first distribution of a name on ``sys.path`` winning, as
 ``importlib.metadata.entry_points()`` does. Anything unusual (a zip file on ``sys.path``,
 a custom finder that provides distributions) falls back to ``importlib.metadata``.
+
+An entry point may name a package that declares its rule modules in ``RULE_MODULES``
+(rolecall's own rules are one such entry point, ``rolecall = "rolecall.rules"``): each
+declared module then counts as an entry point of its own, named after the module's last
+part (:func:`module_entry_points`).
 """
 
 from __future__ import annotations
@@ -14,13 +19,19 @@ from __future__ import annotations
 import os
 import re
 import sys
+from collections.abc import Iterable
 from dataclasses import dataclass
 from importlib import import_module
+from types import ModuleType
 
 from rolecall.lazyre import lazy
 
 #: The group rule plugins (and the built-in rules) register in.
 ENTRY_POINT_GROUP = "rolecall.rules"
+#: The package of the built-in rules, rolecall's one entry point in the group.
+BUILTIN_PACKAGE = "rolecall.rules"
+#: The attribute in which a package entry point lists its rule modules (dotted names).
+RULE_MODULES = "RULE_MODULES"
 
 _NORMAL = re.compile(r"[-_.]+")
 _VALUE = lazy(r"(?P<module>[\w.]+)\s*(:\s*(?P<attr>[\w.]+)\s*)?((?P<extras>\[.*\])\s*)?$")
@@ -76,6 +87,41 @@ def entry_points(group: str) -> list[EntryPointInfo]:
             if entries:
                 version = version.split("-")[0] or _metadata_version(directory, folder)
                 out.extend(EntryPointInfo(name, value, dist, version) for name, value in entries)
+    return out
+
+
+def declared_modules(obj: object) -> tuple[str, ...] | None:
+    """The rule modules a package entry point's module declares in ``RULE_MODULES``;
+    None for any other entry point (a module of rules, a rule class, a sequence).
+    TypeError when the declaration is not a tuple or list of module names."""
+    if not isinstance(obj, ModuleType) or not hasattr(obj, RULE_MODULES):
+        return None
+    modules = getattr(obj, RULE_MODULES)
+    if not isinstance(modules, (tuple, list)) or not all(
+        isinstance(m, str) and _VALUE.match(m) and ":" not in m for m in modules
+    ):
+        raise TypeError(f"{obj.__name__}.{RULE_MODULES} is not a tuple of module names")
+    return tuple(modules)
+
+
+def module_entry_points(package: EntryPointInfo, modules: Iterable[str]) -> list[EntryPointInfo]:
+    """One entry point per declared module of ``package``, named after the module's last
+    part (``aws_keys = rolecall.rules.aws_keys``), from the package's distribution: rule
+    origins, their order and the result cache's keys are those of one entry point per
+    module."""
+    return [EntryPointInfo(m.rpartition(".")[2], m, package.dist, package.version) for m in modules]
+
+
+def with_builtin_modules(points: Iterable[EntryPointInfo]) -> list[EntryPointInfo]:
+    """``points`` with rolecall's own package entry point replaced by its modules. Only
+    the built-in package is imported (it holds nothing but the list); a third-party
+    package entry point stays as it is (see :func:`declared_modules` for loading it)."""
+    out: list[EntryPointInfo] = []
+    for ep in points:
+        if ep.value.strip() == BUILTIN_PACKAGE:
+            out.extend(module_entry_points(ep, declared_modules(ep.load()) or ()))
+        else:
+            out.append(ep)
     return out
 
 
