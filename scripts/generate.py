@@ -79,8 +79,11 @@ class Built:
 
 
 def markdown(text: str) -> str:
-    """Rule docs (rST literals ````x````) as markdown (```x```)."""
-    return _LITERAL.sub(lambda m: f"`{' '.join(m.group(1).split())}`", text)
+    """Rule docs (rST literals ````x````) as markdown (```x```), with ``<`` outside code
+    written as ``&lt;`` (``--user-name <user>`` is no HTML tag to hide)."""
+    text = _LITERAL.sub(lambda m: f"`{' '.join(m.group(1).split())}`", text)
+    parts = re.split(r"(`[^`]*`)", text)
+    return "".join(p if i % 2 else p.replace("<", "&lt;") for i, p in enumerate(parts))
 
 
 def cell(text: str) -> str:
@@ -236,8 +239,8 @@ def rule_page(rule: Built) -> str:
         body = info.section(title)
         if body:
             out.append(f"## {title}\n\n{markdown(body)}\n")
-    out.append(f"## Message\n\n{cell(cls.message)}\n")
-    out.append(f"## Recommendation\n\n{cell(cls.recommendation)}\n")
+    out.append(f"## Message\n\n{cell(markdown(cls.message))}\n")
+    out.append(f"## Recommendation\n\n{cell(markdown(cls.recommendation))}\n")
     out.append(
         "## Examples\n\n"
         f"The rule's `INVALID` and `VALID` examples; a test runs each through the engine "
