@@ -402,3 +402,37 @@ def test_a_malformed_kinds_attribute_cannot_break_every_file(key_id: str) -> Non
     assert len(registry.notices) == 1
     result = scan_text(Engine(registry), "a.yml", f"k: {key_id}\n")
     assert [f.rule_id for f in result.findings] == ["RC101"] and result.notices == []
+
+
+def test_a_package_entry_point_in_process(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A package entry point loads the modules it lists (origins named after them, the
+    package's distribution as their version); a malformed list is a notice."""
+    from rolecall import registry as registry_module
+    from rolecall.entrypoints import EntryPointInfo
+
+    write_tree(
+        tmp_path,
+        {
+            "rc_pkg_listing/__init__.py": 'RULE_MODULES = ("rc_pkg_listing.zebras",)\n',
+            "rc_pkg_listing/zebras.py": GOOD,
+            "rc_pkg_malformed/__init__.py": 'RULE_MODULES = "rc_pkg_listing.zebras"\n',
+        },
+    )
+    monkeypatch.syspath_prepend(str(tmp_path))
+    for name in ("rc_pkg_listing", "rc_pkg_listing.zebras", "rc_pkg_malformed"):
+        monkeypatch.delitem(sys.modules, name, raising=False)
+    points = [
+        EntryPointInfo("listing", "rc_pkg_listing", "acme-rules", "1.2"),
+        EntryPointInfo("malformed", "rc_pkg_malformed", "acme-rules", "1.2"),
+    ]
+    monkeypatch.setattr(registry_module, "entry_points", lambda group: points)
+    registry = build_registry(use_manifest=False)
+    assert [cls.id for cls in registry.rules] == ["RC801"]
+    assert registry.origins == {"RC801": "zebras = rc_pkg_listing.zebras"}
+    assert registry.versions["zebras = rc_pkg_listing.zebras"] == "acme-rules 1.2"
+    assert [n.message for n in registry.notices] == [
+        "rule malformed = rc_pkg_malformed not loaded: TypeError: "
+        "rc_pkg_malformed.RULE_MODULES is not a tuple of module names"
+    ]
+    for name in ("rc_pkg_listing", "rc_pkg_listing.zebras", "rc_pkg_malformed"):
+        sys.modules.pop(name, None)
