@@ -11,6 +11,7 @@ imported until one of their rules is needed: the registry holds their specs.
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Iterable, Sequence
 from types import ModuleType
 
@@ -53,8 +54,6 @@ class Registry:
         for cls in self.loaded:
             if cls.id == spec.id:
                 return cls
-        import importlib
-
         obj: object = importlib.import_module(spec.module)
         for part in spec.qualname.split("."):
             obj = getattr(obj, part)
@@ -108,6 +107,14 @@ def _rules_in(obj: object) -> list[type[Rule]]:
             and value.__module__ == obj.__name__
             and "id" in vars(value)
         ]
+        # A package given as a source (not through an entry point, which lists its
+        # modules one by one): the rules of the modules it declares too.
+        for name in declared_modules(obj) or ():
+            try:
+                module = importlib.import_module(name)
+            except Exception as exc:
+                raise TypeError(f"{name} cannot be imported: {type(exc).__name__}") from exc
+            found += _rules_in(module)
         return sorted(found, key=lambda c: str(c.id))
     if isinstance(obj, Sequence) and not isinstance(obj, str):
         out: list[type[Rule]] = []

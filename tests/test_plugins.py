@@ -434,5 +434,10 @@ def test_a_package_entry_point_in_process(tmp_path: Path, monkeypatch: pytest.Mo
         "rule malformed = rc_pkg_malformed not loaded: TypeError: "
         "rc_pkg_malformed.RULE_MODULES is not a tuple of module names"
     ]
+    # Given as a source object rather than an entry point, a package gives its modules'
+    # rules too (as tests/sarif_fixture.py passes the loaded entry points).
+    package = sys.modules["rc_pkg_listing"]
+    direct = build_registry([("listing", package)])
+    assert [cls.id for cls in direct.rules] == ["RC801"] and not direct.notices
     for name in ("rc_pkg_listing", "rc_pkg_listing.zebras", "rc_pkg_malformed"):
         sys.modules.pop(name, None)
