@@ -44,9 +44,10 @@ a_good = "rolecall_test_plugin.good"
 b_broken = "rolecall_test_plugin.broken"
 c_invalid = "rolecall_test_plugin.invalid"
 d_duplicate = "rolecall_test_plugin.good:ZebraStripe"
+e_package = "rolecall_test_plugin.pack"
 
 [tool.setuptools]
-packages = ["rolecall_test_plugin"]
+packages = ["rolecall_test_plugin", "rolecall_test_plugin.pack"]
 """
 
 DOCS = '''"""{summary}
@@ -88,6 +89,15 @@ class ZebraStripe(Rule):
         if start != -1:
             yield self.finding(doc, start, start + 5, material="zebra", where=doc.path)
 """
+
+# A package entry point: the package lists its rule modules, as rolecall.rules does.
+PACKAGE = 'RULE_MODULES = ("rolecall_test_plugin.pack.stable",)\n'
+STABLE = (
+    GOOD.replace("RC801", "RC806")
+    .replace("zebra-stripe", "stable-horse")
+    .replace("ZebraStripe", "StableHorse")
+    .replace("zebra", "mule")
+)
 
 BROKEN = """
 raise ImportError("the plugin's own dependency is missing")
@@ -174,6 +184,8 @@ def plugin_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
             "rolecall_test_plugin/good.py": GOOD,
             "rolecall_test_plugin/broken.py": BROKEN,
             "rolecall_test_plugin/invalid.py": INVALID,
+            "rolecall_test_plugin/pack/__init__.py": PACKAGE,
+            "rolecall_test_plugin/pack/stable.py": STABLE,
         },
     )
     site = root / "site"
@@ -196,6 +208,41 @@ def test_rules_lists_the_plugin_and_the_builtins(plugin_site: Path, tmp_path: Pa
     assert rows["RC801"]["origin"] == "a_good = rolecall_test_plugin.good"
     assert rows["RC801"]["name"] == "zebra-stripe"
     assert rows["RC803"]["origin"] == "c_invalid = rolecall_test_plugin.invalid"
+
+
+@pytest.mark.integration
+def test_builtins_come_from_one_entry_point_and_a_plugin_from_its_own(
+    plugin_site: Path, tmp_path: Path
+) -> None:
+    """rolecall registers one package entry point; each module it declares is loaded as
+    if it had an entry point of its own (the origin ``rules`` lists), and a plugin's
+    package entry point works the same way."""
+    code = (
+        "import json\n"
+        "from rolecall.plugin.entrypoints import entry_points\n"
+        "print(json.dumps([[e.dist, e.name, e.value] for e in entry_points('rolecall.rules')]))\n"
+    )
+    env = dict(os.environ, PYTHONPATH=str(plugin_site))
+    listed = subprocess.run(
+        [sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True
+    )
+    points = json.loads(listed.stdout)
+    assert [p[1:] for p in points if p[0] == "rolecall"] == [["rolecall", "rolecall.rules"]]
+    plugin = sorted(p[1] for p in points if p[0] != "rolecall")
+    assert plugin == ["a_good", "b_broken", "c_invalid", "d_duplicate", "e_package"]
+
+    result = _run(["rules", "--format", "json"], tmp_path, plugin_site)
+    assert result.returncode == 0, result.stderr
+    rows = {row["id"]: row for row in json.loads(result.stdout)}
+    from rolecall.rules import RULE_MODULES
+
+    assert len(RULE_MODULES) == 45
+    builtin = {row["origin"] for row in rows.values() if row["origin"].startswith(RULE_MODULES)}
+    assert builtin == set(RULE_MODULES)  # each declared "name = module" is an origin
+    assert rows["RC101"]["origin"] == "aws_keys = rolecall.rules.aws.keys"
+    assert rows["RC806"]["origin"] == "stable = rolecall_test_plugin.pack.stable"
+    assert rows["RC806"]["name"] == "stable-horse"
+    assert len(rows) == len(build_registry().infos()) + 3  # RC801, RC803, RC806
 
 
 @pytest.mark.integration
@@ -356,3 +403,42 @@ def test_a_malformed_kinds_attribute_cannot_break_every_file(key_id: str) -> Non
     assert len(registry.notices) == 1
     result = scan_text(Engine(registry), "a.yml", f"k: {key_id}\n")
     assert [f.rule_id for f in result.findings] == ["RC101"] and result.notices == []
+
+
+def test_a_package_entry_point_in_process(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A package entry point loads the modules it lists (origins named after them, the
+    package's distribution as their version); a malformed list is a notice."""
+    from rolecall.plugin import registry as registry_module
+    from rolecall.plugin.entrypoints import EntryPointInfo
+
+    write_tree(
+        tmp_path,
+        {
+            "rc_pkg_listing/__init__.py": 'RULE_MODULES = ("rc_pkg_listing.zebras",)\n',
+            "rc_pkg_listing/zebras.py": GOOD,
+            "rc_pkg_malformed/__init__.py": 'RULE_MODULES = "rc_pkg_listing.zebras"\n',
+        },
+    )
+    monkeypatch.syspath_prepend(str(tmp_path))
+    for name in ("rc_pkg_listing", "rc_pkg_listing.zebras", "rc_pkg_malformed"):
+        monkeypatch.delitem(sys.modules, name, raising=False)
+    points = [
+        EntryPointInfo("listing", "rc_pkg_listing", "acme-rules", "1.2"),
+        EntryPointInfo("malformed", "rc_pkg_malformed", "acme-rules", "1.2"),
+    ]
+    monkeypatch.setattr(registry_module, "entry_points", lambda group: points)
+    registry = build_registry(use_manifest=False)
+    assert [cls.id for cls in registry.rules] == ["RC801"]
+    assert registry.origins == {"RC801": "zebras = rc_pkg_listing.zebras"}
+    assert registry.versions["zebras = rc_pkg_listing.zebras"] == "acme-rules 1.2"
+    assert [n.message for n in registry.notices] == [
+        "rule malformed = rc_pkg_malformed not loaded: TypeError: "
+        "rc_pkg_malformed.RULE_MODULES is not a tuple of module names"
+    ]
+    # Given as a source object rather than an entry point, a package gives its modules'
+    # rules too (as tests/sarif_fixture.py passes the loaded entry points).
+    package = sys.modules["rc_pkg_listing"]
+    direct = build_registry([("listing", package)])
+    assert [cls.id for cls in direct.rules] == ["RC801"] and not direct.notices
+    for name in ("rc_pkg_listing", "rc_pkg_listing.zebras", "rc_pkg_malformed"):
+        sys.modules.pop(name, None)

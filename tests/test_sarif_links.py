@@ -1,5 +1,7 @@
 """SARIF ``tool.driver.informationUri`` is the project's URL (configurable), and every
-rule has a ``helpUri``: its row's anchor in the README (issue 16 #12)."""
+rule has a ``helpUri``: its generated page in the rule catalogue, ``docs/rules/RCnnn.md``
+(issue 15; before, its row's anchor in the README, which a configured information URI
+still gets)."""
 
 from __future__ import annotations
 
@@ -55,7 +57,7 @@ def _log(*argv: str) -> Any:
     return json.loads(out.read_text(encoding="utf-8"))
 
 
-def test_information_uri_is_the_projects_url_and_every_rule_links_to_its_readme_row(
+def test_information_uri_is_the_projects_url_and_every_rule_links_to_its_page(
     repo: Path,
 ) -> None:
     log = _log("--isolated", "--select", "ALL,RC199")
@@ -69,9 +71,13 @@ def test_information_uri_is_the_projects_url_and_every_rule_links_to_its_readme_
     for rule in rules:
         url = urlsplit(rule["helpUri"])
         assert url.scheme == "https" and url.netloc, rule["helpUri"]
-        assert rule["helpUri"] == f"{home}#{rule['id'].lower()}"
-        # The anchor exists, on the rule's own row.
-        assert f'<a name="{url.fragment}"></a>{rule["id"]} |' in README
+        page = f"docs/rules/{rule['id']}.md"
+        assert rule["helpUri"] == f"{home}/blob/main/{page}"
+        # The page exists in the repository, and is the rule's.
+        text = (ROOT / page).read_text(encoding="utf-8")
+        assert f"\n# {rule['id']} {rule['name']}\n" in text
+        # The README keeps an anchor on the rule's row for a configured information URI.
+        assert f'<a name="{rule["id"].lower()}"></a>[{rule["id"]}]' in README
 
 
 def test_information_uri_comes_from_the_configuration(repo: Path) -> None:

@@ -335,9 +335,14 @@ def open_cache(request: ScanRequest, registry: Registry | None = None) -> Result
             parts.append(f"rule {spec.id} {spec.qualname} {origin} {version}")
             modules.add(spec.module)
     else:
-        from rolecall.plugin.entrypoints import ENTRY_POINT_GROUP, entry_points
+        from rolecall.plugin.entrypoints import (
+            ENTRY_POINT_GROUP,
+            entry_points,
+            with_builtin_modules,
+        )
 
-        for ep in sorted(entry_points(ENTRY_POINT_GROUP), key=lambda e: (e.name, e.value)):
+        points = with_builtin_modules(entry_points(ENTRY_POINT_GROUP))
+        for ep in sorted(points, key=lambda e: (e.name, e.value)):
             parts.append(f"plugin {ep.name} = {ep.value} {ep.dist} {ep.version}")
             modules.add(ep.value.split(":", 1)[0].strip())
     return ResultCache(request.cache_dir, scan_fingerprint(parts, sorted(modules)))

@@ -112,12 +112,15 @@ def help_markdown(rule: RuleInfo, sections: list[tuple[str, str]] | None = None)
     return "\n\n".join(parts)
 
 
-#: rolecall's home page: SARIF's ``informationUri`` and the base of each rule's
-#: ``helpUri``. pyproject.toml's ``[project.urls] Homepage`` says the same, and a test
-#: holds the two equal. It is not read from the installed package's metadata at run
-#: time: ``importlib.metadata`` parses it with the ``email`` package, about 16 ms of
-#: start-up on every SARIF run.
+#: rolecall's home page: SARIF's ``informationUri``, and the repository whose rule
+#: catalogue each built-in rule's ``helpUri`` points at. pyproject.toml's
+#: ``[project.urls] Homepage`` says the same, and a test holds the two equal. It is not
+#: read from the installed package's metadata at run time: ``importlib.metadata`` parses
+#: it with the ``email`` package, about 16 ms of start-up on every SARIF run.
 PROJECT_URL = "https://github.com/rolecall/rolecall"
+#: The rule catalogue's folder in the repository: one page per built-in rule,
+#: ``RCnnn.md``, written from the rule classes by ``scripts/generate.py``.
+RULE_PAGES = "docs/rules"
 
 
 def project_url() -> str:
@@ -126,11 +129,14 @@ def project_url() -> str:
 
 
 def help_uri(rule: RuleInfo, information_uri: str | None) -> str | None:
-    """Where ``rule`` is documented: its row's anchor (``#rc101``) in the page
-    ``information_uri`` names (the README on the project's page). Plugin rules are
-    documented elsewhere: None."""
+    """Where ``rule`` is documented: its page in the rule catalogue on the project's
+    page (``…/blob/main/docs/rules/RC101.md``). An ``information_uri`` configured to
+    another page (a copy of the README) gets the rule's anchor there (``#rc101``).
+    Plugin rules are documented elsewhere: None."""
     if not rule.builtin or not information_uri:
         return None
+    if information_uri == PROJECT_URL:
+        return f"{PROJECT_URL}/blob/main/{RULE_PAGES}/{rule.id}.md"
     return f"{information_uri.split('#', 1)[0]}#{rule.id.lower()}"
 
 

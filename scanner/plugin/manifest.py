@@ -13,7 +13,7 @@ reports and ``rolecall rules`` do, imports none: about 10 ms of a pre-commit run
 The manifest carries a digest of the sources its fields can come from (the rule modules,
 the parsers and the modules rules import constants from). When that digest does not
 match the installed sources, the manifest is ignored and every module is imported, so a
-stale manifest costs time, never a finding. ``python scripts/rules_manifest.py`` writes
+stale manifest costs time, never a finding. ``python scripts/generate.py`` writes
 it; a test fails while the committed one is stale. Third-party plugins are always
 imported: only built-in modules are in the manifest.
 """

@@ -1,19 +1,29 @@
 """Rule discovery through the ``rolecall.rules`` entry-point group, with validation.
 
-Built-in rules register through the same entry points as third-party plugins. A rule
-that fails to import or to validate becomes a notice naming it, and the rest load.
+Built-in rules register through the same entry-point group as third-party plugins: one
+entry point names the package :mod:`rolecall.rules`, whose ``RULE_MODULES`` lists the
+modules, and each listed module loads as a plugin module does (a plugin may register a
+package the same way). A rule that fails to import or to validate becomes a notice
+naming it, and the rest load.
 Built-in modules listed in a current manifest (:mod:`rolecall.plugin.manifest`) are not
 imported until one of their rules is needed: the registry holds their specs.
 """
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Iterable, Sequence
 from types import ModuleType
 
 from rolecall.model import Confidence, Notice, NoticeCode, NoticeLevel, Severity
 from rolecall.plugin.entrypoints import ENTRY_POINT_GROUP as ENTRY_POINT_GROUP  # re-exported
-from rolecall.plugin.entrypoints import entry_points
+from rolecall.plugin.entrypoints import (
+    EntryPointInfo,
+    declared_entries,
+    declared_modules,
+    entry_points,
+    module_entry_points,
+)
 from rolecall.plugin.manifest import RuleSpec
 from rolecall.plugin.rule import Rule, RuleInfo, rule_info, validate_rule
 
@@ -50,8 +60,6 @@ class Registry:
         for cls in self.loaded:
             if cls.id == spec.id:
                 return cls
-        import importlib
-
         obj: object = importlib.import_module(spec.module)
         for part in spec.qualname.split("."):
             obj = getattr(obj, part)
@@ -105,6 +113,14 @@ def _rules_in(obj: object) -> list[type[Rule]]:
             and value.__module__ == obj.__name__
             and "id" in vars(value)
         ]
+        # A package given as a source (not through an entry point, which lists its
+        # modules one by one): the rules of the modules it declares too.
+        for _, name in declared_entries(declared_modules(obj) or ()):
+            try:
+                module = importlib.import_module(name)
+            except Exception as exc:
+                raise TypeError(f"{name} cannot be imported: {type(exc).__name__}") from exc
+            found += _rules_in(module)
         return sorted(found, key=lambda c: str(c.id))
     if isinstance(obj, Sequence) and not isinstance(obj, str):
         out: list[type[Rule]] = []
@@ -155,9 +171,8 @@ def _load_entry_points(
 ) -> Iterable[tuple[str, object]]:
     from rolecall.plugin.manifest import load_manifest
 
-    points = sorted(entry_points(ENTRY_POINT_GROUP), key=lambda e: (e.name, e.value))
     manifest = load_manifest() if use_manifest else None
-    for ep in points:
+    for ep, loaded in _module_points(manifest):
         origin = f"{ep.name} = {ep.value}"
         registry.versions[origin] = f"{ep.dist} {ep.version}"
         listed = manifest.get(ep.value.strip()) if manifest is not None else None
@@ -167,12 +182,43 @@ def _load_entry_points(
                 registry.origins[spec.id] = origin
                 seen[spec.id] = f"{origin}:{spec.qualname}"
             continue
+        if loaded is _UNLOADED:
+            try:
+                loaded = ep.load()
+            except Exception as exc:  # a broken plugin must not stop the scan
+                loaded = exc
+        if isinstance(loaded, Exception):
+            registry.notices.append(_load_notice(origin, f"{type(loaded).__name__}: {loaded}"))
+            continue
+        yield origin, loaded
+
+
+_UNLOADED = object()
+
+
+def _module_points(
+    manifest: dict[str, list[RuleSpec]] | None,
+) -> list[tuple[EntryPointInfo, object]]:
+    """The group's entry points, a package entry point replaced by one per module it
+    declares, sorted by name; each with what loading it gave (the object, or the
+    exception), or ``_UNLOADED`` when it was not loaded yet. A built-in module that the
+    manifest describes is never loaded here."""
+    out: list[tuple[EntryPointInfo, object]] = []
+    for ep in entry_points(ENTRY_POINT_GROUP):
+        if manifest is not None and ep.value.strip() in manifest:
+            out.append((ep, _UNLOADED))
+            continue
         try:
             obj = ep.load()
+            modules = declared_modules(obj)
         except Exception as exc:  # a broken plugin must not stop the scan
-            registry.notices.append(_load_notice(origin, f"{type(exc).__name__}: {exc}"))
+            out.append((ep, exc))
             continue
-        yield origin, obj
+        if modules is None:
+            out.append((ep, obj))
+        else:
+            out.extend((module, _UNLOADED) for module in module_entry_points(ep, modules))
+    return sorted(out, key=lambda pair: (pair[0].name, pair[0].value))
 
 
 def _manifest_info(spec: RuleSpec, origin: str) -> RuleInfo:

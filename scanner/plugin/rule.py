@@ -7,7 +7,9 @@ suppress: the engine does all of that once, for every rule.
 
 Third-party rules register in the ``rolecall.rules`` entry-point group exactly as the
 built-in ones do; the entry point names a rule class, a module (every :class:`Rule`
-subclass defined in it with an ``id`` is loaded), or a sequence of rule classes.
+subclass defined in it with an ``id`` is loaded), a sequence of rule classes, or a
+package whose ``RULE_MODULES`` lists its rule modules by dotted name (the built-in
+rules: one entry point, ``rolecall = "rolecall.rules"``).
 """
 
 from __future__ import annotations
@@ -217,7 +219,7 @@ class RuleInfo:
     #: examples pin (a temporary key or a value from the environment is less urgent).
     #: AWS's documentation keys, reported as notes only on request, are not counted.
     severities: tuple[Severity, ...] = ()
-    #: A rule shipped with rolecall (its row in the README has an anchor to link to).
+    #: A rule shipped with rolecall (it has a page in the rule catalogue to link to).
     builtin: bool = False
 
     @property
