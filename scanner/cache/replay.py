@@ -80,7 +80,17 @@ import sys
 
 from rolecall.cache.dirs import user_cache_dir
 from rolecall.cache.replay_git import GitProbe, config_state, work_tree_of
-from rolecall.cache.replay_state import CONFIG_NAMES, GitDoubt, Record, State, hasher, tree_state
+from rolecall.cache.replay_state import (
+    CONFIG_NAMES,
+    MAGIC,
+    GitDoubt,
+    Record,
+    State,
+    hasher,
+    read_record,
+    read_secret,
+    tree_state,
+)
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -88,8 +98,6 @@ if TYPE_CHECKING:
     from typing import TextIO
 
 
-#: The first line of every record (a record of another layout is a miss).
-MAGIC = b"rolecall-replay-1\n"
 #: Files and directories changed less than this long before a scan are not recorded.
 SETTLED_NS = 2_000_000_000
 #: The folder of records in rolecall's cache directory.
@@ -236,37 +244,6 @@ def request_digest(request: Request, cwd: str, out: TextIO) -> str:
     for part in parts:
         h.update(part.encode("utf-8", "surrogateescape") + b"\0")
     return str(h.hexdigest())
-
-
-def read_secret(cache: str) -> bytes | None:
-    try:
-        with open(os.path.join(cache, "cache-secret"), "rb") as fh:
-            secret = fh.read(64)
-    except OSError:
-        return None
-    return secret if len(secret) >= 32 else None
-
-
-def read_record(path: str, secret: bytes) -> Record | None:
-    """The record at ``path`` if this user's key authenticates it; None otherwise."""
-    try:
-        with open(path, "rb") as fh:
-            data = fh.read()
-    except OSError:
-        return None
-    if not data.startswith(MAGIC) or len(data) < len(MAGIC) + 32:
-        return None
-    mac, body = data[len(MAGIC) : len(MAGIC) + 32], data[len(MAGIC) + 32 :]
-    h = hasher(secret)
-    h.update(body)
-    from _operator import _compare_digest  # hmac.compare_digest, without hmac's imports
-
-    if not _compare_digest(h.digest(), mac):
-        return None
-    try:
-        return Record.decode(body)
-    except (ValueError, UnicodeDecodeError):
-        return None
 
 
 class Attempt:

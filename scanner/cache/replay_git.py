@@ -211,24 +211,9 @@ def _add_git(
     changes: bytes,
     record: Record,
 ) -> None:
-    if listed is None:  # the recorded listing (the index is the recorded file)
-        state.index_digest = record.index_digest
-        state.index_folders = record.index_folders
-    else:
-        records = listed.split(b"\0")
-        for line in records:
-            if line and not (line.startswith(INDEX_TAGS) and b" 0\t" in line[:90]):
-                raise GitDoubt("an index entry git does not check (or not a regular file)")
-        state.index = listed
-        h = hasher()
-        h.update(listed)
-        state.index_digest = str(h.hexdigest())
-        if not request.isolated:
-            tracked: set[str] = set()
-            for line in records:
-                if line:
-                    _folders(os.fsdecode(line.partition(b"\t")[2]), tracked)
-            state.index_folders = sorted(tracked)
+    """Add git's account to ``state``: the index listing (``listed``, None when the
+    index is the recorded one) and ``status``'s ``changes``, each changed file stat'ed."""
+    _add_index(state, request, listed, record)
     state.add(state.index_digest)
     state.add_bytes(changes)
     prefix = top.rstrip(os.sep) + os.sep
@@ -269,6 +254,29 @@ def _add_git(
         for folder in sorted(folders):
             for name in CONFIG_NAMES:
                 state.stat(prefix + folder + name)
+
+
+def _add_index(state: State, request: Request, listed: bytes | None, record: Record) -> None:
+    """Set the index's digest and folders on ``state``: the recorded ones when the index
+    is unchanged, else from ``ls-files``' output, which must hold only entries git checks."""
+    if listed is None:  # the recorded listing (the index is the recorded file)
+        state.index_digest = record.index_digest
+        state.index_folders = record.index_folders
+    else:
+        records = listed.split(b"\0")
+        for line in records:
+            if line and not (line.startswith(INDEX_TAGS) and b" 0\t" in line[:90]):
+                raise GitDoubt("an index entry git does not check (or not a regular file)")
+        state.index = listed
+        h = hasher()
+        h.update(listed)
+        state.index_digest = str(h.hexdigest())
+        if not request.isolated:
+            tracked: set[str] = set()
+            for line in records:
+                if line:
+                    _folders(os.fsdecode(line.partition(b"\t")[2]), tracked)
+            state.index_folders = sorted(tracked)
 
 
 def _folders(path: str, into: set[str]) -> None:

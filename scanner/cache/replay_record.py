@@ -9,9 +9,18 @@ import os
 import sys
 
 from rolecall.cache import replay
-from rolecall.cache.replay import INPUTS, SCANS, VOUCHED, Attempt, read_record, read_secret
+from rolecall.cache.replay import INPUTS, SCANS, VOUCHED, Attempt
 from rolecall.cache.replay_git import GitRun, config_state, git_config_files
-from rolecall.cache.replay_state import GitDoubt, Record, State, hasher, walk_tree
+from rolecall.cache.replay_state import (
+    MAGIC,
+    GitDoubt,
+    Record,
+    State,
+    hasher,
+    read_record,
+    read_secret,
+    walk_tree,
+)
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -222,7 +231,7 @@ def _write(attempt: Attempt, record: Record) -> None:
     fd, tmp = tempfile.mkstemp(prefix=".record-", dir=folder)  # mode 0600
     try:
         with os.fdopen(fd, "wb") as fh:
-            fh.write(replay.MAGIC + h.digest() + body)
+            fh.write(MAGIC + h.digest() + body)
         os.replace(tmp, attempt.path)
     except BaseException:
         with contextlib.suppress(OSError):

@@ -1,6 +1,7 @@
-"""The replay's (:mod:`rolecall.cache.replay`) building blocks: the state digest, stamps, the
-record's layout, and the walk of a tree outside git. Imported on the replay's path:
-the standard library's cheapest parts only (no ``typing``, ``re`` or ``subprocess``).
+"""The replay's (:mod:`rolecall.cache.replay`) building blocks: the state digest,
+stamps, the record's layout and how it is read back (authenticated), and the walk of a
+tree outside git. Imported on the replay's path: the standard library's cheapest parts
+only (no ``typing``, ``re`` or ``subprocess``).
 """
 
 from __future__ import annotations
@@ -12,6 +13,8 @@ if TYPE_CHECKING:
     from typing import Any
 
 
+#: The first line of every record (a record of another layout is a miss).
+MAGIC = b"rolecall-replay-1\n"
 #: Configuration file names looked for in each folder (see rolecall.config.load).
 CONFIG_NAMES = (".rolecall.toml", "pyproject.toml")
 #: Where the scan time goes in a recorded report: text's summary, JSON's stats, nowhere.
@@ -205,3 +208,35 @@ class Record:
         if self.kind == "json":
             return f'{self.before}"seconds": {round(seconds, 3)!r}{self.after}'
         return self.before
+
+
+def read_secret(cache: str) -> bytes | None:
+    """This user's result-cache key (what authenticates a record), or None."""
+    try:
+        with open(os.path.join(cache, "cache-secret"), "rb") as fh:
+            secret = fh.read(64)
+    except OSError:
+        return None
+    return secret if len(secret) >= 32 else None
+
+
+def read_record(path: str, secret: bytes) -> Record | None:
+    """The record at ``path`` if this user's key authenticates it; None otherwise."""
+    try:
+        with open(path, "rb") as fh:
+            data = fh.read()
+    except OSError:
+        return None
+    if not data.startswith(MAGIC) or len(data) < len(MAGIC) + 32:
+        return None
+    mac, body = data[len(MAGIC) : len(MAGIC) + 32], data[len(MAGIC) + 32 :]
+    h = hasher(secret)
+    h.update(body)
+    from _operator import _compare_digest  # hmac.compare_digest, without hmac's imports
+
+    if not _compare_digest(h.digest(), mac):
+        return None
+    try:
+        return Record.decode(body)
+    except (ValueError, UnicodeDecodeError):
+        return None

@@ -16,7 +16,6 @@ written by :mod:`rolecall.output.sarif_json`, which keeps every explicit value.
 from __future__ import annotations
 
 import os
-import posixpath
 import re
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Mapping, Sequence
@@ -38,10 +37,16 @@ from rolecall.output.report import ScanReport
 from rolecall.output.sarif_json import dumps, om
 from rolecall.output.sarif_rules import help_uri, notice_descriptor, project_url, rule_descriptor
 
+# Re-exported: the log's URI names, public here before they had a module of their own.
+from rolecall.output.sarif_uris import SRCROOT as SRCROOT
+from rolecall.output.sarif_uris import UriBases as UriBases
+from rolecall.output.sarif_uris import artifact_uri as artifact_uri
+from rolecall.output.sarif_uris import percent_encode as percent_encode
+from rolecall.output.sarif_uris import root_uri as root_uri
+
 SCHEMA_URI = (
     "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
 )
-SRCROOT = "%SRCROOT%"
 CATEGORY_ENV = "ROLECALL_SARIF_CATEGORY"
 #: v2: fingerprints are keyed (see :mod:`rolecall.fingerprints`); a low-entropy
 #: finding's value is its masked-line identity instead (see :func:`partial_fingerprints`).
@@ -107,26 +112,7 @@ def build_log(
     rules = sorted({r.id: r for r in report.rules}.values(), key=lambda r: r.id)[:MAX_RULES]
     index = {rule.id: n for n, rule in enumerate(rules)}
     kept, dropped = limit_results([f for f in report.findings if f.rule_id in index], limit)
-    notices = list(report.notices)
-    unknown = len(report.findings) - len(kept) - dropped
-    if dropped:
-        notices.append(
-            Notice(
-                code=NoticeCode.LIMIT,
-                message=f"{dropped} of {len(kept) + dropped} results were left out of the "
-                f"SARIF log: {reason} (the most severe were kept; the JSON output lists "
-                "them all)",
-                level=NoticeLevel.WARNING,
-            )
-        )
-    if unknown:
-        notices.append(
-            Notice(
-                code=NoticeCode.INTERNAL,
-                message=f"{unknown} results of rules missing from the rule list were left out",
-                level=NoticeLevel.ERROR,
-            )
-        )
+    notices = _with_left_out(report, len(kept), dropped, reason)
     hashes = report.line_hashes
     bases = UriBases(report.root, _paths(kept, notices))
     results = [_result(f, index[f.rule_id], hashes, bases) for f in kept]
@@ -161,6 +147,32 @@ def build_log(
     return om(so.SarifLog, version="2.1.0", schema_uri=SCHEMA_URI, runs=[run])
 
 
+def _with_left_out(report: ScanReport, kept: int, dropped: int, reason: str) -> list[Notice]:
+    """The report's notices, and one for each kind of result the log leaves out: over
+    the limit (``dropped``, for ``reason``), or of a rule missing from the rule list."""
+    notices = list(report.notices)
+    unknown = len(report.findings) - kept - dropped
+    if dropped:
+        notices.append(
+            Notice(
+                code=NoticeCode.LIMIT,
+                message=f"{dropped} of {kept + dropped} results were left out of the "
+                f"SARIF log: {reason} (the most severe were kept; the JSON output lists "
+                "them all)",
+                level=NoticeLevel.WARNING,
+            )
+        )
+    if unknown:
+        notices.append(
+            Notice(
+                code=NoticeCode.INTERNAL,
+                message=f"{unknown} results of rules missing from the rule list were left out",
+                level=NoticeLevel.ERROR,
+            )
+        )
+    return notices
+
+
 def automation_id(shard: str | None, category: str | None = None) -> str:
     """The run's category for GitHub: ``rolecall/``, or ``$ROLECALL_SARIF_CATEGORY/``.
 
@@ -192,101 +204,6 @@ def limit_results(findings: Sequence[Finding], limit: int) -> tuple[list[Finding
 
 
 # --- results -----------------------------------------------------------------------
-
-
-def artifact_uri(path: str) -> str:
-    """A repository-relative path as a percent-encoded relative URI reference.
-
-    Everything but unreserved characters and ``/`` is encoded, ``:`` included (in a
-    first segment it would read as a scheme). A file name that is not valid UTF-8 reaches
-    here with surrogate escapes; those become its original bytes, percent-encoded.
-    """
-    clean = path.replace("\\", "/").lstrip("/")
-    try:
-        raw = clean.encode("utf-8", "surrogateescape")
-    except UnicodeEncodeError:  # a lone surrogate that is no escaped byte: not a real name
-        raw = clean.encode("utf-8", "replace")
-    return percent_encode(raw)
-
-
-#: What a URI path keeps as it is: RFC 3986's unreserved characters and ``/``.
-_URI_KEPT = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~/"
-_URI_BYTES = tuple(chr(b) if b in _URI_KEPT else f"%{b:02X}" for b in range(256))
-
-
-def percent_encode(raw: bytes) -> str:
-    """``raw`` percent-encoded (upper-case hex) but for unreserved characters and ``/``:
-    what ``urllib.parse.quote(raw, safe="/")`` gives, without importing
-    :mod:`urllib.parse` (with :mod:`ipaddress`, about 2 ms of a SARIF run)."""
-    if not raw.translate(None, _URI_KEPT):
-        return raw.decode("ascii")
-    return "".join([_URI_BYTES[b] for b in raw])
-
-
-def _is_absolute(path: str) -> bool:
-    """Whether a display path is absolute: a scanned file outside the scan's base
-    directory (``/srv/x.env``, or ``C:/x.env`` on Windows)."""
-    return path.startswith("/") or re.match(r"[A-Za-z]:/", path) is not None
-
-
-def _dir_uri(directory: str) -> str:
-    """A ``file:`` URI for an absolute '/'-separated directory path, ending in '/'."""
-    # artifact_uri drops the leading '/'; a Windows drive keeps its ':' (file:///C:/...).
-    uri = "file:///" + artifact_uri(directory).replace("%3A", ":", 1)
-    return uri if uri.endswith("/") else uri + "/"
-
-
-class UriBases:
-    """The ``uriBaseId`` and relative URI of every path in the log.
-
-    Paths relative to the scan's base resolve against ``%SRCROOT%``. A file scanned
-    outside the base (``cd /tmp/x && rolecall scan /tmp/y``) has an absolute display
-    path: it gets a URI relative to an extra base, ``OUTSIDE`` (``OUTSIDE2``... for other
-    drives), the deepest directory holding all such files. Every URI stays a relative
-    reference with a base that resolves, as GitHub and the SARIF validators require.
-    """
-
-    def __init__(self, root: str, paths: Iterable[str]) -> None:
-        self.root = root
-        groups: dict[str, list[str]] = {}
-        for path in paths:
-            if _is_absolute(path):
-                drive = path.split("/", 1)[0]  # "" on POSIX, "C:" on Windows
-                groups.setdefault(drive, []).append(path.rsplit("/", 1)[0] or "/")
-        self.bases: dict[str, tuple[str, str]] = {}  # drive -> (base id, directory)
-        for n, (drive, dirs) in enumerate(sorted(groups.items()), 1):
-            top = posixpath.commonpath(dirs) if drive == "" else _common(dirs)
-            self.bases[drive] = (f"OUTSIDE{n if n > 1 else ''}", top)
-
-    def artifact(self, path: str) -> so.SarifLog:
-        if not _is_absolute(path):
-            return om(so.ArtifactLocation, uri=artifact_uri(path), uri_base_id=SRCROOT)
-        base_id, top = self.bases[path.split("/", 1)[0]]
-        rel = path[len(top) :].lstrip("/")
-        return om(so.ArtifactLocation, uri=artifact_uri(rel), uri_base_id=base_id)
-
-    def original_uri_base_ids(self) -> dict[str, so.ArtifactLocation]:
-        out = {SRCROOT: _root_location(self.root)}
-        for base_id, top in self.bases.values():
-            out[base_id] = om(
-                so.ArtifactLocation,
-                uri=_dir_uri(top),
-                description=om(
-                    so.Message, text="A scanned directory outside the one %SRCROOT% names."
-                ),
-            )
-        return out
-
-
-def _common(dirs: list[str]) -> str:
-    """The deepest directory common to '/'-separated paths that start with a drive."""
-    parts = [d.split("/") for d in dirs]
-    common: list[str] = []
-    for names in zip(*parts, strict=False):
-        if len(set(names)) != 1:
-            break
-        common.append(names[0])
-    return "/".join(common) + ("/" if len(common) == 1 else "")
 
 
 def _paths(findings: Iterable[Finding], notices: Iterable[Notice]) -> Iterator[str]:
@@ -412,27 +329,6 @@ def _fix(fix: Fix, bases: UriBases) -> so.SarifLog:
 
 
 # --- run metadata ------------------------------------------------------------------
-
-
-def root_uri(root: str) -> str:
-    """The ``file:`` URI of the scan's base directory, symbolic links resolved: what
-    ``pathlib.Path(root).resolve().as_uri()`` gives. On POSIX it is made without
-    importing :mod:`pathlib` (about 2 ms of a SARIF run); Windows paths (drives, UNC
-    shares) are left to pathlib."""
-    if os.name != "posix":
-        from pathlib import Path
-
-        return Path(root).resolve().as_uri()
-    return "file://" + percent_encode(os.fsencode(os.path.realpath(root)))
-
-
-def _root_location(root: str) -> so.SarifLog:
-    uri = root_uri(root)
-    return om(
-        so.ArtifactLocation,
-        uri=uri if uri.endswith("/") else uri + "/",
-        description=om(so.Message, text="The directory the scan's paths are relative to."),
-    )
 
 
 def _notification(

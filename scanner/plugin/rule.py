@@ -170,32 +170,46 @@ class Rule:
         values = dict(fmt)
         values.setdefault("evidence", evidence)
         location = doc.location(start, end)
-        keying = current_keying()
-        # The credential values decide: a code finding's material also describes the
-        # code around them, which no dictionary attack is after.
-        credentials = (material,) if covers is None else covers
-        low_entropy = any(is_low_entropy(v) for v in credentials)
+        text = _FORMATTER.vformat(message or self.message, (), values)
+        advice = _FORMATTER.vformat(recommendation or self.recommendation, (), values)
+        fingerprint, coverage, low_entropy, legacy = _identity(self.id, material, covers)
         return Finding(
             rule_id=self.id,
             rule_name=self.name,
             severity=severity or self.severity,
             confidence=confidence or self.confidence,
-            message=_FORMATTER.vformat(message or self.message, (), values),
-            recommendation=_FORMATTER.vformat(recommendation or self.recommendation, (), values),
+            message=text,
+            recommendation=advice,
             location=location,
-            # Inside the engine a low-entropy one is a placeholder until the engine knows
-            # the finding is reported and its fingerprint is read (see Deferred).
-            fingerprint=finding_fingerprint(self.id, material, low_entropy=low_entropy),
+            fingerprint=fingerprint,
             evidence=evidence,
             properties=dict(properties or {}),
             fix=fix,
-            covers=tuple(coverage_hash(v) for v in (covers if covers is not None else (material,))),
+            covers=coverage,
             related=merge_related(
                 location, (RelatedLocation(doc.location(s, e), label) for s, e, label in related)
             ),
             low_entropy=low_entropy,
-            legacy_fingerprint=legacy_fingerprint(self.id, material) if keying.legacy else "",
+            legacy_fingerprint=legacy,
         )
+
+
+def _identity(
+    rule_id: str, material: str, covers: Sequence[str] | None
+) -> tuple[str, tuple[str, ...], bool, str]:
+    """What identifies a finding without holding its secret: the fingerprint, the
+    coverage hashes, whether a credential value is low-entropy, and the legacy
+    fingerprint (empty unless the run's keying asks for it). See :meth:`Rule.finding`."""
+    # The credential values decide: a code finding's material also describes the
+    # code around them, which no dictionary attack is after.
+    credentials = (material,) if covers is None else covers
+    low_entropy = any(is_low_entropy(v) for v in credentials)
+    # Inside the engine a low-entropy one is a placeholder until the engine knows
+    # the finding is reported and its fingerprint is read (see Deferred).
+    fingerprint = finding_fingerprint(rule_id, material, low_entropy=low_entropy)
+    coverage = tuple(coverage_hash(v) for v in credentials)
+    legacy = legacy_fingerprint(rule_id, material) if current_keying().legacy else ""
+    return fingerprint, coverage, low_entropy, legacy
 
 
 @dataclass(frozen=True)

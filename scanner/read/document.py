@@ -9,21 +9,22 @@ and view and skips the rules that needed it, while the text rules still run.
 
 from __future__ import annotations
 
-import bisect
-import codecs
 import enum
 import posixpath
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
 from rolecall.model import Location
-from rolecall.plugin.lazyre import lazy
+
+# Re-exported: the document's public names from before decoding and lines had modules.
+from rolecall.read.decoding import Decoded as Decoded
+from rolecall.read.decoding import bom_encoding as bom_encoding
+from rolecall.read.decoding import decode as decode
+from rolecall.read.decoding import sniff_wide_encoding as sniff_wide_encoding
+from rolecall.read.lines import LineIndex as LineIndex
 
 T = TypeVar("T")
-
-_ASTRAL = re.compile("[\U00010000-\U0010ffff]")
 
 
 class DocKind(enum.Enum):
@@ -179,182 +180,6 @@ def _by_content(text: str) -> DocKind:
 def kind_family(kind: DocKind) -> frozenset[DocKind]:
     """The kinds a document of ``kind`` counts as (itself and its parser's kind)."""
     return _FAMILY.get(kind, frozenset({kind}))
-
-
-@dataclass(frozen=True)
-class Decoded:
-    text: str
-    encoding: str
-    bom: bool
-    errors: int  # replaced undecodable sequences; 0 when the bytes were clean
-
-
-_BOMS: tuple[tuple[bytes, str], ...] = (
-    # UTF-32 first: its little-endian BOM starts with UTF-16's.
-    (codecs.BOM_UTF32_LE, "utf-32-le"),
-    (codecs.BOM_UTF32_BE, "utf-32-be"),
-    (codecs.BOM_UTF8, "utf-8"),
-    (codecs.BOM_UTF16_LE, "utf-16-le"),
-    (codecs.BOM_UTF16_BE, "utf-16-be"),
-)
-
-
-def bom_encoding(data: bytes) -> tuple[str, int] | None:
-    """The encoding of text ``data`` when it is not plain UTF-8, and the length of its
-    byte-order mark: the encoding a BOM names, or, without one, the UTF-16/32 that the
-    pattern of NUL bytes in the first 8 KiB shows (then the length is 0). None for
-    UTF-8 (with no BOM) and for anything else, binary content included."""
-    for bom, encoding in _BOMS:
-        if data.startswith(bom):
-            return encoding, len(bom)
-    sniffed = sniff_wide_encoding(data)
-    return None if sniffed is None else (sniffed, 0)
-
-
-#: How much of a file the BOM-less UTF-16/32 test looks at.
-_SNIFF = 8192
-_CONTROL = lazy("[\x00-\x08\x0e-\x1f\x7f\ufffe\uffff]")
-
-
-def sniff_wide_encoding(data: bytes) -> str | None:
-    """``utf-16-le``, ``utf-16-be``, ``utf-32-le`` or ``utf-32-be`` when ``data`` (without
-    a BOM) is text in that encoding, else None.
-
-    Text in these encodings has a NUL byte in a fixed place of every character from the
-    ASCII range (the high byte of a UTF-16 unit, the top bytes of a UTF-32 one), and none
-    elsewhere: the side that holds the zero bytes gives the byte order. At least half the
-    characters must be such (credential files are mostly ASCII; text mostly in other
-    scripts stays skipped as binary, as before). The sample must
-    then decode strictly, hold no NUL character and almost no control characters; a PNG
-    or ELF header (runs of zero bytes), random bytes or a table of small integers fail.
-    """
-    sample = data[:_SNIFF]
-    if b"\0" not in sample or len(sample) < 8:
-        return None
-    zeros = [sample[i::4].count(0) for i in range(4)]
-    quads = len(sample) // 4
-    if zeros[3] >= quads and zeros[2] >= quads * 0.9:
-        candidate = "utf-32-le"
-    elif zeros[0] >= quads and zeros[1] >= quads * 0.9:
-        candidate = "utf-32-be"
-    else:
-        units = len(sample) // 2
-        even, odd = zeros[0] + zeros[2], zeros[1] + zeros[3]
-        if odd >= units * 0.5 and even <= odd // 20:
-            candidate = "utf-16-le"
-        elif even >= units * 0.5 and odd <= even // 20:
-            candidate = "utf-16-be"
-        else:
-            return None
-    width = 4 if candidate.startswith("utf-32") else 2
-    chunk = sample[: len(sample) // width * width]
-    try:
-        text = chunk.decode(candidate)
-    except UnicodeDecodeError as exc:
-        if exc.start < len(chunk) - 2 * width:
-            return None
-        try:  # the sample cut a surrogate pair in two
-            text = chunk[: exc.start].decode(candidate)
-        except UnicodeDecodeError:
-            return None
-    if not text or len(_CONTROL.findall(text)) > len(text) // 100:
-        return None
-    return candidate
-
-
-def decode(data: bytes) -> Decoded:
-    """Decode file bytes: by BOM, else as the BOM-less UTF-16/32 their NUL bytes show,
-    else UTF-8; undecodable bytes become U+FFFD and are counted."""
-    found = bom_encoding(data)
-    if found is not None:
-        encoding, skip = found
-        body = data[skip:]
-        bom = skip > 0
-    else:
-        encoding, body, bom = "utf-8", data, False
-    try:
-        return Decoded(body.decode(encoding), encoding, bom, 0)
-    except UnicodeDecodeError:
-        text = body.decode(encoding, errors="replace")
-        # Count the replacement characters the decoder inserted (not those already there).
-        clean = body.decode(encoding, errors="ignore")
-        return Decoded(text, encoding, bom, max(1, text.count("\ufffd") - clean.count("\ufffd")))
-
-
-class LineIndex:
-    """Maps offsets in a text to 1-based lines and columns.
-
-    Line breaks are ``\\n``, ``\\r\\n`` and a lone ``\\r``, as Python and git read them.
-    """
-
-    __slots__ = ("_astral", "_starts", "_text")
-
-    def __init__(self, text: str) -> None:
-        self._text = text
-        self._astral: list[int] | None = None  # offsets of non-BMP characters, found once
-        starts = [0]
-        find = text.find
-        pos = find("\n")
-        while pos != -1:
-            starts.append(pos + 1)
-            pos = find("\n", pos + 1)
-        if "\r" in text:
-            starts = _add_lone_cr(text, starts)
-        self._starts = starts
-
-    @property
-    def line_count(self) -> int:
-        return len(self._starts)
-
-    def line_start(self, line: int) -> int:
-        """Offset of the first character of 1-based ``line``."""
-        return self._starts[line - 1]
-
-    def line_end(self, line: int) -> int:
-        """Offset just past ``line``'s content, before its line break."""
-        if line < len(self._starts):
-            end = self._starts[line] - 1
-            if self._text[end] == "\n" and end > 0 and self._text[end - 1] == "\r":
-                end -= 1
-            return end
-        return len(self._text)
-
-    def line_text(self, line: int) -> str:
-        return self._text[self.line_start(line) : self.line_end(line)]
-
-    def position(self, offset: int) -> tuple[int, int]:
-        """1-based (line, column) of ``offset``; column counts code points."""
-        offset = max(0, min(offset, len(self._text)))
-        line = bisect.bisect_right(self._starts, offset)
-        return line, offset - self._starts[line - 1] + 1
-
-    def utf16_column(self, line: int, column: int) -> int:
-        """The 1-based UTF-16 code-unit column of code-point ``column`` on ``line``."""
-        # Offsets of astral characters are found once per text: counting them per call
-        # made many findings on one long line (minified JSON) quadratic.
-        if self._astral is None:
-            self._astral = [m.start() for m in _ASTRAL.finditer(self._text)]
-        if not self._astral:
-            return column
-        start = self._starts[line - 1]
-        end = start + column - 1
-        return (
-            column + bisect.bisect_left(self._astral, end) - bisect.bisect_left(self._astral, start)
-        )
-
-    def offset(self, line: int, column: int) -> int:
-        """Inverse of :meth:`position`."""
-        return self._starts[line - 1] + column - 1
-
-
-def _add_lone_cr(text: str, starts: list[int]) -> list[int]:
-    extra = []
-    pos = text.find("\r")
-    while pos != -1:
-        if pos + 1 >= len(text) or text[pos + 1] != "\n":
-            extra.append(pos + 1)
-        pos = text.find("\r", pos + 1)
-    return sorted(set(starts).union(extra)) if extra else starts
 
 
 class ViewError(Exception):

@@ -28,7 +28,8 @@ from rolecall import (
     secrets,
 )
 from rolecall.output.redact import scrub as scrub_text
-from rolecall.read.parsers.python import PythonModule, python_module
+from rolecall.read.parsers.pycode import python_module
+from rolecall.read.parsers.python import PythonModule
 from rolecall.rules.python.analysis.apis import STANDARD_ENV
 from rolecall.rules.python.analysis.nodes import Measure
 from rolecall.rules.python.analysis.sdk import AWS_CREDENTIALS, CredArg, Use

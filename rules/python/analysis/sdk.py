@@ -17,7 +17,8 @@ from dataclasses import dataclass
 
 from rolecall import credential_names
 from rolecall.read.document import Document, View, ViewError
-from rolecall.read.parsers.python import PythonModule, python_module
+from rolecall.read.parsers.pycode import python_module
+from rolecall.read.parsers.python import PythonModule
 from rolecall.rules.python.analysis.apis import (
     ALL_KEYWORDS,
     APIS,

@@ -197,19 +197,7 @@ def parse_hcl(text: str) -> HclDocument:
                 entries.extend(_object_entries(reader, attribute.start, attribute.end, path, 1))
                 reader.pos = after
             continue
-        found: list[str] = []
-        while reader.pos < size and text[reader.pos] != "{":
-            if text[reader.pos] == '"':
-                close = reader.string_end(reader.pos)
-                found.append(text[reader.pos + 1 : close])
-                reader.pos = close + 1
-            else:
-                label = _IDENT.match(text, reader.pos)
-                if label is None:
-                    raise reader.fail("expected a block label or '{'")
-                found.append(label.group())
-                reader.pos = label.end()
-            reader.pos = _INLINE_SKIP.match(text, reader.pos).end()  # type: ignore[union-attr]
+        found = _block_labels(reader)
         if reader.pos >= size:
             raise reader.fail("expected '{'", start)
         reader.pos += 1
@@ -219,6 +207,26 @@ def parse_hcl(text: str) -> HclDocument:
     if len(stack) > 1:
         raise reader.fail("unclosed block", stack[-1][2])
     return HclDocument(tuple(stack[0][3]), tuple(entries))
+
+
+def _block_labels(reader: _Reader) -> list[str]:
+    """The labels of a block header (``resource "aws_iam_user" "ci"``), quoted or not,
+    up to its ``{`` (or the end of the text, which the caller reports)."""
+    text, size = reader.text, len(reader.text)
+    found: list[str] = []
+    while reader.pos < size and text[reader.pos] != "{":
+        if text[reader.pos] == '"':
+            close = reader.string_end(reader.pos)
+            found.append(text[reader.pos + 1 : close])
+            reader.pos = close + 1
+        else:
+            label = _IDENT.match(text, reader.pos)
+            if label is None:
+                raise reader.fail("expected a block label or '{'")
+            found.append(label.group())
+            reader.pos = label.end()
+        reader.pos = _INLINE_SKIP.match(text, reader.pos).end()  # type: ignore[union-attr]
+    return found
 
 
 _OBJECT_KEY = lazy(r'(?:"((?:[^"\\\n]|\\.)*)"|([A-Za-z_][A-Za-z0-9_\-]*))[ \t]*[=:](?![=>])[ \t]*')

@@ -41,6 +41,16 @@ class IniDocument:
         return None
 
 
+def _section_header(body: str, start: int) -> tuple[str, int, int] | None:
+    """A ``[section]`` line's name and the offsets of its text (``body`` starts at
+    ``start``), or None when the header is not closed."""
+    match = _SECTION.match(body.strip())
+    if match is None:
+        return None
+    name_start = start + body.index("[") + 1
+    return match.group(1).strip(), name_start, name_start + len(match.group(1))
+
+
 def parse_ini(text: str, *, strict: bool = True) -> IniDocument:
     """Parse ``text``; raise :class:`ViewError` with the line of the first bad line.
 
@@ -61,17 +71,14 @@ def parse_ini(text: str, *, strict: bool = True) -> IniDocument:
             continue
         indented = body[:1] in (" ", "\t")
         if not indented and stripped.startswith("["):
-            match = _SECTION.match(stripped)
-            if match is None:
+            header = _section_header(body, start)
+            if header is None:
                 if not strict:
                     continue
                 raise ViewError(f"unterminated section header (line {number})", number)
             if entries or name:
                 sections.append(Section(name, name_start, name_end, tuple(entries)))
-            name = match.group(1).strip()
-            name_start = start + body.index("[") + 1
-            name_end, entries, nested_under = name_start + len(match.group(1)), [], None
-            key_lead = 0
+            (name, name_start, name_end), entries, nested_under, key_lead = header, [], None, 0
             continue
         lead = len(body) - len(body.lstrip())
         match = _PAIR.match(body, lead)

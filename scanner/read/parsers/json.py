@@ -103,22 +103,9 @@ class _Parser:
             if self.omitting:
                 node = self.omitted(len(stack))
             elif ch in "{[":
-                stack.append(_Open(ch == "{", self.pos))
-                if len(stack) > self.budget.max_depth:
-                    raise self.fail(f"nesting deeper than {self.budget.max_depth} levels")
-                self.budget.add(1)
-                self.pos += 1
-                self.skip()
-                if stack[-1].is_map:
-                    if text.startswith("}", self.pos):
-                        node = self.close(stack)
-                    else:
-                        self.key(stack[-1])
-                        continue
-                elif text.startswith("]", self.pos):
-                    node = self.close(stack)
-                else:
-                    continue
+                node = self.enter(stack, ch == "{")
+                if node is None:
+                    continue  # the container's first value (an object's after its key)
             else:
                 node = self.scalar()
                 self.budget.add(1)
@@ -152,6 +139,24 @@ class _Parser:
         if self.pos != len(text):
             raise self.fail("extra data after the document")
         return result
+
+    def enter(self, stack: list[_Open], is_map: bool) -> Node | None:
+        """Open the container at ``pos``: its node when it is empty (closed at once),
+        else None, with an object's first key read."""
+        stack.append(_Open(is_map, self.pos))
+        if len(stack) > self.budget.max_depth:
+            raise self.fail(f"nesting deeper than {self.budget.max_depth} levels")
+        self.budget.add(1)
+        self.pos += 1
+        self.skip()
+        if is_map:
+            if self.text.startswith("}", self.pos):
+                return self.close(stack)
+            self.key(stack[-1])
+            return None
+        if self.text.startswith("]", self.pos):
+            return self.close(stack)
+        return None
 
     def key(self, top: _Open) -> None:
         if not self.text.startswith('"', self.pos):

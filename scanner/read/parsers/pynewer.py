@@ -223,6 +223,24 @@ def rewrite_newer(source: str) -> NewerSyntax | None:
     # Parsed from text, libcst measures byte spans in UTF-8 whatever a coding line says.
     rewriter = _Rewriter(module, source.encode("utf-8", "surrogatepass"))
 
+    aliases, find = _passes(rewriter)
+    try:
+        module.visit(aliases)
+        module.visit(find)
+        rewritten = rewriter.apply().decode("utf-8", "surrogatepass")
+    except (ValueError, RecursionError, MemoryError):
+        # Not rewritten: the caller's parse fails again and the notice names what was
+        # found so far.
+        return NewerSyntax(source, rewriter.version, rewriter.constructs)
+    return NewerSyntax(rewritten, rewriter.version, rewriter.constructs)
+
+
+def _passes(rewriter: _Rewriter) -> tuple[cst.CSTVisitor, cst.CSTVisitor]:
+    """The two visits :func:`rewrite_newer` makes, in order: the first notes the type
+    parameters that belong to a type alias (removed with the alias's header), the
+    second hands every newer construct to ``rewriter``."""
+    import libcst as cst
+
     class Find(cst.CSTVisitor):
         def visit_TypeAlias(self, node: cst.TypeAlias) -> bool:
             rewriter.type_alias(node)
@@ -263,12 +281,4 @@ def rewrite_newer(source: str) -> NewerSyntax | None:
                 alias_params.add(id(node.type_parameters))
             return True
 
-    try:
-        module.visit(Aliases())
-        module.visit(Find())
-        rewritten = rewriter.apply().decode("utf-8", "surrogatepass")
-    except (ValueError, RecursionError, MemoryError):
-        # Not rewritten: the caller's parse fails again and the notice names what was
-        # found so far.
-        return NewerSyntax(source, rewriter.version, rewriter.constructs)
-    return NewerSyntax(rewritten, rewriter.version, rewriter.constructs)
+    return Aliases(), Find()

@@ -9,7 +9,8 @@ a finding is about (see :mod:`rolecall.rules.python.analysis.fix`).
 turns them into offsets in the parsed source (code points), which is what findings use.
 
 A notebook's code cells come through the same type (see :mod:`rolecall.read.parsers.notebook`)
-with a map from offsets in the generated source back to offsets in the ``.ipynb`` text.
+with a map from offsets in the generated source back to offsets in the ``.ipynb`` text;
+:func:`rolecall.read.parsers.pycode.python_module` gives either, by the document's kind.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ import warnings
 from collections.abc import Callable
 
 from rolecall.plugin.lazyre import lazy
-from rolecall.read.document import DocKind, Document, LineIndex, View, ViewError
+from rolecall.read.document import Document, LineIndex, View, ViewError
 
 
 class PythonModule:
@@ -161,12 +162,3 @@ def _build(doc: Document) -> PythonModule:
 
 #: The ``ast`` module of a ``.py`` document.
 PYTHON: View[PythonModule] = View("python", _build)
-
-
-def python_module(doc: Document) -> PythonModule:
-    """The Python code of ``doc``: the file itself, or a notebook's code cells."""
-    if doc.kind is DocKind.NOTEBOOK:
-        from rolecall.read.parsers.notebook import NOTEBOOK_PYTHON
-
-        return doc.view(NOTEBOOK_PYTHON)
-    return doc.view(PYTHON)

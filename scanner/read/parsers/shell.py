@@ -20,6 +20,7 @@ from rolecall.read.parsers.common import Entry
 
 _ASSIGN = re.compile(r"([A-Za-z_][A-Za-z0-9_]*)\+?=")
 _OPERATORS = (";;", "&&", "||", ";", "|", "&", "(", ")", "\n")
+_OPERATOR_STARTS = frozenset(o[0] for o in _OPERATORS)
 _STARTERS = frozenset({"then", "do", "else", "elif", "if", "while", "until", "{", "}", "!"})
 _PREFIXES = frozenset({"export", "declare", "typeset", "readonly", "local", "env", "sudo"})
 #: The setting name that ``aws configure set`` writes the static credentials under.
@@ -63,63 +64,72 @@ def tokenize(text: str, base: int = 0) -> list[Word]:
             eol = text.find("\n", pos)
             pos = size if eol == -1 else eol
             continue
-        op = next((o for o in _OPERATORS if text.startswith(o, pos)), None)
-        if op is not None:
-            words.append(Word(op, base + pos, base + pos + len(op), 0, 0, False, True))
-            pos += len(op)
-            continue
-        start, literal = pos, True
-        parts: list[str] = []
-        quoted_parts: list[tuple[int, int]] = []
-        while pos < size and text[pos] not in " \t\r\n;&|()":
-            ch = text[pos]
-            if ch == "'":
-                close = text.find("'", pos + 1)
-                close = size if close == -1 else close
-                parts.append(text[pos + 1 : close])
-                quoted_parts.append((pos + 1, close))
-                pos = close + 1
-            elif ch == '"':
-                close = pos + 1
-                while close < size and text[close] != '"':
-                    close += 2 if text[close] == "\\" else 1
-                inner = text[pos + 1 : min(close, size)]
-                literal = literal and "$" not in inner and "`" not in inner
-                parts.append(re.sub(r'\\([$`"\\\n])', r"\1", inner))
-                quoted_parts.append((pos + 1, min(close, size)))
-                pos = close + 1
-            elif text.startswith(("${{", "$(", "${"), pos):
-                # CI template expressions and command substitutions may hold spaces and
-                # operators: they belong to the word, and make it non-literal.
-                close = _closing(text, pos)
-                parts.append(text[pos:close])
-                literal = False
-                pos = close
-            elif ch == "\\" and pos + 1 < size:
-                parts.append(text[pos + 1])
-                pos += 2
-            else:
-                if ch in "$`":
-                    literal = False
-                parts.append(ch)
-                pos += 1
-        end = min(pos, size)
-        vstart, vend = start, end
-        if quoted_parts == [(start + 1, end - 1)]:
-            vstart, vend = quoted_parts[0]
-        quotes = tuple((base + a, base + b) for a, b in quoted_parts)
-        words.append(
-            Word(
-                "".join(parts),
-                base + start,
-                base + end,
-                base + vstart,
-                base + vend,
-                literal,
-                quotes=quotes,
-            )
-        )
+        # Only an operator's first character starts one: a word never pays for the search.
+        if ch in _OPERATOR_STARTS:
+            op = next((o for o in _OPERATORS if text.startswith(o, pos)), None)
+            if op is not None:
+                words.append(Word(op, base + pos, base + pos + len(op), 0, 0, False, True))
+                pos += len(op)
+                continue
+        word, pos = _word(text, pos, base)
+        words.append(word)
     return words
+
+
+def _word(text: str, pos: int, base: int) -> tuple[Word, int]:
+    """The word that starts at ``pos``, and the offset past it: its quoted parts, escapes
+    and expansions read as the shell reads them (an expansion makes it non-literal)."""
+    size = len(text)
+    start, literal = pos, True
+    parts: list[str] = []
+    quoted_parts: list[tuple[int, int]] = []
+    while pos < size and text[pos] not in " \t\r\n;&|()":
+        ch = text[pos]
+        if ch == "'":
+            close = text.find("'", pos + 1)
+            close = size if close == -1 else close
+            parts.append(text[pos + 1 : close])
+            quoted_parts.append((pos + 1, close))
+            pos = close + 1
+        elif ch == '"':
+            close = pos + 1
+            while close < size and text[close] != '"':
+                close += 2 if text[close] == "\\" else 1
+            inner = text[pos + 1 : min(close, size)]
+            literal = literal and "$" not in inner and "`" not in inner
+            parts.append(re.sub(r'\\([$`"\\\n])', r"\1", inner))
+            quoted_parts.append((pos + 1, min(close, size)))
+            pos = close + 1
+        elif text.startswith(("${{", "$(", "${"), pos):
+            # CI template expressions and command substitutions may hold spaces and
+            # operators: they belong to the word, and make it non-literal.
+            close = _closing(text, pos)
+            parts.append(text[pos:close])
+            literal = False
+            pos = close
+        elif ch == "\\" and pos + 1 < size:
+            parts.append(text[pos + 1])
+            pos += 2
+        else:
+            if ch in "$`":
+                literal = False
+            parts.append(ch)
+            pos += 1
+    end = min(pos, size)
+    vstart, vend = start, end
+    if quoted_parts == [(start + 1, end - 1)]:
+        vstart, vend = quoted_parts[0]
+    quotes = tuple((base + a, base + b) for a, b in quoted_parts)
+    word = Word(
+        "".join(parts),
+        base + start,
+        base + end,
+        base + vstart,
+        base + vend,
+        literal,
+        quotes=quotes,
+    )
+    return word, pos
 
 
 def scan_shell(text: str, base: int = 0) -> ShellScript:

@@ -76,9 +76,11 @@ def _attributes(attrs: str) -> dict[str, re.Match[str]]:
     return {m.group(1).lower().rpartition(":")[2]: m for m in _ATTR.finditer(attrs)}
 
 
-def _attr_entries(path: tuple[str, ...], attrs: str, offset: int) -> list[Entry]:
-    """Entries of ``<x key="NAME" value="VALUE"/>``-style attributes."""
-    found = _attributes(attrs)
+def _attr_entries(
+    path: tuple[str, ...], found: dict[str, re.Match[str]], offset: int
+) -> list[Entry]:
+    """Entries of ``<x key="NAME" value="VALUE"/>``-style attributes (``found``: the
+    element's :func:`_attributes`, read from ``offset``)."""
     name = next((found[a] for a in _NAME_ATTRS if a in found), None)
     value = next((found[a] for a in _VALUE_ATTRS if a in found), None)
     if name is None or value is None:
@@ -88,6 +90,16 @@ def _attr_entries(path: tuple[str, ...], attrs: str, offset: int) -> list[Entry]
     start = offset + value.start(group)
     key = unescape(name.group(2) if name.group(2) is not None else name.group(3))
     return [Entry((*path, key), unescape(raw), start, start + len(raw), quoted=True)]
+
+
+def _name_attribute(found: dict[str, re.Match[str]]) -> str | None:
+    """The name an element gives its text (``<entry key="x">``), unless it also has a
+    ``value`` attribute (then :func:`_attr_entries` reads the pair)."""
+    for a in _NAME_ATTRS:
+        if a in found and "value" not in found:
+            m = found[a]
+            return unescape(m.group(2) if m.group(2) is not None else m.group(3))
+    return None
 
 
 def parse_xml(text: str) -> XmlDocument:
@@ -107,7 +119,6 @@ def parse_xml(text: str) -> XmlDocument:
         name = match.group("name")
         if name is None:
             continue  # comments, CDATA outside leaves, declarations
-        attrs = match.group("attrs") or ""
         if match.group("close"):
             if name not in stack:
                 continue
@@ -119,48 +130,56 @@ def parse_xml(text: str) -> XmlDocument:
                 if open_name != name:
                     continue
                 if not children:
-                    raw_start, raw_end = text_start, match.start()
-                    raw = text[raw_start:raw_end]
-                    value, start, end = _leaf_text(raw, raw_start)
+                    value, start, end = _leaf_text(text[text_start : match.start()], text_start)
                     path = tuple(ids)
                     if open_name == "key" and stack and stack[-1] == "dict":
                         plist_key = value.strip()
                     elif open_name in _PLIST_VALUES and plist_key is not None:
                         entries.append(Entry((*path, plist_key), value, start, end))
                         plist_key = None
-                    elif value.strip() and open_name.lower() == "value" and named and named[-1]:
-                        # <Setting Name="AWSSecretKey"><Value>…</Value></Setting> (.NET
-                        # settings, .resx): named by the parent, grouped with its siblings.
-                        entries.append(Entry((*path[:-1], named[-1]), value, start, end))
                     elif value.strip():
-                        entries.append(Entry((*path, key_attr or open_name), value, start, end))
+                        parent = named[-1] if named else None
+                        entries.append(
+                            _text_entry(path, open_name, key_attr, parent, value, start, end)
+                        )
                 break
             continue
         if had_child:
             had_child[-1] = True
-        path = tuple(ids)
-        attr_offset = match.start("attrs")
+        # Read once per element: its entries and its name come from the same attributes.
+        found = _attributes(match.group("attrs") or "")
         # Sibling <add key=... value=.../> elements are one group: their parent's.
-        entries.extend(_attr_entries(path, attrs, attr_offset))
+        entries.extend(_attr_entries(tuple(ids), found, match.start("attrs")))
         if match.group("empty"):
             if name not in _PLIST_VALUES:
                 plist_key = None  # <true/>, <false/>: the key's value is not a string
             continue
         if len(stack) >= MAX_DEPTH * 10:
             continue  # absurd nesting: stop descending, keep scanning
-        key_attr = None
-        found = _attributes(attrs)
-        for a in _NAME_ATTRS:
-            if a in found and "value" not in found:
-                m = found[a]
-                key_attr = unescape(m.group(2) if m.group(2) is not None else m.group(3))
-                break
         stack.append(name)
         ids.append(f"{name}@{match.start()}")
-        named.append(key_attr)
+        named.append(_name_attribute(found))
         had_child.append(False)
         text_start = match.end()
     return XmlDocument(tuple(entries))
+
+
+def _text_entry(
+    path: tuple[str, ...],
+    name: str,
+    key_attr: str | None,
+    parent: str | None,
+    value: str,
+    start: int,
+    end: int,
+) -> Entry:
+    """The entry of a leaf element's non-blank text, named by its own name attribute or
+    tag, or, for a ``<Value>`` inside a named parent, by the parent."""
+    if name.lower() == "value" and parent:
+        # <Setting Name="AWSSecretKey"><Value>…</Value></Setting> (.NET settings, .resx):
+        # named by the parent, grouped with its siblings.
+        return Entry((*path[:-1], parent), value, start, end)
+    return Entry((*path, key_attr or name), value, start, end)
 
 
 def _leaf_text(raw: str, offset: int) -> tuple[str, int, int]:

@@ -66,77 +66,8 @@ def parse_yaml(text: str) -> YamlStream:
     """Parse ``text``; raise :class:`ViewError` with the parser's reason and line."""
     import yaml
 
-    budget = Budget("YAML")
-    documents: list[Node] = []
-    stack: list[_Open] = []
-    anchors: dict[str, tuple[Node, int]] = {}
-    root: list[Node] = []
-
-    def attach(node: Node, size: int, line: int) -> None:
-        if not stack:
-            root.append(node)
-            return
-        top = stack[-1]
-        top.size += size
-        if not top.is_map:
-            top.items.append(node)
-        elif top.key is None:
-            top.key = node if isinstance(node, Scalar) else Scalar("?", node.start, node.end)
-        else:
-            top.items.append((top.key, node))
-            top.key = None
-
     try:
-        loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-        for event in yaml.parse(text, Loader=loader):
-            line = _mark(event.start_mark).line + 1
-            if isinstance(event, yaml.ScalarEvent):
-                start, end = _mark(event.start_mark).index, _mark(event.end_mark).index
-                quoted = event.style in ("'", '"')
-                if quoted:
-                    start, end = start + 1, max(start + 1, end - 1)
-                tag = _tag(event)
-                implicit_plain = event.implicit[0] and not quoted
-                node: Node = Scalar(
-                    event.value,
-                    start,
-                    end,
-                    tag,
-                    quoted,
-                    is_string=quoted or not implicit_plain or _plain_is_string(event.value),
-                )
-                budget.add(1, line)
-                if event.anchor:
-                    anchors[event.anchor] = (node, 1)
-                attach(node, 1, line)
-            elif isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
-                is_map = isinstance(event, yaml.MappingStartEvent)
-                stack.append(
-                    _Open(is_map, _mark(event.start_mark).index, _tag(event), event.anchor)
-                )
-                budget.depth(len(stack), line)
-                budget.add(1, line)
-            elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
-                done = stack.pop()
-                end = _mark(event.end_mark).index
-                node = (
-                    MapNode(tuple(done.items), done.start, end, done.tag)
-                    if done.is_map
-                    else SeqNode(tuple(done.items), done.start, end, done.tag)
-                )
-                if done.anchor:
-                    anchors[done.anchor] = (node, done.size)
-                attach(node, done.size, line)
-            elif isinstance(event, yaml.AliasEvent):
-                if event.anchor not in anchors:
-                    raise ViewError(f"undefined alias (line {line})", line)
-                target, size = anchors[event.anchor]
-                budget.alias(size, line)
-                attach(target, size, line)
-            elif isinstance(event, yaml.DocumentEndEvent):
-                documents.extend(root)
-                root.clear()
-                anchors.clear()
+        documents = _documents(yaml, text)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark
         where = mark.line + 1 if mark is not None else None
@@ -144,11 +75,86 @@ def parse_yaml(text: str) -> YamlStream:
         raise ViewError(f"{reason}" + (f" (line {where})" if where else ""), where) from None
     except yaml.YAMLError as exc:
         raise ViewError(f"{type(exc).__name__}") from None
-    documents.extend(root)
     entries: list[Entry] = []
     for document in documents:
         entries.extend(flatten(document))
     return YamlStream(tuple(documents), tuple(entries))
+
+
+def _documents(yaml: Any, text: str) -> list[Node]:
+    """The tree of every document in ``text``, built from the safe parser's events in
+    one pass (the parser's errors propagate; the caller words them)."""
+    budget = Budget("YAML")
+    documents: list[Node] = []
+    stack: list[_Open] = []
+    anchors: dict[str, tuple[Node, int]] = {}
+    root: list[Node] = []
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    for event in yaml.parse(text, Loader=loader):
+        line = _mark(event.start_mark).line + 1
+        if isinstance(event, yaml.ScalarEvent):
+            start, end = _mark(event.start_mark).index, _mark(event.end_mark).index
+            quoted = event.style in ("'", '"')
+            if quoted:
+                start, end = start + 1, max(start + 1, end - 1)
+            tag = _tag(event)
+            implicit_plain = event.implicit[0] and not quoted
+            node: Node = Scalar(
+                event.value,
+                start,
+                end,
+                tag,
+                quoted,
+                is_string=quoted or not implicit_plain or _plain_is_string(event.value),
+            )
+            budget.add(1, line)
+            if event.anchor:
+                anchors[event.anchor] = (node, 1)
+            _attach(stack, root, node, 1)
+        elif isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
+            is_map = isinstance(event, yaml.MappingStartEvent)
+            stack.append(_Open(is_map, _mark(event.start_mark).index, _tag(event), event.anchor))
+            budget.depth(len(stack), line)
+            budget.add(1, line)
+        elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
+            done = stack.pop()
+            end = _mark(event.end_mark).index
+            node = (
+                MapNode(tuple(done.items), done.start, end, done.tag)
+                if done.is_map
+                else SeqNode(tuple(done.items), done.start, end, done.tag)
+            )
+            if done.anchor:
+                anchors[done.anchor] = (node, done.size)
+            _attach(stack, root, node, done.size)
+        elif isinstance(event, yaml.AliasEvent):
+            if event.anchor not in anchors:
+                raise ViewError(f"undefined alias (line {line})", line)
+            target, size = anchors[event.anchor]
+            budget.alias(size, line)
+            _attach(stack, root, target, size)
+        elif isinstance(event, yaml.DocumentEndEvent):
+            documents.extend(root)
+            root.clear()
+            anchors.clear()
+    documents.extend(root)
+    return documents
+
+
+def _attach(stack: list[_Open], root: list[Node], node: Node, size: int) -> None:
+    """Add a finished ``node`` (of ``size`` nodes) to the open collection, or the root."""
+    if not stack:
+        root.append(node)
+        return
+    top = stack[-1]
+    top.size += size
+    if not top.is_map:
+        top.items.append(node)
+    elif top.key is None:
+        top.key = node if isinstance(node, Scalar) else Scalar("?", node.start, node.end)
+    else:
+        top.items.append((top.key, node))
+        top.key = None
 
 
 def _mark(mark: Any) -> Any:
