@@ -7,10 +7,10 @@ from collections.abc import Iterator
 
 from rolecall import Confidence, DocKind, Document, Example, Finding, Rule, RuleContext, Severity
 from rolecall.read.parsers.common import Entry, MapNode, Node, flatten
+from rolecall.rules.config.env_blocks import in_env_block
 from rolecall.rules.config.places import (
     ci_oidc_alternative,
     env_list_items,
-    in_env_block,
     is_cloudformation,
     is_github_workflow,
     is_gitlab_ci,

@@ -8,7 +8,6 @@ which entries a place-specific rule reports, so one value is reported once by RC
 
 from __future__ import annotations
 
-import functools
 import posixpath
 from collections.abc import Iterator
 
@@ -16,29 +15,7 @@ from rolecall import DocKind, Document, View
 from rolecall.credential_names import may_hold_credential_value
 from rolecall.read.parsers.common import Entry, MapNode, Node, Scalar, SeqNode, walk
 from rolecall.read.parsers.shell import scan_shell
-
-#: Keys under which containers and functions get their environment (lower case).
-ENV_KEYS = frozenset(
-    {
-        "env",
-        "environment",
-        "extraenv",
-        "envvars",
-        "extraenvvars",
-        "environmentvariables",  # also Chalice's environment_variables
-        "awsenvironmentvariables",  # Zappa: set on the Lambda function
-    }
-)
-
-
-@functools.lru_cache(maxsize=4096)
-def is_env_key(key: str) -> bool:
-    """Whether ``key`` names an environment block (any case, ``_``/``-`` ignored).
-
-    Cached: a parsed file asks for every key of every path (botocore's API models ask
-    hundreds of thousands of times for a few thousand distinct keys)."""
-    return key.lower().replace("_", "").replace("-", "") in ENV_KEYS
-
+from rolecall.rules.config.env_blocks import in_env_block, is_env_key
 
 AWS_SHARED_KEYS = frozenset({"aws_access_key_id", "aws_secret_access_key", "aws_session_token"})
 
@@ -103,11 +80,6 @@ def is_cloudformation(root: Node) -> bool:
 
 def _text(node: Node | None) -> str | None:
     return node.value if isinstance(node, Scalar) else None
-
-
-def in_env_block(path: tuple[str, ...]) -> bool:
-    """Whether ``path`` goes through an environment key (container/function env)."""
-    return any(is_env_key(part) for part in path[:-1])
 
 
 def owned_elsewhere(doc: Document, entry: Entry) -> bool:
