@@ -94,8 +94,9 @@ class LiteralAwsKeyInContainerEnv(Rule):
     id = "RC307"
     name = "literal-aws-key-in-container-env"
     severity = Severity.ERROR
-    # Understands the file: replaces the text rules' finding on the same value.
-    supersedes = ("RC1",)
+    # Understands the file: replaces the text rules' finding on the same value,
+    # and claims the environment blocks of YAML and JSON files from RC301.
+    supersedes = ("RC1", "RC301@env-block")
     confidence = Confidence.HIGH
     message = "Container/function environment sets `{name}` to {what}"
     recommendation = "Rotate the key ({key_id}) and use {alternative}."
