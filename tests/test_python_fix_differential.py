@@ -27,10 +27,10 @@ from rolecall.fix.edits import fixed_text
 from rolecall.plugin.registry import default_registry
 from rolecall.read.document import Document
 from rolecall.read.parsers.python import PythonModule
+from rolecall.rules.python.analysis import analysis
 from rolecall.rules.python.analysis import fixcst as _pyfixcst
 from rolecall.rules.python.analysis import fixfast as _pyfixfast
 from rolecall.rules.python.analysis.nodes import Measure, call_args
-from rolecall.rules.python.analysis import analysis
 
 ROOT = Path(__file__).resolve().parent.parent
 Drop = Mapping[int, set[int] | None]
