@@ -27,11 +27,10 @@ from rolecall.fix.edits import fixed_text
 from rolecall.plugin.registry import default_registry
 from rolecall.read.document import Document
 from rolecall.read.parsers.python import PythonModule
+from rolecall.rules.python.analysis import analysis
 from rolecall.rules.python.analysis import fixcst as _pyfixcst
 from rolecall.rules.python.analysis import fixfast as _pyfixfast
 from rolecall.rules.python.analysis.nodes import Measure, call_args
-from rolecall.rules.python.analysis.report import removal
-from rolecall.rules.python.analysis.sdk import AWS_CREDENTIALS
 
 from tests.conftest import REPO
 
@@ -56,15 +55,15 @@ def compare(tally: Counter[str], source: str, start: int, end: int, drop: Drop) 
 
 def compare_uses(tally: Counter[str], code: str, path: str = "app.py") -> None:
     """Compare the fix code of every RC2xx use in ``code`` (fixable or not)."""
-    analysis = Document(path, code.encode()).view(AWS_CREDENTIALS)
-    if analysis.measure is None:
+    found = analysis(Document(path, code.encode()))
+    if found.measure is None or found.module is None:
         return
-    for use in analysis.uses:
+    for use in found.uses:
         container = use.call if use.call is not None else use.dict_node
         if container is None:
             continue
-        layout = analysis.measure.layout(container)
-        compare(tally, analysis.module.source, layout.start, layout.end, removal(use))
+        layout = found.measure.layout(container)
+        compare(tally, found.module.source, layout.start, layout.end, use.removal())
 
 
 def test_ordinary_calls_are_built_without_libcst() -> None:

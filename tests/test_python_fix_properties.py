@@ -88,16 +88,15 @@ def test_resulting_code_in_the_message_is_what_the_fix_builds(code: str) -> None
     """The recommendation's "resulting code" comes from the source text; the fix from
     libcst's rules (applied to the text, or by libcst): both must describe the same
     rewrite."""
+    from rolecall.rules.python.analysis import analysis
     from rolecall.rules.python.analysis.fix import rebuilt
-    from rolecall.rules.python.analysis.report import removal
-    from rolecall.rules.python.analysis.sdk import AWS_CREDENTIALS
 
-    analysis = Document("app.py", code.encode()).view(AWS_CREDENTIALS)
-    assert analysis.measure is not None and analysis.uses
-    for use in analysis.uses:
+    found = analysis(Document("app.py", code.encode()))
+    assert found.measure is not None and found.uses
+    for use in found.uses:
         container = use.call if use.call is not None else use.dict_node
         assert container is not None
-        layout = analysis.measure.layout(container)
-        drop = removal(use)
-        ours = analysis.measure.without(container, drop)
+        layout = found.measure.layout(container)
+        drop = use.removal()
+        ours = found.measure.without(container, drop)
         assert ours == rebuilt(code, layout.start, layout.end, drop)

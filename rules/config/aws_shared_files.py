@@ -53,8 +53,9 @@ class AwsSharedCredentialsFile(Rule):
     id = "RC302"
     name = "aws-shared-credentials-file"
     severity = Severity.ERROR
-    # Understands the file: replaces the text rules' finding on the same value.
-    supersedes = ("RC1",)
+    # Understands the file: replaces the text rules' finding on the same value,
+    # and claims AWS shared files (and AWS key names in any INI file) from RC301.
+    supersedes = ("RC1", "RC301@aws-shared-file")
     confidence = Confidence.HIGH
     message = "Profile [{profile}] of an AWS shared credentials file holds {what}"
     recommendation = (

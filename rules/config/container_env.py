@@ -7,10 +7,10 @@ from collections.abc import Iterator
 
 from rolecall import Confidence, DocKind, Document, Example, Finding, Rule, RuleContext, Severity
 from rolecall.read.parsers.common import Entry, MapNode, Node, flatten
+from rolecall.rules.config.env_blocks import in_env_block
 from rolecall.rules.config.places import (
     ci_oidc_alternative,
     env_list_items,
-    in_env_block,
     is_cloudformation,
     is_github_workflow,
     is_gitlab_ci,
@@ -94,8 +94,9 @@ class LiteralAwsKeyInContainerEnv(Rule):
     id = "RC307"
     name = "literal-aws-key-in-container-env"
     severity = Severity.ERROR
-    # Understands the file: replaces the text rules' finding on the same value.
-    supersedes = ("RC1",)
+    # Understands the file: replaces the text rules' finding on the same value,
+    # and claims the environment blocks of YAML and JSON files from RC301.
+    supersedes = ("RC1", "RC301@env-block")
     confidence = Confidence.HIGH
     message = "Container/function environment sets `{name}` to {what}"
     recommendation = "Rotate the key ({key_id}) and use {alternative}."

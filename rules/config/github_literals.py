@@ -43,8 +43,9 @@ class LiteralCredentialInWorkflow(Rule):
     id = "RC304"
     name = "literal-credential-in-workflow"
     severity = Severity.ERROR
-    # Understands the file: replaces the text rules' finding on the same value.
-    supersedes = ("RC1",)
+    # Understands the file: replaces the text rules' finding on the same value,
+    # and claims every entry of a workflow from RC301.
+    supersedes = ("RC1", "RC301@github-workflow")
     confidence = Confidence.HIGH
     message = "Workflow sets `{name}` to {what} as a literal value"
     recommendation = "Rotate the key ({key_id}) now. " + GITHUB_OIDC

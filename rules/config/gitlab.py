@@ -48,8 +48,9 @@ class GitlabCiStaticAwsKeys(Rule):
     id = "RC306"
     name = "gitlab-ci-static-aws-keys"
     severity = Severity.ERROR
-    # Understands the file: replaces the text rules' finding on the same value.
-    supersedes = ("RC1",)
+    # Understands the file: replaces the text rules' finding on the same value,
+    # and claims every entry of a GitLab CI file from RC301.
+    supersedes = ("RC1", "RC301@gitlab-ci")
     confidence = Confidence.HIGH
     message = "GitLab CI sets `{name}` to {what}"
     recommendation = (

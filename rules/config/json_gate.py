@@ -37,11 +37,12 @@ random trees with the gate and without it and requires the same report.
 from __future__ import annotations
 
 import gc
+from typing import Any
 
 from rolecall import Document, View
 from rolecall.credential_names import credential_name, credential_value
 from rolecall.read.parsers.common import MAX_DEPTH, MAX_NODES
-from rolecall.rules.config.places import is_env_key
+from rolecall.rules.config.env_blocks import is_env_key
 
 _NAMED = 1  # a credential name
 _BINDING = 2  # "default"/"value": the value is bound to its mapping's key
@@ -95,11 +96,21 @@ def may_report(root: object) -> bool:
         return len(root) >= 20 and _key_id_like(root)
     if type(root) is not tuple and type(root) is not list:
         return False
+    return _walk(root)
+
+
+#: A container still to look at: (the container, its last path element, the one
+#: before, its depth, whether it is an environment list). "" stands for a sequence
+#: position or no element (never a name).
+_Pending = tuple[object, str, str, int, bool]
+
+
+def _walk(root: object) -> bool:
+    """:func:`may_report` of a container, depth first without recursion (a tree may be
+    as deep as the C parser allows), one call per container and none per value."""
     known: dict[str, int] = {}
     nodes = 1
-    # (container, last path element, the one before, depth, an environment list?);
-    # "" stands for a sequence position or no element (never a name).
-    stack: list[tuple[object, str, str, int, bool]] = [(root, "", "", 1, False)]
+    stack: list[_Pending] = [(root, "", "", 1, False)]
     while stack:
         node, key, parent, depth, env = stack.pop()
         if depth > MAX_DEPTH:
@@ -108,73 +119,92 @@ def may_report(root: object) -> bool:
         if nodes > MAX_NODES:
             return True
         if type(node) is list:
-            for item in node:
-                kind = type(item)
-                if kind is str:
-                    size = len(item)
-                    if size >= 20 and (
-                        item[:4] in _KEY_ID_PREFIXES
-                        if size == 20
-                        else (item[0].isspace() or item[-1].isspace()) and _key_id_like(item)
-                    ):
-                        return True
-                    if env and "=" in item and _env_item(item):
-                        return True
-                elif kind is tuple or kind is list:
-                    stack.append((item, "", key, depth + 1, False))
-            continue
-        names: list[str] = []
-        values: list[str] = []
-        for k, v in node:  # type: ignore[attr-defined]
-            kind = type(v)
-            if kind is str:
-                # _key_id_like(v), without a call for the many values that cannot be one.
-                size = len(v)
-                if size >= 20 and (
-                    v[:4] in _KEY_ID_PREFIXES
-                    if size == 20
-                    else (v[0].isspace() or v[-1].isspace()) and _key_id_like(v)
-                ):
-                    return True
-                # A "<<" key adds no path element (flatten): its value is the mapping's.
-                path_key = key if k == "<<" else k
-                f = known.get(path_key)
-                if f is None:
-                    f = known[path_key] = _flags(path_key)
-                if not f:
-                    continue
-                if f & _NAMED and credential_value(path_key, v) is not None:
-                    return True
-                if f & _BINDING:
-                    path_parent = parent if k == "<<" else key
-                    g = known.get(path_parent)
-                    if g is None:
-                        g = known[path_parent] = _flags(path_parent)
-                    if g & _NAMED and credential_value(path_parent, v) is not None:
-                        return True
-                if f & _SPECIAL:
-                    return True
-                if k != "<<":
-                    if f & _NAME:
-                        names.append(v)
-                    if f & _VALUE:
-                        values.append(v)
-            elif kind is tuple or kind is list:
-                if k == "<<":
-                    path_key, path_parent = key, parent
-                else:
-                    path_key, path_parent = k, key
-                env = False
-                if kind is list:
-                    # Environment lists are found by walk(), whose paths keep "<<".
-                    f = known.get(k)
-                    if f is None:
-                        f = known[k] = _flags(k)
-                    env = bool(f & _ENV)
-                stack.append((v, path_key, path_parent, depth + 1, env))
-        if names and values and _named_value(names, values):
+            if _sequence(node, key, depth, env, stack):
+                return True
+        elif _mapping(node, key, parent, depth, known, stack):  # type: ignore[arg-type]
             return True
     return False
+
+
+def _sequence(node: list[Any], key: str, depth: int, env: bool, stack: list[_Pending]) -> bool:
+    """A candidate among the strings of a sequence; its containers go on ``stack``."""
+    for item in node:
+        kind = type(item)
+        if kind is str:
+            size = len(item)
+            if size >= 20 and (
+                item[:4] in _KEY_ID_PREFIXES
+                if size == 20
+                else (item[0].isspace() or item[-1].isspace()) and _key_id_like(item)
+            ):
+                return True
+            if env and "=" in item and _env_item(item):
+                return True
+        elif kind is tuple or kind is list:
+            stack.append((item, "", key, depth + 1, False))
+    return False
+
+
+def _mapping(
+    node: tuple[tuple[str, Any], ...],
+    key: str,
+    parent: str,
+    depth: int,
+    known: dict[str, int],
+    stack: list[_Pending],
+) -> bool:
+    """A candidate among the string values of a mapping (pairs, as :func:`load_fast`
+    gives them); its containers go on ``stack``. ``known`` caches :func:`_flags`."""
+    names: list[str] = []
+    values: list[str] = []
+    for k, v in node:
+        kind = type(v)
+        if kind is str:
+            # _key_id_like(v), without a call for the many values that cannot be one.
+            size = len(v)
+            if size >= 20 and (
+                v[:4] in _KEY_ID_PREFIXES
+                if size == 20
+                else (v[0].isspace() or v[-1].isspace()) and _key_id_like(v)
+            ):
+                return True
+            # A "<<" key adds no path element (flatten): its value is the mapping's.
+            path_key = key if k == "<<" else k
+            f = known.get(path_key)
+            if f is None:
+                f = known[path_key] = _flags(path_key)
+            if not f:
+                continue
+            if f & _NAMED and credential_value(path_key, v) is not None:
+                return True
+            if f & _BINDING:
+                path_parent = parent if k == "<<" else key
+                g = known.get(path_parent)
+                if g is None:
+                    g = known[path_parent] = _flags(path_parent)
+                if g & _NAMED and credential_value(path_parent, v) is not None:
+                    return True
+            if f & _SPECIAL:
+                return True
+            if k != "<<":
+                if f & _NAME:
+                    names.append(v)
+                if f & _VALUE:
+                    values.append(v)
+        elif kind is tuple or kind is list:
+            if k == "<<":
+                path_key, path_parent = key, parent
+            else:
+                path_key, path_parent = k, key
+            env = False
+            if kind is list:
+                # Environment lists are found by walk(), whose paths keep "<<".
+                f = known.get(k)
+                if f is None:
+                    f = known[k] = _flags(k)
+                env = bool(f & _ENV)
+            stack.append((v, path_key, path_parent, depth + 1, env))
+    return bool(names and values and _named_value(names, values))
 
 
 def _env_item(item: str) -> bool:

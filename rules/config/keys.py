@@ -11,8 +11,8 @@ from rolecall.rules.config.places import (
     ci_oidc_alternative,
     cli_output_alternative,
     config_entries,
+    in_claimed_place,
     may_hold_value,
-    owned_elsewhere,
     tree_roots,
 )
 from rolecall.rules.config.support import (
@@ -151,7 +151,9 @@ class LiteralCredentialInConfig(Rule):
         if not may_hold_value(doc):
             return  # no value anywhere could be a credential: no need to parse the file
         entries = config_entries(doc)
-        owned = {e.start for e in entries if owned_elsewhere(doc, e)}
+        # Places that a place-specific rule claims (supersedes "RC301@<place>"): its own.
+        claimed = in_claimed_place(doc, ctx.claimed(self.id))
+        owned = {e.start for e in entries if claimed(e)}
         # A YAML anchor used in a container env block is that block's (RC307), also
         # where the anchor is defined: one value, one finding.
         pairs = [(binding_name(e), e) for e in entries if e.start not in owned]

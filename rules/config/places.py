@@ -1,44 +1,24 @@
 """Where credentials sit in configuration files: places, views and scripts (RC3xx).
 
 Not a rule module (it defines no rule). Each place (GitHub workflow, GitLab CI, AWS
-shared files, container environments, Terraform providers) has exactly one rule that
-reports a literal credential there; :func:`owned_elsewhere` tells the generic rule RC301
-which entries a place-specific rule reports, so one value is reported once by RC3xx.
+shared files, tools' own files, container environments, Terraform providers) has
+exactly one rule that reports a literal credential there, and that rule claims the
+place from the generic rule RC301 in its own declaration
+(``supersedes = ("RC1", "RC301@env-block")``). :data:`PLACES` names the places and
+decides which entries are in them; RC301 leaves the entries of every claimed place out
+(:func:`in_claimed_place`), so one value is reported once by RC3xx.
 """
 
 from __future__ import annotations
 
-import functools
 import posixpath
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
 
 from rolecall import DocKind, Document, View
 from rolecall.credential_names import may_hold_credential_value
 from rolecall.read.parsers.common import Entry, MapNode, Node, Scalar, SeqNode, walk
 from rolecall.read.parsers.shell import scan_shell
-
-#: Keys under which containers and functions get their environment (lower case).
-ENV_KEYS = frozenset(
-    {
-        "env",
-        "environment",
-        "extraenv",
-        "envvars",
-        "extraenvvars",
-        "environmentvariables",  # also Chalice's environment_variables
-        "awsenvironmentvariables",  # Zappa: set on the Lambda function
-    }
-)
-
-
-@functools.lru_cache(maxsize=4096)
-def is_env_key(key: str) -> bool:
-    """Whether ``key`` names an environment block (any case, ``_``/``-`` ignored).
-
-    Cached: a parsed file asks for every key of every path (botocore's API models ask
-    hundreds of thousands of times for a few thousand distinct keys)."""
-    return key.lower().replace("_", "").replace("-", "") in ENV_KEYS
-
+from rolecall.rules.config.env_blocks import in_env_block, is_env_key
 
 AWS_SHARED_KEYS = frozenset({"aws_access_key_id", "aws_secret_access_key", "aws_session_token"})
 
@@ -105,22 +85,32 @@ def _text(node: Node | None) -> str | None:
     return node.value if isinstance(node, Scalar) else None
 
 
-def in_env_block(path: tuple[str, ...]) -> bool:
-    """Whether ``path`` goes through an environment key (container/function env)."""
-    return any(is_env_key(part) for part in path[:-1])
+def _aws_shared_entry(doc: Document, entry: Entry) -> bool:
+    return doc.kind is DocKind.INI and (is_aws_shared_file(doc) or entry.key in AWS_SHARED_KEYS)
 
 
-def owned_elsewhere(doc: Document, entry: Entry) -> bool:
-    """Whether a place-specific rule reports ``entry`` (so RC301 does not)."""
-    if is_github_workflow(doc) or is_gitlab_ci(doc):
-        return True  # RC304 / RC306
-    if doc.kind is DocKind.INI and tool_config(doc) is not None:
-        return True  # RC313
-    if doc.kind is DocKind.INI and (is_aws_shared_file(doc) or entry.key in AWS_SHARED_KEYS):
-        return True  # RC302
-    if doc.kind is DocKind.TERRAFORM:
-        return credential_block(entry.path)  # RC309
-    return bool(doc.kinds & {DocKind.YAML, DocKind.JSON}) and in_env_block(entry.path)
+#: The places of configuration files that a rule can claim from RC301 (an entry
+#: ``"RC301@<name>"`` in its ``supersedes``), each with what decides that an entry of a
+#: document is in it.
+PLACES: dict[str, Callable[[Document, Entry], bool]] = {
+    "github-workflow": lambda doc, entry: is_github_workflow(doc),
+    "gitlab-ci": lambda doc, entry: is_gitlab_ci(doc),
+    "tool-config": lambda doc, entry: doc.kind is DocKind.INI and tool_config(doc) is not None,
+    "aws-shared-file": _aws_shared_entry,
+    "terraform-credential-block": lambda doc, entry: (
+        doc.kind is DocKind.TERRAFORM and credential_block(entry.path)
+    ),
+    "env-block": lambda doc, entry: (
+        bool(doc.kinds & {DocKind.YAML, DocKind.JSON}) and in_env_block(entry.path)
+    ),
+}
+
+
+def in_claimed_place(doc: Document, places: Iterable[str]) -> Callable[[Entry], bool]:
+    """Whether an entry of ``doc`` is in one of ``places`` (names of :data:`PLACES`; an
+    unknown name is a declaration's mistake and raises KeyError)."""
+    tests = [PLACES[name] for name in sorted(places)]
+    return lambda entry: any(test(doc, entry) for test in tests)
 
 
 def credential_block(path: tuple[str, ...]) -> bool:

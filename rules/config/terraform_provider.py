@@ -64,8 +64,9 @@ class StaticKeysInTerraformProvider(Rule):
     id = "RC309"
     name = "static-keys-in-terraform-provider"
     severity = Severity.ERROR
-    # Understands the file: replaces the text rules' finding on the same value.
-    supersedes = ("RC1",)
+    # Understands the file: replaces the text rules' finding on the same value,
+    # and claims aws providers, s3 backends and remote state configs from RC301.
+    supersedes = ("RC1", "RC301@terraform-credential-block")
     confidence = Confidence.HIGH
     message = "Terraform {block} is configured with {what}"
     recommendation = (

@@ -92,8 +92,9 @@ class AwsKeysInToolConfig(Rule):
     id = "RC313"
     name = "aws-keys-in-tool-config"
     severity = Severity.ERROR
-    # Understands the file: replaces the text rules' finding on the same value.
-    supersedes = ("RC1",)
+    # Understands the file: replaces the text rules' finding on the same value,
+    # and claims the tools' own INI files from RC301.
+    supersedes = ("RC1", "RC301@tool-config")
     confidence = Confidence.HIGH
     message = "{tool} configuration `{name}` holds {what}"
     recommendation = "Rotate the key ({key_id}) and remove it from the file; use {alternative}."

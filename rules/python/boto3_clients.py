@@ -5,8 +5,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from rolecall import Confidence, Document, Example, Finding, Rule, RuleContext, Severity
-from rolecall.rules.python.analysis.examples import BOTO3_INVALID, BOTO3_VALID
-from rolecall.rules.python.analysis.text import (
+from rolecall.rules.python.analysis import (
+    BOTO3_INVALID,
+    BOTO3_VALID,
     BOTO_KEYWORDS,
     CHAIN,
     CROSS_ACCOUNT,
@@ -14,6 +15,7 @@ from rolecall.rules.python.analysis.text import (
     KEY_ID,
     PYTHON_KINDS,
     SECRET,
+    findings,
 )
 
 _ENV = (
@@ -203,6 +205,4 @@ class Boto3StaticCredentials(Rule):
     )
 
     def check(self, doc: Document, ctx: RuleContext) -> Iterator[Finding]:
-        from rolecall.rules.python.analysis.report import findings
-
         yield from findings(self, doc, ctx, ("boto3",))

@@ -6,14 +6,15 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from rolecall import Confidence, Document, Example, Finding, Rule, RuleContext, Severity
-from rolecall.rules.python.analysis.examples import BOTOCORE_VALID
-from rolecall.rules.python.analysis.text import (
+from rolecall.rules.python.analysis import (
     BOTO_KEYWORDS,
+    BOTOCORE_VALID,
     CHAIN,
     CROSS_ACCOUNT,
     KEY_ID,
     PYTHON_KINDS,
     SECRET,
+    findings,
 )
 
 
@@ -106,8 +107,6 @@ class BotocoreStaticCredentials(Rule):
     )
 
     def check(self, doc: Document, ctx: RuleContext) -> Iterator[Finding]:
-        from rolecall.rules.python.analysis.report import findings
-
         yield from findings(self, doc, ctx, ("botocore",))
 
 
@@ -197,6 +196,4 @@ class AsyncSdkStaticCredentials(Rule):
     )
 
     def check(self, doc: Document, ctx: RuleContext) -> Iterator[Finding]:
-        from rolecall.rules.python.analysis.report import findings
-
         yield from findings(self, doc, ctx, ("aio",))

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from rolecall import Confidence, Document, Example, Finding, Rule, RuleContext, Severity
-from rolecall.rules.python.analysis.text import CHAIN, KEY_ID, PYTHON_KINDS, SECRET
+from rolecall.rules.python.analysis import CHAIN, KEY_ID, PYTHON_KINDS, SECRET, findings
 
 
 class StorageOptionsStaticCredentials(Rule):
@@ -117,6 +117,4 @@ class StorageOptionsStaticCredentials(Rule):
     )
 
     def check(self, doc: Document, ctx: RuleContext) -> Iterator[Finding]:
-        from rolecall.rules.python.analysis.report import findings
-
         yield from findings(self, doc, ctx, ("storage_options",))

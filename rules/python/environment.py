@@ -6,8 +6,15 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from rolecall import Confidence, Document, Example, Finding, Rule, RuleContext, Severity
-from rolecall.rules.python.analysis.examples import ENVIRON_INVALID, ENVIRON_VALID
-from rolecall.rules.python.analysis.text import BOTO_KEYWORDS, KEY_ID, PYTHON_KINDS, SECRET
+from rolecall.rules.python.analysis import (
+    BOTO_KEYWORDS,
+    ENVIRON_INVALID,
+    ENVIRON_VALID,
+    KEY_ID,
+    PYTHON_KINDS,
+    SECRET,
+    findings,
+)
 
 
 class EnvironCredentialWrite(Rule):
@@ -92,8 +99,6 @@ class EnvironCredentialWrite(Rule):
     )
 
     def check(self, doc: Document, ctx: RuleContext) -> Iterator[Finding]:
-        from rolecall.rules.python.analysis.report import findings
-
         yield from findings(self, doc, ctx, ("environ",))
 
 
@@ -173,6 +178,4 @@ class SettingsStaticCredentials(Rule):
     )
 
     def check(self, doc: Document, ctx: RuleContext) -> Iterator[Finding]:
-        from rolecall.rules.python.analysis.report import findings
-
         yield from findings(self, doc, ctx, ("settings",))

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from rolecall import Confidence, Document, Example, Finding, Rule, RuleContext, Severity
-from rolecall.rules.python.analysis.text import CHAIN, KEY_ID, PYTHON_KINDS, SECRET
+from rolecall.rules.python.analysis import CHAIN, KEY_ID, PYTHON_KINDS, SECRET, findings
 
 
 class S3fsStaticCredentials(Rule):
@@ -102,8 +102,6 @@ class S3fsStaticCredentials(Rule):
     )
 
     def check(self, doc: Document, ctx: RuleContext) -> Iterator[Finding]:
-        from rolecall.rules.python.analysis.report import findings
-
         yield from findings(self, doc, ctx, ("s3fs",))
 
 
@@ -181,6 +179,4 @@ class PyarrowS3StaticCredentials(Rule):
     )
 
     def check(self, doc: Document, ctx: RuleContext) -> Iterator[Finding]:
-        from rolecall.rules.python.analysis.report import findings
-
         yield from findings(self, doc, ctx, ("pyarrow",))

@@ -81,9 +81,13 @@ class Engine:
             None if s.kinds is None else frozenset(DocKind(k) for k in s.kinds) for s in self.specs
         ]
         self.context = RuleContext(
-            report_examples=self.options.report_examples, fix_edits=self.options.fix_edits
+            report_examples=self.options.report_examples,
+            fix_edits=self.options.fix_edits,
+            claims=_claims(every),
         )
-        self._supersedes = {spec.id: spec.supersedes for spec in self.specs}
+        self._supersedes = {
+            spec.id: tuple(s for s in spec.supersedes if "@" not in s) for spec in self.specs
+        }
         self._keying = self.options.keying
         self._allow = [re.compile(p) for p in self.options.allowlist]
         self.keywords = KeywordSet(k for spec in self.specs for k in spec.keywords)
@@ -419,6 +423,19 @@ class Engine:
         loc = finding.location
         span = doc.text[loc.start_offset : loc.end_offset]
         return any(p.search(span) for p in self._allow)
+
+
+def _claims(specs: Sequence[RuleSpec]) -> frozenset[tuple[str, str]]:
+    """``(claimed rule id, place)`` of every ``"RCnnn@place"`` supersedes entry of the
+    installed rules, enabled or not: a place is its owner's even when the owner does not
+    run (see ``Rule.supersedes``)."""
+    return frozenset(
+        (rule, place)
+        for spec in specs
+        for entry in spec.supersedes
+        if "@" in entry
+        for rule, _, place in (entry.partition("@"),)
+    )
 
 
 def _nearest(winners: list[tuple[int, int]], line: int, not_index: int) -> int | None:

@@ -75,10 +75,20 @@ class RuleContext:
     ``fix_edits``: whether fixes need their edits. When False (a text or annotation
     report), a rule may return a :class:`Fix` with a description, safety and no edits,
     and skip the work of building them (the RC2xx rules then never load libcst).
+
+    ``claims``: ``(rule id, place)`` for every ``"RCnnn@place"`` entry in the
+    ``supersedes`` of an installed rule, enabled or not (see :attr:`Rule.supersedes`);
+    a rule reads its own with :meth:`claimed`.
     """
 
     report_examples: bool = False
     fix_edits: bool = True
+    claims: frozenset[tuple[str, str]] = frozenset()
+
+    def claimed(self, rule_id: str) -> frozenset[str]:
+        """The places that other rules claim from rule ``rule_id``: what it must leave
+        to them, whether or not they report anything there."""
+        return frozenset(place for rule, place in self.claims if rule == rule_id)
 
 
 class _Formatter(string.Formatter):
@@ -120,6 +130,15 @@ class Rule:
     #: about the same credential value in one file and this rule's finding is at least
     #: as severe (a config rule that understands the file supersedes the generic text
     #: rule that only saw the value).
+    #:
+    #: An entry ``"RCnnn@place"`` claims a named place from rule RCnnn instead: that
+    #: rule leaves everything in the place to this one, whether this rule reports there
+    #: or not, is enabled or not, and before it pairs values (a key id in a claimed
+    #: place does not pair with a secret outside it). The engine hands the claims of
+    #: every installed rule to the claimed rule (:meth:`RuleContext.claimed`); the
+    #: claimed rule names and decides its places (RC301: the places of
+    #: ``rolecall.rules.config.places.PLACES``). Only a rule that reads its claims
+    #: honours them; a claim does not drop findings after the fact.
     supersedes: ClassVar[tuple[str, ...]] = ()
     #: Extra SARIF/JSON tags (``security`` and the CWE tag are always added).
     tags: ClassVar[tuple[str, ...]] = ()

@@ -29,8 +29,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from rolecall.read.parsers.python import PythonModule
-from rolecall.rules.python.analysis.sdk import CredArg
-from rolecall.rules.python.analysis.values import Source, string_of
+from rolecall.rules.python.analysis.origin import Source, string_of
+from rolecall.rules.python.analysis.uses import CredArg
 
 #: Names whose use lets code reach any variable by a string: no constant is deleted.
 _DYNAMIC = frozenset({"globals", "locals", "vars", "eval", "exec", "__import__"})

@@ -3,23 +3,21 @@
 from __future__ import annotations
 
 import ast
+import dataclasses
 from collections.abc import Iterator
-from typing import TYPE_CHECKING
 
+from rolecall.rules.python.analysis.apis import ENV_VARS, SETTINGS_NAMES
+from rolecall.rules.python.analysis.credargs import CredArgs
 from rolecall.rules.python.analysis.nodes import call_args
+from rolecall.rules.python.analysis.origin import Source, string_of
 from rolecall.rules.python.analysis.scope import Scope
-from rolecall.rules.python.analysis.values import Source, string_of
-
-if TYPE_CHECKING:
-    from rolecall.rules.python.analysis.sdk import CredArg, Use, _Finder
+from rolecall.rules.python.analysis.uses import CredArg, Use
 
 _SETTINGS_CLASS_SUFFIXES = ("config", "settings", "configuration")
 
 
-def environ_uses(finder: _Finder) -> Iterator[Use]:
+def environ_uses(finder: CredArgs) -> Iterator[Use]:
     """``os.environ[...] = ...``, ``os.environ.update/setdefault``, ``os.putenv``."""
-    from rolecall.rules.python.analysis.apis import ENV_VARS
-    from rolecall.rules.python.analysis.sdk import Use
 
     qualify = finder.resolver.qualify
     for node, scope in finder.collector.assigns:
@@ -69,12 +67,10 @@ def _restores(arg: CredArg) -> bool:
 
 
 def _at(arg: CredArg, span: tuple[int, int]) -> CredArg:
-    import dataclasses
-
     return dataclasses.replace(arg, span=span)
 
 
-def _environ_key(target: ast.expr, scope: Scope, finder: _Finder) -> str | None:
+def _environ_key(target: ast.expr, scope: Scope, finder: CredArgs) -> str | None:
     if not isinstance(target, ast.Subscript) or isinstance(target.slice, (ast.Slice, ast.Tuple)):
         return None
     if finder.resolver.qualify(target.value, scope) != "os.environ":
@@ -82,8 +78,7 @@ def _environ_key(target: ast.expr, scope: Scope, finder: _Finder) -> str | None:
     return string_of(target.slice)
 
 
-def _dict_args(value: ast.expr, scope: Scope, finder: _Finder) -> list[CredArg]:
-    from rolecall.rules.python.analysis.apis import ENV_VARS
+def _dict_args(value: ast.expr, scope: Scope, finder: CredArgs) -> list[CredArg]:
 
     if not isinstance(value, ast.Dict):
         return []
@@ -95,11 +90,9 @@ def _dict_args(value: ast.expr, scope: Scope, finder: _Finder) -> list[CredArg]:
     return out
 
 
-def settings_uses(finder: _Finder, settings_module: bool) -> Iterator[Use]:
+def settings_uses(finder: CredArgs, settings_module: bool) -> Iterator[Use]:
     """``AWS_SECRET_ACCESS_KEY = ...`` at the top of a settings module or in a config
     class: Django (django-storages), Flask and similar integrations pass these to boto3."""
-    from rolecall.rules.python.analysis.apis import SETTINGS_NAMES
-    from rolecall.rules.python.analysis.sdk import Use
 
     for node, scope in finder.collector.assigns:
         if not _settings_scope(scope, settings_module):

@@ -14,8 +14,8 @@ from __future__ import annotations
 import difflib
 from collections.abc import Mapping
 
+import rolecall.rules.python.analysis.fixfast as _pyfixfast
 from rolecall import Document, TextEdit
-from rolecall.rules.python.analysis import fixfast as _pyfixfast
 
 
 def removal_edits(
@@ -66,6 +66,6 @@ def rebuilt(
     fast = _pyfixfast.rebuilt(source, start, end, drop, newline)
     if fast is not None:
         return fast
-    from rolecall.rules.python.analysis import fixcst as _pyfixcst
+    import rolecall.rules.python.analysis.fixcst as _pyfixcst
 
     return _pyfixcst.rebuilt(source, start, end, drop, newline)

@@ -6,8 +6,9 @@ import ast
 
 from rolecall import credential_names
 from rolecall.rules.python.analysis.nodes import call_args
+from rolecall.rules.python.analysis.origin import positional, string_of
 from rolecall.rules.python.analysis.scope import Scope, lookup
-from rolecall.rules.python.analysis.values import Classifier, positional, string_of
+from rolecall.rules.python.analysis.values import Classifier
 
 
 def local_endpoint(node: ast.expr) -> bool:

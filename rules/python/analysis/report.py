@@ -32,8 +32,9 @@ from rolecall.read.parsers.pycode import python_module
 from rolecall.read.parsers.python import PythonModule
 from rolecall.rules.python.analysis.apis import STANDARD_ENV
 from rolecall.rules.python.analysis.nodes import Measure
-from rolecall.rules.python.analysis.sdk import AWS_CREDENTIALS, CredArg, Use
-from rolecall.rules.python.analysis.values import Source
+from rolecall.rules.python.analysis.origin import Source
+from rolecall.rules.python.analysis.uses import CredArg, Use
+from rolecall.rules.python.analysis.view import AWS_CREDENTIALS
 
 if TYPE_CHECKING:
     from rolecall.rules.python.analysis.clean import Cleanup, Index
@@ -216,7 +217,7 @@ def _fix(
     container = use.call if use.call is not None else use.dict_node
     if container is None:
         return None, ""
-    drop = removal(use)
+    drop = use.removal()
     after = scrub(_one_line(measure.without(container, drop)))
     if not use.fixable or not module.editable:
         return None, after
@@ -289,20 +290,6 @@ def _fix_index(doc: Document) -> Index:
 
 #: What a fix consults to delete the constants and imports only its arguments used.
 FIX_INDEX: View[Index] = View("python-fix-index", _fix_index)
-
-
-def removal(use: Use) -> dict[int, set[int] | None]:
-    """What a fix removes from the use's call or dictionary: argument (or entry) indexes,
-    each mapped to None (all of it) or to the entries of the dictionary it passes."""
-    drop: dict[int, set[int] | None] = {}
-    for arg in use.args:
-        if len(arg.slot) == 1:
-            drop[arg.slot[0]] = None
-        elif len(arg.slot) == 2:
-            entries = drop.setdefault(arg.slot[0], set())
-            if entries is not None:
-                entries.add(arg.slot[1])
-    return drop
 
 
 def _one_line(code: str, limit: int = 160) -> str:

@@ -1,7 +1,10 @@
 """Which calls and assignments hand credentials to an AWS SDK, found in one pass.
 
-Built once per document as the ``python-aws-credentials`` view and shared by every
-RC2xx rule; each rule reports the uses of its own family. The tree is the standard
+Built once per document as the ``python-aws-credentials`` view
+(:mod:`~rolecall.rules.python.analysis.view`) and shared by every RC2xx rule; each rule
+reports the uses of its own family. The writes to the environment and to settings
+modules are found by :mod:`~rolecall.rules.python.analysis.environ`, the last filter is
+:mod:`~rolecall.rules.python.analysis.plausible`. The tree is the standard
 library's ``ast``: nothing here loads libcst, which only the fixes need.
 """
 
@@ -9,14 +12,11 @@ from __future__ import annotations
 
 import ast
 import dataclasses
-import itertools
 import posixpath
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
 
-from rolecall import credential_names
-from rolecall.read.document import Document, View, ViewError
+from rolecall.read.document import Document, ViewError
 from rolecall.read.parsers.pycode import python_module
 from rolecall.read.parsers.python import PythonModule
 from rolecall.rules.python.analysis.apis import (
@@ -32,18 +32,15 @@ from rolecall.rules.python.analysis.apis import (
     WATCHED_NAMES,
     Api,
 )
-from rolecall.rules.python.analysis.nodes import Arg, Measure, call_args
-from rolecall.rules.python.analysis.places import local_endpoint, s3_target
-from rolecall.rules.python.analysis.resolve import Resolver, constructor_of, dict_of
+from rolecall.rules.python.analysis.credargs import CredArgs
+from rolecall.rules.python.analysis.environ import environ_uses, settings_uses
+from rolecall.rules.python.analysis.nodes import Arg, call_args
+from rolecall.rules.python.analysis.origin import Source, positional, string_of
+from rolecall.rules.python.analysis.places import s3_target
+from rolecall.rules.python.analysis.plausible import plausible
+from rolecall.rules.python.analysis.resolve import constructor_of, dict_of
 from rolecall.rules.python.analysis.scope import Collector, Scope
-from rolecall.rules.python.analysis.values import (
-    ABSENT,
-    Classifier,
-    Source,
-    Value,
-    positional,
-    string_of,
-)
+from rolecall.rules.python.analysis.uses import Analysis, CredArg, Use
 
 #: Text a file must contain to hold any finding (a keyword argument, dictionary key,
 #: variable or call of credential shape), checked before parsing the file. The rules'
@@ -70,44 +67,6 @@ _SESSION_KEY_ROLES = {
 _DJANGO_MARKERS = ("INSTALLED_APPS", "STORAGES", "DEFAULT_FILE_STORAGE", "ROOT_URLCONF")
 
 
-@dataclass(frozen=True)
-class CredArg:
-    name: str  # keyword, dictionary key or variable name
-    role: str  # "key_id" | "secret" | "token"
-    span: tuple[int, int]  # what the finding points at (and a fix removes), in source
-    value_node: ast.expr
-    value_span: tuple[int, int]  # the value's code, parentheses included
-    value: Value
-    #: Where a fix finds it in ``Use.call``/``Use.dict_node``: (argument or entry,) or
-    #: (argument, entry of the dictionary that argument passes); () for no fix.
-    slot: tuple[int, ...] = ()
-
-
-@dataclass(frozen=True)
-class Use:
-    """One place that hands credentials over: a call, a dict, an assignment."""
-
-    family: str
-    api: str  # canonical name when resolved, else the code of the callee
-    args: tuple[CredArg, ...]
-    resolved: bool
-    call: ast.Call | None = None  # the call a fix rewrites (None: no fix)
-    dict_node: ast.Dict | None = None  # a storage_options dict bound to a name
-    fixable: bool = True
-    profile: bool = False  # a profile is named too: dropping keys would switch to it
-
-    @property
-    def reported(self) -> list[CredArg]:
-        return [a for a in self.args if a.value.source.reported]
-
-
-@dataclass(frozen=True)
-class Analysis:
-    module: PythonModule | None
-    uses: tuple[Use, ...]
-    measure: Measure | None = None
-
-
 def _wants(call: ast.Call) -> bool:
     for kw in call.keywords:
         if kw.arg is None or kw.arg in ALL_KEYWORDS:
@@ -117,55 +76,20 @@ def _wants(call: ast.Call) -> bool:
     return name in WATCHED_NAMES
 
 
-class _Finder:
+class _Finder(CredArgs):
+    """The SDK calls of one document, then the environment and settings writes."""
+
     def __init__(self, doc: Document, module: PythonModule, collector: Collector) -> None:
-        self.doc = doc
-        self.measure = Measure(module)
-        self.resolver = Resolver()
-        self.values = Classifier(self.resolver)
-        self.collector = collector
+        super().__init__(doc, module, collector)
         self.uses: list[Use] = []
 
-    def value(self, expr: ast.expr, scope: Scope) -> Value:
-        return self.values.classify(expr, scope)
-
-    def arg(self, call: ast.Call, arg: Arg, name: str, role: str, scope: Scope) -> CredArg:
-        """A credential passed as an argument of ``call``."""
-        part = self.measure.layout(call).parts[arg.index]
-        value = self.value(arg.value, scope)
-        span, value_span = (part.start, part.end), (part.value_start, part.value_end)
-        return CredArg(name, role, span, arg.value, value_span, value, (arg.index,))
-
-    def entry(
-        self, node: ast.Dict, index: int, name: str, role: str, scope: Scope, outer: int = -1
-    ) -> CredArg:
-        """A credential in entry ``index`` of a dictionary (passed as argument ``outer``
-        of the call a fix rewrites, if not -1)."""
-        part = self.measure.layout(node).parts[index]
-        value_node = node.values[index]
-        value = self.value(value_node, scope)
-        span, value_span = (part.start, part.end), (part.value_start, part.value_end)
-        slot = (index,) if outer < 0 else (outer, index)
-        return CredArg(name, role, span, value_node, value_span, value, slot)
-
-    def statement(
-        self, node: ast.stmt, name: str, role: str, value_node: ast.expr, scope: Scope
-    ) -> CredArg:
-        """A credential assigned by a statement (the finding points at the statement)."""
-        span = self.measure.span(node)
-        value_span = self.measure.value_in(value_node, span[0], span[1])
-        value = self.value(value_node, scope)
-        return CredArg(name, role, span, value_node, value_span, value)
-
     def run(self) -> list[Use]:
-        from rolecall.rules.python.analysis.environ import environ_uses, settings_uses
-
         for call, scope in self.collector.calls:
             assert isinstance(call, ast.Call)
             self._call(call, scope)
         self.uses.extend(environ_uses(self))
         self.uses.extend(settings_uses(self, _looks_like_settings(self.doc, self.collector)))
-        return [_plausible(use) for use in self.uses]
+        return [plausible(use) for use in self.uses]
 
     def _call(self, call: ast.Call, scope: Scope) -> None:
         func = call.func
@@ -319,76 +243,6 @@ class _Finder:
         self.uses.append(use)
 
 
-def _plausible(use: Use) -> Use:
-    """Drop what is not a static credential: literals that cannot be AWS credentials
-    (``"key"``, ``"mock-secret-key"``) or that go to a local emulator's endpoint, keys
-    that travel with a session token (temporary credentials), and parameters that SDK
-    wrappers and credential objects only pass on."""
-    local = use.call is not None and local_endpoint(use.call)
-    args = tuple(
-        dataclasses.replace(a, value=ABSENT)
-        if a.value.literal is not None
-        and (local or not _plausible_literal(a.value.literal, a.role))
-        else a
-        for a in use.args
-    )
-    temporary = any(a.role == "token" and a.value.source in _TEMPORARY_TOKEN for a in args)
-    # A credential object built from a caller's values (a provider, a signer, a request
-    # being verified): every run-time part of it is the caller's, not a static key.
-    builds = use.api.endswith(("Credentials", "set_credentials")) and any(
-        a.value.source is Source.PARAMETER for a in args
-    )
-    args = tuple(
-        dataclasses.replace(a, value=_STS)
-        if ((temporary or builds) and a.value.source in _RUN_TIME) or _passed_on(a)
-        else a
-        for a in args
-    )
-    return dataclasses.replace(use, args=args)
-
-
-#: Where a session token that marks temporary credentials comes from: run-time values
-#: (a parameter, a variable, an attribute, a settings value), not the environment (the
-#: standard variables read explicitly stay reported, with their fix) nor a literal.
-_TEMPORARY_TOKEN = frozenset({Source.PARAMETER, Source.VARIABLE, Source.CONFIG, Source.STS})
-#: Values that a session token beside them makes temporary: everything but literals
-#: (a committed key stays reported whatever travels with it) and the environment.
-_RUN_TIME = frozenset({Source.PARAMETER, Source.VARIABLE, Source.CONFIG})
-_STS = Value(Source.STS)
-#: Lower-case words joined by ``-``, ``_`` or ``.``: a value that names itself
-#: (``"mock-aws-secret-access-key"``, ``"bad-token-causes-400"``, ``"__internal_call__"``).
-#: AWS secrets and session tokens are random base64 and never look like this.
-_SPELLED_OUT = re.compile(r"_*[a-z]+(?:[-_.]+[a-z0-9]+)+_*")
-
-
-def _plausible_literal(value: str, role: str) -> bool:
-    if not credential_names.plausible_credential(value, role) or _typed_sequence(value):
-        return False
-    return role == "key_id" or not _SPELLED_OUT.fullmatch(value)
-
-
-def _typed_sequence(value: str) -> bool:
-    """A run of six letters or digits typed in order, up or down (``ABCDEFGHIJ...``,
-    ``TSRQPONMLK...``): the policy of rolecall.secrets for key ids, applied to secrets
-    too. A random 40-character secret holds one with a probability below 1e-7."""
-    up = down = 1
-    for before, after in itertools.pairwise(value):
-        step = ord(after) - ord(before) if before.isalnum() and after.isalnum() else 0
-        up = up + 1 if step == 1 else 1
-        down = down + 1 if step == -1 else 1
-        if up >= 6 or down >= 6:
-            return True
-    return False
-
-
-def _passed_on(arg: CredArg) -> bool:
-    """A wrapper's own ``aws_access_key_id`` parameter passed on under the same name
-    (``boto3.Session.client``, emulator client factories): the caller decides where the
-    key comes from, and an SDK's signature is not a credential."""
-    value = arg.value
-    return value.source is Source.PARAMETER and value.name == arg.name and value.name[:4] == "aws_"
-
-
 def _is_name(node: ast.expr, name: str) -> bool:
     return isinstance(node, ast.Name) and node.id == name
 
@@ -415,7 +269,9 @@ def _looks_like_settings(doc: Document, collector: Collector) -> bool:
     return any(n in collector.module_scope.bindings for n in _DJANGO_MARKERS)
 
 
-def _build(doc: Document) -> Analysis:
+def build(doc: Document) -> Analysis:
+    """Every credential hand-over in ``doc``: what the ``python-aws-credentials`` view
+    (:mod:`~rolecall.rules.python.analysis.view`) holds."""
     if not _PRECHECK.search(doc.text):
         return Analysis(None, ())
     try:
@@ -426,7 +282,3 @@ def _build(doc: Document) -> Analysis:
     collector.walk(module.tree)
     finder = _Finder(doc, module, collector)
     return Analysis(module, tuple(finder.run()), finder.measure)
-
-
-#: Every credential hand-over in a Python document or notebook.
-AWS_CREDENTIALS: View[Analysis] = View("python-aws-credentials", _build)

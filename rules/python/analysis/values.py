@@ -11,11 +11,18 @@ example keys are not credentials (rolecall.secrets decides which).
 from __future__ import annotations
 
 import ast
-import enum
-from dataclasses import dataclass, field
 
 from rolecall import secrets
 from rolecall.plugin.lazyre import lazy
+from rolecall.rules.python.analysis.origin import (
+    ABSENT,
+    Source,
+    Value,
+    index_string,
+    positional,
+    string_of,
+    worst,
+)
 from rolecall.rules.python.analysis.resolve import Resolver
 from rolecall.rules.python.analysis.scope import Binding, Scope, lookup
 
@@ -44,61 +51,6 @@ EMULATOR_PACKAGES = frozenset({"localstack", "moto"})
 _CONFIG_GETTERS = frozenset({"env", "config", "getenv", "get_env", "get_setting", "decouple"})
 
 
-class Source(enum.Enum):
-    LITERAL = "a string literal"
-    ENVIRONMENT = "an environment variable"
-    CONFIG = "a configuration value"
-    PARAMETER = "a parameter"
-    VARIABLE = "a run-time value"
-    STS = "temporary credentials"  # no finding
-    ABSENT = "no value"  # None, placeholder: no finding
-    EXAMPLE = "an AWS documentation example key"  # NOTE with report_examples only
-
-    @property
-    def reported(self) -> bool:
-        return self not in (Source.STS, Source.ABSENT, Source.EXAMPLE)
-
-
-@dataclass(frozen=True)
-class Value:
-    source: Source
-    literal: str | None = None
-    env_var: str | None = None  # ENVIRONMENT: the variable read
-    has_default: bool = False  # ENVIRONMENT: a default other than None is given
-    #: LITERAL/EXAMPLE: the string literals the value is made of, wherever they are
-    #: written (a module constant, a class attribute, the parts of a concatenation), so
-    #: that a finding can point at every line holding the credential.
-    parts: tuple[ast.expr, ...] = field(default=(), compare=False)
-    name: str | None = None  # PARAMETER: the parameter's name
-
-
-ABSENT = Value(Source.ABSENT)
-
-
-def string_of(expr: ast.expr) -> str | None:
-    """The value of a string literal expression (no names followed)."""
-    if isinstance(expr, ast.Constant):
-        value = expr.value
-        if isinstance(value, str):
-            return value
-        return value.decode("latin-1") if isinstance(value, bytes) else None
-    if isinstance(expr, ast.JoinedStr):
-        parts = []
-        for part in expr.values:
-            if isinstance(part, ast.FormattedValue):  # conversion and format spec ignored
-                inner = string_of(part.value)
-                if inner is None:
-                    return None
-                parts.append(inner)
-            else:
-                text = string_of(part)
-                if text is None:
-                    return None
-                parts.append(text)
-        return "".join(parts)
-    return None
-
-
 class Classifier:
     """Where values come from. What a name (or ``self.<attr>``) holds depends only on
     its bindings and the recursion depth, so each answer is remembered per scope and
@@ -119,7 +71,7 @@ class Classifier:
         parts: list[ast.expr] = []
         literal = self.literal(expr, scope, depth, parts)
         if literal is not None:
-            return _literal(literal, tuple(parts))
+            return literal_value(literal, tuple(parts))
         if isinstance(expr, ast.Constant) and expr.value is None:
             return ABSENT
         if isinstance(expr, (ast.Name, ast.Attribute)) and self._emulator_constant(expr, scope):
@@ -250,7 +202,7 @@ class Classifier:
         keys: list[str] = []
         base: ast.expr = expr
         while isinstance(base, ast.Subscript):
-            key = _index_string(base)
+            key = index_string(base)
             if key is None:
                 break
             keys.append(key)
@@ -391,18 +343,13 @@ def _names_itself(expr: ast.JoinedStr) -> bool:
     )
 
 
-def positional(call: ast.Call) -> list[ast.expr]:
-    """The call's positional arguments, without ``*args``."""
-    return [a for a in call.args if not isinstance(a, ast.Starred)]
-
-
 def _keys_and_calls(expr: ast.expr) -> set[str]:
     """String subscripts and called method names along an expression's spine, with
     ``create_access_key`` counted as the "AccessKey" it returns."""
     found: set[str] = set()
     while True:
         if isinstance(expr, ast.Subscript):
-            key = _index_string(expr)
+            key = index_string(expr)
             if key is not None:
                 found.add(key)
             expr = expr.value
@@ -429,35 +376,11 @@ def _name_of(func: ast.expr) -> str:
     return func.id if isinstance(func, ast.Name) else ""
 
 
-def _index_string(node: ast.Subscript) -> str | None:
-    index = node.slice
-    if isinstance(index, ast.Index):  # type: ignore[attr-defined,unused-ignore]
-        index = index.value  # type: ignore[attr-defined,unused-ignore]
-    if isinstance(index, (ast.Slice, ast.Tuple)):
-        return None
-    return string_of(index)
-
-
-def _literal(value: str, parts: tuple[ast.expr, ...] = ()) -> Value:
+def literal_value(value: str, parts: tuple[ast.expr, ...] = ()) -> Value:
+    """What a literal string is as a credential: an AWS documentation example, no
+    credential at all (a placeholder), or an embedded one."""
     if secrets.is_documented_example(value):
         return Value(Source.EXAMPLE, literal=value, parts=parts)
     if secrets.is_not_a_secret(value):
         return ABSENT
     return Value(Source.LITERAL, literal=value, parts=parts)
-
-
-_RANK = {
-    Source.ABSENT: 0,
-    Source.EXAMPLE: 1,
-    Source.STS: 2,
-    Source.VARIABLE: 3,
-    Source.PARAMETER: 4,
-    Source.CONFIG: 5,
-    Source.ENVIRONMENT: 6,
-    Source.LITERAL: 7,
-}
-
-
-def worst(a: Value, b: Value) -> Value:
-    """The value that decides severity when an expression may take either."""
-    return a if _RANK[a.source] >= _RANK[b.source] else b
