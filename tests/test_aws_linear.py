@@ -12,12 +12,12 @@ import time
 from collections.abc import Callable
 
 import pytest
-from rolecall import credential_names, secrets
+from rolecall import shapes
 from rolecall.engine.core import Engine, EngineOptions
 from rolecall.plugin.registry import build_registry
 from rolecall.read.document import Document
+from rolecall.rules.aws import candidates, key_ids, material, names
 from rolecall.rules.aws import keys as aws_keys
-from rolecall.rules.aws import material
 from rolecall.rules.aws import secret_keys as aws_secrets
 from rolecall.rules.tokens import cloud_keys
 
@@ -30,7 +30,7 @@ MAX_RATIO = 30.0
 _SECRET_TAIL = "Tm2Vx8Lw4Pn6Ys1Bd7Fg5Hc0Qa/Ue+Ri"
 _ID = "AKIA" + "Q3ZR7HVTX2M4WYLB"
 _ASIA = "ASIA" + "Y34FZKBOKMUTVV7A"
-_TOKEN_HEAD = secrets.SESSION_TOKEN_PREFIXES[0]
+_TOKEN_HEAD = shapes.SESSION_TOKEN_PREFIXES[0]
 
 
 def _fill(unit: str, size: int, tail: str = "") -> str:
@@ -82,21 +82,21 @@ _KEY_IDS = ("key-id-prefixes", "key-id-near-misses", "key-ids-glued", "url-one-l
 _NAMES = ("secret-names", "secret-assignments", "token-name-parts", "identifier-run")
 #: Each pattern with the shapes that could make it backtrack.
 PATTERNS: dict[str, tuple[re.Pattern[str], tuple[str, ...]]] = {
-    "KEY_ID_PATTERN": (secrets.KEY_ID_PATTERN, (*_KEY_IDS, "base64-run")),
-    "_KEY_ID_SCAN": (secrets._KEY_ID_SCAN, (*_KEY_IDS, "base64-run")),
+    "KEY_ID_PATTERN": (shapes.KEY_ID_PATTERN, (*_KEY_IDS, "base64-run")),
+    "_KEY_ID_SCAN": (key_ids._KEY_ID_SCAN, (*_KEY_IDS, "base64-run")),
     "SECRET_KEY_PATTERN": (
-        secrets.SECRET_KEY_PATTERN,
+        candidates.SECRET_KEY_PATTERN,
         ("base64-run", "base64-run-padded", "ids-and-secrets", "key-id-near-misses"),
     ),
     "SESSION_TOKEN_PATTERN": (
-        secrets.SESSION_TOKEN_PATTERN,
+        candidates.SESSION_TOKEN_PATTERN,
         ("token-prefixes", "token-long-run", "base64-run-padded"),
     ),
-    "SECRET_KEY_NAMES": (credential_names.SECRET_KEY_NAMES, _NAMES),
-    "ACCESS_KEY_ID_NAMES": (credential_names.ACCESS_KEY_ID_NAMES, _NAMES),
-    "SESSION_TOKEN_NAMES": (credential_names.SESSION_TOKEN_NAMES, _NAMES),
+    "SECRET_KEY_NAMES": (names.SECRET_KEY_NAMES, _NAMES),
+    "ACCESS_KEY_ID_NAMES": (names.ACCESS_KEY_ID_NAMES, _NAMES),
+    "SESSION_TOKEN_NAMES": (names.SESSION_TOKEN_NAMES, _NAMES),
     "_AWS_CONTEXT": (
-        credential_names._AWS_CONTEXT,
+        names._AWS_CONTEXT,
         ("aws-context", "identifier-run", "secret-names"),
     ),
     # The analysis only ever ``.match``es the patterns below at offsets it chose;

@@ -22,12 +22,13 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 
 from rolecall import Document, View
-from rolecall import credential_names as names
-from rolecall import secrets as policy
-from rolecall.credential_names import NameKind
-from rolecall.plugin.lazyre import lazy
+from rolecall.plugin.api import lazy, looks_like_secret_key, looks_like_session_token
+from rolecall.rules.aws import names
+from rolecall.rules.aws.candidates import SESSION_TOKEN_PATTERN, looks_like_token_beside_key_id
+from rolecall.rules.aws.key_ids import KeyIdInfo, find_key_ids, is_placeholder_key_id, key_id_info
+from rolecall.rules.aws.names import NameKind
 from rolecall.rules.common.lowered import LOWERED, LOWERS_TO_ASCII
-from rolecall.secrets import KeyIdInfo
+from rolecall.rules.common.placeholders import is_documented_example, is_not_a_secret
 
 #: Separators between a name and its value in any syntax: ``=``, ``:``, ``=>``, ``:=``,
 #: quotes, spaces and newlines, ``|``/``>`` (YAML block scalars, Markdown tables),
@@ -131,7 +132,7 @@ def _in_url(text: str, start: int) -> bool:
 
 
 #: The words a credential name holds (lower case): ``secret``, or ``token`` after one of
-#: the session-token words (:data:`~rolecall.credential_names.SESSION_TOKEN_NAME_PARTS`).
+#: the session-token words (:data:`~rolecall.rules.aws.names.SESSION_TOKEN_NAME_PARTS`).
 _SECRET_WORD = b"secret"
 _TOKEN_WORD = b"token"
 _TOKEN_LEADS = tuple(
@@ -217,7 +218,7 @@ def _named_values(
             if found is None:
                 continue
             value, skip_to, encoded = found
-            example = policy.is_documented_example(value)
+            example = is_documented_example(value)
             if (example and not examples) or not _plausible_secret(value, example):
                 continue
             weak = weak or kind == NameKind.WEAK_SECRET
@@ -261,7 +262,7 @@ def _secret_at(text: str, at: int) -> tuple[str, int, bool] | None:
 def _plausible_secret(value: str, example: bool) -> bool:
     if example:
         return True
-    return not policy.is_not_a_secret(value) and policy.looks_like_secret_key(value)
+    return not is_not_a_secret(value) and looks_like_secret_key(value)
 
 
 def _token_at(text: str, at: int, name: str, examples: bool) -> TokenHit | None:
@@ -275,12 +276,10 @@ def _token_at(text: str, at: int, name: str, examples: bool) -> TokenHit | None:
         value = unquote(raw)
     else:
         value = raw
-    example = policy.is_documented_example(value.rstrip("="))
+    example = is_documented_example(value.rstrip("="))
     if example and not examples:
         return None
-    if not example and (
-        policy.is_not_a_secret(value) or not policy.looks_like_session_token(value)
-    ):
+    if not example and (is_not_a_secret(value) or not looks_like_session_token(value)):
         return None
     return TokenHit(at, match.end(), value, name, _in_url(text, at), example)
 
@@ -313,13 +312,13 @@ def _bare_tokens(
     if not may_hold_bare_token(text, lowered):
         return found
     starts = {t.start for t in taken}
-    for match in policy.SESSION_TOKEN_PATTERN.finditer(text):
+    for match in SESSION_TOKEN_PATTERN.finditer(text):
         start, end = match.span()
         if start in starts or (start and text[start - 1] in _B64):
             continue
         if text[end : end + 1] in _B64:
             continue
-        example = policy.is_documented_example(match.group())
+        example = is_documented_example(match.group())
         if example and not examples:
             continue
         found.append(TokenHit(start, end, match.group(), "", _in_url(text, start), example))
@@ -365,7 +364,7 @@ def _tokens_beside_temporary_ids(
             if start not in plausible:
                 plausible[start] = not (
                     _in_wrapped_base64(doc, start) or _wraps_onto_next_line(doc, start, end)
-                ) and policy.looks_like_token_beside_key_id(match.group())
+                ) and looks_like_token_beside_key_id(match.group())
             if not plausible[start]:
                 continue  # a line of a PEM or MIME body, or not random enough
             distance = abs(start - hit.start)
@@ -457,7 +456,7 @@ def _unnamed_secret(doc: Document, start: int, end: int, examples: bool) -> Secr
     ):
         return None  # a segment of a JWT or another dotted token
     value = text[start:end]
-    example = policy.is_documented_example(value)
+    example = is_documented_example(value)
     if (example and not examples) or not _plausible_secret(value, example):
         return None
     if _in_wrapped_base64(doc, start):
@@ -524,12 +523,12 @@ def _pair(
 def _build(doc: Document, examples: bool) -> Material:
     text = doc.text
     ids: list[KeyIdHit] = []
-    for start, key_id in policy.find_key_ids(text):
-        info = policy.key_id_info(key_id)
-        example = policy.is_documented_example(key_id)
+    for start, key_id in find_key_ids(text):
+        info = key_id_info(key_id)
+        example = is_documented_example(key_id)
         if info is None or (example and not examples):
             continue
-        if not example and policy.is_placeholder_key_id(key_id):
+        if not example and is_placeholder_key_id(key_id):
             continue
         ids.append(KeyIdHit(start, start + 20, info, example, _in_url(text, start)))
     lowered = _lowered_names(doc)

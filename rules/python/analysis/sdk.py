@@ -15,9 +15,9 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from rolecall import credential_names
-from rolecall.read.document import Document, View, ViewError
-from rolecall.read.parsers.python import PythonModule, python_module
+from rolecall import Document, View, ViewError
+from rolecall.plugin.api import PythonModule, python_module
+from rolecall.rules.aws.names import plausible_credential
 from rolecall.rules.python.analysis.apis import (
     ALL_KEYWORDS,
     APIS,
@@ -361,14 +361,14 @@ _SPELLED_OUT = re.compile(r"_*[a-z]+(?:[-_.]+[a-z0-9]+)+_*")
 
 
 def _plausible_literal(value: str, role: str) -> bool:
-    if not credential_names.plausible_credential(value, role) or _typed_sequence(value):
+    if not plausible_credential(value, role) or _typed_sequence(value):
         return False
     return role == "key_id" or not _SPELLED_OUT.fullmatch(value)
 
 
 def _typed_sequence(value: str) -> bool:
     """A run of six letters or digits typed in order, up or down (``ABCDEFGHIJ...``,
-    ``TSRQPONMLK...``): the policy of rolecall.secrets for key ids, applied to secrets
+    ``TSRQPONMLK...``): the policy of rolecall.rules.aws.key_ids for key ids, applied to secrets
     too. A random 40-character secret holds one with a probability below 1e-7."""
     up = down = 1
     for before, after in itertools.pairwise(value):

@@ -5,7 +5,7 @@ bound to one, a concatenation or f-string of literals) is an embedded key; an
 environment or configuration lookup, a parameter or any other run-time value still
 bypasses the provider chain; values read from an STS response or from credentials the
 chain resolved are the recommended pattern; ``None``, placeholders and AWS's documented
-example keys are not credentials (rolecall.secrets decides which).
+example keys are not credentials (rolecall.rules.common.placeholders decides which).
 """
 
 from __future__ import annotations
@@ -14,8 +14,8 @@ import ast
 import enum
 from dataclasses import dataclass, field
 
-from rolecall import secrets
-from rolecall.plugin.lazyre import lazy
+from rolecall.plugin.api import lazy
+from rolecall.rules.common import placeholders
 from rolecall.rules.python.analysis.resolve import Resolver
 from rolecall.rules.python.analysis.scope import Binding, Scope, lookup
 
@@ -439,9 +439,9 @@ def _index_string(node: ast.Subscript) -> str | None:
 
 
 def _literal(value: str, parts: tuple[ast.expr, ...] = ()) -> Value:
-    if secrets.is_documented_example(value):
+    if placeholders.is_documented_example(value):
         return Value(Source.EXAMPLE, literal=value, parts=parts)
-    if secrets.is_not_a_secret(value):
+    if placeholders.is_not_a_secret(value):
         return ABSENT
     return Value(Source.LITERAL, literal=value, parts=parts)
 
