@@ -146,4 +146,3 @@ def looks_like_session_token(value: str) -> bool:
         )
     )
     return classes == 3 and shannon_entropy(value) >= 4.5
-

@@ -16,7 +16,7 @@ from rolecall import shapes
 from rolecall.engine.core import Engine, EngineOptions
 from rolecall.plugin.registry import build_registry
 from rolecall.read.document import Document
-from rolecall.rules.aws import candidates, key_ids, material, names
+from rolecall.rules.aws import beside_ids, candidates, key_ids, named_values, names
 from rolecall.rules.aws import keys as aws_keys
 from rolecall.rules.aws import secret_keys as aws_secrets
 from rolecall.rules.tokens import cloud_keys
@@ -101,27 +101,27 @@ PATTERNS: dict[str, tuple[re.Pattern[str], tuple[str, ...]]] = {
     ),
     # The analysis only ever ``.match``es the patterns below at offsets it chose;
     # searching tries every offset, which is strictly more work.
-    "_NAME_REST": (material._NAME_REST, ("identifier-run", "secret-names")),
+    "_NAME_REST": (named_values._NAME_REST, ("identifier-run", "secret-names")),
     "_GAP": (
-        material._GAP,
+        named_values._GAP,
         ("secret-gaps", "secret-assignments", "xml-gaps", "annotation-gaps"),
     ),
     "_UNNAMED_SECRET": (
-        material._UNNAMED_SECRET,
+        beside_ids._UNNAMED_SECRET,
         ("base64-run", "secret-assignments", "ids-and-secrets"),
     ),
     "_BESIDE_TOKEN": (
-        material._BESIDE_TOKEN,
+        beside_ids._BESIDE_TOKEN,
         ("base64-run", "base64-run-padded", "token-long-run", "asia-ids-one-line"),
     ),
-    "_SECRET_VALUE": (material._SECRET_VALUE, ("base64-run", "ids-and-named")),
+    "_SECRET_VALUE": (named_values._SECRET_VALUE, ("base64-run", "ids-and-named")),
     "_SECRET_ESCAPED_VALUE": (
-        material._SECRET_ESCAPED_VALUE,
+        named_values._SECRET_ESCAPED_VALUE,
         ("base64-run", "escaped-run", "percent-run"),
     ),
-    "_SECRET_B64_VALUE": (material._SECRET_B64_VALUE, ("base64-run", "base64-run-padded")),
+    "_SECRET_B64_VALUE": (named_values._SECRET_B64_VALUE, ("base64-run", "base64-run-padded")),
     "_TOKEN_VALUE": (
-        material._TOKEN_VALUE,
+        named_values._TOKEN_VALUE,
         ("token-names-in-values", "base64-run-padded", "url-one-line"),
     ),
     "_PRIVATE_KEY": (cloud_keys._PRIVATE_KEY, ("private-key-heads", "service-account-keys")),

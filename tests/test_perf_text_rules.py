@@ -20,7 +20,7 @@ from rolecall.fakes import BASE64, fake, fake_key_id, fake_secret_key
 from rolecall.plugin.api import SESSION_TOKEN_PREFIXES
 from rolecall.plugin.registry import default_registry
 from rolecall.rules.aws import material as _aws_material
-from rolecall.rules.aws import names, value_gate
+from rolecall.rules.aws import named_values, names, value_gate
 from rolecall.rules.common import lowered as _lowered
 from rolecall.rules.common import urls as _urls
 from rolecall.rules.common.lowered import LOWERS_TO_ASCII, ascii_lowered
@@ -183,7 +183,7 @@ def _token(prefix: str, length: int = 356) -> str:
 def test_bare_token_prefilter_passes_every_known_prefix(prefix: str) -> None:
     token = _token(prefix)
     text = f"# pasted from the console\n{token}\n"
-    assert _aws_material.may_hold_bare_token(text)
+    assert named_values.may_hold_bare_token(text)
     found = _aws_material.material(Document("notes.txt", text.encode()), False).tokens
     assert [t.value for t in found] == [token]
 
@@ -191,14 +191,14 @@ def test_bare_token_prefilter_passes_every_known_prefix(prefix: str) -> None:
 def test_bare_token_prefilter_says_no_only_without_a_prefix() -> None:
     alphabet = BASE64.replace("Y", "").replace("b", "")  # no prefix core can occur
     body = "".join(random.Random(18).choices(alphabet, k=400))
-    assert not _aws_material.may_hold_bare_token(body)
-    assert not _aws_material.may_hold_bare_token(body, ascii_lowered(body))
+    assert not named_values.may_hold_bare_token(body)
+    assert not named_values.may_hold_bare_token(body, ascii_lowered(body))
     for prefix in SESSION_TOKEN_PREFIXES:
         text = body[:100] + prefix + body[100:]
-        assert _aws_material.may_hold_bare_token(text)
-        assert _aws_material.may_hold_bare_token(text, ascii_lowered(text))
+        assert named_values.may_hold_bare_token(text)
+        assert named_values.may_hold_bare_token(text, ascii_lowered(text))
         # The lower-cased copy only rules texts out: a core in another case is no core.
-        assert not _aws_material.may_hold_bare_token(text.swapcase(), ascii_lowered(text))
+        assert not named_values.may_hold_bare_token(text.swapcase(), ascii_lowered(text))
 
 
 def _material_texts() -> dict[str, str]:
@@ -243,7 +243,7 @@ def test_material_view_is_the_same_without_the_fast_paths(
         }
 
     fast = build()
-    monkeypatch.setattr(_aws_material, "may_hold_bare_token", lambda text, lowered=None: True)
+    monkeypatch.setattr(named_values, "may_hold_bare_token", lambda text, lowered=None: True)
     assert build() == fast
     # The inputs hold what the view reports: ids, secrets, named, bare and beside tokens.
     assert len(fast["sts.json"].tokens) == 1 and fast["sts.json"].pairs
@@ -255,7 +255,7 @@ def test_material_view_is_the_same_without_the_fast_paths(
 
 def test_every_session_token_prefix_holds_a_prefilter_core() -> None:
     for prefix in SESSION_TOKEN_PREFIXES:
-        assert any(core in prefix for core in _aws_material._TOKEN_PREFIX_CORES), prefix
+        assert any(core in prefix for core in named_values._TOKEN_PREFIX_CORES), prefix
 
 
 # --- the credential-value gate before parsing (RC301, RC307, RC321, ...) ------------
@@ -541,7 +541,7 @@ def test_material_view_names_are_found_as_str_lower_finds_them(
         }
 
     new = build()
-    monkeypatch.setattr(_aws_material, "_lowered_names", _old_lowered_names)
+    monkeypatch.setattr(_aws_material, "lowered_names", _old_lowered_names)
     assert build() == new
     # What the view finds is found at the same offsets (the texts hold material).
     assert new["creds"].pairs and new["akia.env"].pairs and new["kelvin.env"].tokens
@@ -578,4 +578,4 @@ def test_material_name_search_finds_every_word_a_find_per_word_finds() -> None:
             while pos != -1:
                 expected.append(pos)
                 pos = lowered.find(word.encode(), pos + len(word))
-        assert _aws_material._word_starts(lowered) == sorted(expected), lowered
+        assert named_values._word_starts(lowered) == sorted(expected), lowered
