@@ -56,3 +56,7 @@ RULE_MODULES: tuple[str, ...] = (
     "ci_tokens = rolecall.rules.tokens.ci",
     "generic = rolecall.rules.tokens.generic",
 )
+
+#: The modules whose ``FAKES`` tables offer the built-in rules' fake credential
+#: generators to :mod:`rolecall.fakes` (the demo, the corpus, benchmarks and tests).
+FAKE_MODULES: tuple[str, ...] = ("rolecall.rules.fakes",)

@@ -12,12 +12,12 @@ import time
 from collections.abc import Callable
 
 import pytest
-from rolecall import credential_names, secrets
+from rolecall import shapes
 from rolecall.engine.core import Engine, EngineOptions
 from rolecall.plugin.registry import build_registry
 from rolecall.read.document import Document
+from rolecall.rules.aws import beside_ids, candidates, key_ids, named_values, names
 from rolecall.rules.aws import keys as aws_keys
-from rolecall.rules.aws import material
 from rolecall.rules.aws import secret_keys as aws_secrets
 from rolecall.rules.tokens import cloud_keys
 
@@ -30,7 +30,7 @@ MAX_RATIO = 30.0
 _SECRET_TAIL = "Tm2Vx8Lw4Pn6Ys1Bd7Fg5Hc0Qa/Ue+Ri"
 _ID = "AKIA" + "Q3ZR7HVTX2M4WYLB"
 _ASIA = "ASIA" + "Y34FZKBOKMUTVV7A"
-_TOKEN_HEAD = secrets.SESSION_TOKEN_PREFIXES[0]
+_TOKEN_HEAD = shapes.SESSION_TOKEN_PREFIXES[0]
 
 
 def _fill(unit: str, size: int, tail: str = "") -> str:
@@ -82,46 +82,46 @@ _KEY_IDS = ("key-id-prefixes", "key-id-near-misses", "key-ids-glued", "url-one-l
 _NAMES = ("secret-names", "secret-assignments", "token-name-parts", "identifier-run")
 #: Each pattern with the shapes that could make it backtrack.
 PATTERNS: dict[str, tuple[re.Pattern[str], tuple[str, ...]]] = {
-    "KEY_ID_PATTERN": (secrets.KEY_ID_PATTERN, (*_KEY_IDS, "base64-run")),
-    "_KEY_ID_SCAN": (secrets._KEY_ID_SCAN, (*_KEY_IDS, "base64-run")),
+    "KEY_ID_PATTERN": (shapes.KEY_ID_PATTERN, (*_KEY_IDS, "base64-run")),
+    "_KEY_ID_SCAN": (key_ids._KEY_ID_SCAN, (*_KEY_IDS, "base64-run")),
     "SECRET_KEY_PATTERN": (
-        secrets.SECRET_KEY_PATTERN,
+        candidates.SECRET_KEY_PATTERN,
         ("base64-run", "base64-run-padded", "ids-and-secrets", "key-id-near-misses"),
     ),
     "SESSION_TOKEN_PATTERN": (
-        secrets.SESSION_TOKEN_PATTERN,
+        candidates.SESSION_TOKEN_PATTERN,
         ("token-prefixes", "token-long-run", "base64-run-padded"),
     ),
-    "SECRET_KEY_NAMES": (credential_names.SECRET_KEY_NAMES, _NAMES),
-    "ACCESS_KEY_ID_NAMES": (credential_names.ACCESS_KEY_ID_NAMES, _NAMES),
-    "SESSION_TOKEN_NAMES": (credential_names.SESSION_TOKEN_NAMES, _NAMES),
+    "SECRET_KEY_NAMES": (names.SECRET_KEY_NAMES, _NAMES),
+    "ACCESS_KEY_ID_NAMES": (names.ACCESS_KEY_ID_NAMES, _NAMES),
+    "SESSION_TOKEN_NAMES": (names.SESSION_TOKEN_NAMES, _NAMES),
     "_AWS_CONTEXT": (
-        credential_names._AWS_CONTEXT,
+        names._AWS_CONTEXT,
         ("aws-context", "identifier-run", "secret-names"),
     ),
     # The analysis only ever ``.match``es the patterns below at offsets it chose;
     # searching tries every offset, which is strictly more work.
-    "_NAME_REST": (material._NAME_REST, ("identifier-run", "secret-names")),
+    "_NAME_REST": (named_values._NAME_REST, ("identifier-run", "secret-names")),
     "_GAP": (
-        material._GAP,
+        named_values._GAP,
         ("secret-gaps", "secret-assignments", "xml-gaps", "annotation-gaps"),
     ),
     "_UNNAMED_SECRET": (
-        material._UNNAMED_SECRET,
+        beside_ids._UNNAMED_SECRET,
         ("base64-run", "secret-assignments", "ids-and-secrets"),
     ),
     "_BESIDE_TOKEN": (
-        material._BESIDE_TOKEN,
+        beside_ids._BESIDE_TOKEN,
         ("base64-run", "base64-run-padded", "token-long-run", "asia-ids-one-line"),
     ),
-    "_SECRET_VALUE": (material._SECRET_VALUE, ("base64-run", "ids-and-named")),
+    "_SECRET_VALUE": (named_values._SECRET_VALUE, ("base64-run", "ids-and-named")),
     "_SECRET_ESCAPED_VALUE": (
-        material._SECRET_ESCAPED_VALUE,
+        named_values._SECRET_ESCAPED_VALUE,
         ("base64-run", "escaped-run", "percent-run"),
     ),
-    "_SECRET_B64_VALUE": (material._SECRET_B64_VALUE, ("base64-run", "base64-run-padded")),
+    "_SECRET_B64_VALUE": (named_values._SECRET_B64_VALUE, ("base64-run", "base64-run-padded")),
     "_TOKEN_VALUE": (
-        material._TOKEN_VALUE,
+        named_values._TOKEN_VALUE,
         ("token-names-in-values", "base64-run-padded", "url-one-line"),
     ),
     "_PRIVATE_KEY": (cloud_keys._PRIVATE_KEY, ("private-key-heads", "service-account-keys")),

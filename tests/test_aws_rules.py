@@ -161,7 +161,7 @@ def test_one_id_policy_for_text_and_config_rules() -> None:
 
 
 def test_documentation_derivatives_are_examples() -> None:
-    from rolecall.secrets import is_documented_example
+    from rolecall.rules.common.placeholders import is_documented_example
 
     doc_secret = "wJalrXUtnFEMI/K7MDENG/bPxRfiCY"
     assert is_documented_example(doc_secret + "TESTKEY")

@@ -14,17 +14,18 @@ import random
 from pathlib import Path
 
 import pytest
-from rolecall import Document, credential_names
+from rolecall import Document
 from rolecall.engine.core import Engine, EngineOptions
 from rolecall.fakes import BASE64, fake, fake_key_id, fake_secret_key
+from rolecall.plugin.api import SESSION_TOKEN_PREFIXES
 from rolecall.plugin.registry import default_registry
 from rolecall.rules.aws import material as _aws_material
+from rolecall.rules.aws import named_values, names, value_gate
 from rolecall.rules.common import lowered as _lowered
 from rolecall.rules.common import urls as _urls
 from rolecall.rules.common.lowered import LOWERS_TO_ASCII, ascii_lowered
 from rolecall.rules.config import places as config_places
 from rolecall.rules.tokens import azure_entra
-from rolecall.secrets import SESSION_TOKEN_PREFIXES
 
 ENGINE = Engine(default_registry(), EngineOptions())
 SECRET = fake("azure_sas_key")  # 44 characters of base64: an older-format client secret
@@ -182,7 +183,7 @@ def _token(prefix: str, length: int = 356) -> str:
 def test_bare_token_prefilter_passes_every_known_prefix(prefix: str) -> None:
     token = _token(prefix)
     text = f"# pasted from the console\n{token}\n"
-    assert _aws_material.may_hold_bare_token(text)
+    assert named_values.may_hold_bare_token(text)
     found = _aws_material.material(Document("notes.txt", text.encode()), False).tokens
     assert [t.value for t in found] == [token]
 
@@ -190,14 +191,14 @@ def test_bare_token_prefilter_passes_every_known_prefix(prefix: str) -> None:
 def test_bare_token_prefilter_says_no_only_without_a_prefix() -> None:
     alphabet = BASE64.replace("Y", "").replace("b", "")  # no prefix core can occur
     body = "".join(random.Random(18).choices(alphabet, k=400))
-    assert not _aws_material.may_hold_bare_token(body)
-    assert not _aws_material.may_hold_bare_token(body, ascii_lowered(body))
+    assert not named_values.may_hold_bare_token(body)
+    assert not named_values.may_hold_bare_token(body, ascii_lowered(body))
     for prefix in SESSION_TOKEN_PREFIXES:
         text = body[:100] + prefix + body[100:]
-        assert _aws_material.may_hold_bare_token(text)
-        assert _aws_material.may_hold_bare_token(text, ascii_lowered(text))
+        assert named_values.may_hold_bare_token(text)
+        assert named_values.may_hold_bare_token(text, ascii_lowered(text))
         # The lower-cased copy only rules texts out: a core in another case is no core.
-        assert not _aws_material.may_hold_bare_token(text.swapcase(), ascii_lowered(text))
+        assert not named_values.may_hold_bare_token(text.swapcase(), ascii_lowered(text))
 
 
 def _material_texts() -> dict[str, str]:
@@ -242,7 +243,7 @@ def test_material_view_is_the_same_without_the_fast_paths(
         }
 
     fast = build()
-    monkeypatch.setattr(_aws_material, "may_hold_bare_token", lambda text, lowered=None: True)
+    monkeypatch.setattr(named_values, "may_hold_bare_token", lambda text, lowered=None: True)
     assert build() == fast
     # The inputs hold what the view reports: ids, secrets, named, bare and beside tokens.
     assert len(fast["sts.json"].tokens) == 1 and fast["sts.json"].pairs
@@ -255,14 +256,14 @@ def test_material_view_is_the_same_without_the_fast_paths(
 def test_every_session_token_prefix_holds_a_prefilter_core() -> None:
     assert len(SESSION_TOKEN_PREFIXES) >= 4  # IQoJ, AgoJ, FwoG, FQoG at least
     for prefix in SESSION_TOKEN_PREFIXES:
-        assert any(core in prefix for core in _aws_material._TOKEN_PREFIX_CORES), prefix
+        assert any(core in prefix for core in named_values._TOKEN_PREFIX_CORES), prefix
 
 
 # --- the credential-value gate before parsing (RC301, RC307, RC321, ...) ------------
 
 
 def _gate_reference(text: str) -> bool:
-    return credential_names._CANDIDATE_VALUE.search(text) is not None
+    return value_gate._CANDIDATE_VALUE.search(text) is not None
 
 
 #: Every shape the gate documents, alone in a text (base64 of each key-id prefix too).
@@ -289,7 +290,7 @@ GATE_SHAPES = [
 def test_gate_passes_every_documented_shape(shape: str, around: tuple[str, str]) -> None:
     text = around[0] + shape + around[1]
     assert _gate_reference(text)
-    assert credential_names.may_hold_credential_value(text)
+    assert value_gate.may_hold_credential_value(text)
 
 
 @pytest.mark.parametrize(
@@ -297,7 +298,7 @@ def test_gate_passes_every_documented_shape(shape: str, around: tuple[str, str])
 )
 def test_gate_says_no_where_the_reference_does(text: str) -> None:
     assert not _gate_reference(text)
-    assert not credential_names._candidate_value(text)
+    assert not value_gate._candidate_value(text)
 
 
 def _gate_text(rng: random.Random) -> str:
@@ -314,32 +315,30 @@ def _gate_text(rng: random.Random) -> str:
 def test_gate_agrees_with_the_regex_across_slices(
     slice_chars: int, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(credential_names, "_SLICE", slice_chars)
+    monkeypatch.setattr(value_gate, "_SLICE", slice_chars)
     rng = random.Random(slice_chars)
     answers = []
     for _ in range(4000):
         text = _gate_text(rng)
         expected = _gate_reference(text)
-        assert credential_names._candidate_value(text) == expected, text
+        assert value_gate._candidate_value(text) == expected, text
         answers.append(expected)
     assert 500 < sum(answers) < 3500  # both answers occur often
 
 
 def test_gate_finds_a_run_cut_by_every_slice_boundary(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(credential_names, "_SLICE", 50)
+    monkeypatch.setattr(value_gate, "_SLICE", 50)
     for at in range(0, 120):
         text = "-" * at + SECRET_KEY + "-" * 30
-        assert credential_names._candidate_value(text), at
-        assert not credential_names._candidate_value(text.replace(SECRET_KEY, SECRET_KEY[:39]))
+        assert value_gate._candidate_value(text), at
+        assert not value_gate._candidate_value(text.replace(SECRET_KEY, SECRET_KEY[:39]))
 
 
 def _whole_gate_reference(text: str) -> bool:
     """``may_hold_credential_value`` as two regexes (before its fast paths)."""
-    if credential_names._CANDIDATE_VALUE.search(text):
+    if value_gate._CANDIDATE_VALUE.search(text):
         return True
-    return ("\\/" in text or "\\u002" in text) and bool(
-        credential_names._CANDIDATE_ESCAPED.search(text)
-    )
+    return ("\\/" in text or "\\u002" in text) and bool(value_gate._CANDIDATE_ESCAPED.search(text))
 
 
 def _escaped(secret: str, rng: random.Random) -> str:
@@ -359,13 +358,13 @@ def _escaped(secret: str, rng: random.Random) -> str:
     ],
 )
 def test_gate_passes_escaped_secrets(text: str) -> None:
-    assert not credential_names._candidate_value(text)  # only the escaped form holds one
+    assert not value_gate._candidate_value(text)  # only the escaped form holds one
     assert _whole_gate_reference(text)
-    assert credential_names.may_hold_credential_value(text)
+    assert value_gate.may_hold_credential_value(text)
 
 
 def test_gate_with_escapes_agrees_with_the_regexes(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(credential_names, "_SLICE", 23)
+    monkeypatch.setattr(value_gate, "_SLICE", 23)
     rng = random.Random(1840)
     alphabet = BASE64.replace("/", "")
     answers = []
@@ -378,7 +377,7 @@ def test_gate_with_escapes_agrees_with_the_regexes(monkeypatch: pytest.MonkeyPat
         ]
         text = "".join(parts)
         expected = _whole_gate_reference(text)
-        assert credential_names.may_hold_credential_value(text) == expected, text
+        assert value_gate.may_hold_credential_value(text) == expected, text
         answers.append(expected)
     assert 500 < sum(answers) < 3500
 
@@ -452,13 +451,13 @@ def test_the_value_gate_runs_once_per_document(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     calls: list[int] = []
-    original = credential_names.may_hold_credential_value
+    original = value_gate.may_hold_credential_value
 
     def counted(text: str) -> bool:
         calls.append(len(text))
         return original(text)
 
-    monkeypatch.setattr(credential_names, "may_hold_credential_value", counted)
+    monkeypatch.setattr(value_gate, "may_hold_credential_value", counted)
     monkeypatch.setattr(config_places, "may_hold_credential_value", counted)
     # A Kubernetes manifest (RC301, RC307 and RC321 gate on the value) with a key pair.
     text = (
@@ -543,7 +542,7 @@ def test_material_view_names_are_found_as_str_lower_finds_them(
         }
 
     new = build()
-    monkeypatch.setattr(_aws_material, "_lowered_names", _old_lowered_names)
+    monkeypatch.setattr(_aws_material, "lowered_names", _old_lowered_names)
     assert build() == new
     # What the view finds is found at the same offsets (the texts hold material).
     assert new["creds"].pairs and new["akia.env"].pairs and new["kelvin.env"].tokens
@@ -568,7 +567,7 @@ def test_the_lower_cased_copy_is_made_once_per_document(monkeypatch: pytest.Monk
 def test_material_name_search_finds_every_word_a_find_per_word_finds() -> None:
     """Two ``find`` loops (``secret``, ``token`` and its leads) give the starts that one
     ``find`` loop per word gave, on texts dense with overlapping words."""
-    words = ("secret", *credential_names.SESSION_TOKEN_NAME_PARTS)
+    words = ("secret", *names.SESSION_TOKEN_NAME_PARTS)
     assert all(w.endswith("token") for w in words[1:])
     rng = random.Random(1834)
     pieces = ["secret", "session", "security", "token", "_", "-", "s", "t", "x", "oken", "tok"]
@@ -580,4 +579,4 @@ def test_material_name_search_finds_every_word_a_find_per_word_finds() -> None:
             while pos != -1:
                 expected.append(pos)
                 pos = lowered.find(word.encode(), pos + len(word))
-        assert _aws_material._word_starts(lowered) == sorted(expected), lowered
+        assert named_values._word_starts(lowered) == sorted(expected), lowered

@@ -1,9 +1,9 @@
-"""rolecall.secrets additions used by the Python rules."""
+"""rolecall.rules.aws.names additions used by the Python rules."""
 
 from __future__ import annotations
 
 import pytest
-from rolecall import credential_names
+from rolecall.rules.aws import names as credential_names
 
 
 @pytest.mark.parametrize(

@@ -8,11 +8,9 @@ import pytest
 from rolecall.engine.core import Engine, EngineOptions, RuleSelection, scan_text
 from rolecall.fakes import FAKES, fake
 from rolecall.plugin.registry import default_registry
-from rolecall.secrets import (
-    base62_encode,
+from rolecall.rules.common.checksums import base62_encode, crc32_base62, has_crc32_checksum
+from rolecall.rules.common.placeholders import (
     contains_reference,
-    crc32_base62,
-    has_crc32_checksum,
     is_documented_example,
     looks_random,
 )

@@ -668,8 +668,8 @@ def test_cloud_init_user_data(rel: str, tmp_path: Path, capsys: pytest.CaptureFi
 
 
 def _hits(pairs: int) -> list[Any]:
-    from rolecall.credential_names import CredentialValue
     from rolecall.read.parsers.common import Entry
+    from rolecall.rules.aws.names import CredentialValue
     from rolecall.rules.config.support import Hit
 
     key_id = CredentialValue("key_id", True, True, key_id=fake_key_id("AKIA", random.Random(1)))

@@ -19,7 +19,7 @@ from typing import Any
 import pytest
 from rolecall.cli.main import main
 from rolecall.fakes import fake_key_id, fake_secret_key, fake_session_token
-from rolecall.secrets import looks_like_secret_key
+from rolecall.plugin.api import looks_like_secret_key
 
 RNG = random.Random("rolecall-places-a")
 

@@ -8,9 +8,9 @@ from collections import Counter
 
 import pytest
 from rolecall import Document, NoticeCode
-from rolecall.credential_names import credential_name, credential_value
 from rolecall.engine.core import Engine, EngineOptions, RuleSelection
 from rolecall.plugin.registry import default_registry
+from rolecall.rules.aws.names import credential_name, credential_value
 from rolecall.rules.config.support import FAKE_KEY_ID, FAKE_SECRET, FAKE_TOKEN
 
 from tests.conftest import REPO

@@ -111,6 +111,7 @@ def test_python_rules_import_only_the_analysis_interface() -> None:
 
 
 def test_the_interface_lists_what_it_exports() -> None:
+    assert {"findings", "analysis", "Analysis", "Use", "CredArg"} <= set(python_analysis.__all__)
     for name in python_analysis.__all__:
         assert getattr(python_analysis, name) is not None, name
 

@@ -5,30 +5,29 @@ import random
 import string
 
 import pytest
-from rolecall.credential_names import (
-    NameKind,
-    credential_name_kind,
-    has_aws_context,
-    may_hold_credential_value,
-)
-from rolecall.secrets import (
-    SESSION_TOKEN_PATTERN,
+from rolecall.plugin.api import (
     SESSION_TOKEN_PREFIXES,
-    account_id_from_key_id,
     decodes_to_text,
-    find_key_ids,
     has_placeholder_word,
-    is_documented_example,
-    is_not_a_secret,
-    is_placeholder,
-    is_placeholder_key_id,
-    is_reference,
-    is_well_formed_key_id,
-    key_id_info,
     looks_like_path,
     looks_like_secret_key,
     looks_like_session_token,
-    looks_like_token_beside_key_id,
+)
+from rolecall.rules.aws.candidates import SESSION_TOKEN_PATTERN, looks_like_token_beside_key_id
+from rolecall.rules.aws.key_ids import (
+    account_id_from_key_id,
+    find_key_ids,
+    is_placeholder_key_id,
+    is_well_formed_key_id,
+    key_id_info,
+)
+from rolecall.rules.aws.names import NameKind, credential_name_kind, has_aws_context
+from rolecall.rules.aws.value_gate import may_hold_credential_value
+from rolecall.rules.common.placeholders import (
+    is_documented_example,
+    is_not_a_secret,
+    is_placeholder,
+    is_reference,
 )
 
 

@@ -13,7 +13,7 @@ import random
 import pytest
 from rolecall.fakes import fake, fake_key_id, fake_secret_key, fake_session_token
 from rolecall.rules.aws import examples as aws
-from rolecall.secrets import Strength, looks_word_like, material_strength
+from rolecall.strength import Strength, looks_word_like, material_strength
 
 HIGH, LOW = Strength.HIGH, Strength.LOW
 

@@ -8,9 +8,9 @@ import re
 from collections.abc import Iterator
 
 from rolecall import Confidence, Document, Example, Finding, Rule, RuleContext, Severity, redact
-from rolecall.fakes import fake
+from rolecall.rules.common.placeholders import is_not_a_literal_secret
 from rolecall.rules.common.urls import RDS_HOST, url_credentials
-from rolecall.secrets import is_not_a_literal_secret
+from rolecall.rules.fakes import fake
 
 _SMTP_PASSWORD = re.compile(r"(?<![A-Za-z0-9+/])(B[A-Za-z0-9+/]{43})(?![A-Za-z0-9+/=])")
 _SES_CONTEXT = re.compile(r"(?i)smtp|ses[_-]?pass")  # the keywords below, exactly

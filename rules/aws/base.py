@@ -6,7 +6,8 @@ from collections.abc import Iterator
 from typing import ClassVar
 
 from rolecall import Confidence, Document, Finding, Rule, RuleContext, Severity, redact
-from rolecall.rules.aws.material import KeyIdHit, SecretHit, material
+from rolecall.rules.aws.hits import KeyIdHit, SecretHit
+from rolecall.rules.aws.material import material
 
 NOTE = "AWS's documented example key id {key_id}%s (not a credential; report_examples is on)"
 EXAMPLE_SECRET_NOTE = "AWS's documented example secret key {secret} (report_examples is on)"

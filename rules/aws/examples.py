@@ -12,6 +12,7 @@ import hashlib
 
 from rolecall import Example
 
+#: The fake key id of every rule folder's examples (the config and Python rules use it too).
 AKIA = "AKIA" + "Q3ZR7HVTX2M4WYLB"
 AKIA_2 = "AKIA" + "5TQWXZ3RMVK7PL2N"
 AKIA_LEGACY = "AKIA" + "J7Q2XK4M9TL0RB8W"  # an old-generation id (5th character A-P)

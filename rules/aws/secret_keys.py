@@ -6,11 +6,12 @@ import bisect
 from collections.abc import Iterator
 
 from rolecall import Confidence, Document, Example, Finding, Rule, RuleContext, Severity, redact
-from rolecall.credential_names import SESSION_TOKEN_NAME_PARTS, SESSION_TOKEN_PREFIX_STEMS
+from rolecall.plugin.api import SESSION_TOKEN_PREFIXES
 from rolecall.rules.aws import examples as ex
 from rolecall.rules.aws.base import CHAIN, EXAMPLE_SECRET_NOTE, EXAMPLE_TOKEN_NOTE
-from rolecall.rules.aws.material import NAMED_PAIR_WINDOW, material
-from rolecall.secrets import SESSION_TOKEN_PREFIXES
+from rolecall.rules.aws.beside_ids import NAMED_PAIR_WINDOW
+from rolecall.rules.aws.material import material
+from rolecall.rules.aws.names import SESSION_TOKEN_NAME_PARTS, SESSION_TOKEN_PREFIX_STEMS
 
 
 class SecretAccessKey(Rule):

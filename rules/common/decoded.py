@@ -9,7 +9,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from rolecall import Document, Finding, Rule, RuleContext, Severity, redact
-from rolecall.rules.aws.material import Material, material
+from rolecall.rules.aws.hits import Material
+from rolecall.rules.aws.material import material
 
 
 def occurrences(text: str, words: tuple[str, ...]) -> list[int]:

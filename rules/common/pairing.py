@@ -14,15 +14,15 @@ import dataclasses
 from collections.abc import Iterable, Iterator
 
 from rolecall import Document, Finding, Rule, RuleContext
-from rolecall.credential_names import credential_value
-from rolecall.read.parsers.common import Entry
-from rolecall.rules.config.support import Hit, find_credentials, report
-from rolecall.secrets import (
+from rolecall.plugin.api import (
     KEY_ID_PATTERN,
-    is_placeholder,
+    Entry,
     looks_like_secret_key,
     looks_like_session_token,
 )
+from rolecall.rules.aws.names import credential_value
+from rolecall.rules.common.placeholders import is_placeholder
+from rolecall.rules.config.support import Hit, find_credentials, report
 
 #: Names under which a positional value is judged (they carry the shape the value has).
 _ID_NAME = "aws_access_key_id"

@@ -11,7 +11,7 @@ from collections.abc import Iterator
 from typing import ClassVar
 
 from rolecall import DocKind, Document, Finding, Rule, RuleContext, Severity, redact
-from rolecall.secrets import is_not_a_literal_secret, looks_random
+from rolecall.rules.common.placeholders import is_not_a_literal_secret, looks_random
 
 #: Prefixes of the token formats the RC13x/RC14x rules recognise. Rules about files that
 #: hold credentials (``.npmrc``, ``.pypirc``, URLs) leave values with these prefixes to the

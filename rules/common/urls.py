@@ -9,9 +9,9 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from rolecall import redact
-from rolecall.plugin.lazyre import lazy
+from rolecall.plugin.api import lazy
+from rolecall.rules.common.placeholders import is_not_a_literal_secret
 from rolecall.rules.common.tokens import has_known_token_prefix
-from rolecall.secrets import is_not_a_literal_secret
 
 # Anchored on "://" found with str.find, the scheme is matched backwards over a bounded
 # window and the userinfo forwards with bounded classes: linear on any input.

@@ -6,7 +6,7 @@ import json
 from collections.abc import Iterator
 
 from rolecall import Confidence, DocKind, Document, Example, Finding, Rule, RuleContext, Severity
-from rolecall.read.parsers.common import Entry, MapNode, Node, Scalar, walk
+from rolecall.plugin.api import Entry, MapNode, Node, Scalar, walk
 from rolecall.rules.common.pairing import findings, locate
 from rolecall.rules.config.places import config_entries, json_needed, may_hold_value, tree_roots
 from rolecall.rules.config.support import (
@@ -148,7 +148,7 @@ class AwsKeysInApiClientFile(Rule):
                 return
             pairs = _json_pairs(doc)
         else:
-            from rolecall.read.parsers.apiclients import request_file
+            from rolecall.plugin.api import request_file
 
             bru = DocKind.BRUNO in doc.kinds
             client = "Bruno" if bru else "REST Client"

@@ -23,8 +23,8 @@ PYPI_ACTION = "pypa/gh-action-pypi-publish"
 def publish_action_passwords(doc: Document) -> frozenset[int]:
     """Where the secret names in ``password`` inputs of ``pypa/gh-action-pypi-publish``
     steps start (the offset of ``X`` in ``${{ secrets.X }}``)."""
-    from rolecall.read.document import ViewError
-    from rolecall.read.parsers.common import MapNode, Scalar, walk
+    from rolecall import ViewError
+    from rolecall.plugin.api import MapNode, Scalar, walk
     from rolecall.rules.config.places import tree_roots
 
     try:

@@ -6,7 +6,7 @@ import posixpath
 from collections.abc import Iterator
 
 from rolecall import Confidence, DocKind, Document, Example, Finding, Rule, RuleContext, Severity
-from rolecall.read.parsers.common import Entry, MapNode, Node, flatten
+from rolecall.plugin.api import Entry, MapNode, Node, flatten
 from rolecall.rules.config.env_blocks import in_env_block
 from rolecall.rules.config.places import (
     ci_oidc_alternative,

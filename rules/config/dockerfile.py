@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from rolecall import Confidence, DocKind, Document, Example, Finding, Rule, RuleContext, Severity
-from rolecall.credential_names import credential_name
+from rolecall.rules.aws.names import credential_name
 from rolecall.rules.config.support import (
     CREDENTIAL_WORDS,
     FAKE_KEY_ID,
@@ -96,7 +96,7 @@ class AwsCredentialsInDockerfile(Rule):
     )
 
     def check(self, doc: Document, ctx: RuleContext) -> Iterator[Finding]:
-        from rolecall.read.parsers.dockerfile import DOCKERFILE_VIEW
+        from rolecall.plugin.api import DOCKERFILE_VIEW
 
         entries = doc.view(DOCKERFILE_VIEW).entries
         for hit in find_credentials([(e.key, e) for e in entries], ctx):

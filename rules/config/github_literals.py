@@ -87,7 +87,7 @@ class LiteralCredentialInWorkflow(Rule):
     )
 
     def check(self, doc: Document, ctx: RuleContext) -> Iterator[Finding]:
-        from rolecall.read.parsers.yaml import YAML_VIEW
+        from rolecall.plugin.api import YAML_VIEW
 
         entries = list(doc.view(YAML_VIEW).entries)
         pairs = [(e.key, e) for e in entries if e.key != "run"]

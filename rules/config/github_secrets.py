@@ -6,7 +6,7 @@ import re
 from collections.abc import Iterator
 
 from rolecall import Confidence, DocKind, Document, Example, Finding, Rule, RuleContext, Severity
-from rolecall.read.parsers.common import MapNode, Scalar, walk
+from rolecall.plugin.api import MapNode, Scalar, walk
 from rolecall.rules.config.places import GITHUB_OIDC, tree_roots, workflow_run_scripts
 
 _WF = ".github/workflows/deploy.yml"

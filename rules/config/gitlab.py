@@ -6,9 +6,8 @@ import re
 from collections.abc import Iterator
 
 from rolecall import Confidence, DocKind, Document, Example, Finding, Rule, RuleContext, Severity
-from rolecall.credential_names import credential_name
-from rolecall.read.parsers.common import Entry, MapNode, Scalar, SeqNode, walk
-from rolecall.read.parsers.shell import scan_shell
+from rolecall.plugin.api import Entry, MapNode, Scalar, SeqNode, scan_shell, walk
+from rolecall.rules.aws.names import credential_name
 from rolecall.rules.config.places import is_gitlab_ci, tree_roots
 from rolecall.rules.config.support import FAKE_KEY_ID, FAKE_SECRET, find_credentials, report
 

@@ -5,8 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from rolecall import Confidence, DocKind, Document, Example, Finding, Rule, RuleContext, Severity
-from rolecall.plugin.lazyre import lazy
-from rolecall.read.parsers.common import MapNode, Scalar, flatten
+from rolecall.plugin.api import MapNode, Scalar, flatten, lazy
 from rolecall.rules.config.places import is_cloudformation, tree_roots
 
 _TF_SECRET = lazy(r"\baws_iam_access_key\.[\w-]+(?:\[[^\]]*\])?\.(secret|ses_smtp_password_v4)\b")
@@ -70,7 +69,7 @@ class IamAccessKeyCreatedByIac(Rule):
 
     def check(self, doc: Document, ctx: RuleContext) -> Iterator[Finding]:
         if DocKind.TERRAFORM in doc.kinds:
-            from rolecall.read.parsers.hcl import HCL_VIEW
+            from rolecall.plugin.api import HCL_VIEW
 
             for block in doc.view(HCL_VIEW).blocks("resource"):
                 if block.labels[:1] == ("aws_iam_access_key",):
@@ -161,7 +160,7 @@ class AccessKeySecretInTemplateOutput(Rule):
 
     def check(self, doc: Document, ctx: RuleContext) -> Iterator[Finding]:
         if DocKind.TERRAFORM in doc.kinds:
-            from rolecall.read.parsers.hcl import HCL_VIEW
+            from rolecall.plugin.api import HCL_VIEW
 
             for block in doc.view(HCL_VIEW).blocks("output"):
                 value, sensitive = block.attribute("value"), block.attribute("sensitive")

@@ -6,7 +6,7 @@ import re
 from collections.abc import Iterator
 
 from rolecall import Confidence, DocKind, Document, Example, Finding, Rule, RuleContext, Severity
-from rolecall.read.parsers.common import Entry
+from rolecall.plugin.api import Entry
 from rolecall.rules.common.pairing import findings, locate
 from rolecall.rules.config.support import FAKE_KEY_ID, FAKE_SECRET
 

@@ -40,8 +40,8 @@ import gc
 from typing import Any
 
 from rolecall import Document, View
-from rolecall.credential_names import credential_name, credential_value
-from rolecall.read.parsers.common import MAX_DEPTH, MAX_NODES
+from rolecall.plugin.api import MAX_DEPTH, MAX_NODES
+from rolecall.rules.aws.names import credential_name, credential_value
 from rolecall.rules.config.env_blocks import is_env_key
 
 _NAMED = 1  # a credential name
@@ -224,7 +224,7 @@ def _named_value(names: list[str], values: list[str]) -> bool:
 
 
 def _decide(doc: Document) -> bool:
-    from rolecall.read.parsers.json import load_fast
+    from rolecall.plugin.api import load_fast
 
     # The C parser's tree holds no reference cycle, but its tuples and lists are tracked
     # by the cyclic collector: a 4 MB model allocates a million of them, which starts

@@ -6,7 +6,7 @@ import base64
 from collections.abc import Iterator
 
 from rolecall import Confidence, DocKind, Document, Example, Finding, Rule, RuleContext, Severity
-from rolecall.read.parsers.common import Entry, MapNode, Scalar, scalar_text
+from rolecall.plugin.api import Entry, MapNode, Scalar, scalar_text
 from rolecall.rules.config.places import (
     ci_oidc_alternative,
     cli_output_alternative,

@@ -15,9 +15,8 @@ import posixpath
 from collections.abc import Callable, Iterable, Iterator
 
 from rolecall import DocKind, Document, View
-from rolecall.credential_names import may_hold_credential_value
-from rolecall.read.parsers.common import Entry, MapNode, Node, Scalar, SeqNode, walk
-from rolecall.read.parsers.shell import scan_shell
+from rolecall.plugin.api import Entry, MapNode, Node, Scalar, SeqNode, scan_shell, walk
+from rolecall.rules.aws.value_gate import may_hold_credential_value
 from rolecall.rules.config.env_blocks import in_env_block, is_env_key
 
 AWS_SHARED_KEYS = frozenset({"aws_access_key_id", "aws_secret_access_key", "aws_session_token"})
@@ -169,29 +168,29 @@ def config_entries(doc: Document) -> tuple[Entry, ...]:
     if is_lock_file(doc):
         return ()
     if DocKind.ENV in kinds:
-        from rolecall.read.parsers.dotenv import DOTENV_VIEW
+        from rolecall.plugin.api import DOTENV_VIEW
 
         return doc.view(DOTENV_VIEW).entries
     if DocKind.INI in kinds:
-        from rolecall.read.parsers.ini import INI_VIEW
+        from rolecall.plugin.api import INI_VIEW
 
         return doc.view(INI_VIEW).entries
     if DocKind.YAML in kinds:
-        from rolecall.read.parsers.yaml import YAML_VIEW
+        from rolecall.plugin.api import YAML_VIEW
 
         return doc.view(YAML_VIEW).entries
     if DocKind.NOTEBOOK in kinds:
         return ()  # notebook cells are code: the Python rules read them
     if DocKind.JSON in kinds:
-        from rolecall.read.parsers.json import JSON_VIEW
+        from rolecall.plugin.api import JSON_VIEW
 
         return doc.view(JSON_VIEW).entries if json_needed(doc) else ()
     if DocKind.TOML in kinds:
-        from rolecall.read.parsers.toml import TOML_VIEW
+        from rolecall.plugin.api import TOML_VIEW
 
         return doc.view(TOML_VIEW).entries
     if DocKind.TERRAFORM in kinds:
-        from rolecall.read.parsers.hcl import HCL_VIEW
+        from rolecall.plugin.api import HCL_VIEW
 
         return doc.view(HCL_VIEW).entries
     return ()
@@ -202,11 +201,11 @@ def tree_roots(doc: Document) -> tuple[Node, ...]:
     if is_lock_file(doc):
         return ()
     if DocKind.YAML in doc.kinds:
-        from rolecall.read.parsers.yaml import YAML_VIEW
+        from rolecall.plugin.api import YAML_VIEW
 
         return doc.view(YAML_VIEW).documents
     if DocKind.JSON in doc.kinds and DocKind.NOTEBOOK not in doc.kinds:
-        from rolecall.read.parsers.json import JSON_VIEW
+        from rolecall.plugin.api import JSON_VIEW
 
         return (doc.view(JSON_VIEW).root,) if json_needed(doc) else ()
     return ()

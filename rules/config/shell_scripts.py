@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from rolecall import Confidence, DocKind, Document, Example, Finding, Rule, RuleContext, Severity
-from rolecall.read.parsers.winscripts import script_language
+from rolecall.plugin.api import script_language
 from rolecall.rules.config.places import (
     ci_oidc_alternative,
     is_github_workflow,
@@ -156,13 +156,13 @@ class AwsCredentialsSetByShellCommand(Rule):
         return super().applies_to(doc)
 
     def check(self, doc: Document, ctx: RuleContext) -> Iterator[Finding]:
-        from rolecall.read.parsers.shell import SHELL_VIEW
+        from rolecall.plugin.api import SHELL_VIEW
 
         if doc.kind is DocKind.TEXT:
             yield from self._windows_or_make(doc, ctx)
             return
         if DocKind.NOTEBOOK in doc.kinds:
-            from rolecall.read.parsers.notebook import NOTEBOOK_SHELL_VIEW
+            from rolecall.plugin.api import NOTEBOOK_SHELL_VIEW
 
             entries = doc.view(NOTEBOOK_SHELL_VIEW).entries
         elif DocKind.YAML in doc.kinds:
@@ -177,7 +177,7 @@ class AwsCredentialsSetByShellCommand(Rule):
             yield report(self, doc, hit, recommendation=advice)
 
     def _windows_or_make(self, doc: Document, ctx: RuleContext) -> Iterator[Finding]:
-        from rolecall.read.parsers.winscripts import script_entries
+        from rolecall.plugin.api import script_entries
 
         language = script_language(doc.path)
         if language is None:

@@ -12,24 +12,19 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from rolecall import Confidence, Document, Finding, Rule, RuleContext, Severity, redact
-from rolecall.credential_names import (
+from rolecall.plugin.api import KEY_ID_PATTERN, Entry, decodes_to_text, has_placeholder_word
+from rolecall.rules.aws.examples import AKIA
+from rolecall.rules.aws.key_ids import account_id_from_key_id, key_id_info
+from rolecall.rules.aws.names import (
     CONFIG_SESSION_PREFIXES,
     CredentialValue,
     credential_name,
     credential_value,
 )
-from rolecall.read.parsers.common import Entry
-from rolecall.secrets import (
-    KEY_ID_PATTERN,
-    account_id_from_key_id,
-    decodes_to_text,
-    has_placeholder_word,
-    key_id_info,
-)
 
 # Fakes for the rules' examples, built by concatenation so no file holds key-shaped text.
-FAKE_KEY_ID = "AKIA" + "Q3ZR7HVTX2M4WYLB"
-FAKE_TEMP_KEY_ID = "ASIA" + "Q3ZR7HVTX2M4WYLB"
+FAKE_KEY_ID = AKIA
+FAKE_TEMP_KEY_ID = "ASIA" + AKIA[4:]
 FAKE_SECRET = "q9Lr2vXb" + "T7mK4pZc1NwY8sHd0FgJ" + "6aUe3RiO" + "Ab12"
 FAKE_TOKEN = "IQoJb3JpZ2lu" + "X2VjEJr//////////wEaCXVzLWVhc3QtMSJHMEUCIQ" * 4
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from rolecall import Confidence, DocKind, Document, Example, Finding, Rule, RuleContext, Severity
-from rolecall.read.parsers.common import Entry
+from rolecall.plugin.api import Entry
 from rolecall.rules.config.places import credential_block
 from rolecall.rules.config.support import FAKE_KEY_ID, FAKE_SECRET, find_credentials, report
 
@@ -20,7 +20,7 @@ _PROVIDER_KEYS = {
 
 def _provider_blocks(doc: Document) -> Iterator[tuple[str, tuple[Entry, ...]]]:
     """(block description, its credential attributes) of aws providers and s3 backends."""
-    from rolecall.read.parsers.hcl import HCL_VIEW
+    from rolecall.plugin.api import HCL_VIEW
 
     blocks: dict[tuple[str, ...], list[Entry]] = {}
     for e in doc.view(HCL_VIEW).entries:

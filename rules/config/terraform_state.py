@@ -16,11 +16,11 @@ from rolecall import (
     Severity,
     redact,
 )
-from rolecall.read.parsers.common import Entry, MapNode, Node, Scalar, SeqNode, walk
+from rolecall.plugin.api import Entry, MapNode, Node, Scalar, SeqNode, walk
 from rolecall.rules.common.pairing import locate
+from rolecall.rules.common.placeholders import is_placeholder
 from rolecall.rules.config.places import may_hold_value, tree_roots
 from rolecall.rules.config.support import FAKE_KEY_ID, FAKE_SECRET, report
-from rolecall.secrets import is_placeholder
 
 _ACCESS_KEY = "aws_iam_access_key"
 #: Attributes of aws_iam_access_key that hold the key in clear (``encrypted_*`` hold it

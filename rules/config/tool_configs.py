@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from rolecall import Confidence, DocKind, Document, Example, Finding, Rule, RuleContext, Severity
-from rolecall.read.parsers.common import Entry
+from rolecall.plugin.api import Entry
 from rolecall.rules.config.places import config_entries, tool_config
 from rolecall.rules.config.support import (
     CREDENTIAL_WORDS,
@@ -146,7 +146,7 @@ class AwsKeysInToolConfig(Rule):
         if tool is None:
             return
         if tool == "s3fs":
-            from rolecall.read.parsers.connstr import s3fs_password_entries
+            from rolecall.plugin.api import s3fs_password_entries
 
             entries: tuple[Entry, ...] = s3fs_password_entries(doc.text)
         elif DocKind.INI in doc.kinds:
@@ -241,7 +241,7 @@ class AwsKeysInConnectionString(Rule):
     )
 
     def check(self, doc: Document, ctx: RuleContext) -> Iterator[Finding]:
-        from rolecall.read.parsers.connstr import connection_entries
+        from rolecall.plugin.api import connection_entries
 
         entries = connection_entries(doc.text)
         for hit in find_credentials([(e.key, e) for e in entries], ctx):

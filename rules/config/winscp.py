@@ -16,16 +16,10 @@ from rolecall import (
     Severity,
     redact,
 )
-from rolecall.read.parsers.common import Entry
+from rolecall.plugin.api import KEY_ID_PATTERN, Entry
+from rolecall.rules.aws.key_ids import account_id_from_key_id, is_placeholder_key_id
+from rolecall.rules.common.placeholders import is_documented_example, is_placeholder, is_reference
 from rolecall.rules.config.support import FAKE_KEY_ID, FAKE_SECRET, FAKE_TEMP_KEY_ID
-from rolecall.secrets import (
-    KEY_ID_PATTERN,
-    account_id_from_key_id,
-    is_documented_example,
-    is_placeholder,
-    is_placeholder_key_id,
-    is_reference,
-)
 
 #: WinSCP writes saved passwords obfuscated: hex digits, reversible without any key.
 _OBFUSCATED = "A35C4D5F2E6B0A19" + "6D6E6C6F3B3A39" + "2E33" * 10
@@ -110,7 +104,7 @@ class AwsKeysInWinscpSession(Rule):
     def check(self, doc: Document, ctx: RuleContext) -> Iterator[Finding]:
         if posixpath.basename(doc.path).lower() != "winscp.ini":
             return
-        from rolecall.read.parsers.ini import INI_VIEW
+        from rolecall.plugin.api import INI_VIEW
 
         for section in doc.view(INI_VIEW).sections:
             if not section.name.startswith("Sessions\\"):

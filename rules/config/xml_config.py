@@ -146,7 +146,7 @@ class AwsKeysInXmlConfig(Rule):
     def check(self, doc: Document, ctx: RuleContext) -> Iterator[Finding]:
         if not may_hold_value(doc):
             return  # no value could be a credential: no need to parse the file
-        from rolecall.read.parsers.xml import XML_VIEW
+        from rolecall.plugin.api import XML_VIEW
 
         pairs = [(e.key, e) for e in doc.view(XML_VIEW).entries]
         place, alternative = _place(doc)

@@ -5,8 +5,8 @@ from __future__ import annotations
 import re
 
 from rolecall import Confidence, Example, Severity
-from rolecall.fakes import fake
 from rolecall.rules.common.tokens import TokenRule
+from rolecall.rules.fakes import fake
 
 
 class OpenaiApiKey(TokenRule):

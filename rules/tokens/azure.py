@@ -6,8 +6,8 @@ import re
 from collections.abc import Iterator
 
 from rolecall import Confidence, Document, Example, Finding, Rule, RuleContext, Severity, redact
-from rolecall.fakes import fake
-from rolecall.secrets import is_not_a_literal_secret, looks_random
+from rolecall.rules.common.placeholders import is_not_a_literal_secret, looks_random
+from rolecall.rules.fakes import fake
 
 _STORAGE_KEY = re.compile(
     r"(?i)(?:AccountKey\s{0,4}=|(?:storage_?)?account_?key[\"']?\s{0,4}[:=]|AZURE_STORAGE_KEY"

@@ -10,10 +10,10 @@ import re
 from collections.abc import Iterator
 
 from rolecall import Confidence, Document, Example, Finding, Rule, RuleContext, Severity, redact
-from rolecall.fakes import fake
-from rolecall.plugin.lazyre import lazy
+from rolecall.plugin.api import lazy
 from rolecall.rules.common.lowered import LOWERED, ascii_lowered
-from rolecall.secrets import is_not_a_literal_secret, looks_random
+from rolecall.rules.common.placeholders import is_not_a_literal_secret, looks_random
+from rolecall.rules.fakes import fake
 
 _NAMED_SECRET = lazy(
     r"(?i)(?:AZURE_CLIENT_SECRET|ARM_CLIENT_SECRET|client_?secret|clientSecret)[\"']?"

@@ -6,8 +6,8 @@ import re
 from collections.abc import Iterator
 
 from rolecall import Confidence, Document, Example, Finding, Rule, RuleContext, Severity, redact
+from rolecall.plugin.api import has_placeholder_word, shannon_entropy
 from rolecall.rules.aws import examples as ex
-from rolecall.secrets import has_placeholder_word, shannon_entropy
 
 _BEGIN = "-----BEGIN "
 _PEM = _BEGIN + "PRIVATE KEY-----"

@@ -8,8 +8,8 @@ import re
 from collections.abc import Iterator
 
 from rolecall import Confidence, Document, Example, Finding, Rule, RuleContext, Severity, redact
-from rolecall.fakes import fake
-from rolecall.secrets import is_not_a_literal_secret
+from rolecall.rules.common.placeholders import is_not_a_literal_secret
+from rolecall.rules.fakes import fake
 
 _AUTH = re.compile(r"\"(auth|identitytoken|password)\"\s{0,20}:\s{0,20}\"([^\"\\\s]{4,4000})\"")
 # base64 of '{"auths":' as Kubernetes stores a whole config in a dockerconfigjson Secret.

@@ -8,7 +8,7 @@ import re
 from collections.abc import Iterator
 
 from rolecall import Confidence, Document, Example, Finding, RuleContext, Severity
-from rolecall.fakes import fake
+from rolecall.rules.fakes import fake
 from rolecall.rules.tokens.signing_keys import DEFAULT, SigningKeyRule
 
 

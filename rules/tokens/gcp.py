@@ -9,8 +9,8 @@ import re
 from collections.abc import Iterator
 
 from rolecall import Confidence, Document, Example, Finding, Rule, RuleContext, Severity, redact
-from rolecall.fakes import fake
-from rolecall.secrets import is_not_a_literal_secret, looks_random
+from rolecall.rules.common.placeholders import is_not_a_literal_secret, looks_random
+from rolecall.rules.fakes import fake
 
 _API_KEY = re.compile(r"(?<![A-Za-z0-9_-])(AIza[0-9A-Za-z_-]{35})(?![A-Za-z0-9_-])")
 _CLIENT_CONFIG = re.compile(r"(?i)firebaseapp\.com|google-services|GoogleService-Info")

@@ -16,9 +16,9 @@ from rolecall import (
     Severity,
     redact,
 )
-from rolecall.fakes import fake
+from rolecall.rules.common.placeholders import is_not_a_literal_secret, looks_random
 from rolecall.rules.common.tokens import has_known_token_prefix
-from rolecall.secrets import is_not_a_literal_secret, looks_random
+from rolecall.rules.fakes import fake
 
 # Starts at the keyword (a literal first character keeps the scan fast and linear).
 _ASSIGNMENT = re.compile(

@@ -6,8 +6,8 @@ import posixpath
 from collections.abc import Iterator
 
 from rolecall import Confidence, Document, Example, Finding, Rule, RuleContext, Severity, redact
-from rolecall.fakes import fake
-from rolecall.plugin.lazyre import lazy
+from rolecall.plugin.api import lazy
+from rolecall.rules.fakes import fake
 from rolecall.rules.tokens.package_auth import literal_value
 
 _NETRC = lazy(r"(?:^|\s)password\s{1,20}(\S{1,500})")

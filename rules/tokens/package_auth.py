@@ -6,10 +6,10 @@ import posixpath
 from collections.abc import Iterator
 
 from rolecall import Confidence, Document, Example, Finding, Rule, RuleContext, Severity, redact
-from rolecall.fakes import fake
-from rolecall.plugin.lazyre import lazy
+from rolecall.plugin.api import lazy
+from rolecall.rules.common.placeholders import is_not_a_literal_secret
 from rolecall.rules.common.tokens import has_known_token_prefix
-from rolecall.secrets import is_not_a_literal_secret
+from rolecall.rules.fakes import fake
 
 
 def literal_value(value: str) -> bool:

@@ -5,9 +5,9 @@ from __future__ import annotations
 import re
 
 from rolecall import Confidence, Example, Severity
-from rolecall.fakes import fake
+from rolecall.rules.common.checksums import has_crc32_checksum
 from rolecall.rules.common.tokens import TokenRule
-from rolecall.secrets import has_crc32_checksum
+from rolecall.rules.fakes import fake
 
 
 class NpmToken(TokenRule):

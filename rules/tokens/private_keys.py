@@ -8,8 +8,9 @@ import re
 from collections.abc import Iterator
 
 from rolecall import Confidence, Document, Example, Finding, Rule, RuleContext, Severity, redact
-from rolecall.fakes import fake
-from rolecall.secrets import is_placeholder, shannon_entropy
+from rolecall.plugin.api import shannon_entropy
+from rolecall.rules.common.placeholders import is_placeholder
+from rolecall.rules.fakes import fake
 
 _DASH = "-" * 5
 # Bounded label: the pattern is linear however many dashes or capitals a file holds.

@@ -17,8 +17,8 @@ from rolecall import (
     Severity,
     redact,
 )
-from rolecall.fakes import fake
-from rolecall.secrets import is_not_a_literal_secret, looks_random
+from rolecall.rules.common.placeholders import is_not_a_literal_secret, looks_random
+from rolecall.rules.fakes import fake
 
 #: A literal fallback in os.environ.get("X", "...") / os.getenv("X", "...").
 DEFAULT = r"os\.(?:environ\.get|getenv)\(\s{0,4}[\"'][A-Za-z0-9_]{1,64}[\"']\s{0,4},\s{0,4}"

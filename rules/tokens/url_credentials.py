@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from rolecall import Confidence, Document, Example, Finding, Rule, RuleContext, Severity, redact
-from rolecall.fakes import fake
 from rolecall.rules.common.urls import RDS_HOST, is_index_url, url_credentials
+from rolecall.rules.fakes import fake
 
 
 class UrlEmbeddedPassword(Rule):

@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TextIO
 
-from rolecall import secrets
+from rolecall import shapes
 from rolecall.atomic import write_atomic
 from rolecall.engine.core import Engine
 from rolecall.fix.edits import OverlappingEdits, apply_edits, choose_fixes
@@ -229,7 +229,7 @@ _REDACTED = re.compile(r"…\(\d+ chars\)")
 def _shows_value(evidence: str) -> bool:
     """Whether a finding's evidence is a credential value (a key id, or a value shown
     redacted), not code that reads one from elsewhere."""
-    return bool(_REDACTED.search(evidence) or secrets.KEY_ID_PATTERN.search(evidence))
+    return bool(_REDACTED.search(evidence) or shapes.KEY_ID_PATTERN.search(evidence))
 
 
 _SENTENCE_END = re.compile(r"\.(?=\s+[A-Z`(]|\s*$)")
@@ -298,8 +298,8 @@ def hide_secrets(line: str, reported: Sequence[str] = ()) -> str:
 
     def hide(match: re.Match[str]) -> str:
         value = match.group(0)
-        if secrets.looks_like_secret_key(value) or (
-            len(value) >= 64 and secrets.shannon_entropy(value) >= 4.5
+        if shapes.looks_like_secret_key(value) or (
+            len(value) >= 64 and shapes.shannon_entropy(value) >= 4.5
         ):
             return redact(value)
         return value

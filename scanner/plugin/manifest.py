@@ -10,8 +10,9 @@ when one of its rules is selected for a file, or when a command needs the rule c
 themselves (``explain``, ``fix``). Listing every rule's metadata, as JSON and SARIF
 reports and ``rolecall rules`` do, imports none: about 10 ms of a pre-commit run.
 
-The manifest carries a digest of the sources its fields can come from (the rule modules,
-the parsers and the modules rules import constants from). When that digest does not
+The manifest carries a digest of the sources its fields can come from: the rule modules,
+and the plugin API (:mod:`rolecall.plugin.api` and the modules its names live in), which
+is all of the engine that a rule may import. When that digest does not
 match the installed sources, the manifest is ignored and every module is imported, so a
 stale manifest costs time, never a finding. ``python scripts/generate.py`` writes
 it; a test fails while the committed one is stale. Third-party plugins are always
@@ -33,17 +34,16 @@ if TYPE_CHECKING:
 MANIFEST_NAME = "_manifest.json"
 #: 2: each rule's entry carries its metadata (``info``).
 FORMAT = 2
-#: The rolecall modules (besides ``rules/`` and ``read/parsers/``) rule declarations use,
-#: as paths under the package folder.
-_DECLARATION_SOURCES = (
-    "secrets.py",
-    "credential_names.py",
-    "plugin/lazyre.py",
-    "fakes.py",
-    "plugin/rule.py",
-    "read/document.py",
-    "model.py",
-)
+
+
+def declaration_sources() -> list[str]:
+    """The engine modules a rule declaration can depend on, as paths under the package
+    folder: the plugin API module and the modules its names live in (rules import
+    nothing else of the engine; a test checks that)."""
+    from rolecall.plugin.api import HOMES
+
+    modules = ["rolecall.plugin.api", *HOMES]
+    return sorted({m.removeprefix("rolecall.").replace(".", "/") + ".py" for m in modules})
 
 
 @dataclass(frozen=True)
@@ -107,9 +107,8 @@ def source_digest(rules: str) -> str:
     """SHA-256 over the sources a rule declaration can depend on (named the same way
     whatever the folders are called: a source tree, an editable or a wheel install)."""
     package = _package_folder()
-    files = [(f"rolecall/{name}", os.path.join(package, name)) for name in _DECLARATION_SOURCES]
-    for label, folder in (("rules", rules), ("parsers", os.path.join(package, "read", "parsers"))):
-        files += [(f"{label}/{rel}", os.path.join(folder, rel)) for rel in python_sources(folder)]
+    files = [(f"rolecall/{name}", os.path.join(package, name)) for name in declaration_sources()]
+    files += [(f"rules/{rel}", os.path.join(rules, rel)) for rel in python_sources(rules)]
     digest = hashlib.sha256()
     for label, path in files:
         with open(path, "rb") as fh:

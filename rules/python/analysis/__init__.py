@@ -33,9 +33,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 
-from rolecall.model import Finding
-from rolecall.plugin.rule import Rule, RuleContext
-from rolecall.read.document import Document
+from rolecall import Document, Finding, Rule, RuleContext
 from rolecall.rules.python.analysis.examples import (
     BOTO3_INVALID,
     BOTO3_VALID,

@@ -28,7 +28,7 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
-from rolecall.read.parsers.python import PythonModule
+from rolecall.plugin.api import PythonModule
 from rolecall.rules.python.analysis.origin import Source, string_of
 from rolecall.rules.python.analysis.uses import CredArg
 

@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import ast
 
-from rolecall.read.document import Document
-from rolecall.read.parsers.python import PythonModule
+from rolecall import Document
+from rolecall.plugin.api import PythonModule
 from rolecall.rules.python.analysis.nodes import Arg, Measure
 from rolecall.rules.python.analysis.origin import Value
 from rolecall.rules.python.analysis.resolve import Resolver

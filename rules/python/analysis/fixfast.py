@@ -33,7 +33,7 @@ import sys
 import warnings
 from collections.abc import Mapping
 
-from rolecall.read.parsers.python import PythonModule
+from rolecall.plugin.api import PythonModule
 from rolecall.rules.python.analysis.nodes import Layout, Measure, call_args, default_newline
 
 #: Blanks, comments and line breaks: all the text between two parts may hold.

@@ -12,8 +12,7 @@ from __future__ import annotations
 import ast
 from dataclasses import dataclass
 
-from rolecall.plugin.lazyre import lazy
-from rolecall.read.parsers.python import PythonModule
+from rolecall.plugin.api import PythonModule, lazy
 
 
 @dataclass(frozen=True)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import ast
 
-from rolecall import credential_names
+from rolecall.rules.aws.names import is_local_endpoint
 from rolecall.rules.python.analysis.nodes import call_args
 from rolecall.rules.python.analysis.origin import positional, string_of
 from rolecall.rules.python.analysis.scope import Scope, lookup
@@ -15,7 +15,7 @@ def local_endpoint(node: ast.expr) -> bool:
     """Whether a call (or dictionary) sends its credentials to a local emulator."""
     for child in _endpoint_values(node):
         url = string_of(child)
-        if url is not None and credential_names.is_local_endpoint(url):
+        if url is not None and is_local_endpoint(url):
             return True
     return False
 

@@ -12,7 +12,7 @@ import dataclasses
 import itertools
 import re
 
-from rolecall import credential_names
+from rolecall.rules.aws.names import plausible_credential
 from rolecall.rules.python.analysis.origin import ABSENT, Source, Value
 from rolecall.rules.python.analysis.places import local_endpoint
 from rolecall.rules.python.analysis.uses import CredArg, Use
@@ -61,14 +61,14 @@ _SPELLED_OUT = re.compile(r"_*[a-z]+(?:[-_.]+[a-z0-9]+)+_*")
 
 
 def _plausible_literal(value: str, role: str) -> bool:
-    if not credential_names.plausible_credential(value, role) or _typed_sequence(value):
+    if not plausible_credential(value, role) or _typed_sequence(value):
         return False
     return role == "key_id" or not _SPELLED_OUT.fullmatch(value)
 
 
 def _typed_sequence(value: str) -> bool:
     """A run of six letters or digits typed in order, up or down (``ABCDEFGHIJ...``,
-    ``TSRQPONMLK...``): the policy of rolecall.secrets for key ids, applied to secrets
+    ``TSRQPONMLK...``): the policy of rolecall.rules.aws.key_ids for key ids, applied to secrets
     too. A random 40-character secret holds one with a probability below 1e-7."""
     up = down = 1
     for before, after in itertools.pairwise(value):

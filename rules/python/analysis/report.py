@@ -25,11 +25,10 @@ from rolecall import (
     TextEdit,
     View,
     redact,
-    secrets,
 )
-from rolecall.output.redact import scrub as scrub_text
-from rolecall.read.parsers.pycode import python_module
-from rolecall.read.parsers.python import PythonModule
+from rolecall.plugin.api import KEY_ID_PATTERN, PythonModule, looks_like_secret_key, python_module
+from rolecall.plugin.api import scrub as scrub_text
+from rolecall.rules.aws.key_ids import account_id_from_key_id
 from rolecall.rules.python.analysis.apis import STANDARD_ENV
 from rolecall.rules.python.analysis.nodes import Measure
 from rolecall.rules.python.analysis.origin import Source
@@ -86,9 +85,7 @@ def _finding(
     if all(a.value.source is Source.PARAMETER for a in reported):
         confidence = Confidence.LOW  # forwarding a caller's arguments: the key is elsewhere
     if any(
-        a.value.literal
-        and a.role == "secret"
-        and not secrets.looks_like_secret_key(a.value.literal)
+        a.value.literal and a.role == "secret" and not looks_like_secret_key(a.value.literal)
         for a in reported
     ):
         confidence = Confidence.MEDIUM
@@ -97,7 +94,7 @@ def _finding(
     properties = {"api": use.api, "family": use.family, "source": ", ".join(sources)}
     if key_id:
         properties["key_id"] = key_id
-        account = secrets.account_id_from_key_id(key_id)
+        account = account_id_from_key_id(key_id)
         if account:
             properties["account_id"] = account
     fix, after = _fix(doc, ctx, module, measure, use)
@@ -143,7 +140,7 @@ def _literal_spans(
 
 def _is_key_id(arg: CredArg) -> bool:
     literal = arg.value.literal
-    return bool(literal and secrets.KEY_ID_PATTERN.fullmatch(literal))
+    return bool(literal and KEY_ID_PATTERN.fullmatch(literal))
 
 
 def _material(measure: Measure, arg: CredArg) -> str:
@@ -172,7 +169,7 @@ def scrub(code: str) -> str:
 
     def hide(match: re.Match[str]) -> str:
         text = match.group("s")
-        if secrets.KEY_ID_PATTERN.fullmatch(text) or re.fullmatch(r"[A-Z0-9_]+", text):
+        if KEY_ID_PATTERN.fullmatch(text) or re.fullmatch(r"[A-Z0-9_]+", text):
             return match.group(0)
         return match.group("q") + redact(text) + match.group("q")
 

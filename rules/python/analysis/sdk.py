@@ -16,9 +16,8 @@ import posixpath
 import re
 from collections.abc import Mapping
 
-from rolecall.read.document import Document, ViewError
-from rolecall.read.parsers.pycode import python_module
-from rolecall.read.parsers.python import PythonModule
+from rolecall import Document, ViewError
+from rolecall.plugin.api import PythonModule, python_module
 from rolecall.rules.python.analysis.apis import (
     ALL_KEYWORDS,
     APIS,

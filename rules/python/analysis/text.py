@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from rolecall import DocKind
+from rolecall.rules.aws.examples import AKIA, EXAMPLE_ID
 
 PYTHON_KINDS = frozenset({DocKind.PYTHON, DocKind.NOTEBOOK})
 BOTO_KEYWORDS = ("aws_access_key_id", "aws_secret_access_key", "aws_session_token")
@@ -20,6 +21,6 @@ CROSS_ACCOUNT = (
 )
 
 # Fake key material, built by concatenation so this repository holds no key-shaped text.
-KEY_ID = "AKIA" + "Q3ZR7HVTX2M4WYLB"
+KEY_ID = AKIA  # the RC1xx examples' fake id: one definition for every rule folder
 SECRET = "q8Jf2LrT7xVbN4kWm9Zp" + "Cd3HsYe6Ga1Uo5Ri0QtK"
-EXAMPLE_KEY_ID = "AKIAIOSFODNN7" + "EXAMPLE"
+EXAMPLE_KEY_ID = EXAMPLE_ID

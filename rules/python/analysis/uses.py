@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 from rolecall.rules.python.analysis.origin import Value
 
 if TYPE_CHECKING:
-    from rolecall.read.parsers.python import PythonModule
+    from rolecall.plugin.api import PythonModule
     from rolecall.rules.python.analysis.nodes import Measure
 
 

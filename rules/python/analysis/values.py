@@ -5,15 +5,15 @@ bound to one, a concatenation or f-string of literals) is an embedded key; an
 environment or configuration lookup, a parameter or any other run-time value still
 bypasses the provider chain; values read from an STS response or from credentials the
 chain resolved are the recommended pattern; ``None``, placeholders and AWS's documented
-example keys are not credentials (rolecall.secrets decides which).
+example keys are not credentials (rolecall.rules.common.placeholders decides which).
 """
 
 from __future__ import annotations
 
 import ast
 
-from rolecall import secrets
-from rolecall.plugin.lazyre import lazy
+from rolecall.plugin.api import lazy
+from rolecall.rules.common import placeholders
 from rolecall.rules.python.analysis.origin import (
     ABSENT,
     Source,
@@ -379,8 +379,8 @@ def _name_of(func: ast.expr) -> str:
 def literal_value(value: str, parts: tuple[ast.expr, ...] = ()) -> Value:
     """What a literal string is as a credential: an AWS documentation example, no
     credential at all (a placeholder), or an embedded one."""
-    if secrets.is_documented_example(value):
+    if placeholders.is_documented_example(value):
         return Value(Source.EXAMPLE, literal=value, parts=parts)
-    if secrets.is_not_a_secret(value):
+    if placeholders.is_not_a_secret(value):
         return ABSENT
     return Value(Source.LITERAL, literal=value, parts=parts)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from rolecall.read.document import Document, View
+from rolecall import Document, View
 
 if TYPE_CHECKING:
     from rolecall.rules.python.analysis.uses import Analysis

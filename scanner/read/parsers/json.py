@@ -8,7 +8,8 @@ tsconfig-style and VS Code settings files use them; everything else is strict JS
 
 Building this tree costs Python time per character; :func:`load_fast` reads the same
 text with the standard library's C parser first, so that a caller can decide whether
-the position-keeping tree is needed at all (see ``rolecall.rules.config.json_gate``).
+the position-keeping tree is needed at all (a rule gets it as ``load_fast`` from
+:mod:`rolecall.plugin.api`; the built-in configuration rules gate on it).
 """
 
 from __future__ import annotations
