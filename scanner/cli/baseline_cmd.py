@@ -73,7 +73,7 @@ def scan_baseline(args: SetupArgs, config: Config) -> Baseline | None:
     path = baseline_path(args, config)
     if path is None:
         if args.report_stale:
-            from rolecall.cli.scan_command import UsageError
+            from rolecall.errors import UsageError
 
             raise UsageError("--report-stale needs a baseline (--baseline FILE or config)")
         return None
@@ -108,7 +108,7 @@ def use_baseline(
 def cmd_baseline(args: argparse.Namespace, out: TextIO) -> int:
     """Write (or ``--update``) the baseline from a scan's findings."""
     from rolecall import __version__
-    from rolecall.cli.main import EXIT_OK
+    from rolecall.errors import EXIT_OK
     from rolecall.config.settings import scan_setup, with_keying
     from rolecall.engine.runner import ScanRequest, run_scan
     from rolecall.fingerprints import Keying

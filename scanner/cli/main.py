@@ -24,21 +24,18 @@ from rolecall.cli.baseline_cmd import (
 )
 from rolecall.cli.rules_cmd import cmd_explain, cmd_rules
 from rolecall.cli.scan_command import UsageError as UsageError  # re-exported
-from rolecall.config.load import (
-    Config,
-    ConfigError,
-)
+from rolecall.config.load import Config
 from rolecall.config.options import EngineOptions
 from rolecall.config.settings import ScanSetup as ScanSetup  # re-exported
 from rolecall.config.settings import scan_setup
 from rolecall.model import Severity
-from rolecall.walk.walker import DEFAULT_MAX_FILE_SIZE, PathNotFound, WalkOptions
+from rolecall.errors import EXIT_FINDINGS, EXIT_INTERNAL, EXIT_OK, EXIT_USAGE, error_line, exit_code
+from rolecall.walk.walker import DEFAULT_MAX_FILE_SIZE, WalkOptions
 
 if TYPE_CHECKING:
     from rolecall.fix.fixer import Left
     from rolecall.suppress.baseline import Baseline
 
-EXIT_OK, EXIT_FINDINGS, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
 
 
 def add_selection_options(p: argparse.ArgumentParser) -> None:
@@ -479,26 +476,26 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         args = parser.parse_args(words)
     except SystemExit as exc:  # argparse's own usage errors and --help/--version
-        return int(exc.code) if isinstance(exc.code, int) else EXIT_USAGE
+        return exit_code(exc)
     if args.command is None:
         parser.print_help(sys.stderr)
         return EXIT_USAGE
     try:
         return COMMANDS[args.command](args, sys.stdout)
-    except (ConfigError, UsageError) as exc:
-        print(f"rolecall: error: {exc}", file=sys.stderr)
-        return EXIT_USAGE
-    except PathNotFound as exc:
-        print(f"rolecall: error: {exc}: no such file or directory", file=sys.stderr)
-        return EXIT_USAGE
-    except KeyboardInterrupt:
-        print("rolecall: interrupted", file=sys.stderr)
-        return 130
-    except BrokenPipeError:
-        return EXIT_OK
-    except Exception as exc:
+    except (Exception, KeyboardInterrupt) as exc:
+        return ended_by(exc)
+
+
+def ended_by(exc: BaseException) -> int:
+    """Say on stderr how a command ended with ``exc`` and return its exit code
+    (:func:`rolecall.errors.exit_code` decides it)."""
+    code = exit_code(exc)
+    line = error_line(exc)
+    if line is None and code == EXIT_INTERNAL:
         # The message is left out: it may quote scanned text. Type and place suffice.
         from rolecall.engine.core import describe_exception
 
-        print(f"rolecall: internal error: {describe_exception(exc)}", file=sys.stderr)
-        return EXIT_INTERNAL
+        line = f"rolecall: internal error: {describe_exception(exc)}"
+    if line is not None:
+        print(line, file=sys.stderr)
+    return code

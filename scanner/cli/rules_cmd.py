@@ -11,7 +11,7 @@ def cmd_rules(args: argparse.Namespace, out: TextIO) -> int:
     """``rolecall rules``: every installed rule, as a table or JSON."""
     import json
 
-    from rolecall.cli.main import EXIT_OK
+    from rolecall.errors import EXIT_OK
     from rolecall.plugin.registry import default_registry
 
     registry = default_registry()
@@ -123,7 +123,7 @@ def plain(text: str) -> str:
 
 def cmd_explain(args: argparse.Namespace, out: TextIO) -> int:
     """``rolecall explain RULE``: one rule's (or notice's) documentation and examples."""
-    from rolecall.cli.main import EXIT_OK, UsageError
+    from rolecall.errors import EXIT_OK, UsageError
     from rolecall.plugin.registry import default_registry
 
     wanted = args.rule.strip()
@@ -162,7 +162,7 @@ def cmd_explain(args: argparse.Namespace, out: TextIO) -> int:
 
 
 def _explain_notice(code: str, out: TextIO) -> int:
-    from rolecall.cli.main import EXIT_OK
+    from rolecall.errors import EXIT_OK
     from rolecall.model import NOTICE_TITLES, NoticeCode
 
     meaning, action = NOTICE_HELP[code]

@@ -31,6 +31,7 @@ from typing import TYPE_CHECKING, Union
 
 from rolecall.config.load import Config, ConfigTree, default_config, load_config, parse_codes
 from rolecall.config.options import EngineOptions, Profile, RuleSelection, make_profile
+from rolecall.errors import UsageError
 from rolecall.fingerprints import PUBLIC_SALT, Keying
 from rolecall.model import Notice, NoticeCode, NoticeLevel, Severity
 from rolecall.walk.ignore import ExcludeScope, IgnoreRules, parent_directory
@@ -165,12 +166,6 @@ class Settings:
 # --- the command line: flags and configuration files merged ---------------------------
 
 
-def _usage_error(message: str) -> Exception:
-    from rolecall.cli.scan_command import UsageError  # the command line's own error type (exit 2)
-
-    return UsageError(message)
-
-
 def _split_codes(key: str, values: Sequence[str]) -> tuple[str, ...]:
     out: list[str] = []
     for value in values:
@@ -241,10 +236,10 @@ def scan_setup(args: SetupArgs, cwd: str | None = None) -> ScanSetup:
         settings = Settings(tree, flags)
     max_size = args.max_file_size or config.max_file_size or DEFAULT_MAX_FILE_SIZE
     if args.max_file_size is not None and args.max_file_size < 1:
-        raise _usage_error("--max-file-size: expected a positive number of bytes")
+        raise UsageError("--max-file-size: expected a positive number of bytes")
     jobs = args.jobs if args.jobs is not None else config.jobs
     if jobs < 0:
-        raise _usage_error("--jobs: expected 0 (all cores) or more")
+        raise UsageError("--jobs: expected 0 (all cores) or more")
     walk = WalkOptions(
         include=config.include,
         exclude=config.exclude + flags.exclude,

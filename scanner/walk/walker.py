@@ -28,6 +28,7 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from rolecall.errors import PathNotFound as PathNotFound  # re-exported: public name
 from rolecall.model import Notice, NoticeCode, NoticeLevel
 from rolecall.walk.ignore import (
     IgnorePolicy,
@@ -104,10 +105,6 @@ class FileEntry:
     #: The id of the blob git vouches the file's bytes are ("": none). With ``size`` -1
     #: the file has not been looked at yet (see :func:`stat_entry`).
     blob: str = ""
-
-
-class PathNotFound(Exception):
-    """A path given to scan does not exist (a usage error: exit 2)."""
 
 
 # The walk's own mutable state is kept in plain classes, not dataclasses: Python 3.11
