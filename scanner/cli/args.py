@@ -1,27 +1,29 @@
-"""The command line's parsed flags as typed, frozen values: argparse stays in here.
+"""The command line's parsed flags as one typed, immutable value: argparse stays in here.
 
 argparse gives an untyped, mutable ``Namespace``; the commands and everything they call
-(:func:`rolecall.config.settings.scan_setup`, the scan, the baseline) get one of these
-instead, built once where the command line is parsed. Their fields are argparse's
-names, so that they read like the flags and like the library's
+(:func:`rolecall.config.settings.scan_setup`, the scan, the baseline) get a
+:class:`CommandArgs` instead, built once where the command line is parsed. Its fields
+are argparse's names, so that it reads like the flags and like the library's
 :class:`rolecall.api.ScanOptions`; both satisfy
 :class:`rolecall.config.setup_args.SetupArgs`.
+
+A ``NamedTuple``, not a frozen dataclass: a dataclass of this many fields generates its
+methods by compiling source when the module is imported, about 1 ms each on the
+pre-commit hook's path; a named tuple is made in a fifth of that.
 """
 
 from __future__ import annotations
 
-import argparse
-import dataclasses
-from dataclasses import dataclass
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, NamedTuple
 
-_Args = TypeVar("_Args", bound="CommonArgs")
+if TYPE_CHECKING:
+    import argparse
 
 
-@dataclass(frozen=True)
-class CommonArgs:
-    """The flags ``scan``, ``baseline`` and ``fix`` share (what to scan, which rules),
-    and the scan's own with the values the other two commands scan with."""
+class CommandArgs(NamedTuple):
+    """The flags of ``scan``, ``baseline`` and ``fix``: what to scan and with which
+    rules (all three), and each command's own. A flag a command does not have keeps
+    the default here, the value that command scans with."""
 
     command: str
     paths: tuple[str, ...] = (".",)
@@ -47,45 +49,28 @@ class CommonArgs:
     #: The command line computes low-entropy fingerprints only where its output shows
     #: them (see rolecall.config.settings); the library asks for every one.
     slow_fingerprints: bool = False
+    # scan: how the report is shown
+    color: str = "auto"
+    quiet: int = 0
+    verbose: int = 0
+    # baseline
+    update: bool = False
+    # fix
+    diff: bool = False
+    unsafe_fixes: bool = False
+    force: bool = False
 
-    @classmethod
-    def from_namespace(cls: type[_Args], namespace: argparse.Namespace, **given: Any) -> _Args:
-        """The value of ``namespace``'s flags (lists become tuples); ``given`` replaces
-        some. A field the command has no flag for keeps its default."""
-        values = {
-            f.name: _frozen(getattr(namespace, f.name))
-            for f in dataclasses.fields(cls)
-            if hasattr(namespace, f.name)
-        }
-        return cls(**{**values, **given})
+
+def command_args(namespace: argparse.Namespace, **given: Any) -> CommandArgs:
+    """The value of ``namespace``'s flags (lists become tuples); ``given`` replaces
+    some."""
+    values = {
+        name: _frozen(getattr(namespace, name))
+        for name in CommandArgs._fields
+        if hasattr(namespace, name)
+    }
+    return CommandArgs(**{**values, **given})
 
 
 def _frozen(value: Any) -> Any:
     return tuple(value) if isinstance(value, list) else value
-
-
-@dataclass(frozen=True)
-class ScanArgs(CommonArgs):
-    """``rolecall scan``: what to scan and how to show it."""
-
-    color: str = "auto"
-    quiet: int = 0
-    verbose: int = 0
-
-
-@dataclass(frozen=True)
-class BaselineArgs(CommonArgs):
-    """``rolecall baseline``."""
-
-    update: bool = False
-
-
-@dataclass(frozen=True)
-class FixArgs(CommonArgs):
-    """``rolecall fix``."""
-
-    diff: bool = False
-    unsafe_fixes: bool = False
-    force: bool = False
-    # A fix run judges what is left as `scan` does, without reporting stale entries.
-    report_stale: bool | None = False

@@ -11,7 +11,7 @@ from rolecall.config.load import DEFAULT_BASELINE, Config
 
 if TYPE_CHECKING:
     # Imported where used: a scan without a baseline never loads them.
-    from rolecall.cli.args import BaselineArgs
+    from rolecall.cli.args import CommandArgs
     from rolecall.config.settings import ScanSetup, SetupArgs
     from rolecall.output.report import ScanReport
     from rolecall.suppress.baseline import Baseline, BaselineOutcome
@@ -66,7 +66,7 @@ def use_baseline(
     return apply_baseline(report, baseline, report_stale=report_stale)
 
 
-def cmd_baseline(args: BaselineArgs, out: TextIO) -> int:
+def cmd_baseline(args: CommandArgs, out: TextIO) -> int:
     """Write (or ``--update``) the baseline from a scan's findings."""
     from rolecall import __version__
     from rolecall.config.settings import scan_setup, with_keying

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, TextIO
 from rolecall.errors import EXIT_FINDINGS, EXIT_OK
 
 if TYPE_CHECKING:
-    from rolecall.cli.args import FixArgs
+    from rolecall.cli.args import CommandArgs
     from rolecall.config.load import Config
     from rolecall.config.settings import ScanSetup
     from rolecall.engine.core import Engine
@@ -21,7 +21,7 @@ if TYPE_CHECKING:
     from rolecall.walk.walker import FileEntry
 
 
-def cmd_fix(args: FixArgs, out: TextIO) -> int:
+def cmd_fix(args: CommandArgs, out: TextIO) -> int:
     """Apply fixes, then list what is left to do by hand. Exit 1 when a file could not
     be fixed, (``--diff``) something would change, or a finding at or above the fail
     level remains (the baseline's accepted findings aside): a fix run never looks
@@ -83,7 +83,7 @@ class _Engines:
 
 
 def _fix_files(
-    args: FixArgs, engines: _Engines, files: list[FileEntry], out: TextIO, left: list[Left]
+    args: CommandArgs, engines: _Engines, files: list[FileEntry], out: TextIO, left: list[Left]
 ) -> FixSummary:
     """Fix ``files`` one at a time, each with its own configuration's engine; what each
     leaves is added to ``left``."""

@@ -17,7 +17,7 @@ import sys
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, TextIO
 
-from rolecall.cli.args import BaselineArgs, FixArgs, ScanArgs
+from rolecall.cli.args import command_args
 from rolecall.cli.parser import build_parser as build_parser  # re-exported
 from rolecall.errors import EXIT_INTERNAL, EXIT_USAGE, error_line, exit_code
 
@@ -37,13 +37,13 @@ def _scan(namespace: argparse.Namespace, out: TextIO) -> int:
 def _baseline(namespace: argparse.Namespace, out: TextIO) -> int:
     from rolecall.cli.baseline_cmd import cmd_baseline
 
-    return cmd_baseline(BaselineArgs.from_namespace(namespace), out)
+    return cmd_baseline(command_args(namespace), out)
 
 
 def _fix(namespace: argparse.Namespace, out: TextIO) -> int:
     from rolecall.cli.fix_cmd import cmd_fix
 
-    return cmd_fix(FixArgs.from_namespace(namespace), out)
+    return cmd_fix(command_args(namespace), out)
 
 
 def _rules(namespace: argparse.Namespace, out: TextIO) -> int:
@@ -80,7 +80,7 @@ def scan_setup(namespace: argparse.Namespace) -> ScanSetup:
     """:func:`rolecall.config.settings.scan_setup` of a parsed ``scan`` command line."""
     from rolecall.config.settings import scan_setup as setup_of
 
-    return setup_of(ScanArgs.from_namespace(namespace))
+    return setup_of(command_args(namespace))
 
 
 def scan_settings(

@@ -9,7 +9,7 @@ import os
 import sys
 from typing import TYPE_CHECKING, TextIO
 
-from rolecall.cli.args import ScanArgs
+from rolecall.cli.args import CommandArgs, command_args
 from rolecall.errors import EXIT_FINDINGS, EXIT_OK, UsageError
 
 if TYPE_CHECKING:
@@ -18,10 +18,10 @@ if TYPE_CHECKING:
     from rolecall.output.report import ScanReport
 
 
-def scan_args(namespace: argparse.Namespace) -> ScanArgs:
+def scan_args(namespace: argparse.Namespace) -> CommandArgs:
     """``scan``'s flags, with the report format decided (see :func:`output_format`)."""
     fmt = output_format(namespace.format, namespace.output)
-    return ScanArgs.from_namespace(namespace, format=fmt)
+    return command_args(namespace, format=fmt)
 
 
 def output_format(fmt: str | None, output: str | None) -> str:
@@ -54,7 +54,7 @@ def _use_color(choice: str, stream: TextIO) -> bool:
     )
 
 
-def cmd_scan(args: ScanArgs, out: TextIO) -> int:
+def cmd_scan(args: CommandArgs, out: TextIO) -> int:
     """``rolecall scan``: :func:`~rolecall.cli.scan_command.run_scan_command` (which
     :func:`rolecall.scan` runs too), then the report written where the flags say."""
     from rolecall.cli.scan_command import run_scan_command
@@ -82,7 +82,7 @@ def cmd_scan(args: ScanArgs, out: TextIO) -> int:
     return EXIT_FINDINGS if report.failing() else EXIT_OK
 
 
-def _write_output(path: str, text: str, args: ScanArgs, report: ScanReport) -> None:
+def _write_output(path: str, text: str, args: CommandArgs, report: ScanReport) -> None:
     """Write the report to ``path`` (``--output``) atomically; the terminal still hears
     how the scan went (unless ``-q``)."""
     from rolecall.atomic import write_atomic

@@ -1,7 +1,7 @@
 """What :func:`rolecall.config.settings.scan_setup` and the scan behind ``rolecall scan``
 read from a request: the flags of ``scan``, ``baseline`` and ``fix``, by name.
 
-A :class:`typing.Protocol`, so that the command line's frozen values
+A :class:`typing.Protocol`, so that the command line's immutable value
 (:mod:`rolecall.cli.args`) and the library's :class:`rolecall.api.ScanOptions` are both
 accepted without either depending on the other, and without argparse's untyped
 ``Namespace`` leaving the command line. Imported for type checking only.
