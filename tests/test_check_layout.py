@@ -157,3 +157,12 @@ def test_a_malformed_mapping_is_a_usage_error(tmp_path: Path) -> None:
     )
     assert proc.returncode == 2
     assert "expected PACKAGE=FOLDER" in proc.stderr
+
+
+def test_the_repository_keeps_the_layout_limits() -> None:
+    """The issue-15 limits hold for rolecall itself: no module of scanner/ or rules/ over
+    400 lines, no function over 60, no import cycle between modules (imports inside
+    functions included)."""
+    root = SCRIPT.parent.parent
+    assert (root / "scanner" / "engine").is_dir() and (root / "rules" / "aws").is_dir()
+    assert _run(root) == (0, [])

@@ -21,7 +21,8 @@ import pytest
 import rolecall.engine.runner as runner
 import rolecall.engine.workers as workers
 from rolecall import __version__
-from rolecall.cli.main import _use_color, main
+from rolecall.cli.main import main
+from rolecall.cli.scan_cmd import _use_color
 from rolecall.plugin.registry import default_registry
 
 from tests.conftest import REPO, write_tree

@@ -1,13 +1,13 @@
 """Help and usage come out exactly as argparse's own formatter makes them, at any
 terminal width, although rolecall's formatter asks the terminal only when it formats
-(see ``rolecall.cli.main._Formatter``)."""
+(see ``rolecall.cli.parser._Formatter``)."""
 
 from __future__ import annotations
 
 import argparse
 
 import pytest
-import rolecall.cli.main
+import rolecall.cli.parser
 from rolecall.cli.main import main
 
 COMMANDS = [
@@ -37,7 +37,7 @@ def test_help_is_argparse_own(
 ) -> None:
     monkeypatch.setenv("COLUMNS", columns)
     ours = output(argv, capsys)
-    monkeypatch.setattr(rolecall.cli.main, "_Formatter", argparse.HelpFormatter)
+    monkeypatch.setattr(rolecall.cli.parser, "_Formatter", argparse.HelpFormatter)
     stock = output(argv, capsys)
     assert ours == stock
     assert ours[1] or ours[2]  # something was printed: the comparison compared text

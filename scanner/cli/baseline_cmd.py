@@ -1,8 +1,8 @@
-"""The command-line side of the baseline: ``rolecall baseline`` and ``scan --baseline``."""
+"""The command-line side of the baseline: ``rolecall baseline`` and ``scan --baseline``
+(their flags are in :mod:`rolecall.cli.parser`)."""
 
 from __future__ import annotations
 
-import argparse
 import os
 import sys
 from typing import TYPE_CHECKING, TextIO
@@ -11,49 +11,10 @@ from rolecall.config.load import DEFAULT_BASELINE, Config
 
 if TYPE_CHECKING:
     # Imported where used: a scan without a baseline never loads them.
+    from rolecall.cli.args import CommandArgs
     from rolecall.config.settings import ScanSetup, SetupArgs
     from rolecall.output.report import ScanReport
     from rolecall.suppress.baseline import Baseline, BaselineOutcome
-
-
-def add_scan_baseline_options(p: argparse.ArgumentParser) -> None:
-    """``scan``'s baseline flags."""
-    p.add_argument(
-        "--baseline",
-        metavar="FILE",
-        help="report only findings that are not in this baseline (config: baseline)",
-    )
-    p.add_argument(
-        "--no-baseline",
-        action="store_true",
-        help="ignore the configured baseline and report every finding",
-    )
-    p.add_argument(
-        "--report-stale",
-        action="store_true",
-        default=None,
-        help="list baseline entries that match no finding any more (config: report-stale)",
-    )
-
-
-def add_baseline_command(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    """``rolecall baseline [PATH...]``: accept every current finding."""
-    p = sub.add_parser(
-        "baseline",
-        help="write a baseline of the current findings, so that scans report only new ones",
-        description="Scan like `rolecall scan` and write every finding into the baseline "
-        f"file (default: the configured baseline, else ./{DEFAULT_BASELINE}).",
-    )
-    from rolecall.cli.main import add_selection_options
-
-    add_selection_options(p)
-    p.add_argument("--baseline", metavar="FILE", help="the baseline file to write")
-    p.add_argument(
-        "--update",
-        action="store_true",
-        help="keep the file's entries that still match (and their reasons) and entries "
-        "for files or rules outside this scan, drop stale ones, add new findings",
-    )
 
 
 def baseline_path(args: SetupArgs, config: Config) -> str | None:
@@ -73,7 +34,7 @@ def scan_baseline(args: SetupArgs, config: Config) -> Baseline | None:
     path = baseline_path(args, config)
     if path is None:
         if args.report_stale:
-            from rolecall.cli.scan_command import UsageError
+            from rolecall.errors import UsageError
 
             raise UsageError("--report-stale needs a baseline (--baseline FILE or config)")
         return None
@@ -105,12 +66,12 @@ def use_baseline(
     return apply_baseline(report, baseline, report_stale=report_stale)
 
 
-def cmd_baseline(args: argparse.Namespace, out: TextIO) -> int:
+def cmd_baseline(args: CommandArgs, out: TextIO) -> int:
     """Write (or ``--update``) the baseline from a scan's findings."""
     from rolecall import __version__
-    from rolecall.cli.main import EXIT_OK
     from rolecall.config.settings import scan_setup, with_keying
     from rolecall.engine.runner import ScanRequest, run_scan
+    from rolecall.errors import EXIT_OK
     from rolecall.fingerprints import Keying
     from rolecall.model import NoticeLevel
     from rolecall.suppress.baseline import build_baseline, load_baseline, write_baseline

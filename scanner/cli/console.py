@@ -31,9 +31,11 @@ def run() -> None:
 
     try:
         code, attempt = try_replay(sys.argv[1:], sys.stdout)
-    except KeyboardInterrupt:  # as rolecall.cli.main.main says it
-        print("rolecall: interrupted", file=sys.stderr)
-        sys.exit(130)
+    except KeyboardInterrupt as exc:  # said and coded as the command line does
+        from rolecall.errors import error_line, exit_code
+
+        print(error_line(exc), file=sys.stderr)
+        sys.exit(exit_code(exc))
     if code is None:
         from rolecall.cli.main import main
 

@@ -7,6 +7,7 @@ no key-shaped strings and nothing in the sample is a real credential.
 from __future__ import annotations
 
 import os
+from typing import TextIO
 
 from rolecall.fakes import fake_key_id, fake_secret_key
 
@@ -75,3 +76,30 @@ def write_sample(directory: str) -> str:
         with open(path, "w", encoding="utf-8") as fh:
             fh.write(text)
     return directory
+
+
+def cmd_demo(keep: str | None, out: TextIO) -> int:
+    """``rolecall demo [--keep DIR]``: write the sample (into ``keep``, else a temporary
+    directory removed afterwards) and scan it as ``rolecall scan`` would."""
+    import tempfile
+
+    if keep:
+        target = os.path.abspath(keep)
+        os.makedirs(target, exist_ok=True)
+        return _demo_scan(write_sample(target), out)
+    with tempfile.TemporaryDirectory(prefix="rolecall-demo-") as tmp:
+        code = _demo_scan(write_sample(tmp), out)
+    out.write(
+        "\nThe sample was in a temporary directory and is removed now; "
+        "`rolecall demo --keep DIR` keeps it, to try `rolecall fix` and the baseline on.\n"
+    )
+    return code
+
+
+def _demo_scan(directory: str, out: TextIO) -> int:
+    from rolecall.cli.parser import build_parser
+    from rolecall.cli.scan_cmd import cmd_scan, scan_args
+
+    out.write(f"Sample application with freshly generated fake keys: {directory}\n\n")
+    namespace = build_parser().parse_args(["scan", "--isolated", "--color", "never", directory])
+    return cmd_scan(scan_args(namespace), out)

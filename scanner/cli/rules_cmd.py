@@ -2,21 +2,20 @@
 
 from __future__ import annotations
 
-import argparse
 import sys
 from typing import TextIO
 
 
-def cmd_rules(args: argparse.Namespace, out: TextIO) -> int:
-    """``rolecall rules``: every installed rule, as a table or JSON."""
+def cmd_rules(fmt: str, out: TextIO) -> int:
+    """``rolecall rules [--format text|json]``: every installed rule, as a table or JSON."""
     import json
 
-    from rolecall.cli.main import EXIT_OK
+    from rolecall.errors import EXIT_OK
     from rolecall.plugin.registry import default_registry
 
     registry = default_registry()
     infos = registry.infos()
-    if args.format == "json":
+    if fmt == "json":
         rows = [
             {
                 "id": r.id,
@@ -121,12 +120,12 @@ def plain(text: str) -> str:
     return text.replace("``", "`")
 
 
-def cmd_explain(args: argparse.Namespace, out: TextIO) -> int:
+def cmd_explain(rule: str, out: TextIO) -> int:
     """``rolecall explain RULE``: one rule's (or notice's) documentation and examples."""
-    from rolecall.cli.main import EXIT_OK, UsageError
+    from rolecall.errors import EXIT_OK, UsageError
     from rolecall.plugin.registry import default_registry
 
-    wanted = args.rule.strip()
+    wanted = rule.strip()
     if wanted.upper() in NOTICE_HELP:
         return _explain_notice(wanted.upper(), out)
     registry = default_registry()
@@ -162,7 +161,7 @@ def cmd_explain(args: argparse.Namespace, out: TextIO) -> int:
 
 
 def _explain_notice(code: str, out: TextIO) -> int:
-    from rolecall.cli.main import EXIT_OK
+    from rolecall.errors import EXIT_OK
     from rolecall.model import NOTICE_TITLES, NoticeCode
 
     meaning, action = NOTICE_HELP[code]

@@ -11,18 +11,13 @@ from __future__ import annotations
 import os
 from typing import TYPE_CHECKING
 
-from rolecall.config.load import ConfigError
+from rolecall.errors import UsageError as UsageError  # re-exported
 
 if TYPE_CHECKING:
     from rolecall.config.settings import SetupArgs
     from rolecall.output.progress import Progress
     from rolecall.output.report import ScanReport
     from rolecall.plugin.registry import Registry
-
-
-class UsageError(ConfigError):
-    """A mistake in how rolecall was asked to scan (a bad option value or combination):
-    exit code 2 on the command line, this exception from the library."""
 
 
 def run_scan_command(

@@ -22,22 +22,11 @@ from rolecall.config.check import Invalid, codes, expected, place, toml_error
 from rolecall.config.keys import KEYS as KEYS  # re-exported
 from rolecall.config.keys import SARIF_KEYS as SARIF_KEYS  # re-exported
 from rolecall.config.keys import Nested, read_key
+from rolecall.errors import ConfigError as ConfigError  # re-exported: public API
 from rolecall.model import Severity
 
 #: The baseline file ``rolecall baseline`` writes when none is configured.
 DEFAULT_BASELINE = ".rolecall-baseline.json"
-
-
-class ConfigError(Exception):
-    """A user's configuration or command-line mistake: one line, exit code 2.
-
-    ``detail`` is the message without the file's name in front (for a notice that
-    names the file itself).
-    """
-
-    def __init__(self, message: str, detail: str | None = None) -> None:
-        super().__init__(message)
-        self.detail = message if detail is None else detail
 
 
 @dataclass(frozen=True)

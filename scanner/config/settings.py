@@ -23,25 +23,22 @@ scanned path. See :func:`top_directory`.
 
 from __future__ import annotations
 
-import argparse
 import os
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Union
+from typing import TYPE_CHECKING
 
 from rolecall.config.load import Config, ConfigTree, default_config, load_config, parse_codes
 from rolecall.config.options import EngineOptions, Profile, RuleSelection, make_profile
+from rolecall.errors import UsageError
 from rolecall.fingerprints import PUBLIC_SALT, Keying
 from rolecall.model import Notice, NoticeCode, NoticeLevel, Severity
 from rolecall.walk.ignore import ExcludeScope, IgnoreRules, parent_directory
 from rolecall.walk.walker import DEFAULT_MAX_FILE_SIZE, WalkOptions, display_path
 
 if TYPE_CHECKING:
-    from rolecall.api import ScanOptions
-
-#: ``scan``'s, ``baseline``'s and ``fix``'s parsed command line, or the library's
-#: equivalent of ``scan``'s (:class:`rolecall.api.ScanOptions`).
-SetupArgs = Union[argparse.Namespace, "ScanOptions"]
+    # What scan_setup reads: the command line's typed flags or the library's ScanOptions.
+    from rolecall.config.setup_args import SetupArgs as SetupArgs
 
 
 @dataclass(frozen=True)
@@ -165,12 +162,6 @@ class Settings:
 # --- the command line: flags and configuration files merged ---------------------------
 
 
-def _usage_error(message: str) -> Exception:
-    from rolecall.cli.scan_command import UsageError  # the command line's own error type (exit 2)
-
-    return UsageError(message)
-
-
 def _split_codes(key: str, values: Sequence[str]) -> tuple[str, ...]:
     out: list[str] = []
     for value in values:
@@ -219,9 +210,9 @@ def scan_setup(args: SetupArgs, cwd: str | None = None) -> ScanSetup:
         report_examples=args.report_examples,
         report_unused_suppressions=args.report_unused_suppressions,
         # Only fixing and the JSON/SARIF reports use edits; building them costs libcst.
-        fix_edits=args.command == "fix" or getattr(args, "format", "text") not in _NO_EDITS,
+        fix_edits=args.command == "fix" or args.format not in _NO_EDITS,
         # Only SARIF reports carry line hashes; a text scan (the hook) never pays for them.
-        line_hashes=getattr(args, "format", "text") == "sarif",
+        line_hashes=args.format == "sarif",
         # Only a report that shows them reads low-entropy fingerprints (JSON, the
         # library's); a baseline needs them too (see with_keying).
         slow_fingerprints=_reads_slow_fingerprints(args),
@@ -241,10 +232,10 @@ def scan_setup(args: SetupArgs, cwd: str | None = None) -> ScanSetup:
         settings = Settings(tree, flags)
     max_size = args.max_file_size or config.max_file_size or DEFAULT_MAX_FILE_SIZE
     if args.max_file_size is not None and args.max_file_size < 1:
-        raise _usage_error("--max-file-size: expected a positive number of bytes")
+        raise UsageError("--max-file-size: expected a positive number of bytes")
     jobs = args.jobs if args.jobs is not None else config.jobs
     if jobs < 0:
-        raise _usage_error("--jobs: expected 0 (all cores) or more")
+        raise UsageError("--jobs: expected 0 (all cores) or more")
     walk = WalkOptions(
         include=config.include,
         exclude=config.exclude + flags.exclude,
@@ -290,9 +281,9 @@ def with_keying(setup: ScanSetup, keying: Keying) -> ScanSetup:
 def _reads_slow_fingerprints(args: SetupArgs) -> bool:
     """Whether the run's output shows low-entropy fingerprints: every command but a
     ``scan`` in a format that shows none (the library asks for them itself)."""
-    if getattr(args, "slow_fingerprints", False):
+    if args.slow_fingerprints:
         return True
-    return args.command != "scan" or getattr(args, "format", "text") not in _NO_SLOW_FINGERPRINTS
+    return args.command != "scan" or args.format not in _NO_SLOW_FINGERPRINTS
 
 
 def _replace_fail_level(config: Config, level: Severity) -> Config:

@@ -29,6 +29,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from rolecall.plugin.registry import Registry
     from rolecall.plugin.rule import Rule, RuleInfo
 
 MANIFEST_NAME = "_manifest.json"
@@ -151,15 +152,15 @@ def _spec(module: str, raw: dict[str, Any]) -> RuleSpec:
     )
 
 
-def build_manifest() -> dict[str, Any]:
-    """The manifest of the installed built-in rules (imports all of them)."""
-    from rolecall.plugin.registry import build_registry
+def build_manifest(registry: Registry) -> dict[str, Any]:
+    """The manifest of the built-in rules in ``registry``: one built with
+    ``build_registry(use_manifest=False)``, which imports every rule module (the caller
+    builds it, so that this module, which the registry reads, does not import it)."""
     from rolecall.plugin.rule import rule_info
 
     folder = rules_folder()
     if folder is None:
         raise RuntimeError("the built-in rules package is not installed")
-    registry = build_registry(use_manifest=False)
     if registry.notices:
         raise RuntimeError(f"rules failed to load: {[n.message for n in registry.notices]}")
     modules: dict[str, list[dict[str, Any]]] = {}

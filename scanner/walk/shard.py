@@ -11,9 +11,7 @@ from __future__ import annotations
 
 import hashlib
 
-
-class ShardError(ValueError):
-    """A malformed ``K/N`` specification."""
+from rolecall.errors import ShardError as ShardError  # re-exported
 
 
 def parse_shard(text: str) -> tuple[int, int]:

@@ -27,6 +27,7 @@ import stat
 from collections.abc import Callable, Iterator, Sequence
 from typing import TYPE_CHECKING
 
+from rolecall.errors import PathNotFound as PathNotFound  # re-exported: public name
 from rolecall.model import Notice, NoticeCode, NoticeLevel
 from rolecall.walk.entries import (
     BINARY_SUFFIXES as BINARY_SUFFIXES,  # re-exported: the walk's public names
@@ -42,10 +43,6 @@ from rolecall.walk.tree import TreeWalk
 
 if TYPE_CHECKING:
     from rolecall.walk.gitlist import GitFile
-
-
-class PathNotFound(Exception):
-    """A path given to scan does not exist (a usage error: exit 2)."""
 
 
 class _Walker(TreeWalk):
