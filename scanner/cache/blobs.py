@@ -4,14 +4,15 @@ The walker gives such a file unstated (``size`` -1, its blob id set; see
 :mod:`rolecall.walk.gitlist` for when git vouches for a file). :func:`answer_blobs` looks
 the ids up in the result cache in batches: a known id is the file's result, without the
 file being opened or stat'ed; an unknown one is stat'ed and checked as the walk checks
-every file, and then scanned by the runner, which files the result under the id only if
-the bytes it read are that blob (see :func:`rolecall.engine.runner.scan_entry`).
+every file, and then scanned, and the result is filed under the id only if the bytes read are
+that blob (see :class:`rolecall.cache.cached.CachedFileScan`).
 """
 
 from __future__ import annotations
 
 import os
 from collections.abc import Callable, Iterator
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from rolecall.model import Notice
@@ -77,9 +78,8 @@ def answer_blobs(
                 except (ValueError, KeyError, TypeError):
                     pass  # unreadable: read and scanned, and the entry replaced
                 else:
-                    result.size = stored[0]
                     cache.hits += 1
-                    yield BlobHit(item, result)
+                    yield BlobHit(item, replace(result, size=stored[0]))
                     continue
             settled = stat_entry(item, base, max_size)
             if settled is not None:

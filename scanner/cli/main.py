@@ -413,7 +413,7 @@ def cmd_fix(args: argparse.Namespace, out: TextIO) -> int:
             summary.unsafe_skipped + part.unsafe_skipped,
         )
     if large:
-        from rolecall.engine.runner import scan_entry
+        from rolecall.engine.filescan import scan_entry
 
         for entry in large:
             result = scan_entry(engine_for(entry.path), entry, setup.walk.max_file_size)
