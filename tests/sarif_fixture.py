@@ -12,6 +12,7 @@ Run as a script to write the fixture's SARIF log (used by the Multitool check)::
 
 from __future__ import annotations
 
+import dataclasses
 import random
 import re
 import string
@@ -234,18 +235,18 @@ def scan_tree(root: Path, registry: Registry, *, shard: str | None = None) -> Sc
         tool_version=__version__,
         rules=[i for i in registry.infos() if i.id in engine.rule_ids],
         notices=list(registry.notices),
-        stats=ScanStats(),
         shard=shard,
     )
+    seen = skipped = scanned = size = 0
     for path in sorted(p for p in root.rglob("*") if p.is_file()):
         rel = path.relative_to(root).as_posix()
         data = path.read_bytes()
-        report.stats.files_seen += 1
+        seen += 1
         if b"\0" in data:
             report.notices.append(
                 Notice(NoticeCode.BINARY, "binary file skipped", path=rel, level=NoticeLevel.INFO)
             )
-            report.stats.files_skipped += 1
+            skipped += 1
             continue
         result = engine.scan_document(Document(rel, data))
         for line, value in finding_line_hashes(data, result.findings).items():
@@ -253,10 +254,14 @@ def scan_tree(root: Path, registry: Registry, *, shard: str | None = None) -> Sc
         report.findings.extend(result.findings)
         report.suppressed.extend(result.suppressed)
         report.notices.extend(result.notices)
-        report.stats.files_scanned += 1
-        report.stats.bytes_scanned += len(data)
+        scanned += 1
+        size += len(data)
     report.findings.sort(key=lambda f: f.sort_key)
-    return report
+    # The report is frozen: its counts go in whole.
+    stats = ScanStats(
+        files_seen=seen, files_skipped=skipped, files_scanned=scanned, bytes_scanned=size
+    )
+    return dataclasses.replace(report, stats=stats)
 
 
 def main(argv: list[str]) -> int:

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 from rolecall.cache.store import SETTLED_NS
-from rolecall.engine import filescan, runner
+from rolecall.engine import filescan
 from rolecall.engine.runner import ScanRequest, run_scan
 from rolecall.fakes import fake_key_id, fake_secret_key
 from rolecall.model import NoticeCode

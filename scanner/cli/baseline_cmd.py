@@ -12,8 +12,7 @@ from rolecall.config.load import DEFAULT_BASELINE, Config
 if TYPE_CHECKING:
     # Imported where used: a scan without a baseline never loads them.
     from rolecall.config.settings import ScanSetup, SetupArgs
-    from rolecall.output.report import ScanReport
-    from rolecall.suppress.baseline import Baseline, BaselineOutcome
+    from rolecall.suppress.baseline import Baseline
 
 
 def add_scan_baseline_options(p: argparse.ArgumentParser) -> None:
@@ -92,17 +91,9 @@ def keyed_setup(setup: ScanSetup, baseline: Baseline | None) -> ScanSetup:
     return with_keying(setup, baseline.keying)
 
 
-def use_baseline(
-    args: SetupArgs, config: Config, report: ScanReport, baseline: Baseline | None
-) -> BaselineOutcome | None:
-    """Filter ``report`` through ``baseline`` (from :func:`scan_baseline`); None without
-    one."""
-    if baseline is None:
-        return None
-    from rolecall.suppress.baseline import apply_baseline
-
-    report_stale = args.report_stale if args.report_stale is not None else config.report_stale
-    return apply_baseline(report, baseline, report_stale=report_stale)
+def report_stale(args: SetupArgs, config: Config) -> bool:
+    """Whether stale baseline entries are reported: the flag, else the configuration."""
+    return bool(args.report_stale if args.report_stale is not None else config.report_stale)
 
 
 def cmd_baseline(args: argparse.Namespace, out: TextIO) -> int:

@@ -442,10 +442,9 @@ def _failing_left(left: list[Left], config: Config, baseline: Baseline | None) -
     from rolecall.output.report import ScanReport
     from rolecall.suppress.baseline import apply_baseline
 
-    report = ScanReport(root=os.getcwd(), tool_version=__version__, rules=[])
-    report.findings = [item.finding for item in failing]
-    apply_baseline(report, baseline)
-    kept = {id(finding) for finding in report.findings}
+    findings = [item.finding for item in failing]
+    report = ScanReport(root=os.getcwd(), tool_version=__version__, rules=[], findings=findings)
+    kept = {id(finding) for finding in apply_baseline(report, baseline)[0].findings}
     return [item for item in failing if id(item.finding) in kept]
 
 

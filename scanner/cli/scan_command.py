@@ -29,6 +29,9 @@ def run_scan_command(
 ) -> tuple[ScanReport, int]:
     """The scan of ``rolecall scan``: configuration, walk, rules, baseline, fail level.
 
+    The baseline goes into the scan request: :func:`rolecall.engine.runner.run_scan`
+    applies it (the suppress stage), as it does for any caller.
+
     ``options`` is ``scan``'s parsed command line, or the library's
     :class:`~rolecall.api.ScanOptions`. ``cwd`` is the directory the scan runs from
     (default: the working directory; relative paths in ``options`` are relative to the
@@ -37,8 +40,10 @@ def run_scan_command(
     :class:`~rolecall.config.load.ConfigError` (and its :class:`UsageError`, baseline
     errors) and :class:`~rolecall.walk.walker.PathNotFound` for the user's mistakes.
     """
+    import dataclasses
+
     from rolecall import __version__
-    from rolecall.cli.baseline_cmd import keyed_setup, scan_baseline, use_baseline
+    from rolecall.cli.baseline_cmd import keyed_setup, report_stale, scan_baseline
     from rolecall.config.settings import passed_over_notices, scan_setup
     from rolecall.engine.runner import ScanRequest, run_scan
 
@@ -82,13 +87,18 @@ def run_scan_command(
         # answers never loads a rule.
         rule_infos=options.format in ("json", "sarif") or baseline is not None,
         profiles=setup.settings.profile if setup.settings is not None else None,
+        baseline=baseline,
+        report_stale=baseline is not None and report_stale(options, config),
     )
     report = run_scan(request, tool_version=__version__, progress=progress)
+    notices = report.notices
     passed_over = passed_over_notices(setup, cwd)
     if passed_over:
-        report.notices.extend(passed_over)
-        report.notices.sort(key=lambda n: n.sort_key)
-    outcome = use_baseline(options, config, report, baseline)
-    report.fail_level = config.fail_level
-    report.information_uri = config.sarif_information_uri
-    return report, len(outcome.stale) if outcome is not None else 0
+        notices = sorted([*notices, *passed_over], key=lambda n: n.sort_key)
+    report = dataclasses.replace(
+        report,
+        notices=notices,
+        fail_level=config.fail_level,
+        information_uri=config.sarif_information_uri,
+    )
+    return report, report.stale_baseline_entries

@@ -37,6 +37,7 @@ if TYPE_CHECKING:
     from rolecall.output.progress import Progress
     from rolecall.plugin.registry import Registry
     from rolecall.plugin.rule import RuleInfo
+    from rolecall.suppress.baseline import Baseline
 
 #: Below these totals a scan runs in one process.
 PARALLEL_MIN_BYTES = 4 * 1024 * 1024
@@ -60,6 +61,21 @@ class ScanRequest:
     #: Each file's engine options (its own directory's configuration's, see
     #: :class:`rolecall.config.settings.Settings`); None: ``engine`` for every file.
     profiles: ProfileResolver | None = None
+    #: The baseline the suppress stage filters the findings through (None: none). The
+    #: engine options must key fingerprints with its salt (``baseline.keying``, as
+    #: :func:`rolecall.config.settings.with_keying` does), or nothing would match.
+    baseline: Baseline | None = None
+    #: Report the baseline's entries that match no finding (``RC911`` notices).
+    report_stale: bool = False
+
+    def __post_init__(self) -> None:
+        if self.baseline is not None:
+            salt = self.baseline.keying.salt
+            if self.engine.fingerprint_salt != salt:
+                raise ValueError(
+                    "ScanRequest.baseline needs engine options keyed with its salt "
+                    "(see rolecall.config.settings.with_keying)"
+                )
 
 
 def effective_jobs(jobs: int) -> int:
@@ -292,7 +308,8 @@ def run_scan(
     tool_version: str = "",
     progress: Progress | None = None,
 ) -> ScanReport:
-    """Scan everything ``request`` names and return the full report."""
+    """Scan everything ``request`` names and return the full report: walk, read, scan
+    (through the cache), then the suppress stage's baseline, when the request has one."""
     started = time.perf_counter()
     engines = Engines(request.engine, registry)
     cache = open_cache(request.cache_dir, request.engine, request.walk.max_file_size, registry)
@@ -314,8 +331,10 @@ def run_scan(
             if progress is not None:
                 progress.advance()
             got.add(result)
-        got.notices.extend(_load_notices(engines, cache, request.rule_infos))
-        if request.rule_infos:
+        # The baseline judges staleness only for the rules that ran: it needs them.
+        need_rules = request.rule_infos or request.baseline is not None
+        got.notices.extend(_load_notices(engines, cache, need_rules))
+        if need_rules:
             rules = _rule_infos(engines, seen)
     finally:
         if progress is not None:
@@ -324,6 +343,10 @@ def run_scan(
             cache.close()
             got.notices.extend(cache.notices)
     report = got.report(request, tool_version, rules, started)
+    if request.baseline is not None:
+        from rolecall.suppress.baseline import apply_baseline
+
+        report, _ = apply_baseline(report, request.baseline, report_stale=request.report_stale)
     from rolecall.cache.replay import note_scan
 
     note_scan(report.stats.seconds, cache is not None and cache.enabled)

@@ -15,7 +15,6 @@ from pathlib import Path
 
 import pytest
 import rolecall.engine.filescan as filescan
-import rolecall.engine.runner as runner
 from rolecall.config.options import EngineOptions
 from rolecall.engine.runner import ScanRequest, run_scan
 from rolecall.fakes import fake_secret_key
