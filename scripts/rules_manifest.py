@@ -14,6 +14,7 @@ import os
 import sys
 
 from rolecall.plugin.manifest import MANIFEST_NAME, build_manifest, manifest_text, rules_folder
+from rolecall.plugin.registry import build_registry
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -28,7 +29,8 @@ def main(argv: list[str] | None = None) -> int:
     path = os.path.join(
         os.path.dirname(os.path.realpath(os.path.join(folder, "__init__.py"))), MANIFEST_NAME
     )
-    text = manifest_text(build_manifest())
+    registry = build_registry(use_manifest=False)
+    text = manifest_text(build_manifest(registry.rules, registry.notices))
     try:
         with open(path, encoding="utf-8") as fh:
             current = fh.read()
