@@ -14,9 +14,11 @@ from typing import TYPE_CHECKING
 from rolecall.config.load import ConfigError
 
 if TYPE_CHECKING:
+    from rolecall.config.load import Config
     from rolecall.config.settings import SetupArgs
     from rolecall.output.progress import Progress
     from rolecall.output.report import ScanReport
+    from rolecall.suppress.baseline import Baseline
 
 
 class UsageError(ConfigError):
@@ -43,7 +45,7 @@ def run_scan_command(
     import dataclasses
 
     from rolecall import __version__
-    from rolecall.cli.baseline_cmd import keyed_setup, report_stale, scan_baseline
+    from rolecall.cli.baseline_cmd import keyed_setup, report_stale
     from rolecall.config.settings import passed_over_notices, scan_setup
     from rolecall.engine.runner import ScanRequest, run_scan
 
@@ -52,37 +54,16 @@ def run_scan_command(
     output = options.output
     if output and not os.path.isdir(os.path.dirname(os.path.abspath(output))):
         raise UsageError(f"--output {output}: the directory does not exist")
-    baseline = scan_baseline(options, config)
-    if baseline is not None:
-        from rolecall.cache.replay import note_input
-        from rolecall.cli.baseline_cmd import baseline_path
-
-        path = baseline_path(options, config)
-        if path is not None:
-            note_input(path)  # an input of the report that a replay must stat
+    baseline = _baseline(options, config)
     setup = keyed_setup(setup, baseline)
-    shard = None
-    if options.shard:
-        from rolecall.walk.shard import ShardError, parse_shard
-
-        try:
-            shard = parse_shard(options.shard)
-        except ShardError as exc:
-            raise UsageError(f"--shard: {exc}") from None
-    cache_dir = None
-    if config.cache and not options.no_cache:
-        from rolecall.cache.key import user_cache_dir
-
-        # Never inside the scanned tree: a scan (and the pre-commit hook) writes nothing there.
-        cache_dir = user_cache_dir()
     request = ScanRequest(
         paths=tuple(options.paths),
         base=cwd if cwd is not None else os.getcwd(),
         walk=setup.walk,
         engine=setup.engine,
         jobs=setup.jobs,
-        cache_dir=cache_dir,
-        shard=shard,
+        cache_dir=_cache_dir(options, config),
+        shard=_shard(options),
         # Only these need the rules' metadata: without it, a text scan that the cache
         # answers never loads a rule.
         rule_infos=options.format in ("json", "sarif") or baseline is not None,
@@ -95,10 +76,43 @@ def run_scan_command(
     passed_over = passed_over_notices(setup, cwd)
     if passed_over:
         notices = sorted([*notices, *passed_over], key=lambda n: n.sort_key)
-    report = dataclasses.replace(
-        report,
-        notices=notices,
-        fail_level=config.fail_level,
-        information_uri=config.sarif_information_uri,
-    )
+    level, uri = config.fail_level, config.sarif_information_uri
+    report = dataclasses.replace(report, notices=notices, fail_level=level, information_uri=uri)
     return report, report.stale_baseline_entries
+
+
+def _baseline(options: SetupArgs, config: Config) -> Baseline | None:
+    """The baseline the scan filters through, loaded before the scan (a bad file fails
+    fast), and noted as an input of the report that a replay must stat."""
+    from rolecall.cli.baseline_cmd import baseline_path, scan_baseline
+
+    baseline = scan_baseline(options, config)
+    if baseline is not None:
+        from rolecall.cache.replay import note_input
+
+        path = baseline_path(options, config)
+        if path is not None:
+            note_input(path)
+    return baseline
+
+
+def _shard(options: SetupArgs) -> tuple[int, int] | None:
+    """``--shard K/N`` parsed (None without it)."""
+    if not options.shard:
+        return None
+    from rolecall.walk.shard import ShardError, parse_shard
+
+    try:
+        return parse_shard(options.shard)
+    except ShardError as exc:
+        raise UsageError(f"--shard: {exc}") from None
+
+
+def _cache_dir(options: SetupArgs, config: Config) -> str | None:
+    """The result cache's directory, or None when caching is off."""
+    if not config.cache or options.no_cache:
+        return None
+    from rolecall.cache.key import user_cache_dir
+
+    # Never inside the scanned tree: a scan (and the pre-commit hook) writes nothing there.
+    return user_cache_dir()

@@ -165,14 +165,6 @@ def parallel(
     method = "fork" if sys.platform.startswith("linux") else None
     context = multiprocessing.get_context(method)
     _WORKER = scan if method == "fork" else None
-    window = jobs * 2
-    schedule = _Schedule(jobs)
-    out: dict[Future[list[Sent]], list[_Numbered]] = {}
-    ready: dict[int, FileResult] = {}
-    nxt = 0  # the walk number of the next result to yield
-    # Set by the pool's thread when a batch finishes: while the walk goes on with every
-    # place taken, the futures are looked at only then, not at every file.
-    finished: list[object] = []
     try:
         with ProcessPoolExecutor(
             max_workers=jobs,
@@ -180,42 +172,57 @@ def parallel(
             initializer=_init_worker,
             initargs=(scan,),
         ) as pool:
-
-            def send() -> None:
-                while len(out) < window and (
-                    schedule.full_batch() or (schedule.walked and schedule.waiting)
-                ):
-                    batch = schedule.take()
-                    future = _submit(pool, [item for _, item in batch])
-                    future.add_done_callback(finished.append)
-                    out[future] = batch
-
-            def in_order() -> Iterator[FileResult]:
-                """The results that are next in walk order and have come."""
-                nonlocal nxt
-                while nxt in ready:
-                    yield ready.pop(nxt)
-                    nxt += 1
-
-            for numbered in enumerate(items):
-                schedule.add(numbered)
-                if (finished or len(out) < window) and schedule.full_batch():
-                    finished.clear()
-                    _harvest(scan, out, ready, block=False)
-                    send()
-                    yield from in_order()
-                while len(schedule.waiting) >= MAX_WAITING and out:
-                    _harvest(scan, out, ready, block=True)
-                    send()
-                    yield from in_order()
-            schedule.walk_ended()
-            send()
-            while out:
-                _harvest(scan, out, ready, block=True)
-                send()
-                yield from in_order()
+            yield from _Flight(pool, scan, jobs).run(items)
     finally:
         _WORKER = None
+
+
+class _Flight:
+    """The batches out at the workers and the results waiting for their turn."""
+
+    def __init__(self, pool: ProcessPoolExecutor, scan: FileScan, jobs: int) -> None:
+        self.pool = pool
+        self.scan = scan
+        self.window = jobs * 2
+        self.schedule = _Schedule(jobs)
+        self.out: dict[Future[list[Sent]], list[_Numbered]] = {}
+        self.ready: dict[int, FileResult] = {}
+        self.next = 0  # the walk number of the next result to yield
+        # Set by the pool's thread when a batch finishes: while the walk goes on with
+        # every place taken, the futures are looked at only then, not at every file.
+        self.finished: list[object] = []
+
+    def run(self, items: Iterable[Item]) -> Iterator[FileResult]:
+        schedule, out = self.schedule, self.out
+        for numbered in enumerate(items):
+            schedule.add(numbered)
+            if (self.finished or len(out) < self.window) and schedule.full_batch():
+                self.finished.clear()
+                yield from self.turn(block=False)
+            while len(schedule.waiting) >= MAX_WAITING and out:
+                yield from self.turn(block=True)
+        schedule.walk_ended()
+        self.send()
+        while out:
+            yield from self.turn(block=True)
+
+    def turn(self, *, block: bool) -> Iterator[FileResult]:
+        """Take in finished batches, send new ones, yield what is next in walk order."""
+        _harvest(self.scan, self.out, self.ready, block=block)
+        self.send()
+        while self.next in self.ready:
+            yield self.ready.pop(self.next)
+            self.next += 1
+
+    def send(self) -> None:
+        schedule = self.schedule
+        while len(self.out) < self.window and (
+            schedule.full_batch() or (schedule.walked and schedule.waiting)
+        ):
+            batch = schedule.take()
+            future = _submit(self.pool, [item for _, item in batch])
+            future.add_done_callback(self.finished.append)
+            self.out[future] = batch
 
 
 def _harvest(
