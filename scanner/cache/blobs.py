@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Iterator
-from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from rolecall.model import Notice
@@ -74,12 +73,12 @@ def answer_blobs(
             stored = found.get(keys[i]) if i in keys else None
             if stored is not None:
                 try:
-                    result = decode_result(stored[1], item.display)
+                    result = decode_result(stored[1], item.display, stored[0])
                 except (ValueError, KeyError, TypeError):
                     pass  # unreadable: read and scanned, and the entry replaced
                 else:
                     cache.hits += 1
-                    yield BlobHit(item, replace(result, size=stored[0]))
+                    yield BlobHit(item, result)
                     continue
             settled = stat_entry(item, base, max_size)
             if settled is not None:

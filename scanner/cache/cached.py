@@ -13,7 +13,6 @@ See :mod:`rolecall.cache.store` for the keys and the storage.
 from __future__ import annotations
 
 import os
-from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from rolecall.config.options import EngineOptions, FileResult, Profile, describe_options
@@ -49,7 +48,7 @@ class CachedEngine:
         cache = self.cache
         key = cache.key(path, data, self.profile)
         if key is not None:
-            hit = cache.get(key, path)
+            hit = cache.get(key, path, len(data))
             if hit is not None:
                 return hit
         result = self.engine.run_plan(planned)
@@ -132,11 +131,11 @@ class IndexAnswers:
         if row is None or row[0] != index_stamp(entry, profile.key):
             return None
         try:
-            result = decode_result(row[1], entry.display)
+            result = decode_result(row[1], entry.display, entry.size)
         except (ValueError, KeyError, TypeError):
             return None  # unreadable: scanned again, and the row replaced
         cache.index_hit(entry.display, row[2])
-        return replace(result, size=entry.size)
+        return result
 
 
 def open_cache(

@@ -280,7 +280,8 @@ class ResultCache:
             self._fail(f"lookup failed: {type(exc).__name__}")
             return None
 
-    def get(self, key: bytes, path: str) -> FileResult | None:
+    def get(self, key: bytes, path: str, size: int = 0) -> FileResult | None:
+        """The stored result under ``key``, for the file at ``path`` of ``size`` bytes."""
         rows = self._query("SELECT value, used FROM results WHERE key = ?", key)
         if rows is None:
             return None
@@ -289,7 +290,7 @@ class ResultCache:
             return None
         row = rows[0]
         try:
-            result = decode_result(row[0], path)
+            result = decode_result(row[0], path, size)
         except (ValueError, KeyError, TypeError):
             self.misses += 1  # an entry we cannot read is a miss; put() replaces it
             return None

@@ -15,12 +15,12 @@ import dataclasses
 import traceback
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from rolecall.config.options import EngineOptions as EngineOptions  # re-exported: public API
 from rolecall.config.options import FileResult as FileResult  # re-exported
 from rolecall.config.options import RuleSelection as RuleSelection  # re-exported
 from rolecall.engine.prefilter import KeywordSet
-from rolecall.engine.supersede import superseded
 from rolecall.fingerprints import Deferred, keying_scope
 from rolecall.model import Finding, Notice, NoticeCode, NoticeLevel
 from rolecall.plugin.manifest import RuleSpec
@@ -35,7 +35,9 @@ from rolecall.read.document import (
     detect_kind,
     kind_family,
 )
-from rolecall.suppress.findings import FindingFilters
+
+if TYPE_CHECKING:
+    from rolecall.suppress.findings import FindingFilters
 
 
 @dataclass(frozen=True)
@@ -77,7 +79,9 @@ class Engine:
         )
         self._supersedes = {spec.id: spec.supersedes for spec in self.specs}
         self._keying = self.options.keying
-        self._filters = FindingFilters(self.options)
+        #: The suppress stage's per-file filters, made on the first file that runs a rule
+        #: (an engine made only for the rules' metadata never imports them).
+        self._filters: FindingFilters | None = None
         self.keywords = KeywordSet(k for spec in self.specs for k in spec.keywords)
         #: Per rule: the keyword ids that let it run (None: no keywords, always runs).
         self._wants: list[frozenset[int] | None] = [
@@ -253,6 +257,12 @@ class Engine:
                     line=error.line,
                 )
             )
+        if self._filters is None:
+            from rolecall.suppress.findings import FindingFilters
+
+            self._filters = FindingFilters(self.options)
+        from rolecall.engine.supersede import superseded
+
         kept = self._filters.apply(doc, superseded(raw, self._supersedes))
         findings, suppressed = kept.findings, kept.suppressed
         if deferred:

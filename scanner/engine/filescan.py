@@ -108,7 +108,9 @@ def read_and_scan(
             return _scan_large(engine, entry, max_size), None
         return FileResult(path=entry.display, size=entry.size, notices=notices), None
     result = scanner.scan_bytes(entry.display, data)
-    return replace(result, size=entry.size), data
+    if result.size != entry.size:  # the file changed size between the walk and the read
+        result = replace(result, size=entry.size)
+    return result, data
 
 
 def scan_entry(engine: Engine, entry: FileEntry, max_size: int) -> FileResult:

@@ -87,16 +87,16 @@ def effective_jobs(jobs: int) -> int:
         return max(1, os.cpu_count() or 1)
 
 
-@dataclass
 class _Tally:
-    """The counts of one scan while it runs (frozen into :class:`ScanStats` at the end)."""
+    """The counts of one scan while it runs (frozen into :class:`ScanStats` at the end).
+    A plain class: a dataclass costs start-up time that every rescan pays."""
 
-    files_seen: int = 0
-    files_scanned: int = 0
-    files_skipped: int = 0
-    bytes_scanned: int = 0
-    jobs: int = 1
-    cached: int = 0
+    __slots__ = ("bytes_scanned", "cached", "files_scanned", "files_seen", "files_skipped", "jobs")
+
+    def __init__(self) -> None:
+        self.files_seen = self.files_scanned = self.files_skipped = 0
+        self.bytes_scanned = self.cached = 0
+        self.jobs = 1
 
 
 #: A file to scan and the options of its own configuration.
@@ -240,17 +240,18 @@ def _walk(
     return items
 
 
-@dataclass
 class _Collected:
-    """What the file results add up to, gathered by :func:`run_scan` alone."""
+    """What the file results add up to, gathered by :func:`run_scan` alone (a plain
+    class, as :class:`_Tally`)."""
 
-    tally: _Tally = field(default_factory=_Tally)
-    findings: list[Finding] = field(default_factory=list)
-    suppressed: list[Finding] = field(default_factory=list)
-    notices: list[Notice] = field(default_factory=list)
-    scanned_paths: list[str] = field(default_factory=list)
-    ignored_paths: list[str] = field(default_factory=list)
-    line_hashes: dict[tuple[str, int], str] = field(default_factory=dict)
+    def __init__(self) -> None:
+        self.tally = _Tally()
+        self.findings: list[Finding] = []
+        self.suppressed: list[Finding] = []
+        self.notices: list[Notice] = []
+        self.scanned_paths: list[str] = []
+        self.ignored_paths: list[str] = []
+        self.line_hashes: dict[tuple[str, int], str] = {}
 
     def add(self, result: FileResult) -> None:
         tally = self.tally

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import dataclasses
 import re
-from dataclasses import dataclass, field
 
 from rolecall.config.options import EngineOptions
 from rolecall.model import Finding, Notice, NoticeCode, NoticeLevel
@@ -25,13 +24,16 @@ from rolecall.suppress.inline import (
 )
 
 
-@dataclass(frozen=True)
 class Filtered:
-    """What the filters made of one file's findings (each list sorted)."""
+    """What the filters made of one file's findings (each list sorted). A plain class:
+    a dataclass costs start-up time that every scan pays."""
 
-    findings: list[Finding] = field(default_factory=list)
-    suppressed: list[Finding] = field(default_factory=list)
-    notices: list[Notice] = field(default_factory=list)
+    __slots__ = ("findings", "notices", "suppressed")
+
+    def __init__(self) -> None:
+        self.findings: list[Finding] = []
+        self.suppressed: list[Finding] = []
+        self.notices: list[Notice] = []
 
 
 class FindingFilters:
