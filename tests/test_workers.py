@@ -145,3 +145,24 @@ def test_a_result_with_nothing_to_report_travels_as_a_tuple_and_comes_back_equal
     # A result filed under another path than the file's is sent whole.
     other = FileResult(path="elsewhere", size=3)
     assert workers.pack(other, "here") is other
+
+
+def test_the_workers_receive_what_they_run_and_never_import_the_runner() -> None:
+    """runner -> workers only: the workers get the scan's FileScan as a parameter."""
+    import ast
+    import inspect
+
+    tree = ast.parse(inspect.getsource(workers))
+    imported = {
+        node.module
+        for node in ast.walk(tree)
+        if isinstance(node, ast.ImportFrom) and node.module is not None
+    } | {
+        alias.name
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Import)
+        for alias in node.names
+    }
+    assert "rolecall.engine.filescan" in imported  # the type of what they receive
+    assert not {name for name in imported if name.startswith("rolecall.engine.runner")}
+    assert next(iter(inspect.signature(workers.parallel).parameters)) == "scan"
