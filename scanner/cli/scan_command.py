@@ -86,6 +86,8 @@ def _baseline(options: SetupArgs, config: Config) -> Baseline | None:
     fast), and noted as an input of the report that a replay must stat."""
     from rolecall.cli.baseline_cmd import baseline_path, scan_baseline
 
+    if options.report_stale and baseline_path(options, config) is None:
+        raise UsageError("--report-stale needs a baseline (--baseline FILE or config)")
     baseline = scan_baseline(options, config)
     if baseline is not None:
         from rolecall.cache.replay import note_input
