@@ -15,6 +15,7 @@ from __future__ import annotations
 import os
 from typing import TYPE_CHECKING
 
+from rolecall.cache.codec import decode_result
 from rolecall.config.options import EngineOptions, FileResult, Profile, describe_options
 from rolecall.engine.filescan import Engines, FileScan, Scanner
 from rolecall.read.files import git_blob_id
@@ -123,8 +124,6 @@ class IndexAnswers:
         cache = self.cache
         if cache is None:
             return None
-        from rolecall.cache.codec import decode_result
-
         if self._rows is None:
             self._rows = cache.open_index(os.path.abspath(self.base))
         row = self._rows.get(entry.display) if entry.stamp else None
