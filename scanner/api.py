@@ -78,6 +78,23 @@ def _at(base: str, path: StrPath | None) -> str | None:
     return None if path is None else os.path.join(base, os.fspath(path))
 
 
+def _given(paths: StrPath | Iterable[StrPath], where: str | None) -> tuple[str, ...]:
+    """The paths to scan (default: the base directory), joined to ``where``."""
+    given = _paths(paths) or (".",)
+    return given if where is None else tuple(os.path.join(where, p) for p in given)
+
+
+def _level(fail_level: Severity | str | None) -> str | None:
+    """The fail level's name, checked (a bad one is the user's mistake)."""
+    level = fail_level.value if isinstance(fail_level, Severity) else fail_level
+    if level is not None:
+        try:
+            Severity.parse(level)
+        except ValueError as exc:
+            raise UsageError(f"fail_level: {exc}") from None
+    return level
+
+
 def scan(
     paths: StrPath | Iterable[StrPath] = ".",
     *,
@@ -101,38 +118,20 @@ def scan(
 ) -> Report:
     """Scan files and directories; the answer of ``rolecall scan`` run in ``base``.
 
-    Each file gets the configuration of its own directory (the nearest
-    ``.rolecall.toml`` or ``pyproject.toml`` with a ``[tool.rolecall]`` table), or
-    ``config`` (a file) for every file, or none with ``isolated``. The other arguments
-    are the command line's flags and override the configuration: ``select``/``ignore``
-    (rule ids or prefixes), ``exclude`` (gitignore-style patterns), ``baseline`` (a
-    baseline file; None: the configured one; False: none), ``report_stale``,
-    ``fail_level``, ``gitignore`` (False: ``--no-gitignore``), ``follow_symlinks``,
-    ``max_file_size``, ``report_examples``, ``report_unused_suppressions``, ``shard``
-    (``"K/N"``). ``jobs``: worker processes (0: every core; None: the configuration's).
-    ``cache``: use the result cache in the user cache directory when the configuration
-    allows it (the command line's default; off here unless asked).
+    Each file gets the configuration of its own directory, or ``config`` (a file) for
+    every file, or none with ``isolated``. The other arguments are the command line's
+    flags (docs/library.md has the table) and override the configuration; ``baseline``
+    None is the configured one, False none; ``jobs`` None is the configuration's;
+    ``cache`` uses the user's result cache when the configuration allows it. Relative
+    paths (``paths``, ``config``, ``baseline``) are relative to ``base`` (default: the
+    working directory), and so are the reported paths.
 
-    Relative paths (``paths``, ``config``, ``baseline``) are relative to ``base``
-    (default: the working directory), and so are the reported paths.
-
-    Raises :class:`rolecall.ConfigError` for a bad configuration or baseline file or a
-    bad argument (:class:`rolecall.UsageError`, a subclass), and
-    :class:`rolecall.PathNotFound` for a path that does not exist: the command line's
-    exit code 2.
+    Raises :class:`rolecall.ConfigError` (a bad configuration or baseline file; a bad
+    argument: :class:`rolecall.UsageError`) and :class:`rolecall.PathNotFound`: exit 2.
     """
     where = os.path.abspath(os.fspath(base)) if base is not None else None
-    given = _paths(paths) or (".",)
-    if where is not None:
-        given = tuple(os.path.join(where, p) for p in given)
-    level = fail_level.value if isinstance(fail_level, Severity) else fail_level
-    if level is not None:
-        try:
-            Severity.parse(level)
-        except ValueError as exc:
-            raise UsageError(f"fail_level: {exc}") from None
     options = ScanOptions(
-        paths=given,
+        paths=_given(paths, where),
         select=_codes(select),
         ignore=_codes(ignore),
         exclude=_codes(exclude),
@@ -144,7 +143,7 @@ def scan(
         isolated=isolated,
         report_examples=report_examples,
         report_unused_suppressions=report_unused_suppressions,
-        fail_level=level,
+        fail_level=_level(fail_level),
         # The superset: fix edits, line hashes and rule metadata, so that every one of
         # the report's formats is what the command line writes in it.
         format="sarif",

@@ -326,9 +326,9 @@ def manifest_path() -> Path:
 def generated(root: Path) -> dict[Path, str | None]:
     """Every generated file under ``root`` and its content (None: to be removed)."""
     rules = builtin_rules()
-    out: dict[Path, str | None] = {
-        manifest_path(): manifest_text(build_manifest(build_registry(use_manifest=False)))
-    }
+    registry = build_registry(use_manifest=False)
+    manifest = build_manifest(registry.rules, registry.notices)
+    out: dict[Path, str | None] = {manifest_path(): manifest_text(manifest)}
     for path in [root / "README.md", *sorted((root / "docs").glob("*.md"))]:
         text = path.read_text(encoding="utf-8")
         page_dir = os.path.relpath(path.parent, root)

@@ -267,3 +267,70 @@ def test_summary_counts_what_the_baseline_accepted(
     out = capsys.readouterr().out
     summary = out.strip().splitlines()[-1]
     assert summary.startswith("Found 1 finding") and "2 accepted by the baseline" in summary
+
+
+# --- the baseline as part of the scan request (the suppress stage of run_scan) ---------
+
+
+def test_run_scan_applies_the_requests_baseline_as_the_command_line_does(
+    repo: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import dataclasses
+
+    from rolecall.config.options import EngineOptions
+    from rolecall.engine.runner import ScanRequest, run_scan
+
+    old, new, gone = key(), key(), key()
+    (repo / "a.py").write_text(f'KEY = "{old}"\n')
+    (repo / "b.py").write_text(f'KEY = "{gone}"\n')
+    assert baseline() == 0
+    (repo / "a.py").write_text(f'KEY = "{old}"\nOTHER = "{new}"\n')
+    (repo / "b.py").write_text("KEY = None\n")
+    loaded = load_baseline(".rolecall-baseline.json")
+    keyed = dataclasses.replace(
+        EngineOptions(), fingerprint_salt=loaded.keying.salt, slow_fingerprints=True
+    )
+    request = ScanRequest(paths=(str(repo),), base=str(repo), jobs=1, engine=keyed, baseline=loaded)
+    report = run_scan(dataclasses.replace(request, report_stale=True))
+    assert [f.properties.get("key_id") for f in report.findings] == [new]
+    assert (report.accepted_by_baseline, report.stale_baseline_entries) == (1, 1)
+    assert [(n.code.value, n.path) for n in report.notices] == [("RC911", "b.py")]
+    # Without --report-stale the stale entry is not judged.
+    quiet = run_scan(request)
+    assert (quiet.accepted_by_baseline, quiet.stale_baseline_entries, quiet.notices) == (1, 0, [])
+    # The command line answers the same.
+    code, doc = scan_json("--baseline", ".rolecall-baseline.json", "--report-stale", capsys=capsys)
+    assert code == 1
+    assert [k for _, _, k in reported(doc)] == [new]
+    assert [n["code"] for n in doc["notices"]] == ["RC911"]  # type: ignore[index,union-attr]
+
+
+def test_a_request_with_a_baseline_needs_fingerprints_keyed_with_its_salt(repo: Path) -> None:
+    from rolecall.engine.runner import ScanRequest
+
+    (repo / "a.py").write_text(f'KEY = "{key()}"\n')
+    assert baseline() == 0
+    loaded = load_baseline(".rolecall-baseline.json")
+    with pytest.raises(ValueError, match="keyed with its salt"):
+        ScanRequest(paths=(str(repo),), base=str(repo), baseline=loaded)
+
+
+def test_reports_and_file_results_are_frozen(repo: Path) -> None:
+    import dataclasses
+
+    from rolecall.engine.runner import ScanRequest, run_scan
+
+    (repo / "a.py").write_text(f'KEY = "{key()}"\n')
+    report = run_scan(ScanRequest(paths=(str(repo),), base=str(repo), jobs=1))
+    assert len(report.findings) == 1
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        report.findings = []  # type: ignore[misc]
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        report.stats.files_seen = 0  # type: ignore[misc]
+    from rolecall.engine.core import Engine
+    from rolecall.plugin.registry import default_registry
+
+    result = Engine(default_registry()).scan_bytes("a.py", (repo / "a.py").read_bytes())
+    assert len(result.findings) == 1
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        result.size = 0  # type: ignore[misc]

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import rolecall.engine.filescan as filescan
 import rolecall.engine.runner as runner
 import rolecall.engine.workers as workers
 from rolecall import DocKind, Document, Finding, RuleContext, Severity, View, ViewError
@@ -250,14 +251,14 @@ def test_an_internal_error_in_one_file_is_a_notice(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, key_id: str
 ) -> None:
     write_tree(tmp_path, {"a.txt": key_id, "b.txt": key_id, "c.txt": key_id})
-    real = runner.read_entry
+    real = filescan.read_entry
 
     def flaky(entry: runner.FileEntry, max_size: int) -> object:
         if entry.display == "b.txt":
             raise RuntimeError(SECRET_IN_MESSAGE)
         return real(entry, max_size)
 
-    monkeypatch.setattr(runner, "read_entry", flaky)
+    monkeypatch.setattr(filescan, "read_entry", flaky)
     report = run_scan(ScanRequest(paths=(str(tmp_path),), base=str(tmp_path), jobs=1))
     assert [f.location.path for f in report.findings] == ["a.txt", "c.txt"]
     assert [(n.path, n.code) for n in report.notices] == [("b.txt", NoticeCode.INTERNAL)]

@@ -24,7 +24,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from rolecall import Document, ViewError
 from rolecall.cli.main import main
-from rolecall.engine.core import Engine, EngineOptions
+from rolecall.engine.core import Engine, EngineOptions, Plan
 from rolecall.fakes import fake_key_id, fake_secret_key, fake_session_token
 from rolecall.plugin.registry import default_registry
 from rolecall.read.parsers.common import MAX_DEPTH, MapNode, Node, Scalar, SeqNode
@@ -310,8 +310,8 @@ def test_line_keeping_parser_not_run_without_a_candidate(
     engine = Engine(default_registry(), EngineOptions())
     result = engine.scan_bytes(model.as_posix(), model.read_bytes())
     # The prefilter sends the model to the JSON rules (its shapes are credential-named)...
-    plan = engine.plan(model.as_posix(), model.read_bytes(), result)
-    assert plan is not None and "RC301" in {engine.specs[i].id for i in plan.selected}
+    plan = engine.plan(model.as_posix(), model.read_bytes())
+    assert isinstance(plan, Plan) and "RC301" in {engine.specs[i].id for i in plan.selected}
     # ...and they report nothing without building the line-keeping tree.
     assert result.findings == [] and result.notices == []
     assert calls == []

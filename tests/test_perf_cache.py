@@ -332,3 +332,28 @@ def test_cli_cache_location_and_switches(tmp_path: Path, monkeypatch: pytest.Mon
     assert (tmp_path / "xdg" / "rolecall" / DB_NAME).exists()
     (root / ".rolecall.toml").write_text("cache = 1\n")
     assert main(["scan", "-q", "a.py"]) == 2
+
+
+def test_the_cached_engine_answers_as_the_engine_does(tmp_path: Path) -> None:
+    """CachedEngine has the engine's scan_bytes: the same result, from the cache the
+    second time (marked cached), and no lookup for a file that no rule wants."""
+    from rolecall.cache.cached import CachedEngine
+    from rolecall.engine.core import Engine
+    from rolecall.plugin.registry import default_registry
+
+    engine = Engine(default_registry())
+    cache = ResultCache(str(tmp_path / "cache"), b"fingerprint", secret_dir=str(tmp_path / "s"))
+    cached = CachedEngine(engine, cache)
+    data = f'KEY = "{fake_key_id()}"\n'.encode()
+    first = cached.scan_bytes("a.py", data)
+    assert len(first.findings) == 1 and not first.cached
+    assert first == engine.scan_bytes("a.py", data)
+    cache.flush()
+    again = cached.scan_bytes("a.py", data)
+    assert again.cached and cache.hits == 1
+    assert dataclasses.replace(again, cached=False) == first
+    quiet = b"nothing to see here\n"
+    asked = (cache.hits, cache.misses)
+    assert cached.scan_bytes("b.txt", quiet) == engine.scan_bytes("b.txt", quiet)
+    assert (cache.hits, cache.misses) == asked
+    cache.close()

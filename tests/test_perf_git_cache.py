@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from rolecall.engine import runner
+from rolecall.engine import filescan, runner
 from rolecall.engine.runner import ScanRequest, run_scan
 from rolecall.fakes import fake_key_id, fake_secret_key
 from rolecall.model import NoticeCode
@@ -108,7 +108,7 @@ def touched(root: Path) -> Iterator[set[str]]:
     seen: set[str] = set()
     prefix = str(root) + os.sep
     real = {name: getattr(os, name) for name in ("lstat", "stat", "open")}
-    real_read = runner.read_entry
+    real_read = filescan.read_entry
 
     def spy(name: str) -> Any:
         def call(path: Any, *args: Any, **kw: Any) -> Any:
@@ -126,7 +126,7 @@ def touched(root: Path) -> Iterator[set[str]]:
     with pytest.MonkeyPatch.context() as mp:
         for name in real:
             mp.setattr(os, name, spy(name))
-        mp.setattr(runner, "read_entry", read)
+        mp.setattr(filescan, "read_entry", read)
         yield seen
 
 
@@ -333,17 +333,17 @@ def test_results_are_filed_under_a_blob_only_for_its_bytes(
     its result is not filed under the listed id."""
     root = make_repo(tmp_path / "r")
     key_id = fake_key_id()
-    real = runner.read_entry
+    real = filescan.read_entry
 
     def changed_meanwhile(entry: FileEntry, max_size: int) -> Any:
         if entry.display == "clean.py":
             Path(entry.path).write_text(f'KEY = "{key_id}"\n')
         return real(entry, max_size)
 
-    monkeypatch.setattr(runner, "read_entry", changed_meanwhile)
+    monkeypatch.setattr(filescan, "read_entry", changed_meanwhile)
     first = run_scan(request(root, cache=True))
     assert "clean.py" in {f.location.path for f in first.findings}
-    monkeypatch.setattr(runner, "read_entry", real)
+    monkeypatch.setattr(filescan, "read_entry", real)
     git(root, "checkout", "--", "clean.py")  # back to the listed blob
     report, seen = _rescan_equals_uncached(root)
     assert "clean.py" in seen

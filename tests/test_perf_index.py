@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 from rolecall.cache.store import SETTLED_NS
-from rolecall.engine import runner
+from rolecall.engine import filescan
 from rolecall.engine.runner import ScanRequest, run_scan
 from rolecall.fakes import fake_key_id, fake_secret_key
 from rolecall.model import NoticeCode
@@ -84,13 +84,13 @@ def _summary(report: ScanReport) -> tuple[object, ...]:
 
 def _no_reads(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     opened: list[str] = []
-    real = runner.read_entry
+    real = filescan.read_entry
 
     def spy(entry: FileEntry, max_size: int) -> object:
         opened.append(entry.display)
         return real(entry, max_size)
 
-    monkeypatch.setattr(runner, "read_entry", spy)
+    monkeypatch.setattr(filescan, "read_entry", spy)
     return opened
 
 

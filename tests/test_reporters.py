@@ -282,9 +282,14 @@ def test_json_is_not_affected_by_colour_or_verbosity() -> None:
 
 
 def test_json_failed_follows_the_fail_level() -> None:
-    report = sample_report()
-    report.fail_level = Severity.ERROR
-    report.findings = [f for f in report.findings if f.severity is not Severity.ERROR]
+    import dataclasses
+
+    sample = sample_report()
+    report = dataclasses.replace(
+        sample,
+        fail_level=Severity.ERROR,
+        findings=[f for f in sample.findings if f.severity is not Severity.ERROR],
+    )
     assert report_json(report)["summary"]["failed"] is False
 
 
@@ -299,9 +304,11 @@ def test_text_wraps_recommendations_to_the_terminal_width_only_on_a_terminal() -
 
     from rolecall.output.text import TextReporter
 
-    report = sample_report()
+    sample = sample_report()
     long = "Deactivate the key now, check CloudTrail for its use, then delete it. " * 3
-    report.findings = [dataclasses.replace(f, recommendation=long) for f in report.findings]
+    report = dataclasses.replace(
+        sample, findings=[dataclasses.replace(f, recommendation=long) for f in sample.findings]
+    )
     flat = io.StringIO()
     TextReporter().write(report, flat)
     narrow = TextReporter()

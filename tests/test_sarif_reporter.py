@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import dataclasses
 import hashlib
 import io
 import json
@@ -236,11 +237,10 @@ def test_notices_become_tool_execution_notifications(log: Any) -> None:
 
 
 def test_error_notice_marks_execution_unsuccessful(report: ScanReport) -> None:
-    failing = copy.copy(report)
-    failing.notices = [
-        *report.notices,
-        Notice(NoticeCode.RULE_ERROR, "rule RC101 failed", "a.py", NoticeLevel.ERROR, 3, "RC101"),
-    ]
+    error = Notice(
+        NoticeCode.RULE_ERROR, "rule RC101 failed", "a.py", NoticeLevel.ERROR, 3, "RC101"
+    )
+    failing = dataclasses.replace(report, notices=[*report.notices, error])
     log = json.loads(render(failing))
     invocation = log["runs"][0]["invocations"][0]
     assert invocation["executionSuccessful"] is False

@@ -10,8 +10,9 @@ import pytest
 import rolecall.engine.runner as runner
 import rolecall.engine.workers as workers
 from rolecall import Document, Finding, RuleContext
-from rolecall.config.options import EngineOptions, FileResult, Profile, make_profile
+from rolecall.config.options import EngineOptions, FileResult, make_profile
 from rolecall.engine.core import Engine
+from rolecall.engine.filescan import Engines, FileScan, scan_entry
 from rolecall.engine.runner import ScanRequest, run_scan
 from rolecall.plugin.registry import Registry, build_registry
 from rolecall.plugin.rule import Rule
@@ -123,13 +124,8 @@ def test_parallel_yields_in_item_order_while_batches_finish_out_of_order(
     monkeypatch.setattr(workers, "BATCH_BYTES", 1000)
     profile = make_profile(EngineOptions())
     items = [(_entry(str(tmp_path / f"f{n}.txt"), size), profile) for n, size in enumerate(sizes)]
-    registry = _registry()
-    engines: dict[str, Engine] = {}
-
-    def get_engine(p: Profile) -> Engine:
-        return engines.setdefault(p.key, Engine(registry, p.options))
-
-    results = list(workers.parallel(get_engine, profile, iter(items), 2, 1 << 20, None))
+    scan = FileScan(Engines(EngineOptions(), _registry()), 1 << 20)
+    results = list(workers.parallel(scan, profile, iter(items), 2))
     assert [r.path for r in results] == [entry.display for entry, _ in items]
     assert [r.size for r in results] == sizes
 
@@ -141,7 +137,7 @@ def test_a_result_with_nothing_to_report_travels_as_a_tuple_and_comes_back_equal
     engine = Engine(_registry(), EngineOptions())
     for name, compact in (("plain.txt", True), ("hit.txt", False)):
         entry = _entry(str(tmp_path / name), (tmp_path / name).stat().st_size)
-        result = runner.scan_entry(engine, entry, 1 << 20)
+        result = scan_entry(engine, entry, 1 << 20)
         assert result.scanned
         sent = workers.pack(result, entry.display)
         assert isinstance(sent, tuple) is compact
@@ -149,3 +145,24 @@ def test_a_result_with_nothing_to_report_travels_as_a_tuple_and_comes_back_equal
     # A result filed under another path than the file's is sent whole.
     other = FileResult(path="elsewhere", size=3)
     assert workers.pack(other, "here") is other
+
+
+def test_the_workers_receive_what_they_run_and_never_import_the_runner() -> None:
+    """runner -> workers only: the workers get the scan's FileScan as a parameter."""
+    import ast
+    import inspect
+
+    tree = ast.parse(inspect.getsource(workers))
+    imported = {
+        node.module
+        for node in ast.walk(tree)
+        if isinstance(node, ast.ImportFrom) and node.module is not None
+    } | {
+        alias.name
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Import)
+        for alias in node.names
+    }
+    assert "rolecall.engine.filescan" in imported  # the type of what they receive
+    assert not {name for name in imported if name.startswith("rolecall.engine.runner")}
+    assert next(iter(inspect.signature(workers.parallel).parameters)) == "scan"

@@ -4,8 +4,8 @@ The walker gives such a file unstated (``size`` -1, its blob id set; see
 :mod:`rolecall.walk.gitlist` for when git vouches for a file). :func:`answer_blobs` looks
 the ids up in the result cache in batches: a known id is the file's result, without the
 file being opened or stat'ed; an unknown one is stat'ed and checked as the walk checks
-every file, and then scanned by the runner, which files the result under the id only if
-the bytes it read are that blob (see :func:`rolecall.engine.runner.scan_entry`).
+every file, and then scanned, and the result is filed under the id only if the bytes read are
+that blob (see :class:`rolecall.cache.cached.CachedFileScan`).
 """
 
 from __future__ import annotations
@@ -73,11 +73,10 @@ def answer_blobs(
             stored = found.get(keys[i]) if i in keys else None
             if stored is not None:
                 try:
-                    result = decode_result(stored[1], item.display)
+                    result = decode_result(stored[1], item.display, stored[0])
                 except (ValueError, KeyError, TypeError):
                     pass  # unreadable: read and scanned, and the entry replaced
                 else:
-                    result.size = stored[0]
                     cache.hits += 1
                     yield BlobHit(item, result)
                     continue

@@ -173,12 +173,14 @@ def encode_result(result: FileResult) -> bytes:
     return json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
 
 
-def decode_result(value: bytes, path: str) -> FileResult:
+def decode_result(value: bytes, path: str, size: int = 0) -> FileResult:
+    """The result :func:`encode_result` stored, for the file at ``path`` of ``size``
+    bytes (the size is not stored: the caller knows it)."""
     from rolecall.config.options import FileResult
 
     if value[:1] == EMPTY:
         kind_text = value[1:].decode("utf-8")
-        return FileResult(path=path, kind=kind_text or None, scanned=True, cached=True)
+        return FileResult(path=path, kind=kind_text or None, size=size, scanned=True, cached=True)
     fmt, kind, scanned, findings, suppressed, notices, hashes = json.loads(value)
     if fmt != FORMAT:
         raise ValueError(f"cache entry format {fmt!r}")
@@ -188,6 +190,7 @@ def decode_result(value: bytes, path: str) -> FileResult:
         suppressed=[_unfinding(f, path) for f in suppressed],
         notices=[_unnotice(n, path) for n in notices],
         kind=None if kind is None else str(kind),
+        size=size,
         scanned=bool(scanned),
         cached=True,
         line_hashes={int(line): str(text) for line, text in hashes},

@@ -37,7 +37,8 @@ does not have, whatever happened between git's listing and the read. The id itse
 trusted only from git's output for the work tree being scanned (never from a file), and
 its value also holds the file's size, so the report's byte count stays exact.
 
-Storage: one SQLite database in WAL mode. Readers never wait for writers; writers (each
+Storage: one SQLite database in WAL mode (the file itself, its schema, opening and
+pruning: :mod:`rolecall.cache.database`). Readers never wait for writers; writers (each
 process, each worker process, its own connection) write a whole batch in one short
 ``BEGIN IMMEDIATE`` transaction, waiting up to 10 s for another process's transaction,
 so parallel runs (pre-commit runs batches in parallel) are safe. One file per entry was
@@ -56,7 +57,8 @@ import time
 from typing import TYPE_CHECKING, Any
 
 from rolecall.cache.codec import decode_result, encode_result
-from rolecall.cache.key import load_secret, private_directory, private_file, user_cache_dir
+from rolecall.cache.database import DB_NAME, open_database, prune_database
+from rolecall.cache.key import load_secret, user_cache_dir
 from rolecall.model import Notice, NoticeCode, NoticeLevel
 
 if TYPE_CHECKING:
@@ -64,7 +66,6 @@ if TYPE_CHECKING:
 
     from rolecall.config.options import FileResult
 
-DB_NAME = "results-v1.sqlite3"
 MAX_AGE_DAYS = 30
 MAX_VALUE_BYTES = 256 * 1024 * 1024
 BUSY_TIMEOUT = 10.0
@@ -148,43 +149,11 @@ class ResultCache:
         self._conn = None
         import sqlite3
 
-        path = os.path.join(self.directory, DB_NAME)
-        conn = None
         try:
-            private_directory(self.directory)
-            _write_gitignore(self.directory)
-            for attempt in (1, 2):
-                private_file(path)
-                conn = sqlite3.connect(
-                    path, timeout=BUSY_TIMEOUT, isolation_level=None, check_same_thread=False
-                )
-                try:
-                    _setup(conn)
-                    break
-                except sqlite3.OperationalError:
-                    raise
-                except sqlite3.DatabaseError:
-                    # Not a database (a crash mid-write, a truncated or foreign file):
-                    # rebuild it once rather than leave the cache off for good.
-                    conn.close()
-                    conn = None
-                    if attempt == 2:
-                        raise
-                    _remove_database(path)
-                    self.notices.append(
-                        Notice(
-                            code=NoticeCode.INTERNAL,
-                            message=f"result cache rebuilt: {DB_NAME} was not a usable database",
-                            path=None,
-                            level=NoticeLevel.INFO,
-                        )
-                    )
+            conn = open_database(self.directory, self.notices)
         except (OSError, sqlite3.Error) as exc:
-            if conn is not None:
-                conn.close()
             self._fail(f"cannot open {DB_NAME}: {type(exc).__name__}")
             return None
-        assert conn is not None
         self._conn, self._pid = conn, os.getpid()
         return conn
 
@@ -311,7 +280,8 @@ class ResultCache:
             self._fail(f"lookup failed: {type(exc).__name__}")
             return None
 
-    def get(self, key: bytes, path: str) -> FileResult | None:
+    def get(self, key: bytes, path: str, size: int = 0) -> FileResult | None:
+        """The stored result under ``key``, for the file at ``path`` of ``size`` bytes."""
         rows = self._query("SELECT value, used FROM results WHERE key = ?", key)
         if rows is None:
             return None
@@ -320,7 +290,7 @@ class ResultCache:
             return None
         row = rows[0]
         try:
-            result = decode_result(row[0], path)
+            result = decode_result(row[0], path, size)
         except (ValueError, KeyError, TypeError):
             self.misses += 1  # an entry we cannot read is a miss; put() replaces it
             return None
@@ -390,27 +360,9 @@ class ResultCache:
             return 0
         import sqlite3
 
-        today = _today()
         try:
-            row = conn.execute("SELECT value FROM meta WHERE name = 'pruned'").fetchone()
-            if not force and row is not None and row[0] >= today:
-                return 0
-            conn.execute("BEGIN IMMEDIATE")
-            removed = 0
-            for table in ("results", "files", "records"):
-                removed += conn.execute(
-                    f"DELETE FROM {table} WHERE used < ?", (today - MAX_AGE_DAYS,)
-                ).rowcount
-            total = conn.execute("SELECT COALESCE(SUM(LENGTH(value)), 0) FROM results").fetchone()
-            excess = int(total[0]) - MAX_VALUE_BYTES
-            if excess > 0:
-                removed += _drop_oldest(conn, excess)
-            conn.execute("INSERT OR REPLACE INTO meta VALUES ('pruned', ?)", (today,))
-            conn.execute("COMMIT")
-            return removed
+            return prune_database(conn, _today(), MAX_AGE_DAYS, MAX_VALUE_BYTES, force=force)
         except sqlite3.Error as exc:
-            with contextlib.suppress(sqlite3.Error):
-                conn.execute("ROLLBACK")
             self._fail(f"pruning failed: {type(exc).__name__}")
             return 0
 
@@ -428,66 +380,3 @@ class ResultCache:
             _records=[],
         )
         return state
-
-
-def _setup(conn: sqlite3.Connection) -> None:
-    import sqlite3
-
-    for attempt in range(40):
-        try:
-            conn.execute("PRAGMA trusted_schema = OFF")
-            # Switching to WAL can report "locked" at once, without the busy timeout,
-            # while a parallel first run creates the database: retry briefly.
-            if conn.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
-                conn.execute("PRAGMA journal_mode = WAL")
-            conn.execute("PRAGMA synchronous = NORMAL")
-            conn.execute(
-                "CREATE TABLE IF NOT EXISTS results (key BLOB PRIMARY KEY, value BLOB NOT NULL,"
-                " used INTEGER NOT NULL) WITHOUT ROWID"
-            )
-            conn.execute(
-                "CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value INTEGER NOT NULL)"
-            )
-            conn.execute(
-                "CREATE TABLE IF NOT EXISTS files (scope BLOB NOT NULL, path TEXT NOT NULL,"
-                " stamp TEXT NOT NULL, value BLOB NOT NULL, used INTEGER NOT NULL,"
-                " PRIMARY KEY (scope, path)) WITHOUT ROWID"
-            )
-            conn.execute(
-                "CREATE TABLE IF NOT EXISTS records (key BLOB PRIMARY KEY, value BLOB NOT NULL,"
-                " used INTEGER NOT NULL) WITHOUT ROWID"
-            )
-            return
-        except sqlite3.OperationalError:
-            if attempt == 39:
-                raise
-            time.sleep(0.05)
-
-
-def _drop_oldest(conn: sqlite3.Connection, excess: int) -> int:
-    removed = 0
-    rows = conn.execute("SELECT key, LENGTH(value) FROM results ORDER BY used, key").fetchall()
-    doomed = []
-    for key, size in rows:
-        if excess <= 0:
-            break
-        doomed.append((key,))
-        excess -= int(size)
-    conn.executemany("DELETE FROM results WHERE key = ?", doomed)
-    removed += len(doomed)
-    return removed
-
-
-def _write_gitignore(directory: str) -> None:
-    path = os.path.join(directory, ".gitignore")
-    if not os.path.exists(path):
-        with contextlib.suppress(OSError):
-            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-            with os.fdopen(fd, "w", encoding="utf-8") as fh:
-                fh.write("# Created by rolecall: the result cache is local, never commit it.\n*\n")
-
-
-def _remove_database(path: str) -> None:
-    for suffix in ("", "-wal", "-shm", "-journal"):
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(path + suffix)

@@ -13,8 +13,7 @@ if TYPE_CHECKING:
     # Imported where used: a scan without a baseline never loads them.
     from rolecall.cli.args import CommandArgs
     from rolecall.config.settings import ScanSetup, SetupArgs
-    from rolecall.output.report import ScanReport
-    from rolecall.suppress.baseline import Baseline, BaselineOutcome
+    from rolecall.suppress.baseline import Baseline
 
 
 def baseline_path(args: SetupArgs, config: Config) -> str | None:
@@ -33,10 +32,6 @@ def scan_baseline(args: SetupArgs, config: Config) -> Baseline | None:
     fails fast; None when there is none."""
     path = baseline_path(args, config)
     if path is None:
-        if args.report_stale:
-            from rolecall.errors import UsageError
-
-            raise UsageError("--report-stale needs a baseline (--baseline FILE or config)")
         return None
     from rolecall.suppress.baseline import load_baseline
 
@@ -53,17 +48,9 @@ def keyed_setup(setup: ScanSetup, baseline: Baseline | None) -> ScanSetup:
     return with_keying(setup, baseline.keying)
 
 
-def use_baseline(
-    args: SetupArgs, config: Config, report: ScanReport, baseline: Baseline | None
-) -> BaselineOutcome | None:
-    """Filter ``report`` through ``baseline`` (from :func:`scan_baseline`); None without
-    one."""
-    if baseline is None:
-        return None
-    from rolecall.suppress.baseline import apply_baseline
-
-    report_stale = args.report_stale if args.report_stale is not None else config.report_stale
-    return apply_baseline(report, baseline, report_stale=report_stale)
+def report_stale(args: SetupArgs, config: Config) -> bool:
+    """Whether stale baseline entries are reported: the flag, else the configuration."""
+    return bool(args.report_stale if args.report_stale is not None else config.report_stale)
 
 
 def cmd_baseline(args: CommandArgs, out: TextIO) -> int:

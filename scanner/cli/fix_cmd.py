@@ -111,7 +111,7 @@ def _fix_files(
 
 def _scan_large(engines: _Engines, large: list[FileEntry], max_file_size: int) -> list[Left]:
     """The findings of files too large to fix: scanned only, for the list."""
-    from rolecall.engine.runner import scan_entry
+    from rolecall.engine.filescan import scan_entry
     from rolecall.fix.fixer import Left
 
     left: list[Left] = []
@@ -131,8 +131,7 @@ def _failing_left(left: list[Left], config: Config, baseline: Baseline | None) -
     from rolecall.output.report import ScanReport
     from rolecall.suppress.baseline import apply_baseline
 
-    report = ScanReport(root=os.getcwd(), tool_version=__version__, rules=[])
-    report.findings = [item.finding for item in failing]
-    apply_baseline(report, baseline)
-    kept = {id(finding) for finding in report.findings}
+    findings = [item.finding for item in failing]
+    report = ScanReport(root=os.getcwd(), tool_version=__version__, rules=[], findings=findings)
+    kept = {id(finding) for finding in apply_baseline(report, baseline)[0].findings}
     return [item for item in failing if id(item.finding) in kept]

@@ -147,9 +147,10 @@ def make_profile(options: EngineOptions) -> Profile:
 ProfileResolver = Callable[[str], Profile]
 
 
-@dataclass
+@dataclass(frozen=True)
 class FileResult:
-    """What scanning one file produced."""
+    """What scanning one file produced: made once, by the stage that scanned the file
+    (a later stage derives a new one with ``dataclasses.replace``)."""
 
     path: str
     findings: list[Finding] = field(default_factory=list)

@@ -2,35 +2,27 @@
 
 Per document it applies the kind filter and the keyword prefilter, runs each rule in
 isolation (a rule that raises becomes a notice naming the rule and file), turns failed
-parsed views into one notice each, applies severity overrides, the allowlist and inline
-suppressions, and returns findings and notices in a deterministic order.
+parsed views into one notice each, merges what several rules saw of one credential
+(:mod:`rolecall.engine.supersede`), hands the findings to the per-file filters of the
+suppress stage (:mod:`rolecall.suppress.findings`), and returns one frozen
+:class:`FileResult` with findings and notices in a deterministic order.
 """
 
 from __future__ import annotations
 
-import bisect
 import contextlib
 import dataclasses
-import re
 import traceback
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from rolecall.config.options import EngineOptions as EngineOptions  # re-exported: public API
 from rolecall.config.options import FileResult as FileResult  # re-exported
 from rolecall.config.options import RuleSelection as RuleSelection  # re-exported
 from rolecall.engine.prefilter import KeywordSet
 from rolecall.fingerprints import Deferred, keying_scope
-from rolecall.model import (
-    Finding,
-    Notice,
-    NoticeCode,
-    NoticeLevel,
-    RelatedLocation,
-    Severity,
-    merge_related,
-    related_label,
-)
+from rolecall.model import Finding, Notice, NoticeCode, NoticeLevel
 from rolecall.plugin.manifest import RuleSpec
 from rolecall.plugin.registry import Registry
 from rolecall.plugin.rule import Rule, RuleContext
@@ -43,7 +35,9 @@ from rolecall.read.document import (
     detect_kind,
     kind_family,
 )
-from rolecall.suppress.inline import find_suppressions, invalid_codes, match_suppression
+
+if TYPE_CHECKING:
+    from rolecall.suppress.findings import FindingFilters
 
 
 @dataclass(frozen=True)
@@ -89,7 +83,9 @@ class Engine:
             spec.id: tuple(s for s in spec.supersedes if "@" not in s) for spec in self.specs
         }
         self._keying = self.options.keying
-        self._allow = [re.compile(p) for p in self.options.allowlist]
+        #: The suppress stage's per-file filters, made on the first file that runs a rule
+        #: (an engine made only for the rules' metadata never imports them).
+        self._filters: FindingFilters | None = None
         self.keywords = KeywordSet(k for spec in self.specs for k in spec.keywords)
         #: Per rule: the keyword ids that let it run (None: no keywords, always runs).
         self._wants: list[frozenset[int] | None] = [
@@ -126,11 +122,11 @@ class Engine:
             f"rule{'s' if n != 1 else ''}; nothing was looked for"
         )
 
-    def _say_no_rules(self, result: FileResult) -> None:
-        if not self.specs:
-            result.notices.append(
-                Notice(NoticeCode.NO_RULES, self.no_rules_message(), None, NoticeLevel.WARNING)
-            )
+    def _no_rules(self) -> list[Notice]:
+        """The notices every result starts with: ``RC912`` when no rule is enabled."""
+        if self.specs:
+            return []
+        return [Notice(NoticeCode.NO_RULES, self.no_rules_message(), None, NoticeLevel.WARNING)]
 
     @property
     def rules(self) -> list[Rule]:
@@ -151,14 +147,11 @@ class Engine:
             with contextlib.suppress(Exception):  # reported when the rule is used
                 self.rule(i)
 
-    def scan_document(self, doc: Document, result: FileResult | None = None) -> FileResult:
+    def scan_document(self, doc: Document) -> FileResult:
         """Run every applicable rule on ``doc``."""
-        if result is None:
-            result = FileResult(path=doc.path, size=len(doc.data))
-        self._say_no_rules(result)
         hits = self.keywords.search(_haystack(doc.data, doc.decoded))
         selected = self._select(doc.path, doc.kinds, hits)
-        return self._run(doc, selected, result)
+        return self._run(doc, selected, self._no_rules())
 
     def reads_text(self, index: int) -> bool:
         """Whether the rule at ``index`` reads plain text: it declares no kinds (any
@@ -172,31 +165,28 @@ class Engine:
         on ``doc``: a window of a file too large to parse (see ``chunks``)."""
         hits = self.keywords.search(_haystack(doc.data, doc.decoded))
         selected = [i for i in self._select(doc.path, doc.kinds, hits) if self.reads_text(i)]
-        result = FileResult(path=doc.path, size=len(doc.data))
-        self._say_no_rules(result)
-        return self._run(doc, selected, result)
+        return self._run(doc, selected, self._no_rules())
 
-    def scan_bytes(self, path: str, data: bytes, result: FileResult | None = None) -> FileResult:
+    def scan_bytes(self, path: str, data: bytes) -> FileResult:
         """Scan a file's bytes, decoding and parsing them only if a rule will run.
 
         One keyword pass over the raw bytes decides which rules run; a file that no rule
         wants is not decoded (unless its bytes are not ASCII: then it is, only to count
         undecodable bytes for the notice). The result equals
-        ``scan_document(Document(path, data))`` plus that decoding notice.
+        ``scan_document(Document(path, data))`` plus that decoding notice (and the
+        findings' line hashes, when the options ask for them).
         """
-        if result is None:
-            result = FileResult(path=path, size=len(data))
-        plan = self.plan(path, data, result)
-        return result if plan is None else self.run_plan(plan, result)
+        planned = self.plan(path, data)
+        return planned if isinstance(planned, FileResult) else self.run_plan(planned)
 
-    def plan(self, path: str, data: bytes, result: FileResult) -> Plan | None:
+    def plan(self, path: str, data: bytes) -> Plan | FileResult:
         """The cheap half of :meth:`scan_bytes`: kind, keyword pass, rule selection.
 
-        Returns None when no rule runs (``result`` is then complete), else the plan for
-        :meth:`run_plan`. The runner consults the result cache only between the two, so
+        Returns the finished result when no rule runs, else the plan for
+        :meth:`run_plan`. A cached engine consults its cache only between the two, so
         files that need no work never cost a cache lookup.
         """
-        self._say_no_rules(result)
+        notices = self._no_rules()
         decoded: Decoded | None = None
         found = bom_encoding(data)
         if found is not None and found[0] != "utf-8":
@@ -211,18 +201,23 @@ class Engine:
         if decoded is None and not data.isascii():
             decoded = decode(data)
         if decoded is not None and decoded.errors:
-            result.notices.append(decoding_notice(path, decoded))
-        result.kind = kind.value
-        result.scanned = True
-        result.notices.sort(key=lambda n: n.sort_key)
-        return None
+            notices.append(decoding_notice(path, decoded))
+        notices.sort(key=lambda n: n.sort_key)
+        return FileResult(path, notices=notices, kind=kind.value, size=len(data), scanned=True)
 
-    def run_plan(self, plan: Plan, result: FileResult) -> FileResult:
+    def run_plan(self, plan: Plan) -> FileResult:
         """Decode, parse and run the planned rules."""
         doc = Document(plan.path, plan.data, kind=plan.kind, decoded=plan.decoded)
+        notices = self._no_rules()
         if doc.decoded.errors:
-            result.notices.append(decoding_notice(plan.path, doc.decoded))
-        return self._run(doc, plan.selected, result)
+            notices.append(decoding_notice(plan.path, doc.decoded))
+        result = self._run(doc, plan.selected, notices)
+        if not self.options.line_hashes:
+            return result
+        from rolecall.output.linehash import finding_line_hashes
+
+        hashes = finding_line_hashes(plan.data, result.findings, result.suppressed)
+        return dataclasses.replace(result, line_hashes=hashes)
 
     def _select(self, path: str, kinds: frozenset[DocKind], hits: frozenset[int]) -> list[int]:
         """Indices of the rules that run on a file of ``kinds`` with keyword ``hits``."""
@@ -235,14 +230,15 @@ class Engine:
             rule_kinds = self._kinds[i]
             if not spec.custom_applies and rule_kinds is not None and rule_kinds.isdisjoint(kinds):
                 continue
+            # The configuration's per-file ignores: a rule the file ignores never runs.
             if sel.ignored_for_path(spec.id, path):
                 continue
             out.append(i)
         return out
 
-    def _run(self, doc: Document, selected: list[int], result: FileResult) -> FileResult:
-        result.kind = doc.kind.value
-        result.scanned = True
+    def _run(self, doc: Document, selected: list[int], notices: list[Notice]) -> FileResult:
+        """Run the ``selected`` rules on ``doc``, merge what several saw, filter; the
+        result starts with ``notices``."""
         raw: list[Finding] = []
         deferred = Deferred()
         for i in selected:
@@ -250,13 +246,13 @@ class Engine:
                 rule = self.rule(i)
             except Exception as exc:  # its module changed under a current manifest
                 why = f"could not be loaded: {describe_exception(exc)}"
-                result.notices.append(_rule_error(self.specs[i].id, why, doc.path))
+                notices.append(_rule_error(self.specs[i].id, why, doc.path))
                 continue
             if self.specs[i].custom_applies and not rule.applies_to(doc):
                 continue
-            raw.extend(self._run_rule(rule, doc, result, deferred))
+            raw.extend(self._run_rule(rule, doc, notices, deferred))
         for name, error in sorted(doc.view_errors.items()):
-            result.notices.append(
+            notices.append(
                 Notice(
                     code=NoticeCode.UNPARSEABLE,
                     message=f"cannot parse as {name}: {error.message}; text rules still ran",
@@ -265,11 +261,33 @@ class Engine:
                     line=error.line,
                 )
             )
-        self._finish(doc, raw, result, deferred)
-        return result
+        if self._filters is None:
+            from rolecall.suppress.findings import FindingFilters
+
+            self._filters = FindingFilters(self.options)
+        from rolecall.engine.supersede import superseded
+
+        kept = self._filters.apply(doc, superseded(raw, self._supersedes))
+        findings, suppressed = kept.findings, kept.suppressed
+        if deferred:
+            # Only now, for the findings reported: superseded, duplicate and allowlisted
+            # ones never pay for scrypt, and no one does when the scan reads none.
+            findings = self._resolve(findings, deferred)
+            suppressed = self._resolve(suppressed, deferred)
+        notices.extend(kept.notices)
+        notices.sort(key=lambda n: n.sort_key)
+        return FileResult(
+            path=doc.path,
+            findings=findings,
+            suppressed=suppressed,
+            notices=notices,
+            kind=doc.kind.value,
+            size=len(doc.data),
+            scanned=True,
+        )
 
     def _run_rule(
-        self, rule: Rule, doc: Document, result: FileResult, deferred: Deferred
+        self, rule: Rule, doc: Document, notices: list[Notice], deferred: Deferred
     ) -> list[Finding]:
         from rolecall.read.document import ViewError
 
@@ -279,7 +297,7 @@ class Engine:
         except ViewError:
             return []  # reported once per view from doc.view_errors
         except RecursionError:
-            result.notices.append(
+            notices.append(
                 Notice(
                     code=NoticeCode.LIMIT,
                     message=f"rule {rule.id} stopped: input nested too deeply",
@@ -290,139 +308,21 @@ class Engine:
             return []
         except Exception as exc:  # one rule's bug must not stop the scan
             why = f"({rule.name}) failed: {describe_exception(exc)}"
-            result.notices.append(_rule_error(rule.id, why, doc.path))
+            notices.append(_rule_error(rule.id, why, doc.path))
             return []
 
-    def _superseded(self, raw: list[Finding]) -> list[Finding]:
-        """``raw`` without findings that a superseding rule reported on the same value
-        at the same or a higher severity.
-
-        The nearest such winner keeps each dropped finding's places as related
-        locations: a literal on a line of its own (a module constant, a dict entry, an
-        earlier assignment) stays in the report through the finding that used it. Linear
-        after sorting, also when one value repeats all over a file.
-        """
-        # Per value and per superseded prefix set: the most severe winners, by line.
-        best: dict[tuple[str, tuple[str, ...]], tuple[Severity, list[tuple[int, int]]]] = {}
-        for i, finding in enumerate(raw):
-            prefixes = self._supersedes.get(finding.rule_id)
-            if not prefixes:
-                continue
-            for value in dict.fromkeys(finding.covers):
-                key = (value, prefixes)
-                found = best.get(key)
-                if found is None or found[0] < finding.severity:
-                    best[key] = (finding.severity, [(finding.location.line, i)])
-                elif found[0] is finding.severity:
-                    found[1].append((finding.location.line, i))
-        if not best:
-            return raw
-        by_value: dict[str, list[tuple[tuple[str, ...], Severity, list[tuple[int, int]]]]] = {}
-        for (value, prefixes), (severity, winners) in best.items():
-            winners.sort()
-            by_value.setdefault(value, []).append((prefixes, severity, winners))
-        adopted: dict[int, list[RelatedLocation]] = {}
-        drop: set[int] = set()
-        for j, other in enumerate(raw):
-            for value in dict.fromkeys(other.covers):
-                for prefixes, severity, winners in by_value.get(value, ()):
-                    # Never trade a finding for a milder one: a key id the SDK rule sees
-                    # alone (warning) does not hide the text rule's paired key (error).
-                    if not other.rule_id.startswith(prefixes) or severity < other.severity:
-                        continue
-                    winner = _nearest(winners, other.location.line, j)
-                    if winner is None:
-                        continue
-                    drop.add(j)
-                    places = adopted.setdefault(winner, [])
-                    places.append(RelatedLocation(other.location, related_label(other)))
-                    places.extend(other.related)
-        out = list(raw)
-        for i, places in adopted.items():
-            winner_finding = raw[i]
-            merged = merge_related(winner_finding.location, winner_finding.related, places)
-            out[i] = dataclasses.replace(winner_finding, related=merged)
-        return [f for j, f in enumerate(out) if j not in drop]
-
-    def _finish(
-        self, doc: Document, raw: list[Finding], result: FileResult, deferred: Deferred
-    ) -> None:
-        raw = self._superseded(raw)
-        sel = self.options.selection
-        want_unused = self.options.report_unused_suppressions
-        table = (
-            find_suppressions(doc, foreign=self.options.foreign_pragmas)
-            if (raw or want_unused)
-            else {}
-        )
-        seen: set[tuple[str, str, int, int]] = set()
-        for finding in sorted(raw, key=lambda f: f.sort_key):
-            loc = finding.location
-            key = (finding.rule_id, finding.fingerprint, loc.line, loc.column)
-            if key in seen:
-                continue
-            seen.add(key)
-            if self._allowlisted(doc, finding):
-                continue
-            severity = sel.severity_for(finding.rule_id, finding.severity)
-            if severity is not finding.severity:
-                finding = dataclasses.replace(finding, severity=severity)
-            # A comment on any line of the credential silences it: the key id's or the
-            # secret's, the SDK call's or the literal's it resolved.
-            suppression = match_suppression(table, finding.lines, finding.rule_id)
-            if suppression is not None:
-                reason = suppression.reason or f"suppressed by a {suppression.source} comment"
-                result.suppressed.append(dataclasses.replace(finding, suppression_reason=reason))
-            else:
-                result.findings.append(finding)
-        if deferred:
-            # Only now, for the findings reported: superseded, duplicate and allowlisted
-            # ones never pay for scrypt, and no one does when the scan reads none.
-            self._resolve(result.findings, deferred)
-            self._resolve(result.suppressed, deferred)
-        if want_unused:
-            for line, entries in sorted(table.items()):
-                for entry in entries:
-                    if not entry.used:
-                        codes = ",".join(entry.codes) or "all rules"
-                        result.notices.append(
-                            Notice(
-                                code=NoticeCode.UNUSED_SUPPRESSION,
-                                message=f"suppression of {codes} matches no finding",
-                                path=doc.path,
-                                # Only made on request: shown without -v.
-                                level=NoticeLevel.WARNING,
-                                line=line,
-                            )
-                        )
-            for line, code in invalid_codes(e for es in table.values() for e in es):
-                result.notices.append(
-                    Notice(
-                        code=NoticeCode.UNUSED_SUPPRESSION,
-                        message=f"suppression names unknown rule code {code!r}",
-                        path=doc.path,
-                        level=NoticeLevel.WARNING,
-                        line=line,
-                    )
-                )
-        result.notices.sort(key=lambda n: n.sort_key)
-
-    def _resolve(self, findings: list[Finding], deferred: Deferred) -> None:
-        """Replace each placeholder fingerprint in ``findings`` with the real one, or
-        with ``""`` when the scan reads no low-entropy fingerprint."""
+    def _resolve(self, findings: list[Finding], deferred: Deferred) -> list[Finding]:
+        """``findings`` with each placeholder fingerprint replaced by the real one, or
+        by ``""`` when the scan reads no low-entropy fingerprint."""
         salt = self._keying.salt
         derive = self.options.slow_fingerprints
-        for i, finding in enumerate(findings):
+        out = []
+        for finding in findings:
             value = deferred.resolve(finding.fingerprint, salt, derive=derive)
             if value != finding.fingerprint:
-                findings[i] = dataclasses.replace(finding, fingerprint=value)
-
-    def _allowlisted(self, doc: Document, finding: Finding) -> bool:
-        if not self._allow:
-            return False
-        loc = finding.location
-        span = doc.text[loc.start_offset : loc.end_offset]
-        return any(p.search(span) for p in self._allow)
+                finding = dataclasses.replace(finding, fingerprint=value)
+            out.append(finding)
+        return out
 
 
 def _claims(specs: Sequence[RuleSpec]) -> frozenset[tuple[str, str]]:
@@ -436,19 +336,6 @@ def _claims(specs: Sequence[RuleSpec]) -> frozenset[tuple[str, str]]:
         if "@" in entry
         for rule, _, place in (entry.partition("@"),)
     )
-
-
-def _nearest(winners: list[tuple[int, int]], line: int, not_index: int) -> int | None:
-    """The index of the winner (``(line, index)`` pairs, sorted) nearest to ``line``,
-    the later one on a tie (a call usually follows the constant it uses); never
-    ``not_index`` (a finding does not supersede itself)."""
-    at = bisect.bisect_left(winners, (line, -1))
-    choices = [w for w in winners[max(0, at - 2) : at + 2] if w[1] != not_index]
-    if not choices:
-        choices = [w for w in winners if w[1] != not_index][:1]
-    if not choices:
-        return None
-    return min(choices, key=lambda w: (abs(w[0] - line), -w[0]))[1]
 
 
 def _haystack(data: bytes, decoded: Decoded | None) -> bytes:

@@ -1,9 +1,13 @@
-"""A whole scan: walk, read, run the engine (in parallel when it pays), collect.
+"""A whole scan: walk, read, scan (through the cache), collect, into one frozen report.
 
-Files are grouped into batches by size and sent to worker processes; results come back
-in walk order, so output is deterministic whatever ``--jobs`` is. Small scans (the
-pre-commit case) run in-process: starting workers would cost more than it saves. A
-worker that dies takes no results with it: its batches are scanned again in-process.
+The stages, each in its folder: the walk (:mod:`rolecall.walk`) lists the files; each
+file is read and scanned by one :class:`~rolecall.engine.filescan.FileScan` call (with
+a cache, :class:`~rolecall.cache.cached.CachedFileScan`: same call, same results); the
+results are collected here into a :class:`ScanReport`. Files are grouped into batches
+by size and sent to worker processes (:mod:`rolecall.engine.workers`, which receive the
+file scan as a parameter); results come back in walk order, so output is deterministic
+whatever ``--jobs`` is. Small scans (the pre-commit case) run in-process: starting
+workers would cost more than it saves.
 """
 
 from __future__ import annotations
@@ -15,27 +19,25 @@ from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
 from rolecall.cache.blobs import BlobHit, answer_blobs
+from rolecall.cache.cached import IndexAnswers, file_scan, open_cache
 from rolecall.config.options import (
     EngineOptions,
     FileResult,
     Profile,
     ProfileResolver,
-    describe_options,
-    make_profile,
 )
-from rolecall.model import Notice, NoticeCode, NoticeLevel
-from rolecall.output.linehash import finding_line_hashes
+from rolecall.engine.filescan import Engines
+from rolecall.model import Finding, Notice
 from rolecall.output.report import ScanReport, ScanStats
-from rolecall.read import files
-from rolecall.read.files import git_blob_id, read_entry
 from rolecall.walk.shard import in_shard
 from rolecall.walk.walker import FileEntry, WalkOptions, walk
 
 if TYPE_CHECKING:
     from rolecall.cache.store import ResultCache
-    from rolecall.engine.core import Engine
     from rolecall.output.progress import Progress
     from rolecall.plugin.registry import Registry
+    from rolecall.plugin.rule import RuleInfo
+    from rolecall.suppress.baseline import Baseline
 
 #: Below these totals a scan runs in one process.
 PARALLEL_MIN_BYTES = 4 * 1024 * 1024
@@ -59,99 +61,21 @@ class ScanRequest:
     #: Each file's engine options (its own directory's configuration's, see
     #: :class:`rolecall.config.settings.Settings`); None: ``engine`` for every file.
     profiles: ProfileResolver | None = None
+    #: The baseline the suppress stage filters the findings through (None: none). The
+    #: engine options must key fingerprints with its salt (``baseline.keying``, as
+    #: :func:`rolecall.config.settings.with_keying` does), or nothing would match.
+    baseline: Baseline | None = None
+    #: Report the baseline's entries that match no finding (``RC911`` notices).
+    report_stale: bool = False
 
-
-def scan_entry(
-    engine: Engine,
-    entry: FileEntry,
-    max_size: int,
-    cache: ResultCache | None = None,
-    profile: str = "",
-) -> FileResult:
-    """Read and scan one file (or take its result from the cache); every failure is a
-    notice on its result. The result goes into the cache: under the file's blob id when
-    git vouched for the file and the bytes read are that blob, else into the file index.
-
-    ``profile`` is the key of the engine's options when they are the file's own (see
-    :class:`rolecall.config.options.Profile`): the cache keys of the file include it.
-    """
-    result, read = _scan_entry(engine, entry, max_size, cache, profile)
-    if cache is None:
-        return result
-    if entry.blob and read is not None and git_blob_id(read, entry.blob) == entry.blob:
-        key = cache.blob_key(entry.display, entry.blob, profile)
-        if key is not None:
-            cache.put_blob(key, len(read), result)
-            return result
-    cache.put_file(entry.display, index_stamp(entry, profile), entry.changed_ns, result)
-    return result
-
-
-def index_stamp(entry: FileEntry, profile: str) -> str:
-    """The file index's stamp of ``entry``: what the file system says of its content,
-    and the options it is scanned with (a changed configuration is a miss)."""
-    if not entry.stamp or not profile:
-        return entry.stamp
-    return f"{entry.stamp}|{profile}"
-
-
-def _scan_entry(
-    engine: Engine, entry: FileEntry, max_size: int, cache: ResultCache | None, profile: str
-) -> tuple[FileResult, bytes | None]:
-    """The result, and the file's bytes when it was read whole as text (None otherwise:
-    a file with binary content has no result filed under its blob id, and is answered
-    by its stamp in the file index instead)."""
-    result = FileResult(path=entry.display, size=entry.size)
-    read = None
-    try:
-        if entry.size > files.PARSE_LIMIT:
-            return _scan_large(engine, entry, max_size), None
-        limit = min(max_size, files.PARSE_LIMIT)
-        data, notices = read_entry(entry, limit)
-        read = data
-        if data is None and max_size > files.PARSE_LIMIT and _grew(notices):
-            return _scan_large(engine, entry, max_size), None
-        result.notices.extend(notices)
-        if data is None:
-            return result, read
-        plan = engine.plan(entry.display, data, result)
-        if plan is None:
-            return result, read  # no rule wants the file: cheaper than a cache lookup
-        key = cache.key(entry.display, data, profile) if cache is not None else None
-        if key is not None and cache is not None:
-            hit = cache.get(key, entry.display)
-            if hit is not None:
-                hit.size = entry.size
-                return hit, read
-        engine.run_plan(plan, result)
-        if engine.options.line_hashes:
-            result.line_hashes = finding_line_hashes(data, result.findings, result.suppressed)
-        if key is not None and cache is not None:
-            cache.put(key, result)
-    except Exception as exc:  # a bug must not lose the other files' results
-        read = None
-        result.notices.append(
-            Notice(
-                code=NoticeCode.INTERNAL,
-                message=f"internal error while scanning: {type(exc).__name__}",
-                path=entry.display,
-                level=NoticeLevel.ERROR,
-            )
-        )
-    return result, read
-
-
-def _grew(notices: list[Notice]) -> bool:
-    """Whether reading stopped because the file grew past the parse limit."""
-    return any(n.code is NoticeCode.TOO_LARGE for n in notices)
-
-
-def _scan_large(engine: Engine, entry: FileEntry, max_size: int) -> FileResult:
-    """A file too large to parse: its text, window by window (no content cache: hashing
-    hundreds of megabytes costs more than the text rules)."""
-    from rolecall.read.chunks import scan_large
-
-    return scan_large(engine, entry, limit=max_size)
+    def __post_init__(self) -> None:
+        if self.baseline is not None:
+            salt = self.baseline.keying.salt
+            if self.engine.fingerprint_salt != salt:
+                raise ValueError(
+                    "ScanRequest.baseline needs engine options keyed with its salt "
+                    "(see rolecall.config.settings.with_keying)"
+                )
 
 
 def effective_jobs(jobs: int) -> int:
@@ -163,10 +87,76 @@ def effective_jobs(jobs: int) -> int:
         return max(1, os.cpu_count() or 1)
 
 
+class _Tally:
+    """The counts of one scan while it runs (frozen into :class:`ScanStats` at the end).
+    A plain class: a dataclass costs start-up time that every rescan pays."""
+
+    __slots__ = ("bytes_scanned", "cached", "files_scanned", "files_seen", "files_skipped", "jobs")
+
+    def __init__(self) -> None:
+        self.files_seen = self.files_scanned = self.files_skipped = 0
+        self.bytes_scanned = self.cached = 0
+        self.jobs = 1
+
+
+#: A file to scan and the options of its own configuration.
+_Item = tuple[FileEntry, Profile]
+
+
+class _Feed:
+    """The walk's items, as the runner takes them: in this shard or dropped, counted,
+    and answered from the cache (blob ids, the file index) where it can be."""
+
+    def __init__(
+        self,
+        request: ScanRequest,
+        default: Profile,
+        tally: _Tally,
+        on_notice: Callable[[Notice], None],
+        progress: Progress | None,
+        cache: ResultCache | None,
+        profiles: dict[str, Profile],
+    ) -> None:
+        self.shard = request.shard
+        self.default = default
+        self.resolve = request.profiles
+        self.tally = tally
+        self.on_notice = on_notice
+        self.progress = progress
+        self.profiles = profiles
+        self.from_index = IndexAnswers(cache, request.base)
+
+    def profile_of(self, entry: FileEntry) -> Profile:
+        profile = self.default if self.resolve is None else self.resolve(entry.path)
+        self.profiles.setdefault(profile.key, profile)
+        return profile
+
+    def take(self, item: FileEntry | Notice | BlobHit) -> _Item | FileResult | None:
+        """A file to scan, a file's result from the cache, or None (a skipped file,
+        reported through ``on_notice``, or one of another shard)."""
+        if isinstance(item, Notice):
+            if in_shard(item.path, self.shard):
+                self.tally.files_skipped += 1
+                self.tally.files_seen += 1
+                self.on_notice(item)
+            return None
+        entry = item.entry if isinstance(item, BlobHit) else item
+        if not in_shard(entry.display, self.shard):
+            return None
+        self.tally.files_seen += 1
+        if self.progress is not None:
+            self.progress.start(self.tally.files_seen)
+        if isinstance(item, BlobHit):
+            return item.result
+        profile = self.profile_of(entry)
+        hit = self.from_index(entry, profile)
+        return (entry, profile) if hit is None else hit
+
+
 def iter_results(
     request: ScanRequest,
-    get_engine: Callable[[Profile], Engine],
-    stats: ScanStats,
+    engines: Engines,
+    tally: _Tally,
     on_notice: Callable[[Notice], None],
     cache: ResultCache | None = None,
     progress: Progress | None = None,
@@ -175,23 +165,64 @@ def iter_results(
 ) -> Iterator[FileResult]:
     """Walk ``request.paths`` and yield one result per file.
 
-    Files the cache's file index answers are yielded as the walk finds them; the rest
-    are scanned, in process or by workers. ``get_engine`` is called only when a file
-    has to be scanned. Only the file list is held for the whole scan; results are
-    yielded as they come, so memory does not grow with the tree beyond the list and the
-    findings.
+    Files the cache answers are yielded as the walk finds them; the rest are scanned,
+    in process or by workers. An engine is made only when a file has to be scanned.
+    Only the file list is held for the whole scan; results are yielded as they come,
+    so memory does not grow with the tree beyond the list and the findings.
     """
-    shard = request.shard
     jobs = effective_jobs(request.jobs)
-    max_size = request.walk.max_file_size
-    default = make_profile(request.engine)
-    resolve = request.profiles
     profiles = seen_profiles if seen_profiles is not None else {}
+    feed = _Feed(request, engines.default, tally, on_notice, progress, cache, profiles)
+    items = _walk(request, cache, feed, on_ignored)
+    scan = file_scan(engines, request.walk.max_file_size, cache)
+    # Walk until the files to scan are enough for workers; a small scan (the pre-commit
+    # case) runs here. A big one starts the workers at once, and the rest of the walk
+    # feeds them batches as it goes, instead of the workers waiting for the whole walk.
+    entries: list[_Item] = []  # files to scan
+    total = 0
+    for item in items:
+        got = feed.take(item)
+        if got is None:
+            continue
+        if isinstance(got, FileResult):
+            yield got
+            continue
+        entries.append(got)
+        total += got[0].size
+        if jobs > 1 and (total >= PARALLEL_MIN_BYTES or len(entries) >= PARALLEL_MIN_FILES):
+            break
+    else:
+        tally.jobs = 1
+        for entry, profile in entries:
+            yield scan(entry, profile)
+        return
+    tally.jobs = jobs
+    later: list[FileResult] = []  # cache answers found while the workers run
 
-    def profile_of(entry: FileEntry) -> Profile:
-        profile = default if resolve is None else resolve(entry.path)
-        profiles.setdefault(profile.key, profile)
-        return profile
+    def all_entries() -> Iterator[_Item]:
+        yield from list(entries)
+        for item in items:
+            got = feed.take(item)
+            if isinstance(got, FileResult):
+                later.append(got)
+            elif got is not None:
+                yield got
+
+    from rolecall.engine import workers
+
+    yield from workers.parallel(scan, engines.default, all_entries(), jobs)
+    yield from later
+
+
+def _walk(
+    request: ScanRequest,
+    cache: ResultCache | None,
+    feed: _Feed,
+    on_ignored: Callable[[str], None] | None,
+) -> Iterator[FileEntry | Notice | BlobHit]:
+    """The walk's items; with a cache inside git, the files git vouches for come
+    answered by their blob id where the cache knows it."""
+    shard = request.shard
 
     def ignored(path: str) -> None:
         if on_ignored is not None and in_shard(path.rstrip("/"), shard):
@@ -204,148 +235,71 @@ def iter_results(
         walk(request.paths, request.base, walk_options, ignored)
     )
     if cache is not None and walk_options.git_blobs:
-        items = answer_blobs(items, cache, profile_of, shard, request.base, max_size)
-    # The file index is loaded when a file needs it: never, when git's listing and the
-    # blob ids answer every file.
-    index: dict[str, tuple[str, bytes, int]] | None = None
-    from rolecall.cache.codec import decode_result  # with the cache, already imported
-
-    entries: list[tuple[FileEntry, Profile]] = []  # files to scan
-    seen = [0]  # files the walker offered (stats.files_seen)
-
-    def accept(item: FileEntry | Notice | BlobHit) -> FileEntry | None:
-        if isinstance(item, BlobHit):
-            item = item.entry
-        if isinstance(item, Notice):
-            if in_shard(item.path, shard):
-                stats.files_skipped += 1
-                seen[0] += 1
-                stats.files_seen = seen[0]
-                on_notice(item)
-            return None
-        if not in_shard(item.display, shard):
-            return None
-        seen[0] += 1
-        stats.files_seen = seen[0]
-        if progress is not None:
-            progress.start(seen[0])
-        return item
-
-    def from_index(entry: FileEntry, profile: Profile) -> FileResult | None:
-        nonlocal index
-        if cache is None:
-            return None
-        if index is None:
-            index = cache.open_index(os.path.abspath(request.base))
-        row = index.get(entry.display) if entry.stamp else None
-        if row is None or row[0] != index_stamp(entry, profile.key):
-            return None
-        try:
-            result = decode_result(row[1], entry.display)
-        except (ValueError, KeyError, TypeError):
-            return None  # unreadable: scanned again, and the row replaced
-        result.size = entry.size
-        cache.index_hit(entry.display, row[2])
-        return result
-
-    # Walk until the files to scan are enough for workers; a small scan (the pre-commit
-    # case) runs here. A big one starts the workers at once, and the rest of the walk
-    # feeds them batches as it goes, instead of the workers waiting for the whole walk.
-    total = 0
-    parallel = False
-    for item in items:
-        entry = accept(item)
-        if entry is None:
-            continue
-        if isinstance(item, BlobHit):
-            yield item.result
-            continue
-        profile = profile_of(entry)
-        hit = from_index(entry, profile)
-        if hit is not None:
-            yield hit
-            continue
-        entries.append((entry, profile))
-        total += entry.size
-        if jobs > 1 and (total >= PARALLEL_MIN_BYTES or len(entries) >= PARALLEL_MIN_FILES):
-            parallel = True
-            break
-    if not parallel:
-        stats.jobs = 1
-        for entry, profile in entries:
-            yield scan_entry(get_engine(profile), entry, max_size, cache, profile.key)
-        return
-    stats.jobs = jobs
-    later: list[FileResult] = []  # index hits found while the workers run
-
-    def all_entries() -> Iterator[tuple[FileEntry, Profile]]:
-        yield from list(entries)
-        for item in items:
-            entry = accept(item)
-            if entry is None:
-                continue
-            if isinstance(item, BlobHit):
-                later.append(item.result)
-                continue
-            profile = profile_of(entry)
-            hit = from_index(entry, profile)
-            if hit is None:
-                yield entry, profile
-            else:
-                later.append(hit)
-
-    from rolecall.engine import workers
-
-    yield from workers.parallel(get_engine, default, all_entries(), jobs, max_size, cache)
-    yield from later
+        max_size = request.walk.max_file_size
+        items = answer_blobs(items, cache, feed.profile_of, shard, request.base, max_size)
+    return items
 
 
-def open_cache(request: ScanRequest, registry: Registry | None = None) -> ResultCache | None:
-    """The result cache for this scan's settings (None when caching is off, or when
-    findings carry unkeyed fingerprints to match a version 1 baseline).
+class _Collected:
+    """What the file results add up to, gathered by :func:`run_scan` alone (a plain
+    class, as :class:`_Tally`)."""
 
-    Its fingerprint is made without loading a rule: from the installed rule plugins
-    (entry points, with their distributions' versions) and the source files of their
-    modules and of the engine, or from ``registry``'s rules when one is given.
-    """
-    if request.cache_dir is None or request.engine.legacy_fingerprints:
-        # Findings of a scan against a 0.1.0 baseline carry unkeyed fingerprints for
-        # matching: they stay in memory, never in the cache.
-        return None
-    from rolecall import __version__
-    from rolecall.cache.key import scan_fingerprint
-    from rolecall.cache.store import ResultCache
+    def __init__(self) -> None:
+        self.tally = _Tally()
+        self.findings: list[Finding] = []
+        self.suppressed: list[Finding] = []
+        self.notices: list[Notice] = []
+        self.scanned_paths: list[str] = []
+        self.ignored_paths: list[str] = []
+        self.line_hashes: dict[tuple[str, int], str] = {}
 
-    parts = [
-        f"rolecall {__version__}",
-        f"max-file-size {request.walk.max_file_size}",
-        *describe_options(request.engine),
-    ]
-    # rolecall.fingerprints: cached findings carry fingerprints derived by it.
-    modules = {
-        "rolecall.engine.core",
-        "rolecall.read.document",
-        "rolecall.read.parsers.common",
-        "rolecall.fingerprints",
-    }
-    if registry is not None:
-        for spec in registry.specs():
-            origin = registry.origins.get(spec.id, "")
-            version = registry.versions.get(origin, "")
-            parts.append(f"rule {spec.id} {spec.qualname} {origin} {version}")
-            modules.add(spec.module)
-    else:
-        from rolecall.plugin.entrypoints import (
-            ENTRY_POINT_GROUP,
-            entry_points,
-            with_builtin_modules,
+    def add(self, result: FileResult) -> None:
+        tally = self.tally
+        self.findings.extend(result.findings)
+        self.suppressed.extend(result.suppressed)
+        self.notices.extend(result.notices)
+        for line, value in result.line_hashes.items():
+            self.line_hashes[(result.path, line)] = value
+        if result.cached:
+            tally.cached += 1
+        if result.scanned:
+            tally.files_scanned += 1
+            tally.bytes_scanned += result.size
+            self.scanned_paths.append(result.path)
+        else:
+            tally.files_skipped += 1
+
+    def report(
+        self, request: ScanRequest, tool_version: str, rules: list[RuleInfo], started: float
+    ) -> ScanReport:
+        """The frozen report: everything sorted, pathless notices said once."""
+        notices = _dedupe_pathless(self.notices)
+        notices.sort(key=lambda n: n.sort_key)
+        t = self.tally
+        stats = ScanStats(
+            files_seen=t.files_seen,
+            files_scanned=t.files_scanned,
+            files_skipped=t.files_skipped,
+            files_ignored=len(self.ignored_paths),
+            bytes_scanned=t.bytes_scanned,
+            seconds=time.perf_counter() - started,
+            jobs=t.jobs,
+            cached=t.cached,
         )
-
-        points = with_builtin_modules(entry_points(ENTRY_POINT_GROUP))
-        for ep in sorted(points, key=lambda e: (e.name, e.value)):
-            parts.append(f"plugin {ep.name} = {ep.value} {ep.dist} {ep.version}")
-            modules.add(ep.value.split(":", 1)[0].strip())
-    return ResultCache(request.cache_dir, scan_fingerprint(parts, sorted(modules)))
+        shard = request.shard
+        return ScanReport(
+            root=os.path.abspath(request.base),
+            tool_version=tool_version,
+            rules=rules,
+            findings=sorted(self.findings, key=lambda f: f.sort_key),
+            suppressed=sorted(self.suppressed, key=lambda f: f.sort_key),
+            notices=notices,
+            stats=stats,
+            shard=None if shard is None else f"{shard[0]}/{shard[1]}",
+            scanned_paths=self.scanned_paths,
+            ignored_paths=self.ignored_paths,
+            line_hashes=self.line_hashes,
+        )
 
 
 def run_scan(
@@ -355,100 +309,64 @@ def run_scan(
     tool_version: str = "",
     progress: Progress | None = None,
 ) -> ScanReport:
-    """Scan everything ``request`` names and return the full report."""
+    """Scan everything ``request`` names and return the full report: walk, read, scan
+    (through the cache), then the suppress stage's baseline, when the request has one."""
     started = time.perf_counter()
-    report = ScanReport(root=os.path.abspath(request.base), tool_version=tool_version, rules=[])
-    if request.shard is not None:
-        report.shard = f"{request.shard[0]}/{request.shard[1]}"
-    loaded = _Loaded(request.engine, registry)
-    stats = report.stats
-    cache = open_cache(request, registry)
+    engines = Engines(request.engine, registry)
+    cache = open_cache(request.cache_dir, request.engine, request.walk.max_file_size, registry)
+    got = _Collected()
     seen: dict[str, Profile] = {}
+    rules: list[RuleInfo] = []
     try:
         results = iter_results(
             request,
-            loaded.engine,
-            stats,
-            report.notices.append,
+            engines,
+            got.tally,
+            got.notices.append,
             cache,
             progress,
-            report.ignored_paths.append,
+            got.ignored_paths.append,
             seen,
         )
         for result in results:
             if progress is not None:
                 progress.advance()
-            report.findings.extend(result.findings)
-            report.suppressed.extend(result.suppressed)
-            report.notices.extend(result.notices)
-            for line, value in result.line_hashes.items():
-                report.line_hashes[(result.path, line)] = value
-            if result.cached:
-                stats.cached += 1
-            if result.scanned:
-                stats.files_scanned += 1
-                stats.bytes_scanned += result.size
-                report.scanned_paths.append(result.path)
-            else:
-                stats.files_skipped += 1
-        report.notices.extend(_load_notices(loaded, cache, request.rule_infos))
-        if request.rule_infos:
-            # Every rule that some file's configuration enables.
-            engine = loaded.engine()
-            enabled = set(engine.rule_ids)
-            for profile in seen.values():
-                enabled.update(loaded.engine(profile).rule_ids)
-            report.rules = [i for i in engine.registry.infos() if i.id in enabled]
+            got.add(result)
+        # The baseline judges staleness only for the rules that ran: it needs them.
+        need_rules = request.rule_infos or request.baseline is not None
+        got.notices.extend(_load_notices(engines, cache, need_rules))
+        if need_rules:
+            rules = _rule_infos(engines, seen)
     finally:
         if progress is not None:
             progress.close()
         if cache is not None:
             cache.close()
-            report.notices.extend(cache.notices)
-    _dedupe_pathless(report.notices)
-    report.findings.sort(key=lambda f: f.sort_key)
-    report.suppressed.sort(key=lambda f: f.sort_key)
-    report.notices.sort(key=lambda n: n.sort_key)
-    stats.files_ignored = len(report.ignored_paths)
-    stats.seconds = time.perf_counter() - started
+            got.notices.extend(cache.notices)
+    report = got.report(request, tool_version, rules, started)
+    if request.baseline is not None:
+        from rolecall.suppress.baseline import apply_baseline
+
+        report, _ = apply_baseline(report, request.baseline, report_stale=request.report_stale)
     from rolecall.cache.replay import note_scan
 
-    note_scan(stats.seconds, cache is not None and cache.enabled)
+    note_scan(report.stats.seconds, cache is not None and cache.enabled)
     return report
 
 
-class _Loaded:
-    """The rules and an engine per set of options, loaded on first use: never, when the
-    cache answers all."""
-
-    def __init__(self, options: EngineOptions, registry: Registry | None) -> None:
-        self.default = make_profile(options)
-        self.registry = registry
-        self._engines: dict[str, Engine] = {}
-
-    @property
-    def loaded(self) -> bool:
-        return bool(self._engines)
-
-    def engine(self, profile: Profile | None = None) -> Engine:
-        """The engine for ``profile`` (default: the request's options)."""
-        profile = profile or self.default
-        engine = self._engines.get(profile.key)
-        if engine is None:
-            from rolecall.engine.core import Engine
-            from rolecall.plugin.registry import default_registry
-
-            if self.registry is None:
-                self.registry = default_registry()
-            engine = Engine(self.registry, profile.options)
-            self._engines[profile.key] = engine
-        return engine
+def _rule_infos(engines: Engines, seen: dict[str, Profile]) -> list[RuleInfo]:
+    """Every rule that some file's configuration enables."""
+    engine = engines.engine()
+    enabled = set(engine.rule_ids)
+    for profile in seen.values():
+        enabled.update(engines.engine(profile).rule_ids)
+    return [i for i in engine.registry.infos() if i.id in enabled]
 
 
 _LOAD_NOTICES = "rule-load-notices"
 
 
-def _load_notices(loaded: _Loaded, cache: ResultCache | None, need_rules: bool) -> list[Notice]:
+def _load_notices(loaded: Engines, cache: ResultCache | None, need_rules: bool) -> list[Notice]:
     """The notices of loading the rules (a broken plugin), also when the cache answered
     every file and no rule was loaded: they are kept in the cache beside the results."""
     from rolecall.cache.codec import decode_notices, encode_notices
@@ -466,7 +384,7 @@ def _load_notices(loaded: _Loaded, cache: ResultCache | None, need_rules: bool) 
     return notices
 
 
-def _dedupe_pathless(notices: list[Notice]) -> None:
+def _dedupe_pathless(notices: list[Notice]) -> list[Notice]:
     """Workers each report a cache problem once; the report says it once."""
     seen: set[tuple[str, str]] = set()
     kept: list[Notice] = []
@@ -477,4 +395,4 @@ def _dedupe_pathless(notices: list[Notice]) -> None:
                 continue
             seen.add(key)
         kept.append(notice)
-    notices[:] = kept
+    return kept

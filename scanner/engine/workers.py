@@ -7,27 +7,27 @@ only the yielding of the results after it. The files still waiting when the walk
 go out largest first, so that the scan does not end on one big file.
 
 Imported only by scans large enough to use workers (the pre-commit case never pays for
-``concurrent.futures`` and ``multiprocessing``). Each file is scanned by
-:func:`rolecall.engine.runner.scan_entry`, the same function as in-process.
+``concurrent.futures`` and ``multiprocessing``). The workers receive what they run, the
+scan's :class:`~rolecall.engine.filescan.FileScan`, as a parameter: the same call as
+in-process, inherited by forked workers, pickled (without engines) for spawned ones.
 """
 
 from __future__ import annotations
 
 import sys
 from collections import deque
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from rolecall.config.options import FileResult, Profile
-from rolecall.engine.runner import scan_entry
 from rolecall.model import Notice, NoticeCode, NoticeLevel
 from rolecall.walk.walker import FileEntry
 
 if TYPE_CHECKING:
     from concurrent.futures import Future, ProcessPoolExecutor
 
-    from rolecall.cache.store import ResultCache
-    from rolecall.engine.core import Engine
+    from rolecall.engine.filescan import FileScan
 
 #: A batch closes at this many bytes or files.
 BATCH_BYTES = 2 * 1024 * 1024
@@ -41,29 +41,14 @@ MAX_WAITING = 20_000
 #: A file to scan and the options of its own configuration.
 Item = tuple[FileEntry, Profile]
 
-#: The worker's engines by profile key, the size limit and the cache.
-_WORKER: tuple[dict[str, Engine], int, ResultCache | None] | None = None
+#: What the worker runs for every file (set by :func:`_init_worker`, or inherited).
+_WORKER: FileScan | None = None
 
 
-def _init_worker(profile: Profile, max_size: int, cache: ResultCache | None) -> None:
+def _init_worker(scan: FileScan) -> None:
     global _WORKER
-    if _WORKER is None:  # forked workers inherit the parent's engines
-        from rolecall.engine.core import Engine
-        from rolecall.plugin.registry import default_registry
-
-        _WORKER = ({profile.key: Engine(default_registry(), profile.options)}, max_size, cache)
-
-
-def _engine_for(engines: dict[str, Engine], profile: Profile) -> Engine:
-    """The worker's engine for ``profile``: a configuration met after the workers
-    started comes with the batch, and gets an engine on the registry they share."""
-    engine = engines.get(profile.key)
-    if engine is None:
-        from rolecall.engine.core import Engine
-
-        engine = Engine(next(iter(engines.values())).registry, profile.options)
-        engines[profile.key] = engine
-    return engine
+    if _WORKER is None:  # forked workers inherit the parent's, with its engines
+        _WORKER = scan
 
 
 #: A result as a worker sends it: a file with nothing to report travels as its kind,
@@ -72,17 +57,13 @@ Sent = FileResult | tuple[str | None, int, bool, bool]
 
 
 def _scan_batch(batch: Sequence[Item]) -> list[Sent]:
-    assert _WORKER is not None
-    engines, max_size, cache = _WORKER
-    results = [
-        scan_entry(_engine_for(engines, profile), entry, max_size, cache, profile.key)
-        for entry, profile in batch
-    ]
-    if cache is not None:
-        cache.flush()  # one transaction per batch
-        if cache.notices and results:
-            results[-1].notices.extend(cache.notices)
-            cache.notices.clear()
+    scan = _WORKER
+    assert scan is not None
+    results = [scan(entry, profile) for entry, profile in batch]
+    extra = scan.end_batch()  # with a cache: one transaction per batch
+    if extra and results:
+        last = results[-1]
+        results[-1] = replace(last, notices=[*last.notices, *extra])
     return [pack(result, entry.display) for result, (entry, _) in zip(results, batch, strict=True)]
 
 
@@ -165,16 +146,11 @@ class _Schedule:
 
 
 def parallel(
-    get_engine: Callable[[Profile], Engine],
-    default: Profile,
-    items: Iterable[Item],
-    jobs: int,
-    max_size: int,
-    cache: ResultCache | None,
+    scan: FileScan, default: Profile, items: Iterable[Item], jobs: int
 ) -> Iterator[FileResult]:
-    """Scan ``items`` in ``jobs`` worker processes and yield their results in the order
-    of ``items``; ``get_engine`` gives the parent's engine for a profile, ``default`` is
-    the scan's own profile.
+    """Scan ``items`` with ``scan`` in ``jobs`` worker processes and yield their results
+    in the order of ``items``; ``default`` is the scan's own profile (its engine is
+    loaded here, before the workers fork).
 
     ``items`` is read as fast as it comes (the walk is not held back by the workers), and
     up to two batches per worker are out at any time: a slow batch holds back the
@@ -185,70 +161,74 @@ def parallel(
     from concurrent.futures import ProcessPoolExecutor
 
     global _WORKER
-    engine = get_engine(default)
-    engine.load_all()  # once here: forked workers share the imported rules
+    scan.engines.engine(default).load_all()  # once here: forked workers share the rules
     method = "fork" if sys.platform.startswith("linux") else None
     context = multiprocessing.get_context(method)
-    _WORKER = ({default.key: engine}, max_size, cache) if method == "fork" else None
-    window = jobs * 2
-    schedule = _Schedule(jobs)
-    out: dict[Future[list[Sent]], list[_Numbered]] = {}
-    ready: dict[int, FileResult] = {}
-    nxt = 0  # the walk number of the next result to yield
-    # Set by the pool's thread when a batch finishes: while the walk goes on with every
-    # place taken, the futures are looked at only then, not at every file.
-    finished: list[object] = []
+    _WORKER = scan if method == "fork" else None
     try:
         with ProcessPoolExecutor(
             max_workers=jobs,
             mp_context=context,
             initializer=_init_worker,
-            initargs=(default, max_size, cache),
+            initargs=(scan,),
         ) as pool:
-
-            def send() -> None:
-                while len(out) < window and (
-                    schedule.full_batch() or (schedule.walked and schedule.waiting)
-                ):
-                    batch = schedule.take()
-                    future = _submit(pool, [item for _, item in batch])
-                    future.add_done_callback(finished.append)
-                    out[future] = batch
-
-            def in_order() -> Iterator[FileResult]:
-                """The results that are next in walk order and have come."""
-                nonlocal nxt
-                while nxt in ready:
-                    yield ready.pop(nxt)
-                    nxt += 1
-
-            for numbered in enumerate(items):
-                schedule.add(numbered)
-                if (finished or len(out) < window) and schedule.full_batch():
-                    finished.clear()
-                    _harvest(get_engine, out, ready, max_size, cache, block=False)
-                    send()
-                    yield from in_order()
-                while len(schedule.waiting) >= MAX_WAITING and out:
-                    _harvest(get_engine, out, ready, max_size, cache, block=True)
-                    send()
-                    yield from in_order()
-            schedule.walk_ended()
-            send()
-            while out:
-                _harvest(get_engine, out, ready, max_size, cache, block=True)
-                send()
-                yield from in_order()
+            yield from _Flight(pool, scan, jobs).run(items)
     finally:
         _WORKER = None
 
 
+class _Flight:
+    """The batches out at the workers and the results waiting for their turn."""
+
+    def __init__(self, pool: ProcessPoolExecutor, scan: FileScan, jobs: int) -> None:
+        self.pool = pool
+        self.scan = scan
+        self.window = jobs * 2
+        self.schedule = _Schedule(jobs)
+        self.out: dict[Future[list[Sent]], list[_Numbered]] = {}
+        self.ready: dict[int, FileResult] = {}
+        self.next = 0  # the walk number of the next result to yield
+        # Set by the pool's thread when a batch finishes: while the walk goes on with
+        # every place taken, the futures are looked at only then, not at every file.
+        self.finished: list[object] = []
+
+    def run(self, items: Iterable[Item]) -> Iterator[FileResult]:
+        schedule, out = self.schedule, self.out
+        for numbered in enumerate(items):
+            schedule.add(numbered)
+            if (self.finished or len(out) < self.window) and schedule.full_batch():
+                self.finished.clear()
+                yield from self.turn(block=False)
+            while len(schedule.waiting) >= MAX_WAITING and out:
+                yield from self.turn(block=True)
+        schedule.walk_ended()
+        self.send()
+        while out:
+            yield from self.turn(block=True)
+
+    def turn(self, *, block: bool) -> Iterator[FileResult]:
+        """Take in finished batches, send new ones, yield what is next in walk order."""
+        _harvest(self.scan, self.out, self.ready, block=block)
+        self.send()
+        while self.next in self.ready:
+            yield self.ready.pop(self.next)
+            self.next += 1
+
+    def send(self) -> None:
+        schedule = self.schedule
+        while len(self.out) < self.window and (
+            schedule.full_batch() or (schedule.walked and schedule.waiting)
+        ):
+            batch = schedule.take()
+            future = _submit(self.pool, [item for _, item in batch])
+            future.add_done_callback(self.finished.append)
+            self.out[future] = batch
+
+
 def _harvest(
-    get_engine: Callable[[Profile], Engine],
+    scan: FileScan,
     out: dict[Future[list[Sent]], list[_Numbered]],
     ready: dict[int, FileResult],
-    max_size: int,
-    cache: ResultCache | None,
     *,
     block: bool,
 ) -> None:
@@ -262,7 +242,7 @@ def _harvest(
         finished = {future for future in out if future.done()}
     for future in finished:
         batch = out.pop(future)
-        results = _collect(get_engine, [item for _, item in batch], future, max_size, cache)
+        results = _collect(scan, [item for _, item in batch], future)
         for (number, _), result in zip(batch, results, strict=True):
             ready[number] = result
 
@@ -281,13 +261,7 @@ def _submit(pool: ProcessPoolExecutor, batch: list[Item]) -> Future[list[Sent]]:
         return failed
 
 
-def _collect(
-    get_engine: Callable[[Profile], Engine],
-    batch: list[Item],
-    future: Future[list[Sent]],
-    max_size: int,
-    cache: ResultCache | None,
-) -> list[FileResult]:
+def _collect(scan: FileScan, batch: list[Item], future: Future[list[Sent]]) -> list[FileResult]:
     """The results of ``batch``, one per file; the batch of a worker that died is
     scanned again here."""
     from concurrent.futures.process import BrokenProcessPool
@@ -299,15 +273,13 @@ def _collect(
         # batch here instead, so its files are still reported.
         results: list[FileResult] = []
         for entry, profile in batch:
-            result = scan_entry(get_engine(profile), entry, max_size, cache, profile.key)
-            result.notices.append(
-                Notice(
-                    code=NoticeCode.INTERNAL,
-                    message="a worker process died; this file was scanned again in-process",
-                    path=entry.display,
-                    level=NoticeLevel.INFO,
-                )
+            result = scan(entry, profile)
+            again = Notice(
+                code=NoticeCode.INTERNAL,
+                message="a worker process died; this file was scanned again in-process",
+                path=entry.display,
+                level=NoticeLevel.INFO,
             )
-            results.append(result)
+            results.append(replace(result, notices=[*result.notices, again]))
         return results
     return [unpack(one, entry.display) for one, (entry, _) in zip(sent, batch, strict=True)]

@@ -1,4 +1,9 @@
-"""The result of a whole scan, as every reporter receives it."""
+"""The result of a whole scan, as every reporter receives it: frozen values.
+
+The runner builds a :class:`ScanReport` once, from the file results; the suppress
+stage (the baseline) and the command line derive new ones with
+``dataclasses.replace``; nothing changes a report in place.
+"""
 
 from __future__ import annotations
 
@@ -11,7 +16,7 @@ if TYPE_CHECKING:
     from rolecall.plugin.rule import RuleInfo
 
 
-@dataclass
+@dataclass(frozen=True)
 class ScanStats:
     files_seen: int = 0  # files the walker offered
     files_scanned: int = 0  # files whose content the rules saw
@@ -24,12 +29,13 @@ class ScanStats:
     cached: int = 0  # files answered from the cache
 
 
-@dataclass
+@dataclass(frozen=True)
 class ScanReport:
     """Everything a reporter may show. Paths are relative to ``root`` with '/' separators.
 
-    ``findings`` are the unsuppressed ones at any level; ``suppressed`` carries inline-
-    suppressed findings with their reason; ``rules`` lists the rules that ran.
+    ``findings`` are the unsuppressed ones at any level (after the inline comments and
+    the baseline); ``suppressed`` carries inline-suppressed findings with their reason;
+    ``rules`` lists the rules that ran. Frozen: its lists are complete when it is made.
     """
 
     root: str
@@ -52,6 +58,9 @@ class ScanReport:
     line_hashes: dict[tuple[str, int], str] = field(default_factory=dict)
     #: Findings a baseline accepted (and so left out of ``findings``).
     accepted_by_baseline: int = 0
+    #: Baseline entries that matched no finding (counted when stale entries are
+    #: reported; each is also an ``RC911`` notice).
+    stale_baseline_entries: int = 0
     #: The project page SARIF logs link to (``[sarif] information-uri``); None: the
     #: project's own URL from rolecall's package metadata.
     information_uri: str | None = None

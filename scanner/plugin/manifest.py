@@ -24,12 +24,12 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from rolecall.plugin.registry import Registry
+    from rolecall.model import Notice
     from rolecall.plugin.rule import Rule, RuleInfo
 
 MANIFEST_NAME = "_manifest.json"
@@ -152,19 +152,20 @@ def _spec(module: str, raw: dict[str, Any]) -> RuleSpec:
     )
 
 
-def build_manifest(registry: Registry) -> dict[str, Any]:
-    """The manifest of the built-in rules in ``registry``: one built with
-    ``build_registry(use_manifest=False)``, which imports every rule module (the caller
-    builds it, so that this module, which the registry reads, does not import it)."""
+def build_manifest(rules: Iterable[type[Rule]], notices: Sequence[Notice] = ()) -> dict[str, Any]:
+    """The manifest of the built-in rules among ``rules``: a registry's, built without a
+    manifest (``build_registry(use_manifest=False)``, which imports all of them), with
+    its load ``notices`` (any is an error). The caller builds the registry: the registry
+    reads manifests, so a manifest never imports the registry."""
     from rolecall.plugin.rule import rule_info
 
     folder = rules_folder()
     if folder is None:
         raise RuntimeError("the built-in rules package is not installed")
-    if registry.notices:
-        raise RuntimeError(f"rules failed to load: {[n.message for n in registry.notices]}")
+    if notices:
+        raise RuntimeError(f"rules failed to load: {[n.message for n in notices]}")
     modules: dict[str, list[dict[str, Any]]] = {}
-    for rule in registry.rules:
+    for rule in rules:
         if not rule.__module__.startswith("rolecall.rules."):
             continue
         spec = RuleSpec.of(rule)

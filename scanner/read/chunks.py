@@ -229,41 +229,57 @@ def scan_large(
     a file that grows past ``limit`` bytes while it is read is not reported on."""
     from rolecall.read.files import is_binary, open_entry
 
-    result = FileResult(path=entry.display, size=entry.size)
     fd = open_entry(entry)
     if isinstance(fd, Notice):
-        result.notices.append(fd)
-        return result
+        return _alone(entry, fd)
+    got = _Gathered()
     try:
         head = os.pread(fd, 8192, 0)
         if is_binary(head):
-            result.notices.append(
-                _notice(
-                    entry, "binary content (NUL byte) skipped", NoticeCode.BINARY, NoticeLevel.INFO
-                )
-            )
-            return result
+            binary = "binary content (NUL byte) skipped"
+            return _alone(entry, _notice(entry, binary, NoticeCode.BINARY, NoticeLevel.INFO))
         found = bom_encoding(head)
         encoding, skip = found if found is not None else ("utf-8", 0)
         first_line = head[skip:].split(b"\n", 1)[0].decode("utf-8", "replace")
         kind = detect_kind(entry.display, first_line if first_line.startswith("#!") else "")
-        _scan_windows(engine, entry, fd, encoding, skip, kind, result, chunk, overlap, limit)
+        _scan_windows(engine, entry, fd, encoding, skip, kind, got, chunk, overlap, limit)
+        return got.result(entry, kind, engine, encoding)
     except FileGrew:
-        partial = FileResult(path=entry.display, size=entry.size)
-        partial.notices.append(
-            _notice(
-                entry,
-                f"file grew past the {limit}-byte limit (max-file-size) and was skipped",
-                NoticeCode.TOO_LARGE,
-            )
-        )
-        return partial
+        grew = f"file grew past the {limit}-byte limit (max-file-size) and was skipped"
+        return _alone(entry, _notice(entry, grew, NoticeCode.TOO_LARGE))
     except OSError as exc:
-        result.notices.append(_notice(entry, f"cannot read: {exc.strerror}", NoticeCode.UNREADABLE))
-        return result
+        # What the windows read before the error is still reported, with the notice.
+        unreadable = f"cannot read: {exc.strerror}"
+        got.notices.append(_notice(entry, unreadable, NoticeCode.UNREADABLE))
+        return FileResult(entry.display, got.findings, got.suppressed, got.notices, size=entry.size)
     finally:
         os.close(fd)
-    return result
+
+
+def _alone(entry: FileEntry, notice: Notice) -> FileResult:
+    """The result of a large file that was not scanned: one notice."""
+    return FileResult(path=entry.display, size=entry.size, notices=[notice])
+
+
+@dataclasses.dataclass
+class _Gathered:
+    """What the windows of one file found so far (the result is made once, at the end)."""
+
+    findings: list[Finding] = dataclasses.field(default_factory=list)
+    suppressed: list[Finding] = dataclasses.field(default_factory=list)
+    notices: list[Notice] = dataclasses.field(default_factory=list)
+
+    def result(self, entry: FileEntry, kind: DocKind, engine: Engine, encoding: str) -> FileResult:
+        notices = [*self.notices, *_window_notices(engine, entry, kind, encoding)]
+        return FileResult(
+            path=entry.display,
+            findings=sorted(self.findings, key=lambda f: f.sort_key),
+            suppressed=sorted(self.suppressed, key=lambda f: f.sort_key),
+            notices=sorted(notices, key=lambda n: n.sort_key),
+            kind=kind.value,
+            size=entry.size,
+            scanned=True,
+        )
 
 
 def _scan_windows(
@@ -273,7 +289,7 @@ def _scan_windows(
     encoding: str,
     skip: int,
     kind: DocKind,
-    result: FileResult,
+    got: _Gathered,
     chunk: int,
     overlap: int,
     limit: int | None,
@@ -286,11 +302,8 @@ def _scan_windows(
         data = text.encode("utf-8", "surrogatepass")
         doc = Document(entry.display, data, kind=kind, decoded=Decoded(text, "utf-8", False, 0))
         part = engine.scan_text_rules(doc)
-        for findings, into in (
-            (part.findings, result.findings),
-            (part.suppressed, result.suppressed),
-        ):
-            for finding in findings:
+        for found, into in ((part.findings, got.findings), (part.suppressed, got.suppressed)):
+            for finding in found:
                 begin = finding.location.start_offset + start.offset
                 if own_start <= begin < own_end:
                     into.append(_shift_finding(finding, start))
@@ -299,11 +312,15 @@ def _scan_windows(
             key = (notice.code.value, notice.message, line)
             if key not in seen_notices:
                 seen_notices.add(key)
-                result.notices.append(dataclasses.replace(notice, line=line))
-    result.kind = kind.value
-    result.scanned = True
+                got.notices.append(dataclasses.replace(notice, line=line))
+
+
+def _window_notices(engine: Engine, entry: FileEntry, kind: DocKind, encoding: str) -> list[Notice]:
+    """What a window-by-window scan tells beyond the windows' own notices: undecodable
+    bytes, and the rules that read parsed views and so did not run."""
+    notices: list[Notice] = []
     if _Replacements.count:
-        result.notices.append(
+        notices.append(
             _notice(
                 entry,
                 f"{_Replacements.count} undecodable byte "
@@ -314,7 +331,7 @@ def _scan_windows(
         )
     skipped = view_rules(engine, kind_family(kind))
     if skipped:
-        result.notices.append(
+        notices.append(
             _notice(
                 entry,
                 f"file of {entry.size} bytes is larger than the {files.PARSE_LIMIT}-byte limit for "
@@ -323,9 +340,7 @@ def _scan_windows(
                 NoticeCode.LIMIT,
             )
         )
-    result.findings.sort(key=lambda f: f.sort_key)
-    result.suppressed.sort(key=lambda f: f.sort_key)
-    result.notices.sort(key=lambda n: n.sort_key)
+    return notices
 
 
 def _notice(

@@ -260,8 +260,9 @@ class BaselineOutcome:
 
 def apply_baseline(
     report: ScanReport, baseline: Baseline, *, report_stale: bool = False
-) -> BaselineOutcome:
-    """Remove accepted findings from ``report``; add stale-entry notices when asked.
+) -> tuple[ScanReport, BaselineOutcome]:
+    """``report`` without the findings ``baseline`` accepts, and with stale-entry
+    notices when asked; and what the baseline did.
 
     Findings in the baseline file itself are dropped too: it holds only hashes that
     rolecall wrote.
@@ -283,16 +284,21 @@ def apply_baseline(
         if key not in accepted and (legacy is None or legacy not in accepted):
             kept.append(finding)
     hidden = len(report.findings) - len(kept)
-    report.findings = kept
-    report.accepted_by_baseline += hidden
     stale: list[BaselineEntry] = []
+    notices = report.notices
     if report_stale:
         scanned = {_relative(p, report.root, directory) for p in report.scanned_paths}
         stale = stale_entries(baseline, found, scanned, {r.id for r in report.rules})
-        for entry in stale:
-            report.notices.append(_stale_notice(entry, report.root, directory))
-        report.notices.sort(key=lambda n: n.sort_key)
-    return BaselineOutcome(hidden=hidden, stale=tuple(stale))
+        notices = [*notices, *(_stale_notice(e, report.root, directory) for e in stale)]
+        notices.sort(key=lambda n: n.sort_key)
+    filtered = dataclasses.replace(
+        report,
+        findings=kept,
+        notices=notices,
+        accepted_by_baseline=report.accepted_by_baseline + hidden,
+        stale_baseline_entries=report.stale_baseline_entries + len(stale),
+    )
+    return filtered, BaselineOutcome(hidden=hidden, stale=tuple(stale))
 
 
 def _stale_notice(entry: BaselineEntry, root: str, directory: str) -> Notice:

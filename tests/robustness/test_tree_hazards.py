@@ -14,7 +14,7 @@ import socket
 from pathlib import Path
 
 import pytest
-import rolecall.engine.runner as runner
+import rolecall.engine.filescan as filescan
 from rolecall.config.options import EngineOptions
 from rolecall.engine.runner import ScanRequest, run_scan
 from rolecall.fakes import fake_secret_key
@@ -86,7 +86,7 @@ def test_file_truncated_between_walk_and_read(
 ) -> None:
     key = "AKIA" + "QYLPMN5HHHFPZAQX"
     write_tree(tmp_path, {f"f{n}.txt": f"id {key}\n" * 50 for n in range(3)})
-    real = runner.read_entry
+    real = filescan.read_entry
 
     def truncate_first(entry: FileEntry, max_size: int) -> object:
         if entry.display == "f1.txt":
@@ -96,7 +96,7 @@ def test_file_truncated_between_walk_and_read(
             path.write_bytes(data[:cut])
         return real(entry, max_size)
 
-    monkeypatch.setattr(runner, "read_entry", truncate_first)
+    monkeypatch.setattr(filescan, "read_entry", truncate_first)
     report = run_scan(ScanRequest(paths=(str(tmp_path),), base=str(tmp_path), jobs=1))
     count("tree", 3)
     paths = {f.location.path for f in report.findings}
@@ -222,7 +222,7 @@ def test_file_swapped_for_a_link_outside_the_root_is_not_read(
     if follow:
         (root / "target.txt").write_text("harmless\n")
         (root / "link.txt").symlink_to(root / "target.txt")
-    real = runner.read_entry
+    real = filescan.read_entry
     swapped: list[str] = []
 
     def swap(entry: FileEntry, max_size: int) -> object:
@@ -234,7 +234,7 @@ def test_file_swapped_for_a_link_outside_the_root_is_not_read(
             swapped.append(entry.display)
         return real(entry, max_size)
 
-    monkeypatch.setattr(runner, "read_entry", swap)
+    monkeypatch.setattr(filescan, "read_entry", swap)
     request = ScanRequest(paths=(str(root),), base=str(root), jobs=1)
     # The link's target is excluded, so the link itself is the file's only path.
     request = replace(
