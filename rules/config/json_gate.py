@@ -30,7 +30,7 @@ beyond the parser's budget (depth, node count) counts as a candidate, so that th
 parse runs and reports it as it always has.
 
 A rule that comes to read JSON through ``config_entries``/``tree_roots`` and reports
-something else must add it here: ``tests/test_json_gate.py`` scans real files and
+something else must add it here: ``tests/rules/config/test_json_gate.py`` scans real files and
 random trees with the gate and without it and requires the same report.
 """
 

@@ -1,4 +1,4 @@
-"""Failure isolation beyond tests/test_engine.py: with every built-in rule running.
+"""Failure isolation beyond tests/engine/test_core.py: with every built-in rule running.
 
 test_engine.py covers one test rule raising (a notice naming it), RecursionError as a
 limit notice, and one worker dying on one file. Here: a rule raising on one file of a

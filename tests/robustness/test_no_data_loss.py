@@ -1,6 +1,6 @@
 """No data loss: ``rolecall fix`` and ``--output`` leave every file old or new.
 
-Complements tests/test_python_fixer.py (mode, BOM/CRLF for one file, changed-on-disk,
+Complements tests/fix/test_fixer.py (mode, BOM/CRLF for one file, changed-on-disk,
 re-parse) with the whole command over many files: a rename failing half-way, every
 encoding and line-ending style at once, and the report file of ``--output``.
 """

@@ -19,9 +19,9 @@ import pytest
 from rolecall.fakes import fake_key_id
 from rolecall.output.sarif_checks import check_text
 
+from tests.fixture_tree import schema_errors
 from tests.robustness._cli import run_cli
 from tests.robustness._support import count
-from tests.sarif_fixture import schema_errors
 
 KEY = fake_key_id(rng=random.Random(1515))
 ESC = "\x1b"

@@ -1,4 +1,4 @@
-"""Tree hazards not already covered by tests/test_walker.py.
+"""Tree hazards not already covered by tests/walk/test_walker.py.
 
 test_walker.py holds symlink loops and escapes, FIFOs, sockets, devices, unreadable
 files and directories, vanishing files, files growing past the limit or replaced by a

@@ -3,7 +3,7 @@
 The new code comes from the source text (:mod:`rolecall.rules.python.analysis.fixfast`) wherever the
 text's layout says for certain what libcst would write, and from libcst
 (:mod:`rolecall.rules.python.analysis.fixcst`, imported only then) for the rest: the two agree
-character for character (tests/test_python_fix_differential.py), so a report's edits do
+character for character (tests/rules/python/analysis/test_fixfast.py), so a report's edits do
 not depend on which one built them, and a hook run whose fixes are all ordinary never
 pays libcst's import (PERF-NOTES: a pre-commit run is start-up bound). Only the
 characters that changed are replaced.

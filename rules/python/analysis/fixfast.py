@@ -21,7 +21,7 @@ backslash continuation or a comment before a comma, a form feed, a line break ot
 than the module's default one (libcst would write that one instead), a
 generator argument, an f-string newer than Python 3.11 or a t-string, code ``ast``
 cannot read on its own) gets None, and the caller asks libcst. That the two agree is
-tested on generated layouts and real packages (tests/test_python_fix_differential.py).
+tested on generated layouts and real packages (tests/rules/python/analysis/test_fixfast.py).
 """
 
 from __future__ import annotations
