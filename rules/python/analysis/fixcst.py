@@ -87,38 +87,63 @@ def _now_last(arg: cst.Arg, last: cst.Arg) -> cst.Arg:
     break and indentation before the closing parenthesis) and keeps its own comment:
     the comment after its comma describes it; ``last``'s comment leaves with ``last``.
     """
-    own = arg.comma.whitespace_after if isinstance(arg.comma, cst.Comma) else None
+    own = _after_comma(arg.comma)
     if isinstance(last.comma, cst.Comma):
-        after = _keep_comment(own, last.comma.whitespace_after)
+        after = keep_comment(own, last.comma.whitespace_after)
         comma = (
             arg.comma.with_changes(whitespace_after=after)
             if isinstance(arg.comma, cst.Comma)
             else last.comma
         )
         return arg.with_changes(comma=comma, whitespace_after_arg=last.whitespace_after_arg)
-    ending = _keep_comment(own, last.whitespace_after_arg)
+    ending = keep_comment(own, last.whitespace_after_arg)
     return arg.with_changes(comma=cst.MaybeSentinel.DEFAULT, whitespace_after_arg=ending)
 
 
-def _keep_comment(
+def _after_comma(
+    comma: cst.Comma | cst.MaybeSentinel,
+) -> cst.BaseParenthesizableWhitespace | None:
+    return comma.whitespace_after if isinstance(comma, cst.Comma) else None
+
+
+def keep_comment(
     own: cst.BaseParenthesizableWhitespace | None, ending: cst.BaseParenthesizableWhitespace
 ) -> cst.BaseParenthesizableWhitespace:
-    """``ending`` (the blanks before the closing parenthesis), with the comment that
-    ``own`` (the blanks after the kept argument's comma) carried on its first line."""
-    if isinstance(own, cst.ParenthesizedWhitespace) and isinstance(
-        ending, cst.ParenthesizedWhitespace
-    ):
+    """``ending`` (the blanks before the closing bracket), with the comment that
+    ``own`` (the blanks after the kept part's comma) carried on its first line.
+
+    When ``ending`` runs over lines, ``own``'s first line replaces its first line; when
+    it does not and ``own``'s first line has a comment, the bracket moves to a line of
+    its own, indented as the line after the comment was: the comment must not go, and
+    nothing can follow it on its line (the text path,
+    :func:`rolecall.rules.python.analysis.nodes.keep_comment`, builds the same).
+    """
+    if not isinstance(own, cst.ParenthesizedWhitespace):
+        return ending
+    if isinstance(ending, cst.ParenthesizedWhitespace):
         return ending.with_changes(first_line=own.first_line)
+    if own.first_line.comment is not None and isinstance(ending, cst.SimpleWhitespace):
+        return own.with_changes(
+            empty_lines=(), last_line=cst.SimpleWhitespace(own.last_line.value + ending.value)
+        )
     return ending
 
 
 def _drop_elements(node: cst.Dict, drop: set[int]) -> cst.Dict:
+    """``node`` without the entries whose ids are in ``drop``. A kept entry made the
+    last takes the old last entry's comma (or none); the blanks before the closing
+    brace stay the dictionary's, with the kept entry's comment (:func:`keep_comment`)."""
     original = list(node.elements)
     kept = [e for e in original if id(e) not in drop]
-    if kept and kept[-1] is not original[-1]:
-        kept[-1] = kept[-1].with_changes(comma=original[-1].comma)
     if not kept:
         return node.with_changes(
             elements=(), lbrace=cst.LeftCurlyBrace(), rbrace=cst.RightCurlyBrace()
         )
-    return node.with_changes(elements=kept)
+    if kept[-1] is original[-1]:
+        return node.with_changes(elements=kept)
+    own = _after_comma(kept[-1].comma)
+    kept[-1] = kept[-1].with_changes(comma=original[-1].comma)
+    rbrace = node.rbrace.with_changes(
+        whitespace_before=keep_comment(own, node.rbrace.whitespace_before)
+    )
+    return node.with_changes(elements=kept, rbrace=rbrace)

@@ -8,9 +8,11 @@ between them (see :mod:`rolecall.rules.python.analysis.fixcst`):
   takes all that with it, and what comes before the first argument stays;
 - an argument that the removal of the ones after it made the last takes over the call's
   ending from the original last one (a trailing comma or none, the blanks before the
-  parenthesis) and keeps the comment after its own comma on its first line, when both
-  its own blanks and the ending run over more than one line;
-- a dictionary's kept last entry takes the original last entry's comma and blanks;
+  parenthesis) and keeps the comment after its own comma on its first line: in place
+  of the ending's first line when both run over lines, or with the parenthesis moved to
+  the next line when only its own do;
+- a dictionary's kept last entry takes the original last entry's comma and blanks, and
+  keeps its own comment the same way;
 - a storage_options dictionary left empty goes as a whole, and a call left without
   arguments loses the blanks inside its parentheses.
 
@@ -34,7 +36,13 @@ import warnings
 from collections.abc import Mapping
 
 from rolecall.plugin.api import PythonModule
-from rolecall.rules.python.analysis.nodes import Layout, Measure, call_args, default_newline
+from rolecall.rules.python.analysis.nodes import (
+    Layout,
+    Measure,
+    call_args,
+    default_newline,
+    keep_comment,
+)
 
 #: Blanks, comments and line breaks: all the text between two parts may hold.
 _BLANKS = re.compile(r"(?:[ \t]+|#[^\r\n]*|\r?\n)*")
@@ -179,20 +187,16 @@ def _call(measure: Measure, call: ast.Call, drop: Mapping[int, set[int] | None])
     return "".join(pieces)
 
 
-def _now_last(own: re.Match[str], tail: str) -> str:
-    """What follows a part that became the last one: its own comma if the call keeps a
-    trailing comma, then the ending of the call, with the first line of the part's own
-    blanks (the comment that describes it) when both run over lines."""
+def _now_last(own: re.Match[str], tail: str, own_comma: bool = True) -> str:
+    """What follows a part that became the last one: a comma if the call keeps a
+    trailing comma (the part's own, or with ``own_comma`` false the last one's), then the
+    ending of the call with the comment after the part's own comma kept
+    (:func:`rolecall.rules.python.analysis.nodes.keep_comment`)."""
     ending = _COMMA.fullmatch(tail)
     if ending is None:
-        return _keep_first_line(own.group(2), tail)
-    return own.group(1) + "," + _keep_first_line(own.group(2), ending.group(2))
-
-
-def _keep_first_line(own: str, ending: str) -> str:
-    if "\n" in own and "\n" in ending:
-        return own[: own.index("\n") + 1] + ending[ending.index("\n") + 1 :]
-    return ending
+        return keep_comment(own.group(2), tail)
+    head = own.group(1) if own_comma else ending.group(1)
+    return head + "," + keep_comment(own.group(2), ending.group(2))
 
 
 def _dict(measure: Measure, node: ast.Dict, drop: set[int]) -> str | None:
@@ -204,15 +208,19 @@ def _dict(measure: Measure, node: ast.Dict, drop: set[int]) -> str | None:
     separators = _separators(code, layout)
     if separators is None:
         return None
+    commas, tail = separators
     kept = [index for index in range(len(parts)) if index not in drop]
     if not kept:
         return "{}"
     pieces = [code[layout.start : parts[0].start]]
+    last = len(parts) - 1
     for n, index in enumerate(kept):
         pieces.append(code[parts[index].start : parts[index].end])
         if n + 1 < len(kept):
             pieces.append(code[parts[index].end : parts[index + 1].start])
-        else:
-            pieces.append(separators[1])  # the last kept entry ends as the last one did
+        elif index == last:
+            pieces.append(tail)
+        else:  # the last kept entry ends as the last one did, with its own comment
+            pieces.append(_now_last(commas[index], tail, own_comma=False))
     pieces.append("}")
     return "".join(pieces)

@@ -176,9 +176,10 @@ class Measure:
                 # The last kept part takes the call's ending from the original last part
                 # (its trailing comma or none, the blanks before the parenthesis) and
                 # keeps its own comment, as the libcst fix does (rules/python/analysis/fix.py).
+                # A dictionary's entry takes the old last entry's comma as well.
                 own = self.code(parts[i].end, parts[i + 1].start)
                 tail = self.code(parts[last].end, close)
-                pieces.append(text + _now_last(own, tail))
+                pieces.append(text + _now_last(own, tail, isinstance(node, ast.Dict)))
         pieces.append(self.code(close, layout.end))
         return "".join(pieces)
 
@@ -193,22 +194,37 @@ def default_newline(source: str) -> str:
     return first_break.group() if first_break else "\n"
 
 
-def _now_last(own: str, tail: str) -> str:
+def _now_last(own: str, tail: str, last_comma: bool = False) -> str:
     """The separator after a part that became the last one: ``own`` is what followed it
-    (its comma, comment, line break), ``tail`` what followed the original last part."""
+    (its comma, comment, line break), ``tail`` what followed the original last part.
+    The comma is the part's own, or with ``last_comma`` (a dictionary) the last one's."""
     own_comma, tail_comma = _comma_at(own), _comma_at(tail)
     own_after = own[own_comma + 1 :] if own_comma >= 0 else own
     if tail_comma >= 0:
-        head = own[: own_comma + 1] if own_comma >= 0 else tail[: tail_comma + 1]
-        return head + _keep_first_line(own_after, tail[tail_comma + 1 :])
-    return _keep_first_line(own_after, tail)
+        head = own[: own_comma + 1] if own_comma >= 0 and not last_comma else tail[: tail_comma + 1]
+        return head + keep_comment(own_after, tail[tail_comma + 1 :])
+    return keep_comment(own_after, tail)
 
 
-def _keep_first_line(own_after: str, ending: str) -> str:
-    """``ending`` with its first line (blanks, comment, line break) replaced by that of
-    ``own_after``, when both run over more than one line."""
-    if "\n" in own_after and "\n" in ending:
-        return own_after[: own_after.index("\n") + 1] + ending[ending.index("\n") + 1 :]
+def keep_comment(own_after: str, ending: str) -> str:
+    """The blanks before the closing bracket after a part that became the last one:
+    ``ending`` (what followed the original last part, after its comma) with the first
+    line of ``own_after`` (what followed the part's own comma: the comment that
+    describes it), so that comment stays.
+
+    When both run over lines, ``own_after``'s first line replaces ``ending``'s. When only
+    ``own_after`` does and its first line holds a comment, the bracket moves to a line of
+    its own, indented as the line after the comment was (``b=k)`` on the line after
+    ``f(a,  # why`` leaves ``    )`` there, never ``f(a)`` without the comment).
+    libcst's fix builds the same (:func:`rolecall.rules.python.analysis.fixcst.keep_comment`).
+    """
+    if "\n" not in own_after:
+        return ending
+    first_line = own_after[: own_after.index("\n") + 1]
+    if "\n" in ending:
+        return first_line + ending[ending.index("\n") + 1 :]
+    if "#" in first_line:
+        return first_line + own_after[own_after.rindex("\n") + 1 :] + ending
     return ending
 
 

@@ -8,6 +8,9 @@ from rolecall.engine.core import Engine, EngineOptions, RuleSelection
 from rolecall.fix.edits import fixed_text
 from rolecall.plugin.registry import default_registry
 from rolecall.read.document import Document
+from rolecall.rules.python.analysis import analysis
+from rolecall.rules.python.analysis import fixcst as _pyfixcst
+from rolecall.rules.python.analysis import fixfast as _pyfixfast
 
 KEY = "AKIA" + "Q3ZR7HVTX2M4WYLB"
 SECRET = "q8Jf2LrT7xVbN4kWm9Zp" + "Cd3HsYe6Ga1Uo5Ri0QtK"
@@ -193,3 +196,143 @@ def test_notebook_findings_carry_no_fix() -> None:
     result = ENGINE.scan_document(Document("n.ipynb", json.dumps(nb).encode()))
     assert [f.rule_id for f in result.findings] == ["RC201"]
     assert result.findings[0].fix is None
+
+
+# --- a comment after a kept part's comma stays when the parts after it go ---------------
+# "last": the kept part becomes the last one; "middle": a kept part still follows. The
+# ending of the call or dictionary is either on lines of its own ("multi-line") or on the
+# removed part's line ("same-line"), where the bracket moves to the next line rather than
+# after the comment. A removed part's comment ("from CI") leaves with it.
+
+ENV_KEY_OPT = '"key": os.getenv("AWS_ACCESS_KEY_ID")'
+ENV_SECRET_OPT = '"secret": os.getenv("AWS_SECRET_ACCESS_KEY")'
+PD_HEAD = "import os\nimport pandas as pd\n"
+PD_FIXED_HEAD = "import pandas as pd\n"
+READ = 'pd.read_csv("s3://b/k.csv", storage_options='
+
+KEPT_COMMENTS = [
+    pytest.param(
+        HEAD + 's3 = boto3.client(\n    "s3",  # the bucket\n'
+        f"    aws_access_key_id={ENV_KEY},  # from CI\n"
+        f"    aws_secret_access_key={ENV_SECRET},\n)\n",
+        FIXED_HEAD + 's3 = boto3.client(\n    "s3",  # the bucket\n)\n',
+        id="call-last-multi-line-trailing-comma",
+    ),
+    pytest.param(
+        HEAD + 's3 = boto3.client(\n    "s3",  # the bucket\n'
+        f"    aws_access_key_id={ENV_KEY},  # from CI\n"
+        f"    aws_secret_access_key={ENV_SECRET}\n)\n",
+        FIXED_HEAD + 's3 = boto3.client(\n    "s3"  # the bucket\n)\n',
+        id="call-last-multi-line-no-trailing-comma",
+    ),
+    pytest.param(
+        HEAD + 's3 = boto3.client("s3",  # the bucket\n'
+        f"    aws_access_key_id={ENV_KEY}, aws_secret_access_key={ENV_SECRET})\n",
+        FIXED_HEAD + 's3 = boto3.client("s3"  # the bucket\n    )\n',
+        id="call-last-same-line",
+    ),
+    pytest.param(
+        HEAD + 's3 = boto3.client("s3",  # the bucket\n'
+        f"    aws_access_key_id={ENV_KEY}, aws_secret_access_key={ENV_SECRET},)\n",
+        FIXED_HEAD + 's3 = boto3.client("s3",  # the bucket\n    )\n',
+        id="call-last-same-line-trailing-comma",
+    ),
+    pytest.param(
+        HEAD + 'def make():\n    return boto3.client("s3",  # the bucket\n'
+        f"                        aws_access_key_id={ENV_KEY},  # from CI\n"
+        f"                        aws_secret_access_key={ENV_SECRET})  # made here\n",
+        FIXED_HEAD + 'def make():\n    return boto3.client("s3"  # the bucket\n'
+        "                        )  # made here\n",
+        id="call-last-same-line-indented",
+    ),
+    pytest.param(
+        HEAD + 's3 = boto3.client("s3",  # the bucket\n'
+        f"    aws_access_key_id={ENV_KEY}, aws_secret_access_key={ENV_SECRET},\n"
+        '    region_name="eu-west-1")\n',
+        FIXED_HEAD + 's3 = boto3.client("s3",  # the bucket\n    region_name="eu-west-1")\n',
+        id="call-middle-same-line",
+    ),
+    pytest.param(
+        HEAD + f's3 = boto3.client("s3", aws_access_key_id={ENV_KEY}, '
+        f"aws_secret_access_key={ENV_SECRET})  # the client\n",
+        FIXED_HEAD + 's3 = boto3.client("s3")  # the client\n',
+        id="call-single-line",
+    ),
+    pytest.param(
+        PD_HEAD + READ + f'{{{ENV_KEY_OPT}, "anon": False,  # public\n    {ENV_SECRET_OPT},\n}})\n',
+        PD_FIXED_HEAD + READ + '{"anon": False,  # public\n})\n',
+        id="dict-last-multi-line-trailing-comma",
+    ),
+    pytest.param(
+        PD_HEAD + READ + '{\n    "anon": False,  # public\n'
+        f"    {ENV_KEY_OPT},  # from CI\n    {ENV_SECRET_OPT}\n}})\n",
+        PD_FIXED_HEAD + READ + '{\n    "anon": False  # public\n})\n',
+        id="dict-last-multi-line-no-trailing-comma",
+    ),
+    pytest.param(
+        PD_HEAD + READ + f'{{"anon": False,  # public\n    {ENV_KEY_OPT}, {ENV_SECRET_OPT}}})\n',
+        PD_FIXED_HEAD + READ + '{"anon": False  # public\n    })\n',
+        id="dict-last-same-line",
+    ),
+    pytest.param(
+        PD_HEAD + READ + f'{{"anon": False,  # public\n    {ENV_KEY_OPT}, {ENV_SECRET_OPT},}})\n',
+        PD_FIXED_HEAD + READ + '{"anon": False,  # public\n    })\n',
+        id="dict-last-same-line-trailing-comma",
+    ),
+    pytest.param(
+        PD_HEAD + READ + '{\n    "anon": False,  # public\n'
+        f"    {ENV_KEY_OPT},  # from CI\n    {ENV_SECRET_OPT},\n"
+        '    "client_kwargs": {"region_name": "eu-west-1"},  # region\n})\n',
+        PD_FIXED_HEAD + READ + '{\n    "anon": False,  # public\n'
+        '    "client_kwargs": {"region_name": "eu-west-1"},  # region\n})\n',
+        id="dict-middle-multi-line",
+    ),
+    pytest.param(
+        PD_HEAD + READ + '{"anon": False,  # public\n'
+        f'    {ENV_KEY_OPT}, {ENV_SECRET_OPT}, "use_ssl": True}})\n',
+        PD_FIXED_HEAD + READ + '{"anon": False,  # public\n    "use_ssl": True})\n',
+        id="dict-middle-same-line",
+    ),
+    pytest.param(
+        PD_HEAD
+        + f'opts = {{"anon": False, {ENV_KEY_OPT}, {ENV_SECRET_OPT}}}  # options\n'
+        + READ
+        + "opts)\n",
+        PD_FIXED_HEAD + 'opts = {"anon": False}  # options\n' + READ + "opts)\n",
+        id="dict-single-line-bound",
+    ),
+    pytest.param(
+        PD_HEAD + 'opts = {\n    "anon": False,  # public\n'
+        f"    {ENV_KEY_OPT},\n    {ENV_SECRET_OPT}}}\n" + READ + "opts)\n",
+        PD_FIXED_HEAD + 'opts = {\n    "anon": False  # public\n    }\n' + READ + "opts)\n",
+        id="dict-last-same-line-bound",
+    ),
+]
+
+
+@pytest.mark.parametrize(("code", "expected"), KEPT_COMMENTS)
+@pytest.mark.parametrize("newline", ["\n", "\r\n"], ids=["lf", "crlf"])
+def test_comment_after_a_kept_parts_comma_stays(code: str, expected: str, newline: str) -> None:
+    code, expected = code.replace("\n", newline), expected.replace("\n", newline)
+    assert fix_until_stable(code) == expected
+    libcst.parse_module(expected)
+    assert "from CI" not in expected
+
+
+@pytest.mark.parametrize(("code", "expected"), KEPT_COMMENTS)
+def test_kept_comment_in_the_message_the_text_path_and_libcst(code: str, expected: str) -> None:
+    """The recommendation's resulting code, the fix built from the text and libcst's
+    fix are one rewrite, the kept comment included (the text path answers each case)."""
+    found = analysis(Document("app.py", code.encode()))
+    assert found.measure is not None and found.uses
+    for use in found.uses:
+        container = use.call if use.call is not None else use.dict_node
+        assert container is not None
+        layout = found.measure.layout(container)
+        drop = use.removal()
+        ours = found.measure.without(container, drop)
+        assert ours in expected
+        # Every case but the single-line ones has a comment to keep inside the brackets.
+        assert ("#" in ours) == ("#" in code[layout.start : layout.end])
+        assert _pyfixfast.rebuilt(code, layout.start, layout.end, drop) == ours
+        assert _pyfixcst.rebuilt(code, layout.start, layout.end, drop) == ours
