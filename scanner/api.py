@@ -1,7 +1,7 @@
 """The library API: :func:`scan`, :func:`scan_text` and the frozen :class:`Report`.
 
 :func:`scan` turns its arguments into :class:`ScanOptions`, the names of ``rolecall
-scan``'s flags, and runs :func:`rolecall.cli.scan_command.run_scan_command`, the function
+scan``'s flags, and runs :func:`rolecall.cli.request.run_scan_command`, the function
 the command line runs with its parsed flags: the two give the same answer (each file's
 own configuration, or one ``config``, or none; the baseline; the fail level; the
 notices; the exit code). The command line never imports this module.
@@ -14,8 +14,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, fields
 from typing import TYPE_CHECKING, Any, Literal, TextIO, TypeVar, Union
 
-from rolecall.cli.scan_command import UsageError as UsageError  # re-exported
-from rolecall.cli.scan_command import run_scan_command
+from rolecall.cli.request import UsageError as UsageError  # re-exported
+from rolecall.cli.request import run_scan_command
 from rolecall.model import Finding, Notice, Severity
 
 if TYPE_CHECKING:

@@ -39,7 +39,7 @@ from rolecall import (
     redact,
 )
 from rolecall.api import ScanOptions
-from rolecall.cli.scan_command import run_scan_command
+from rolecall.cli.request import run_scan_command
 from rolecall.output.report import ScanReport
 from rolecall.plugin.registry import ENTRY_POINT_GROUP, Registry, build_registry
 
@@ -238,7 +238,7 @@ def scan_tree(
     slow_fingerprints: bool = False,
 ) -> ScanReport:
     """``rolecall scan --isolated --jobs 1 --no-cache --format FMT ROOT`` run in ``root``:
-    the command line's own scan (:func:`rolecall.cli.scan_command.run_scan_command`, which
+    the command line's own scan (:func:`rolecall.cli.request.run_scan_command`, which
     runs :func:`rolecall.engine.runner.run_scan`), with ``registry``'s rules instead of the
     installed ones. ``fmt`` decides what the scan computes (fix edits, line
     hashes, fingerprints), as on the command line; ``slow_fingerprints`` asks for every

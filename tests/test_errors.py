@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 import rolecall
-import rolecall.cli.scan_command
+import rolecall.cli.request
 from rolecall import errors
 from rolecall.cli.main import main
 from rolecall.errors import (
@@ -213,7 +213,7 @@ def test_a_command_that_ends_otherwise(
     def scan(*args: object, **kwargs: object) -> None:
         raise raised
 
-    monkeypatch.setattr(rolecall.cli.scan_command, "run_scan_command", scan)
+    monkeypatch.setattr(rolecall.cli.request, "run_scan_command", scan)
     assert main(["scan", "."]) == code
     err = capsys.readouterr().err
     assert re.fullmatch(stderr, err), err

@@ -1,6 +1,6 @@
 """``rolecall scan`` on the command line: the report's format, colour and width, the
 progress bar, and where the report goes. The scan itself is
-:func:`rolecall.cli.scan_command.run_scan_command`, which the library runs too."""
+:func:`rolecall.cli.request.run_scan_command`, which the library runs too."""
 
 from __future__ import annotations
 
@@ -55,9 +55,9 @@ def _use_color(choice: str, stream: TextIO) -> bool:
 
 
 def cmd_scan(args: CommandArgs, out: TextIO) -> int:
-    """``rolecall scan``: :func:`~rolecall.cli.scan_command.run_scan_command` (which
+    """``rolecall scan``: :func:`~rolecall.cli.request.run_scan_command` (which
     :func:`rolecall.scan` runs too), then the report written where the flags say."""
-    from rolecall.cli.scan_command import run_scan_command
+    from rolecall.cli.request import run_scan_command
     from rolecall.output.formats import write_report
 
     progress = None
