@@ -24,7 +24,7 @@ scanning; the hook's own entry for the 20 files):
   minimal rescan of ``bench/floor.py``, and inside a git work tree (a committed copy),
   against ``git status`` plus ``python -c pass``; the same inside git for the botocore
   sdist committed into a repository (not with ``--quick``). A rescan of an unchanged
-  tree is a replay of the recorded report (``rolecall.replay``): the first measured
+  tree is a replay of the recorded report (``rolecall.cache.replay``): the first measured
   round may still record it.
 
 Each case runs every tool once per round, tools alternating, and prints for each tool

@@ -19,11 +19,11 @@ from pathlib import Path
 
 from rolecall import Confidence, Document, Finding, Severity
 from rolecall.fingerprints import PUBLIC_SALT, hmac_fingerprint
-from rolecall.report import ScanReport
-from rolecall.reporters.sarif import SarifReporter, build_log
-from rolecall.reporters.sarif_json import dumps
-from rolecall.rule import rule_info
-from rolecall.rules.aws_keys import LongTermAccessKeyId
+from rolecall.output.report import ScanReport
+from rolecall.output.sarif import SarifReporter, build_log
+from rolecall.output.sarif_json import dumps
+from rolecall.plugin.rule import rule_info
+from rolecall.rules.aws.keys import LongTermAccessKeyId
 
 LINES_PER_FILE = 100
 

@@ -39,19 +39,18 @@ def _drop_working_directory_from_path() -> None:
 _drop_working_directory_from_path()
 
 # Not ``typing.TYPE_CHECKING``: importing ``typing`` costs every run several milliseconds,
-# a replayed rescan (rolecall.replay) a third of its time.
+# a replayed rescan (rolecall.cache.replay) a third of its time.
 TYPE_CHECKING = False
 
-# Imported now, not on first use: the module ``rolecall.redact`` shares the function's
+# Imported now, not on first use: the module ``rolecall.output.redact`` shares the function's
 # name, and importing the module would otherwise leave the module in its place here.
-from rolecall.redact import redact, secret_hash  # noqa: E402
+from rolecall.output.redact import redact, secret_hash  # noqa: E402
 
 if TYPE_CHECKING:
     from typing import Any
 
     from rolecall.api import Report, ReportStats, UsageError, scan, scan_text
-    from rolecall.config import ConfigError
-    from rolecall.document import Decoded, DocKind, Document, LineIndex, View, ViewError, decode
+    from rolecall.config.load import ConfigError
     from rolecall.model import (
         Confidence,
         Finding,
@@ -65,8 +64,17 @@ if TYPE_CHECKING:
         TextEdit,
         fingerprint,
     )
-    from rolecall.rule import Example, Rule, RuleContext, RuleInfo
-    from rolecall.walker import PathNotFound
+    from rolecall.plugin.rule import Example, Rule, RuleContext, RuleInfo
+    from rolecall.read.document import (
+        Decoded,
+        DocKind,
+        Document,
+        LineIndex,
+        View,
+        ViewError,
+        decode,
+    )
+    from rolecall.walk.walker import PathNotFound
 
 __version__ = "0.1.0"
 
@@ -111,7 +119,7 @@ __all__ = [
 _HOMES = {
     **dict.fromkeys(
         ("Decoded", "DocKind", "Document", "LineIndex", "View", "ViewError", "decode"),
-        "rolecall.document",
+        "rolecall.read.document",
     ),
     **dict.fromkeys(
         (
@@ -129,10 +137,10 @@ _HOMES = {
         ),
         "rolecall.model",
     ),
-    **dict.fromkeys(("Example", "Rule", "RuleContext", "RuleInfo"), "rolecall.rule"),
+    **dict.fromkeys(("Example", "Rule", "RuleContext", "RuleInfo"), "rolecall.plugin.rule"),
     **dict.fromkeys(("Report", "ReportStats", "UsageError", "scan", "scan_text"), "rolecall.api"),
-    "ConfigError": "rolecall.config",
-    "PathNotFound": "rolecall.walker",
+    "ConfigError": "rolecall.config.load",
+    "PathNotFound": "rolecall.walk.walker",
 }
 
 

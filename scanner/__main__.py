@@ -2,6 +2,6 @@
 
 from __future__ import annotations
 
-from rolecall.console import run
+from rolecall.cli.console import run
 
 run()

@@ -1,7 +1,7 @@
 """The library API: :func:`scan`, :func:`scan_text` and the frozen :class:`Report`.
 
 :func:`scan` turns its arguments into :class:`ScanOptions`, the names of ``rolecall
-scan``'s flags, and runs :func:`rolecall.scan_command.run_scan_command`, the function
+scan``'s flags, and runs :func:`rolecall.cli.request.run_scan_command`, the function
 the command line runs with its parsed flags: the two give the same answer (each file's
 own configuration, or one ``config``, or none; the baseline; the fail level; the
 notices; the exit code). The command line never imports this module.
@@ -14,14 +14,14 @@ from collections.abc import Iterable
 from dataclasses import dataclass, fields
 from typing import TYPE_CHECKING, Any, Literal, TextIO, TypeVar, Union
 
+from rolecall.cli.request import UsageError as UsageError  # re-exported
+from rolecall.cli.request import run_scan_command
 from rolecall.model import Finding, Notice, Severity
-from rolecall.scan_command import UsageError as UsageError  # re-exported
-from rolecall.scan_command import run_scan_command
 
 if TYPE_CHECKING:
-    from rolecall.engine import Engine
-    from rolecall.report import ScanReport
-    from rolecall.rule import RuleInfo
+    from rolecall.engine.core import Engine
+    from rolecall.output.report import ScanReport
+    from rolecall.plugin.rule import RuleInfo
 
 #: A path argument: a string or an ``os.PathLike`` such as ``pathlib.Path``.
 StrPath = Union[str, "os.PathLike[str]"]
@@ -78,6 +78,23 @@ def _at(base: str, path: StrPath | None) -> str | None:
     return None if path is None else os.path.join(base, os.fspath(path))
 
 
+def _given(paths: StrPath | Iterable[StrPath], where: str | None) -> tuple[str, ...]:
+    """The paths to scan (default: the base directory), joined to ``where``."""
+    given = _paths(paths) or (".",)
+    return given if where is None else tuple(os.path.join(where, p) for p in given)
+
+
+def _level(fail_level: Severity | str | None) -> str | None:
+    """The fail level's name, checked (a bad one is the user's mistake)."""
+    level = fail_level.value if isinstance(fail_level, Severity) else fail_level
+    if level is not None:
+        try:
+            Severity.parse(level)
+        except ValueError as exc:
+            raise UsageError(f"fail_level: {exc}") from None
+    return level
+
+
 def scan(
     paths: StrPath | Iterable[StrPath] = ".",
     *,
@@ -101,38 +118,20 @@ def scan(
 ) -> Report:
     """Scan files and directories; the answer of ``rolecall scan`` run in ``base``.
 
-    Each file gets the configuration of its own directory (the nearest
-    ``.rolecall.toml`` or ``pyproject.toml`` with a ``[tool.rolecall]`` table), or
-    ``config`` (a file) for every file, or none with ``isolated``. The other arguments
-    are the command line's flags and override the configuration: ``select``/``ignore``
-    (rule ids or prefixes), ``exclude`` (gitignore-style patterns), ``baseline`` (a
-    baseline file; None: the configured one; False: none), ``report_stale``,
-    ``fail_level``, ``gitignore`` (False: ``--no-gitignore``), ``follow_symlinks``,
-    ``max_file_size``, ``report_examples``, ``report_unused_suppressions``, ``shard``
-    (``"K/N"``). ``jobs``: worker processes (0: every core; None: the configuration's).
-    ``cache``: use the result cache in the user cache directory when the configuration
-    allows it (the command line's default; off here unless asked).
+    Each file gets the configuration of its own directory, or ``config`` (a file) for
+    every file, or none with ``isolated``. The other arguments are the command line's
+    flags (docs/library.md has the table) and override the configuration; ``baseline``
+    None is the configured one, False none; ``jobs`` None is the configuration's;
+    ``cache`` uses the user's result cache when the configuration allows it. Relative
+    paths (``paths``, ``config``, ``baseline``) are relative to ``base`` (default: the
+    working directory), and so are the reported paths.
 
-    Relative paths (``paths``, ``config``, ``baseline``) are relative to ``base``
-    (default: the working directory), and so are the reported paths.
-
-    Raises :class:`rolecall.ConfigError` for a bad configuration or baseline file or a
-    bad argument (:class:`rolecall.UsageError`, a subclass), and
-    :class:`rolecall.PathNotFound` for a path that does not exist: the command line's
-    exit code 2.
+    Raises :class:`rolecall.ConfigError` (a bad configuration or baseline file; a bad
+    argument: :class:`rolecall.UsageError`) and :class:`rolecall.PathNotFound`: exit 2.
     """
     where = os.path.abspath(os.fspath(base)) if base is not None else None
-    given = _paths(paths) or (".",)
-    if where is not None:
-        given = tuple(os.path.join(where, p) for p in given)
-    level = fail_level.value if isinstance(fail_level, Severity) else fail_level
-    if level is not None:
-        try:
-            Severity.parse(level)
-        except ValueError as exc:
-            raise UsageError(f"fail_level: {exc}") from None
     options = ScanOptions(
-        paths=given,
+        paths=_given(paths, where),
         select=_codes(select),
         ignore=_codes(ignore),
         exclude=_codes(exclude),
@@ -144,7 +143,7 @@ def scan(
         isolated=isolated,
         report_examples=report_examples,
         report_unused_suppressions=report_unused_suppressions,
-        fail_level=level,
+        fail_level=_level(fail_level),
         # The superset: fix edits, line hashes and rule metadata, so that every one of
         # the report's formats is what the command line writes in it.
         format="sarif",
@@ -184,11 +183,11 @@ def scan_text(
     Raises :class:`rolecall.UsageError` when no rule is enabled (a ``select`` that names
     no installed rule): an empty answer then would mean nothing.
     """
-    from rolecall.config import default_config, load_config_file, parse_codes
-    from rolecall.engine import Engine
-    from rolecall.options import make_profile
-    from rolecall.registry import default_registry
-    from rolecall.settings import Flags, engine_options
+    from rolecall.config.load import default_config, load_config_file, parse_codes
+    from rolecall.config.options import make_profile
+    from rolecall.config.settings import Flags, engine_options
+    from rolecall.engine.core import Engine
+    from rolecall.plugin.registry import default_registry
 
     loaded = (
         load_config_file(os.fspath(config)) if config is not None else default_config(os.curdir)
@@ -292,7 +291,7 @@ class Report:
 
     def scan_report(self) -> ScanReport:
         """A mutable copy, as the reporters take it."""
-        from rolecall.report import ScanReport, ScanStats
+        from rolecall.output.report import ScanReport, ScanStats
 
         return ScanReport(
             root=self.root,
@@ -341,7 +340,7 @@ class Report:
         """Write the report to ``out`` in ``format`` (text, json, sarif, github), as the
         command line does: ``verbose`` is its ``-v`` count (``-1``: ``-q``), ``width``
         the terminal's width that text recommendations wrap to (None: no wrapping)."""
-        from rolecall.reporters import write_report
+        from rolecall.output.formats import write_report
 
         write_report(self.scan_report(), out, format, color=color, verbose=verbose, width=width)
 

@@ -1,317 +1,90 @@
-"""Generated, well-formed fake credentials for rule examples, the demo, tests and corpora.
+"""Generated, well-formed fake credentials for tests, the demo, benchmarks and corpora.
 
-Key-shaped test data is never written into the repository: it is generated here, with a
-seeded :class:`random.Random`, so that rolecall scanning its own source stays clean. Where
-a format carries a checksum (GitHub, npm) the fakes carry a valid one, so they exercise
-the same code path as a real leak; ``bad_checksum`` variants exercise the rejection.
+Key-shaped test data is never written into a repository: it is generated, with a seeded
+:class:`random.Random`, so that rolecall scanning its own source stays clean. The
+generators live with the rules whose formats they make; a package entry point of the
+``rolecall.rules`` group offers them by naming modules in ``FAKE_MODULES`` beside its
+``RULE_MODULES`` (the built-in package names ``rolecall.rules.fakes``). Such a module's
+``FAKES`` maps a short name to a generator that takes a :class:`random.Random`; this
+module merges every provider's table, so the engine (``rolecall demo``) gets the fakes
+through the rules' own registration, never by importing a rule module by name.
 
-    >>> from rolecall.fakes import fake
+    >>> from rolecall.fakes import fake, fake_key_id
     >>> token = fake("github")            # deterministic for a given seed
 """
 
 from __future__ import annotations
 
-import base64
 import random
-import string
 from collections.abc import Callable
-
-from rolecall.secrets import (
-    BASE62,
-    account_id_from_key_id,
-    crc32_base62,
-    is_not_a_secret,
-    is_placeholder_key_id,
-    looks_like_secret_key,
-)
-
-BASE32 = string.ascii_uppercase + "234567"
-BASE64 = string.ascii_letters + string.digits + "+/"
-
-
-def fake_key_id(prefix: str = "AKIA", rng: random.Random | None = None) -> str:
-    """A new-generation key id (5th character Q-Z or 2-7, so it encodes an account).
-
-    Tails whose encoded account would exceed 12 digits are drawn again (AWS never issues
-    them; the rules report such ids one severity lower), and so are the few random tails
-    that read as a placeholder (``TEST``, ``0000``, six ascending characters: about one
-    in 12,000), which the rules do not report: a fake must be reported like a real key.
-    """
-    rng = rng or random.SystemRandom()
-    while True:
-        key_id = prefix + rng.choice("QRSTUVWXYZ234567") + "".join(rng.choices(BASE32, k=15))
-        account = account_id_from_key_id(key_id)
-        if account is not None and len(account) == 12 and not is_placeholder_key_id(key_id):
-            return key_id
-
-
-def fake_secret_key(rng: random.Random | None = None) -> str:
-    """40 characters of the secret-key alphabet with the mix of a real random secret."""
-    rng = rng or random.SystemRandom()
-    while True:
-        value = "".join(rng.choices(BASE64, k=40))
-        if (
-            any(c.isupper() for c in value)
-            and any(c.islower() for c in value)
-            and any(c.isdigit() for c in value)
-            and value.count("/") <= 2
-            and looks_like_secret_key(value)
-            and not is_not_a_secret(value)
-        ):
-            return value  # and never one of the rare draws the policy calls a placeholder
-
-
-def fake_session_token(rng: random.Random | None = None) -> str:
-    """A string shaped like an STS session token."""
-    rng = rng or random.SystemRandom()
-    return "IQoJb3JpZ2luX2Vj" + "".join(rng.choices(BASE64, k=340))
-
-
-# --- other services' credentials (RC12x-RC19x) ------------------------------
-
-ALNUM = string.ascii_letters + string.digits
-B64URL = ALNUM + "-_"
-HEX = "0123456789abcdef"
-_DASH = "-" * 5
-
-
-def _pick(rng: random.Random, alphabet: str, k: int) -> str:
-    while True:
-        value = "".join(rng.choices(alphabet, k=k))
-        # Generated material mixes classes; re-draw the rare value that does not.
-        if (
-            k < 8
-            or len(alphabet) <= 16
-            or (any(c.isupper() for c in value) and any(c.isdigit() for c in value))
-        ):
-            return value
-
-
-def _b64(rng: random.Random, n: int, *, urlsafe: bool = False, head: bytes = b"") -> str:
-    raw = head + rng.randbytes(n)
-    return (base64.urlsafe_b64encode if urlsafe else base64.b64encode)(raw).decode()
-
-
-def github(rng: random.Random, prefix: str = "ghp_") -> str:
-    """A classic GitHub token: prefix, 30 base62 characters, base62 CRC32 tail."""
-    body = _pick(rng, BASE62, 30)
-    return prefix + body + crc32_base62(body)
-
-
-def github_bad_checksum(rng: random.Random) -> str:
-    token = github(rng)
-    return token[:-1] + ("A" if token[-1] != "A" else "B")
-
-
-def github_pat(rng: random.Random) -> str:
-    return "github" + "_pat_" + "11" + _pick(rng, ALNUM, 20) + "_" + _pick(rng, ALNUM, 59)
-
-
-def npm(rng: random.Random) -> str:
-    body = _pick(rng, BASE62, 30)
-    return "npm" + "_" + body + crc32_base62(body)
-
-
-def npm_bad_checksum(rng: random.Random) -> str:
-    token = npm(rng)
-    return token[:-1] + ("A" if token[-1] != "A" else "B")
-
-
-def gitlab(rng: random.Random) -> str:
-    return "gl" + "pat-" + _pick(rng, ALNUM + "_-", 20)
-
-
-def pypi(rng: random.Random) -> str:
-    # A macaroon whose base64 header names the production index, then random bytes.
-    return "pypi" + "-" + "AgEIcHlwaS5vcmc" + _pick(rng, B64URL, 160)
-
-
-def slack_bot(rng: random.Random) -> str:
-    digits = "0123456789"
-    return (
-        "xox" + "b-" + f"{_pick(rng, digits, 12)}-{_pick(rng, digits, 13)}-" + _pick(rng, ALNUM, 24)
-    )
-
-
-def slack_webhook(rng: random.Random) -> str:
-    upper = string.ascii_uppercase + string.digits
-    return (
-        "https://hooks"
-        + ".slack.com/services/T"
-        + _pick(rng, upper, 10)
-        + "/B"
-        + _pick(rng, upper, 10)
-        + "/"
-        + _pick(rng, ALNUM, 24)
-    )
-
-
-def stripe_live(rng: random.Random) -> str:
-    return "sk" + "_live_" + "51" + _pick(rng, ALNUM, 97)
-
-
-def stripe_body(rng: random.Random) -> str:
-    """The random part of a Stripe key, to follow a prefix written in a template."""
-    return "51" + _pick(rng, ALNUM, 97)
-
-
-def docker_auth(rng: random.Random) -> str:
-    """A Docker config ``auth`` value: base64 of ``user:password``."""
-    return base64.b64encode(("ci-bot:" + password(rng)).encode()).decode()
-
-
-def sendgrid(rng: random.Random) -> str:
-    return "SG" + "." + _pick(rng, B64URL, 22) + "." + _pick(rng, B64URL, 43)
-
-
-def twilio_sid(rng: random.Random) -> str:
-    return "AC" + _pick(rng, HEX, 32)
-
-
-def hex32(rng: random.Random) -> str:
-    return _pick(rng, HEX, 32)
-
-
-def openai(rng: random.Random) -> str:
-    return "sk-" + "proj-" + _pick(rng, B64URL, 74) + "T3Blbk" + "FJ" + _pick(rng, B64URL, 74)
-
-
-def anthropic(rng: random.Random) -> str:
-    return "sk-" + "ant-api03-" + _pick(rng, B64URL, 93) + "AA"
-
-
-def google_api_key(rng: random.Random) -> str:
-    return "AI" + "za" + "Sy" + _pick(rng, B64URL, 33)
-
-
-def azure_storage_key(rng: random.Random) -> str:
-    return _b64(rng, 64)
-
-
-def azure_sas_key(rng: random.Random) -> str:
-    return _b64(rng, 32)
-
-
-def azure_client_secret(rng: random.Random) -> str:
-    return _pick(rng, ALNUM, 3) + "8" + "Q" + "~" + _pick(rng, ALNUM + "_.-", 34)
-
-
-def ses_smtp_password(rng: random.Random) -> str:
-    return _b64(rng, 32, head=b"\x04")
-
-
-def django_secret_key(rng: random.Random) -> str:
-    return "".join(rng.choices(string.ascii_lowercase + string.digits + "!@#%^&*(-_=+)", k=50))
-
-
-def fernet_key(rng: random.Random) -> str:
-    return _b64(rng, 32, urlsafe=True)
-
-
-def password(rng: random.Random) -> str:
-    return _pick(rng, ALNUM, 14) + rng.choice("!#%+") + _pick(rng, ALNUM, 3)
-
-
-def uuid(rng: random.Random) -> str:
-    h = _pick(rng, HEX, 32)
-    return f"{h[:8]}-{h[8:12]}-4{h[13:16]}-a{h[17:20]}-{h[20:]}"
-
-
-_DER_HEAD = {
-    "RSA PRIVATE KEY": b"\x30\x82\x04\xa4\x02\x01\x00\x02\x82\x01\x01\x00",
-    "EC PRIVATE KEY": b"\x30\x77\x02\x01\x01\x04\x20",
-    "PRIVATE KEY": b"\x30\x82\x04\xbd\x02\x01\x00\x30\x0d\x06\x09\x2a\x86\x48\x86\xf7",
-    "ENCRYPTED PRIVATE KEY": b"\x30\x82\x05\x0e\x30\x40\x06\x09\x2a\x86\x48\x86\xf7",
-}
-
-
-def pem_lines(rng: random.Random, label: str = "RSA PRIVATE KEY", lines: int = 6) -> list[str]:
-    """A PEM block as lines: BEGIN, ``lines`` lines of 64 base64 characters, END."""
-    body = _b64(rng, lines * 48 - len(_DER_HEAD.get(label, b"")), head=_DER_HEAD.get(label, b""))
-    chunks = [body[i : i + 64] for i in range(0, len(body), 64)]
-    return [f"{_DASH}BEGIN {label}{_DASH}", *chunks, f"{_DASH}END {label}{_DASH}"]
-
-
-def openssh_lines(rng: random.Random, cipher: str = "none", lines: int = 6) -> list[str]:
-    """An OpenSSH private key file (``openssh-key-v1``) with the given cipher."""
-
-    def string_field(value: bytes) -> bytes:
-        return len(value).to_bytes(4, "big") + value
-
-    kdf = b"none" if cipher == "none" else b"bcrypt"
-    head = b"openssh-key-v1\x00" + string_field(cipher.encode()) + string_field(kdf)
-    body = _b64(rng, lines * 51 - len(head), head=head)
-    chunks = [body[i : i + 70] for i in range(0, len(body), 70)]
-    label = "OPENSSH PRIVATE KEY"
-    return [f"{_DASH}BEGIN {label}{_DASH}", *chunks, f"{_DASH}END {label}{_DASH}"]
-
-
-def pem(rng: random.Random, label: str = "RSA PRIVATE KEY") -> str:
-    return "\n".join(pem_lines(rng, label)) + "\n"
-
-
-def pem_escaped(rng: random.Random, label: str = "PRIVATE KEY") -> str:
-    """A PEM key as a JSON/YAML string holds it: one line, ``\\n`` escapes."""
-    return "\\n".join(pem_lines(rng, label)) + "\\n"
-
-
-def gcp_service_account(rng: random.Random, project: str = "acme-prod") -> str:
-    """A service-account key file as ``gcloud iam service-accounts keys create`` writes it."""
-    email = f"deployer@{project}.iam.gserviceaccount.com"
-    fields = [
-        ("type", "service_account"),
-        ("project_id", project),
-        ("private_key_id", _pick(rng, HEX, 40)),
-        ("private_key", pem_escaped(rng)),
-        ("client_email", email),
-        ("client_id", _pick(rng, "0123456789", 21)),
-        ("auth_uri", "https://accounts.google.com/o/oauth2/auth"),
-        ("token_uri", "https://oauth2.googleapis.com/token"),
-    ]
-    inner = ",\n".join(f'  "{k}": "{v}"' for k, v in fields)
-    return "{\n" + inner + "\n}\n"
-
-
-#: Every generator by a short name (the corpus templates use the upper-cased names).
-FAKES: dict[str, Callable[[random.Random], str]] = {
-    "github": github,
-    "github_oauth": lambda rng: github(rng, "gho_"),
-    "github_app": lambda rng: github(rng, "ghs_"),
-    "github_bad_checksum": github_bad_checksum,
-    "github_pat": github_pat,
-    "gitlab": gitlab,
-    "npm": npm,
-    "npm_bad_checksum": npm_bad_checksum,
-    "pypi": pypi,
-    "slack_bot": slack_bot,
-    "slack_webhook": slack_webhook,
-    "stripe_live": stripe_live,
-    "stripe_body": stripe_body,
-    "docker_auth": docker_auth,
-    "sendgrid": sendgrid,
-    "twilio_sid": twilio_sid,
-    "hex32": hex32,
-    "openai": openai,
-    "anthropic": anthropic,
-    "google_api_key": google_api_key,
-    "azure_storage_key": azure_storage_key,
-    "azure_sas_key": azure_sas_key,
-    "azure_client_secret": azure_client_secret,
-    "ses_smtp_password": ses_smtp_password,
-    "django_secret_key": django_secret_key,
-    "fernet_key": fernet_key,
-    "password": password,
-    "uuid": uuid,
-    "rsa_pem": pem,
-    "ec_pem": lambda rng: pem(rng, "EC PRIVATE KEY"),
-    "encrypted_pem": lambda rng: pem(rng, "ENCRYPTED PRIVATE KEY"),
-    "pem_escaped": pem_escaped,
-    "openssh": lambda rng: "\n".join(openssh_lines(rng)) + "\n",
-    "openssh_encrypted": lambda rng: "\n".join(openssh_lines(rng, "aes256-ctr")) + "\n",
-    "gcp_service_account": gcp_service_account,
-}
+from functools import cache
+from types import ModuleType
+from typing import Any
+
+#: The attribute in which a package entry point of ``rolecall.rules`` lists the modules
+#: (dotted names) whose ``FAKES`` tables it offers.
+FAKE_MODULES = "FAKE_MODULES"
+
+Generator = Callable[[random.Random], str]
+
+
+@cache
+def _providers() -> tuple[ModuleType, ...]:
+    from importlib import import_module
+
+    from rolecall.plugin.entrypoints import ENTRY_POINT_GROUP, entry_points
+
+    found: list[ModuleType] = []
+    for ep in sorted(entry_points(ENTRY_POINT_GROUP), key=lambda e: (e.name, e.value)):
+        if ":" in ep.value:
+            continue  # a rule class: not a package that declares modules
+        package = ep.load()
+        names = getattr(package, FAKE_MODULES, ()) if isinstance(package, ModuleType) else ()
+        if isinstance(names, (tuple, list)):
+            found.extend(import_module(name) for name in names if isinstance(name, str))
+    return tuple(found)
+
+
+def generators() -> dict[str, Generator]:
+    """Every provider's generators by name (a later provider's name wins)."""
+    merged: dict[str, Generator] = {}
+    for module in _providers():
+        merged.update(getattr(module, "FAKES", {}))
+    return merged
+
+
+def _provided(name: str) -> Any:
+    """The public name ``name`` of the first provider that offers it."""
+    for module in _providers():
+        if name in getattr(module, "__all__", ()):
+            return getattr(module, name)
+    raise AttributeError(f"no installed rule package provides {name!r}")
 
 
 def fake(kind: str, seed: int | str = 0) -> str:
     """One fake of ``kind`` (a key of :data:`FAKES`), the same for the same seed."""
-    return FAKES[kind](random.Random(f"rolecall-fake-{kind}-{seed}"))
+    return generators()[kind](random.Random(f"rolecall-fake-{kind}-{seed}"))
+
+
+def fake_key_id(prefix: str = "AKIA", rng: random.Random | None = None) -> str:
+    """A new-generation AWS access key id with ``prefix`` (one that encodes an account)."""
+    return str(_provided("fake_key_id")(prefix, rng))
+
+
+def fake_secret_key(rng: random.Random | None = None) -> str:
+    """40 characters with the mix of a real random AWS secret access key."""
+    return str(_provided("fake_secret_key")(rng))
+
+
+def fake_session_token(rng: random.Random | None = None) -> str:
+    """A string shaped like an STS session token."""
+    return str(_provided("fake_session_token")(rng))
+
+
+def __getattr__(name: str) -> Any:
+    """``FAKES`` (every generator) and the providers' other public names (``BASE64``)."""
+    if name == "FAKES":
+        return generators()
+    if name.startswith("__"):
+        raise AttributeError(name)
+    return _provided(name)

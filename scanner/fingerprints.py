@@ -3,7 +3,7 @@
 A fingerprint is 64 lower-case hex digits derived from the rule id and the finding's
 material (the secret, or a code pattern's description), keyed with a *salt*:
 
-- high-entropy material (see :func:`rolecall.secrets.material_strength`: AWS secret
+- high-entropy material (see :func:`rolecall.strength.material_strength`: AWS secret
   keys, session tokens, key material, vendor tokens): ``HMAC-SHA256(key=salt,
   msg=rule_id || 0x00 || material)``. No dictionary holds such material, so a keyed
   fast hash is enough;
@@ -198,7 +198,7 @@ def finding_fingerprint(rule_id: str, material: str | bytes, *, low_entropy: boo
 
 
 def is_low_entropy(material: str | bytes) -> bool:
-    from rolecall.secrets import Strength, material_strength
+    from rolecall.strength import Strength, material_strength
 
     return material_strength(material) is Strength.LOW
 

@@ -137,7 +137,7 @@ def _frozen(mapping: Mapping[str, str] | None) -> Mapping[str, str]:
 class Finding:
     """One problem a rule found.
 
-    ``evidence`` is already redacted (see :mod:`rolecall.redact`); ``fingerprint`` is 64
+    ``evidence`` is already redacted (see :mod:`rolecall.output.redact`); ``fingerprint`` is 64
     hex digits keyed from the rule id and the secret material (never the line), stable
     when code moves (see :mod:`rolecall.fingerprints`); ``""`` for a low-entropy finding
     of a scan whose output reads no such fingerprint (``EngineOptions.slow_fingerprints``

@@ -19,9 +19,9 @@ from collections import Counter
 from collections.abc import Sequence
 from pathlib import Path
 
-from rolecall.document import Document
-from rolecall.engine import Engine, EngineOptions, RuleSelection
-from rolecall.registry import default_registry
+from rolecall.engine.core import Engine, EngineOptions, RuleSelection
+from rolecall.plugin.registry import default_registry
+from rolecall.read.document import Document
 
 
 def _files(roots: Sequence[str]) -> list[Path]:

@@ -29,18 +29,18 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from urllib.parse import quote
 
-from rolecall.document import Document
-from rolecall.engine import Engine, EngineOptions, RuleSelection
+from rolecall.engine.core import Engine, EngineOptions, RuleSelection
 from rolecall.fakes import (
     BASE64,
     FAKES,
-    azure_client_secret,
     fake_key_id,
     fake_secret_key,
     fake_session_token,
 )
-from rolecall.registry import default_registry
-from rolecall.secrets import is_placeholder_key_id
+from rolecall.plugin.registry import default_registry
+from rolecall.read.document import Document
+from rolecall.rules.aws.key_ids import is_placeholder_key_id
+from rolecall.rules.tokens.fakes import azure_client_secret
 
 ROOT = Path(__file__).resolve().parent.parent / "corpus"
 TOKEN = re.compile(r"\{\{([A-Z0-9_]+)(?::([A-Za-z0-9_-]+))?\}\}")

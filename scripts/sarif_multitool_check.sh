@@ -4,7 +4,7 @@
 #   scripts/sarif_multitool_check.sh [FILE.sarif ...]
 #
 # Without arguments it validates the log of the SARIF test fixture tree
-# (tests/sarif_fixture.py). The Multitool comes from the npm registry
+# (tests/fixture_tree.py). The Multitool comes from the npm registry
 # (@microsoft/sarif-multitool-linux, a self-contained binary) and is installed once into
 # $SARIF_MULTITOOL_DIR (default: ~/.cache/rolecall/sarif-multitool), outside the tree.
 #

@@ -10,6 +10,7 @@ import os
 import pickle
 import random
 import shutil
+import subprocess
 import tempfile
 from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
@@ -31,6 +32,10 @@ settings.register_profile(
 )
 settings.register_profile("explore", max_examples=2000, deadline=None)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
+
+#: The repository's root (README.md, docs/, scripts/): the one place a test finds it
+#: from its own file, so that a test module reads the same files wherever it lives.
+REPO = Path(__file__).resolve().parent.parent
 
 _DOCS = """{summary}
 
@@ -114,6 +119,18 @@ def git_env(home: Path) -> dict[str, str]:
         GIT_COMMITTER_EMAIL="t@example.invalid",
     )
     return env
+
+
+def git(root: Path, *args: str) -> str:
+    """Run git in ``root`` (with :func:`git_env` of its parent) and return its output."""
+    done = subprocess.run(
+        ["git", "-C", str(root), *args],
+        check=True,
+        capture_output=True,
+        text=True,
+        env=git_env(root.parent),
+    )
+    return done.stdout
 
 
 @pytest.fixture(autouse=True, scope="session")

@@ -13,11 +13,11 @@ from typing import Any
 
 import pytest
 import rolecall
-from rolecall.engine import Engine
+from rolecall.config.options import EngineOptions, RuleSelection
+from rolecall.engine.core import Engine
 from rolecall.fakes import fake_key_id, fake_secret_key
 from rolecall.model import NoticeCode
-from rolecall.options import EngineOptions, RuleSelection
-from rolecall.registry import Registry, default_registry
+from rolecall.plugin.registry import Registry, default_registry
 
 
 def _cli(cwd: Path, tmp: Path, *args: str) -> subprocess.CompletedProcess[str]:
@@ -295,7 +295,7 @@ def test_no_rule_notice_survives_the_cache(tmp_path: Path, monkeypatch: pytest.M
     """A result answered from the cache's file index keeps the notice pathless."""
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
     # Every file counts as settled, so the file index records them (see test_perf_index).
-    monkeypatch.setattr("rolecall.cache.SETTLED_NS", -60_000_000_000)
+    monkeypatch.setattr("rolecall.cache.store.SETTLED_NS", -60_000_000_000)
     root = tmp_path / "repo"
     root.mkdir()
     for i in range(3):
@@ -333,7 +333,7 @@ def test_dir_and_all_list_the_api_and_importing_stays_lazy() -> None:
         "after = sorted(m for m in sys.modules if m.startswith('rolecall.'))\n"
         "rolecall.scan\n"
         "print(before == after, 'rolecall.api' in before, 'rolecall.api' in sys.modules,"
-        " 'rolecall.engine' in sys.modules)\n"
+        " 'rolecall.engine.core' in sys.modules)\n"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.split() == ["True", "False", "True", "False"]

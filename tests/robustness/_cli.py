@@ -6,10 +6,10 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 import pytest
-import rolecall.registry as registry_module
-from rolecall.cli import main
-from rolecall.registry import build_registry, default_registry
-from rolecall.rule import Rule
+import rolecall.plugin.registry as registry_module
+from rolecall.cli.main import main
+from rolecall.plugin.registry import build_registry, default_registry
+from rolecall.plugin.rule import Rule
 
 
 @contextmanager

@@ -14,12 +14,12 @@ from pathlib import Path
 from types import ModuleType
 
 from rolecall import Document
-from rolecall.document import View
-from rolecall.engine import Engine, FileResult
+from rolecall.engine.core import Engine, FileResult
 from rolecall.model import NoticeCode
-from rolecall.registry import default_registry
+from rolecall.plugin.registry import default_registry
+from rolecall.read.document import View
 
-REPO = Path(__file__).resolve().parents[2]
+from tests.conftest import REPO
 
 #: One file name per document kind, so that every rule's kind filter selects it.
 KIND_NAMES: tuple[str, ...] = (
@@ -99,14 +99,14 @@ def check_outcome(result: FileResult) -> None:
 
 
 def all_views() -> list[View[object]]:
-    """Every parsed view defined in ``rolecall.parsers``."""
+    """Every parsed view defined in ``rolecall.read.parsers``."""
     import pkgutil
 
-    import rolecall.parsers
+    import rolecall.read.parsers
 
     views: list[View[object]] = []
-    for info in pkgutil.iter_modules(rolecall.parsers.__path__):
-        module = importlib.import_module(f"rolecall.parsers.{info.name}")
+    for info in pkgutil.iter_modules(rolecall.read.parsers.__path__):
+        module = importlib.import_module(f"rolecall.read.parsers.{info.name}")
         views.extend(v for v in vars(module).values() if isinstance(v, View))
     assert len(views) >= 11
     return sorted(views, key=lambda v: v.name)
@@ -128,7 +128,7 @@ def corpus_files(seed: int = 9) -> dict[str, bytes]:
     """Every corpus file rendered with seeded fakes, plus the demo sample (relative paths)."""
     import tempfile
 
-    from rolecall.demo import write_sample
+    from rolecall.cli.demo import write_sample
 
     render = _corpus_eval().render
     rng = random.Random(seed)

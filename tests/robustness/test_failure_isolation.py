@@ -1,4 +1,4 @@
-"""Failure isolation beyond tests/test_engine.py: with every built-in rule running.
+"""Failure isolation beyond tests/engine/test_core.py: with every built-in rule running.
 
 test_engine.py covers one test rule raising (a notice naming it), RecursionError as a
 limit notice, and one worker dying on one file. Here: a rule raising on one file of a
@@ -14,13 +14,13 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-import rolecall.runner as runner
-import rolecall.workers as workers
+import rolecall.engine.runner as runner
+import rolecall.engine.workers as workers
 from rolecall import Document, Finding, RuleContext
+from rolecall.engine.runner import ScanRequest, run_scan
 from rolecall.model import NoticeCode
-from rolecall.registry import Registry, build_registry, default_registry
-from rolecall.rule import Rule
-from rolecall.runner import ScanRequest, run_scan
+from rolecall.plugin.registry import Registry, build_registry, default_registry
+from rolecall.plugin.rule import Rule
 
 from tests.conftest import rule_class, write_tree
 from tests.robustness._support import corpus_files, count

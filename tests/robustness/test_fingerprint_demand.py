@@ -21,11 +21,11 @@ from typing import Any
 import pytest
 import rolecall
 from rolecall import Document, Finding, RuleContext
-from rolecall.cli import main
-from rolecall.engine import Engine, EngineOptions
+from rolecall.cli.main import main
+from rolecall.engine.core import Engine, EngineOptions
 from rolecall.fingerprints import PLACEHOLDER_PREFIX
-from rolecall.registry import build_registry
-from rolecall.rule import Rule
+from rolecall.plugin.registry import build_registry
+from rolecall.plugin.rule import Rule
 
 from tests.conftest import rule_class, write_tree
 from tests.robustness.test_fingerprints import _tree as fingerprints_tree

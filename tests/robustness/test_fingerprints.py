@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from rolecall.cli import main
+from rolecall.cli.main import main
 from rolecall.fakes import fake_key_id
 
 from tests.conftest import write_tree

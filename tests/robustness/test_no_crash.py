@@ -18,7 +18,7 @@ import pytest
 from hypothesis import example, given
 from hypothesis import strategies as st
 from rolecall import Document
-from rolecall.document import LineIndex, View, ViewError, decode
+from rolecall.read.document import LineIndex, View, ViewError, decode
 
 from tests.conftest import write_tree
 from tests.robustness._support import (

@@ -1,6 +1,6 @@
 """No data loss: ``rolecall fix`` and ``--output`` leave every file old or new.
 
-Complements tests/test_python_fixer.py (mode, BOM/CRLF for one file, changed-on-disk,
+Complements tests/fix/test_fixer.py (mode, BOM/CRLF for one file, changed-on-disk,
 re-parse) with the whole command over many files: a rename failing half-way, every
 encoding and line-ending style at once, and the report file of ``--output``.
 """
@@ -105,7 +105,7 @@ def test_a_failure_half_way_leaves_each_file_old_or_new(
 def test_fix_never_writes_a_file_changed_on_disk_meanwhile(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    from rolecall import fixer
+    from rolecall.fix import fixer
 
     files = _tree(tmp_path)
     victim = next(iter(files))

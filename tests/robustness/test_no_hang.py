@@ -21,14 +21,14 @@ from pathlib import Path
 
 import pytest
 import rolecall
-import rolecall.parsers
+import rolecall.read.parsers
 import rolecall.rules
 from rolecall import Document
-from rolecall.document import ViewError
 from rolecall.fakes import fake_key_id, fake_secret_key
-from rolecall.lazyre import LazyPattern
 from rolecall.model import NoticeCode
-from rolecall.parsers.python import parse_python
+from rolecall.plugin.lazyre import LazyPattern
+from rolecall.read.document import ViewError
+from rolecall.read.parsers.python import parse_python
 
 from tests.robustness._support import CORPUS_KINDS, all_views, corpus_files, count, engine, scan
 
@@ -197,11 +197,14 @@ def test_whole_scan_is_linear_in_file_size(name: str) -> None:
 
 def _patterns() -> Iterator[tuple[str, tuple[re.Pattern[str] | re.Pattern[bytes], bool]]]:
     """Every module-level compiled regex (compiled now or on first use, see
-    :mod:`rolecall.lazyre`), and whether its module scans text with it
+    :mod:`rolecall.plugin.lazyre`), and whether its module scans text with it
     (search/finditer/sub/...; False: only anchored ``match`` calls on one line)."""
     names = [f"rolecall.{m.name}" for m in pkgutil.iter_modules(rolecall.__path__)]
     names += [f"rolecall.rules.{m.name}" for m in pkgutil.iter_modules(rolecall.rules.__path__)]
-    names += [f"rolecall.parsers.{m.name}" for m in pkgutil.iter_modules(rolecall.parsers.__path__)]
+    names += [
+        f"rolecall.read.parsers.{m.name}"
+        for m in pkgutil.iter_modules(rolecall.read.parsers.__path__)
+    ]
     for module_name in sorted(names):
         if module_name.endswith("__main__"):
             continue
@@ -367,7 +370,7 @@ def test_fix_run_is_linear_in_fixes(shape: str, tmp_path: Path) -> None:
     """``rolecall fix`` on a module of n fixable calls (each deleting its constants and,
     once, the unused ``os`` import): 10x the calls costs about 10x, and every call and
     constant goes in one run."""
-    from rolecall.fixer import run_fix
+    from rolecall.fix.fixer import run_fix
 
     build = PY_MANY[shape]
 

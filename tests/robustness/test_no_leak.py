@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 from rolecall import Document, Finding, RuleContext
 from rolecall.fakes import fake_key_id, fake_secret_key, fake_session_token
-from rolecall.rule import Rule
+from rolecall.plugin.rule import Rule
 
 from tests.conftest import rule_class, write_tree
 from tests.robustness._cli import extra_rules, run_cli
@@ -116,7 +116,7 @@ def test_no_secret_in_any_output(
 
 
 def test_notice_and_exception_texts_never_quote_the_file(tree: Path) -> None:
-    from rolecall.runner import ScanRequest, run_scan
+    from rolecall.engine.runner import ScanRequest, run_scan
 
     with extra_rules(LEAKY):
         report = run_scan(ScanRequest(paths=(".",), base=str(tree), jobs=1))

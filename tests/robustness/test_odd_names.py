@@ -17,11 +17,11 @@ from urllib.parse import unquote, urljoin
 
 import pytest
 from rolecall.fakes import fake_key_id
-from rolecall.reporters.sarif_checks import check_text
+from rolecall.output.sarif_checks import check_text
 
+from tests.fixture_tree import schema_errors
 from tests.robustness._cli import run_cli
 from tests.robustness._support import count
-from tests.test_sarif_reporter import schema_errors
 
 KEY = fake_key_id(rng=random.Random(1515))
 ESC = "\x1b"

@@ -52,7 +52,7 @@ _NAMES = (
     "pathlib.Path(sys.argv[1]).write_text(' '.join({m.partition('.')[0] for m in sys.modules}))"
 )
 _IMPORTED_BY_A_SCAN = (
-    "import pathlib, sys\nfrom rolecall.cli import main\n"
+    "import pathlib, sys\nfrom rolecall.cli.main import main\n"
     "for argv in {runs!r}:\n    main(list(argv))\n" + _NAMES
 )
 #: What is loaded before any package code runs under ``python -m``.

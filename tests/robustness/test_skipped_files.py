@@ -19,9 +19,9 @@ import zlib
 from pathlib import Path
 
 import pytest
+from rolecall.engine.runner import ScanRequest, run_scan
 from rolecall.fakes import fake_key_id, fake_secret_key
 from rolecall.model import NoticeCode
-from rolecall.runner import ScanRequest, run_scan
 
 from tests.robustness._cli import run_cli
 from tests.robustness._support import count
@@ -83,7 +83,7 @@ def test_wide_credentials_file_without_bom_is_scanned(tmp_path: Path, encoding: 
 
 def test_wide_text_without_bom_large_file_is_scanned(tmp_path: Path) -> None:
     """Above the parse limit the windowed reader sniffs the same way."""
-    from rolecall import files
+    from rolecall.read import files
 
     filler = "# padding line of a generated Windows export\r\n" * (files.PARSE_LIMIT // 90 + 10)
     text = filler + f"AWS_ACCESS_KEY_ID={KEY}\r\n"

@@ -13,7 +13,7 @@ import json
 from pathlib import Path
 
 import pytest
-from rolecall.cli import main
+from rolecall.cli.main import main
 
 from tests.conftest import write_tree
 

@@ -1,4 +1,4 @@
-"""Tree hazards not already covered by tests/test_walker.py.
+"""Tree hazards not already covered by tests/walk/test_walker.py.
 
 test_walker.py holds symlink loops and escapes, FIFOs, sockets, devices, unreadable
 files and directories, vanishing files, files growing past the limit or replaced by a
@@ -14,12 +14,12 @@ import socket
 from pathlib import Path
 
 import pytest
-import rolecall.runner as runner
+import rolecall.engine.filescan as filescan
+from rolecall.config.options import EngineOptions
+from rolecall.engine.runner import ScanRequest, run_scan
 from rolecall.fakes import fake_secret_key
 from rolecall.model import NoticeCode
-from rolecall.options import EngineOptions
-from rolecall.runner import ScanRequest, run_scan
-from rolecall.walker import FileEntry
+from rolecall.walk.walker import FileEntry
 
 from tests.conftest import write_tree
 from tests.robustness._support import count
@@ -86,7 +86,7 @@ def test_file_truncated_between_walk_and_read(
 ) -> None:
     key = "AKIA" + "QYLPMN5HHHFPZAQX"
     write_tree(tmp_path, {f"f{n}.txt": f"id {key}\n" * 50 for n in range(3)})
-    real = runner.read_entry
+    real = filescan.read_entry
 
     def truncate_first(entry: FileEntry, max_size: int) -> object:
         if entry.display == "f1.txt":
@@ -96,7 +96,7 @@ def test_file_truncated_between_walk_and_read(
             path.write_bytes(data[:cut])
         return real(entry, max_size)
 
-    monkeypatch.setattr(runner, "read_entry", truncate_first)
+    monkeypatch.setattr(filescan, "read_entry", truncate_first)
     report = run_scan(ScanRequest(paths=(str(tmp_path),), base=str(tmp_path), jobs=1))
     count("tree", 3)
     paths = {f.location.path for f in report.findings}
@@ -154,8 +154,8 @@ def test_sarif_never_reopens_a_file_replaced_by_a_fifo(tmp_path: Path) -> None:
     written: the log completes (the line hash comes from the bytes already read)."""
     import threading
 
-    from rolecall.reporters.linehash import line_hashes
-    from rolecall.reporters.sarif import render
+    from rolecall.output.linehash import line_hashes
+    from rolecall.output.sarif import render
 
     key = "AKIA" + "QYLPMN5HHHFPZAQX"
     text = _key_file(key)
@@ -189,8 +189,8 @@ def test_sarif_line_hashes_are_those_of_the_bytes_scanned(tmp_path: Path) -> Non
     the hash of what the findings were found in."""
     import json
 
-    from rolecall.reporters.linehash import line_hashes
-    from rolecall.reporters.sarif import render
+    from rolecall.output.linehash import line_hashes
+    from rolecall.output.sarif import render
 
     key = "AKIA" + "QYLPMN5HHHFPZAQX"
     text = _key_file(key)
@@ -222,7 +222,7 @@ def test_file_swapped_for_a_link_outside_the_root_is_not_read(
     if follow:
         (root / "target.txt").write_text("harmless\n")
         (root / "link.txt").symlink_to(root / "target.txt")
-    real = runner.read_entry
+    real = filescan.read_entry
     swapped: list[str] = []
 
     def swap(entry: FileEntry, max_size: int) -> object:
@@ -234,7 +234,7 @@ def test_file_swapped_for_a_link_outside_the_root_is_not_read(
             swapped.append(entry.display)
         return real(entry, max_size)
 
-    monkeypatch.setattr(runner, "read_entry", swap)
+    monkeypatch.setattr(filescan, "read_entry", swap)
     request = ScanRequest(paths=(str(root),), base=str(root), jobs=1)
     # The link's target is excluded, so the link itself is the file's only path.
     request = replace(
@@ -254,10 +254,10 @@ def test_file_replaced_by_another_between_walk_and_read_is_not_read(tmp_path: Pa
     """The walk's device and inode are checked on the open descriptor: a file renamed
     over the walked one is not read in its place (here through the large-file reader
     too)."""
-    from rolecall.chunks import scan_large
-    from rolecall.files import read_entry
-    from rolecall.registry import default_registry
-    from rolecall.walker import walk
+    from rolecall.plugin.registry import default_registry
+    from rolecall.read.chunks import scan_large
+    from rolecall.read.files import read_entry
+    from rolecall.walk.walker import walk
 
     key = "AKIA" + "QYLPMN5HHHFPZAQX"
     write_tree(tmp_path, {"a.txt": "nothing\n", "other.txt": f"id {key}\n"})
@@ -268,7 +268,7 @@ def test_file_replaced_by_another_between_walk_and_read_is_not_read(tmp_path: Pa
     data, notices = read_entry(entry, 1 << 20)
     assert data is None
     assert [n.code for n in notices] == [NoticeCode.SKIPPED_SPECIAL]
-    from rolecall.engine import Engine
+    from rolecall.engine.core import Engine
 
     result = scan_large(Engine(default_registry()), entry)
     assert not result.findings

@@ -1,0 +1,1 @@
+"""Credential knowledge shared by rules of several folders."""

@@ -1,0 +1,1 @@
+"""Configuration, CI and infrastructure files that configure static credentials (RC3xx)."""

@@ -1,0 +1,1 @@
+"""Python code that hands static credentials to an SDK (RC2xx)."""

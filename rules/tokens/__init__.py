@@ -1,0 +1,1 @@
+"""Other providers' tokens and keys (RC1xx outside AWS)."""

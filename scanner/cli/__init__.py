@@ -1,0 +1,1 @@
+"""The command line: argument parsing, the subcommands and the console entry point."""

@@ -1,0 +1,1 @@
+"""Configuration: pyproject/rolecall.toml loading, validation and the options it resolves to."""

@@ -1,0 +1,1 @@
+"""Autofix: applying the safe edits that findings carry."""

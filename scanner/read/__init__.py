@@ -1,0 +1,1 @@
+"""Stage 2, read: bytes to a decoded Document with lazily built parsed views."""
