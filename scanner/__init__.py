@@ -49,8 +49,8 @@ from rolecall.output.redact import redact, secret_hash  # noqa: E402
 if TYPE_CHECKING:
     from typing import Any
 
-    from rolecall.api import Report, ReportStats, UsageError, scan, scan_text
-    from rolecall.config.load import ConfigError
+    from rolecall.api import Report, ReportStats, scan, scan_text
+    from rolecall.errors import ConfigError, PathNotFound, UsageError
     from rolecall.model import (
         Confidence,
         Finding,
@@ -74,7 +74,6 @@ if TYPE_CHECKING:
         ViewError,
         decode,
     )
-    from rolecall.walk.walker import PathNotFound
 
 __version__ = "0.1.0"
 
@@ -138,9 +137,8 @@ _HOMES = {
         "rolecall.model",
     ),
     **dict.fromkeys(("Example", "Rule", "RuleContext", "RuleInfo"), "rolecall.plugin.rule"),
-    **dict.fromkeys(("Report", "ReportStats", "UsageError", "scan", "scan_text"), "rolecall.api"),
-    "ConfigError": "rolecall.config.load",
-    "PathNotFound": "rolecall.walk.walker",
+    **dict.fromkeys(("Report", "ReportStats", "scan", "scan_text"), "rolecall.api"),
+    **dict.fromkeys(("ConfigError", "PathNotFound", "UsageError"), "rolecall.errors"),
 }
 
 

@@ -14,8 +14,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, fields
 from typing import TYPE_CHECKING, Any, Literal, TextIO, TypeVar, Union
 
-from rolecall.cli.request import UsageError as UsageError  # re-exported
 from rolecall.cli.request import run_scan_command
+from rolecall.errors import UsageError as UsageError  # re-exported
 from rolecall.model import Finding, Notice, Severity
 
 if TYPE_CHECKING:

@@ -164,16 +164,9 @@ def open_cache(
         f"max-file-size {max_file_size}",
         *describe_options(options),
     ]
-    # rolecall.fingerprints: cached findings carry fingerprints derived by it; the
-    # engine's supersession and the per-file filters shape every result.
-    modules = {
-        "rolecall.engine.core",
-        "rolecall.engine.supersede",
-        "rolecall.suppress.findings",
-        "rolecall.read.document",
-        "rolecall.read.parsers.common",
-        "rolecall.fingerprints",
-    }
+    # rolecall's own code (engine, filters, fingerprints, built-in rules) is stamped as
+    # whole package trees by scan_fingerprint; plugins' modules are added below.
+    modules = {"rolecall"}
     if registry is not None:
         for spec in registry.specs():
             origin = registry.origins.get(spec.id, "")

@@ -118,16 +118,16 @@ def _source_stamps(modules: Iterable[str]) -> list[str]:
     stamps: list[str] = []
     trees: set[str] = set()
     folders: set[str] = set()
+    own = False
     for name in modules:
         if name == "rolecall" or name.startswith("rolecall."):
-            for root in ("rolecall", "rolecall.rules"):
-                folder = module_folder(root)
-                if folder:
-                    trees.add(folder)
+            own = True
         else:
             folder = module_folder(name)
             if folder:
                 folders.add(folder)
+    if own:
+        trees = {f for f in map(module_folder, ("rolecall", "rolecall.rules")) if f}
     for tree in sorted(trees):
         if any(tree.startswith(other + os.sep) for other in trees):
             continue  # walked as part of a tree that holds it
