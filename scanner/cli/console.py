@@ -38,6 +38,9 @@ def run() -> None:
         sys.exit(exit_code(exc))
     if code is None:
         from rolecall.cli.main import main
+        from rolecall.output import forked
+
+        forked.ENABLED = True  # this process is the command line: it may fork a writer
 
         if attempt is None:
             code = main()

@@ -57,18 +57,33 @@ def _use_color(choice: str, stream: TextIO) -> bool:
 def cmd_scan(args: CommandArgs, out: TextIO) -> int:
     """``rolecall scan``: :func:`~rolecall.cli.request.run_scan_command` (which
     :func:`rolecall.scan` runs too), then the report written where the flags say."""
-    from rolecall.cli.request import run_scan_command
-    from rolecall.output.formats import write_report
+    from rolecall.output.forked import ForkedWriter
 
-    progress = None
-    if args.quiet == 0 and sys.stderr.isatty() and os.environ.get("TERM") != "dumb":
-        from rolecall.output.progress import Progress
-
-        progress = Progress(sys.stderr)
-    report, _stale = run_scan_command(args, progress=progress)
     verbose = args.verbose - args.quiet
     color = args.output is None and _use_color(args.color, out)
-    if args.output:
+    # The SARIF reporter is imported in a helper while the scan runs (executable only).
+    writer = ForkedWriter.start(args.format, color=color, verbose=verbose)
+    try:
+        from rolecall.cli.request import run_scan_command
+
+        progress = None
+        if args.quiet == 0 and sys.stderr.isatty() and os.environ.get("TERM") != "dumb":
+            from rolecall.output.progress import Progress
+
+            progress = Progress(sys.stderr)
+        report, _stale = run_scan_command(args, progress=progress)
+        text = None if writer is None else writer.render(report)
+    finally:
+        if writer is not None:
+            writer.close()
+    from rolecall.output.formats import write_report
+
+    if text is not None:
+        if args.output:
+            _write_output(args.output, text, args, report)
+        else:
+            out.write(text)
+    elif args.output:
         buffer = io.StringIO()
         write_report(report, buffer, args.format, color=color, verbose=verbose)
         _write_output(args.output, buffer.getvalue(), args, report)

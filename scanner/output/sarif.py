@@ -35,7 +35,12 @@ from rolecall.output.github import finding_text
 from rolecall.output.related import with_related
 from rolecall.output.report import ScanReport
 from rolecall.output.sarif_json import dumps, om
-from rolecall.output.sarif_rules import help_uri, notice_descriptor, project_url, rule_descriptor
+from rolecall.output.sarif_rules import (
+    help_uri,
+    notice_descriptor,
+    project_url,
+    rule_descriptor,
+)
 
 # Re-exported: the log's URI names, public here before they had a module of their own.
 from rolecall.output.sarif_uris import SRCROOT as SRCROOT
@@ -75,6 +80,16 @@ class SarifReporter:
     def write(self, report: ScanReport, out: TextIO) -> None:
         out.write(render(report, indent=2 if self.verbose > 0 else None))
         out.write("\n")
+
+    def prepare(self) -> None:
+        """Write, and throw away, the log of an empty report that lists every rule the
+        default registry knows: each rule's documentation is then converted (and cached,
+        :func:`~rolecall.output.sarif_rules.descriptor_texts`) and the writer's own
+        first-call work done before a report arrives. The forked writer's helper
+        (:mod:`rolecall.output.forked`) runs this while the scan runs."""
+        from rolecall.plugin.registry import default_registry
+
+        render(ScanReport(root=os.getcwd(), tool_version="", rules=default_registry().infos()))
 
 
 def render(report: ScanReport, *, indent: int | None = None) -> str:

@@ -7,6 +7,7 @@ what it finds, why it is risky, the role-based alternative and a before/after ex
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Mapping
 
@@ -140,23 +141,33 @@ def help_uri(rule: RuleInfo, information_uri: str | None) -> str | None:
     return f"{information_uri.split('#', 1)[0]}#{rule.id.lower()}"
 
 
-def rule_descriptor(rule: RuleInfo, help_uri: str | None = None) -> so.ReportingDescriptor:
-    """``tool.driver.rules[]`` entry for ``rule``; ``help_uri`` where it is documented."""
+@functools.lru_cache(maxsize=1024)
+def descriptor_texts(rule: RuleInfo) -> tuple[str, str, str, str]:
+    """The short and full descriptions, the help text and the help markdown of ``rule``:
+    strings only, so a process that writes several logs (or the helper that writes one,
+    see :mod:`rolecall.output.forked`) converts each rule's documentation once."""
     split = doc_sections(rule.docs)
     sections = help_sections(rule, split)
     full = _one_line(split.get("What it finds", "")) or rule.summary
+    return (
+        clip(_one_line(rule.summary)),
+        clip(full),
+        help_text(rule, sections),
+        help_markdown(rule, sections),
+    )
+
+
+def rule_descriptor(rule: RuleInfo, help_uri: str | None = None) -> so.ReportingDescriptor:
+    """``tool.driver.rules[]`` entry for ``rule``; ``help_uri`` where it is documented."""
+    short, full, text, markdown = descriptor_texts(rule)
     return om(
         so.ReportingDescriptor,
         id=rule.id,
         name=rule.name,
         help_uri=help_uri,
-        short_description=om(so.MultiformatMessageString, text=clip(_one_line(rule.summary))),
-        full_description=om(so.MultiformatMessageString, text=clip(full)),
-        help=om(
-            so.MultiformatMessageString,
-            text=help_text(rule, sections),
-            markdown=help_markdown(rule, sections),
-        ),
+        short_description=om(so.MultiformatMessageString, text=short),
+        full_description=om(so.MultiformatMessageString, text=full),
+        help=om(so.MultiformatMessageString, text=text, markdown=markdown),
         default_configuration=om(so.ReportingConfiguration, level=rule.severity.value),
         properties={
             "tags": list(rule.all_tags[:MAX_TAGS]),
