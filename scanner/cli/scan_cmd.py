@@ -73,17 +73,18 @@ def cmd_scan(args: CommandArgs, out: TextIO) -> int:
             progress = Progress(sys.stderr)
         report, _stale = run_scan_command(args, progress=progress)
         text = None if writer is None else writer.render(report)
+        if text is not None:
+            if args.output:
+                _write_output(args.output, text, args, report)
+            else:
+                out.write(text)
+            return EXIT_FINDINGS if report.failing() else EXIT_OK
     finally:
         if writer is not None:
-            writer.close()
+            writer.close()  # after the text is written: the helper has ended by then
     from rolecall.output.formats import write_report
 
-    if text is not None:
-        if args.output:
-            _write_output(args.output, text, args, report)
-        else:
-            out.write(text)
-    elif args.output:
+    if args.output:
         buffer = io.StringIO()
         write_report(report, buffer, args.format, color=color, verbose=verbose)
         _write_output(args.output, buffer.getvalue(), args, report)

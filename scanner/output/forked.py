@@ -92,7 +92,8 @@ class ForkedWriter:
 
     def render(self, report: ScanReport) -> str | None:
         """The report's text as the reporter writes it, or None: then the caller writes
-        it itself. The helper is gone afterwards either way."""
+        it itself. The helper ends either way; :meth:`close` reaps it (the caller calls
+        that once the text is written, by when an answering helper has exited)."""
         try:
             reply_fd = self._reply
             if len(report.findings) > MAX_FINDINGS or self._request is None or reply_fd is None:
@@ -115,12 +116,12 @@ class ForkedWriter:
             self._done = True
             return reply[_SIZE:].decode("utf-8", "surrogatepass")
         finally:
-            self.close()
+            if not self._done:
+                self.close()
 
     def close(self) -> None:
-        """End the helper, unused or done. One that answered is exiting on its own and
-        is reaped if it has exited (else the system reaps it when the command line
-        exits, a moment later); any other is killed and reaped."""
+        """End the helper and reap it: one that answered exits on its own (a next run
+        must not find it still running, see :func:`idle_core`), any other is killed."""
         self._close_request()
         if self._reply is not None:
             os.close(self._reply)
@@ -134,7 +135,7 @@ class ForkedWriter:
             with contextlib.suppress(ProcessLookupError):
                 os.kill(pid, signal.SIGKILL)
         with contextlib.suppress(ChildProcessError):
-            os.waitpid(pid, os.WNOHANG if self._done else 0)
+            os.waitpid(pid, 0)
 
     def _close_request(self) -> None:
         if self._request is not None:

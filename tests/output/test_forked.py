@@ -79,8 +79,8 @@ _SCRIPT = textwrap.dedent(
     report, _ = run_scan_command(scan_args(build_parser("scan").parse_args(args)))
     text = writer.render(report)
     writer.close()
-    try:  # an answering helper ends by itself (this waits for it); any other, by close()
-        os.waitpid(pid, 0)
+    try:  # close() has reaped the helper: none is left, running or not
+        os.waitpid(pid, os.WNOHANG)
         reaped_by_close = False
     except ChildProcessError:
         reaped_by_close = True
@@ -121,6 +121,7 @@ def test_the_helpers_log_is_the_one_written_in_process(tmp_path: Path, verbose: 
     assert any("fixes" in result for result in log["runs"][0]["results"])
     assert ("\n  " in got["text"]) == (verbose > 0)  # -v indents, as in process
     assert got["streams"] == [os.devnull] * 3
+    assert got["reaped_by_close"]
 
 
 def test_a_killed_helper_leaves_the_report_to_the_command_line(tmp_path: Path) -> None:
