@@ -96,7 +96,9 @@ def _now_last(arg: cst.Arg, last: cst.Arg) -> cst.Arg:
             else last.comma
         )
         return arg.with_changes(comma=comma, whitespace_after_arg=last.whitespace_after_arg)
-    ending = keep_comment(own, last.whitespace_after_arg)
+    ending = keep_comments_before(
+        _before_comma(arg.comma), keep_comment(own, last.whitespace_after_arg)
+    )
     return arg.with_changes(comma=cst.MaybeSentinel.DEFAULT, whitespace_after_arg=ending)
 
 
@@ -104,6 +106,51 @@ def _after_comma(
     comma: cst.Comma | cst.MaybeSentinel,
 ) -> cst.BaseParenthesizableWhitespace | None:
     return comma.whitespace_after if isinstance(comma, cst.Comma) else None
+
+
+def _before_comma(
+    comma: cst.Comma | cst.MaybeSentinel,
+) -> cst.BaseParenthesizableWhitespace | None:
+    return comma.whitespace_before if isinstance(comma, cst.Comma) else None
+
+
+def _has_comment(whitespace: cst.BaseParenthesizableWhitespace | None) -> bool:
+    return isinstance(whitespace, cst.ParenthesizedWhitespace) and (
+        whitespace.first_line.comment is not None
+        or any(line.comment is not None for line in whitespace.empty_lines)
+    )
+
+
+def keep_comments_before(
+    before: cst.BaseParenthesizableWhitespace | None, ending: cst.BaseParenthesizableWhitespace
+) -> cst.BaseParenthesizableWhitespace:
+    """``ending`` with the lines of ``before``, the blanks between a part that became the
+    last one and the comma that goes: their comments describe the part. A comment on
+    ``ending``'s first line moves to a line of its own below them; without a line break
+    in ``ending`` the bracket goes on a line of its own (the text path,
+    :func:`rolecall.rules.python.analysis.nodes.keep_comments_before`, builds the same)."""
+    if not _has_comment(before):
+        return ending
+    assert isinstance(before, cst.ParenthesizedWhitespace)
+    if isinstance(ending, cst.SimpleWhitespace):
+        return before.with_changes(
+            last_line=cst.SimpleWhitespace(before.last_line.value + ending.value)
+        )
+    if not isinstance(ending, cst.ParenthesizedWhitespace):
+        return ending
+    lines = list(before.empty_lines)
+    if ending.first_line.comment is not None:
+        lines.append(
+            cst.EmptyLine(
+                indent=False,
+                whitespace=before.last_line,
+                comment=ending.first_line.comment,
+                newline=ending.first_line.newline,
+            )
+        )
+    return ending.with_changes(
+        first_line=before.first_line, empty_lines=[*lines, *ending.empty_lines]
+    )
 
 
 def keep_comment(
@@ -141,9 +188,15 @@ def _drop_elements(node: cst.Dict, drop: set[int]) -> cst.Dict:
         )
     if kept[-1] is original[-1]:
         return node.with_changes(elements=kept)
-    own = _after_comma(kept[-1].comma)
-    kept[-1] = kept[-1].with_changes(comma=original[-1].comma)
-    rbrace = node.rbrace.with_changes(
-        whitespace_before=keep_comment(own, node.rbrace.whitespace_before)
-    )
+    own, before = _after_comma(kept[-1].comma), _before_comma(kept[-1].comma)
+    comma = original[-1].comma
+    ending = keep_comment(own, node.rbrace.whitespace_before)
+    if isinstance(comma, cst.Comma):
+        if _has_comment(before):  # the last entry's comma, after this entry's comments
+            assert before is not None
+            comma = comma.with_changes(whitespace_before=before)
+    else:
+        ending = keep_comments_before(before, ending)
+    kept[-1] = kept[-1].with_changes(comma=comma)
+    rbrace = node.rbrace.with_changes(whitespace_before=ending)
     return node.with_changes(elements=kept, rbrace=rbrace)

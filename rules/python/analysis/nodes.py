@@ -197,13 +197,19 @@ def default_newline(source: str) -> str:
 def _now_last(own: str, tail: str, last_comma: bool = False) -> str:
     """The separator after a part that became the last one: ``own`` is what followed it
     (its comma, comment, line break), ``tail`` what followed the original last part.
-    The comma is the part's own, or with ``last_comma`` (a dictionary) the last one's."""
+    The comma is the part's own, or with ``last_comma`` (a dictionary) the last one's.
+    Comments between the part and its own comma stay where that comma goes or is
+    replaced (:func:`keep_comments_before`)."""
     own_comma, tail_comma = _comma_at(own), _comma_at(tail)
     own_after = own[own_comma + 1 :] if own_comma >= 0 else own
+    own_before = own[:own_comma] if own_comma >= 0 else ""
     if tail_comma >= 0:
-        head = own[: own_comma + 1] if own_comma >= 0 and not last_comma else tail[: tail_comma + 1]
+        if own_comma >= 0 and (not last_comma or "#" in own_before):
+            head = own[: own_comma + 1]
+        else:
+            head = tail[: tail_comma + 1]
         return head + keep_comment(own_after, tail[tail_comma + 1 :])
-    return keep_comment(own_after, tail)
+    return keep_comments_before(own_before, keep_comment(own_after, tail))
 
 
 def keep_comment(own_after: str, ending: str) -> str:
@@ -226,6 +232,28 @@ def keep_comment(own_after: str, ending: str) -> str:
     if "#" in first_line:
         return first_line + own_after[own_after.rindex("\n") + 1 :] + ending
     return ending
+
+
+def keep_comments_before(before: str, ending: str) -> str:
+    """``ending`` (the blanks before the closing bracket after a part that became the
+    last one) with the lines of ``before``: what stood between the part and the comma
+    that goes (``a  # why`` on one line, ``, b`` on the next). Those comments describe
+    the part and must not go with the comma.
+
+    Their lines come first; a comment on ``ending``'s own first line moves to a line of
+    its own below them, and when ``ending`` has no line break the bracket goes on a line
+    of its own. Either is indented as the comma's line was. libcst's fix builds the same
+    (:func:`rolecall.rules.python.analysis.fixcst.keep_comments_before`).
+    """
+    if "#" not in before:
+        return ending
+    lines, indent = before[: before.rindex("\n") + 1], before[before.rindex("\n") + 1 :]
+    if "\n" not in ending:
+        return lines + indent + ending
+    first, rest = ending[: ending.index("\n") + 1], ending[ending.index("\n") + 1 :]
+    if "#" in first:
+        return lines + indent + first.lstrip(" \t") + rest
+    return lines + rest
 
 
 def _comma_at(text: str) -> int:

@@ -336,3 +336,85 @@ def test_kept_comment_in_the_message_the_text_path_and_libcst(code: str, expecte
         assert ("#" in ours) == ("#" in code[layout.start : layout.end])
         assert _pyfixfast.rebuilt(code, layout.start, layout.end, drop) == ours
         assert _pyfixcst.rebuilt(code, layout.start, layout.end, drop) == ours
+
+
+# --- a comment between a kept part and its comma stays when that comma goes -------------
+# Comma-first layouts (``a  # why`` on one line, ``, b`` on the next) put a part's
+# comment before its comma. The fix once dropped it with the comma; the removed parts'
+# own comments ("from CI") still leave with them. Only libcst builds these (the text
+# path leaves a comment before a comma to it), and the message must say the same.
+
+COMMENTS_BEFORE_COMMAS = [
+    pytest.param(
+        HEAD + 's3 = boto3.client(\n    "s3"  # the bucket\n'
+        f"    , aws_access_key_id={ENV_KEY}  # from CI\n"
+        f"    , aws_secret_access_key={ENV_SECRET}\n)\n",
+        FIXED_HEAD + 's3 = boto3.client(\n    "s3"  # the bucket\n)\n',
+        id="call-last-multi-line",
+    ),
+    pytest.param(
+        HEAD + 's3 = boto3.client("s3"  # the bucket\n'
+        f"    , aws_access_key_id={ENV_KEY}, aws_secret_access_key={ENV_SECRET})\n",
+        FIXED_HEAD + 's3 = boto3.client("s3"  # the bucket\n    )\n',
+        id="call-last-same-line",
+    ),
+    pytest.param(
+        HEAD + 's3 = boto3.client(\n    "s3"  # the bucket\n    # in eu-west-1\n'
+        f"    , aws_access_key_id={ENV_KEY}\n    , aws_secret_access_key={ENV_SECRET}\n)\n",
+        FIXED_HEAD + 's3 = boto3.client(\n    "s3"  # the bucket\n    # in eu-west-1\n)\n',
+        id="call-last-two-comment-lines",
+    ),
+    pytest.param(
+        HEAD + 's3 = boto3.client(\n    "s3"  # the bucket\n    ,  # then the keys\n'
+        f"    aws_access_key_id={ENV_KEY},\n    aws_secret_access_key={ENV_SECRET}\n)\n",
+        FIXED_HEAD + 's3 = boto3.client(\n    "s3"  # the bucket\n    # then the keys\n)\n',
+        id="call-last-comments-on-both-sides-of-the-comma",
+    ),
+    pytest.param(
+        HEAD + 's3 = boto3.client(\n    "s3"  # the bucket\n'
+        f"    , aws_access_key_id={ENV_KEY}\n    , aws_secret_access_key={ENV_SECRET}\n"
+        '    , region_name="eu-west-1"\n)\n',
+        FIXED_HEAD + 's3 = boto3.client(\n    "s3"  # the bucket\n'
+        '    , region_name="eu-west-1"\n)\n',
+        id="call-middle",
+    ),
+    pytest.param(
+        PD_HEAD + READ + '{\n    "anon": False  # public\n'
+        f"    , {ENV_KEY_OPT}  # from CI\n    , {ENV_SECRET_OPT}\n}})\n",
+        PD_FIXED_HEAD + READ + '{\n    "anon": False  # public\n})\n',
+        id="dict-last",
+    ),
+    pytest.param(
+        PD_HEAD + READ + '{\n    "anon": False  # public\n'
+        f"    , {ENV_KEY_OPT}\n    , {ENV_SECRET_OPT},\n}})\n",
+        PD_FIXED_HEAD + READ + '{\n    "anon": False  # public\n    ,\n})\n',
+        id="dict-last-trailing-comma",
+    ),
+]
+
+
+@pytest.mark.parametrize(("code", "expected"), COMMENTS_BEFORE_COMMAS)
+@pytest.mark.parametrize("newline", ["\n", "\r\n"], ids=["lf", "crlf"])
+def test_comment_before_a_kept_parts_comma_stays(code: str, expected: str, newline: str) -> None:
+    code, expected = code.replace("\n", newline), expected.replace("\n", newline)
+    assert fix_until_stable(code) == expected
+    libcst.parse_module(expected)
+    assert "from CI" not in expected
+
+
+@pytest.mark.parametrize(("code", "expected"), COMMENTS_BEFORE_COMMAS)
+def test_comment_before_a_comma_in_the_message_and_libcst(code: str, expected: str) -> None:
+    """The recommendation's resulting code and libcst's fix are one rewrite, the
+    comment before the comma kept; the text path leaves such a layout to libcst."""
+    found = analysis(Document("app.py", code.encode()))
+    assert found.measure is not None and found.uses
+    use = found.uses[0]
+    container = use.call if use.call is not None else use.dict_node
+    assert container is not None
+    layout = found.measure.layout(container)
+    drop = use.removal()
+    ours = found.measure.without(container, drop)
+    assert ours in expected
+    assert "# the bucket" in ours or "# public" in ours
+    assert _pyfixfast.rebuilt(code, layout.start, layout.end, drop) is None
+    assert _pyfixcst.rebuilt(code, layout.start, layout.end, drop) == ours

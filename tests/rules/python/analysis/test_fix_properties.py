@@ -4,6 +4,7 @@ every other argument in order and is a fixed point."""
 from __future__ import annotations
 
 import ast
+import itertools
 
 import libcst
 from hypothesis import given, settings
@@ -20,21 +21,25 @@ CREDS = [
     'aws_session_token=os.environ.get("AWS_SESSION_TOKEN")',
 ]
 OTHERS = ['"s3"', 'region_name="eu-west-1"', "config=CONFIG", 'endpoint_url="https://x"']
-SEPARATORS = [", ", ",", ",\n    ", ",  # note\n    ", ",\n\n        "]
+SEPARATORS = [", ", ",", ",\n    ", ",  # note\n    ", ",\n\n        ", "  # before\n    , "]
 
 
 @st.composite
-def calls(draw: st.DrawFn) -> tuple[str, str]:
-    """A call with credential and other arguments in any order and layout, and the
-    call as it should read after the fix (up to layout)."""
+def calls(draw: st.DrawFn) -> tuple[str, str, int]:
+    """A call with credential and other arguments in any order and layout, the call as
+    it should read after the fix (up to layout), and how many ``# before`` comments it
+    keeps: one for each kept argument that has one between it and its comma."""
     creds = draw(st.lists(st.sampled_from(CREDS), min_size=1, max_size=3, unique=True))
     others = draw(st.lists(st.sampled_from(OTHERS[1:]), max_size=3, unique=True))
     positional = draw(st.booleans())
     keywords = draw(st.permutations(creds + others))
     args = (['"s3"'] if positional else []) + list(keywords)
     parts = [args[0]]
-    for arg in args[1:]:
-        parts.append(draw(st.sampled_from(SEPARATORS)) + arg)
+    kept_before = 0
+    for previous, arg in itertools.pairwise(args):
+        separator = draw(st.sampled_from(SEPARATORS))
+        kept_before += "# before" in separator and previous not in CREDS
+        parts.append(separator + arg)
     opening = draw(st.sampled_from(["", "\n    ", "  "]))
     closing = draw(st.sampled_from(["", ",", ",\n", "\n", " ", ",  # end\n"]))
     method = draw(st.sampled_from(["boto3.client", "boto3.Session().client", "session.client"]))
@@ -43,13 +48,15 @@ def calls(draw: st.DrawFn) -> tuple[str, str]:
         f"def make():\n    return {method}({opening}{''.join(parts)}{closing})\n"
     )
     expected = f"{method}({', '.join(a for a in args if a not in CREDS)})"
-    return code, expected
+    return code, expected, kept_before
 
 
 @settings(max_examples=200, deadline=None)
 @given(calls())
-def test_fixed_call_parses_keeps_other_arguments_and_is_stable(case: tuple[str, str]) -> None:
-    code, expected = case
+def test_fixed_call_parses_keeps_other_arguments_and_is_stable(
+    case: tuple[str, str, int],
+) -> None:
+    code, expected, kept_before = case
     findings = ENGINE.scan_document(Document("app.py", code.encode())).findings
     assert len(findings) == 1
     assert findings[0].fix is not None and findings[0].fix.safe
@@ -61,6 +68,7 @@ def test_fixed_call_parses_keeps_other_arguments_and_is_stable(case: tuple[str, 
     assert isinstance(returned, ast.Return) and returned.value is not None
     assert ast.unparse(returned.value) == ast.unparse(ast.parse(expected, mode="eval"))
     assert fixed.count("# note") <= code.count("# note")
+    assert fixed.count("# before") == kept_before  # a kept argument keeps its comment
     assert ENGINE.scan_document(Document("app.py", fixed.encode())).findings == []
 
 
