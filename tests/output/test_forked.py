@@ -215,3 +215,31 @@ def test_the_executable_writes_the_same_log_with_or_without_the_helper(tmp_path:
     assert written.returncode == 1
     assert out.read_bytes() == in_process.stdout
     assert b"Report written to" in written.stderr
+
+
+def test_only_the_executable_allows_the_helper() -> None:
+    """``rolecall`` (console.run) allows the helper; importing or calling main() alone
+    does not."""
+    script = textwrap.dedent(
+        """
+        import sys
+        import rolecall.cli.main as cli_main
+        from rolecall.output import forked
+
+        seen = []
+        cli_main.main = lambda argv=None: seen.append(forked.ENABLED) or 0
+        before = forked.ENABLED
+        sys.argv = ["rolecall", "rules"]
+        from rolecall.cli.console import run
+        try:
+            run()
+        except SystemExit:
+            pass
+        print(before, seen)
+        """
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, check=False, timeout=60
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split() == ["False", "[True]"]
