@@ -48,7 +48,7 @@ FORMATS = frozenset({"sarif"})
 MAX_FINDINGS = 2_000
 
 _CHUNK = 1 << 16
-#: Bytes of the length that starts an answer.
+#: Bytes of the length that starts a message (:func:`_framed`).
 _SIZE = 8
 
 
@@ -104,17 +104,15 @@ class ForkedWriter:
             except Exception:  # something unpicklable from a plugin: write in process
                 return None
             try:
-                _write_all(self._request, data)
+                _write_all(self._request, _framed(data))
                 self._close_request()
-                reply = _read_all(reply_fd)
+                reply = _read_framed(reply_fd)
             except OSError:  # the helper is gone (a broken pipe)
                 return None
-            # A whole answer carries its length: the helper's exit is not waited for.
-            size = int.from_bytes(reply[:_SIZE], "little")
-            if len(reply) < _SIZE or len(reply) != _SIZE + size:
+            if reply is None:  # the helper ended before a whole answer
                 return None
             self._done = True
-            return reply[_SIZE:].decode("utf-8", "surrogatepass")
+            return reply.decode("utf-8", "surrogatepass")
         finally:
             if not self._done:
                 self.close()
@@ -177,14 +175,13 @@ def _serve(request: int, reply: int, fmt: str, color: bool, verbose: int) -> NoR
         prepare = getattr(reporter, "prepare", None)
         if prepare is not None:
             prepare()  # work that does not need the report (the SARIF rule descriptors)
-        data = _read_all(request)
-        if data:
+        data = _read_framed(request)
+        if data is not None:
             report = pickle.loads(data)
             buffer = io.StringIO()
             reporter.write(report, buffer)
-            text = buffer.getvalue().encode("utf-8", "surrogatepass")
-            _write_all(reply, len(text).to_bytes(_SIZE, "little") + text)
-            os.close(reply)  # the end of the answer: the command line reads no further
+            _write_all(reply, _framed(buffer.getvalue().encode("utf-8", "surrogatepass")))
+            os.close(reply)
             status = 0
     except BaseException:  # anything at all: the command line writes the report then
         status = 1
@@ -205,13 +202,28 @@ def _pickle() -> ModuleType:
         return pickle
 
 
-def _read_all(fd: int) -> bytes:
+def _framed(data: bytes) -> bytes:
+    """``data`` after its length: a message is whole when that many bytes came, so that
+    neither side waits for the other's end of the pipe (a worker process forked from the
+    command line later holds a copy of it)."""
+    return len(data).to_bytes(_SIZE, "little") + data
+
+
+def _read_framed(fd: int) -> bytes | None:
+    """One :func:`_framed` message from ``fd``, or None when the pipe ends before it."""
+    head = _read_exactly(fd, _SIZE)
+    return None if head is None else _read_exactly(fd, int.from_bytes(head, "little"))
+
+
+def _read_exactly(fd: int, size: int) -> bytes | None:
     parts: list[bytes] = []
-    while True:
-        part = os.read(fd, _CHUNK)
+    while size:
+        part = os.read(fd, min(size, _CHUNK))
         if not part:
-            return b"".join(parts)
+            return None
         parts.append(part)
+        size -= len(part)
+    return b"".join(parts)
 
 
 def _write_all(fd: int, data: bytes) -> None:

@@ -59,7 +59,7 @@ _SCRIPT = textwrap.dedent(
     from rolecall.output import forked
     from rolecall.output.formats import write_report
 
-    tree, verbose, breaking = sys.argv[1], int(sys.argv[2]), sys.argv[3]
+    tree, verbose, breaking, jobs = sys.argv[1], int(sys.argv[2]), sys.argv[3], sys.argv[4]
     forked.ENABLED = True
     forked.idle_core = lambda: True
     if breaking == "large":
@@ -75,7 +75,7 @@ _SCRIPT = textwrap.dedent(
         time.sleep(0.01)
     if breaking == "kill":
         os.kill(pid, signal.SIGKILL)
-    args = ["scan", "--isolated", "--no-cache", "--jobs", "1", "--format", "sarif", tree]
+    args = ["scan", "--isolated", "--no-cache", "--jobs", jobs, "--format", "sarif", tree]
     report, _ = run_scan_command(scan_args(build_parser("scan").parse_args(args)))
     text = writer.render(report)
     writer.close()
@@ -92,15 +92,16 @@ _SCRIPT = textwrap.dedent(
         "expected": buffer.getvalue(),
         "reaped_by_close": reaped_by_close,
         "findings": len(report.findings),
+        "jobs": report.stats.jobs,
         "notices": len(report.notices),
     }))
     """
 )
 
 
-def _run(tree: Path, *, verbose: int = 0, breaking: str = "none") -> dict[str, Any]:
+def _run(tree: Path, *, verbose: int = 0, breaking: str = "none", jobs: int = 1) -> dict[str, Any]:
     done = subprocess.run(
-        [sys.executable, "-c", _SCRIPT, str(tree), str(verbose), breaking],
+        [sys.executable, "-c", _SCRIPT, str(tree), str(verbose), breaking, str(jobs)],
         capture_output=True,
         text=True,
         check=False,
@@ -121,6 +122,20 @@ def test_the_helpers_log_is_the_one_written_in_process(tmp_path: Path, verbose: 
     assert any("fixes" in result for result in log["runs"][0]["results"])
     assert ("\n  " in got["text"]) == (verbose > 0)  # -v indents, as in process
     assert got["streams"] == [os.devnull] * 3
+    assert got["reaped_by_close"]
+
+
+def test_worker_processes_forked_after_the_helper_do_not_hold_it_up(tmp_path: Path) -> None:
+    """A scan large enough for worker processes: they are forked after the helper and
+    hold copies of its pipe; the messages carry their length, so nobody waits for the
+    other end of a pipe to close."""
+    tree = _tree(tmp_path)
+    for n in range(450):
+        (tmp_path / "many" / f"module_{n}.py").parent.mkdir(exist_ok=True)
+        (tmp_path / "many" / f"module_{n}.py").write_text(f"VALUE_{n} = {n}\n", encoding="utf-8")
+    got = _run(tree, jobs=2)
+    assert got["jobs"] == 2  # the workers ran
+    assert got["text"] is not None and got["text"] == got["expected"]
     assert got["reaped_by_close"]
 
 
