@@ -1,0 +1,74 @@
+"""One Hyperscan pass finds what one ``bytes.find`` loop per word finds (issue 18)."""
+
+from __future__ import annotations
+
+import random
+from pathlib import Path
+
+import pytest
+from rolecall.rules.aws import named_values, names
+from rolecall.rules.common.literals import LiteralFinder
+from rolecall.rules.common.lowered import ascii_lowered
+
+REPO = Path(__file__).resolve().parents[3]
+WORDS = (b"secret", *(w.encode() for w in names.SESSION_TOKEN_NAME_PARTS), b"aa", b"aba")
+
+
+def _every_start(data: bytes, word: bytes) -> list[int]:
+    """The reference: a start at every offset where ``word`` occurs."""
+    return [i for i in range(len(data) - len(word) + 1) if data.startswith(word, i)]
+
+
+def _texts() -> list[bytes]:
+    """The repository's own text files, lower-cased as the material view reads them
+    (credential names, session-token words, API-model-like JSON in the corpus), and
+    random texts dense with overlapping words."""
+    found = [
+        ascii_lowered(path.read_text("utf-8", "replace"))
+        for top in ("corpus", "rules", "tests", "docs")
+        for path in sorted((REPO / top).rglob("*"))
+        if path.is_file() and path.suffix in (".json", ".py", ".md", ".yml", ".yaml", ".env")
+    ]
+    assert len(found) > 200
+    rng = random.Random(18)
+    pieces = ["secret", "session", "security", "token", "_", "-", "a", "b", "ab", "t", "oken"]
+    found += ["".join(rng.choices(pieces, k=rng.randint(0, 40))).encode() for _ in range(2000)]
+    return found
+
+
+def test_fallback_finds_every_occurrence_overlapping_ones_too() -> None:
+    finder = LiteralFinder(WORDS)
+    for data in _texts()[-2000:]:
+        expected = sorted((i, s) for i, w in enumerate(WORDS) for s in _every_start(data, w))
+        assert sorted(finder.find_by_find(data)) == expected, data
+
+
+def test_hyperscan_and_fallback_agree_on_real_and_random_texts() -> None:
+    pytest.importorskip("hyperscan")
+    finder = LiteralFinder(WORDS)
+    finder.find(b"")
+    texts = _texts()
+    assert finder.find(b"x-aws-secret") == [(0, 6)]
+    assert finder._search is not None and finder._search != finder.find_by_find
+    hits = 0
+    for data in texts:
+        fast = sorted(finder.find(data))
+        assert fast == sorted(finder.find_by_find(data)), data[:200]
+        hits += len(fast)
+    assert hits > 1000  # the texts hold the words: the comparison is not of empty lists
+
+
+def test_material_word_starts_are_the_same_without_hyperscan(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    texts = _texts()
+    fast = [named_values._word_starts(data) for data in texts]
+    finder = named_values._NAME_WORDS
+    monkeypatch.setattr(finder, "_search", finder.find_by_find)
+    assert [named_values._word_starts(data) for data in texts] == fast
+    assert sum(map(len, fast)) > 500
+
+
+def test_an_empty_word_is_refused() -> None:
+    with pytest.raises(ValueError):
+        LiteralFinder((b"secret", b""))
