@@ -243,7 +243,9 @@ def test_material_view_is_the_same_without_the_fast_paths(
         }
 
     fast = build()
-    monkeypatch.setattr(named_values, "may_hold_bare_token", lambda text, lowered=None: True)
+    monkeypatch.setattr(
+        named_values, "may_hold_bare_token", lambda text, lowered=None, core_lowered=None: True
+    )
     assert build() == fast
     # The inputs hold what the view reports: ids, secrets, named, bare and beside tokens.
     assert len(fast["sts.json"].tokens) == 1 and fast["sts.json"].pairs

@@ -72,3 +72,18 @@ def test_material_word_starts_are_the_same_without_hyperscan(
 def test_an_empty_word_is_refused() -> None:
     with pytest.raises(ValueError):
         LiteralFinder((b"secret", b""))
+
+
+def test_material_core_flag_is_the_in_search_it_replaces(monkeypatch: pytest.MonkeyPatch) -> None:
+    """``scan_names`` says a bare-token core occurs lower-cased exactly when one of the
+    two ``in`` searches it replaced finds one, with Hyperscan and without."""
+    cores = [c.lower().encode() for c in ("YXdz", "b3JpZ2lu")]
+    texts = _texts()
+    rng = random.Random(7)
+    texts += [t[:n] + rng.choice(cores) + t[n:] for t in texts[:300] for n in [len(t) // 2]]
+    expected = [any(core in data for core in cores) for data in texts]
+    assert 250 < sum(expected) < len(texts)
+    assert [named_values.scan_names(data)[1] for data in texts] == expected
+    finder = named_values._NAME_WORDS
+    monkeypatch.setattr(finder, "_search", finder.find_by_find)
+    assert [named_values.scan_names(data)[1] for data in texts] == expected
