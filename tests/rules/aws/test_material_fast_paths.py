@@ -449,6 +449,46 @@ def test_url_fast_path_agrees_with_both_regexes_on_generated_texts() -> None:
     assert hits > 100  # both answers occur
 
 
+def _anchors_by_scheme_side(text: str) -> list[int]:
+    """Every ``://`` followed by an ``@`` within ``_AT_REACH``: the loop the ``@``-side
+    search replaced."""
+    found = []
+    pos = text.find("://")
+    while pos != -1:
+        if text.find("@", pos + 3, pos + 3 + _urls._AT_REACH) != -1:
+            found.append(pos)
+        pos = text.find("://", pos + 3)
+    return found
+
+
+def test_url_anchors_from_the_at_side_are_those_from_the_scheme_side() -> None:
+    """Found from each ``@``, the anchors are those the ``://`` loop found: on the
+    repository's files, and on texts with ``@`` at every distance around the reach
+    (385 characters), runs of ``@`` and of ``://``."""
+    repo = Path(__file__).resolve().parents[3]
+    texts = [
+        path.read_text("utf-8", "replace")
+        for top in ("corpus", "rules", "tests", "docs")
+        for path in sorted((repo / top).rglob("*"))
+        if path.is_file() and path.suffix in (".json", ".py", ".md", ".yml", ".env", ".txt")
+    ]
+    reach = _urls._AT_REACH
+    rng = random.Random(386)
+    for _ in range(3000):
+        parts = [
+            rng.choice(["://", "@", "x", ":/", "//", "\u2013", "@@", ":///"])
+            + "y" * rng.choice([0, 1, 2, reach - 3, reach - 2, reach - 1, reach, reach + 1])
+            for _ in range(rng.randint(0, 12))
+        ]
+        texts.append("".join(parts))
+    anchored = 0
+    for text in texts:
+        expected = _anchors_by_scheme_side(text)
+        assert list(_urls._userinfo_anchors(text)) == expected, text[:300]
+        anchored += len(expected)
+    assert anchored > 500
+
+
 def test_the_value_gate_runs_once_per_document(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
