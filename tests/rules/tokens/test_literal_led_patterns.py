@@ -1,0 +1,82 @@
+"""Patterns rewritten to open with a literal match what they matched with a look-behind
+first (issue 18): RC170's SES SMTP password, RC143's Stripe key and RC144's SendGrid key."""
+
+from __future__ import annotations
+
+import random
+import re
+from pathlib import Path
+
+import pytest
+from rolecall.fakes import BASE64
+from rolecall.rules.aws import adjacent
+from rolecall.rules.tokens.saas import SendgridApiKey, StripeLiveKey
+
+REPO = Path(__file__).resolve().parents[3]
+
+#: (the pattern as it was, with the look-behind first; the pattern in use).
+PATTERNS = {
+    "RC170": (
+        r"(?<![A-Za-z0-9+/])(B[A-Za-z0-9+/]{43})(?![A-Za-z0-9+/=])",
+        adjacent._SMTP_PASSWORD,
+    ),
+    "RC143": (
+        r"(?<![A-Za-z0-9_])([sr]k_live_[A-Za-z0-9]{24,247})(?![A-Za-z0-9_])",
+        StripeLiveKey.pattern,
+    ),
+    "RC144": (
+        r"(?<![A-Za-z0-9_.-])(SG\.[A-Za-z0-9_-]{22}\.[A-Za-z0-9_-]{43})(?![A-Za-z0-9_-])",
+        SendgridApiKey.pattern,
+    ),
+}
+_ALPHABET = BASE64 + "_-.=/ \n\"'"
+
+
+def _texts(rng: random.Random) -> list[str]:
+    """The repository's own text files, and generated texts dense with each pattern's
+    heads (``B``, ``sk_live_``, ``rk_live_``, ``SG.``) at the start of the text, after
+    every kind of character, and with bodies around the lengths the patterns allow."""
+    texts = [
+        path.read_text("utf-8", "replace")
+        for top in ("corpus", "rules", "tests", "docs")
+        for path in sorted((REPO / top).rglob("*"))
+        if path.is_file() and path.suffix in (".json", ".py", ".md", ".yml", ".env", ".txt")
+    ]
+    b64 = BASE64.replace("=", "")
+    url_safe = b64.replace("+", "_").replace("/", "-")
+    alnum = b64.replace("+", "").replace("/", "")
+    bodies = [
+        ("B", lambda n: "".join(rng.choices(b64, k=n)), (42, 43, 44)),
+        ("sk_live_", lambda n: "".join(rng.choices(alnum, k=n)), (23, 24, 60, 247, 248)),
+        ("rk_live_", lambda n: "".join(rng.choices(alnum, k=n)), (24, 30)),
+        (
+            "SG.",
+            lambda n: (
+                "".join(rng.choices(url_safe, k=22)) + "." + "".join(rng.choices(url_safe, k=n))
+            ),
+            (42, 43, 44),
+        ),
+    ]
+    before = ["", "", "x", "_", "-", ".", "/", "+", "=", " ", "\n", "\u00e9", "SG."]
+    for _ in range(4000):
+        parts = []
+        for _ in range(rng.randint(1, 6)):
+            head, body, sizes = rng.choice(bodies)
+            parts.append(rng.choice(before) + head + body(rng.choice(sizes)))
+            parts.append(rng.choice(["", " ", "\n", "x", "+", "=", ".", "-", "_"]))
+            parts.append("".join(rng.choices(_ALPHABET, k=rng.randint(0, 5))))
+        texts.append("".join(parts))
+    return texts
+
+
+@pytest.mark.parametrize("rule_id", sorted(PATTERNS))
+def test_literal_led_pattern_finds_what_the_look_behind_led_one_found(rule_id: str) -> None:
+    before, now = PATTERNS[rule_id]
+    assert now.pattern != before  # the rewrite is in use
+    old = re.compile(before)
+    matched = 0
+    for text in _texts(random.Random(rule_id)):
+        expected = [(m.span(), m.span(1), m.group(1)) for m in old.finditer(text)]
+        assert [(m.span(), m.span(1), m.group(1)) for m in now.finditer(text)] == expected
+        matched += len(expected)
+    assert matched > 100  # both sides of every boundary occur
