@@ -1,5 +1,6 @@
 """Patterns rewritten to open with a literal match what they matched with a look-behind
-first (issue 18): RC170's SES SMTP password, RC143's Stripe key and RC144's SendGrid key."""
+first (issue 18): RC170's SES SMTP password, RC143's Stripe key, RC144's SendGrid key,
+the Google API key, and the npm and PyPI tokens."""
 
 from __future__ import annotations
 
@@ -10,6 +11,8 @@ from pathlib import Path
 import pytest
 from rolecall.fakes import BASE64
 from rolecall.rules.aws import adjacent
+from rolecall.rules.tokens import gcp
+from rolecall.rules.tokens.packages import NpmToken, PypiToken
 from rolecall.rules.tokens.saas import SendgridApiKey, StripeLiveKey
 
 REPO = Path(__file__).resolve().parents[3]
@@ -27,6 +30,15 @@ PATTERNS = {
     "RC144": (
         r"(?<![A-Za-z0-9_.-])(SG\.[A-Za-z0-9_-]{22}\.[A-Za-z0-9_-]{43})(?![A-Za-z0-9_-])",
         SendgridApiKey.pattern,
+    ),
+    "RC126": (
+        r"(?<![A-Za-z0-9_-])(AIza[0-9A-Za-z_-]{35})(?![A-Za-z0-9_-])",
+        gcp._API_KEY,
+    ),
+    "RC137": (r"(?<![A-Za-z0-9_])(npm_[A-Za-z0-9]{36})(?![A-Za-z0-9_])", NpmToken.pattern),
+    "RC138": (
+        r"(?<![A-Za-z0-9_-])(pypi-AgE[A-Za-z0-9_-]{50,2000})(?![A-Za-z0-9_-])",
+        PypiToken.pattern,
     ),
 }
 _ALPHABET = BASE64 + "_-.=/ \n\"'"
@@ -49,6 +61,9 @@ def _texts(rng: random.Random) -> list[str]:
         ("B", lambda n: "".join(rng.choices(b64, k=n)), (42, 43, 44)),
         ("sk_live_", lambda n: "".join(rng.choices(alnum, k=n)), (23, 24, 60, 247, 248)),
         ("rk_live_", lambda n: "".join(rng.choices(alnum, k=n)), (24, 30)),
+        ("AIza", lambda n: "".join(rng.choices(url_safe, k=n)), (34, 35, 36)),
+        ("npm_", lambda n: "".join(rng.choices(alnum, k=n)), (35, 36, 37)),
+        ("pypi-AgE", lambda n: "".join(rng.choices(url_safe, k=n)), (49, 50, 80)),
         (
             "SG.",
             lambda n: (
