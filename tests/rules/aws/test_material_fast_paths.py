@@ -328,6 +328,69 @@ def test_gate_agrees_with_the_regex_across_slices(
     assert 500 < sum(answers) < 3500  # both answers occur often
 
 
+def test_gate_is_the_same_with_hyperscan_and_without(monkeypatch: pytest.MonkeyPatch) -> None:
+    """One Hyperscan pass and the four ``bytes`` operations it replaced give the
+    regex's answer: on generated texts, on every documented shape, and on the
+    repository's own files."""
+    pytest.importorskip("hyperscan")
+    search = value_gate._hyperscan_search()
+    assert search is not None
+    repo = Path(__file__).resolve().parents[3]
+    texts = [
+        path.read_text("utf-8", "replace")
+        for top in ("corpus", "rules", "tests", "docs")
+        for path in sorted((repo / top).rglob("*"))
+        if path.is_file() and path.suffix in (".json", ".py", ".md", ".yml", ".env", ".txt")
+    ]
+    rng = random.Random(1841)
+    texts += [_gate_text(rng) for _ in range(4000)] + GATE_SHAPES + ["", "A", "\u00e9" * 9]
+    answers = []
+    for text in texts:
+        data = text.encode("utf-8", "surrogatepass")
+        expected = _gate_reference(text)
+        assert search(data) == expected, text[:200]
+        assert value_gate._searched_by_parts(data) == expected, text[:200]
+        answers.append(expected)
+    assert 500 < sum(answers) < len(answers) - 500  # both answers occur often
+    monkeypatch.setattr(value_gate, "_hyperscan_search", lambda: None)
+    assert [value_gate._candidate_value(text) for text in texts] == answers
+
+
+def test_gate_view_reads_clean_utf8_documents_from_their_bytes(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The value gate of a document is the gate of its text, whichever encoding the
+    bytes had; the bytes it takes for the text's UTF-8 are exactly that encoding."""
+    given: list[tuple[str, bytes | None]] = []
+    original = value_gate.may_hold_credential_value
+
+    def recorded(text: str, utf8: bytes | None = None) -> bool:
+        given.append((text, utf8))
+        return original(text, utf8)
+
+    monkeypatch.setattr(config_places, "may_hold_credential_value", recorded)
+    rng = random.Random(1842)
+    texts = [_gate_text(rng) for _ in range(300)] + [f"k: {SECRET_KEY}\n", "\u00e9 caf\u00e9\n"]
+    encodings = [
+        lambda t: t.encode("utf-8", "surrogatepass"),
+        lambda t: b"\xef\xbb\xbf" + t.encode("utf-8", "surrogatepass"),
+        lambda t: t.encode("utf-16", "surrogatepass"),
+        lambda t: b"\xff\xfe-" + t.encode("utf-8", "surrogatepass"),  # not UTF-8 at all
+    ]
+    answers = []
+    for text in texts:
+        for encode in encodings:
+            doc = Document("settings.yaml", encode(text))
+            answer = doc.view(config_places.VALUE_GATE)
+            assert answer == original(doc.text), (text, encode(text)[:4])
+            answers.append(answer)
+    assert 100 < sum(answers) < len(answers) - 100
+    with_bytes = [(text, utf8) for text, utf8 in given if utf8 is not None]
+    assert len(with_bytes) > 300  # the plain and the BOM-led UTF-8 documents
+    for text, utf8 in with_bytes:
+        assert utf8 == text.encode("utf-8", "surrogatepass")
+
+
 def test_gate_finds_a_run_cut_by_every_slice_boundary(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(value_gate, "_SLICE", 50)
     for at in range(0, 120):
@@ -495,9 +558,9 @@ def test_the_value_gate_runs_once_per_document(
     calls: list[int] = []
     original = value_gate.may_hold_credential_value
 
-    def counted(text: str) -> bool:
+    def counted(text: str, utf8: bytes | None = None) -> bool:
         calls.append(len(text))
-        return original(text)
+        return original(text, utf8)
 
     monkeypatch.setattr(value_gate, "may_hold_credential_value", counted)
     monkeypatch.setattr(config_places, "may_hold_credential_value", counted)
