@@ -655,14 +655,19 @@ def test_material_view_names_are_found_as_str_lower_finds_them(
 
 
 def test_the_lower_cased_copy_is_made_once_per_document(monkeypatch: pytest.MonkeyPatch) -> None:
-    calls: list[int] = []
-    original = _lowered.ascii_lowered
+    calls: list[int] = []  # the length of each copy made, from the text or its bytes
+    original, from_bytes = _lowered.ascii_lowered, _lowered.lowered_utf8
 
     def counted(text: str) -> bytes:
-        calls.append(len(text))
+        calls.append(len(original(text)))
         return original(text)
 
+    def counted_bytes(data: bytes) -> bytes:
+        calls.append(len(from_bytes(data)))
+        return from_bytes(data)
+
     monkeypatch.setattr(_lowered, "ascii_lowered", counted)
+    monkeypatch.setattr(_lowered, "lowered_utf8", counted_bytes)
     text = f"AZURE_TENANT_ID=t\nAZURE_CLIENT_SECRET={SECRET} \u2013\naws_secret_access_key = x\n"
     result = ENGINE.scan_document(Document("deploy.env", text.encode()))
     assert [f.rule_id for f in result.findings] == ["RC132"]

@@ -87,3 +87,34 @@ def test_material_core_flag_is_the_in_search_it_replaces(monkeypatch: pytest.Mon
     finder = named_values._NAME_WORDS
     monkeypatch.setattr(finder, "_search", finder.find_by_find)
     assert [named_values.scan_names(data)[1] for data in texts] == expected
+
+
+def test_lowered_copy_from_utf8_bytes_is_the_copy_from_the_text() -> None:
+    """``lowered_utf8`` of clean UTF-8 is ``ascii_lowered`` of its text (one byte per
+    character), and the shared view gives that for documents in any encoding."""
+    from rolecall import Document
+    from rolecall.rules.common.lowered import LOWERED, lowered_utf8
+
+    rng = random.Random(19)
+    alphabet = "aZ09_ -\n\u00e9\u00c9\u0130\u212a\u2013\u65e5\U0001f600\u00a0\x7f"
+    texts = [
+        path.read_text("utf-8", "replace")
+        for top in ("corpus", "rules", "docs")
+        for path in sorted((REPO / top).rglob("*"))
+        if path.is_file() and path.suffix in (".json", ".py", ".md", ".yml")
+    ]
+    texts += ["".join(rng.choices(alphabet, k=rng.randint(0, 60))) for _ in range(3000)]
+    wide = 0
+    for text in texts:
+        expected = ascii_lowered(text)
+        assert lowered_utf8(text.encode("utf-8")) == expected, text[:100]
+        wide += not text.isascii()
+        for data in (
+            text.encode("utf-8"),
+            b"\xef\xbb\xbf" + text.encode("utf-8"),
+            text.encode("utf-16"),
+            b"\xff-" + text.encode("utf-8"),  # undecodable: the text has U+FFFD
+        ):
+            doc = Document("notes.txt", data)
+            assert doc.view(LOWERED) == ascii_lowered(doc.text)
+    assert wide > 2000
