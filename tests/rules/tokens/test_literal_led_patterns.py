@@ -95,3 +95,67 @@ def test_literal_led_pattern_finds_what_the_look_behind_led_one_found(rule_id: s
         assert [(m.span(), m.span(1), m.group(1)) for m in now.finditer(text)] == expected
         matched += len(expected)
     assert matched > 100  # both sides of every boundary occur
+
+
+def test_twilio_matches_only_where_the_pattern_can_start_are_finditers() -> None:
+    """RC145 tries its pattern only at ``twilio`` and account SIDs: the same matches as
+    ``finditer`` over the text, on the repository's files and generated texts with the
+    names and SIDs in every case, overlapping SID heads and case-folding characters."""
+    from rolecall import Document
+    from rolecall.rules.tokens.saas import TwilioAuthToken
+
+    rule = TwilioAuthToken()
+    rng = random.Random(145)
+    hexa = "0123456789abcdefABCDEF"
+    names = ["twilio_auth_token", "TWILIO_AUTH_TOKEN", "TwilioApiSecret", "twilio_secret"]
+    pieces = [
+        *names,
+        "tw\u0131lio_auth_token",  # dotless i: (?i) matches it; the copy is not exact then
+        "\u212a",
+        "ac",
+        "AC",
+        "Ac",
+        "acac",
+        "=",
+        ": ",
+        '"',
+        "'",
+        ", ",
+        " ",
+        "\n",
+        "\u00e9",
+    ]
+    texts = [
+        path.read_text("utf-8", "replace")
+        for top in ("rules", "tests", "docs")
+        for path in sorted((REPO / top).rglob("*"))
+        if path.is_file() and path.suffix in (".py", ".md")
+    ]
+
+    def hex_run() -> str:
+        digits = hexa if rng.random() < 0.2 else "0123456789abcdef"  # the token's own is
+        return "".join(rng.choices(digits, k=rng.choice([31, 32, 32, 32, 33])))
+
+    for _ in range(3000):
+        parts = []
+        for _ in range(rng.randint(1, 8)):
+            kind = rng.random()
+            if kind < 0.35:  # a named token
+                sep = rng.choice(["=", ": ", '="', "='", " = '", '": "', ":"])
+                parts.append(rng.choice(names) + sep + hex_run())
+            elif kind < 0.6:  # Client("AC...", "...")
+                head = rng.choice(["AC", "ac", "Ac", "xAC", "acac", "_AC"])
+                quote = rng.choice(['"', "'"])
+                parts.append(f"{head}{hex_run()}{quote}{rng.choice([',', ', ', ' ,'])}")
+                parts.append(quote + hex_run() + quote)
+            else:
+                parts.append(rng.choice(pieces))
+            parts.append(rng.choice(["\n", " ", "", '"', "x"]))
+        texts.append("".join(parts))
+    found = 0
+    for text in texts:
+        doc = Document("settings.py", text.encode("utf-8", "surrogatepass"))
+        expected = [(m.span(), m.group(1)) for m in rule.pattern.finditer(doc.text)]
+        assert [(m.span(), m.group(1)) for m in rule.matches(doc)] == expected, text[:300]
+        found += len(expected)
+    assert found > 300
