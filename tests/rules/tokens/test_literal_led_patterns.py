@@ -159,3 +159,42 @@ def test_twilio_matches_only_where_the_pattern_can_start_are_finditers() -> None
         assert [(m.span(), m.group(1)) for m in rule.matches(doc)] == expected, text[:300]
         found += len(expected)
     assert found > 300
+
+
+def test_framework_key_rules_read_the_lower_cased_copy_as_they_read_the_text() -> None:
+    """RC160 and RC161 decide whether a file is Django's or Flask's from the shared
+    lower-cased copy: the same answers as ``str.lower()`` of the text gave, with the
+    Kelvin sign and the dotted capital I about, and only those two characters lower-case
+    to an ASCII letter."""
+    import sys
+
+    from rolecall import Document
+    from rolecall.rules.common.lowered import LOWERS_TO_ASCII, ascii_lowered
+    from rolecall.rules.tokens.signing_keys import DjangoSecretKey, FlaskSecretKey
+
+    folding = [
+        c for c in map(chr, range(128, sys.maxunicode + 1)) if any(x.isascii() for x in c.lower())
+    ]
+    assert folding == sorted(LOWERS_TO_ASCII)
+    django, flask = DjangoSecretKey(), FlaskSecretKey()
+    rng = random.Random(160)
+    pieces = ["django", "DJANGO", "Flask", "flas\u212a", "FLAS", "\u212a", "\u0130", "k", "x"]
+    pieces += ["FLASK_SECRET_KEY", "fla", "sk", "\u00e9", "\n", "dj", "ango", "\u212aango"]
+    flags = [0, 0, 0, 0]
+    for _ in range(3000):
+        text = "".join(rng.choices(pieces, k=rng.randint(0, 8)))
+        lowered = text.lower()
+        for path in ("app/settings.py", "app/main.py", ".env"):
+            doc = Document(path, text.encode("utf-8"))
+            was_django = "django" in lowered or (
+                ("settings" in path or path.endswith(".env")) and "flask" not in lowered
+            )
+            was_flask = "flask" in lowered or "FLASK_SECRET_KEY" in text
+            assert django.relevant(doc) == was_django, (path, text)
+            assert flask.relevant(doc) == was_flask, (path, text)
+            flags[0] += was_django
+            flags[1] += was_flask
+            # Flask's only through a Kelvin sign: the copy alone would have said no.
+            flags[2] += "flask" in lowered and b"flask" not in ascii_lowered(text)
+            flags[3] += not was_flask
+    assert min(flags) > 100
