@@ -124,6 +124,38 @@ def test_rc132_fast_and_slow_paths_agree_on_generated_texts() -> None:
     assert matches > 1000  # the texts do hold secrets the rule reports
 
 
+def _one_pass(text: str) -> list[tuple[int, int]] | None:
+    """RC132's path through ``context_and_secrets`` (one pass over the copy)."""
+    lowered = azure_entra.folded(text)
+    if lowered is None:
+        return _fast(text)
+    context, secrets = azure_entra.context_and_secrets(lowered)
+    if not context:
+        return None
+    return [(m.start(), m.end(1)) for m in azure_entra.named_secrets(text, lowered, secrets)]
+
+
+@pytest.mark.parametrize("hyperscan", [True, False])
+def test_rc132_one_pass_agrees_with_the_regexes(
+    hyperscan: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The context words and ``secret`` found in one pass (with Hyperscan, and with its
+    ``find`` fallback) give the regexes' matches."""
+    if not hyperscan:
+        finder = azure_entra._WORDS
+        monkeypatch.setattr(finder, "_search", finder.find_by_find)
+    rng = random.Random(1833)
+    matches = 0
+    for text in [_generated(rng) for _ in range(3000)] + NAMED_SHAPES:
+        expected = _slow(text)
+        assert _one_pass(text) == expected, text
+        matches += len(expected or ())
+    assert matches > 1000
+    # Without a context word: nothing, whatever the secrets.
+    assert _slow("client_secret = " + SECRET) is None
+    assert _one_pass("client_secret = " + SECRET) is None
+
+
 def _files(tmp_path: Path) -> dict[str, str]:
     model = {
         "shapes": {
