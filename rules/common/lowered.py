@@ -28,6 +28,24 @@ def ascii_lowered(text: str) -> bytes:
     return text.encode("ascii", "replace").lower()
 
 
+#: The characters that Python's case-insensitive matching equates with an ASCII letter
+#: (dotted capital I and dotless i with i, long s with s, the Kelvin sign with k). Where
+#: none occurs (and lower-casing keeps the length), ``text.lower()`` holds an ASCII
+#: letter exactly where ``(?i)`` sees one.
+_FOLDS_TO_ASCII = ("\u0130", "\u0131", "\u017f", "\u212a")
+
+
+def folded(text: str, lowered: bytes | None = None) -> bytes | None:
+    """``text`` lower-cased, offset for offset, as ASCII bytes (:func:`ascii_lowered`;
+    pass ``lowered`` when it is at hand), or None when that is not exact for ``(?i)``
+    matching. Without the characters of ``_FOLDS_TO_ASCII``, ``text.lower()`` keeps the
+    length and holds an ASCII letter exactly where the ASCII copy does. (Shared by
+    RC132 and RC145, which search case-insensitive names in the copy.)"""
+    if not text.isascii() and any(c in text for c in _FOLDS_TO_ASCII):
+        return None
+    return ascii_lowered(text) if lowered is None else lowered
+
+
 #: For :func:`lowered_utf8`: ASCII capitals to small letters, every lead byte of a
 #: multi-byte character to ``?``; its continuation bytes (0x80-0xBF) are deleted.
 _FOLD = bytes(c + 32 if 65 <= c <= 90 else c if c < 128 else 63 for c in range(256))

@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from rolecall import Confidence, Document, Example, Finding, Rule, RuleContext, Severity, redact
 from rolecall.plugin.api import lazy
 from rolecall.rules.common.literals import LiteralFinder
-from rolecall.rules.common.lowered import LOWERED, ascii_lowered
+from rolecall.rules.common.lowered import LOWERED, folded
 from rolecall.rules.common.placeholders import is_not_a_literal_secret, looks_random
 from rolecall.rules.fakes import fake
 
@@ -26,23 +26,6 @@ _CONTEXT_WORDS = (b"azure", b"tenant", b"microsoftonline", b"arm_client")
 #: ``ARM_CLIENT_SECRET``, ``client_secret``, ``clientsecret``): a match can only start
 #: this far before an occurrence of it. Ascending starts.
 _SECRET_OFFSETS = (13, 11, 7, 6)
-#: The characters that Python's case-insensitive matching equates with an ASCII letter
-#: (dotted capital I and dotless i with i, long s with s, the Kelvin sign with k). Where
-#: none occurs (and lower-casing keeps the length), ``text.lower()`` holds an ASCII
-#: letter exactly where ``(?i)`` sees one.
-_FOLDS_TO_ASCII = ("\u0130", "\u0131", "\u017f", "\u212a")
-
-
-def folded(text: str, lowered: bytes | None = None) -> bytes | None:
-    """``text`` lower-cased, offset for offset, as ASCII bytes (``_lowered``; pass
-    ``lowered`` when it is at hand), or None when that is not exact. Without the
-    characters below, ``text.lower()`` keeps the length and holds an ASCII letter
-    exactly where the ASCII copy does."""
-    if not text.isascii() and any(c in text for c in _FOLDS_TO_ASCII):
-        return None
-    return ascii_lowered(text) if lowered is None else lowered
-
-
 #: The context words, then ``secret``: what :func:`has_context` and
 #: :func:`named_secrets` look for in the lower-cased copy, found in one pass.
 _WORDS = LiteralFinder((*_CONTEXT_WORDS, b"secret"))

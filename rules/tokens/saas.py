@@ -6,10 +6,9 @@ import re
 from collections.abc import Iterator
 
 from rolecall import Confidence, Document, Example, Severity
-from rolecall.rules.common.lowered import LOWERED
+from rolecall.rules.common.lowered import LOWERED, folded
 from rolecall.rules.common.tokens import TokenRule
 from rolecall.rules.fakes import fake
-from rolecall.rules.tokens.azure_entra import folded
 
 #: Where RC145's pattern can match, in the lower-cased copy: its account-SID branch
 #: (``AC``, 32 hex digits, a quote; ``(?i)`` there too). Led by a literal, so searched
@@ -160,7 +159,7 @@ class TwilioAuthToken(TokenRule):
         The pattern is a case-insensitive alternation, tried at every offset of a text
         (50 ms for each of the two botocore models that name Twilio). A match starts at
         ``twilio`` or at an account SID, in any case: their places in the exact
-        lower-cased copy (:func:`~rolecall.rules.tokens.azure_entra.folded`) are the
+        lower-cased copy (:func:`~rolecall.rules.common.lowered.folded`) are the
         only starts, tried left to right and never inside an earlier match, which is
         what ``finditer`` yields. Without an exact copy, ``finditer`` itself runs.
         """
