@@ -53,15 +53,12 @@ _LOWER_CORES = tuple(core.lower().encode("ascii") for core in _TOKEN_PREFIX_CORE
 #: The words a credential name holds (lower case): ``secret``, or one of the
 #: session-token words (:data:`~rolecall.rules.aws.names.SESSION_TOKEN_NAME_PARTS`);
 #: then the bare-token cores lower-cased (:func:`may_hold_bare_token`), from index
-#: ``_CORES`` on.
+#: ``_CORES`` on, of which only whether they occur is asked.
+_NAME_PARTS = (b"secret", *(part.encode("ascii") for part in names.SESSION_TOKEN_NAME_PARTS))
+_CORES = len(_NAME_PARTS)
 _NAME_WORDS = LiteralFinder(
-    (
-        b"secret",
-        *(part.encode("ascii") for part in names.SESSION_TOKEN_NAME_PARTS),
-        *_LOWER_CORES,
-    )
+    (*_NAME_PARTS, *_LOWER_CORES), once=range(_CORES, _CORES + len(_LOWER_CORES))
 )
-_CORES = len(_NAME_WORDS.words) - len(_LOWER_CORES)
 
 
 def scan_names(lowered: bytes) -> tuple[list[int], bool]:
@@ -74,15 +71,12 @@ def scan_names(lowered: bytes) -> tuple[list[int], bool]:
     models (``NextToken``), so the full words are searched, not ``token`` and its
     leads. Two of the name words never start at one offset, so no start repeats.
     """
-    starts: list[int] = []
-    core = False
-    for index, start in _NAME_WORDS.find(lowered):
-        if index < _CORES:
-            starts.append(start)
-        else:
-            core = True
+    found = _NAME_WORDS.find(lowered)
+    starts = found[0]
+    for more in found[1:_CORES]:
+        starts.extend(more)
     starts.sort()
-    return starts, core
+    return starts, any(found[_CORES:])
 
 
 def _word_starts(lowered: bytes) -> list[int]:

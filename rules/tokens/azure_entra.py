@@ -27,22 +27,16 @@ _CONTEXT_WORDS = (b"azure", b"tenant", b"microsoftonline", b"arm_client")
 #: this far before an occurrence of it. Ascending starts.
 _SECRET_OFFSETS = (13, 11, 7, 6)
 #: The context words, then ``secret``: what :func:`has_context` and
-#: :func:`named_secrets` look for in the lower-cased copy, found in one pass.
-_WORDS = LiteralFinder((*_CONTEXT_WORDS, b"secret"))
+#: :func:`named_secrets` look for in the lower-cased copy, found in one pass (of the
+#: context words, only whether they occur).
+_WORDS = LiteralFinder((*_CONTEXT_WORDS, b"secret"), once=range(len(_CONTEXT_WORDS)))
 
 
 def context_and_secrets(lowered: bytes) -> tuple[bool, list[int]]:
     """``has_context`` of a text whose exact lower-cased copy is ``lowered``, and where
     ``secret`` starts in it (ascending): one pass where there were up to five."""
-    context = False
-    secrets: list[int] = []
-    for index, start in _WORDS.find(lowered):
-        if index < len(_CONTEXT_WORDS):
-            context = True
-        else:
-            secrets.append(start)
-    secrets.sort()
-    return context, secrets
+    found = _WORDS.find(lowered)
+    return any(found[: len(_CONTEXT_WORDS)]), found[len(_CONTEXT_WORDS)]
 
 
 def has_context(text: str, lowered: bytes | None) -> bool:
