@@ -707,8 +707,8 @@ def test_the_lower_cased_copy_is_made_once_per_document(monkeypatch: pytest.Monk
 
 
 def test_material_name_search_finds_every_word_a_find_per_word_finds() -> None:
-    """Two ``find`` loops (``secret``, ``token`` and its leads) give the starts that one
-    ``find`` loop per word gave, on texts dense with overlapping words."""
+    """The one-pass name search (``scan_names``) gives the starts that one ``find`` loop
+    per word gave, on texts dense with overlapping words."""
     words = ("secret", *names.SESSION_TOKEN_NAME_PARTS)
     assert all(w.endswith("token") for w in words[1:])
     rng = random.Random(1834)
