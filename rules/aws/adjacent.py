@@ -12,7 +12,12 @@ from rolecall.rules.common.placeholders import is_not_a_literal_secret
 from rolecall.rules.common.urls import RDS_HOST, url_credentials
 from rolecall.rules.fakes import fake
 
-_SMTP_PASSWORD = re.compile(r"(?<![A-Za-z0-9+/])(B[A-Za-z0-9+/]{43})(?![A-Za-z0-9+/=])")
+#: A "B" not preceded by a base64 character, then 43 more, not followed by one or "=".
+#: The look-behind comes after the "B" (it looks back over the "B" to the character
+#: before): a pattern that opens with a literal is searched for that literal at C speed,
+#: one that opens with a look-behind is tried at every offset (1.5 s against 0.1 s over
+#: botocore's 120 MB of models). The same matches either way (tests compare them).
+_SMTP_PASSWORD = re.compile(r"(B(?<![A-Za-z0-9+/]B)[A-Za-z0-9+/]{43})(?![A-Za-z0-9+/=])")
 _SES_CONTEXT = re.compile(r"(?i)smtp|ses[_-]?pass")  # the keywords below, exactly
 
 

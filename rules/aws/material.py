@@ -25,7 +25,12 @@ from rolecall.rules.aws import names
 from rolecall.rules.aws.beside_ids import pair, tokens_beside_temporary_ids
 from rolecall.rules.aws.hits import KeyIdHit, Material, in_url
 from rolecall.rules.aws.key_ids import find_key_ids, is_placeholder_key_id, key_id_info
-from rolecall.rules.aws.named_values import bare_tokens, lowered_names, named_values
+from rolecall.rules.aws.named_values import (
+    bare_tokens,
+    lowered_names,
+    named_values,
+    scan_names,
+)
 from rolecall.rules.aws.names import NameKind
 from rolecall.rules.common.placeholders import is_documented_example
 
@@ -42,8 +47,9 @@ def _build(doc: Document, examples: bool) -> Material:
             continue
         ids.append(KeyIdHit(start, start + 20, info, example, in_url(text, start)))
     lowered = lowered_names(doc)
-    secrets, tokens, weak = named_values(text, lowered, examples)
-    tokens += bare_tokens(text, tokens, examples, lowered)
+    starts, core_lowered = scan_names(lowered)
+    secrets, tokens, weak = named_values(text, lowered, examples, starts)
+    tokens += bare_tokens(text, tokens, examples, lowered, core_lowered)
     aws_context = bool(ids) or (weak and names.has_aws_context(text))
     if not aws_context:
         secrets = [s for s in secrets if s.strong]

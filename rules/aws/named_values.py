@@ -19,6 +19,7 @@ from rolecall.rules.aws import names
 from rolecall.rules.aws.candidates import SESSION_TOKEN_PATTERN
 from rolecall.rules.aws.hits import AFTER_SECRET, B64, NAME_CHARS, SecretHit, TokenHit, in_url
 from rolecall.rules.aws.names import NameKind
+from rolecall.rules.common.literals import LiteralFinder
 from rolecall.rules.common.lowered import LOWERED, LOWERS_TO_ASCII
 from rolecall.rules.common.placeholders import is_documented_example, is_not_a_secret
 
@@ -45,45 +46,52 @@ _SECRET_B64_VALUE = lazy(r"[A-Za-z0-9/+]{54}==")
 _TOKEN_VALUE = lazy(r"[A-Za-z0-9/+%]{16,8192}={0,2}")
 
 
-#: The words a credential name holds (lower case): ``secret``, or ``token`` after one of
-#: the session-token words (:data:`~rolecall.rules.aws.names.SESSION_TOKEN_NAME_PARTS`).
-_SECRET_WORD = b"secret"
-_TOKEN_WORD = b"token"
-_TOKEN_LEADS = tuple(
-    part.encode("ascii")[: -len(_TOKEN_WORD)] for part in names.SESSION_TOKEN_NAME_PARTS
+#: Each session-token prefix contains one of these (base64 of ``aws`` and ``origin``).
+_TOKEN_PREFIX_CORES = ("YXdz", "b3JpZ2lu")
+_LOWER_CORES = tuple(core.lower().encode("ascii") for core in _TOKEN_PREFIX_CORES)
+
+#: The words a credential name holds (lower case): ``secret``, or one of the
+#: session-token words (:data:`~rolecall.rules.aws.names.SESSION_TOKEN_NAME_PARTS`);
+#: then the bare-token cores lower-cased (:func:`may_hold_bare_token`), from index
+#: ``_CORES`` on, of which only whether they occur is asked.
+_NAME_PARTS = (b"secret", *(part.encode("ascii") for part in names.SESSION_TOKEN_NAME_PARTS))
+_CORES = len(_NAME_PARTS)
+_NAME_WORDS = LiteralFinder(
+    (*_NAME_PARTS, *_LOWER_CORES), once=range(_CORES, _CORES + len(_LOWER_CORES))
 )
-_LEAD_ENDS = frozenset(lead[-1:] for lead in _TOKEN_LEADS)
+
+
+def scan_names(lowered: bytes) -> tuple[list[int], bool]:
+    """Where ``secret`` or a session-token word starts in ``lowered`` (sorted), and
+    whether a bare-token core occurs in it lower-cased: one pass over ``lowered`` for
+    :func:`named_values` and :func:`bare_tokens` where there were four.
+
+    The pass is :class:`~rolecall.rules.common.literals.LiteralFinder`'s. ``token``
+    alone occurs ten times as often as all the session-token words together in the API
+    models (``NextToken``), so the full words are searched, not ``token`` and its
+    leads. Two of the name words never start at one offset, so no start repeats.
+    """
+    found = _NAME_WORDS.find(lowered)
+    starts = found[0]
+    for more in found[1:_CORES]:
+        starts.extend(more)
+    starts.sort()
+    return starts, any(found[_CORES:])
 
 
 def _word_starts(lowered: bytes) -> list[int]:
-    """Where ``secret`` or a session-token word starts in ``lowered``, sorted.
-
-    Two ``find`` loops (``secret``, ``token``) instead of one per word: a word ends in
-    ``token`` and starts where its lead (``session_``, ``security``, ...) precedes the
-    ``token``. None of the words overlaps itself, so each loop finds every occurrence.
-    """
-    hits: list[int] = []
-    for word in (_SECRET_WORD, _TOKEN_WORD):
-        pos = lowered.find(word)
-        while pos != -1:
-            if word is _SECRET_WORD:
-                hits.append(pos)
-            elif lowered[pos - 1 : pos] in _LEAD_ENDS:  # most are not (``nexttoken``)
-                hits.extend(
-                    pos - len(lead)
-                    for lead in _TOKEN_LEADS
-                    if pos >= len(lead) and lowered.startswith(lead, pos - len(lead))
-                )
-            pos = lowered.find(word, pos + len(word))
-    hits.sort()
-    return hits
+    """Where ``secret`` or a session-token word starts in ``lowered``, sorted."""
+    return scan_names(lowered)[0]
 
 
-def _names(text: str, lowered: bytes) -> Iterator[tuple[int, int, str]]:
+def _names(
+    text: str, lowered: bytes, hits: list[int] | None = None
+) -> Iterator[tuple[int, int, str]]:
     """``(start, end, name)`` of identifiers containing ``secret`` or a session-token
     word, left to right (``lowered``: the text lower-cased, one byte per character, see
-    ``_lowered``)."""
-    hits = _word_starts(lowered)
+    ``_lowered``; ``hits``: its :func:`_word_starts`, when known)."""
+    if hits is None:
+        hits = _word_starts(lowered)
     done = 0
     for pos in hits:
         if pos < done:
@@ -116,13 +124,15 @@ def _value_start(text: str, end: int) -> int | None:
 
 
 def named_values(
-    text: str, lowered: bytes, examples: bool
+    text: str, lowered: bytes, examples: bool, starts: list[int] | None = None
 ) -> tuple[list[SecretHit], list[TokenHit], bool]:
+    """Secrets and tokens found by their names (``starts``: :func:`scan_names` of
+    ``lowered``, when known), and whether a weak name was among them."""
     secrets: list[SecretHit] = []
     tokens: list[TokenHit] = []
     weak = False
     skip_to = 0  # names inside a value already read are not names: never read twice
-    for start, end, name in _names(text, lowered):
+    for start, end, name in _names(text, lowered, starts):
         kind = names.credential_name_kind(name) if start >= skip_to else None
         at = _value_start(text, end) if kind else None
         if at is None:
@@ -198,32 +208,34 @@ def _token_at(text: str, at: int, name: str, examples: bool) -> TokenHit | None:
     return TokenHit(at, match.end(), value, name, in_url(text, at), example)
 
 
-#: Each session-token prefix contains one of these (base64 of ``aws`` and ``origin``).
-_TOKEN_PREFIX_CORES = ("YXdz", "b3JpZ2lu")
-
-
-_LOWER_CORES = tuple(core.lower().encode("ascii") for core in _TOKEN_PREFIX_CORES)
-
-
-def may_hold_bare_token(text: str, lowered: bytes | None = None) -> bool:
+def may_hold_bare_token(
+    text: str, lowered: bytes | None = None, core_lowered: bool | None = None
+) -> bool:
     """False when no bare token can occur: every one starts with a prefix holding a core.
 
     Two ``in`` searches decide "no candidate" at C speed where the alternation of
     prefixes would be tried at every offset of the text (most texts here hold none).
     With ``lowered`` (the text lower-cased, one byte per character) they are asked of
     it first: half the bytes of a text with non-ASCII characters, and a core must occur
-    there lower-cased wherever it occurs in the text.
+    there lower-cased wherever it occurs in the text. ``core_lowered`` is that answer
+    when it is known already (:func:`scan_names`).
     """
-    if lowered is not None and not any(core in lowered for core in _LOWER_CORES):
+    if core_lowered is None and lowered is not None:
+        core_lowered = any(core in lowered for core in _LOWER_CORES)
+    if core_lowered is False:
         return False
     return any(core in text for core in _TOKEN_PREFIX_CORES)
 
 
 def bare_tokens(
-    text: str, taken: list[TokenHit], examples: bool, lowered: bytes | None = None
+    text: str,
+    taken: list[TokenHit],
+    examples: bool,
+    lowered: bytes | None = None,
+    core_lowered: bool | None = None,
 ) -> list[TokenHit]:
     found: list[TokenHit] = []
-    if not may_hold_bare_token(text, lowered):
+    if not may_hold_bare_token(text, lowered, core_lowered):
         return found
     starts = {t.start for t in taken}
     for match in SESSION_TOKEN_PATTERN.finditer(text):

@@ -8,6 +8,7 @@ header occurs somewhere); most files answer no at C speed.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from functools import cache
 
 from rolecall.plugin.api import lazy
@@ -47,22 +48,80 @@ def _literal_led() -> tuple[re.Pattern[bytes], re.Pattern[bytes]]:
     return re.compile(rb"A(?:KIA|SIA|BIA|CCA)[A-Z0-9]{16}"), re.compile(rb"Q(?:UtJ|VNJ|UJJ|UND)Q")
 
 
-def _candidate_value(text: str) -> bool:
-    """``_CANDIDATE_VALUE.search(text) is not None``, without trying it at every offset."""
-    key_id, key_id_b64 = _literal_led()
+def _candidate_value(text: str, utf8: bytes | None = None) -> bool:
+    """``_CANDIDATE_VALUE.search(text) is not None``, without trying it at every offset.
+
+    ``utf8``, when given, is ``text.encode("utf-8", "surrogatepass")`` (a document's own
+    bytes, when it was read as clean UTF-8): Hyperscan then searches it whole, and the
+    text is not encoded again.
+    """
+    found = _hyperscan_search()
+    if found is not None and utf8 is not None:
+        return found(utf8)
     for lo in range(0, len(text), _SLICE):
         data = text[lo : lo + _SLICE + 39].encode("utf-8", "surrogatepass")
-        if (
-            _SECRET_RUN in data.translate(_SECRET_ALPHABET)
-            or key_id.search(data)
-            or key_id_b64.search(data)
-            or (
-                any(core in data for core in _TOKEN_CORES)
-                and any(prefix in data for prefix in _TOKEN_PREFIXES)
-            )
-        ):
+        if found(data) if found is not None else _searched_by_parts(data):
             return True
     return False
+
+
+def _searched_by_parts(data: bytes) -> bool:
+    """Whether ``data`` holds a match of ``_CANDIDATE_VALUE`` (as UTF-8): one ``bytes``
+    operation per alternative (the fallback without Hyperscan)."""
+    key_id, key_id_b64 = _literal_led()
+    return bool(
+        _SECRET_RUN in data.translate(_SECRET_ALPHABET)
+        or key_id.search(data)
+        or key_id_b64.search(data)
+        or (
+            any(core in data for core in _TOKEN_CORES)
+            and any(prefix in data for prefix in _TOKEN_PREFIXES)
+        )
+    )
+
+
+#: ``_CANDIDATE_VALUE``'s alternatives as Hyperscan expressions over UTF-8 bytes.
+_HYPERSCAN_ALTERNATIVES = (
+    rb"[A-Za-z0-9/+]{40}",
+    rb"A(?:KIA|SIA|BIA|CCA)[A-Z0-9]{16}",
+    rb"Q(?:UtJ|VNJ|UJJ|UND)Q",
+    rb"IQoJb3JpZ2lu|FwoGZXIvYXdz|FQoGZXIvYXdz|AgoJb3JpZ2lu",
+)
+
+
+@cache
+def _hyperscan_search() -> Callable[[bytes], bool] | None:
+    """Whether bytes hold a match of ``_CANDIDATE_VALUE``, in one Hyperscan pass that
+    stops at the first match: the translate, the ``in`` and the two searches of
+    :func:`_searched_by_parts` are four passes over the 100 MB of botocore's models that
+    reach the gate (tests hold the two to the same answers). None without Hyperscan."""
+    try:
+        import hyperscan
+    except ImportError:
+        return None
+    db = hyperscan.Database()
+    count = len(_HYPERSCAN_ALTERNATIVES)
+    db.compile(
+        expressions=list(_HYPERSCAN_ALTERNATIVES),
+        ids=list(range(count)),
+        elements=count,
+        flags=[hyperscan.HS_FLAG_SINGLEMATCH] * count,
+    )
+    scratch = hyperscan.Scratch(db)
+
+    def stop(index: int, start: int, end: int, flags: int, context: object) -> bool:
+        return True  # the first match answers: end the scan
+
+    def search(data: bytes) -> bool:
+        if not data:
+            return False
+        try:
+            db.scan(data, match_event_handler=stop, scratch=scratch)
+        except hyperscan.ScanTerminated:
+            return True
+        return False
+
+    return search
 
 
 def _escaped_candidate(text: str) -> bool:
@@ -75,14 +134,16 @@ def _escaped_candidate(text: str) -> bool:
     return False
 
 
-def may_hold_credential_value(text: str) -> bool:
+def may_hold_credential_value(text: str, utf8: bytes | None = None) -> bool:
     """Whether ``text`` holds anything that could be a literal AWS credential value.
 
     A gate before parsing a whole file for credential-named keys: a key id, a run of 40
     or more secret-alphabet characters (a secret key; any session token contains one),
     base64 of a key id, or a session-token prefix. JSON may escape ``/`` as ``\\/`` or
     ``\\u002f``, which is checked too. False means no literal credential can be found.
+    ``utf8``: the text's UTF-8 encoding, when the caller has it (see
+    :func:`_candidate_value`).
     """
-    if _candidate_value(text):
+    if _candidate_value(text, utf8):
         return True
     return ("\\/" in text or "\\u002" in text) and _escaped_candidate(text)

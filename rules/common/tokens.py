@@ -60,9 +60,13 @@ class TokenRule(Rule):
     def severity_of(self, token: str) -> Severity | None:
         return None
 
+    def matches(self, doc: Document) -> Iterator[re.Match[str]]:
+        """``pattern.finditer(doc.text)``; a rule may find the same matches faster."""
+        return self.pattern.finditer(doc.text)
+
     def check(self, doc: Document, ctx: RuleContext) -> Iterator[Finding]:
         in_workflow = DocKind.GITHUB_WORKFLOW in doc.kinds
-        for match in self.pattern.finditer(doc.text):
+        for match in self.matches(doc):
             token = match.group(1)
             if is_not_a_literal_secret(token) or not self.accept(token):
                 continue

@@ -72,13 +72,32 @@ class UrlCredential:
         return f"{self.scheme}://{self.user}:{redact(self.password)}@{self.host}"
 
 
+def _userinfo_anchors(text: str) -> Iterator[int]:
+    """Offsets ``p`` of every ``://`` with an ``@`` in ``text[p + 3 : p + 3 + _AT_REACH]``,
+    increasing: where ``_USERINFO`` can match, as a ``://`` loop that looks for an ``@``
+    after each would find them.
+
+    Found from the ``@`` side. API models and documentation hold tens of ``://`` for each
+    ``@``, and a one-character ``find`` is four times as fast as a search for ``://`` in
+    a text with non-ASCII characters. For each ``@`` at ``a`` the anchors are the ``://``
+    at ``a - 2 - _AT_REACH <= p <= a - 3``; the first ``@`` after an anchor yields it, and
+    the windows of later ones start after it (``done``), so every ``://`` is yielded once,
+    in order, and the text is searched once whatever the number of ``@``.
+    """
+    done = 0  # every "://" before this offset has been looked at
+    at = text.find("@")
+    while at != -1:
+        pos = text.find("://", max(done, at - 2 - _AT_REACH), at)
+        while pos != -1:
+            yield pos
+            pos = text.find("://", pos + 3, at)  # "://" cannot overlap itself
+        done = max(done, at - 2)  # a "://" at a - 2 or later ends after this "@"
+        at = text.find("@", at + 1)
+
+
 def url_credentials(text: str) -> Iterator[UrlCredential]:
     """Every URL with a literal (non-placeholder, non-reference) password in ``text``."""
-    pos = text.find("://")
-    while pos != -1:
-        if text.find("@", pos + 3, pos + 3 + _AT_REACH) == -1:
-            pos = text.find("://", pos + 3)
-            continue  # no userinfo can end here: most URLs, not worth two regexes
+    for pos in _userinfo_anchors(text):
         scheme = _SCHEME.search(text, max(0, pos - 31), pos)
         match = _USERINFO.match(text, pos + 3)
         if scheme and match:
@@ -98,7 +117,6 @@ def url_credentials(text: str) -> Iterator[UrlCredential]:
                     match.end(2),
                     text[line_start : line_end if line_end != -1 else pos + _LINE],
                 )
-        pos = text.find("://", pos + 3)
 
 
 def is_index_url(cred: UrlCredential, text: str) -> bool:

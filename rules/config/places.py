@@ -221,11 +221,19 @@ def json_needed(doc: Document) -> bool:
     return doc.view(JSON_GATE)
 
 
+def _value_gate(doc: Document) -> bool:
+    # A document read as clean UTF-8 holds the text's encoding already: its bytes (after
+    # a BOM) are what the gate would make of the text again, 100 MB in botocore's models.
+    decoded = doc.decoded
+    utf8 = None
+    if decoded.encoding == "utf-8" and not decoded.errors:
+        utf8 = doc.data[3:] if decoded.bom else doc.data
+    return may_hold_credential_value(doc.text, utf8)
+
+
 #: ``may_hold_credential_value`` of a document's text, decided once however many of the
 #: rules that gate on it (RC301, RC307, RC320, RC321, RC322) run on the document.
-VALUE_GATE: View[bool] = View(
-    "may-hold-credential-value", lambda doc: may_hold_credential_value(doc.text)
-)
+VALUE_GATE: View[bool] = View("may-hold-credential-value", _value_gate)
 
 
 def may_hold_value(doc: Document) -> bool:

@@ -11,7 +11,8 @@ from collections.abc import Iterator
 
 from rolecall import Confidence, Document, Example, Finding, Rule, RuleContext, Severity, redact
 from rolecall.plugin.api import lazy
-from rolecall.rules.common.lowered import LOWERED, ascii_lowered
+from rolecall.rules.common.literals import LiteralFinder
+from rolecall.rules.common.lowered import LOWERED, folded
 from rolecall.rules.common.placeholders import is_not_a_literal_secret, looks_random
 from rolecall.rules.fakes import fake
 
@@ -25,21 +26,17 @@ _CONTEXT_WORDS = (b"azure", b"tenant", b"microsoftonline", b"arm_client")
 #: ``ARM_CLIENT_SECRET``, ``client_secret``, ``clientsecret``): a match can only start
 #: this far before an occurrence of it. Ascending starts.
 _SECRET_OFFSETS = (13, 11, 7, 6)
-#: The characters that Python's case-insensitive matching equates with an ASCII letter
-#: (dotted capital I and dotless i with i, long s with s, the Kelvin sign with k). Where
-#: none occurs (and lower-casing keeps the length), ``text.lower()`` holds an ASCII
-#: letter exactly where ``(?i)`` sees one.
-_FOLDS_TO_ASCII = ("\u0130", "\u0131", "\u017f", "\u212a")
+#: The context words, then ``secret``: what :func:`has_context` and
+#: :func:`named_secrets` look for in the lower-cased copy, found in one pass (of the
+#: context words, only whether they occur).
+_WORDS = LiteralFinder((*_CONTEXT_WORDS, b"secret"), once=range(len(_CONTEXT_WORDS)))
 
 
-def folded(text: str, lowered: bytes | None = None) -> bytes | None:
-    """``text`` lower-cased, offset for offset, as ASCII bytes (``_lowered``; pass
-    ``lowered`` when it is at hand), or None when that is not exact. Without the
-    characters below, ``text.lower()`` keeps the length and holds an ASCII letter
-    exactly where the ASCII copy does."""
-    if not text.isascii() and any(c in text for c in _FOLDS_TO_ASCII):
-        return None
-    return ascii_lowered(text) if lowered is None else lowered
+def context_and_secrets(lowered: bytes) -> tuple[bool, list[int]]:
+    """``has_context`` of a text whose exact lower-cased copy is ``lowered``, and where
+    ``secret`` starts in it (ascending): one pass where there were up to five."""
+    found = _WORDS.find(lowered)
+    return any(found[: len(_CONTEXT_WORDS)]), found[len(_CONTEXT_WORDS)]
 
 
 def has_context(text: str, lowered: bytes | None) -> bool:
@@ -49,22 +46,30 @@ def has_context(text: str, lowered: bytes | None) -> bool:
     return any(word in lowered for word in _CONTEXT_WORDS)
 
 
-def named_secrets(text: str, lowered: bytes | None) -> Iterator[re.Match[str]]:
+def named_secrets(
+    text: str, lowered: bytes | None, secrets: list[int] | None = None
+) -> Iterator[re.Match[str]]:
     """The matches of ``_NAMED_SECRET.finditer(text)``, tried only where one can start.
 
     A case-insensitive alternation is searched at every offset of a large text (botocore's
     API models name ``ClientSecret`` shapes); ``str.find`` finds the few places where a
     name ends in ``secret`` and the pattern is matched at the starts those allow, left to
     right and never inside an earlier match, which is what ``finditer`` yields.
+    ``secrets``: where ``secret`` starts in ``lowered``, when known
+    (:func:`context_and_secrets`).
     """
     if lowered is None:
         yield from _NAMED_SECRET.finditer(text)
         return
+    if secrets is None:
+        secrets = []
+        pos = lowered.find(b"secret")
+        while pos != -1:
+            secrets.append(pos)
+            pos = lowered.find(b"secret", pos + 1)
     starts: set[int] = set()
-    pos = lowered.find(b"secret")
-    while pos != -1:
+    for pos in secrets:
         starts.update(pos - back for back in _SECRET_OFFSETS if pos >= back)
-        pos = lowered.find(b"secret", pos + 1)
     done = 0
     for start in sorted(starts):
         if start < done:
@@ -133,9 +138,15 @@ class AzureClientSecretAssignment(Rule):
 
     def check(self, doc: Document, ctx: RuleContext) -> Iterator[Finding]:
         lowered = folded(doc.text, doc.view(LOWERED))
-        if not has_context(doc.text, lowered):
-            return
-        for match in named_secrets(doc.text, lowered):
+        secrets = None
+        if lowered is None:
+            if not has_context(doc.text, None):
+                return
+        else:
+            context, secrets = context_and_secrets(lowered)
+            if not context:
+                return
+        for match in named_secrets(doc.text, lowered, secrets):
             secret = match.group(1)
             if secret[3:6] == "8Q~" or is_not_a_literal_secret(secret):
                 continue  # the current format is RC111's

@@ -46,7 +46,9 @@ class NpmToken(TokenRule):
     )
     keywords = ("npm_",)
     tags = ("npm", "supply-chain")
-    pattern = re.compile(r"(?<![A-Za-z0-9_])(npm_[A-Za-z0-9]{36})(?![A-Za-z0-9_])")
+    # The look-behind after the literal it looks back over: searched for "npm_" at C speed
+    # (as _SMTP_PASSWORD in rolecall.rules.aws.adjacent).
+    pattern = re.compile(r"(npm_(?<![A-Za-z0-9_]npm_)[A-Za-z0-9]{36})(?![A-Za-z0-9_])")
     prefix_length = 4
     VALID = (
         Example('t = "' + fake("npm_bad_checksum") + '"\n'),
@@ -108,7 +110,10 @@ class PypiToken(TokenRule):
     )
     keywords = ("pypi-AgE",)
     tags = ("pypi", "supply-chain")
-    pattern = re.compile(r"(?<![A-Za-z0-9_-])(pypi-AgE[A-Za-z0-9_-]{50,2000})(?![A-Za-z0-9_-])")
+    # The look-behind after the literal it looks back over (as NpmToken's).
+    pattern = re.compile(
+        r"(pypi-AgE(?<![A-Za-z0-9_-]pypi-AgE)[A-Za-z0-9_-]{50,2000})(?![A-Za-z0-9_-])"
+    )
     prefix_length = 20
     min_entropy = 4.0
     VALID = (

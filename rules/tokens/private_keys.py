@@ -127,10 +127,12 @@ class PrivateKey(Rule):
 
     def check(self, doc: Document, ctx: RuleContext) -> Iterator[Finding]:
         text = doc.text
-        service_account = "service_account" in text
+        service_account: bool | None = None  # looked for at the first header, if any
         for match in _BEGIN.finditer(text):
             lo = max(0, match.start() - 200)  # bounded: a minified file is one long line
             line_start = max(lo, text.rfind("\n", lo, match.start()) + 1)
+            if service_account is None:
+                service_account = "service_account" in text
             if service_account and _SA_CONTEXT.search(text, line_start, match.start()):
                 continue  # a GCP service-account key file: RC110 reports it, specifically
             label = match.group(1)

@@ -3,10 +3,17 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 
-from rolecall import Confidence, Example, Severity
+from rolecall import Confidence, Document, Example, Severity
+from rolecall.rules.common.lowered import LOWERED, folded
 from rolecall.rules.common.tokens import TokenRule
 from rolecall.rules.fakes import fake
+
+#: Where RC145's pattern can match, in the lower-cased copy: its account-SID branch
+#: (``AC``, 32 hex digits, a quote; ``(?i)`` there too). Led by a literal, so searched
+#: at C speed.
+_SID_HEAD = re.compile(rb"ac[0-9a-f]{32}[\"']")
 
 
 class StripeLiveKey(TokenRule):
@@ -43,7 +50,11 @@ class StripeLiveKey(TokenRule):
     )
     keywords = ("sk_live_", "rk_live_")
     tags = ("stripe",)
-    pattern = re.compile(r"(?<![A-Za-z0-9_])([sr]k_live_[A-Za-z0-9]{24,247})(?![A-Za-z0-9_])")
+    # The look-behind after the prefix it looks back over: a pattern that opens with a
+    # look-behind is tried at every offset (see _SMTP_PASSWORD in rolecall.rules.aws.adjacent).
+    pattern = re.compile(
+        r"([sr]k_live_(?<![A-Za-z0-9_][sr]k_live_)[A-Za-z0-9]{24,247})(?![A-Za-z0-9_])"
+    )
     prefix_length = 8
     VALID = (
         Example('stripe.api_key = "sk_test_' + fake("stripe_live")[8:] + '"\n'),
@@ -90,8 +101,10 @@ class SendgridApiKey(TokenRule):
     )
     keywords = ("SG.",)
     tags = ("sendgrid",)
+    # The look-behind after the literal "SG." it looks back over: searched for "SG." at C
+    # speed instead of tried at every offset (as _SMTP_PASSWORD in rolecall.rules.aws.adjacent).
     pattern = re.compile(
-        r"(?<![A-Za-z0-9_.-])(SG\.[A-Za-z0-9_-]{22}\.[A-Za-z0-9_-]{43})(?![A-Za-z0-9_-])"
+        r"(SG\.(?<![A-Za-z0-9_.-]SG\.)[A-Za-z0-9_-]{22}\.[A-Za-z0-9_-]{43})(?![A-Za-z0-9_-])"
     )
     prefix_length = 3
     VALID = (
@@ -139,6 +152,40 @@ class TwilioAuthToken(TokenRule):
         r"(?i:twilio[a-z_]{0,20}(?:auth_?token|api_?secret|secret)[\"']?\s{0,4}[:=]\s{0,4}"
         r"|\bAC[0-9a-f]{32}[\"']\s{0,4},\s{0,4})[\"']?([0-9a-f]{32})(?![0-9A-Za-z])"
     )
+
+    def matches(self, doc: Document) -> Iterator[re.Match[str]]:
+        """``pattern.finditer(doc.text)``, with the pattern tried only where it can start.
+
+        The pattern is a case-insensitive alternation, tried at every offset of a text
+        (50 ms for each of the two botocore models that name Twilio). A match starts at
+        ``twilio`` or at an account SID, in any case: their places in the exact
+        lower-cased copy (:func:`~rolecall.rules.common.lowered.folded`) are the
+        only starts, tried left to right and never inside an earlier match, which is
+        what ``finditer`` yields. Without an exact copy, ``finditer`` itself runs.
+        """
+        text = doc.text
+        lowered = folded(text, doc.view(LOWERED))
+        if lowered is None:
+            yield from self.pattern.finditer(text)
+            return
+        starts: set[int] = set()
+        pos = lowered.find(b"twilio")
+        while pos != -1:
+            starts.add(pos)
+            pos = lowered.find(b"twilio", pos + 1)
+        head = _SID_HEAD.search(lowered)
+        while head is not None:
+            starts.add(head.start())
+            head = _SID_HEAD.search(lowered, head.start() + 1)  # heads may overlap
+        done = 0
+        for start in sorted(starts):
+            if start < done:
+                continue
+            match = self.pattern.match(text, start)
+            if match is not None:
+                done = match.end()
+                yield match
+
     VALID = (
         Example("TWILIO_AUTH_TOKEN=${TWILIO_AUTH_TOKEN}\n", filename=".env"),
         Example('TWILIO_ACCOUNT_SID = "' + fake("twilio_sid") + '"\n'),

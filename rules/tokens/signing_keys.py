@@ -17,6 +17,7 @@ from rolecall import (
     Severity,
     redact,
 )
+from rolecall.rules.common.lowered import LOWERED
 from rolecall.rules.common.placeholders import is_not_a_literal_secret, looks_random
 from rolecall.rules.fakes import fake
 
@@ -117,11 +118,11 @@ class DjangoSecretKey(SigningKeyRule):
     )
 
     def relevant(self, doc: Document) -> bool:
-        path, text = doc.path.lower(), doc.text.lower()
-        if "django" in text:
+        if b"django" in doc.view(LOWERED):  # "django" in doc.text.lower(): see _names_flask
             return True
         # A settings module or .env that is Flask's belongs to RC161.
-        return ("settings" in path or path.endswith(".env")) and "flask" not in text
+        path = doc.path.lower()
+        return ("settings" in path or path.endswith(".env")) and not _names_flask(doc)
 
 
 class FlaskSecretKey(SigningKeyRule):
@@ -187,4 +188,17 @@ class FlaskSecretKey(SigningKeyRule):
     )
 
     def relevant(self, doc: Document) -> bool:
-        return "flask" in doc.text.lower() or "FLASK_SECRET_KEY" in doc.text
+        return _names_flask(doc) or "FLASK_SECRET_KEY" in doc.text
+
+
+def _names_flask(doc: Document) -> bool:
+    """``"flask" in doc.text.lower()``, asked of the shared lower-cased copy (one byte
+    per character, ASCII letters lower-cased, others ``?``) instead of lower-casing the
+    whole text through the Unicode tables once more. The only characters ``str.lower()``
+    turns into an ASCII letter are the dotted capital I (``i`` and a combining dot) and
+    the Kelvin sign (``k``); ``flask`` has a ``k``, so a text with a Kelvin sign is
+    lower-cased as before. (``django`` has neither ``i`` nor ``k``: the copy answers it.)
+    """
+    if b"flask" in doc.view(LOWERED):
+        return True
+    return "\u212a" in doc.text and "flask" in doc.text.lower()

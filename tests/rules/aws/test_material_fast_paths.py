@@ -124,6 +124,38 @@ def test_rc132_fast_and_slow_paths_agree_on_generated_texts() -> None:
     assert matches > 1000  # the texts do hold secrets the rule reports
 
 
+def _one_pass(text: str) -> list[tuple[int, int]] | None:
+    """RC132's path through ``context_and_secrets`` (one pass over the copy)."""
+    lowered = azure_entra.folded(text)
+    if lowered is None:
+        return _fast(text)
+    context, secrets = azure_entra.context_and_secrets(lowered)
+    if not context:
+        return None
+    return [(m.start(), m.end(1)) for m in azure_entra.named_secrets(text, lowered, secrets)]
+
+
+@pytest.mark.parametrize("hyperscan", [True, False])
+def test_rc132_one_pass_agrees_with_the_regexes(
+    hyperscan: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The context words and ``secret`` found in one pass (with Hyperscan, and with its
+    ``find`` fallback) give the regexes' matches."""
+    if not hyperscan:
+        finder = azure_entra._WORDS
+        monkeypatch.setattr(finder, "_search", finder.find_by_find)
+    rng = random.Random(1833)
+    matches = 0
+    for text in [_generated(rng) for _ in range(3000)] + NAMED_SHAPES:
+        expected = _slow(text)
+        assert _one_pass(text) == expected, text
+        matches += len(expected or ())
+    assert matches > 1000
+    # Without a context word: nothing, whatever the secrets.
+    assert _slow("client_secret = " + SECRET) is None
+    assert _one_pass("client_secret = " + SECRET) is None
+
+
 def _files(tmp_path: Path) -> dict[str, str]:
     model = {
         "shapes": {
@@ -243,7 +275,9 @@ def test_material_view_is_the_same_without_the_fast_paths(
         }
 
     fast = build()
-    monkeypatch.setattr(named_values, "may_hold_bare_token", lambda text, lowered=None: True)
+    monkeypatch.setattr(
+        named_values, "may_hold_bare_token", lambda text, lowered=None, core_lowered=None: True
+    )
     assert build() == fast
     # The inputs hold what the view reports: ids, secrets, named, bare and beside tokens.
     assert len(fast["sts.json"].tokens) == 1 and fast["sts.json"].pairs
@@ -324,6 +358,69 @@ def test_gate_agrees_with_the_regex_across_slices(
         assert value_gate._candidate_value(text) == expected, text
         answers.append(expected)
     assert 500 < sum(answers) < 3500  # both answers occur often
+
+
+def test_gate_is_the_same_with_hyperscan_and_without(monkeypatch: pytest.MonkeyPatch) -> None:
+    """One Hyperscan pass and the four ``bytes`` operations it replaced give the
+    regex's answer: on generated texts, on every documented shape, and on the
+    repository's own files."""
+    pytest.importorskip("hyperscan")
+    search = value_gate._hyperscan_search()
+    assert search is not None
+    repo = Path(__file__).resolve().parents[3]
+    texts = [
+        path.read_text("utf-8", "replace")
+        for top in ("corpus", "rules", "tests", "docs")
+        for path in sorted((repo / top).rglob("*"))
+        if path.is_file() and path.suffix in (".json", ".py", ".md", ".yml", ".env", ".txt")
+    ]
+    rng = random.Random(1841)
+    texts += [_gate_text(rng) for _ in range(4000)] + GATE_SHAPES + ["", "A", "\u00e9" * 9]
+    answers = []
+    for text in texts:
+        data = text.encode("utf-8", "surrogatepass")
+        expected = _gate_reference(text)
+        assert search(data) == expected, text[:200]
+        assert value_gate._searched_by_parts(data) == expected, text[:200]
+        answers.append(expected)
+    assert 500 < sum(answers) < len(answers) - 500  # both answers occur often
+    monkeypatch.setattr(value_gate, "_hyperscan_search", lambda: None)
+    assert [value_gate._candidate_value(text) for text in texts] == answers
+
+
+def test_gate_view_reads_clean_utf8_documents_from_their_bytes(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The value gate of a document is the gate of its text, whichever encoding the
+    bytes had; the bytes it takes for the text's UTF-8 are exactly that encoding."""
+    given: list[tuple[str, bytes | None]] = []
+    original = value_gate.may_hold_credential_value
+
+    def recorded(text: str, utf8: bytes | None = None) -> bool:
+        given.append((text, utf8))
+        return original(text, utf8)
+
+    monkeypatch.setattr(config_places, "may_hold_credential_value", recorded)
+    rng = random.Random(1842)
+    texts = [_gate_text(rng) for _ in range(300)] + [f"k: {SECRET_KEY}\n", "\u00e9 caf\u00e9\n"]
+    encodings = [
+        lambda t: t.encode("utf-8", "surrogatepass"),
+        lambda t: b"\xef\xbb\xbf" + t.encode("utf-8", "surrogatepass"),
+        lambda t: t.encode("utf-16", "surrogatepass"),
+        lambda t: b"\xff\xfe-" + t.encode("utf-8", "surrogatepass"),  # not UTF-8 at all
+    ]
+    answers = []
+    for text in texts:
+        for encode in encodings:
+            doc = Document("settings.yaml", encode(text))
+            answer = doc.view(config_places.VALUE_GATE)
+            assert answer == original(doc.text), (text, encode(text)[:4])
+            answers.append(answer)
+    assert 100 < sum(answers) < len(answers) - 100
+    with_bytes = [(text, utf8) for text, utf8 in given if utf8 is not None]
+    assert len(with_bytes) > 300  # the plain and the BOM-led UTF-8 documents
+    for text, utf8 in with_bytes:
+        assert utf8 == text.encode("utf-8", "surrogatepass")
 
 
 def test_gate_finds_a_run_cut_by_every_slice_boundary(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -447,15 +544,55 @@ def test_url_fast_path_agrees_with_both_regexes_on_generated_texts() -> None:
     assert hits > 100  # both answers occur
 
 
+def _anchors_by_scheme_side(text: str) -> list[int]:
+    """Every ``://`` followed by an ``@`` within ``_AT_REACH``: the loop the ``@``-side
+    search replaced."""
+    found = []
+    pos = text.find("://")
+    while pos != -1:
+        if text.find("@", pos + 3, pos + 3 + _urls._AT_REACH) != -1:
+            found.append(pos)
+        pos = text.find("://", pos + 3)
+    return found
+
+
+def test_url_anchors_from_the_at_side_are_those_from_the_scheme_side() -> None:
+    """Found from each ``@``, the anchors are those the ``://`` loop found: on the
+    repository's files, and on texts with ``@`` at every distance around the reach
+    (385 characters), runs of ``@`` and of ``://``."""
+    repo = Path(__file__).resolve().parents[3]
+    texts = [
+        path.read_text("utf-8", "replace")
+        for top in ("corpus", "rules", "tests", "docs")
+        for path in sorted((repo / top).rglob("*"))
+        if path.is_file() and path.suffix in (".json", ".py", ".md", ".yml", ".env", ".txt")
+    ]
+    reach = _urls._AT_REACH
+    rng = random.Random(386)
+    for _ in range(3000):
+        parts = [
+            rng.choice(["://", "@", "x", ":/", "//", "\u2013", "@@", ":///"])
+            + "y" * rng.choice([0, 1, 2, reach - 3, reach - 2, reach - 1, reach, reach + 1])
+            for _ in range(rng.randint(0, 12))
+        ]
+        texts.append("".join(parts))
+    anchored = 0
+    for text in texts:
+        expected = _anchors_by_scheme_side(text)
+        assert list(_urls._userinfo_anchors(text)) == expected, text[:300]
+        anchored += len(expected)
+    assert anchored > 500
+
+
 def test_the_value_gate_runs_once_per_document(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     calls: list[int] = []
     original = value_gate.may_hold_credential_value
 
-    def counted(text: str) -> bool:
+    def counted(text: str, utf8: bytes | None = None) -> bool:
         calls.append(len(text))
-        return original(text)
+        return original(text, utf8)
 
     monkeypatch.setattr(value_gate, "may_hold_credential_value", counted)
     monkeypatch.setattr(config_places, "may_hold_credential_value", counted)
@@ -550,14 +687,19 @@ def test_material_view_names_are_found_as_str_lower_finds_them(
 
 
 def test_the_lower_cased_copy_is_made_once_per_document(monkeypatch: pytest.MonkeyPatch) -> None:
-    calls: list[int] = []
-    original = _lowered.ascii_lowered
+    calls: list[int] = []  # the length of each copy made, from the text or its bytes
+    original, from_bytes = _lowered.ascii_lowered, _lowered.lowered_utf8
 
     def counted(text: str) -> bytes:
-        calls.append(len(text))
+        calls.append(len(original(text)))
         return original(text)
 
+    def counted_bytes(data: bytes) -> bytes:
+        calls.append(len(from_bytes(data)))
+        return from_bytes(data)
+
     monkeypatch.setattr(_lowered, "ascii_lowered", counted)
+    monkeypatch.setattr(_lowered, "lowered_utf8", counted_bytes)
     text = f"AZURE_TENANT_ID=t\nAZURE_CLIENT_SECRET={SECRET} \u2013\naws_secret_access_key = x\n"
     result = ENGINE.scan_document(Document("deploy.env", text.encode()))
     assert [f.rule_id for f in result.findings] == ["RC132"]
@@ -565,8 +707,8 @@ def test_the_lower_cased_copy_is_made_once_per_document(monkeypatch: pytest.Monk
 
 
 def test_material_name_search_finds_every_word_a_find_per_word_finds() -> None:
-    """Two ``find`` loops (``secret``, ``token`` and its leads) give the starts that one
-    ``find`` loop per word gave, on texts dense with overlapping words."""
+    """The one-pass name search (``scan_names``) gives the starts that one ``find`` loop
+    per word gave, on texts dense with overlapping words."""
     words = ("secret", *names.SESSION_TOKEN_NAME_PARTS)
     assert all(w.endswith("token") for w in words[1:])
     rng = random.Random(1834)
