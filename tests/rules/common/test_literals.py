@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 from rolecall.rules.aws import named_values, names
+from rolecall.rules.common import literals
 from rolecall.rules.common.literals import LiteralFinder
 from rolecall.rules.common.lowered import ascii_lowered
 
@@ -58,8 +59,11 @@ def test_fallback_finds_every_occurrence_overlapping_ones_too() -> None:
         assert finder.find_by_find(data) == _expected(data), data
 
 
-def test_hyperscan_and_fallback_agree_on_real_and_random_texts() -> None:
+def test_hyperscan_and_fallback_agree_on_real_and_random_texts(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     pytest.importorskip("hyperscan")
+    monkeypatch.setattr(literals, "HYPERSCAN_MIN_BYTES", 0)  # every text through Hyperscan
     finder = LiteralFinder(WORDS, once=ONCE)
     assert finder.find(b"") == [[] for _ in WORDS]
     texts = _texts()
@@ -77,12 +81,30 @@ def test_hyperscan_and_fallback_agree_on_real_and_random_texts() -> None:
 def test_material_word_starts_are_the_same_without_hyperscan(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
+    monkeypatch.setattr(literals, "HYPERSCAN_MIN_BYTES", 0)  # the fast path first
     texts = _texts()
     fast = [named_values._word_starts(data) for data in texts]
     finder = named_values._NAME_WORDS
     monkeypatch.setattr(finder, "_search", finder.find_by_find)
     assert [named_values._word_starts(data) for data in texts] == fast
     assert sum(map(len, fast)) > 500
+
+
+def test_the_database_is_compiled_only_after_a_megabyte() -> None:
+    """A pre-commit run reads a few short files: it never pays for compiling the
+    database. A process that has searched more than a megabyte compiles it, and both
+    searches answer alike."""
+    pytest.importorskip("hyperscan")
+    finder = LiteralFinder(WORDS, once=ONCE)
+    text = b"aws_secret_access_key = x; session_token = y\n" * 1000
+    searched = 0
+    while searched + len(text) <= literals.HYPERSCAN_MIN_BYTES:
+        assert finder.find(text) == _expected(text)
+        searched += len(text)
+    assert searched > 900_000 and finder._search is None
+    assert finder.find(text) == _expected(text)
+    assert finder._search is not None and finder._search != finder.find_by_find
+    assert finder.find(text[:100]) == _expected(text[:100])
 
 
 def test_an_empty_word_is_refused() -> None:
@@ -94,6 +116,7 @@ def test_material_core_flag_is_the_in_search_it_replaces(monkeypatch: pytest.Mon
     """``scan_names`` says a bare-token core occurs lower-cased exactly when one of the
     two ``in`` searches it replaced finds one, with Hyperscan and without."""
     cores = [c.lower().encode() for c in ("YXdz", "b3JpZ2lu")]
+    monkeypatch.setattr(literals, "HYPERSCAN_MIN_BYTES", 0)  # the fast path first
     texts = _texts()
     rng = random.Random(7)
     texts += [t[:n] + rng.choice(cores) + t[n:] for t in texts[:300] for n in [len(t) // 2]]
