@@ -363,17 +363,22 @@ def test_gate_agrees_with_the_regex_across_slices(
     assert 500 < sum(answers) < 3500  # both answers occur often
 
 
-def test_gate_on_bytes_is_the_regex() -> None:
-    """The four ``bytes`` operations of the gate, on a text's UTF-8 bytes whole or in
-    slices, give the regex's answer: on generated texts, on every documented shape, and
-    on the repository's own files."""
+def _repository_texts() -> list[str]:
+    """The text of the repository's own corpus, rules, tests and docs files."""
     repo = Path(__file__).resolve().parents[3]
-    texts = [
+    return [
         path.read_text("utf-8", "replace")
         for top in ("corpus", "rules", "tests", "docs")
         for path in sorted((repo / top).rglob("*"))
         if path.is_file() and path.suffix in (".json", ".py", ".md", ".yml", ".env", ".txt")
     ]
+
+
+def test_gate_on_bytes_is_the_regex() -> None:
+    """The four ``bytes`` operations of the gate, on a text's UTF-8 bytes whole or in
+    slices, give the regex's answer: on generated texts, on every documented shape, and
+    on the repository's own files."""
+    texts = _repository_texts()
     rng = random.Random(1841)
     texts += [_gate_text(rng) for _ in range(4000)] + GATE_SHAPES + ["", "A", "\u00e9" * 9]
     answers = []
@@ -563,13 +568,7 @@ def test_url_anchors_from_the_at_side_are_those_from_the_scheme_side() -> None:
     """Found from each ``@``, the anchors are those the ``://`` loop found: on the
     repository's files, and on texts with ``@`` at every distance around the reach
     (385 characters), runs of ``@`` and of ``://``."""
-    repo = Path(__file__).resolve().parents[3]
-    texts = [
-        path.read_text("utf-8", "replace")
-        for top in ("corpus", "rules", "tests", "docs")
-        for path in sorted((repo / top).rglob("*"))
-        if path.is_file() and path.suffix in (".json", ".py", ".md", ".yml", ".env", ".txt")
-    ]
+    texts = _repository_texts()
     reach = _urls._AT_REACH
     rng = random.Random(386)
     for _ in range(3000):
