@@ -35,12 +35,7 @@ from rolecall.output.github import finding_text
 from rolecall.output.related import with_related
 from rolecall.output.report import ScanReport
 from rolecall.output.sarif_json import dumps, om
-from rolecall.output.sarif_rules import (
-    help_uri,
-    notice_descriptor,
-    project_url,
-    rule_descriptor,
-)
+from rolecall.output.sarif_rules import help_uri, notice_descriptor, project_url, rule_descriptor
 
 # Re-exported: the log's URI names, public here before they had a module of their own.
 from rolecall.output.sarif_uris import SRCROOT as SRCROOT
