@@ -327,19 +327,27 @@ def test_comment_after_a_kept_parts_comma_stays(code: str, expected: str, newlin
 def test_kept_comment_in_the_message_the_text_path_and_libcst(code: str, expected: str) -> None:
     """The recommendation's resulting code, the fix built from the text and libcst's
     fix are one rewrite, the kept comment included (the text path answers each case)."""
+    for ours, start, end, drop in _rewrites(code):
+        assert ours in expected
+        # Every case but the single-line ones has a comment to keep inside the brackets.
+        assert ("#" in ours) == ("#" in code[start:end])
+        assert _pyfixfast.rebuilt(code, start, end, drop) == ours
+        assert _pyfixcst.rebuilt(code, start, end, drop) == ours
+
+
+def _rewrites(code: str) -> list[tuple[str, int, int, dict[int, set[int] | None]]]:
+    """For each use the analysis finds in ``code``: the recommendation's resulting code,
+    the span of the call or dictionary it rewrites and what the fix drops from it."""
     found = analysis(Document("app.py", code.encode()))
     assert found.measure is not None and found.uses
+    rewrites = []
     for use in found.uses:
         container = use.call if use.call is not None else use.dict_node
         assert container is not None
         layout = found.measure.layout(container)
         drop = use.removal()
-        ours = found.measure.without(container, drop)
-        assert ours in expected
-        # Every case but the single-line ones has a comment to keep inside the brackets.
-        assert ("#" in ours) == ("#" in code[layout.start : layout.end])
-        assert _pyfixfast.rebuilt(code, layout.start, layout.end, drop) == ours
-        assert _pyfixcst.rebuilt(code, layout.start, layout.end, drop) == ours
+        rewrites.append((found.measure.without(container, drop), layout.start, layout.end, drop))
+    return rewrites
 
 
 # --- a comment between a kept part and its comma stays when that comma goes -------------
@@ -407,15 +415,8 @@ def test_comment_before_a_kept_parts_comma_stays(code: str, expected: str, newli
 def test_comment_before_a_comma_in_the_message_and_libcst(code: str, expected: str) -> None:
     """The recommendation's resulting code and libcst's fix are one rewrite, the
     comment before the comma kept; the text path leaves such a layout to libcst."""
-    found = analysis(Document("app.py", code.encode()))
-    assert found.measure is not None and found.uses
-    use = found.uses[0]
-    container = use.call if use.call is not None else use.dict_node
-    assert container is not None
-    layout = found.measure.layout(container)
-    drop = use.removal()
-    ours = found.measure.without(container, drop)
-    assert ours in expected
-    assert "# the bucket" in ours or "# public" in ours
-    assert _pyfixfast.rebuilt(code, layout.start, layout.end, drop) is None
-    assert _pyfixcst.rebuilt(code, layout.start, layout.end, drop) == ours
+    for ours, start, end, drop in _rewrites(code):
+        assert ours in expected
+        assert "# the bucket" in ours or "# public" in ours
+        assert _pyfixfast.rebuilt(code, start, end, drop) is None
+        assert _pyfixcst.rebuilt(code, start, end, drop) == ours
