@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
-import traceback
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -380,6 +379,8 @@ def describe_exception(exc: BaseException) -> str:
     Exception messages may quote the scanned text, and with it a secret; the type and
     the rule's source line are enough to find the bug.
     """
+    import traceback  # only on a failure: a clean run does not pay its import
+
     frames = traceback.extract_tb(exc.__traceback__)
     where = ""
     if frames:
