@@ -59,6 +59,16 @@ class Scope:
 Candidate = tuple[ast.AST, Scope]
 _POP = object()  # a stack marker: leave the scope opened by the node below it
 _SCOPES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)
+#: Nodes with no handler and no node below them (a name, a literal, a context, an
+#: operator): the walk does not push them. They are about half of a module's nodes.
+_INERT: frozenset[type] = frozenset(
+    {ast.Name, ast.Constant, ast.Load, ast.Store, ast.Del}
+    | {
+        cls
+        for base in (ast.operator, ast.unaryop, ast.cmpop, ast.boolop)
+        for cls in base.__subclasses__()
+    }
+)
 
 
 class Collector:
@@ -97,11 +107,13 @@ class Collector:
             # third of the walk's time over botocore's Python files).
             for name in reversed(current._fields):
                 value = getattr(current, name, None)
+                if type(value) in _INERT:
+                    continue
                 if isinstance(value, ast.AST):
                     push(value)
                 elif isinstance(value, list):
                     for item in reversed(value):
-                        if isinstance(item, ast.AST):
+                        if type(item) not in _INERT and isinstance(item, ast.AST):
                             push(item)
 
     # --- scopes ---------------------------------------------------------------------
