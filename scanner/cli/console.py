@@ -13,10 +13,12 @@ Measured with the benchmark's files: 20 files 135 -> 122 ms; the 21.9 MB tree 51
 nothing for the collector to collect. :func:`rolecall.cli.main.main` itself (used by tests
 and by library callers) leaves the collector alone.
 
-Before the command line is imported, :func:`rolecall.cache.replay.try_replay` answers a
-``scan`` whose every input is unchanged since a recorded scan of the same request with
-the recorded output (see :mod:`rolecall.cache.replay`); otherwise the scan runs, and is
-recorded when it qualifies.
+First of all, where the command line asks for a SARIF report, the helper process that
+will write it starts (:mod:`rolecall.output.spawned`). Then, before the command line is
+imported, :func:`rolecall.cache.replay.try_replay` answers a ``scan`` whose every input
+is unchanged since a recorded scan of the same request with the recorded output (see
+:mod:`rolecall.cache.replay`), and the helper is stopped; otherwise the scan runs, and
+is recorded when it qualifies.
 """
 
 from __future__ import annotations
@@ -27,6 +29,19 @@ import sys
 
 def run() -> None:
     gc.disable()
+    from rolecall.output import spawned
+
+    spawned.ENABLED = True  # this process is the command line: it may start a writer
+    spawned.start_for(sys.argv[1:])  # first: the helper's start-up runs beside ours
+    try:
+        code = _command()
+    finally:
+        spawned.stop()  # one that no command took: a replay answered, a usage error
+    gc.freeze()  # nothing left to collect: skip the collector's passes at exit
+    sys.exit(code)
+
+
+def _command() -> int:
     from rolecall.cache.replay import try_replay
 
     try:
@@ -36,17 +51,12 @@ def run() -> None:
 
         print(error_line(exc), file=sys.stderr)
         sys.exit(exit_code(exc))
-    if code is None:
-        from rolecall.cli.main import main
-        from rolecall.output import forked
+    if code is not None:
+        return code
+    from rolecall.cli.main import main
 
-        forked.ENABLED = True  # this process is the command line: it may fork a writer
+    if attempt is None:
+        return main()
+    from rolecall.cache.replay_record import run_recorded
 
-        if attempt is None:
-            code = main()
-        else:
-            from rolecall.cache.replay_record import run_recorded
-
-            code = run_recorded(attempt, main)
-    gc.freeze()  # nothing left to collect: skip the collector's passes at exit
-    sys.exit(code)
+    return run_recorded(attempt, main)

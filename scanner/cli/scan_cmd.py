@@ -10,6 +10,7 @@ import sys
 from typing import TYPE_CHECKING, TextIO
 
 from rolecall.cli.args import CommandArgs, command_args
+from rolecall.cli.report_format import output_format
 from rolecall.errors import EXIT_FINDINGS, EXIT_OK, UsageError
 
 if TYPE_CHECKING:
@@ -24,28 +25,6 @@ def scan_args(namespace: argparse.Namespace) -> CommandArgs:
     return command_args(namespace, format=fmt)
 
 
-def output_format(fmt: str | None, output: str | None) -> str:
-    """The report format: ``--format``, else what ``--output``'s extension names
-    (``.sarif``/``.sarif.json``: sarif, ``.json``: json), else text. A file named for one
-    format never receives another: that is a usage error."""
-    name = (output or "").lower()
-    named = (
-        "sarif"
-        if name.endswith((".sarif", ".sarif.json"))
-        else "json"
-        if name.endswith(".json")
-        else None
-    )
-    if fmt is None:
-        return named or "text"
-    if named is not None and fmt != named:
-        raise UsageError(
-            f"--output {output}: a .{named} file name, but --format {fmt}; "
-            f"use --format {named} or another file name"
-        )
-    return fmt
-
-
 def _use_color(choice: str, stream: TextIO) -> bool:
     if choice != "auto":
         return choice == "always"
@@ -57,12 +36,12 @@ def _use_color(choice: str, stream: TextIO) -> bool:
 def cmd_scan(args: CommandArgs, out: TextIO) -> int:
     """``rolecall scan``: :func:`~rolecall.cli.request.run_scan_command` (which
     :func:`rolecall.scan` runs too), then the report written where the flags say."""
-    from rolecall.output.forked import ForkedWriter
+    from rolecall.output import spawned
 
     verbose = args.verbose - args.quiet
     color = args.output is None and _use_color(args.color, out)
     # The SARIF reporter is imported in a helper while the scan runs (executable only).
-    writer = ForkedWriter.start(args.format, color=color, verbose=verbose)
+    writer = spawned.take(args.format)
     try:
         from rolecall.cli.request import run_scan_command
 
@@ -72,7 +51,7 @@ def cmd_scan(args: CommandArgs, out: TextIO) -> int:
 
             progress = Progress(sys.stderr)
         report, _stale = run_scan_command(args, progress=progress)
-        text = None if writer is None else writer.render(report)
+        text = None if writer is None else writer.render(report, color=color, verbose=verbose)
         if text is not None:
             if args.output:
                 _write_output(args.output, text, args, report)

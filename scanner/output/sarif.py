@@ -22,20 +22,18 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import Any, TextIO
 
 import sarif_om as so  # type: ignore[import-untyped]  # generated attrs classes, untyped
-from rolecall.model import (
-    Confidence,
-    Finding,
-    Fix,
-    Location,
-    Notice,
-    NoticeCode,
-    NoticeLevel,
-)
+from rolecall.model import Confidence, Finding, Fix, Location, Notice, NoticeCode, NoticeLevel
 from rolecall.output.github import finding_text
 from rolecall.output.related import with_related
 from rolecall.output.report import ScanReport
 from rolecall.output.sarif_json import dumps, om
-from rolecall.output.sarif_rules import help_uri, notice_descriptor, project_url, rule_descriptor
+from rolecall.output.sarif_rules import (
+    help_uri,
+    notice_descriptor,
+    project_url,
+    rule_descriptor,
+    rules_json,
+)
 
 # Re-exported: the log's URI names, public here before they had a module of their own.
 from rolecall.output.sarif_uris import SRCROOT as SRCROOT
@@ -78,10 +76,10 @@ class SarifReporter:
 
     def prepare(self) -> None:
         """Write, and throw away, the log of an empty report that lists every rule the
-        default registry knows: each rule's documentation is then converted (and cached,
-        :func:`~rolecall.output.sarif_rules.descriptor_texts`) and the writer's own
-        first-call work done before a report arrives. The forked writer's helper
-        (:mod:`rolecall.output.forked`) runs this while the scan runs."""
+        default registry knows: each rule's descriptor is then made and serialized (and
+        kept, :func:`~rolecall.output.sarif_rules.rules_json`) and the writer's own
+        first-call work done before a report arrives. The SARIF writer's helper
+        (:mod:`rolecall.output.spawned`) runs this while the scan runs."""
         from rolecall.plugin.registry import default_registry
 
         render(ScanReport(root=os.getcwd(), tool_version="", rules=default_registry().infos()))
@@ -95,7 +93,8 @@ def render(report: ScanReport, *, indent: int | None = None) -> str:
     """
     limit, reason = MAX_RESULTS, f"GitHub accepts at most {MAX_RESULTS} per run"
     while True:
-        text = dumps(build_log(report, limit=limit, reason=reason), indent=indent)
+        log = build_log(report, limit=limit, reason=reason, splice=indent is None)
+        text = dumps(log, indent=indent)
         # gzip never shrinks JSON below ~1/100: only a large log needs compressing here.
         if len(text) <= MAX_GZIP_BYTES or limit == 0:
             return text
@@ -110,12 +109,13 @@ def render(report: ScanReport, *, indent: int | None = None) -> str:
 
 
 def build_log(
-    report: ScanReport, *, limit: int | None = None, reason: str | None = None
+    report: ScanReport, *, limit: int | None = None, reason: str | None = None, splice: bool = False
 ) -> so.SarifLog:
     """The sarif-om log for ``report`` (serialize with ``sarif_json.dumps``).
 
     At most ``limit`` results (default :data:`MAX_RESULTS`) are written; ``reason`` says
-    why in the notice about the rest.
+    why in the notice about the rest. With ``splice`` the driver's rules are their
+    compact JSON text (:func:`rules_json`), for ``dumps`` without ``indent`` only.
     """
     limit = MAX_RESULTS if limit is None else limit
     reason = reason or f"GitHub accepts at most {MAX_RESULTS} per run"
@@ -134,7 +134,9 @@ def build_log(
         version=report.tool_version,
         semantic_version=report.tool_version,
         information_uri=information_uri,
-        rules=[rule_descriptor(r, help_uri(r, information_uri)) for r in rules],
+        rules=rules_json(rules, information_uri)
+        if splice
+        else [rule_descriptor(r, help_uri(r, information_uri)) for r in rules],
         notifications=[notice_descriptor(c) for c in codes] or None,
     )
     run = om(

@@ -11,6 +11,9 @@ caller set explicitly is exactly what is written.
 from __future__ import annotations
 
 import json
+import os
+import re
+import weakref
 from collections.abc import Callable, Mapping
 from typing import Any, TypeVar, cast
 
@@ -53,6 +56,28 @@ def om(cls: Callable[..., T], **values: Any) -> T:
     return cls(**{**unset, **values})
 
 
+class Spliced:
+    """A value whose JSON text is known: :func:`dumps` writes ``text`` where the value
+    is, without converting and encoding it again. For a part of a log that is the same
+    in every log a process writes (the rule descriptors, see
+    :func:`rolecall.output.sarif.render`), serialized once and kept.
+
+    Until then it stands in the data as a string no other value can equal (NUL, 128
+    random bits, NUL), which :func:`dumps` replaces by ``text``.
+    """
+
+    __slots__ = ("__weakref__", "mark", "text")
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.mark = f"\0{os.urandom(16).hex()}\0"
+        _SPLICED[self.mark] = self
+
+
+_SPLICED: weakref.WeakValueDictionary[str, Spliced] = weakref.WeakValueDictionary()
+#: A mark as ``json.dumps(..., ensure_ascii=True)`` writes it.
+_MARK = re.compile(r'"\\u0000[0-9a-f]{32}\\u0000"')
+
 _SCALARS = frozenset({str, int, float, bool, type(None)})
 
 
@@ -65,6 +90,8 @@ def to_data(obj: object) -> Any:
         return [to_data(item) for item in obj]  # type: ignore[attr-defined]
     if isinstance(obj, Mapping):
         return {str(key): to_data(value) for key, value in obj.items() if value is not None}
+    if kind is Spliced:
+        return obj.mark  # type: ignore[attr-defined]
     fields = _FIELDS.get(kind) or _fields(kind)
     values = obj.__dict__  # sarif-om classes are plain attrs classes, not slotted
     out: dict[str, Any] = {}
@@ -82,4 +109,12 @@ def dumps(obj: object, *, indent: int | None = None) -> str:
     encoder, which takes several times longer on a large log.
     """
     separators = (",", ":") if indent is None else (",", ": ")
-    return json.dumps(to_data(obj), indent=indent, separators=separators, ensure_ascii=True)
+    text = json.dumps(to_data(obj), indent=indent, separators=separators, ensure_ascii=True)
+    if _SPLICED and "\\u0000" in text:
+        text = _MARK.sub(_splice, text)
+    return text
+
+
+def _splice(match: re.Match[str]) -> str:
+    spliced = _SPLICED.get(json.loads(match[0]))
+    return match[0] if spliced is None else spliced.text

@@ -9,11 +9,11 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 
 import sarif_om as so  # type: ignore[import-untyped]  # generated attrs classes, untyped
 from rolecall.model import NOTICE_TITLES, Confidence, NoticeCode, Severity
-from rolecall.output.sarif_json import om
+from rolecall.output.sarif_json import Spliced, dumps, om
 from rolecall.plugin.rule import DOC_SECTIONS, FIX_SECTION, RuleInfo, doc_sections
 
 #: GitHub keeps 20 tags per rule and truncates descriptions at 1024 characters.
@@ -145,7 +145,7 @@ def help_uri(rule: RuleInfo, information_uri: str | None) -> str | None:
 def descriptor_texts(rule: RuleInfo) -> tuple[str, str, str, str]:
     """The short and full descriptions, the help text and the help markdown of ``rule``:
     strings only, so a process that writes several logs (or the helper that writes one,
-    see :mod:`rolecall.output.forked`) converts each rule's documentation once."""
+    see :mod:`rolecall.output.spawned`) converts each rule's documentation once."""
     split = doc_sections(rule.docs)
     sections = help_sections(rule, split)
     full = _one_line(split.get("What it finds", "")) or rule.summary
@@ -189,3 +189,16 @@ def notice_descriptor(code: NoticeCode) -> so.SarifLog:
         full_description=om(so.MultiformatMessageString, text=text),
         help=om(so.MultiformatMessageString, text=text, markdown=text),
     )
+
+
+def rules_json(rules: Iterable[RuleInfo], information_uri: str | None) -> Spliced:
+    """The descriptors of ``rules`` as compact JSON. Each is made once per process
+    (:func:`_rule_json`): most of a small log's writing time (1.7 of 2 ms for 20 files
+    and 65 rules), and the same in every log. The spawned writer makes them before the
+    report comes (:meth:`rolecall.output.sarif.SarifReporter.prepare`)."""
+    return Spliced(f"[{','.join(_rule_json(rule, information_uri) for rule in rules)}]")
+
+
+@functools.lru_cache(maxsize=1024)
+def _rule_json(rule: RuleInfo, information_uri: str | None) -> str:
+    return dumps(rule_descriptor(rule, help_uri(rule, information_uri)))

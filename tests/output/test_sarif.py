@@ -17,6 +17,7 @@ from hypothesis import example, given
 from hypothesis import strategies as st
 from rolecall.model import Notice, NoticeCode, NoticeLevel
 from rolecall.output import sarif as sarif_mod
+from rolecall.output import sarif_json
 from rolecall.output.formats import get_reporter
 from rolecall.output.linehash import line_hashes, mask_secrets
 from rolecall.output.report import ScanReport
@@ -78,6 +79,16 @@ def by_path(log: Any, path: str) -> list[Any]:
 
 
 # --- the official schema, with URI formats really checked ---------------------------
+
+
+def test_the_rules_spliced_into_the_log_are_the_rules_built(report: ScanReport) -> None:
+    """render() writes the rule descriptors from their kept JSON text; the log is the
+    one written from the sarif-om objects, compact and indented."""
+    for indent in (None, 2):
+        built = sarif_json.dumps(sarif_mod.build_log(report), indent=indent)
+        assert sarif_mod.render(report, indent=indent) == built
+        assert sarif_mod.render(report, indent=indent) == built  # and again, kept
+    assert len(json.loads(built)["runs"][0]["tool"]["driver"]["rules"]) == len(report.rules)
 
 
 def test_fixture_log_matches_the_sarif_schema(log: Any) -> None:

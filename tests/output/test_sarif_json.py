@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 import sarif_om as so
-from rolecall.output.sarif_json import dumps, om, to_data
+from rolecall.output.sarif_json import Spliced, dumps, om, to_data
 
 
 def test_explicit_default_values_are_kept() -> None:
@@ -44,3 +44,20 @@ def test_mappings_and_compact_or_indented_output() -> None:
     msg = om(so.Message, text="m")
     assert dumps(msg) == '{"text":"m"}'
     assert dumps(msg, indent=2) == '{\n  "text": "m"\n}'
+
+
+def test_spliced_text_is_written_where_the_value_stands() -> None:
+    rules = Spliced('[{"id":"RC101"},{"id":"RC102"}]')
+    lookalike = "\0" + "0" * 32 + "\0"  # shaped like a mark, but no splice's
+    log = {"driver": {"name": "rolecall", "rules": rules}, "note": lookalike, "empty": None}
+    text = dumps(log)
+    assert '"rules":[{"id":"RC101"},{"id":"RC102"}]' in text
+    assert json.loads(text) == {
+        "driver": {"name": "rolecall", "rules": [{"id": "RC101"}, {"id": "RC102"}]},
+        "note": lookalike,
+    }
+    other = Spliced("[]")
+    assert other.mark != rules.mark and json.loads(dumps([rules, other])) == [
+        [{"id": "RC101"}, {"id": "RC102"}],
+        [],
+    ]

@@ -1,7 +1,8 @@
-"""The SARIF log written by a helper forked before the scan (rolecall.output.forked).
+"""The SARIF log written by a helper process started with the command line
+(rolecall.output.spawned).
 
 Each case runs in a process of its own (``python -c``), as the ``rolecall`` executable
-does: a real fork, real pipes, a real report of a real scan of files on disk. The
+does: a real helper interpreter, real pipes, a real report of a real scan of files on disk. The
 helper's text must equal what the command line writes in process, byte for byte, and
 every way the helper can fail must leave the command line to write the report itself,
 with no helper process left behind.
@@ -18,11 +19,14 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from rolecall.cli.main import build_parser
+from rolecall.cli.scan_cmd import scan_args
+from rolecall.errors import UsageError
 from rolecall.fakes import fake_key_id, fake_secret_key
-from rolecall.output import forked
+from rolecall.output import spawned
 
 pytestmark = pytest.mark.skipif(
-    not sys.platform.startswith("linux"), reason="the helper is forked on Linux only"
+    not sys.platform.startswith("linux"), reason="the helper is started on Linux only"
 )
 
 
@@ -46,8 +50,8 @@ def _tree(root: Path) -> Path:
     return root
 
 
-#: Runs in a fresh interpreter: scan ``tree``, then write the report through a forked
-#: helper (with ``forked.ENABLED`` and an idle processor, as the executable would see
+#: Runs in a fresh interpreter: scan ``tree``, then write the report through the
+#: helper (with ``spawned.ENABLED`` and an idle processor, as the executable would see
 #: them) and in process, and print what happened as JSON. ``BREAK`` names what goes
 #: wrong on the way.
 _SCRIPT = textwrap.dedent(
@@ -56,15 +60,15 @@ _SCRIPT = textwrap.dedent(
     from rolecall.cli.main import build_parser
     from rolecall.cli.request import run_scan_command
     from rolecall.cli.scan_cmd import scan_args
-    from rolecall.output import forked
+    from rolecall.output import spawned
     from rolecall.output.formats import write_report
 
     tree, verbose, breaking, jobs = sys.argv[1], int(sys.argv[2]), sys.argv[3], sys.argv[4]
-    forked.ENABLED = True
-    forked.idle_core = lambda: True
+    spawned.ENABLED = True
+    spawned.idle_core = lambda: True
     if breaking == "large":
-        forked.MAX_FINDINGS = 0
-    writer = forked.ForkedWriter.start("sarif", verbose=verbose)
+        spawned.MAX_FINDINGS = 0
+    writer = spawned.SpawnedWriter.start("sarif")
     assert writer is not None and writer.pid is not None
     pid = writer.pid
     streams = []
@@ -77,7 +81,7 @@ _SCRIPT = textwrap.dedent(
         os.kill(pid, signal.SIGKILL)
     args = ["scan", "--isolated", "--no-cache", "--jobs", jobs, "--format", "sarif", tree]
     report, _ = run_scan_command(scan_args(build_parser("scan").parse_args(args)))
-    text = writer.render(report)
+    text = writer.render(report, verbose=verbose)
     writer.close()
     try:  # close() has reaped the helper: none is left, running or not
         os.waitpid(pid, os.WNOHANG)
@@ -154,60 +158,60 @@ def test_a_large_report_is_written_in_process(tmp_path: Path) -> None:
 
 def test_no_helper_where_it_cannot_help(monkeypatch: pytest.MonkeyPatch) -> None:
     # Never in a library caller's or a test's process, or for a cheap format...
-    assert forked.ForkedWriter.start("sarif") is None
-    monkeypatch.setattr(forked, "ENABLED", True)
-    monkeypatch.setattr(forked, "idle_core", lambda: True)
+    assert spawned.SpawnedWriter.start("sarif") is None
+    monkeypatch.setattr(spawned, "ENABLED", True)
+    monkeypatch.setattr(spawned, "idle_core", lambda: True)
     for fmt in ("text", "json", "github"):
-        assert forked.ForkedWriter.start(fmt) is None
+        assert spawned.SpawnedWriter.start(fmt) is None
     # ...nor without an idle processor, nor off Linux.
-    monkeypatch.setattr(forked, "idle_core", lambda: False)
-    assert forked.ForkedWriter.start("sarif") is None
-    monkeypatch.setattr(forked, "idle_core", lambda: True)
+    monkeypatch.setattr(spawned, "idle_core", lambda: False)
+    assert spawned.SpawnedWriter.start("sarif") is None
+    monkeypatch.setattr(spawned, "idle_core", lambda: True)
     monkeypatch.setattr(sys, "platform", "darwin")
-    assert forked.ForkedWriter.start("sarif") is None
-
-
-def test_no_helper_beside_a_running_thread(monkeypatch: pytest.MonkeyPatch) -> None:
-    import threading
-
-    monkeypatch.setattr(forked, "ENABLED", True)
-    monkeypatch.setattr(forked, "idle_core", lambda: True)
-    release = threading.Event()
-    thread = threading.Thread(target=release.wait)
-    thread.start()
-    try:
-        assert forked.ForkedWriter.start("sarif") is None
-    finally:
-        release.set()
-        thread.join()
+    assert spawned.SpawnedWriter.start("sarif") is None
 
 
 def test_idle_core_reads_the_kernels_count_of_runnable_tasks(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
     real_open = open
+    looks: list[int] = []
 
-    def stat_with(running: int) -> Any:
-        fake = tmp_path / f"stat-{running}"
-        fake.write_bytes(b"cpu  1 2 3 4\nprocs_running %d\nprocs_blocked 0\n" % running)
+    def stat_with(*running: int) -> Any:
+        """/proc/stat as it reads on each look: ``running`` runnable tasks, then the last
+        count again."""
+        counts = list(running)
 
         def fake_open(path: Any, *args: Any, **kwargs: Any) -> Any:
-            return real_open(fake if path == "/proc/stat" else path, *args, **kwargs)
+            if path != "/proc/stat":
+                return real_open(path, *args, **kwargs)
+            count = counts.pop(0) if len(counts) > 1 else counts[0]
+            looks.append(count)
+            fake = tmp_path / "stat"
+            fake.write_bytes(b"cpu  1 2 3 4\nprocs_running %d\nprocs_blocked 0\n" % count)
+            return real_open(fake, *args, **kwargs)
 
         return fake_open
 
     monkeypatch.setattr(os, "sched_getaffinity", lambda pid: {0, 1})
     monkeypatch.setattr("builtins.open", stat_with(1))
-    assert forked.idle_core()  # only this process runs: the other processor is idle
+    assert spawned.idle_core()  # only this process runs: the other processor is idle
+    assert looks == [1]
+    looks.clear()
     monkeypatch.setattr("builtins.open", stat_with(2))
-    assert not forked.idle_core()
+    assert not spawned.idle_core()
+    assert looks == [2, 2, 2]  # three looks, 0.5 ms apart
+    looks.clear()
+    monkeypatch.setattr("builtins.open", stat_with(2, 1))
+    assert spawned.idle_core()  # a moment's other task (the one that started us) passed
+    assert looks == [2, 1]
     monkeypatch.setattr(os, "sched_getaffinity", lambda pid: {0})
     monkeypatch.setattr("builtins.open", stat_with(1))
-    assert not forked.idle_core()  # one processor: nothing to run the helper on
+    assert not spawned.idle_core()  # one processor: nothing to run the helper on
 
 
 def test_the_executable_writes_the_same_log_with_or_without_the_helper(tmp_path: Path) -> None:
-    """The real ``rolecall`` command line (which may fork the helper, when a processor
+    """The real ``rolecall`` command line (which may start the helper, when a processor
     is idle) against :func:`rolecall.cli.main.main` in process (which never does)."""
     tree = _tree(tmp_path / "tree")
     args = ["scan", "--isolated", "--no-cache", "--jobs", "1", "--format", "sarif", str(tree)]
@@ -239,11 +243,11 @@ def test_only_the_executable_allows_the_helper() -> None:
         """
         import sys
         import rolecall.cli.main as cli_main
-        from rolecall.output import forked
+        from rolecall.output import spawned
 
         seen = []
-        cli_main.main = lambda argv=None: seen.append(forked.ENABLED) or 0
-        before = forked.ENABLED
+        cli_main.main = lambda argv=None: seen.append(spawned.ENABLED) or 0
+        before = spawned.ENABLED
         sys.argv = ["rolecall", "rules"]
         from rolecall.cli.console import run
         try:
@@ -258,3 +262,132 @@ def test_only_the_executable_allows_the_helper() -> None:
     )
     assert done.returncode == 0, done.stderr
     assert done.stdout.split() == ["False", "[True]"]
+
+
+READINGS = [
+    (["scan", "--format", "sarif", "."], "sarif"),
+    (["scan", "--format=sarif"], "sarif"),
+    (["scan", "--form", "sarif", "src"], "sarif"),  # argparse takes an abbreviation
+    (["scan", "--jobs=1", "--no-cache", "--format", "sarif", "--", "a.py"], "sarif"),
+    (["scan", "--config", "c.toml", "-q", "--format", "github"], "github"),
+    (["scan", "-o", "out.sarif"], "sarif"),
+    (["scan", "-oout.sarif"], "sarif"),
+    (["scan", "--output=Out.SARIF"], "sarif"),
+    (["scan", "--out", "report.sarif.json"], "sarif"),
+    (["scan", "--output", "report.json"], "json"),
+    (["scan", "--format", "text", "-v", "src"], "text"),
+    (["scan", "."], "text"),
+    (["scan", "--", "--format", "sarif"], "text"),  # two paths
+]
+
+
+@pytest.mark.parametrize(("argv", "expected"), READINGS)
+def test_the_arguments_read_before_the_parser_give_the_parsers_format(
+    argv: list[str], expected: str
+) -> None:
+    """The helper starts on a reading of the arguments, before the parser: where the
+    reading names a format, the parser decides the same."""
+    assert spawned.requested_format(argv) == expected
+    assert scan_args(build_parser("scan").parse_args(argv)).format == expected
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        [],
+        ["rules"],
+        ["explain", "RC101"],
+        ["fix", "--format", "sarif"],
+        ["scan", "--format", "json", "-o", "report.sarif"],  # a usage error
+    ],
+)
+def test_no_format_is_read_from_other_command_lines(argv: list[str]) -> None:
+    assert spawned.requested_format(argv) is None
+    if argv[:1] == ["scan"]:
+        with pytest.raises(UsageError):
+            scan_args(build_parser("scan").parse_args(argv))
+
+
+def test_a_helper_for_another_format_is_stopped(tmp_path: Path) -> None:
+    """A helper started on a reading the parser does not confirm ends at once: the
+    command line takes none, kills it and reaps it."""
+    script = textwrap.dedent(
+        """
+        import os, sys
+        from rolecall.output import spawned
+
+        spawned.ENABLED = True
+        spawned.idle_core = lambda: True
+        spawned.start_for(["scan", "--format", "sarif", "."])
+        pid = spawned._started.pid
+        alive = os.path.exists(f"/proc/{pid}")
+        taken = spawned.take("text")
+        try:
+            os.waitpid(pid, os.WNOHANG)
+            reaped = False
+        except ChildProcessError:
+            reaped = True
+        spawned.start_for(["scan", "-o", "out.sarif"])
+        second = spawned._started.pid
+        spawned.stop()
+        print(alive, taken, reaped, spawned._started, os.path.exists(f"/proc/{second}"))
+        """
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, check=False, timeout=60
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split() == ["True", "None", "True", "None", "False"]
+
+
+def test_a_helper_that_cannot_start_leaves_the_report_to_the_command_line(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(spawned, "ENABLED", True)
+    monkeypatch.setattr(spawned, "idle_core", lambda: True)
+    before = sorted(os.listdir("/proc/self/fd"))
+    monkeypatch.setattr(sys, "executable", "/nonexistent/python3")
+    assert spawned.SpawnedWriter.start("sarif") is None
+    assert sorted(os.listdir("/proc/self/fd")) == before  # its pipes are closed again
+
+
+def test_the_helper_imports_nothing_from_the_scanned_directory(tmp_path: Path) -> None:
+    """The helper gets the command line's ``sys.path`` and nothing else: a module named
+    like one it imports, in the directory being scanned and run in, stays unimported."""
+    tree = _tree(tmp_path / "tree")
+    marker = tmp_path / "imported"
+    for name in ("sarif_om.py", "attr.py", "json.py"):
+        (tree / name).write_text(
+            f"open({str(marker)!r}, 'a').write({name!r})\nraise ImportError('planted')\n",
+            encoding="utf-8",
+        )
+    script = textwrap.dedent(
+        """
+        import os, sys
+        sys.path = [p for p in sys.path if p not in ("", os.getcwd())]  # as the executable
+        from rolecall.cli.main import build_parser
+        from rolecall.cli.request import run_scan_command
+        from rolecall.cli.scan_cmd import scan_args
+        from rolecall.output import spawned
+
+        spawned.ENABLED = True
+        spawned.idle_core = lambda: True
+        writer = spawned.SpawnedWriter.start("sarif")
+        args = ["scan", "--isolated", "--no-cache", "--format", "sarif", "."]
+        report, _ = run_scan_command(scan_args(build_parser("scan").parse_args(args)))
+        text = writer.render(report)
+        writer.close()
+        print("helper" if text and text.startswith("{") else "none")
+        """
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script],
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=60,
+        cwd=tree,
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split() == ["helper"]
+    assert not marker.exists()
