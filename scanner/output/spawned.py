@@ -64,9 +64,11 @@ _CHUNK = 1 << 16
 _SIZE = 8
 
 #: What the helper interpreter runs: ``sys.argv`` is then ``-c``, the format, the two
-#: pipe descriptors and the command line's ``sys.path``.
+#: pipe descriptors and the command line's ``sys.path``. Without the cyclic collector,
+#: as the command line (rolecall.cli.console): the import makes long-lived objects only.
 _HELPER = (
-    "import sys; sys.path[:] = sys.argv[4:]; from rolecall.output.spawned import serve; "
+    "import gc, sys; gc.disable(); sys.path[:] = sys.argv[4:]; "
+    "from rolecall.output.spawned import serve; "
     "serve(sys.argv[1], int(sys.argv[2]), int(sys.argv[3]))"
 )
 
